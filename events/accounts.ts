@@ -1,0 +1,24 @@
+/**
+ * @module Account events: the target list of accounts that already buy what we sell, and prospects who said no.
+ */
+import { z } from "zod"
+import { Id } from "./fields.js"
+
+export const AccountTargeted = z.object({
+  accountId: Id,
+  name: z.string().min(1).optional(),
+  reason: z.enum(["buys_what_we_sell", "dream_client", "displacement", "other"]),
+  incumbent: z.string().min(1).optional().describe("The competitor the account buys from today"),
+})
+
+export const AccountUntargeted = z.object({
+  accountId: Id,
+  reason: z.string().optional(),
+})
+
+export const ProspectDeclined = z.object({
+  contactId: Id,
+  accountId: Id.optional(),
+  repId: Id.optional(),
+  how: z.enum(["said_no", "unsubscribed", "do_not_contact"]),
+})

@@ -1,0 +1,89 @@
+/**
+ * @module Deal events and the deal stream's decider: a deal is opened once, then won or lost once.
+ *
+ * `evolve` folds a deal's own stream into its state; `decide` checks a new event against that
+ * state. Both are pure, so the store can run them inside the append's transaction.
+ */
+import { z } from "zod"
+import { Amount, CalendarDate, Currency, DealSource, Id } from "./fields.js"
+
+export const DealOpened = z.object({
+  dealId: Id,
+  repId: Id.describe("The deal's owner"),
+  accountId: Id,
+  amount: Amount,
+  currency: Currency.optional(),
+  source: DealSource,
+  originatorRepId: Id.optional().describe("The rep (often a BDR) who sourced the deal"),
+  expectedCloseDate: CalendarDate.optional(),
+})
+
+export const DealAmountChanged = z.object({ dealId: Id, amount: Amount })
+export const DealCloseDateChanged = z.object({ dealId: Id, expectedCloseDate: CalendarDate })
+export const DealWon = z.object({
+  dealId: Id,
+  amount: Amount.optional().describe("The final amount; the last known amount when absent"),
+})
+export const DealLost = z.object({
+  dealId: Id,
+  reason: z.string().optional(),
+  competitor: z.string().optional(),
+})
+
+export type DealEvent =
+  | { readonly type: "DealOpened"; readonly data: z.infer<typeof DealOpened> }
+  | { readonly type: "DealAmountChanged"; readonly data: z.infer<typeof DealAmountChanged> }
+  | { readonly type: "DealCloseDateChanged"; readonly data: z.infer<typeof DealCloseDateChanged> }
+  | { readonly type: "DealWon"; readonly data: z.infer<typeof DealWon> }
+  | { readonly type: "DealLost"; readonly data: z.infer<typeof DealLost> }
+
+export type DealStatus = "none" | "open" | "won" | "lost"
+
+export type DealState = {
+  readonly status: DealStatus
+  readonly repId?: string
+  readonly accountId?: string
+  readonly amount?: number
+}
+
+export const initialDealState: DealState = { status: "none" }
+
+export const evolveDeal = (state: DealState, event: DealEvent): DealState => {
+  switch (event.type) {
+    case "DealOpened":
+      return { status: "open", repId: event.data.repId, accountId: event.data.accountId, amount: event.data.amount }
+    case "DealAmountChanged":
+      return { ...state, amount: event.data.amount }
+    case "DealCloseDateChanged":
+      return state
+    case "DealWon":
+      return { ...state, status: "won", amount: event.data.amount ?? state.amount }
+    case "DealLost":
+      return { ...state, status: "lost" }
+    default:
+      return assertNever(event)
+  }
+}
+
+/** Why a deal event cannot be appended to the deal as it stands; `undefined` when it can. */
+export const decideDeal = (state: DealState, event: DealEvent): string | undefined => {
+  switch (event.type) {
+    case "DealOpened":
+      return state.status === "none" ? undefined : `deal ${event.data.dealId} was already opened (it is ${state.status})`
+    case "DealAmountChanged":
+    case "DealCloseDateChanged":
+    case "DealWon":
+    case "DealLost":
+      return state.status === "open"
+        ? undefined
+        : state.status === "none"
+          ? `deal ${event.data.dealId} has not been opened: send DealOpened first`
+          : `deal ${event.data.dealId} is already ${state.status}: a closed deal cannot change`
+    default:
+      return assertNever(event)
+  }
+}
+
+function assertNever(event: never): never {
+  throw new Error(`unhandled deal event ${JSON.stringify(event)}`)
+}

@@ -1,0 +1,28 @@
+/**
+ * @module Field schemas shared by every event type: ids, instants, amounts, enumerations.
+ */
+import { z } from "zod"
+
+/** An id chosen by the sender (a CRM id, a dialer id): any non-empty string without surrounding spaces. */
+export const Id = z
+  .string()
+  .min(1, "must be a non-empty id")
+  .max(200, "must be at most 200 characters")
+  .refine((s) => s.trim() === s, "must not start or end with spaces")
+
+/** An ISO 8601 instant with a time zone or offset, e.g. `2026-11-02T14:05:00Z`. */
+export const Instant = z.iso.datetime({
+  offset: true,
+  message: "must be an ISO 8601 instant with a time zone, e.g. 2026-11-02T14:05:00Z",
+})
+
+/** A calendar date, `YYYY-MM-DD`. */
+export const CalendarDate = z.iso.date({ message: "must be a date as YYYY-MM-DD" })
+
+/** A money amount in the deal's currency: finite and not negative. */
+export const Amount = z.number().finite().nonnegative()
+
+/** ISO 4217 currency code. */
+export const Currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD or EUR")
+
+export const DealSource = z.enum(["outbound", "inbound", "referral"])
