@@ -1,0 +1,35 @@
+/**
+ * @module `ledger serve`: the HTTP server on the configured store, until SIGINT or SIGTERM.
+ */
+import { Console, Effect } from "effect"
+import { Command, Flag } from "effect/cli"
+import { loadConfig } from "../config.js"
+import { startServer } from "../server.js"
+
+export const serve = Command.make(
+  "serve",
+  {
+    port: Flag.Int("port").pipe(Flag.withDescription("Port to listen on (default: PORT, else 8080)"), Flag.optional),
+    host: Flag.String("host").pipe(Flag.withDescription("Interface to listen on (default: HOST, else 127.0.0.1)"), Flag.optional),
+  },
+  Effect.fn(function* ({ port, host }) {
+    const base = loadConfig()
+    const config = {
+      ...base,
+      ...(port._tag === "Some" ? { port: port.value } : {}),
+      ...(host._tag === "Some" ? { host: host.value } : {}),
+    }
+    const server = yield* Effect.acquireRelease(
+      Effect.promise(() => startServer(config)),
+      (running) => Effect.promise(() => running.close()),
+    )
+    const where = "dataDir" in config.store ? `embedded store in ${config.store.dataDir}` : `PostgreSQL at ${config.store.databaseUrl.replace(/:[^:@/]*@/, ":***@")}`
+    yield* Console.log(`Outcome Ledger listening on ${server.url} (${where})`)
+    yield* Console.log(`API reference: ${server.url}/docs`)
+    if (server.firstAdminKey !== undefined) {
+      yield* Console.log(`\nFirst start: an admin API key was created. It is shown only this once:\n\n  ${server.firstAdminKey}\n`)
+      if ("dataDir" in config.store) yield* Console.log(`(also saved to ${config.store.dataDir}/admin-key.txt, readable only by you)`)
+    }
+    yield* Effect.never
+  }),
+).pipe(Command.withDescription("Run the HTTP server on the embedded store (or on DATABASE_URL)"))

@@ -1,0 +1,65 @@
+/**
+ * @module Reading a JSON request body: the content type, the size limit and the syntax, each
+ * refused with its own status and a message that says what to send instead.
+ */
+import type { Context } from "hono"
+import { problem } from "./problem.js"
+
+export type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly response: Response }
+
+const isJson = (contentType: string | undefined) =>
+  contentType !== undefined && /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType)
+
+/** Reads and parses a JSON body of at most `limitBytes`. */
+export const readJsonBody = async (c: Context, limitBytes: number): Promise<JsonBody> => {
+  const contentType = c.req.header("content-type")
+  if (!isJson(contentType)) {
+    return fail(c, {
+      title: "Unsupported media type",
+      status: 415,
+      detail: `send the body as application/json (got ${contentType === undefined ? "no content type" : `"${contentType}"`})`,
+    })
+  }
+  const declared = Number(c.req.header("content-length"))
+  if (Number.isFinite(declared) && declared > limitBytes) return tooLarge(c, limitBytes)
+  const text = await readLimited(c.req.raw, limitBytes)
+  if (text === undefined) return tooLarge(c, limitBytes)
+  if (text.trim() === "") return fail(c, { title: "Malformed JSON", status: 400, detail: "the request body is empty; send a JSON document" })
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch (error) {
+    return fail(c, {
+      title: "Malformed JSON",
+      status: 400,
+      detail: `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    })
+  }
+}
+
+const fail = (c: Context, body: Parameters<typeof problem>[1]): JsonBody => ({ ok: false, response: problem(c, body) })
+
+const tooLarge = (c: Context, limitBytes: number) =>
+  fail(c, {
+    title: "Payload too large",
+    status: 413,
+    detail: `the request body is over the limit of ${limitBytes} bytes; split it into smaller batches`,
+  })
+
+/** The body as text, or `undefined` once it grows past the limit (whatever Content-Length claimed). */
+const readLimited = async (request: Request, limitBytes: number): Promise<string | undefined> => {
+  if (request.body === null) return ""
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limitBytes) {
+      await reader.cancel()
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}

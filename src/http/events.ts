@@ -1,0 +1,229 @@
+/**
+ * @module `/v1/events` and `/v1/streams/{id}`: append events, read the global log, read a stream.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
+import { Effect } from "effect"
+import { eventTypes, parseEvent, type EventIssue, type IncomingEvent } from "../../events/index.js"
+import { appendEvents } from "../ingest/appendEvents.js"
+import { EventStore } from "../store/EventStore.js"
+import { formatCheckpoint, parseCheckpoint, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { requireScope, type AuthVariables } from "./auth.js"
+import { readJsonBody } from "./body.js"
+import { problem, Problem } from "./problem.js"
+import { respond, type LedgerRuntime } from "./runtime.js"
+import { validationHook } from "./validation.js"
+
+export const maxBatchSize = 5_000
+
+export type EventRoutesDeps = { readonly runtime: LedgerRuntime; readonly sql: SqlQueryable; readonly bodyLimitBytes: number }
+
+const StoredEvent = z
+  .object({
+    position: z.number().int().describe("Global position (an identity, unique but not gap-free)"),
+    transactionId: z.string().describe("The appending transaction (xid8); the log is ordered by (transactionId, position)"),
+    streamId: z.string(),
+    streamVersion: z.number().int(),
+    type: z.enum(eventTypes as [string, ...string[]]),
+    schemaVersion: z.number().int(),
+    occurredAt: z.string(),
+    recordedAt: z.string(),
+    idempotencyKey: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .openapi("StoredEvent")
+
+const AppendAnswer = z
+  .object({
+    status: z.enum(["appended", "duplicate"]),
+    appended: z.number().int().describe("How many events this request added (0 for a retry)"),
+    events: z.array(StoredEvent).describe("The stored event for each event sent, in the order sent"),
+  })
+  .openapi("AppendAnswer")
+
+const IncomingEventDoc = z
+  .object({
+    type: z.enum(eventTypes as [string, ...string[]]),
+    occurredAt: z.string().describe("ISO 8601 instant with a time zone"),
+    idempotencyKey: z.string().optional().describe("Defaults to a SHA-256 of type, occurredAt and data"),
+    data: z.record(z.string(), z.unknown()).describe("The type's fields: see shared EVENTS.md and GET /v1/event-types"),
+  })
+  .openapi("Event")
+
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+
+/** Builds the routes; `deps.sql` checks API keys. */
+export const eventRoutes = ({ runtime, sql, bodyLimitBytes }: EventRoutesDeps) => {
+  const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
+
+  app.openAPIRegistry.registerPath({
+    method: "post",
+    path: "/v1/events",
+    summary: "Append one event, or a batch of up to 5,000 (all or nothing)",
+    description:
+      "An event is `{ type, occurredAt, idempotencyKey?, data }`; a batch is `{ events: [...] }`. One invalid event rejects the batch with a 400 naming its index and field. A retry whose idempotency keys are all stored appends nothing and answers 200 with the stored events.",
+    security: [{ bearer: [] }],
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: z.union([IncomingEventDoc, z.object({ events: z.array(IncomingEventDoc) })]) } },
+      },
+    },
+    responses: {
+      201: { description: "Appended", content: { "application/json": { schema: AppendAnswer } } },
+      200: { description: "Every idempotency key was already stored: nothing appended", content: { "application/json": { schema: AppendAnswer } } },
+      400: problemResponse("Malformed JSON, an unknown event type or an invalid field"),
+      401: problemResponse("No valid API key"),
+      403: problemResponse("The key lacks the ingest scope"),
+      409: problemResponse("A deal rule refuses the event (e.g. DealWon on a deal that is not open), or an idempotency key reused"),
+      413: problemResponse("Body over the size limit, or more than 5,000 events"),
+      415: problemResponse("Not application/json"),
+    },
+  })
+  app.post("/v1/events", requireScope(sql, "ingest"), async (c) => {
+    const body = await readJsonBody(c, bodyLimitBytes)
+    if (!body.ok) return body.response
+    const batch = parseBatch(body.value)
+    if (!batch.ok) return problem(c, batch.problem)
+    return respond(c, runtime, appendEvents(batch.events, { source: "api", correlationId: c.get("requestId" as never) }), (stored) =>
+      c.json({ status: stored.status, appended: stored.appended, events: stored.events }, stored.status === "appended" ? 201 : 200),
+    )
+  })
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/events",
+      summary: "Read the global log in order, from a cursor",
+      description:
+        "Events in `(transactionId, position)` order, showing only transactions older than any still in flight, so that polling with `next` never skips an event committed late. As-of bounds keep only what had happened (`occurredBy`) or been recorded (`recordedBy`) by an instant.",
+      security: [{ bearer: [] }],
+      middleware: [requireScope(sql, "read")] as const,
+      request: {
+        query: z.object({
+          after: z
+            .string()
+            .refine((s) => parseCheckpoint(s) !== undefined, "must be a cursor returned as `next` by an earlier read")
+            .optional(),
+          limit: z.coerce.number().int().min(1).max(5_000).default(100),
+          occurredBy: z.iso.datetime({ offset: true }).optional(),
+          recordedBy: z.iso.datetime({ offset: true }).optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description: "A page of the log; `next` is the cursor to read on from (the same cursor when the page is empty)",
+          content: {
+            "application/json": { schema: z.object({ events: z.array(StoredEvent), next: z.string() }).openapi("LogPage") },
+          },
+        },
+        400: problemResponse("A bad cursor, limit or instant"),
+        401: problemResponse("No valid API key"),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid("query")
+      const after: Checkpoint | undefined = q.after === undefined ? undefined : parseCheckpoint(q.after)
+      const read = EventStore.use((store) =>
+        store.readLog({
+          limit: q.limit,
+          ...(after === undefined ? {} : { after }),
+          asOf: { ...(q.occurredBy === undefined ? {} : { occurredAt: q.occurredBy }), ...(q.recordedBy === undefined ? {} : { recordedAt: q.recordedBy }) },
+        }),
+      )
+      return respond(c, runtime, read, (events) => {
+        const last = events.at(-1)
+        const next = last === undefined ? (q.after ?? "0-0") : formatCheckpoint(last)
+        return c.json({ events: events as Array<RecordedEvent & { data: Record<string, unknown> }>, next }, 200)
+      })
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/streams/{streamId}",
+      summary: "Read one stream (a deal, a call, a rep…) in version order",
+      security: [{ bearer: [] }],
+      middleware: [requireScope(sql, "read")] as const,
+      request: {
+        params: z.object({ streamId: z.string().min(1).openapi({ example: "deal-42" }) }),
+        query: z.object({ fromVersion: z.coerce.number().int().min(1).default(1) }),
+      },
+      responses: {
+        200: {
+          description: "The stream's events",
+          content: {
+            "application/json": {
+              schema: z.object({ streamId: z.string(), version: z.number().int(), events: z.array(StoredEvent) }).openapi("Stream"),
+            },
+          },
+        },
+        404: problemResponse("No such stream"),
+        401: problemResponse("No valid API key"),
+      },
+    }),
+    async (c) => {
+      const { streamId } = c.req.valid("param")
+      const { fromVersion } = c.req.valid("query")
+      const read = EventStore.use((store) => store.readStream(streamId, { fromVersion })).pipe(Effect.map((events) => ({ events })))
+      return respond(c, runtime, read, ({ events }) =>
+        events.length === 0 && fromVersion === 1
+          ? (problem(c, { title: "Stream not found", status: 404, detail: `no events in stream "${streamId}"` }) as never)
+          : c.json(
+              {
+                streamId,
+                version: events.at(-1)?.streamVersion ?? fromVersion - 1,
+                events: events as Array<RecordedEvent & { data: Record<string, unknown> }>,
+              },
+              200,
+            ),
+      )
+    },
+  )
+
+  return app
+}
+
+type Batch = { readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> } | { readonly ok: false; readonly problem: Parameters<typeof problem>[1] }
+
+/** One event or `{ events: [...] }`; every invalid field of every event, named by index and path. */
+export const parseBatch = (body: unknown): Batch => {
+  const isBatch = typeof body === "object" && body !== null && !Array.isArray(body) && "events" in body && !("type" in body)
+  const items: ReadonlyArray<unknown> | undefined = isBatch ? asArray((body as { events: unknown }).events) : [body]
+  if (items === undefined) {
+    return invalid([{ path: "events", message: "must be an array of events" }])
+  }
+  if (items.length === 0) return invalid([{ path: "events", message: "must hold at least one event" }])
+  if (items.length > maxBatchSize) {
+    return {
+      ok: false,
+      problem: {
+        title: "Payload too large",
+        status: 413,
+        detail: `a batch holds at most ${maxBatchSize} events (got ${items.length}); split it`,
+      },
+    }
+  }
+  const events: IncomingEvent[] = []
+  const issues: EventIssue[] = []
+  items.forEach((item, index) => {
+    const parsed = parseEvent(item)
+    if (parsed.ok) events.push(parsed.event)
+    else issues.push(...parsed.issues.map((i) => ({ path: isBatch ? `events[${index}].${i.path}` : i.path, message: i.message })))
+  })
+  return issues.length === 0 ? { ok: true, events } : invalid(issues)
+}
+
+const asArray = (value: unknown): ReadonlyArray<unknown> | undefined => (Array.isArray(value) ? value : undefined)
+
+const invalid = (issues: ReadonlyArray<EventIssue>): Batch => ({
+  ok: false,
+  problem: {
+    title: "Invalid event",
+    status: 400,
+    detail: `${issues.length} invalid field${issues.length === 1 ? "" : "s"}, first ${issues[0]?.path}: ${issues[0]?.message}; nothing was stored`,
+    errors: issues.slice(0, 100),
+  },
+})

@@ -1,0 +1,29 @@
+/**
+ * @module The bridge from hono handlers to Effect: run a program on the server's runtime and turn
+ * its typed errors into problem answers through the one mapper.
+ */
+import { Effect, type ManagedRuntime } from "effect"
+import type { Context } from "hono"
+import type { EventStore } from "../store/EventStore.js"
+import type { AppendError, StoreFailure } from "../store/errors.js"
+import { problem, problemOfError } from "./problem.js"
+
+export type LedgerRuntime = ManagedRuntime.ManagedRuntime<EventStore, StoreFailure>
+
+/**
+ * Runs `program`; its value becomes the answer, its typed error a problem. (The problem is typed as
+ * the route's answer: every route documents its problem statuses in its OpenAPI responses.)
+ */
+export const respond = async <A, R extends Response>(
+  c: Context,
+  runtime: LedgerRuntime,
+  program: Effect.Effect<A, AppendError, EventStore>,
+  answer: (value: A) => R,
+): Promise<R> =>
+  runtime.runPromise(
+    program.pipe(
+      Effect.map(answer),
+      Effect.catch((error: AppendError) => Effect.succeed(problem(c, problemOfError(error)) as R)),
+    ),
+    { signal: c.req.raw.signal },
+  )

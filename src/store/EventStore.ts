@@ -1,0 +1,91 @@
+/**
+ * @module The EventStore service: append to streams and read the log, on PGlite (a data directory)
+ * or on a PostgreSQL server, with the same SQL.
+ *
+ * @example
+ * const stored = yield* EventStore.use((store) => store.append([{ streamId: "deal-42", expected: "no_stream", events }]))
+ */
+import { Context, Effect, Layer } from "effect"
+import {
+  appendToLog,
+  readLog,
+  readStream,
+  visibleHead,
+  type AppendResult,
+  type AsOf,
+  type Checkpoint,
+  type RecordedEvent,
+  type StreamAppend,
+} from "./eventLog.js"
+import { IdempotencyKeyReused, StoreFailure, StreamRuleViolation, WrongExpectedVersion, type AppendError } from "./errors.js"
+import { migrate } from "./migrations.js"
+import { openPglite } from "./pglite.js"
+import { openPostgres } from "./postgres.js"
+import type { SqlDatabase } from "./sql.js"
+
+export type StoreLocation = { readonly databaseUrl: string } | { readonly dataDir: string }
+
+export type Appended = Extract<AppendResult, { ok: true }>
+
+export class EventStore extends Context.Service<
+  EventStore,
+  {
+    /** The database itself, for the modules that own other tables (read models, API keys). */
+    readonly sql: SqlDatabase
+    append(appends: ReadonlyArray<StreamAppend>): Effect.Effect<Appended, AppendError>
+    readStream(
+      streamId: string,
+      options?: { readonly fromVersion?: number; readonly limit?: number; readonly asOf?: AsOf },
+    ): Effect.Effect<ReadonlyArray<RecordedEvent>, StoreFailure>
+    readLog(options: {
+      readonly after?: Checkpoint
+      readonly limit: number
+      readonly asOf?: AsOf
+    }): Effect.Effect<ReadonlyArray<RecordedEvent>, StoreFailure>
+    readonly visibleHead: Effect.Effect<Checkpoint, StoreFailure>
+  }
+>()("outcome-ledger/store/EventStore") {
+  /** Opens the store at `location` (migrating it) for the lifetime of the layer. */
+  static readonly layer = (location: StoreLocation) =>
+    Layer.effect(
+      EventStore,
+      Effect.gen(function* () {
+        const sql = yield* Effect.acquireRelease(
+          attempt("open the store", () => openDatabase(location)),
+          (db) => Effect.promise(() => db.close()),
+        )
+        yield* attempt("migrate the store", () => migrate(sql))
+        return EventStore.of(storeOn(sql))
+      }),
+    )
+
+  /** A store over an already open database (tests, the CLI's copy command). */
+  static readonly layerOn = (sql: SqlDatabase) => Layer.succeed(EventStore, EventStore.of(storeOn(sql)))
+}
+
+/** Opens the database a location names, PostgreSQL when a URL is given, PGlite otherwise. */
+export const openDatabase = (location: StoreLocation): Promise<SqlDatabase> =>
+  "databaseUrl" in location ? openPostgres(location.databaseUrl) : openPglite(location.dataDir)
+
+const storeOn = (sql: SqlDatabase): EventStore["Service"] => ({
+  sql,
+  append: Effect.fn("EventStore.append")(function* (appends: ReadonlyArray<StreamAppend>) {
+    const result = yield* attempt("append", () => appendToLog(sql, appends))
+    if (result.ok) return result
+    const rejection = result.rejection
+    switch (rejection._tag) {
+      case "WrongExpectedVersion":
+        return yield* new WrongExpectedVersion(rejection)
+      case "StreamRuleViolation":
+        return yield* new StreamRuleViolation(rejection)
+      case "IdempotencyKeyReused":
+        return yield* new IdempotencyKeyReused(rejection)
+    }
+  }),
+  readStream: (streamId, options) => attempt("read a stream", () => readStream(sql, streamId, options)),
+  readLog: (options) => attempt("read the log", () => readLog(sql, options)),
+  visibleHead: attempt("read the log's head", () => visibleHead(sql)),
+})
+
+const attempt = <A>(operation: string, run: () => Promise<A>): Effect.Effect<A, StoreFailure> =>
+  Effect.tryPromise({ try: run, catch: (cause) => new StoreFailure({ operation, cause }) })

@@ -1,0 +1,70 @@
+/**
+ * @module API keys: the `ledger_api_keys` table. Keys are `olk_<id>_<secret>`; only a SHA-256 of the
+ * secret is stored (the secret is 32 random bytes, so a slow hash would add nothing but latency).
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
+import type { SqlQueryable } from "./sql.js"
+
+export const scopes = ["ingest", "read", "admin"] as const
+export type Scope = (typeof scopes)[number]
+
+export type ApiKey = {
+  readonly keyId: string
+  readonly name: string
+  readonly scopes: ReadonlyArray<Scope>
+  readonly createdAt: string
+  readonly revokedAt: string | null
+}
+
+/** Creates a key; the returned `token` is the only time the secret is ever shown. */
+export const createApiKey = async (
+  db: SqlQueryable,
+  options: { readonly name: string; readonly scopes: ReadonlyArray<Scope> },
+): Promise<{ readonly key: ApiKey; readonly token: string }> => {
+  const keyId = randomBytes(6).toString("hex")
+  const secret = randomBytes(32).toString("base64url")
+  const rows = await db.query<KeyRow>(
+    `insert into ledger_api_keys (key_id, name, secret_hash, scopes) values ($1, $2, $3, $4::jsonb)
+     returning key_id, name, scopes, created_at, revoked_at`,
+    [keyId, options.name, hashSecret(secret), JSON.stringify([...new Set(options.scopes)])],
+  )
+  return { key: toKey(rows[0] as KeyRow), token: `olk_${keyId}_${secret}` }
+}
+
+export const listApiKeys = async (db: SqlQueryable): Promise<ReadonlyArray<ApiKey>> =>
+  (await db.query<KeyRow>("select key_id, name, scopes, created_at, revoked_at from ledger_api_keys order by created_at, key_id")).map(toKey)
+
+/** Revokes a key; `false` when no active key has that id. */
+export const revokeApiKey = async (db: SqlQueryable, keyId: string): Promise<boolean> =>
+  (await db.query("update ledger_api_keys set revoked_at = now() where key_id = $1 and revoked_at is null returning key_id", [keyId]))
+    .length === 1
+
+export const countActiveApiKeys = async (db: SqlQueryable): Promise<number> =>
+  Number((await db.query<{ n: string | number }>("select count(*) as n from ledger_api_keys where revoked_at is null"))[0]?.n ?? 0)
+
+/** The active key a bearer token names, when its secret matches; `undefined` otherwise. */
+export const verifyApiKey = async (db: SqlQueryable, token: string): Promise<ApiKey | undefined> => {
+  const match = /^olk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(token)
+  if (match === null) return undefined
+  const rows = await db.query<KeyRow & { secret_hash: string }>(
+    "select key_id, name, scopes, created_at, revoked_at, secret_hash from ledger_api_keys where key_id = $1 and revoked_at is null",
+    [match[1]],
+  )
+  const row = rows[0]
+  if (row === undefined) return undefined
+  const expected = Buffer.from(row.secret_hash, "hex")
+  const actual = Buffer.from(hashSecret(match[2] as string), "hex")
+  return timingSafeEqual(expected, actual) ? toKey(row) : undefined
+}
+
+const hashSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex")
+
+type KeyRow = { key_id: string; name: string; scopes: Scope[]; created_at: Date; revoked_at: Date | null }
+
+const toKey = (row: KeyRow): ApiKey => ({
+  keyId: row.key_id,
+  name: row.name,
+  scopes: row.scopes,
+  createdAt: row.created_at.toISOString(),
+  revokedAt: row.revoked_at?.toISOString() ?? null,
+})

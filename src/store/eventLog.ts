@@ -1,0 +1,356 @@
+/**
+ * @module The event log in SQL: the one place that knows the `ledger_events` and `ledger_streams`
+ * tables. Appends are one transaction per call; reads follow the global order
+ * `(transaction_id, global_position)` behind the `pg_snapshot_xmin` fence (shared/DESIGN.md).
+ */
+import { isDeepStrictEqual } from "node:util"
+import { sqlErrorCode, type SqlDatabase, type SqlQueryable } from "./sql.js"
+
+/** What a writer expects of a stream before its append. */
+export type Expected = "any" | "no_stream" | "stream_exists" | number
+
+export type NewEvent = {
+  readonly type: string
+  readonly schemaVersion: number
+  readonly data: unknown
+  readonly metadata: Record<string, unknown>
+  readonly occurredAt: string
+  readonly idempotencyKey: string
+}
+
+export type RecordedEvent = {
+  readonly position: number
+  readonly transactionId: string
+  readonly streamId: string
+  readonly streamVersion: number
+  readonly type: string
+  readonly schemaVersion: number
+  readonly data: unknown
+  readonly metadata: Record<string, unknown>
+  readonly occurredAt: string
+  readonly recordedAt: string
+  readonly idempotencyKey: string
+}
+
+/** Why a stream refuses new events given its history (e.g. a deal won twice); `undefined` to accept. */
+export type StreamGuard = (
+  history: ReadonlyArray<RecordedEvent>,
+  incoming: ReadonlyArray<NewEvent>,
+) => { readonly reason: string; readonly state: unknown } | undefined
+
+export type StreamAppend = {
+  readonly streamId: string
+  readonly expected: Expected
+  readonly events: ReadonlyArray<NewEvent>
+  readonly guard?: StreamGuard
+}
+
+export type AppendRejection =
+  | { readonly _tag: "WrongExpectedVersion"; readonly streamId: string; readonly expected: Expected; readonly actual: number }
+  | { readonly _tag: "StreamRuleViolation"; readonly streamId: string; readonly reason: string; readonly state: unknown }
+  | { readonly _tag: "IdempotencyKeyReused"; readonly idempotencyKey: string; readonly storedAs: RecordedEvent }
+
+export type AppendResult =
+  | {
+      readonly ok: true
+      /** `duplicate` when every event's idempotency key was already stored: nothing was appended. */
+      readonly status: "appended" | "duplicate"
+      /** The stored event for each event sent, in the order sent (a duplicate answers with the stored one). */
+      readonly events: ReadonlyArray<RecordedEvent>
+      readonly appended: number
+    }
+  | { readonly ok: false; readonly rejection: AppendRejection }
+
+/** A position in the global log: the pair the log is ordered by. */
+export type Checkpoint = { readonly transactionId: string; readonly position: number }
+export const logStart: Checkpoint = { transactionId: "0", position: 0 }
+
+class Rejected extends Error {
+  constructor(readonly rejection: AppendRejection) {
+    super(rejection._tag)
+  }
+}
+
+/**
+ * Appends to one or more streams in one transaction: all of it, or nothing.
+ * Events whose idempotency key is already stored are not appended again; a concurrent duplicate
+ * that loses the race on the unique key is retried once, and then finds the stored event.
+ */
+export const appendToLog = async (db: SqlDatabase, appends: ReadonlyArray<StreamAppend>): Promise<AppendResult> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => appendInTransaction(tx, appends))
+    } catch (error) {
+      if (error instanceof Rejected) return { ok: false, rejection: error.rejection }
+      if (attempt < 3 && (sqlErrorCode(error) === "23505" || sqlErrorCode(error) === "40P01")) continue
+      throw error
+    }
+  }
+}
+
+const appendInTransaction = async (tx: SqlQueryable, appends: ReadonlyArray<StreamAppend>): Promise<AppendResult> => {
+  const streamIds = [...new Set(appends.map((a) => a.streamId))].sort()
+  // Lock every stream in a fixed order (sorted) so that two batches never deadlock on each other.
+  await tx.query(
+    `insert into ledger_streams (stream_id, version)
+     select value, 0 from jsonb_array_elements_text($1::jsonb) on conflict (stream_id) do nothing`,
+    [JSON.stringify(streamIds)],
+  )
+  const locked = await tx.query<{ stream_id: string; version: number | string }>(
+    `select stream_id, version from ledger_streams
+     where stream_id in (select value from jsonb_array_elements_text($1::jsonb))
+     order by stream_id for update`,
+    [JSON.stringify(streamIds)],
+  )
+  const versions = new Map(locked.map((row) => [row.stream_id, Number(row.version)]))
+
+  const keys = appends.flatMap((a) => a.events.map((e) => e.idempotencyKey))
+  const stored = new Map(
+    (
+      await tx.query<EventRow>(
+        `${selectEvents} where idempotency_key in (select value from jsonb_array_elements_text($1::jsonb))`,
+        [JSON.stringify([...new Set(keys)])],
+      )
+    ).map((row) => [row.idempotency_key, toRecorded(row)]),
+  )
+
+  const rows: Array<{ streamId: string; streamVersion: number; event: NewEvent }> = []
+  const claimed = new Map<string, { streamId: string; event: NewEvent }>()
+  for (const append of appends) {
+    const fresh: NewEvent[] = []
+    for (const event of append.events) {
+      const earlier = stored.get(event.idempotencyKey)
+      if (earlier !== undefined) {
+        if (!sameEvent(earlier, append.streamId, event)) {
+          throw new Rejected({ _tag: "IdempotencyKeyReused", idempotencyKey: event.idempotencyKey, storedAs: earlier })
+        }
+        continue
+      }
+      const sibling = claimed.get(event.idempotencyKey)
+      if (sibling !== undefined) {
+        if (sibling.streamId !== append.streamId || !sameContent(sibling.event, event)) {
+          throw new Rejected({
+            _tag: "IdempotencyKeyReused",
+            idempotencyKey: event.idempotencyKey,
+            storedAs: pending(sibling.streamId, sibling.event),
+          })
+        }
+        continue
+      }
+      claimed.set(event.idempotencyKey, { streamId: append.streamId, event })
+      fresh.push(event)
+    }
+    if (fresh.length === 0) continue // a retry of what is stored: its expectation was met the first time
+
+    const actual = versions.get(append.streamId) ?? 0
+    if (!meets(append.expected, actual)) {
+      throw new Rejected({ _tag: "WrongExpectedVersion", streamId: append.streamId, expected: append.expected, actual })
+    }
+    if (append.guard !== undefined) {
+      const history = [
+        ...(await readStreamWith(tx, append.streamId)),
+        ...rows.filter((r) => r.streamId === append.streamId).map((r) => pending(r.streamId, r.event, r.streamVersion)),
+      ]
+      const refusal = append.guard(history, fresh)
+      if (refusal !== undefined) {
+        throw new Rejected({ _tag: "StreamRuleViolation", streamId: append.streamId, ...refusal })
+      }
+    }
+    let version = actual
+    for (const event of fresh) rows.push({ streamId: append.streamId, streamVersion: ++version, event })
+    versions.set(append.streamId, version)
+  }
+
+  let inserted = new Map<string, RecordedEvent>()
+  if (rows.length > 0) {
+    const insertedRows = await tx.query<EventRow>(
+      `insert into ledger_events
+         (stream_id, stream_version, type, schema_version, data, metadata, occurred_at, idempotency_key)
+       select stream_id, stream_version, type, schema_version, data, metadata, occurred_at, idempotency_key
+       from jsonb_to_recordset($1::jsonb) as r(stream_id text, stream_version bigint, type text, schema_version int,
+            data jsonb, metadata jsonb, occurred_at timestamptz, idempotency_key text)
+       returning ${eventColumns}`,
+      [
+        JSON.stringify(
+          rows.map(({ streamId, streamVersion, event }) => ({
+            stream_id: streamId,
+            stream_version: streamVersion,
+            type: event.type,
+            schema_version: event.schemaVersion,
+            data: event.data,
+            metadata: event.metadata,
+            occurred_at: event.occurredAt,
+            idempotency_key: event.idempotencyKey,
+          })),
+        ),
+      ],
+    )
+    inserted = new Map(insertedRows.map((row) => [row.idempotency_key, toRecorded(row)]))
+    const heads = [...new Set(rows.map((r) => r.streamId))].map((id) => ({ stream_id: id, version: versions.get(id) }))
+    await tx.query(
+      `update ledger_streams s set version = h.version
+       from jsonb_to_recordset($1::jsonb) as h(stream_id text, version bigint) where s.stream_id = h.stream_id`,
+      [JSON.stringify(heads)],
+    )
+  }
+  const events = appends.flatMap((a) =>
+    a.events.map((e) => stored.get(e.idempotencyKey) ?? (inserted.get(e.idempotencyKey) as RecordedEvent)),
+  )
+  return { ok: true, status: rows.length === 0 ? "duplicate" : "appended", events, appended: rows.length }
+}
+
+const meets = (expected: Expected, actual: number): boolean => {
+  switch (expected) {
+    case "any":
+      return true
+    case "no_stream":
+      return actual === 0
+    case "stream_exists":
+      return actual > 0
+    default:
+      return actual === expected
+  }
+}
+
+const sameContent = (a: NewEvent, b: NewEvent): boolean =>
+  a.type === b.type && Date.parse(a.occurredAt) === Date.parse(b.occurredAt) && isDeepStrictEqual(a.data, b.data)
+
+const sameEvent = (stored: RecordedEvent, streamId: string, event: NewEvent): boolean =>
+  stored.streamId === streamId &&
+  stored.type === event.type &&
+  Date.parse(stored.occurredAt) === Date.parse(event.occurredAt) &&
+  isDeepStrictEqual(stored.data, roundTrip(event.data))
+
+/** jsonb drops `undefined` members and normalises numbers: compare what the database would store. */
+const roundTrip = (data: unknown): unknown => JSON.parse(JSON.stringify(data ?? null))
+
+const pending = (streamId: string, event: NewEvent, streamVersion = 0): RecordedEvent => ({
+  position: 0,
+  transactionId: "0",
+  streamId,
+  streamVersion,
+  type: event.type,
+  schemaVersion: event.schemaVersion,
+  data: event.data,
+  metadata: event.metadata,
+  occurredAt: event.occurredAt,
+  recordedAt: "",
+  idempotencyKey: event.idempotencyKey,
+})
+
+type EventRow = {
+  global_position: number | string
+  transaction_id: string
+  stream_id: string
+  stream_version: number | string
+  type: string
+  schema_version: number
+  data: unknown
+  metadata: Record<string, unknown>
+  occurred_at: Date
+  recorded_at: Date
+  idempotency_key: string
+}
+
+const eventColumns = `global_position, transaction_id::text as transaction_id, stream_id, stream_version, type,
+  schema_version, data, metadata, occurred_at, recorded_at, idempotency_key`
+const selectEvents = `select ${eventColumns} from ledger_events`
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  position: Number(row.global_position),
+  transactionId: row.transaction_id,
+  streamId: row.stream_id,
+  streamVersion: Number(row.stream_version),
+  type: row.type,
+  schemaVersion: row.schema_version,
+  data: row.data,
+  metadata: row.metadata,
+  occurredAt: row.occurred_at.toISOString(),
+  recordedAt: row.recorded_at.toISOString(),
+  idempotencyKey: row.idempotency_key,
+})
+
+/** Bounds of a read: instants are inclusive upper bounds ("as of"). */
+export type AsOf = { readonly occurredAt?: string; readonly recordedAt?: string; readonly until?: Checkpoint }
+
+const readStreamWith = async (
+  q: SqlQueryable,
+  streamId: string,
+  options: { readonly fromVersion?: number; readonly limit?: number; readonly asOf?: AsOf } = {},
+): Promise<ReadonlyArray<RecordedEvent>> => {
+  const { where, params } = asOfClause(options.asOf, [streamId, options.fromVersion ?? 1])
+  const rows = await q.query<EventRow>(
+    `${selectEvents} where stream_id = $1 and stream_version >= $2 ${where}
+     order by stream_version ${options.limit === undefined ? "" : `limit ${Math.trunc(options.limit)}`}`,
+    params,
+  )
+  return rows.map(toRecorded)
+}
+
+/** One stream's events in version order. */
+export const readStream = (
+  db: SqlQueryable,
+  streamId: string,
+  options: { readonly fromVersion?: number; readonly limit?: number; readonly asOf?: AsOf } = {},
+) => readStreamWith(db, streamId, options)
+
+/**
+ * The global log after `after`, in `(transaction_id, global_position)` order, showing only
+ * transactions older than every transaction still in flight: a reader that checkpoints the last
+ * event it saw never skips an event that a slower writer commits later.
+ */
+export const readLog = async (
+  q: SqlQueryable,
+  options: { readonly after?: Checkpoint; readonly limit: number; readonly asOf?: AsOf },
+): Promise<ReadonlyArray<RecordedEvent>> => {
+  const after = options.after ?? logStart
+  const { where, params } = asOfClause(options.asOf, [after.transactionId, after.position, Math.trunc(options.limit)])
+  const rows = await q.query<EventRow>(
+    `${selectEvents}
+     where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+       and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${where}
+     order by transaction_id, global_position limit $3`,
+    params,
+  )
+  return rows.map(toRecorded)
+}
+
+/** The checkpoint of the last event a fenced reader can see now (the log's visible head). */
+export const visibleHead = async (q: SqlQueryable): Promise<Checkpoint> => {
+  const rows = await q.query<{ transaction_id: string; global_position: number | string }>(
+    `select transaction_id::text as transaction_id, global_position from ledger_events
+     where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     order by transaction_id desc, global_position desc limit 1`,
+  )
+  const head = rows[0]
+  return head === undefined ? logStart : { transactionId: head.transaction_id, position: Number(head.global_position) }
+}
+
+const asOfClause = (asOf: AsOf | undefined, params: ReadonlyArray<unknown>) => {
+  const all = [...params]
+  const conditions: string[] = []
+  if (asOf?.occurredAt !== undefined) {
+    all.push(asOf.occurredAt)
+    conditions.push(`occurred_at <= $${all.length}::timestamptz`)
+  }
+  if (asOf?.recordedAt !== undefined) {
+    all.push(asOf.recordedAt)
+    conditions.push(`recorded_at <= $${all.length}::timestamptz`)
+  }
+  if (asOf?.until !== undefined) {
+    all.push(asOf.until.transactionId, asOf.until.position)
+    conditions.push(`(transaction_id, global_position) <= ($${all.length - 1}::text::xid8, $${all.length}::bigint)`)
+  }
+  return { where: conditions.map((c) => `and ${c}`).join(" "), params: all }
+}
+
+/** `"<transaction id>-<position>"`, the opaque cursor the HTTP API hands out. */
+export const formatCheckpoint = (c: Checkpoint): string => `${c.transactionId}-${c.position}`
+
+export const parseCheckpoint = (cursor: string): Checkpoint | undefined => {
+  const match = /^(\d{1,20})-(\d{1,16})$/.exec(cursor)
+  return match === null ? undefined : { transactionId: match[1] as string, position: Number(match[2]) }
+}
+
+export const countEvents = async (q: SqlQueryable): Promise<number> =>
+  Number((await q.query<{ n: number | string }>("select count(*) as n from ledger_events"))[0]?.n ?? 0)

@@ -1,0 +1,76 @@
+/**
+ * @module Versioned schema migrations, applied in order under an advisory lock so that several
+ * instances starting at once on one PostgreSQL apply each migration exactly once.
+ */
+import type { SqlDatabase } from "./sql.js"
+
+export type Migration = { readonly version: number; readonly name: string; readonly sql: string }
+
+/** Append new migrations at the end; never edit one that has shipped. */
+export const migrations: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    name: "event log",
+    sql: `
+      create table ledger_streams (
+        stream_id text primary key,
+        version bigint not null
+      );
+      create table ledger_events (
+        global_position bigint generated always as identity primary key,
+        transaction_id xid8 not null default pg_current_xact_id(),
+        stream_id text not null,
+        stream_version bigint not null,
+        type text not null,
+        schema_version int not null,
+        data jsonb not null,
+        metadata jsonb not null default '{}',
+        occurred_at timestamptz not null,
+        recorded_at timestamptz not null default now(),
+        idempotency_key text not null,
+        constraint ledger_events_stream_version unique (stream_id, stream_version),
+        constraint ledger_events_idempotency_key unique (idempotency_key)
+      );
+      create index ledger_events_log_order on ledger_events (transaction_id, global_position);
+    `,
+  },
+  {
+    version: 2,
+    name: "api keys",
+    sql: `
+      create table ledger_api_keys (
+        key_id text primary key,
+        name text not null,
+        secret_hash text not null,
+        scopes jsonb not null,
+        created_at timestamptz not null default now(),
+        revoked_at timestamptz
+      );
+    `,
+  },
+]
+
+const migrationLock = 7_340_001 // any constant shared by every instance of the ledger
+
+/** Applies the migrations this database has not seen; returns the versions applied now. */
+export const migrate = async (db: SqlDatabase): Promise<ReadonlyArray<number>> =>
+  db.transaction(async (tx) => {
+    await tx.query("select pg_advisory_xact_lock($1)", [migrationLock])
+    await tx.query(
+      `create table if not exists ledger_migrations (
+         version int primary key, name text not null, applied_at timestamptz not null default now())`,
+    )
+    const done = new Set(
+      (await tx.query<{ version: number }>("select version from ledger_migrations")).map((row) => Number(row.version)),
+    )
+    const applied: number[] = []
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue
+      for (const statement of migration.sql.split(";").map((s) => s.trim()).filter(Boolean)) {
+        await tx.query(statement)
+      }
+      await tx.query("insert into ledger_migrations (version, name) values ($1, $2)", [migration.version, migration.name])
+      applied.push(migration.version)
+    }
+    return applied
+  })

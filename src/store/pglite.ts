@@ -1,0 +1,39 @@
+/**
+ * @module The embedded store: PGlite on a data directory, guarded by a lock file so that one
+ * process at a time writes it (two writers silently lose committed rows).
+ */
+import { PGlite } from "@electric-sql/pglite"
+import { acquireDataDirLock } from "./dataDirLock.js"
+import type { SqlDatabase, SqlQueryable } from "./sql.js"
+
+/** Opens (creating if needed) the PGlite database in `dir`; refuses a directory another live process holds. */
+export const openPglite = async (dir: string): Promise<SqlDatabase> => {
+  const lock = acquireDataDirLock(dir)
+  let db: PGlite
+  try {
+    db = await PGlite.create(dir)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+  const on = (q: Pick<PGlite, "query">): SqlQueryable => ({
+    query: async <Row>(text: string, params?: ReadonlyArray<unknown>) =>
+      (await q.query<Row>(text, params as unknown[] | undefined)).rows,
+  })
+  return {
+    backend: "pglite",
+    location: dir,
+    ...on(db),
+    transaction: (work) => db.transaction((tx) => work(on(tx))),
+    exec: async (text) => {
+      await db.exec(text)
+    },
+    close: async () => {
+      try {
+        await db.close()
+      } finally {
+        lock.release()
+      }
+    },
+  }
+}

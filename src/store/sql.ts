@@ -1,0 +1,23 @@
+/**
+ * @module The one SQL interface the store speaks, implemented by PGlite (embedded) and pg (a PostgreSQL server).
+ */
+
+/** Something that runs a parameterised statement: a connection, or a transaction on one. */
+export interface SqlQueryable {
+  query<Row = Record<string, unknown>>(text: string, params?: ReadonlyArray<unknown>): Promise<ReadonlyArray<Row>>
+}
+
+export interface SqlDatabase extends SqlQueryable {
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<A>(work: (tx: SqlQueryable) => Promise<A>): Promise<A>
+  /** Runs several statements separated by semicolons, without parameters (migrations). */
+  exec(text: string): Promise<void>
+  close(): Promise<void>
+  readonly backend: "pglite" | "postgres"
+  /** Where the data lives, for messages: a directory or a URL without its password. */
+  readonly location: string
+}
+
+/** A PostgreSQL error code, when the error came from the server (e.g. `23505`, unique violation). */
+export const sqlErrorCode = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined
