@@ -26,7 +26,7 @@ export const migrations: ReadonlyArray<Migration> = [
         data jsonb not null,
         metadata jsonb not null default '{}',
         occurred_at timestamptz not null,
-        recorded_at timestamptz not null default now(),
+        recorded_at timestamptz not null default date_trunc('milliseconds', now()), -- the API's precision: an as-of read at a reported instant includes that event
         idempotency_key text not null,
         constraint ledger_events_stream_version unique (stream_id, stream_version),
         constraint ledger_events_idempotency_key unique (idempotency_key)
