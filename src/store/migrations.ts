@@ -48,6 +48,24 @@ export const migrations: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "read model registry",
+    sql: `
+      create table ledger_read_models (
+        name text not null,
+        generation int not null,
+        fold_version int not null,
+        status text not null check (status in ('building', 'active', 'retired')),
+        checkpoint_tx xid8 not null default '0',
+        checkpoint_position bigint not null default 0,
+        events_applied bigint not null default 0,
+        updated_at timestamptz not null default now(),
+        primary key (name, generation)
+      );
+      create unique index ledger_read_models_one_active on ledger_read_models (name) where status = 'active';
+    `,
+  },
 ]
 
 const migrationLock = 7_340_001 // any constant shared by every instance of the ledger

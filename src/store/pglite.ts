@@ -4,7 +4,7 @@
  */
 import { PGlite } from "@electric-sql/pglite"
 import { acquireDataDirLock } from "./dataDirLock.js"
-import type { SqlDatabase, SqlQueryable } from "./sql.js"
+import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
 
 /** Opens (creating if needed) the PGlite database in `dir`; refuses a directory another live process holds. */
 export const openPglite = async (dir: string): Promise<SqlDatabase> => {
@@ -20,6 +20,7 @@ export const openPglite = async (dir: string): Promise<SqlDatabase> => {
     query: async <Row>(text: string, params?: ReadonlyArray<unknown>) =>
       (await q.query<Row>(text, params as unknown[] | undefined)).rows,
   })
+  const leases = new Set<number>()
   return {
     backend: "pglite",
     location: dir,
@@ -27,6 +28,20 @@ export const openPglite = async (dir: string): Promise<SqlDatabase> => {
     transaction: (work) => db.transaction((tx) => work(on(tx))),
     exec: async (text) => {
       await db.exec(text)
+    },
+    // One process owns the directory (the lock file), so within it a lease is a local flag.
+    tryLease: async (key) => {
+      if (leases.has(key)) return undefined
+      leases.add(key)
+      let held = true
+      const lease: Lease = {
+        held: () => held,
+        release: async () => {
+          held = false
+          leases.delete(key)
+        },
+      }
+      return lease
     },
     close: async () => {
       try {

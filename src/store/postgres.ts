@@ -2,7 +2,7 @@
  * @module The store on a PostgreSQL server (`DATABASE_URL`), through a pg connection pool.
  */
 import pg from "pg"
-import type { SqlDatabase, SqlQueryable } from "./sql.js"
+import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
 
 /** Connects a pool to `url` and checks that the server answers. */
 export const openPostgres = async (url: string, options: { readonly maxConnections?: number } = {}): Promise<SqlDatabase> => {
@@ -39,6 +39,31 @@ export const openPostgres = async (url: string, options: { readonly maxConnectio
     },
     exec: async (text) => {
       await pool.query(text)
+    },
+    tryLease: async (key) => {
+      const client = new pg.Client({ connectionString: url })
+      let held = false
+      client.on("error", () => {
+        held = false
+      })
+      client.on("end", () => {
+        held = false
+      })
+      await client.connect()
+      const granted = (await client.query("select pg_try_advisory_lock($1) as granted", [key])).rows[0]?.granted === true
+      if (!granted) {
+        await client.end()
+        return undefined
+      }
+      held = true
+      const lease: Lease = {
+        held: () => held,
+        release: async () => {
+          held = false
+          await client.end().catch(() => {})
+        },
+      }
+      return lease
     },
     close: () => pool.end(),
   }

@@ -12,6 +12,12 @@ export interface SqlDatabase extends SqlQueryable {
   transaction<A>(work: (tx: SqlQueryable) => Promise<A>): Promise<A>
   /** Runs several statements separated by semicolons, without parameters (migrations). */
   exec(text: string): Promise<void>
+  /**
+   * Takes the exclusive lease `key` (one holder across every process on this database) or answers
+   * `undefined` when another holder has it. On PostgreSQL it is a session advisory lock on a
+   * connection of its own: if this process dies, the server releases it and another instance takes over.
+   */
+  tryLease(key: number): Promise<Lease | undefined>
   close(): Promise<void>
   readonly backend: "pglite" | "postgres"
   /** Where the data lives, for messages: a directory or a URL without its password. */
@@ -21,3 +27,9 @@ export interface SqlDatabase extends SqlQueryable {
 /** A PostgreSQL error code, when the error came from the server (e.g. `23505`, unique violation). */
 export const sqlErrorCode = (error: unknown): string | undefined =>
   typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined
+
+export type Lease = {
+  /** False once the lease's connection is gone: the holder must stop writing. */
+  readonly held: () => boolean
+  release(): Promise<void>
+}

@@ -1,0 +1,80 @@
+/**
+ * @module The fold of effort: calls, emails and touches become a rep's day counters, flagged as
+ * badgering (aimed at a contact who recently declined) and as targeted (on a target account).
+ *
+ * What counts as an activity (dials + emails + touches, shared/METRICS.md):
+ * - an outbound call is a dial; an INBOUND call counts nowhere: it is the prospect's effort, and
+ *   METRICS.md defines dials, connects and conversations on outbound calls only;
+ * - an email of kind `first_touch` or `follow_up` is an email; a `reply` counts nowhere: METRICS.md
+ *   defines emails as "first touches and follow-ups", and answering a prospect who wrote is not
+ *   outreach (counting it would reward the thread the prospect started);
+ * - every logged touch is a touch.
+ * An uncounted event changes nothing (not even the rep's row).
+ */
+import type { EventOf } from "../events/index.js"
+import { type Change, credit, noChanges } from "./changes.js"
+import { dayKeyOf } from "./periods.js"
+import type { DayCounters, LedgerState } from "./state.js"
+
+const dayMs = 86_400_000
+
+type ActivityEvent = EventOf<"CallLogged"> | EventOf<"EmailSent"> | EventOf<"TouchLogged">
+
+/** The changes of a logged call: a dial, maybe a connect and a conversation; inbound calls: none. */
+export const foldCall = (state: LedgerState, event: EventOf<"CallLogged">): ReadonlyArray<Change> => {
+  const { direction, disposition, durationSeconds } = event.data
+  if (direction !== "outbound") return noChanges
+  const add: Partial<DayCounters> = { dials: 1 }
+  if (disposition === "connected") {
+    add.connects = 1
+    if (durationSeconds >= state.settings.conversationSeconds) add.conversations = 1
+  }
+  return foldActivity(state, event, add)
+}
+
+/** The changes of a sent email: an email, and a follow-up when it is one; replies: none. */
+export const foldEmail = (state: LedgerState, event: EventOf<"EmailSent">): ReadonlyArray<Change> => {
+  switch (event.data.kind) {
+    case "first_touch":
+      return foldActivity(state, event, { emails: 1 })
+    case "follow_up":
+      return foldActivity(state, event, { emails: 1, followUps: 1 })
+    case "reply":
+      return noChanges
+    default:
+      return assertNever(event.data.kind)
+  }
+}
+
+/** The changes of a logged touch. */
+export const foldTouch = (state: LedgerState, event: EventOf<"TouchLogged">): ReadonlyArray<Change> =>
+  foldActivity(state, event, { touches: 1 })
+
+/** The one place an activity is counted: activities, badgering, targeted activities. */
+const foldActivity = (state: LedgerState, event: ActivityEvent, add: Partial<DayCounters>): ReadonlyArray<Change> => {
+  const { repId, accountId, contactId } = event.data
+  const at = Date.parse(event.occurredAt)
+  add.activities = 1
+  if (contactId !== undefined && isBadgering(state, contactId, at)) add.badgering = 1
+  if (accountId !== undefined && state.accounts.get(accountId)?.targeted === true) add.targetedActivities = 1
+  const changes: Array<Change> = []
+  credit(state, changes, repId, dayKeyOf(at, state.settings.timeZone), event.occurredAt, add)
+  return changes
+}
+
+/**
+ * Whether an activity at `at` (epoch ms) on a contact falls in the quiet period after the contact's
+ * latest decline: [declinedAt, declinedAt + declineQuietDays × 24 h). An activity at the very instant
+ * of the decline is badgering; one exactly declineQuietDays later is not; one before the decline
+ * (folded late) is not. With declineQuietDays = 0 nothing is badgering.
+ */
+const isBadgering = (state: LedgerState, contactId: string, at: number): boolean => {
+  const contact = state.contacts.get(contactId)
+  if (contact === undefined) return false
+  const declinedAt = Date.parse(contact.declinedAt)
+  return at >= declinedAt && at - declinedAt < state.settings.declineQuietDays * dayMs
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled email kind ${JSON.stringify(value)}`)
+}

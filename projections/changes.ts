@@ -1,0 +1,130 @@
+/**
+ * @module The changes an event makes to the read model, and the one mechanical way to apply them:
+ * the live runner turns them into SQL writes, rebuilds and what-if replays apply them to maps.
+ */
+import type { TeamSettings } from "../events/index.js"
+import {
+  type AccountRow,
+  type ContactRow,
+  type DayCounters,
+  type DealRow,
+  type LedgerState,
+  type MeetingRow,
+  type RepRow,
+  repDayKey,
+} from "./state.js"
+import { emptyCounters } from "./metrics.js"
+
+/**
+ * One change to one table: an increment of a rep's day counters, or the whole new row of an entity
+ * (an upsert), or the new team settings.
+ */
+export type Change =
+  | { readonly kind: "repDay"; readonly repId: string; readonly day: string; readonly add: Readonly<Partial<DayCounters>> }
+  | { readonly kind: "rep"; readonly row: RepRow }
+  | { readonly kind: "deal"; readonly row: DealRow }
+  | { readonly kind: "meeting"; readonly row: MeetingRow }
+  | { readonly kind: "account"; readonly row: AccountRow }
+  | { readonly kind: "contact"; readonly row: ContactRow }
+  | { readonly kind: "settings"; readonly settings: TeamSettings }
+
+export type ChangeKind = Change["kind"]
+
+/** No change: shared, so the many events that change nothing allocate nothing. */
+export const noChanges: ReadonlyArray<Change> = Object.freeze([])
+
+/**
+ * Applies changes to the state's maps, in place and in order. Day counters are incremented in
+ * their row (created at 0 when missing); entity rows and settings are replaced.
+ */
+export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>): void => {
+  for (const change of changes) {
+    switch (change.kind) {
+      case "repDay": {
+        const key = repDayKey(change.repId, change.day)
+        let row = state.repDays.get(key)
+        if (row === undefined) {
+          row = { repId: change.repId, day: change.day, ...emptyCounters() }
+          state.repDays.set(key, row)
+        }
+        const add = change.add
+        for (const name in add) {
+          const counter = name as keyof DayCounters
+          row[counter] += add[counter] ?? 0
+        }
+        break
+      }
+      case "rep":
+        state.reps.set(change.row.repId, change.row)
+        break
+      case "deal":
+        state.deals.set(change.row.dealId, change.row)
+        break
+      case "meeting":
+        state.meetings.set(change.row.meetingId, change.row)
+        break
+      case "account":
+        state.accounts.set(change.row.accountId, change.row)
+        break
+      case "contact":
+        state.contacts.set(change.row.contactId, change.row)
+        break
+      case "settings":
+        state.settings = change.settings
+        break
+      default:
+        assertNever(change)
+    }
+  }
+}
+
+/** A rep the fold has not met yet: everything unknown but the id. */
+export const unknownRep = (repId: string, firstSeenAt: string): RepRow => ({
+  repId,
+  name: null,
+  email: null,
+  role: null,
+  team: null,
+  managerRepId: null,
+  joinedAt: null,
+  leftAt: null,
+  firstSeenAt,
+  quotas: {},
+  identities: [],
+})
+
+/** An account the fold has not met yet: not targeted, no meetings, no deals. */
+export const newAccount = (accountId: string): AccountRow => ({
+  accountId,
+  name: null,
+  targeted: false,
+  targetReason: null,
+  incumbent: null,
+  targetedAt: null,
+  untargetedAt: null,
+  heldMeetingsInCycle: 0,
+  lastClosedAt: null,
+  openDealIds: [],
+})
+
+/**
+ * Credits a rep's day with counters, and gives the rep a row if this is the first the fold hears
+ * of them (and no earlier change of the same event already did).
+ */
+export const credit = (
+  state: LedgerState,
+  changes: Array<Change>,
+  repId: string,
+  day: string,
+  occurredAt: string,
+  add: Partial<DayCounters>,
+): void => {
+  changes.push({ kind: "repDay", repId, day, add })
+  if (state.reps.has(repId)) return
+  for (const change of changes) if (change.kind === "rep" && change.row.repId === repId) return
+  changes.push({ kind: "rep", row: unknownRep(repId, occurredAt) })
+}
+
+function assertNever(change: never): never {
+  throw new Error(`unhandled change ${JSON.stringify(change)}`)
+}

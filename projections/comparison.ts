@@ -1,0 +1,182 @@
+/**
+ * @module The team view (shared/METRICS.md "Comparing reps"): each rep's effort against yield
+ * relative to the team medians (four quadrants), rankings by outcomes per activity, and the top 20%
+ * by wonValue contrasted with the rest.
+ *
+ * Decisions where the spec is silent:
+ * - Ties at the median resolve toward not flagging a rep: effort is high only when strictly above
+ *   the team median of activities; yield is high when at or above the team median of yield. A rep
+ *   exactly at both medians is `focused`.
+ * - A rep whose yield is null (no activities) is in no quadrant (null): effort against yield cannot
+ *   be judged without yield. Medians are over the non-null values of the reps compared.
+ * - The top group is the ceil(20%) reps with the highest wonValue (at least one rep when there is
+ *   any): 5 reps ⇒ 1, 6 ⇒ 2, 10 ⇒ 2, 11 ⇒ 3. Ties at the cut are broken by repId, so the size holds.
+ * - Rankings rank equal values equally (1, 2, 2, 4), list ties by repId, and put reps whose metric
+ *   is null last, unranked.
+ */
+import { type EffectivenessMetric, median, metricsOf, ratio, type RepMetrics, sumCounters } from "./metrics.js"
+import type { DayCounters, DealRow } from "./state.js"
+
+export type Quadrant = "focused" | "grinding" | "spraying" | "idle"
+
+/** The outcome-per-activity measures a quadrant can use as yield. */
+export type YieldMetric = "meetingYield" | "revenuePerActivity"
+
+/** A rep's window: summed day counters and the deals won in the window (for salesCycleDays). */
+export type RepWindow = {
+  readonly repId: string
+  readonly totals: Readonly<DayCounters>
+  readonly wonDeals?: ReadonlyArray<DealRow>
+}
+
+/** A rep with the metrics of a window. */
+export type RepScorecard = { readonly repId: string; readonly metrics: RepMetrics }
+
+/** A metric reps may be ranked by: a ratio, never a raw count of activity. */
+export type RankingMetric = EffectivenessMetric
+
+/** Which way is better for each ranking metric. */
+export const rankingDirection: Readonly<Record<RankingMetric, "higher" | "lower">> = {
+  connectRate: "higher",
+  activitiesPerMeeting: "lower",
+  activitiesPerWin: "lower",
+  meetingYield: "higher",
+  secondMeetingRate: "higher",
+  winRate: "higher",
+  valueWinRate: "higher",
+  avgWonDeal: "higher",
+  revenuePerActivity: "higher",
+  salesCycleDays: "lower",
+  targetFocus: "higher",
+  targetWinRate: "higher",
+  nonTargetWinRate: "higher",
+  outboundShare: "higher",
+  badgeringShare: "lower",
+  activitiesPerDeal: "lower",
+}
+
+export type TeamMedians = { readonly activities: number | null; readonly yield: number | null }
+
+export type RepPlacement = {
+  readonly repId: string
+  readonly activities: number
+  readonly yield: number | null
+  readonly quadrant: Quadrant | null
+}
+
+export type RepRanking = { readonly repId: string; readonly value: number | null; readonly rank: number | null }
+
+export type GroupContrast = {
+  readonly repIds: ReadonlyArray<string>
+  /** Ratios of the group's summed counters; counts are the group's sums. */
+  readonly metrics: RepMetrics
+  /** activities / reps in the group: sums of groups of different sizes do not compare. */
+  readonly activitiesPerRep: number | null
+}
+
+export type TopPerformersContrast = { readonly top: GroupContrast; readonly rest: GroupContrast }
+
+export type TeamComparison = {
+  readonly yieldBy: YieldMetric
+  readonly rankBy: RankingMetric
+  readonly medians: TeamMedians
+  readonly reps: ReadonlyArray<RepScorecard & { readonly quadrant: Quadrant | null; readonly rank: number | null }>
+  readonly ranking: ReadonlyArray<RepRanking>
+  readonly contrast: TopPerformersContrast
+}
+
+/** The team medians of effort (activities) and yield, over the reps' non-null values. */
+export const teamMedians = (reps: ReadonlyArray<RepScorecard>, yieldBy: YieldMetric = "meetingYield"): TeamMedians => ({
+  activities: median(reps.map((rep) => rep.metrics.activities)),
+  yield: median(reps.map((rep) => rep.metrics[yieldBy])),
+})
+
+/**
+ * A rep's quadrant from effort and yield against the team medians: focused (low effort, high
+ * yield), grinding (high, high), spraying (high effort, low yield), idle (low, low); null when yield is null.
+ */
+export const quadrantOf = (activities: number, yieldValue: number | null, medians: TeamMedians): Quadrant | null => {
+  if (yieldValue === null || medians.yield === null || medians.activities === null) return null
+  const highEffort = activities > medians.activities
+  const highYield = yieldValue >= medians.yield
+  if (highYield) return highEffort ? "grinding" : "focused"
+  return highEffort ? "spraying" : "idle"
+}
+
+/** Every rep's effort, yield and quadrant, with the medians they were placed against. */
+export const placeReps = (
+  reps: ReadonlyArray<RepScorecard>,
+  yieldBy: YieldMetric = "meetingYield",
+): { readonly medians: TeamMedians; readonly placements: ReadonlyArray<RepPlacement> } => {
+  const medians = teamMedians(reps, yieldBy)
+  const placements = reps.map(({ repId, metrics }) => ({
+    repId,
+    activities: metrics.activities,
+    yield: metrics[yieldBy],
+    quadrant: quadrantOf(metrics.activities, metrics[yieldBy], medians),
+  }))
+  return { medians, placements }
+}
+
+/** Reps ranked by an outcome-per-activity metric (meetingYield by default), best first. */
+export const rankReps = (reps: ReadonlyArray<RepScorecard>, by: RankingMetric = "meetingYield"): ReadonlyArray<RepRanking> => {
+  const sign = rankingDirection[by] === "higher" ? -1 : 1
+  const sorted = reps
+    .map(({ repId, metrics }) => ({ repId, value: metrics[by] }))
+    .sort((a, b) => {
+      if (a.value === null || b.value === null) {
+        if (a.value !== b.value) return a.value === null ? 1 : -1
+      } else if (a.value !== b.value) return sign * (a.value - b.value)
+      return a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0
+    })
+  const ranking: Array<RepRanking> = []
+  sorted.forEach((entry, index) => {
+    const previous = ranking[index - 1]
+    const rank =
+      entry.value === null ? null : previous !== undefined && previous.value === entry.value ? previous.rank : index + 1
+    ranking.push({ ...entry, rank })
+  })
+  return ranking
+}
+
+/** The top ceil(share × reps) by wonValue against the rest, each as one group's metrics. */
+export const topPerformersContrast = (reps: ReadonlyArray<RepWindow>, share = 0.2): TopPerformersContrast => {
+  const byWonValue = [...reps].sort(
+    (a, b) => b.totals.wonValue - a.totals.wonValue || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0),
+  )
+  const topCount = Math.ceil(share * byWonValue.length)
+  return { top: groupContrast(byWonValue.slice(0, topCount)), rest: groupContrast(byWonValue.slice(topCount)) }
+}
+
+const groupContrast = (group: ReadonlyArray<RepWindow>): GroupContrast => {
+  const metrics = metricsOf(
+    sumCounters(group.map((rep) => rep.totals)),
+    group.flatMap((rep) => rep.wonDeals ?? []),
+  )
+  return { repIds: group.map((rep) => rep.repId), metrics, activitiesPerRep: ratio(metrics.activities, group.length) }
+}
+
+/** The whole team view of a window: metrics, quadrants, ranking and the top-20% contrast. */
+export const compareReps = (
+  reps: ReadonlyArray<RepWindow>,
+  options: { readonly yieldBy?: YieldMetric; readonly rankBy?: RankingMetric } = {},
+): TeamComparison => {
+  const yieldBy = options.yieldBy ?? "meetingYield"
+  const rankBy = options.rankBy ?? "meetingYield"
+  const scorecards = reps.map((rep) => ({ repId: rep.repId, metrics: metricsOf(rep.totals, rep.wonDeals ?? []) }))
+  const { medians, placements } = placeReps(scorecards, yieldBy)
+  const ranking = rankReps(scorecards, rankBy)
+  const rankOf = new Map(ranking.map((entry) => [entry.repId, entry.rank]))
+  return {
+    yieldBy,
+    rankBy,
+    medians,
+    reps: scorecards.map((scorecard, index) => ({
+      ...scorecard,
+      quadrant: placements[index]?.quadrant ?? null,
+      rank: rankOf.get(scorecard.repId) ?? null,
+    })),
+    ranking,
+    contrast: topPerformersContrast(reps),
+  }
+}

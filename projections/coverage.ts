@@ -1,0 +1,172 @@
+/**
+ * @module Pipeline and coverage (shared/METRICS.md "Pipeline and coverage"): what a rep has open,
+ * what of it is qualified by a second meeting, against what is left of the quota, and the coverage
+ * this rep's own value win rate says they need (versus what a flat mandate assumes).
+ *
+ * Instants are ISO 8601 strings, as in rows. Deals are judged by their row as it stands (its current
+ * amount) and by its openedAt/closedAt: a deal is open at `at` when opened at or before `at` and not
+ * closed by then.
+ *
+ * @example
+ * // quota 100k, 40k won so far in the quarter, 180k open: 180k / (100k − 40k) = 3
+ * coverage(180_000, 100_000, 40_000) // 3
+ * impliedLossRate(8)                 // 0.875: an 8x mandate plans to lose 87.5% of the pipeline
+ */
+import type { TeamSettings } from "../events/index.js"
+import { valueWinRateOf } from "./metrics.js"
+import { dayKeyOf, monthOf, periodEnd, periodStart, quarterOf } from "./periods.js"
+import type { DealRow, RepRow } from "./state.js"
+
+const dayMs = 86_400_000
+
+/** A quota in force: its period, amount and the period's [start, end) instants in the team's zone. */
+export type QuotaInForce = {
+  readonly period: string
+  readonly amount: number
+  readonly start: string
+  readonly end: string
+}
+
+/** A rep's coverage at an instant: every figure of the METRICS.md table. */
+export type CoverageReport = {
+  readonly repId: string
+  readonly at: string
+  readonly quota: QuotaInForce | null
+  /** wonValue from the quota period's start to `at`; 0 without a quota. */
+  readonly wonValue: number
+  readonly openPipeline: number
+  readonly qualifiedPipeline: number
+  readonly coverage: number | null
+  readonly qualifiedCoverage: number | null
+  readonly requiredCoverage: number | null
+}
+
+const isOpenAt = (deal: DealRow, atMs: number): boolean =>
+  Date.parse(deal.openedAt) <= atMs && (deal.closedAt === null || Date.parse(deal.closedAt) > atMs)
+
+/** openPipeline: the sum of the amounts of the rep's deals open at `at`. */
+export const openPipeline = (deals: Iterable<DealRow>, repId: string, at: string): number => {
+  const atMs = Date.parse(at)
+  let pipeline = 0
+  for (const deal of deals) if (deal.ownerRepId === repId && isOpenAt(deal, atMs)) pipeline += deal.amount
+  return pipeline
+}
+
+/** qualifiedPipeline: the same, counting only deals qualified (by a second meeting) by `at`. */
+export const qualifiedPipeline = (deals: Iterable<DealRow>, repId: string, at: string): number => {
+  const atMs = Date.parse(at)
+  let pipeline = 0
+  for (const deal of deals) {
+    if (deal.ownerRepId === repId && deal.qualifiedAt !== null && Date.parse(deal.qualifiedAt) <= atMs && isOpenAt(deal, atMs)) {
+      pipeline += deal.amount
+    }
+  }
+  return pipeline
+}
+
+/**
+ * The rep's quota for the period containing `at` (in the team's zone and fiscal calendar), or null
+ * when unset. When the rep has both a quarter and a month quota there, the QUARTER wins: coverage
+ * weighs pipeline that spans weeks to months, and a monthly figure inside a quartered quota is a
+ * pacing target, not the commitment.
+ */
+export const quotaAt = (rep: RepRow | undefined, at: string, settings: TeamSettings): QuotaInForce | null => {
+  if (rep === undefined) return null
+  const day = dayKeyOf(Date.parse(at), settings.timeZone)
+  for (const period of [quarterOf(day, settings.fiscalYearStartMonth), monthOf(day)]) {
+    const amount = rep.quotas[period]
+    if (amount === undefined) continue
+    const start = periodStart(period, settings.timeZone, settings.fiscalYearStartMonth)
+    const end = periodEnd(period, settings.timeZone, settings.fiscalYearStartMonth)
+    if (start === undefined || end === undefined) continue
+    return { period, amount, start: new Date(start).toISOString(), end: new Date(end).toISOString() }
+  }
+  return null
+}
+
+/** The sum of the amounts of the rep's deals closed won in [from, to]. */
+export const wonValueBetween = (deals: Iterable<DealRow>, repId: string, from: string, to: string): number => {
+  const fromMs = Date.parse(from)
+  const toMs = Date.parse(to)
+  let won = 0
+  for (const deal of deals) {
+    if (deal.ownerRepId !== repId || deal.status !== "won" || deal.closedAt === null) continue
+    const closedMs = Date.parse(deal.closedAt)
+    if (closedMs >= fromMs && closedMs <= toMs) won += deal.amount
+  }
+  return won
+}
+
+/**
+ * coverage: pipeline / (quota − wonValue so far in the quota period); null when the quota is unset
+ * or met (nothing left to cover).
+ */
+export const coverage = (pipeline: number, quota: number | null, wonSoFar: number): number | null => {
+  if (quota === null) return null
+  const remaining = quota - wonSoFar
+  return remaining <= 0 ? null : pipeline / remaining
+}
+
+/** qualifiedCoverage: coverage of the qualified pipeline, over the same denominator. */
+export const qualifiedCoverage = (qualified: number, quota: number | null, wonSoFar: number): number | null =>
+  coverage(qualified, quota, wonSoFar)
+
+/**
+ * requiredCoverage: 1 / valueWinRate over the rep's deals closed in the `lookbackDays` before `at`
+ * ((at − lookbackDays × 24 h, at]) — the coverage this rep needs. Null with no closed deal, and when
+ * nothing of value was won (the rate is 0: no pipeline is enough).
+ *
+ * @example // won 40k, lost 60k in the last year: valueWinRate 0.4 ⇒ 2.5
+ */
+export const requiredCoverage = (deals: Iterable<DealRow>, repId: string, at: string, lookbackDays = 365): number | null => {
+  const atMs = Date.parse(at)
+  const fromMs = atMs - lookbackDays * dayMs
+  let wonValue = 0
+  let lostValue = 0
+  for (const deal of deals) {
+    if (deal.ownerRepId !== repId || deal.closedAt === null) continue
+    const closedMs = Date.parse(deal.closedAt)
+    if (closedMs <= fromMs || closedMs > atMs) continue
+    if (deal.status === "won") wonValue += deal.amount
+    else if (deal.status === "lost") lostValue += deal.amount
+  }
+  const rate = valueWinRateOf(wonValue, lostValue)
+  return rate === null || rate === 0 ? null : 1 / rate
+}
+
+/**
+ * impliedLossRate: 1 − 1/coverageTarget, the share of pipeline a flat mandate assumes will be lost.
+ * Null for a target below 1x, which plans no loss and is no coverage target.
+ *
+ * @example impliedLossRate(8) // 0.875
+ */
+export const impliedLossRate = (coverageTarget: number): number | null =>
+  Number.isFinite(coverageTarget) && coverageTarget >= 1 ? 1 - 1 / coverageTarget : null
+
+/** Every coverage figure of a rep at an instant, from the rep's row, the deal rows and the settings. */
+export const coverageAt = (options: {
+  readonly deals: Iterable<DealRow>
+  readonly rep: RepRow | undefined
+  readonly repId: string
+  readonly settings: TeamSettings
+  readonly at: string
+  readonly lookbackDays?: number
+}): CoverageReport => {
+  const { rep, repId, settings, at } = options
+  const deals = Array.isArray(options.deals) ? (options.deals as ReadonlyArray<DealRow>) : [...options.deals]
+  const quota = quotaAt(rep, at, settings)
+  const wonValue = quota === null ? 0 : wonValueBetween(deals, repId, quota.start, at)
+  const open = openPipeline(deals, repId, at)
+  const qualified = qualifiedPipeline(deals, repId, at)
+  return {
+    repId,
+    at,
+    quota,
+    wonValue,
+    openPipeline: open,
+    qualifiedPipeline: qualified,
+    coverage: coverage(open, quota?.amount ?? null, wonValue),
+    qualifiedCoverage: qualifiedCoverage(qualified, quota?.amount ?? null, wonValue),
+    requiredCoverage: requiredCoverage(deals, repId, at, options.lookbackDays),
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * @module The fold of deals: opened (credited to the owner, and to the originator under
+ * dealsOriginated), won or lost on the close day, and the account's sales cycle closed with them.
+ *
+ * Decisions where shared/METRICS.md is silent:
+ * - openedValue and outboundOpenedValue (for outboundShare) use the amount at opening; later
+ *   `DealAmountChanged` events update the row (and so the pipeline), not the opening counters.
+ * - An originator who is also the owner is credited under dealsOriginated too.
+ * - A deal is opened once and closed once (the deal stream's decider enforces it). A deal event the
+ *   state cannot place — a repeated `DealOpened`, any other event for a deal never opened, or a change
+ *   to a closed deal — changes nothing: only `DealOpened` names the owner and the account, so there is
+ *   no one to credit, and a closed deal's credit is final.
+ * - A close resets the account's cycle unless a later close was already folded (out of order): then
+ *   the cycle stays as it is.
+ */
+import type { EventOf } from "../events/index.js"
+import { type Change, credit, newAccount, noChanges } from "./changes.js"
+import { dayKeyOf } from "./periods.js"
+import type { DayCounters, DealRow, LedgerState } from "./state.js"
+
+/** An opened deal: dealsOpened, openedValue (and outboundOpenedValue) for the owner; dealsOriginated for the originator. */
+export const foldDealOpened = (state: LedgerState, event: EventOf<"DealOpened">): ReadonlyArray<Change> => {
+  const { dealId, repId, accountId, amount, currency, source, originatorRepId, expectedCloseDate } = event.data
+  if (state.deals.has(dealId)) return noChanges
+  const account = state.accounts.get(accountId) ?? newAccount(accountId)
+  const deal: DealRow = {
+    dealId,
+    ownerRepId: repId,
+    accountId,
+    amount,
+    currency: currency ?? null,
+    source,
+    originatorRepId: originatorRepId ?? null,
+    expectedCloseDate: expectedCloseDate ?? null,
+    status: "open",
+    openedAt: event.occurredAt,
+    closedAt: null,
+    onTargetAccount: account.targeted,
+    qualifiedAt: account.heldMeetingsInCycle >= 2 ? event.occurredAt : null,
+  }
+  const changes: Array<Change> = [
+    { kind: "deal", row: deal },
+    { kind: "account", row: { ...account, openDealIds: [...account.openDealIds, dealId] } },
+  ]
+  const day = dayKeyOf(Date.parse(event.occurredAt), state.settings.timeZone)
+  const ownerAdd: Partial<DayCounters> = { dealsOpened: 1, openedValue: amount }
+  if (source === "outbound") ownerAdd.outboundOpenedValue = amount
+  if (originatorRepId === repId) ownerAdd.dealsOriginated = 1
+  credit(state, changes, repId, day, event.occurredAt, ownerAdd)
+  if (originatorRepId !== undefined && originatorRepId !== repId) {
+    credit(state, changes, originatorRepId, day, event.occurredAt, { dealsOriginated: 1 })
+  }
+  return changes
+}
+
+/** A new amount for an open deal. */
+export const foldDealAmountChanged = (state: LedgerState, event: EventOf<"DealAmountChanged">): ReadonlyArray<Change> => {
+  const deal = state.deals.get(event.data.dealId)
+  if (deal === undefined || deal.status !== "open") return noChanges
+  return [{ kind: "deal", row: { ...deal, amount: event.data.amount } }]
+}
+
+/** A new expected close date for an open deal. */
+export const foldDealCloseDateChanged = (
+  state: LedgerState,
+  event: EventOf<"DealCloseDateChanged">,
+): ReadonlyArray<Change> => {
+  const deal = state.deals.get(event.data.dealId)
+  if (deal === undefined || deal.status !== "open") return noChanges
+  return [{ kind: "deal", row: { ...deal, expectedCloseDate: event.data.expectedCloseDate } }]
+}
+
+/**
+ * A won or lost deal: dealsWon/wonValue or dealsLost/lostValue (and the target-account split) for
+ * the owner on the close day; the account's sales cycle closes. A win's amount, when given, is final.
+ */
+export const foldDealClosed = (
+  state: LedgerState,
+  event: EventOf<"DealWon"> | EventOf<"DealLost">,
+): ReadonlyArray<Change> => {
+  const deal = state.deals.get(event.data.dealId)
+  if (deal === undefined || deal.status !== "open") return noChanges
+  const won = event.type === "DealWon"
+  const amount = event.type === "DealWon" ? (event.data.amount ?? deal.amount) : deal.amount
+  const changes: Array<Change> = [
+    { kind: "deal", row: { ...deal, amount, status: won ? "won" : "lost", closedAt: event.occurredAt } },
+  ]
+  const at = Date.parse(event.occurredAt)
+  const account = state.accounts.get(deal.accountId) ?? newAccount(deal.accountId)
+  const openDealIds = account.openDealIds.filter((id) => id !== deal.dealId)
+  const closesCycle = account.lastClosedAt === null || at >= Date.parse(account.lastClosedAt)
+  changes.push({
+    kind: "account",
+    row: closesCycle
+      ? { ...account, openDealIds, lastClosedAt: event.occurredAt, heldMeetingsInCycle: 0 }
+      : { ...account, openDealIds },
+  })
+  const add: Partial<DayCounters> = won
+    ? { dealsWon: 1, wonValue: amount, [deal.onTargetAccount ? "targetDealsWon" : "nonTargetDealsWon"]: 1 }
+    : { dealsLost: 1, lostValue: amount, [deal.onTargetAccount ? "targetDealsLost" : "nonTargetDealsLost"]: 1 }
+  credit(state, changes, deal.ownerRepId, dayKeyOf(at, state.settings.timeZone), event.occurredAt, add)
+  return changes
+}

@@ -1,0 +1,94 @@
+/**
+ * @module The fold of the whole ledger: `evolve` reads the state and returns the changes an event
+ * causes (never mutating), `applyChanges` applies them, `foldAll` does both over a history.
+ *
+ * Day keys are computed in the team time zone in force when the event is folded; credit follows
+ * shared/METRICS.md "Who gets credit". The fold is total: no event makes it throw. Decisions where
+ * the spec is silent are documented in the module of each family of events: activities.ts,
+ * meetings.ts, deals.ts, team.ts.
+ *
+ * @example
+ * const state = emptyLedgerState()
+ * for (const event of events) applyChanges(state, evolve(state, event))
+ * // or: const state = foldAll(events)
+ */
+import type { LedgerEvent } from "../events/index.js"
+import { foldCall, foldEmail, foldTouch } from "./activities.js"
+import { applyChanges, type Change } from "./changes.js"
+import { foldDealAmountChanged, foldDealCloseDateChanged, foldDealClosed, foldDealOpened } from "./deals.js"
+import { foldMeetingBooked, foldMeetingHeld, foldMeetingMissed } from "./meetings.js"
+import { emptyLedgerState, type LedgerState } from "./state.js"
+import {
+  foldAccountTargeted,
+  foldAccountUntargeted,
+  foldProspectDeclined,
+  foldQuotaSet,
+  foldRepIdentityLinked,
+  foldRepJoined,
+  foldRepLeft,
+  foldTeamSettingsChanged,
+} from "./team.js"
+
+/**
+ * The changes one event makes to the read model, given the state before it. Pure: reads `state`,
+ * never mutates it. Apply the result with {@link applyChanges} before folding the next event.
+ */
+export const evolve = (state: LedgerState, event: LedgerEvent): ReadonlyArray<Change> => {
+  switch (event.type) {
+    case "RepJoined":
+      return foldRepJoined(state, event)
+    case "RepLeft":
+      return foldRepLeft(state, event)
+    case "QuotaSet":
+      return foldQuotaSet(state, event)
+    case "RepIdentityLinked":
+      return foldRepIdentityLinked(state, event)
+    case "AccountTargeted":
+      return foldAccountTargeted(state, event)
+    case "AccountUntargeted":
+      return foldAccountUntargeted(state, event)
+    case "CallLogged":
+      return foldCall(state, event)
+    case "EmailSent":
+      return foldEmail(state, event)
+    case "TouchLogged":
+      return foldTouch(state, event)
+    case "ProspectDeclined":
+      return foldProspectDeclined(state, event)
+    case "MeetingBooked":
+      return foldMeetingBooked(state, event)
+    case "MeetingHeld":
+      return foldMeetingHeld(state, event)
+    case "MeetingCanceled":
+    case "MeetingNoShow":
+      return foldMeetingMissed(state, event)
+    case "DealOpened":
+      return foldDealOpened(state, event)
+    case "DealAmountChanged":
+      return foldDealAmountChanged(state, event)
+    case "DealCloseDateChanged":
+      return foldDealCloseDateChanged(state, event)
+    case "DealWon":
+    case "DealLost":
+      return foldDealClosed(state, event)
+    case "TeamSettingsChanged":
+      return foldTeamSettingsChanged(state, event)
+    default:
+      return assertNever(event)
+  }
+}
+
+/**
+ * Folds a history into a state (a new empty one unless given; a given state is updated in place
+ * and returned).
+ *
+ * @example foldAll(events).repDays.get("ana|2026-11-02")?.dials
+ */
+export const foldAll = (events: Iterable<LedgerEvent>, state: LedgerState = emptyLedgerState()): LedgerState => {
+  for (const event of events) applyChanges(state, evolve(state, event))
+  return state
+}
+
+function assertNever(event: never): never {
+  throw new Error(`unhandled event ${JSON.stringify(event)}`)
+}

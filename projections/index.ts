@@ -1,0 +1,88 @@
+/**
+ * @module The projections of Outcome Ledger: pure folds from events to read-model rows, and the one
+ * definition of every metric of shared/METRICS.md. No I/O, no clock, no randomness.
+ *
+ * @example
+ * const state = foldAll(events)
+ * const totals = sumCounters([...state.repDays.values()].filter((row) => row.repId === "ana"))
+ * metricsOf(totals).meetingYield
+ */
+export { applyChanges, type Change, type ChangeKind } from "./changes.js"
+export { evolve, foldAll } from "./evolve.js"
+export {
+  counterNames,
+  emptyLedgerState,
+  repDayKey,
+  type AccountRow,
+  type ContactRow,
+  type CounterName,
+  type DayCounters,
+  type DealRow,
+  type DealStatus,
+  type LedgerState,
+  type MeetingRow,
+  type MeetingStatus,
+  type RepDayRow,
+  type RepRole,
+  type RepRow,
+} from "./state.js"
+export {
+  emptyCounters,
+  median,
+  metricsOf,
+  ratio,
+  salesCycleDaysOf,
+  sumCounters,
+  valueWinRateOf,
+  winRateOf,
+  type EffectivenessMetric,
+  type RepMetrics,
+} from "./metrics.js"
+export {
+  coverage,
+  coverageAt,
+  impliedLossRate,
+  openPipeline,
+  qualifiedCoverage,
+  qualifiedPipeline,
+  quotaAt,
+  requiredCoverage,
+  wonValueBetween,
+  type CoverageReport,
+  type QuotaInForce,
+} from "./coverage.js"
+export {
+  addDays,
+  bucketOf,
+  bucketsOfWindow,
+  dayKeyOf,
+  daysOfPeriod,
+  isoWeekOf,
+  monthOf,
+  periodEnd,
+  periodStart,
+  quarterOf,
+  startOfDay,
+  type Bucket,
+  type Granularity,
+} from "./periods.js"
+export {
+  compareReps,
+  placeReps,
+  quadrantOf,
+  rankingDirection,
+  rankReps,
+  teamMedians,
+  topPerformersContrast,
+  type GroupContrast,
+  type Quadrant,
+  type RankingMetric,
+  type RepPlacement,
+  type RepRanking,
+  type RepScorecard,
+  type RepWindow,
+  type TeamComparison,
+  type TeamMedians,
+  type TopPerformersContrast,
+  type YieldMetric,
+} from "./comparison.js"

@@ -1,0 +1,207 @@
+/**
+ * @module The read-model state: plain maps of JSON-serialisable rows, one map per SQL table the
+ * live runner persists (as jsonb) and that what-if replays keep in memory.
+ *
+ * Instants in rows are ISO 8601 strings; day keys are `YYYY-MM-DD` in the team's time zone.
+ */
+import type { EventData, TeamSettings } from "../events/index.js"
+import { defaultTeamSettings } from "../events/index.js"
+
+/**
+ * The counters of one rep on one day. Every count and sum a metric of shared/METRICS.md needs, so
+ * that a window's metrics are sums of day rows.
+ */
+export type DayCounters = {
+  /** Outbound calls. */
+  dials: number
+  /** Outbound calls with disposition `connected`. */
+  connects: number
+  /** Connects lasting at least the team's `conversationSeconds` at the time. */
+  conversations: number
+  /** Emails of kind `first_touch` or `follow_up` (replies are not outreach: not counted). */
+  emails: number
+  /** Emails of kind `follow_up`. */
+  followUps: number
+  /** Other touches (social, SMS, in person). */
+  touches: number
+  /** dials + emails + touches, stored so SQL can sum it; written only by the activity fold. */
+  activities: number
+  /** Activities aimed at a contact who declined within the previous `declineQuietDays`. */
+  badgering: number
+  /** Activities on an account that was on the target list when the activity happened. */
+  targetedActivities: number
+  /** Meetings booked by this rep. */
+  meetingsBooked: number
+  /** Meetings held by this rep (the owner, or the `repId` of `MeetingHeld`). */
+  meetingsHeld: number
+  /** Held meetings that were the 2nd or later with their account in its current sales cycle. */
+  secondMeetings: number
+  /** Deals opened that this rep owns. */
+  dealsOpened: number
+  dealsWon: number
+  dealsLost: number
+  wonValue: number
+  lostValue: number
+  /** Deals opened whose `originatorRepId` is this rep. */
+  dealsOriginated: number
+  /** Sum of amounts (at opening) of the deals opened. */
+  openedValue: number
+  /** Sum of amounts (at opening) of the deals opened with `source = outbound`. */
+  outboundOpenedValue: number
+  /** Deals won / lost whose account was on the target list when the deal was opened. */
+  targetDealsWon: number
+  targetDealsLost: number
+  /** Deals won / lost on every other account. */
+  nonTargetDealsWon: number
+  nonTargetDealsLost: number
+}
+
+export type CounterName = keyof DayCounters
+
+/** Every counter, in a fixed order (for sums, SQL columns and empty rows). */
+export const counterNames: ReadonlyArray<CounterName> = [
+  "dials",
+  "connects",
+  "conversations",
+  "emails",
+  "followUps",
+  "touches",
+  "activities",
+  "badgering",
+  "targetedActivities",
+  "meetingsBooked",
+  "meetingsHeld",
+  "secondMeetings",
+  "dealsOpened",
+  "dealsWon",
+  "dealsLost",
+  "wonValue",
+  "lostValue",
+  "dealsOriginated",
+  "openedValue",
+  "outboundOpenedValue",
+  "targetDealsWon",
+  "targetDealsLost",
+  "nonTargetDealsWon",
+  "nonTargetDealsLost",
+]
+
+/** One rep's counters on one day; keyed in {@link LedgerState.repDays} by {@link repDayKey}. */
+export type RepDayRow = { readonly repId: string; readonly day: string } & DayCounters
+
+export type RepRole = EventData<"RepJoined">["role"]
+
+/**
+ * A rep. A rep credited by an event before (or without) `RepJoined` gets a row too, with `name`,
+ * `role` and `joinedAt` null: the team must see activity by unknown reps.
+ */
+export type RepRow = {
+  readonly repId: string
+  readonly name: string | null
+  readonly email: string | null
+  readonly role: RepRole | null
+  readonly team: string | null
+  readonly managerRepId: string | null
+  readonly joinedAt: string | null
+  readonly leftAt: string | null
+  /** When the fold first met this rep, in any role. */
+  readonly firstSeenAt: string
+  /** Quota amount by period (`2026-Q4`, `2026-11`); the last `QuotaSet` folded for a period wins. */
+  readonly quotas: Readonly<Record<string, number>>
+  /** The ids vendors know the rep by. */
+  readonly identities: ReadonlyArray<{ readonly source: string; readonly externalId: string }>
+}
+
+export type DealStatus = "open" | "won" | "lost"
+
+export type DealRow = {
+  readonly dealId: string
+  readonly ownerRepId: string
+  readonly accountId: string
+  /** The latest amount: `DealAmountChanged` updates it while open; `DealWon`'s amount, when given, wins. */
+  readonly amount: number
+  readonly currency: string | null
+  readonly source: EventData<"DealOpened">["source"]
+  readonly originatorRepId: string | null
+  readonly expectedCloseDate: string | null
+  readonly status: DealStatus
+  readonly openedAt: string
+  readonly closedAt: string | null
+  /** Whether the account was on the target list when the deal was opened. */
+  readonly onTargetAccount: boolean
+  /**
+   * When the deal became qualified: the instant its account had its 2nd held meeting of the cycle
+   * while the deal was open, or `openedAt` if the account already had one. Once set it stays set.
+   */
+  readonly qualifiedAt: string | null
+}
+
+export type MeetingStatus = "booked" | "held" | "canceled" | "no_show"
+
+export type MeetingRow = {
+  readonly meetingId: string
+  /** Null while only a `MeetingHeld`/`MeetingCanceled` has been seen (out of order). */
+  readonly bookerRepId: string | null
+  /** `ownerRepId ?? repId` of the booking. */
+  readonly ownerRepId: string | null
+  /** Who was credited with holding it: `MeetingHeld.repId` when given, else the owner. */
+  readonly heldByRepId: string | null
+  readonly accountId: string | null
+  readonly contactId: string | null
+  readonly scheduledFor: string | null
+  readonly source: EventData<"MeetingBooked">["source"] | null
+  readonly status: MeetingStatus
+  readonly bookedAt: string | null
+  readonly heldAt: string | null
+  /** Whether this held meeting has been counted in its account's sales cycle. */
+  readonly countedInCycle: boolean
+}
+
+export type AccountRow = {
+  readonly accountId: string
+  readonly name: string | null
+  readonly targeted: boolean
+  readonly targetReason: EventData<"AccountTargeted">["reason"] | null
+  readonly incumbent: string | null
+  readonly targetedAt: string | null
+  readonly untargetedAt: string | null
+  /** Held meetings since the account's last closed deal (the current sales cycle). */
+  readonly heldMeetingsInCycle: number
+  readonly lastClosedAt: string | null
+  /** The account's open deals: the index that qualifies them without scanning every deal. */
+  readonly openDealIds: ReadonlyArray<string>
+}
+
+/** A contact who declined; contacts who never declined have no row. */
+export type ContactRow = {
+  readonly contactId: string
+  readonly accountId: string | null
+  /** The latest decline (by occurredAt). */
+  readonly declinedAt: string
+  readonly how: EventData<"ProspectDeclined">["how"]
+  readonly declinedToRepId: string | null
+}
+
+export type LedgerState = {
+  settings: TeamSettings
+  readonly reps: Map<string, RepRow>
+  readonly repDays: Map<string, RepDayRow>
+  readonly deals: Map<string, DealRow>
+  readonly meetings: Map<string, MeetingRow>
+  readonly accounts: Map<string, AccountRow>
+  readonly contacts: Map<string, ContactRow>
+}
+
+/** The key of a rep's day row: `${repId}|${day}`. */
+export const repDayKey = (repId: string, day: string): string => `${repId}|${day}`
+
+/** The state before any event: default team settings and empty maps. */
+export const emptyLedgerState = (): LedgerState => ({
+  settings: defaultTeamSettings,
+  reps: new Map(),
+  repDays: new Map(),
+  deals: new Map(),
+  meetings: new Map(),
+  accounts: new Map(),
+  contacts: new Map(),
+})

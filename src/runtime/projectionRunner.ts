@@ -1,0 +1,249 @@
+/**
+ * @module The projection runner: folds the log into the scorecard read model. It catches up from
+ * each generation's stored checkpoint, applies a batch of events in memory with the pure folds of
+ * `projections/`, then writes the touched rows and the new checkpoint in one transaction — a crash
+ * mid-batch never double-counts. One runner per read model at a time, across every instance on
+ * one database (a lease); a rebuild fills a new generation while the old one keeps answering.
+ */
+import { upcast, isEventType, type LedgerEvent } from "../../events/index.js"
+import { applyChanges, evolve, type Change, type LedgerState } from "../../projections/index.js"
+import { readLog, visibleHead, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
+import type { Lease, SqlDatabase } from "../store/sql.js"
+import { activeGeneration, addGeneration, advanceCheckpoint, liveGenerations, promote, reached, type Generation } from "./registry.js"
+import { createTables, dropTables, loadState, nothingTouched, persistTouched, type Touched } from "./scorecardTables.js"
+
+export const scorecardModel = "scorecards"
+
+/**
+ * The version of the folds' meaning. Bump it when a change to `projections/` would give other rows
+ * for the same log: on its next start the runner rebuilds a new generation, blue-green.
+ */
+export const scorecardFoldVersion = 1
+
+const leaseKey = 7_340_101 // one per read model; any constant shared by every instance
+
+export type RunnerOptions = {
+  /** Events per transaction. */
+  readonly batchSize?: number
+  /** How long to wait for new events when caught up (an append in this process wakes it sooner). */
+  readonly idleMs?: number
+  /** What to do with a failure of the loop (logged by the server). */
+  readonly onError?: (error: unknown) => void
+}
+
+export type ProjectionRunner = {
+  /** Wakes the runner now: something was appended. */
+  wake(): void
+  /** Starts a new generation built from the start of the log; the current one answers until it has caught up. */
+  rebuild(): Promise<Generation>
+  /** Resolves once the active generation has applied every event up to `checkpoint` (default: the visible head now). */
+  waitUntilCaughtUp(options?: { readonly checkpoint?: Checkpoint; readonly timeoutMs?: number }): Promise<boolean>
+  /** Whether this process holds the lease and is the one folding. */
+  isLeader(): boolean
+  /** Finishes the batch in flight, writes it, releases the lease. */
+  stop(): Promise<void>
+}
+
+/** One generation being folded in this process: its working state and where it stands in the log. */
+type Projector = { generation: Generation; state: LedgerState; checkpoint: Checkpoint }
+
+/** Reads the stored event as the folds see it: current schema version, known type. */
+export const toLedgerEvent = (event: RecordedEvent): LedgerEvent | undefined =>
+  isEventType(event.type)
+    ? ({ type: event.type, occurredAt: event.occurredAt, data: upcast(event.type, event.schemaVersion, event.data) } as LedgerEvent)
+    : undefined
+
+/** Folds events into a state in place, and records which rows they touched. */
+export const foldInto = (state: LedgerState, events: ReadonlyArray<RecordedEvent>, touched: Touched): void => {
+  for (const recorded of events) {
+    const event = toLedgerEvent(recorded)
+    if (event === undefined) continue
+    const changes = evolve(state, event)
+    applyChanges(state, changes)
+    for (const change of changes) touch(touched, change)
+  }
+}
+
+const touch = (touched: Touched, change: Change): void => {
+  switch (change.kind) {
+    case "repDay":
+      touched.repDays.add(`${change.repId}|${change.day}`)
+      return
+    case "rep":
+      touched.reps.add(change.row.repId)
+      return
+    case "deal":
+      touched.deals.add(change.row.dealId)
+      return
+    case "meeting":
+      touched.meetings.add(change.row.meetingId)
+      return
+    case "account":
+      touched.accounts.add(change.row.accountId)
+      return
+    case "contact":
+      touched.contacts.add(change.row.contactId)
+      return
+    case "settings":
+      touched.settings = true
+      return
+    default:
+      return assertNever(change)
+  }
+}
+
+/** Makes sure the read model has an active generation of the current fold version (or one building). */
+export const ensureGenerations = async (db: SqlDatabase): Promise<ReadonlyArray<Generation>> => {
+  let live = await liveGenerations(db, scorecardModel)
+  const current = live.find((g) => g.foldVersion === scorecardFoldVersion)
+  if (current === undefined) {
+    const added = await addGeneration(db, scorecardModel, scorecardFoldVersion)
+    await createTables(db, added.generation)
+    live = await liveGenerations(db, scorecardModel)
+  }
+  return live
+}
+
+/**
+ * Advances one projector by one batch. Answers how many events it applied (0: caught up).
+ * The checkpoint moves only if no other runner moved it (compare and set): if one did, the batch
+ * rolls back and the projector reloads from what is stored.
+ */
+export const stepProjector = async (db: SqlDatabase, projector: Projector, batchSize: number): Promise<number> => {
+  const events = await readLog(db, { after: projector.checkpoint, limit: batchSize })
+  const last = events.at(-1)
+  if (last === undefined) return 0
+  const touched = nothingTouched()
+  foldInto(projector.state, events, touched)
+  const to: Checkpoint = { transactionId: last.transactionId, position: last.position }
+  try {
+    await db.transaction(async (tx) => {
+      await persistTouched(tx, projector.generation.generation, projector.state, touched)
+      if (!(await advanceCheckpoint(tx, projector.generation, projector.checkpoint, to, events.length))) {
+        throw new CheckpointMoved()
+      }
+    })
+  } catch (error) {
+    // The in-memory state is ahead of what is stored: start again from the stored state.
+    await reload(db, projector)
+    if (error instanceof CheckpointMoved) return 0
+    throw error
+  }
+  projector.checkpoint = to
+  return events.length
+}
+
+class CheckpointMoved extends Error {}
+
+const reload = async (db: SqlDatabase, projector: Projector) => {
+  const stored = (await liveGenerations(db, scorecardModel)).find((g) => g.generation === projector.generation.generation)
+  if (stored === undefined) return
+  projector.generation = stored
+  projector.checkpoint = stored.checkpoint
+  projector.state = await loadState(db, stored.generation)
+}
+
+/** Starts folding in the background; resolves once the runner has tried for the lease once. */
+export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOptions = {}): Promise<ProjectionRunner> => {
+  const batchSize = options.batchSize ?? 2_000
+  const idleMs = options.idleMs ?? 250
+  let lease: Lease | undefined
+  let projectors: Projector[] = []
+  let stopping = false
+  let wakeUp: (() => void) | undefined
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        wakeUp = undefined
+        resolve()
+      }
+      wakeUp = done
+    })
+
+  // Only the lease holder creates generations, so instances starting together never race to.
+  lease = await db.tryLease(leaseKey)
+  if (lease !== undefined) await ensureGenerations(db)
+
+  const syncProjectors = async () => {
+    const live = await liveGenerations(db, scorecardModel)
+    const kept = projectors.filter((p) => live.some((g) => g.generation === p.generation.generation))
+    for (const generation of live) {
+      if (kept.some((p) => p.generation.generation === generation.generation)) continue
+      await createTables(db, generation.generation)
+      kept.push({ generation, state: await loadState(db, generation.generation), checkpoint: generation.checkpoint })
+    }
+    projectors = kept.sort((a, b) => a.generation.generation - b.generation.generation)
+  }
+
+  const promoteIfCaughtUp = async (projector: Projector) => {
+    if (projector.generation.status !== "building") return
+    const retired = await db.transaction((tx) => promote(tx, projector.generation))
+    for (const generation of retired) await dropTables(db, generation)
+    await syncProjectors()
+  }
+
+  const round = async (): Promise<number> => {
+    if (lease === undefined || !lease.held()) {
+      lease = await db.tryLease(leaseKey)
+      if (lease === undefined) return 0
+      projectors = []
+      await ensureGenerations(db)
+    }
+    await syncProjectors()
+    let applied = 0
+    for (const projector of [...projectors]) {
+      const n = await stepProjector(db, projector, batchSize)
+      applied += n
+      if (n === 0) await promoteIfCaughtUp(projector)
+    }
+    return applied
+  }
+
+  const loop = (async () => {
+    while (!stopping) {
+      let applied = 0
+      try {
+        applied = await round()
+      } catch (error) {
+        options.onError?.(error)
+        projectors = []
+        await sleep(1_000)
+      }
+      if (applied === 0 && !stopping) await sleep(lease === undefined ? Math.max(idleMs, 1_000) : idleMs)
+    }
+  })()
+
+  return {
+    wake: () => wakeUp?.(),
+    rebuild: async () => {
+      const added = await addGeneration(db, scorecardModel, scorecardFoldVersion)
+      await createTables(db, added.generation)
+      wakeUp?.()
+      return added
+    },
+    waitUntilCaughtUp: async ({ checkpoint, timeoutMs = 10_000 } = {}) => {
+      const target = checkpoint ?? (await visibleHead(db))
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const active = await activeGeneration(db, scorecardModel)
+        if (active !== undefined && reached(active.checkpoint, target)) return true
+        if (Date.now() >= deadline) return false
+        wakeUp?.()
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    },
+    isLeader: () => lease?.held() === true,
+    stop: async () => {
+      stopping = true
+      wakeUp?.()
+      await loop
+      await lease?.release()
+    },
+  }
+}
+
+function assertNever(change: never): never {
+  throw new Error(`unhandled change ${JSON.stringify(change)}`)
+}

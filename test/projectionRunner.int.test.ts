@@ -1,0 +1,169 @@
+import fc from "fast-check"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { streamOf, type LedgerEvent } from "../events/index.js"
+import { foldAll, type LedgerState } from "../projections/index.js"
+import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
+import {
+  ensureGenerations,
+  scorecardModel,
+  startProjectionRunner,
+  stepProjector,
+  toLedgerEvent,
+} from "../src/runtime/projectionRunner.js"
+import { createTables, loadState, tablesOf } from "../src/runtime/scorecardTables.js"
+import { appendToLog, readLog, type RecordedEvent } from "../src/store/eventLog.js"
+import { openPostgres } from "../src/store/postgres.js"
+import type { SqlDatabase } from "../src/store/sql.js"
+import { anyHistory } from "./support/histories.js"
+import { backends, type OpenedStore } from "./support/stores.js"
+
+let keySeq = 0
+/** Appends events in log order, `batchSize` per transaction, each to its own stream, no deal guard (the folds must be total). */
+const append = async (db: SqlDatabase, events: ReadonlyArray<LedgerEvent>, batchSize = 7) => {
+  for (let i = 0; i < events.length; i += batchSize) {
+    const result = await appendToLog(
+      db,
+      events.slice(i, i + batchSize).map((event) => ({
+        streamId: streamOf(event),
+        expected: "any" as const,
+        events: [{ type: event.type, schemaVersion: 1, data: event.data, metadata: {}, occurredAt: event.occurredAt, idempotencyKey: `k${++keySeq}` }],
+      })),
+    )
+    if (!result.ok) throw new Error(JSON.stringify(result.rejection))
+  }
+}
+
+const wholeLog = async (db: SqlDatabase): Promise<RecordedEvent[]> => {
+  const all: RecordedEvent[] = []
+  for (let page = await readLog(db, { limit: 1000 }); page.length > 0; page = await readLog(db, { limit: 1000, after: page.at(-1) })) {
+    all.push(...page)
+  }
+  return all
+}
+
+/** A state as comparable data: maps as sorted entries. */
+const comparable = (state: LedgerState) => ({
+  settings: state.settings,
+  ...Object.fromEntries(
+    (["reps", "repDays", "deals", "meetings", "accounts", "contacts"] as const).map((name) => [
+      name,
+      [...state[name].entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+    ]),
+  ),
+})
+
+/** The pure fold of the whole stored log: what every read model must equal. */
+const pureFoldOfLog = async (db: SqlDatabase) =>
+  foldAll((await wholeLog(db)).map(toLedgerEvent).filter((e): e is LedgerEvent => e !== undefined))
+
+const reset = async (db: SqlDatabase) => {
+  for (const g of await liveGenerations(db, scorecardModel)) {
+    for (const table of Object.values(tablesOf(g.generation))) await db.query(`drop table if exists ${table}`)
+  }
+  await db.query("truncate ledger_events, ledger_streams, ledger_read_models")
+}
+
+describe.each(backends)("the scorecard read model on $name", (backend) => {
+  let store: OpenedStore
+  beforeAll(async () => {
+    store = await backend.open()
+  })
+  afterAll(async () => {
+    await store?.close()
+  })
+
+  it("built incrementally in random batches with restarts, equals a rebuild, equals the pure fold", async () => {
+    await fc.assert(
+      fc.asyncProperty(anyHistory(50), fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 6 }), async (events, batchSizes) => {
+        await reset(store.db)
+        await append(store.db, events)
+        const [generation] = await ensureGenerations(store.db)
+        if (generation === undefined) throw new Error("no generation")
+
+        // Incremental: every step is a "restart" — a projector loaded from what is stored.
+        for (let step = 0; ; step++) {
+          const stored = (await liveGenerations(store.db, scorecardModel))[0] as typeof generation
+          const projector = { generation: stored, state: await loadState(store.db, stored.generation), checkpoint: stored.checkpoint }
+          if ((await stepProjector(store.db, projector, batchSizes[step % batchSizes.length] as number)) === 0) break
+        }
+        const incremental = await loadState(store.db, generation.generation)
+
+        // Rebuild: a new generation from the start of the log, in one pass.
+        const rebuilt = await addGeneration(store.db, scorecardModel, generation.foldVersion)
+        await createTables(store.db, rebuilt.generation)
+        const projector = { generation: rebuilt, state: await loadState(store.db, rebuilt.generation), checkpoint: rebuilt.checkpoint }
+        while ((await stepProjector(store.db, projector, 1000)) > 0) {}
+        const fromScratch = await loadState(store.db, rebuilt.generation)
+
+        const pure = comparable(foldAll(events))
+        expect(comparable(incremental)).toEqual(pure)
+        expect(comparable(fromScratch)).toEqual(pure)
+      }),
+      { numRuns: backend.name === "pglite" ? 25 : 15 },
+    )
+  }, 120_000)
+
+  it("a rebuild fills a new generation while the old one answers, then takes over", async () => {
+    await reset(store.db)
+    const events = fc.sample(anyHistory(40), { numRuns: 5, seed: 7 }).flat()
+    await append(store.db, events)
+    const runner = await startProjectionRunner(store.db, { idleMs: 20 })
+    try {
+      expect(await runner.waitUntilCaughtUp()).toBe(true)
+      const before = await activeGeneration(store.db, scorecardModel)
+      const building = await runner.rebuild()
+      expect(building.status).toBe("building")
+      expect((await activeGeneration(store.db, scorecardModel))?.generation).toBe(before?.generation)
+      // It takes over once it has caught up, with the same rows.
+      await expect.poll(async () => (await activeGeneration(store.db, scorecardModel))?.generation, { timeout: 10_000 }).toBe(building.generation)
+      expect(comparable(await loadState(store.db, building.generation))).toEqual(comparable(await pureFoldOfLog(store.db)))
+      const tables = await store.db.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_name like $1`, [
+        `rm_g${before?.generation}_%`,
+      ])
+      expect(tables[0]?.n).toBe(0) // the retired generation's tables are dropped
+    } finally {
+      await runner.stop()
+    }
+  }, 60_000)
+
+  it("new events show up within a second of being appended", async () => {
+    await reset(store.db)
+    const runner = await startProjectionRunner(store.db, { idleMs: 50 })
+    try {
+      await append(store.db, fc.sample(anyHistory(30), { numRuns: 1, seed: 3 })[0] as LedgerEvent[])
+      const appendedAt = Date.now()
+      expect(await runner.waitUntilCaughtUp({ timeoutMs: 1_000 })).toBe(true)
+      expect(Date.now() - appendedAt).toBeLessThan(1_000)
+    } finally {
+      await runner.stop()
+    }
+  })
+
+  if (backend.name === "postgres") {
+    it("two runners on one database never double-count, and one takes over when the other stops", async () => {
+      await reset(store.db)
+      const other = await openPostgres(store.url as string)
+      const first = await startProjectionRunner(store.db, { idleMs: 10, batchSize: 17 })
+      const second = await startProjectionRunner(other, { idleMs: 10, batchSize: 17 })
+      try {
+        const histories = fc.sample(anyHistory(40), { numRuns: 6, seed: 11 })
+        await Promise.all(histories.map((events, i) => append(i % 2 === 0 ? store.db : other, events, 3)))
+        expect(await first.waitUntilCaughtUp()).toBe(true)
+        expect([first.isLeader(), second.isLeader()].filter(Boolean)).toHaveLength(1)
+        const active = await activeGeneration(store.db, scorecardModel)
+        expect(comparable(await loadState(store.db, active?.generation as number))).toEqual(comparable(await pureFoldOfLog(store.db)))
+
+        const [leader, follower] = first.isLeader() ? [first, second] : [second, first]
+        await leader.stop()
+        await append(store.db, fc.sample(anyHistory(40), { numRuns: 1, seed: 12 })[0] as LedgerEvent[])
+        expect(await follower.waitUntilCaughtUp({ timeoutMs: 10_000 })).toBe(true)
+        expect(follower.isLeader()).toBe(true)
+        expect(comparable(await loadState(store.db, active?.generation as number))).toEqual(comparable(await pureFoldOfLog(store.db)))
+      } finally {
+        await first.stop()
+        await second.stop()
+        await other.close()
+      }
+    }, 60_000)
+  }
+})
