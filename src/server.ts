@@ -9,12 +9,16 @@ import packageJson from "../package.json" with { type: "json" }
 import type { Config } from "./config.js"
 import { buildApp } from "./http/app.js"
 import { countActiveApiKeys, createApiKey } from "./store/apiKeys.js"
+import { startProjectionRunner, type ProjectionRunner } from "./runtime/projectionRunner.js"
 import { EventStore } from "./store/EventStore.js"
+import type { SqlDatabase } from "./store/sql.js"
 
 export type RunningServer = {
   readonly url: string
   /** Set on a first start with no API key: the admin key, shown this once. */
   readonly firstAdminKey?: string
+  /** The store's database, for callers in the same process that manage other tables (e.g. API keys in tests). */
+  readonly sql: SqlDatabase
   close(): Promise<void>
 }
 
@@ -22,12 +26,16 @@ export type RunningServer = {
 export const startServer = async (config: Config): Promise<RunningServer> => {
   const runtime = ManagedRuntime.make(EventStore.layer(config.store))
   let server: ServerType | undefined
+  let runner: ProjectionRunner | undefined
   try {
     const store = await runtime.runPromise(Effect.gen(function* () {
       return yield* EventStore
     }))
     const firstAdminKey = await ensureAdminKey(store.sql, config)
-    const app = buildApp({ runtime, sql: store.sql, bodyLimitBytes: config.bodyLimitBytes, version: packageJson.version })
+    runner = await startProjectionRunner(store.sql, {
+      onError: (error) => console.error(JSON.stringify({ level: "error", component: "projection-runner", error: String(error) })),
+    })
+    const app = buildApp({ runtime, sql: store.sql, runner, bodyLimitBytes: config.bodyLimitBytes, version: packageJson.version })
     const address = await new Promise<{ port: number }>((resolve, reject) => {
       server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve(info))
       server.once("error", reject)
@@ -35,14 +43,17 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`
     return {
       url,
+      sql: store.sql,
       ...(firstAdminKey === undefined ? {} : { firstAdminKey }),
       close: async () => {
         await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+        await runner?.stop()
         await runtime.dispose()
       },
     }
   } catch (error) {
     server?.close()
+    await runner?.stop()
     await runtime.dispose()
     throw error
   }

@@ -5,15 +5,18 @@
 import { OpenAPIHono } from "@hono/zod-openapi"
 import { requestId } from "hono/request-id"
 import { eventJsonSchemas } from "../../events/index.js"
+import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { mountDocs } from "./docs.js"
 import { eventRoutes } from "./events.js"
 import { problem } from "./problem.js"
+import { scorecardRoutes } from "./scorecards.js"
 import type { LedgerRuntime } from "./runtime.js"
 
 export type AppDeps = {
   readonly runtime: LedgerRuntime
   readonly sql: SqlQueryable
+  readonly runner: ProjectionRunner
   readonly bodyLimitBytes: number
   readonly version: string
 }
@@ -23,7 +26,8 @@ export const buildApp = (deps: AppDeps) => {
   app.use(requestId())
   app.get("/healthz", (c) => c.json({ status: "ok" }))
   app.get("/v1/event-types", (c) => c.json(eventJsonSchemas()))
-  app.route("/", eventRoutes(deps))
+  app.route("/", eventRoutes({ ...deps, onAppended: deps.runner.wake }))
+  app.route("/", scorecardRoutes(deps))
   mountDocs(app, deps.version)
   app.notFound((c) =>
     problem(c, { title: "Not found", status: 404, detail: `no route ${c.req.method} ${c.req.path}; see /docs for the API` }),

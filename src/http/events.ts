@@ -16,7 +16,13 @@ import { validationHook } from "./validation.js"
 
 export const maxBatchSize = 5_000
 
-export type EventRoutesDeps = { readonly runtime: LedgerRuntime; readonly sql: SqlQueryable; readonly bodyLimitBytes: number }
+export type EventRoutesDeps = {
+  readonly runtime: LedgerRuntime
+  readonly sql: SqlQueryable
+  readonly bodyLimitBytes: number
+  /** Told after every append that stored something (the projection runner wakes up). */
+  readonly onAppended?: () => void
+}
 
 const StoredEvent = z
   .object({
@@ -54,7 +60,7 @@ const IncomingEventDoc = z
 const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
 
 /** Builds the routes; `deps.sql` checks API keys. */
-export const eventRoutes = ({ runtime, sql, bodyLimitBytes }: EventRoutesDeps) => {
+export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
 
   app.openAPIRegistry.registerPath({
@@ -86,9 +92,10 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes }: EventRoutesDeps) =
     if (!body.ok) return body.response
     const batch = parseBatch(body.value)
     if (!batch.ok) return problem(c, batch.problem)
-    return respond(c, runtime, appendEvents(batch.events, { source: "api", correlationId: c.get("requestId" as never) }), (stored) =>
-      c.json({ status: stored.status, appended: stored.appended, events: stored.events }, stored.status === "appended" ? 201 : 200),
-    )
+    return respond(c, runtime, appendEvents(batch.events, { source: "api", correlationId: c.get("requestId" as never) }), (stored) => {
+      if (stored.appended > 0) onAppended?.()
+      return c.json({ status: stored.status, appended: stored.appended, events: stored.events }, stored.status === "appended" ? 201 : 200)
+    })
   })
 
   app.openapi(

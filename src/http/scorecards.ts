@@ -1,0 +1,173 @@
+/**
+ * @module The read routes of the scorecards: reps, a rep's scorecard, the team comparison and the
+ * target accounts. Metric names are those of shared/METRICS.md.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
+import type { Context } from "hono"
+import { dayKeyOf, daysOfPeriod, quarterOf, rankingDirection, type RankingMetric } from "../../projections/index.js"
+import type { ProjectionRunner } from "../runtime/projectionRunner.js"
+import {
+  listReps,
+  readContext,
+  ReadModelNotReady,
+  repScorecard,
+  targetAccountsView,
+  teamComparison,
+  type DayWindow,
+} from "../runtime/scorecardQueries.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { requireScope, type AuthVariables } from "./auth.js"
+import { problem, Problem } from "./problem.js"
+import { validationHook } from "./validation.js"
+
+export type ScorecardRoutesDeps = { readonly sql: SqlQueryable; readonly runner: ProjectionRunner }
+
+const rankingMetrics = Object.keys(rankingDirection) as [RankingMetric, ...RankingMetric[]]
+
+const day = z.iso.date({ message: "must be a date as YYYY-MM-DD" })
+const windowQuery = {
+  from: day.optional().describe("First day of the window (inclusive, team time zone). Default: the start of the current quarter"),
+  to: day.optional().describe("Last day of the window (inclusive). Default: today"),
+  consistency: z
+    .enum(["eventual", "strong"])
+    .default("eventual")
+    .describe("`strong` waits until the read model has applied every event appended before this request"),
+}
+const windowChecked = <S extends z.ZodObject<typeof windowQuery & z.ZodRawShape>>(schema: S): S =>
+  schema.refine((q: { from?: string | undefined; to?: string | undefined }) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: "`from` must be on or before `to`",
+    path: ["from"],
+  })
+
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+const common = {
+  400: problemResponse("A bad window (unparseable date, from after to) or an unknown metric; the problem names the parameter"),
+  401: problemResponse("No valid API key"),
+  403: problemResponse("The key lacks the read scope"),
+  503: problemResponse("The read model is being built, or did not catch up in time for consistency=strong"),
+}
+const json = (description: string, schema: z.ZodType) => ({ description, content: { "application/json": { schema } } })
+// The answers are large and fully derived from projections' types; documented loosely, typed in code.
+const AnyObject = z.record(z.string(), z.unknown())
+
+export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
+  const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
+  const read = requireScope(sql, "read")
+
+  /** Waits for consistency=strong, resolves the default window, and turns known failures into problems. */
+  const answer = async (
+    c: Context,
+    query: { from?: string | undefined; to?: string | undefined; consistency: "eventual" | "strong" },
+    work: (window: DayWindow) => Promise<Response>,
+  ): Promise<Response> => {
+    try {
+      if (query.consistency === "strong" && !(await runner.waitUntilCaughtUp({ timeoutMs: 5_000 }))) {
+        return problem(c, {
+          title: "Not caught up",
+          status: 503,
+          detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual",
+        }, { "retry-after": "1" })
+      }
+      const { settings } = await readContext(sql)
+      const today = dayKeyOf(Date.now(), settings.timeZone)
+      const to = query.to ?? today
+      const from = query.from ?? daysOfPeriod(quarterOf(to, settings.fiscalYearStartMonth), settings.fiscalYearStartMonth)?.firstDay ?? to
+      if (from > to) {
+        return problem(c, { title: "Invalid request", status: 400, detail: `query.from: the default window starts at ${from}, after \`to\` (${to}); give \`from\`` })
+      }
+      return await work({ from, to })
+    } catch (error) {
+      if (error instanceof ReadModelNotReady) {
+        return problem(c, { title: "Not ready", status: 503, detail: error.message }, { "retry-after": "2" })
+      }
+      throw error
+    }
+  }
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/reps",
+      summary: "Every rep, with team, role and the quota in force today",
+      security: [{ bearer: [] }],
+      middleware: [read] as const,
+      request: { query: z.object({ consistency: windowQuery.consistency }) },
+      responses: { 200: json("The reps", z.object({ reps: z.array(AnyObject) })), ...common },
+    }),
+    async (c) =>
+      answer(c, { consistency: c.req.valid("query").consistency }, async () =>
+        c.json({ reps: await listReps(sql, new Date().toISOString()) }, 200),
+      ) as never,
+  )
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/reps/{repId}/scorecard",
+      summary: "One rep's activity against outcomes for a window, with a series per bucket",
+      description:
+        "Totals and ratios (shared/METRICS.md names; a ratio with a zero denominator is null) for the window, coverage at the window's end (openPipeline, qualifiedPipeline, quota, coverage, qualifiedCoverage, requiredCoverage), and the same metrics per day, week (ISO), month or quarter.",
+      security: [{ bearer: [] }],
+      middleware: [read] as const,
+      request: {
+        params: z.object({ repId: z.string().min(1) }),
+        query: windowChecked(z.object({ ...windowQuery, bucket: z.enum(["day", "week", "month", "quarter"]).default("week") })),
+      },
+      responses: { 200: json("The scorecard", AnyObject), 404: problemResponse("No such rep"), ...common },
+    }),
+    async (c) => {
+      const { repId } = c.req.valid("param")
+      const query = c.req.valid("query")
+      return answer(c, query, async (window) => {
+        const scorecard = await repScorecard(sql, repId, window, query.bucket)
+        return scorecard === undefined
+          ? problem(c, { title: "Rep not found", status: 404, detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them` })
+          : c.json(scorecard, 200)
+      }) as never
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/team/comparison",
+      summary: "Every rep's effort against yield: metrics, team medians, quadrants, ranking, top 20% versus the rest",
+      description:
+        "Reps are ranked by an outcome-per-activity metric (`sort`, default meetingYield), never by activity alone. Quadrants compare each rep's activities and yield (`yield`: meetingYield or revenuePerActivity) with the team medians: focused (low effort, high yield), grinding (high, high), spraying (high effort, low yield), idle (low, low).",
+      security: [{ bearer: [] }],
+      middleware: [read] as const,
+      request: {
+        query: windowChecked(
+          z.object({
+            ...windowQuery,
+            team: z.string().min(1).optional(),
+            sort: z.enum(rankingMetrics).default("meetingYield").describe("The ratio to rank reps by"),
+            yield: z.enum(["meetingYield", "revenuePerActivity"]).default("meetingYield"),
+          }),
+        ),
+      },
+      responses: { 200: json("The comparison", AnyObject), ...common },
+    }),
+    async (c) => {
+      const query = c.req.valid("query")
+      return answer(c, query, async (window) =>
+        c.json(await teamComparison(sql, window, { ...(query.team === undefined ? {} : { team: query.team }), rankBy: query.sort, yieldBy: query.yield }), 200),
+      ) as never
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/accounts/targets",
+      summary: "The target list: accounts that buy what we sell, with their meetings, deals and pipeline",
+      security: [{ bearer: [] }],
+      middleware: [read] as const,
+      request: { query: z.object({ consistency: windowQuery.consistency }) },
+      responses: { 200: json("The target accounts", z.object({ accounts: z.array(AnyObject) })), ...common },
+    }),
+    async (c) => answer(c, c.req.valid("query"), async () => c.json({ accounts: await targetAccountsView(sql) }, 200)) as never,
+  )
+
+  return app
+}

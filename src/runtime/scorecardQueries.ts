@@ -1,0 +1,199 @@
+/**
+ * @module Reading the scorecard read model: a window's sums from SQL, every metric from the pure
+ * formulas of `projections/` (never computed here). Windows are whole days in the team's zone.
+ */
+import { defaultTeamSettings, type TeamSettings } from "../../events/index.js"
+import {
+  addDays,
+  bucketOf,
+  bucketsOfWindow,
+  compareReps,
+  coverageAt,
+  emptyCounters,
+  metricsOf,
+  startOfDay,
+  sumCounters,
+  type DealRow,
+  type Granularity,
+  type RankingMetric,
+  type RepRow,
+  type YieldMetric,
+} from "../../projections/index.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { activeGeneration } from "./registry.js"
+import { scorecardModel } from "./projectionRunner.js"
+import { allAccounts, allReps, dealsOf, meetingsOf, repDaysOf, sumRepDays, teamSettings } from "./scorecardTables.js"
+
+/** Rows by key (Node 20 has no Map.groupBy). */
+const groupBy = <T>(rows: ReadonlyArray<T>, keyOf: (row: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>()
+  for (const row of rows) {
+    const key = keyOf(row)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [row])
+    else group.push(row)
+  }
+  return groups
+}
+
+/** A window of whole days, both inclusive, in the team's time zone. */
+export type DayWindow = { readonly from: string; readonly to: string }
+
+/**
+ * The window's instants: `start` (start of `from`), `end` (start of the day after `to`, exclusive)
+ * and `measuredAt`, its last instant, where pipeline and coverage are measured ("at the window's end"
+ * must fall inside the window, in the quota period of its last day).
+ */
+export const windowInstants = (window: DayWindow, settings: TeamSettings) => {
+  const endMs = startOfDay(addDays(window.to, 1), settings.timeZone)
+  return {
+    start: new Date(startOfDay(window.from, settings.timeZone)).toISOString(),
+    end: new Date(endMs).toISOString(),
+    measuredAt: new Date(endMs - 1).toISOString(),
+  }
+}
+
+export class ReadModelNotReady extends Error {
+  constructor() {
+    super("the scorecards are being built for the first time; retry in a few seconds")
+  }
+}
+
+/** The active generation and the team settings it folded: the context of every read. */
+export const readContext = async (q: SqlQueryable) => {
+  const generation = await activeGeneration(q, scorecardModel)
+  if (generation === undefined) throw new ReadModelNotReady()
+  const settings = (await teamSettings(q, generation.generation)) ?? defaultTeamSettings
+  return { generation, settings }
+}
+
+const wonIn = (deals: ReadonlyArray<DealRow>, start: string, end: string) =>
+  deals.filter((d) => d.status === "won" && d.closedAt !== null && d.closedAt >= start && d.closedAt < end)
+
+const repSummary = (rep: RepRow) => ({
+  repId: rep.repId,
+  name: rep.name,
+  role: rep.role,
+  team: rep.team,
+  managerRepId: rep.managerRepId,
+  active: rep.leftAt === null,
+  /** A rep credited by events before any RepJoined (e.g. an unlinked dialer identity). */
+  known: rep.joinedAt !== null,
+})
+
+/** Every rep, with their quota in force at `at`. */
+export const listReps = async (q: SqlQueryable, at: string) => {
+  const { generation, settings } = await readContext(q)
+  const reps = await allReps(q, generation.generation)
+  const deals = await dealsOf(q, generation.generation)
+  return reps.map((rep) => {
+    const coverage = coverageAt({ deals, rep, repId: rep.repId, settings, at })
+    return { ...repSummary(rep), quota: coverage.quota }
+  })
+}
+
+/** One rep's scorecard for a window: totals, coverage at the window's end, and a series by bucket. */
+export const repScorecard = async (q: SqlQueryable, repId: string, window: DayWindow, bucket: Granularity) => {
+  const { generation, settings } = await readContext(q)
+  const reps = await allReps(q, generation.generation)
+  const rep = reps.find((r) => r.repId === repId)
+  if (rep === undefined) return undefined
+  const { start, end, measuredAt } = windowInstants(window, settings)
+  const days = await repDaysOf(q, generation.generation, repId, { fromDay: window.from, toDay: window.to })
+  const deals = await dealsOf(q, generation.generation, [repId])
+  const wonDeals = wonIn(deals, start, end)
+  const byBucket = groupBy(days, (day) => bucketOf(day.day, bucket, settings.fiscalYearStartMonth))
+  return {
+    rep: repSummary(rep),
+    window: { ...window, start, end, measuredAt, timeZone: settings.timeZone },
+    metrics: metricsOf(sumCounters(days), wonDeals),
+    coverage: coverageAt({ deals, rep, repId, settings, at: measuredAt }),
+    bucket,
+    series: bucketsOfWindow(window.from, window.to, bucket, settings.fiscalYearStartMonth).map((b) => {
+      const instants = windowInstants({ from: b.firstDay, to: b.lastDay }, settings)
+      return {
+        bucket: b.key,
+        from: b.firstDay,
+        to: b.lastDay,
+        metrics: metricsOf(sumCounters(byBucket.get(b.key) ?? []), wonIn(deals, instants.start, instants.end)),
+      }
+    }),
+    readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
+  }
+}
+
+/**
+ * The team view of a window: every rep's metrics and coverage, the team medians, each rep's
+ * quadrant and rank, and the top 20% by wonValue against the rest. Reps with no activity appear
+ * with zeros; reps credited without ever joining are marked `known: false`.
+ */
+export const teamComparison = async (
+  q: SqlQueryable,
+  window: DayWindow,
+  options: { readonly team?: string; readonly rankBy?: RankingMetric; readonly yieldBy?: YieldMetric },
+) => {
+  const { generation, settings } = await readContext(q)
+  const reps = (await allReps(q, generation.generation)).filter((r) => options.team === undefined || r.team === options.team)
+  const { start, end, measuredAt } = windowInstants(window, settings)
+  const sums = await sumRepDays(q, generation.generation, { fromDay: window.from, toDay: window.to })
+  const deals = await dealsOf(q, generation.generation)
+  const dealsByOwner = groupBy(deals, (d) => d.ownerRepId)
+  const windows = reps.map((rep) => ({
+    repId: rep.repId,
+    totals: sums.get(rep.repId) ?? emptyCounters(),
+    wonDeals: wonIn(dealsByOwner.get(rep.repId) ?? [], start, end),
+  }))
+  const comparison = compareReps(windows, {
+    ...(options.rankBy === undefined ? {} : { rankBy: options.rankBy }),
+    ...(options.yieldBy === undefined ? {} : { yieldBy: options.yieldBy }),
+  })
+  const repById = new Map(reps.map((r) => [r.repId, r]))
+  return {
+    window: { ...window, start, end, measuredAt, timeZone: settings.timeZone },
+    team: options.team ?? null,
+    yieldBy: comparison.yieldBy,
+    rankBy: comparison.rankBy,
+    medians: comparison.medians,
+    reps: comparison.reps
+      .map((entry) => {
+        const rep = repById.get(entry.repId) as RepRow
+        return {
+          ...repSummary(rep),
+          metrics: entry.metrics,
+          quadrant: entry.quadrant,
+          rank: entry.rank,
+          coverage: coverageAt({ deals: dealsByOwner.get(rep.repId) ?? [], rep, repId: rep.repId, settings, at: measuredAt }),
+        }
+      })
+      .sort((a, b) => (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) || a.repId.localeCompare(b.repId)),
+    contrast: comparison.contrast,
+    readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
+  }
+}
+
+/** The target list, each account with its meetings and deals (and its activity, as the fold counts it). */
+export const targetAccountsView = async (q: SqlQueryable) => {
+  const { generation } = await readContext(q)
+  const accounts = await allAccounts(q, generation.generation)
+  const deals = groupBy(await dealsOf(q, generation.generation), (d) => d.accountId)
+  const meetings = groupBy(await meetingsOf(q, generation.generation), (m) => m.accountId ?? "")
+  return accounts
+    .filter((a) => a.targeted)
+    .map((account) => {
+      const accountDeals = deals.get(account.accountId) ?? []
+      const accountMeetings = meetings.get(account.accountId) ?? []
+      const won = accountDeals.filter((d) => d.status === "won")
+      const lost = accountDeals.filter((d) => d.status === "lost")
+      return {
+        ...account,
+        meetingsBooked: accountMeetings.filter((m) => m.bookedAt !== null).length,
+        meetingsHeld: accountMeetings.filter((m) => m.status === "held").length,
+        dealsOpened: accountDeals.length,
+        dealsOpen: accountDeals.filter((d) => d.status === "open").length,
+        dealsWon: won.length,
+        dealsLost: lost.length,
+        wonValue: won.reduce((sum, d) => sum + d.amount, 0),
+        openPipeline: accountDeals.filter((d) => d.status === "open").reduce((sum, d) => sum + d.amount, 0),
+      }
+    })
+}
