@@ -117,10 +117,14 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
       // It takes over once it has caught up, with the same rows.
       await expect.poll(async () => (await activeGeneration(store.db, scorecardModel))?.generation, { timeout: 10_000 }).toBe(building.generation)
       expect(comparable(await loadState(store.db, building.generation))).toEqual(comparable(await pureFoldOfLog(store.db)))
-      const tables = await store.db.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_name like $1`, [
-        `rm_g${before?.generation}_%`,
-      ])
-      expect(tables[0]?.n).toBe(0) // the retired generation's tables are dropped
+      const retiredTables = async () =>
+        (
+          await store.db.query<{ n: number }>(
+            `select count(*)::int as n from information_schema.tables where left(table_name, length($1)) = $1`,
+            [`rm_g${before?.generation}_`],
+          )
+        )[0]?.n
+      await expect.poll(retiredTables, { timeout: 5_000 }).toBe(0) // the retired generation's tables are dropped
     } finally {
       await runner.stop()
     }
