@@ -12,7 +12,7 @@
  * An uncounted event changes nothing (not even the rep's row).
  */
 import type { EventOf } from "../events/index.js"
-import { type Change, credit, noChanges } from "./changes.js"
+import { type Change, credit, newAccount, noChanges } from "./changes.js"
 import { dayKeyOf } from "./periods.js"
 import type { DayCounters, LedgerState } from "./state.js"
 
@@ -50,14 +50,22 @@ export const foldEmail = (state: LedgerState, event: EventOf<"EmailSent">): Read
 export const foldTouch = (state: LedgerState, event: EventOf<"TouchLogged">): ReadonlyArray<Change> =>
   foldActivity(state, event, { touches: 1 })
 
-/** The one place an activity is counted: activities, badgering, targeted activities. */
+/**
+ * The one place an activity is counted: the rep's activities, badgering, targeted activities, and
+ * the account's activity (for the target list).
+ */
 const foldActivity = (state: LedgerState, event: ActivityEvent, add: Partial<DayCounters>): ReadonlyArray<Change> => {
   const { repId, accountId, contactId } = event.data
   const at = Date.parse(event.occurredAt)
   add.activities = 1
   if (contactId !== undefined && isBadgering(state, contactId, at)) add.badgering = 1
-  if (accountId !== undefined && state.accounts.get(accountId)?.targeted === true) add.targetedActivities = 1
   const changes: Array<Change> = []
+  if (accountId !== undefined) {
+    const account = state.accounts.get(accountId) ?? newAccount(accountId)
+    if (account.targeted) add.targetedActivities = 1
+    const latest = account.lastActivityAt === null || account.lastActivityAt < event.occurredAt ? event.occurredAt : account.lastActivityAt
+    changes.push({ kind: "account", row: { ...account, activities: account.activities + 1, lastActivityAt: latest } })
+  }
   credit(state, changes, repId, dayKeyOf(at, state.settings.timeZone), event.occurredAt, add)
   return changes
 }

@@ -105,6 +105,8 @@ export const newAccount = (accountId: string): AccountRow => ({
   heldMeetingsInCycle: 0,
   lastClosedAt: null,
   openDealIds: [],
+  activities: 0,
+  lastActivityAt: null,
 })
 
 /**

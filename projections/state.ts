@@ -170,6 +170,9 @@ export type AccountRow = {
   readonly lastClosedAt: string | null
   /** The account's open deals: the index that qualifies them without scanning every deal. */
   readonly openDealIds: ReadonlyArray<string>
+  /** Activities (dials, emails, touches) aimed at the account, by any rep, and the latest one's instant. */
+  readonly activities: number
+  readonly lastActivityAt: string | null
 }
 
 /** A contact who declined; contacts who never declined have no row. */

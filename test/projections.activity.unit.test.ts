@@ -123,3 +123,18 @@ describe("reps who never joined", () => {
     expect(after.reps.get("ghost")).toMatchObject({ name: "Gus", role: "BDR", joinedAt: "2026-11-03T09:00:00Z", firstSeenAt: "2026-11-02T09:00:00Z" })
   })
 })
+
+describe("account activity (for the target list)", () => {
+  it("counts every rep's activities on an account, and the latest one's instant", () => {
+    const state = foldAll([
+      event("AccountTargeted", "2026-11-01T09:00:00Z", { accountId: "acme", reason: "buys_what_we_sell" }),
+      call("c1", "2026-11-02T09:00:00Z", { accountId: "acme" }), // ana's dial on acme
+      event("EmailSent", "2026-11-03T09:00:00Z", { emailId: "e1", repId: "bo", accountId: "acme", kind: "first_touch" }), // bo's email
+      event("TouchLogged", "2026-11-01T08:00:00Z", { touchId: "t1", repId: "bo", accountId: "acme", channel: "sms" }), // late arrival, earlier instant
+      event("EmailSent", "2026-11-04T09:00:00Z", { emailId: "e2", repId: "bo", accountId: "acme", kind: "reply" }), // a reply: not activity
+      call("c2", "2026-11-02T10:00:00Z", { accountId: "globex" }), // another account
+    ])
+    expect(state.accounts.get("acme")).toMatchObject({ targeted: true, activities: 3, lastActivityAt: "2026-11-03T09:00:00Z" })
+    expect(state.accounts.get("globex")).toMatchObject({ targeted: false, activities: 1 })
+  })
+})

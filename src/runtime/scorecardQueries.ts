@@ -171,7 +171,7 @@ export const teamComparison = async (
   }
 }
 
-/** The target list, each account with its meetings and deals (and its activity, as the fold counts it). */
+/** The target list: each account with its activity (every rep's), meetings, deals and pipeline. */
 export const targetAccountsView = async (q: SqlQueryable) => {
   const { generation } = await readContext(q)
   const accounts = await allAccounts(q, generation.generation)
