@@ -25,7 +25,7 @@ const LockOwner = z.object({
   // Tells this process's lock from a dead one's that happened to have the same pid (containers reuse pids).
   token: z.string().optional(),
 })
-type LockOwner = z.infer<typeof LockOwner>
+export type LockOwner = z.infer<typeof LockOwner>
 
 /** A held lock on a data directory. `release()` is idempotent and leaves a lock that is no longer ours alone. */
 export interface DataDirLock {
@@ -111,10 +111,17 @@ export const acquireDataDirLock = (requestedDir: string): DataDirLock => {
 
   const removeIfOurs = () => {
     const holder = readLock(lockFile)?.owner
-    if (holder !== undefined && holder.token === owner.token && holder.pid === owner.pid) fs.rmSync(lockFile, { force: true })
+    const ours = holder !== undefined && holder.token === owner.token && holder.pid === owner.pid
+    if (ours) fs.rmSync(lockFile, { force: true })
   }
   // A normal exit (process.exit included) leaves no stale lock behind; only a crash or SIGKILL does.
-  process.on("exit", removeIfOurs)
+  // Failing here would change the exit code; a lock left behind is taken over as stale anyway.
+  const removeOnExit = () => {
+    try {
+      removeIfOurs()
+    } catch {}
+  }
+  process.on("exit", removeOnExit)
   heldHere.set(lockFile, owner)
   return {
     dir,
@@ -122,7 +129,7 @@ export const acquireDataDirLock = (requestedDir: string): DataDirLock => {
     release: () => {
       if (heldHere.get(lockFile) !== owner) return
       heldHere.delete(lockFile)
-      process.off("exit", removeIfOurs)
+      process.off("exit", removeOnExit)
       removeIfOurs()
     },
   }
@@ -159,7 +166,8 @@ const publish = (dir: string, lockFile: string, draft: string): void => {
     if (tryLink(draft, lockFile)) return
     const current = readLock(lockFile)
     if (current === undefined) continue // released between our link and our read
-    if (current.owner !== undefined && isHeld(current.owner)) throw new DataDirLocked({ dir, lockFile, owner: current.owner })
+    if (current.owner !== undefined && isHeld(current.owner))
+      throw new DataDirLocked({ dir, lockFile, owner: current.owner })
     if (takeOver(lockFile, current, draft)) return
     sleep(5)
   }
