@@ -4,19 +4,19 @@
 import { z } from "zod"
 import { Id } from "./fields.js"
 
-export const AccountTargeted = z.object({
+export const AccountTargeted = z.strictObject({
   accountId: Id,
   name: z.string().min(1).optional(),
   reason: z.enum(["buys_what_we_sell", "dream_client", "displacement", "other"]),
   incumbent: z.string().min(1).optional().describe("The competitor the account buys from today"),
 })
 
-export const AccountUntargeted = z.object({
+export const AccountUntargeted = z.strictObject({
   accountId: Id,
   reason: z.string().optional(),
 })
 
-export const ProspectDeclined = z.object({
+export const ProspectDeclined = z.strictObject({
   contactId: Id,
   accountId: Id.optional(),
   repId: Id.optional(),

@@ -12,7 +12,7 @@ const target = {
 
 export const CallDisposition = z.enum(["connected", "no_answer", "voicemail", "busy", "failed"])
 
-export const CallLogged = z.object({
+export const CallLogged = z.strictObject({
   callId: Id,
   ...target,
   direction: z.enum(["outbound", "inbound"]),
@@ -20,14 +20,14 @@ export const CallLogged = z.object({
   durationSeconds: z.number().int().nonnegative(),
 })
 
-export const EmailSent = z.object({
+export const EmailSent = z.strictObject({
   emailId: Id,
   ...target,
   threadId: Id.optional(),
   kind: z.enum(["first_touch", "follow_up", "reply"]),
 })
 
-export const TouchLogged = z.object({
+export const TouchLogged = z.strictObject({
   touchId: Id,
   ...target,
   channel: z.enum(["social", "sms", "in_person", "other"]),

@@ -7,7 +7,7 @@
 import { z } from "zod"
 import { Amount, CalendarDate, Currency, DealSource, Id } from "./fields.js"
 
-export const DealOpened = z.object({
+export const DealOpened = z.strictObject({
   dealId: Id,
   repId: Id.describe("The deal's owner"),
   accountId: Id,
@@ -18,13 +18,13 @@ export const DealOpened = z.object({
   expectedCloseDate: CalendarDate.optional(),
 })
 
-export const DealAmountChanged = z.object({ dealId: Id, amount: Amount })
-export const DealCloseDateChanged = z.object({ dealId: Id, expectedCloseDate: CalendarDate })
-export const DealWon = z.object({
+export const DealAmountChanged = z.strictObject({ dealId: Id, amount: Amount })
+export const DealCloseDateChanged = z.strictObject({ dealId: Id, expectedCloseDate: CalendarDate })
+export const DealWon = z.strictObject({
   dealId: Id,
   amount: Amount.optional().describe("The final amount; the last known amount when absent"),
 })
-export const DealLost = z.object({
+export const DealLost = z.strictObject({
   dealId: Id,
   reason: z.string().optional(),
   competitor: z.string().optional(),

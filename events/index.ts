@@ -77,8 +77,8 @@ export const upcast = (type: EventType, schemaVersion: number, data: unknown): u
 
 export const isEventType = (type: string): type is EventType => Object.hasOwn(eventSchemas, type)
 
-/** The envelope a client sends: `{ type, occurredAt, idempotencyKey?, data }`. */
-export const EventEnvelope = z.object({
+/** The envelope a client sends: `{ type, occurredAt, idempotencyKey?, data }`; other members are refused, not dropped. */
+export const EventEnvelope = z.strictObject({
   type: z.string().min(1),
   occurredAt: Instant,
   idempotencyKey: z.string().min(1).max(512).optional(),
@@ -102,8 +102,23 @@ export const parseEvent = (input: unknown): ParsedEvent => {
   if (data === undefined) return { ok: false, issues: [{ path: "data", message: "is required" }] }
   const parsed = eventSchemas[type].safeParse(data)
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error, "data") }
+  const nul = [...nulCharacters(parsed.data, "data"), ...nulCharacters(idempotencyKey, "idempotencyKey")]
+  if (nul.length > 0) return { ok: false, issues: nul }
   const event = { type, occurredAt: new Date(occurredAt).toISOString(), data: parsed.data } as LedgerEvent
   return { ok: true, event: idempotencyKey === undefined ? event : { ...event, idempotencyKey } }
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000: refuse it with its path rather than fail to store it. */
+const nulCharacters = (value: unknown, path: string): EventIssue[] => {
+  if (typeof value === "string") return value.includes("\u0000") ? [{ path, message: "must not contain the NUL character (U+0000)" }] : []
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacters(item, `${path}.${i}`))
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) => [
+      ...(key.includes("\u0000") ? [{ path, message: "must not have a member name containing U+0000" }] : []),
+      ...nulCharacters(item, `${path}.${key}`),
+    ])
+  }
+  return []
 }
 
 const issuesOf = (error: z.ZodError, prefix?: string): ReadonlyArray<EventIssue> =>

@@ -4,7 +4,7 @@
 import { z } from "zod"
 import { DealSource, Id, Instant } from "./fields.js"
 
-export const MeetingBooked = z.object({
+export const MeetingBooked = z.strictObject({
   meetingId: Id,
   repId: Id.describe("The rep who booked the meeting (often a BDR)"),
   ownerRepId: Id.optional().describe("The rep who holds the meeting (the account owner); defaults to repId"),
@@ -14,6 +14,6 @@ export const MeetingBooked = z.object({
   source: DealSource,
 })
 
-export const MeetingHeld = z.object({ meetingId: Id, repId: Id.optional() })
-export const MeetingCanceled = z.object({ meetingId: Id, reason: z.string().optional() })
-export const MeetingNoShow = z.object({ meetingId: Id, reason: z.string().optional() })
+export const MeetingHeld = z.strictObject({ meetingId: Id, repId: Id.optional() })
+export const MeetingCanceled = z.strictObject({ meetingId: Id, reason: z.string().optional() })
+export const MeetingNoShow = z.strictObject({ meetingId: Id, reason: z.string().optional() })

@@ -6,7 +6,7 @@ import { Amount, Currency, Id } from "./fields.js"
 
 export const RepRole = z.enum(["AE", "BDR", "manager", "other"])
 
-export const RepJoined = z.object({
+export const RepJoined = z.strictObject({
   repId: Id,
   name: z.string().min(1),
   email: z.string().email().optional(),
@@ -15,21 +15,21 @@ export const RepJoined = z.object({
   managerRepId: Id.optional(),
 })
 
-export const RepLeft = z.object({ repId: Id })
+export const RepLeft = z.strictObject({ repId: Id })
 
 /** A quota period: a calendar quarter (`2026-Q4`) or month (`2026-11`). */
 export const QuotaPeriod = z
   .string()
   .regex(/^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$/, "must be a quarter like 2026-Q4 or a month like 2026-11")
 
-export const QuotaSet = z.object({
+export const QuotaSet = z.strictObject({
   repId: Id,
   period: QuotaPeriod,
   amount: Amount,
   currency: Currency.optional(),
 })
 
-export const RepIdentityLinked = z.object({
+export const RepIdentityLinked = z.strictObject({
   repId: Id,
   source: z.string().min(1).describe("The vendor: aircall, twilio, ringcentral, dialpad, calendly, csv…"),
   externalId: z.string().min(1).describe("The vendor's id for the rep: user id, extension, phone number or email"),

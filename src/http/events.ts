@@ -6,7 +6,7 @@ import { Effect } from "effect"
 import { eventTypes, parseEvent, type EventIssue, type IncomingEvent } from "../../events/index.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { EventStore } from "../store/EventStore.js"
-import { formatCheckpoint, parseCheckpoint, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
+import { formatCheckpoint, parseCheckpoint, streamVersion, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { requireScope, type AuthVariables } from "./auth.js"
 import { readJsonBody } from "./body.js"
@@ -174,18 +174,18 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventR
     async (c) => {
       const { streamId } = c.req.valid("param")
       const { fromVersion } = c.req.valid("query")
-      const read = EventStore.use((store) => store.readStream(streamId, { fromVersion })).pipe(Effect.map((events) => ({ events })))
-      return respond(c, runtime, read, ({ events }) =>
-        events.length === 0 && fromVersion === 1
+      const read = EventStore.use((store) => store.readStream(streamId, { fromVersion })).pipe(
+        // Past the stream's end there are no events to take the version from: ask the stream itself.
+        Effect.flatMap((events) =>
+          events.length > 0
+            ? Effect.succeed({ events, version: (events.at(-1) as RecordedEvent).streamVersion })
+            : Effect.promise(() => streamVersion(sql, streamId)).pipe(Effect.map((version) => ({ events, version }))),
+        ),
+      )
+      return respond(c, runtime, read, ({ events, version }) =>
+        version === 0
           ? (problem(c, { title: "Stream not found", status: 404, detail: `no events in stream "${streamId}"` }) as never)
-          : c.json(
-              {
-                streamId,
-                version: events.at(-1)?.streamVersion ?? fromVersion - 1,
-                events: events as Array<RecordedEvent & { data: Record<string, unknown> }>,
-              },
-              200,
-            ),
+          : c.json({ streamId, version, events: events as Array<RecordedEvent & { data: Record<string, unknown> }> }, 200),
       )
     },
   )

@@ -347,10 +347,21 @@ const asOfClause = (asOf: AsOf | undefined, params: ReadonlyArray<unknown>) => {
 /** `"<transaction id>-<position>"`, the opaque cursor the HTTP API hands out. */
 export const formatCheckpoint = (c: Checkpoint): string => `${c.transactionId}-${c.position}`
 
+const maxTransactionId = 2n ** 64n - 1n // xid8
+
+/** The checkpoint a cursor names, or `undefined` when it is not one (malformed, or out of range). */
 export const parseCheckpoint = (cursor: string): Checkpoint | undefined => {
   const match = /^(\d{1,20})-(\d{1,16})$/.exec(cursor)
-  return match === null ? undefined : { transactionId: match[1] as string, position: Number(match[2]) }
+  if (match === null) return undefined
+  const transactionId = BigInt(match[1] as string)
+  const position = Number(match[2])
+  if (transactionId > maxTransactionId || !Number.isSafeInteger(position)) return undefined
+  return { transactionId: transactionId.toString(), position }
 }
+
+/** A stream's current version: the version of its last event, 0 when it has none. */
+export const streamVersion = async (q: SqlQueryable, streamId: string): Promise<number> =>
+  Number((await q.query<{ version: number | string }>("select version from ledger_streams where stream_id = $1", [streamId]))[0]?.version ?? 0)
 
 export const countEvents = async (q: SqlQueryable): Promise<number> =>
   Number((await q.query<{ n: number | string }>("select count(*) as n from ledger_events"))[0]?.n ?? 0)
