@@ -33,8 +33,10 @@ const windowQuery = {
     .default("eventual")
     .describe("`strong` waits until the read model has applied every event appended before this request"),
 }
+const isDay = (value: string | undefined): value is string => value !== undefined && day.safeParse(value).success
+// Compared only when both are dates: an unparseable one has its own error, and no second, false one.
 const windowChecked = <S extends z.ZodObject<typeof windowQuery & z.ZodRawShape>>(schema: S): S =>
-  schema.refine((q: { from?: string | undefined; to?: string | undefined }) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+  schema.refine((q: { from?: string | undefined; to?: string | undefined }) => !isDay(q.from) || !isDay(q.to) || q.from <= q.to, {
     message: "`from` must be on or before `to`",
     path: ["from"],
   })

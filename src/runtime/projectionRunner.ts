@@ -7,7 +7,7 @@
  */
 import { upcast, isEventType, type LedgerEvent } from "../../events/index.js"
 import { applyChanges, evolve, type Change, type LedgerState } from "../../projections/index.js"
-import { readLog, visibleHead, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
+import { committedHead, readLog, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
 import type { Lease, SqlDatabase } from "../store/sql.js"
 import { activeGeneration, addGeneration, advanceCheckpoint, liveGenerations, promote, reached, type Generation } from "./registry.js"
 import { createTables, dropTables, loadState, nothingTouched, persistTouched, type Touched } from "./scorecardTables.js"
@@ -36,7 +36,11 @@ export type ProjectionRunner = {
   wake(): void
   /** Starts a new generation built from the start of the log; the current one answers until it has caught up. */
   rebuild(): Promise<Generation>
-  /** Resolves once the active generation has applied every event up to `checkpoint` (default: the visible head now). */
+  /**
+   * Resolves `true` once the active generation has applied every event up to `checkpoint` (default:
+   * every event committed now), `false` at the timeout — e.g. while an older transaction on the
+   * server holds the log's fence.
+   */
   waitUntilCaughtUp(options?: { readonly checkpoint?: Checkpoint; readonly timeoutMs?: number }): Promise<boolean>
   /** Whether this process holds the lease and is the one folding. */
   isLeader(): boolean
@@ -224,7 +228,7 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
       return added
     },
     waitUntilCaughtUp: async ({ checkpoint, timeoutMs = 10_000 } = {}) => {
-      const target = checkpoint ?? (await visibleHead(db))
+      const target = checkpoint ?? (await committedHead(db))
       const deadline = Date.now() + timeoutMs
       for (;;) {
         const active = await activeGeneration(db, scorecardModel)

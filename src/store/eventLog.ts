@@ -365,3 +365,16 @@ export const streamVersion = async (q: SqlQueryable, streamId: string): Promise<
 
 export const countEvents = async (q: SqlQueryable): Promise<number> =>
   Number((await q.query<{ n: number | string }>("select count(*) as n from ledger_events"))[0]?.n ?? 0)
+
+/**
+ * The checkpoint of the last event committed now, fence or no fence: what "everything appended
+ * before this request" means. A fenced reader reaches it once every older transaction has ended.
+ */
+export const committedHead = async (q: SqlQueryable): Promise<Checkpoint> => {
+  const rows = await q.query<{ transaction_id: string; global_position: number | string }>(
+    `select transaction_id::text as transaction_id, global_position from ledger_events
+     order by transaction_id desc, global_position desc limit 1`,
+  )
+  const head = rows[0]
+  return head === undefined ? logStart : { transactionId: head.transaction_id, position: Number(head.global_position) }
+}
