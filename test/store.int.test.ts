@@ -172,6 +172,22 @@ describe.each(backends)("the event store on $name", (backend) => {
       expect(await readStream(store.db, "rep-asof", { asOf: { recordedAt: "2000-01-01T00:00:00Z" } })).toEqual([])
     })
 
+    if (backend.name === "pglite") {
+      // A fresh PGlite store starts near transaction id 750, so the 999 → 1000 boundary is close.
+      it("orders the log by transaction id as a number, across a change in its number of digits", async () => {
+        const txid = async () => BigInt((await store.db.query<{ x: string }>("select pg_current_xact_id()::text as x"))[0]?.x ?? 0)
+        const head = await visibleHead(store.db)
+        const boundary = 10n ** BigInt((await txid()).toString().length)
+        const before = await appendToLog(store.db, [{ streamId: "rep-digits", expected: "any", events: [call()] }])
+        while ((await txid()) < boundary) {} // each autocommit statement takes a transaction id
+        const after = await appendToLog(store.db, [{ streamId: "rep-digits", expected: "any", events: [call()] }])
+        if (!before.ok || !after.ok) throw new Error("setup failed")
+        expect(BigInt(after.events[0]?.transactionId ?? 0)).toBeGreaterThanOrEqual(boundary)
+        expect((await readAllFrom(store, head)).map((e) => e.position)).toEqual([before.events[0]?.position, after.events[0]?.position])
+        expect((await visibleHead(store.db)).position).toBe(after.events[0]?.position)
+      })
+    }
+
     it("reads a stream from a version", async () => {
       await appendToLog(store.db, [{ streamId: "rep-from", expected: "any", events: [call(), call(), call()] }])
       expect((await readStream(store.db, "rep-from", { fromVersion: 2 })).map((e) => e.streamVersion)).toEqual([2, 3])

@@ -252,6 +252,9 @@ type EventRow = {
   idempotency_key: string
 }
 
+// The xid8 goes out as text (JS has no 64-bit integer column type here). ORDER BY must then name
+// ledger_events.transaction_id: the bare name would be this text alias, sorted as text ("1000" < "999")
+// and without the index.
 const eventColumns = `global_position, transaction_id::text as transaction_id, stream_id, stream_version, type,
   schema_version, data, metadata, occurred_at, recorded_at, idempotency_key`
 const selectEvents = `select ${eventColumns} from ledger_events`
@@ -309,7 +312,7 @@ export const readLog = async (
     `${selectEvents}
      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
        and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${where}
-     order by transaction_id, global_position limit $3`,
+     order by ledger_events.transaction_id, ledger_events.global_position limit $3`,
     params,
   )
   return rows.map(toRecorded)
@@ -320,7 +323,7 @@ export const visibleHead = async (q: SqlQueryable): Promise<Checkpoint> => {
   const rows = await q.query<{ transaction_id: string; global_position: number | string }>(
     `select transaction_id::text as transaction_id, global_position from ledger_events
      where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-     order by transaction_id desc, global_position desc limit 1`,
+     order by ledger_events.transaction_id desc, ledger_events.global_position desc limit 1`,
   )
   const head = rows[0]
   return head === undefined ? logStart : { transactionId: head.transaction_id, position: Number(head.global_position) }
@@ -373,7 +376,7 @@ export const countEvents = async (q: SqlQueryable): Promise<number> =>
 export const committedHead = async (q: SqlQueryable): Promise<Checkpoint> => {
   const rows = await q.query<{ transaction_id: string; global_position: number | string }>(
     `select transaction_id::text as transaction_id, global_position from ledger_events
-     order by transaction_id desc, global_position desc limit 1`,
+     order by ledger_events.transaction_id desc, ledger_events.global_position desc limit 1`,
   )
   const head = rows[0]
   return head === undefined ? logStart : { transactionId: head.transaction_id, position: Number(head.global_position) }
