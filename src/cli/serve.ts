@@ -4,7 +4,7 @@
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { loadConfig } from "../config.js"
-import { startServer } from "../server.js"
+import { attempt, commandFailed } from "./failure.js"
 
 export const serve = Command.make(
   "serve",
@@ -13,14 +13,16 @@ export const serve = Command.make(
     host: Flag.String("host").pipe(Flag.withDescription("Interface to listen on (default: HOST, else 127.0.0.1)"), Flag.optional),
   },
   Effect.fn(function* ({ port, host }) {
-    const base = loadConfig()
+    const base = yield* Effect.try({ try: () => loadConfig(), catch: commandFailed })
     const config = {
       ...base,
       ...(port._tag === "Some" ? { port: port.value } : {}),
       ...(host._tag === "Some" ? { host: host.value } : {}),
     }
+    // Loaded here, not at the top: the other commands need neither the HTTP stack nor its start-up time.
+    const { startServer } = yield* attempt(() => import("../server.js"))
     const server = yield* Effect.acquireRelease(
-      Effect.promise(() => startServer(config)),
+      attempt(() => startServer(config)),
       (running) => Effect.promise(() => running.close()),
     )
     const where = "dataDir" in config.store ? `embedded store in ${config.store.dataDir}` : `PostgreSQL at ${config.store.databaseUrl.replace(/:[^:@/]*@/, ":***@")}`

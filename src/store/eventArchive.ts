@@ -6,11 +6,14 @@
  * appended the event in *this* database, meaningless in another one. The log's order survives without it,
  * because the lines are written in log order and a restore commits them in that order (see `restoreBatch`).
  *
+ * The log's own SQL is in eventLog.ts; the restore's is here because it is the one writer that sets positions,
+ * stream versions and `recorded_at` itself instead of letting the database assign them.
+ *
  * @example
  * for await (const page of archivePages(db)) for (const event of page) out.write(`${archiveLine(event)}\n`)
  */
 import { isDeepStrictEqual } from "node:util"
-import { readLog, visibleHead, type RecordedEvent } from "./eventLog.js"
+import { committedHead, logStart, readLog, type Checkpoint, type RecordedEvent } from "./eventLog.js"
 import type { SqlDatabase } from "./sql.js"
 
 /** One line of an archive. */
@@ -35,18 +38,56 @@ export const archiveLine = (event: ArchivedEvent): string =>
   JSON.stringify(Object.fromEntries(archiveFields.map((field) => [field, event[field]])))
 
 /**
- * The visible log from its start to its head as of the call, a page at a time: memory stays bounded by the
- * page size, and events appended while the export runs are left for the next export.
+ * The log from its start to its head as of the call, a page at a time: memory stays bounded by the page size,
+ * and events appended while the export runs are left for the next export.
+ *
+ * Every event committed before the call is in it: the pages start once the fence has lifted past the last
+ * committed event (`untilCommittedVisible`).
  */
-export async function* archivePages(db: SqlDatabase, pageSize = 1_000): AsyncGenerator<ReadonlyArray<RecordedEvent>> {
-  const until = await visibleHead(db)
-  let after = { transactionId: "0", position: 0 }
+export async function* archivePages(
+  db: SqlDatabase,
+  options: { readonly pageSize?: number; readonly fenceTimeoutMs?: number } = {},
+): AsyncGenerator<ReadonlyArray<RecordedEvent>> {
+  const pageSize = options.pageSize ?? 1_000
+  const until = await untilCommittedVisible(db, options.fenceTimeoutMs ?? 60_000)
+  let after: Checkpoint = logStart
   for (;;) {
     const page = await readLog(db, { after, limit: pageSize, asOf: { until } })
     if (page.length === 0) return
     yield page
     const last = page[page.length - 1] as RecordedEvent
     after = { transactionId: last.transactionId, position: last.position }
+  }
+}
+
+/** Events committed before an export or import are still hidden behind the fence after the time allowed. */
+export class FenceStillClosed extends Error {
+  override readonly name = "FenceStillClosed"
+}
+
+/**
+ * The last committed event's checkpoint, once a fenced read shows it (and so everything before it). The fence is
+ * the oldest transaction still running on the server: a session left "idle in transaction" in any database of a
+ * PostgreSQL server holds it back, and after `timeoutMs` this gives up with `FenceStillClosed`.
+ */
+const untilCommittedVisible = async (db: SqlDatabase, timeoutMs: number): Promise<Checkpoint> => {
+  const head = await committedHead(db)
+  if (head.transactionId === logStart.transactionId) return head
+  const deadline = Date.now() + timeoutMs
+  for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
+    const [fence] = await db.query<{ lifted: boolean }>(
+      "select $1::text::xid8 < pg_snapshot_xmin(pg_current_snapshot()) as lifted",
+      [head.transactionId],
+    )
+    if (fence?.lifted === true) return head
+    if (Date.now() > deadline) {
+      throw new FenceStillClosed(
+        `the last events committed are still hidden after ${Math.round(timeoutMs / 1000)} s by an older transaction ` +
+          `that is still running; end it (on PostgreSQL, look for sessions "idle in transaction" in pg_stat_activity) ` +
+          `and try again`,
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause))
   }
 }
 
