@@ -44,7 +44,7 @@ describe("ledger, the command", () => {
     const run = await ledger("--help")
 
     expect(run.code).toBe(0)
-    for (const command of ["serve", "migrate", "keys", "events"]) expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\s+\\S`, "m"))
+    for (const command of ["serve", "demo", "migrate", "keys", "events"]) expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\s+\\S`, "m"))
   })
 
   it("has a --help, with a description, on its subcommands", slow, async () => {
@@ -149,7 +149,7 @@ describe("ledger keys", () => {
 
 describe("a command on a data directory that `ledger serve` holds", () => {
   it("is refused in one line naming the holder, with a non-zero exit", slow, async () => {
-    const server = spawn(process.execPath, [bin, "serve", "--port", "0"], { cwd: repoRoot, env: storeEnv() })
+    const server = spawn(process.execPath, [bin, "serve", "--port", "0", "--empty"], { cwd: repoRoot, env: storeEnv() })
     try {
       await new Promise<void>((resolve, reject) => {
         let output = ""

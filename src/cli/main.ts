@@ -10,6 +10,7 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Console, Effect } from "effect"
 import { CliOutput, Command } from "effect/cli"
 import packageJson from "../../package.json" with { type: "json" }
+import { demoCommand } from "./demo.js"
 import { eventsCommand } from "./events.js"
 import { reasonOf } from "./failure.js"
 import { keys } from "./keys.js"
@@ -18,7 +19,7 @@ import { serve } from "./serve.js"
 
 const ledger = Command.make("ledger").pipe(
   Command.withDescription("Outcome Ledger: sales activity and outcomes, as an event log"),
-  Command.withSubcommands([serve, migrate, keys, eventsCommand]),
+  Command.withSubcommands([serve, demoCommand, migrate, keys, eventsCommand]),
 )
 
 /** An invalid invocation as one line (instead of the command's whole help followed by the errors). */

@@ -1,33 +1,57 @@
 /**
- * @module A progress line for long commands: rewritten in place on a terminal, absent otherwise, so that a
- * script or a log file gets only the command's summary.
+ * @module Progress of long commands (imports, exports, demo seeding): a bar drawn by cli-progress on
+ * a terminal; off a terminal, either nothing (a script reading the command's output gets only its
+ * summary) or, for work that a log should follow, a plain line now and then.
  */
+import cliProgress from "cli-progress"
 
 export interface Progress {
-  /** Shows `text` as the current state (at most ten times a second). */
-  update(text: string): void
-  /** Clears the line, before the summary is printed. */
+  /** Shows the current state: a label, and how far along when the total is known. */
+  update(text: string, done?: { readonly value: number; readonly total: number }): void
+  /** Clears the bar, before the summary is printed. */
   done(): void
 }
 
-/** A progress line on `stream` when it is a terminal; a silent one otherwise. */
-export const progressOn = (stream: NodeJS.WriteStream): Progress => {
-  if (!stream.isTTY) return { update: () => {}, done: () => {} }
-  let shownAt = 0
-  let shown = false
+export const silentProgress: Progress = { update: () => {}, done: () => {} }
+
+/**
+ * Progress on `stream`: a bar when it is a terminal; otherwise silence, or with `plainLines` one
+ * line every `everyMs` (default 5 s) so that a log shows the work advancing.
+ */
+export const progressOn = (stream: NodeJS.WriteStream, options: { readonly plainLines?: boolean; readonly everyMs?: number } = {}): Progress => {
+  if (!stream.isTTY) {
+    if (options.plainLines !== true) return silentProgress
+    let printedAt = 0
+    return {
+      update: (text, done) => {
+        const now = Date.now()
+        if (now - printedAt < (options.everyMs ?? 5_000)) return
+        printedAt = now
+        stream.write(`${text}${done === undefined ? "" : ` (${Math.floor((100 * done.value) / Math.max(done.total, 1))}%)`}\n`)
+      },
+      done: () => {},
+    }
+  }
+  const bar = new cliProgress.SingleBar(
+    { stream, format: "{bar} {percentage}% | {text}", hideCursor: true, clearOnComplete: true, fps: 10 },
+    cliProgress.Presets.shades_classic,
+  )
+  let started = false
   return {
-    update: (text) => {
-      const now = Date.now()
-      if (now - shownAt < 100) return
-      shownAt = now
-      shown = true
-      stream.write(`\r\x1b[K${text}`)
+    update: (text, done) => {
+      const total = done?.total ?? 0
+      const value = done?.value ?? 0
+      if (!started) {
+        bar.start(total, value, { text })
+        started = true
+      } else {
+        if (total !== bar.getTotal()) bar.setTotal(total)
+        bar.update(value, { text })
+      }
     },
     done: () => {
-      if (shown) stream.write("\r\x1b[K")
-      shown = false
+      if (started) bar.stop()
+      started = false
     },
   }
 }
-
-export const silentProgress: Progress = { update: () => {}, done: () => {} }

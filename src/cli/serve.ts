@@ -4,15 +4,22 @@
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { loadConfig } from "../config.js"
+import { countEvents } from "../store/eventLog.js"
+import { demoSeed, seedDemo } from "./demo.js"
 import { attempt, commandFailed } from "./failure.js"
+import { progressOn } from "./progress.js"
 
 export const serve = Command.make(
   "serve",
   {
     port: Flag.Int("port").pipe(Flag.withDescription("Port to listen on (default: PORT, else 8080)"), Flag.optional),
     host: Flag.String("host").pipe(Flag.withDescription("Interface to listen on (default: HOST, else 127.0.0.1)"), Flag.optional),
+    empty: Flag.Boolean("empty").pipe(
+      Flag.withDescription("On a first start of an empty embedded store, do not load the demo team"),
+      Flag.withDefault(false),
+    ),
   },
-  Effect.fn(function* ({ port, host }) {
+  Effect.fn(function* ({ port, host, empty }) {
     const base = yield* Effect.try({ try: () => loadConfig(), catch: commandFailed })
     const config = {
       ...base,
@@ -31,6 +38,14 @@ export const serve = Command.make(
     if (server.firstAdminKey !== undefined) {
       yield* Console.log(`\nFirst start: an admin API key was created. It is shown only this once:\n\n  ${server.firstAdminKey}\n`)
       if ("dataDir" in config.store) yield* Console.log(`(also saved to ${config.store.dataDir}/admin-key.txt, readable only by you)`)
+    }
+    // A first start of the embedded store shows the product on a demo team, loaded while the server
+    // already answers (the scorecards fill in as the runner catches up). Never on PostgreSQL: a
+    // server database is a team's own.
+    if (!empty && "dataDir" in config.store && (yield* attempt(() => countEvents(server.sql))) === 0) {
+      yield* Console.log(`Empty store: loading the demo team (marked as demo data; start with --empty to skip)…`)
+      const loaded = yield* attempt(() => seedDemo(server.sql, { seed: demoSeed }, progressOn(process.stdout, { plainLines: true })))
+      yield* Console.log(`Demo team loaded: ${loaded.toLocaleString("en-US")} events. Dashboard: ${server.url}/`)
     }
     yield* Effect.never
   }),
