@@ -1,13 +1,12 @@
 /**
  * @module The EventStore service: append to streams and read the log, on PGlite (a data directory)
- * or on a PostgreSQL server, with the same SQL.
+ * or on a PostgreSQL server, with the same SQL. Concurrent appends share transactions (group commit).
  *
  * @example
  * const stored = yield* EventStore.use((store) => store.append([{ streamId: "deal-42", expected: "no_stream", events }]))
  */
 import { Context, Effect, Layer } from "effect"
 import {
-  appendToLog,
   readLog,
   readStream,
   visibleHead,
@@ -18,6 +17,7 @@ import {
   type StreamAppend,
 } from "./eventLog.js"
 import { IdempotencyKeyReused, StoreFailure, StreamRuleViolation, WrongExpectedVersion, type AppendError } from "./errors.js"
+import { groupCommit, type GroupCommit } from "./groupCommit.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
@@ -55,22 +55,33 @@ export class EventStore extends Context.Service<
           (db) => Effect.promise(() => db.close()),
         )
         yield* attempt("migrate the store", () => migrate(sql))
-        return EventStore.of(storeOn(sql))
+        return EventStore.of(storeOn(sql, yield* groupCommitOn(sql)))
       }),
     )
 
   /** A store over an already open database (tests, the CLI's copy command). */
-  static readonly layerOn = (sql: SqlDatabase) => Layer.succeed(EventStore, EventStore.of(storeOn(sql)))
+  static readonly layerOn = (sql: SqlDatabase) =>
+    Layer.effect(
+      EventStore,
+      Effect.map(groupCommitOn(sql), (commits) => EventStore.of(storeOn(sql, commits))),
+    )
 }
+
+/** The store's group commit, which answers every queued append before the database closes. */
+const groupCommitOn = (sql: SqlDatabase) =>
+  Effect.acquireRelease(
+    Effect.sync(() => groupCommit(sql)),
+    (commits) => Effect.promise(() => commits.close()),
+  )
 
 /** Opens the database a location names, PostgreSQL when a URL is given, PGlite otherwise. */
 export const openDatabase = (location: StoreLocation): Promise<SqlDatabase> =>
   "databaseUrl" in location ? openPostgres(location.databaseUrl) : openPglite(location.dataDir)
 
-const storeOn = (sql: SqlDatabase): EventStore["Service"] => ({
+const storeOn = (sql: SqlDatabase, commits: GroupCommit): EventStore["Service"] => ({
   sql,
   append: Effect.fn("EventStore.append")(function* (appends: ReadonlyArray<StreamAppend>) {
-    const result = yield* attempt("append", () => appendToLog(sql, appends))
+    const result = yield* attempt("append", () => commits.append(appends))
     if (result.ok) return result
     const rejection = result.rejection
     switch (rejection._tag) {

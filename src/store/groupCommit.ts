@@ -1,0 +1,123 @@
+/**
+ * @module Group commit: concurrent appends share one transaction, so that a burst of single-event
+ * webhooks costs one commit (one WAL flush) instead of one each. Measured in issue 7: one commit per
+ * event caps ingestion near 4,000 events/s on PGlite and 2,700/s per PostgreSQL connection, while
+ * one batched insert reaches 50,000–70,000 rows/s.
+ *
+ * Natural batching, no timer: while a group's transaction is in flight, the appends that arrive
+ * queue up; when it commits, the queue (up to `maxGroupEvents`) becomes the next group. An idle
+ * store commits an append at once, so a lone caller waits for nothing but its own commit.
+ *
+ * @example
+ * const commits = groupCommit(db)
+ * const result = await commits.append([{ streamId: "call-7", expected: "any", events }])
+ * await commits.close()
+ */
+import { appendGroupToLog, appendToLog, type AppendResult, type StreamAppend } from "./eventLog.js"
+import type { SqlDatabase } from "./sql.js"
+
+export type GroupCommitOptions = {
+  /**
+   * Most events in one group's transaction (default 5,000, the HTTP batch limit). A caller with
+   * more than that commits alone.
+   */
+  readonly maxGroupEvents?: number
+  /** Told after each group is answered (tests and measurements). */
+  readonly onGroup?: (group: GroupReport) => void
+}
+
+export type GroupReport = {
+  readonly callers: number
+  readonly events: number
+  /** The group's transaction failed and its callers were appended one transaction each. */
+  readonly replayedAlone: boolean
+}
+
+export type GroupCommit = {
+  /**
+   * Appends one caller's batch, answered once the transaction holding it has committed, with the
+   * outcome it would have had alone. Batches are stored in the order `append` was called.
+   */
+  append(appends: ReadonlyArray<StreamAppend>): Promise<AppendResult>
+  /** Answers every queued append, then refuses new ones. */
+  close(): Promise<void>
+}
+
+type Waiting = {
+  readonly appends: ReadonlyArray<StreamAppend>
+  readonly events: number
+  readonly resolve: (result: AppendResult) => void
+  readonly reject: (error: unknown) => void
+}
+
+export const defaultMaxGroupEvents = 5_000
+
+/** Group commit over `db`: one group's transaction at a time, in the order callers arrived. */
+export const groupCommit = (db: SqlDatabase, options: GroupCommitOptions = {}): GroupCommit => {
+  const maxGroupEvents = options.maxGroupEvents ?? defaultMaxGroupEvents
+  const queue: Waiting[] = []
+  let draining: Promise<void> | undefined
+  let closed = false
+
+  const nextGroup = (): Waiting[] => {
+    let size = 0
+    let events = 0
+    for (const waiting of queue) {
+      if (size > 0 && events + waiting.events > maxGroupEvents) break
+      size += 1
+      events += waiting.events
+    }
+    return queue.splice(0, size)
+  }
+
+  const commit = async (group: ReadonlyArray<Waiting>): Promise<void> => {
+    const events = group.reduce((n, w) => n + w.events, 0)
+    try {
+      const results = await appendGroupToLog(
+        db,
+        group.map((w) => w.appends),
+      )
+      group.forEach((w, i) => w.resolve(results[i] as AppendResult))
+      options.onGroup?.({ callers: group.length, events, replayedAlone: false })
+    } catch (error) {
+      const [only] = group
+      if (group.length === 1 && only !== undefined) {
+        only.reject(error)
+        options.onGroup?.({ callers: 1, events, replayedAlone: false })
+        return
+      }
+      // A database error is the group's, not yet anybody's: one caller's event the database refuses
+      // (or a connection lost mid-commit) must not fail its neighbours. Each is replayed in a
+      // transaction of its own, in the same order; idempotency keys make a replay of what did
+      // commit a duplicate, not a second copy.
+      for (const waiting of group) await appendToLog(db, waiting.appends).then(waiting.resolve, waiting.reject)
+      options.onGroup?.({ callers: group.length, events, replayedAlone: true })
+    }
+  }
+
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0) {
+      // One turn of the event loop before each group, so that requests already received reach the
+      // queue. PGlite runs a whole transaction without yielding to I/O (WASM, synchronous file
+      // writes: measured, an HTTP server on it never holds two requests at once), so without this
+      // turn no second caller could ever join a group on PGlite.
+      await new Promise((resolve) => setImmediate(resolve))
+      await commit(nextGroup())
+    }
+    draining = undefined
+  }
+
+  return {
+    append: (appends) => {
+      if (closed) return Promise.reject(new Error("the event store is closing: no more appends are accepted"))
+      return new Promise<AppendResult>((resolve, reject) => {
+        queue.push({ appends, events: appends.reduce((n, a) => n + a.events.length, 0), resolve, reject })
+        draining ??= drain()
+      })
+    },
+    close: async () => {
+      closed = true
+      await draining
+    },
+  }
+}
