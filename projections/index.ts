@@ -9,6 +9,7 @@
  */
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
 export { evolve, foldAll } from "./evolve.js"
+export { groupBy } from "./groupBy.js"
 export {
   counterNames,
   emptyLedgerState,
@@ -86,3 +87,4 @@ export {
   type TopPerformersContrast,
   type YieldMetric,
 } from "./comparison.js"
+export * from "./whatIf.js"

@@ -16,10 +16,11 @@ import { reasonOf } from "./failure.js"
 import { keys } from "./keys.js"
 import { migrate } from "./migrate.js"
 import { serve } from "./serve.js"
+import { whatIfCommand } from "./whatIf.js"
 
 const ledger = Command.make("ledger").pipe(
   Command.withDescription("Outcome Ledger: sales activity and outcomes, as an event log"),
-  Command.withSubcommands([serve, demoCommand, migrate, keys, eventsCommand]),
+  Command.withSubcommands([serve, demoCommand, migrate, keys, eventsCommand, whatIfCommand]),
 )
 
 /** An invalid invocation as one line (instead of the command's whole help followed by the errors). */

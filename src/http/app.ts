@@ -5,12 +5,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi"
 import { requestId } from "hono/request-id"
 import { eventJsonSchemas } from "../../events/index.js"
+import { dashboardRoutes } from "../dashboard/index.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { mountDocs } from "./docs.js"
 import { eventRoutes } from "./events.js"
 import { problem } from "./problem.js"
 import { scorecardRoutes } from "./scorecards.js"
+import { whatIfRoutes } from "./whatIf.js"
 import type { LedgerRuntime } from "./runtime.js"
 
 export type AppDeps = {
@@ -28,7 +30,9 @@ export const buildApp = (deps: AppDeps) => {
   app.get("/v1/event-types", (c) => c.json(eventJsonSchemas()))
   app.route("/", eventRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", scorecardRoutes(deps))
+  app.route("/", whatIfRoutes(deps))
   mountDocs(app, deps.version)
+  app.route("/", dashboardRoutes(deps))
   app.notFound((c) =>
     problem(c, { title: "Not found", status: 404, detail: `no route ${c.req.method} ${c.req.path}; see /docs for the API` }),
   )

@@ -4,6 +4,7 @@
  */
 import { defaultTeamSettings, type TeamSettings } from "../../events/index.js"
 import {
+  groupBy,
   addDays,
   bucketOf,
   bucketsOfWindow,
@@ -23,18 +24,6 @@ import type { SqlQueryable } from "../store/sql.js"
 import { activeGeneration } from "./registry.js"
 import { scorecardModel } from "./projectionRunner.js"
 import { allAccounts, allReps, dealsOf, meetingsOf, repDaysOf, sumRepDays, teamSettings } from "./scorecardTables.js"
-
-/** Rows by key (Node 20 has no Map.groupBy). */
-const groupBy = <T>(rows: ReadonlyArray<T>, keyOf: (row: T) => string): Map<string, T[]> => {
-  const groups = new Map<string, T[]>()
-  for (const row of rows) {
-    const key = keyOf(row)
-    const group = groups.get(key)
-    if (group === undefined) groups.set(key, [row])
-    else group.push(row)
-  }
-  return groups
-}
 
 /** A window of whole days, both inclusive, in the team's time zone. */
 export type DayWindow = { readonly from: string; readonly to: string }

@@ -1,0 +1,167 @@
+/**
+ * @module `ledger what-if coverage`: replay the configured store's log under a flat coverage mandate
+ * (src/whatif, the same module as `POST /v1/what-if/coverage`) and print a table per period — each
+ * rep and the team — and the back-test, or the answer as JSON.
+ *
+ * A one-off run keeps no copy of the log: an `--as-of-…` replay reads the store with the bound in SQL.
+ */
+import { Console, Effect, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import type { BackTest } from "../../projections/index.js"
+import { EventStore } from "../store/EventStore.js"
+import { coverageWhatIf, LogReplayer, type CoverageWhatIfAnswer, type FieldIssue, type PeriodAnswer } from "../whatif/index.js"
+import { withConfiguredStore } from "./configuredStore.js"
+import { attempt, CommandFailed } from "./failure.js"
+
+/** The flag that sets each field of the request, to name it in an error. */
+const flagOf: Record<string, string> = {
+  coverageTarget: "--target",
+  from: "--from",
+  to: "--to",
+  period: "--period",
+  team: "--team",
+  asOf: "--as-of-occurred / --as-of-recorded",
+  "asOf.occurred": "--as-of-occurred",
+  "asOf.recorded": "--as-of-recorded",
+}
+
+const issueLine = (issue: FieldIssue) => `${flagOf[issue.path] ?? issue.path}: ${issue.message.replaceAll("`occurred`", "--as-of-occurred").replaceAll("`recorded`", "--as-of-recorded").replaceAll("`to`", "--to").replaceAll("`from`", "--from")}`
+
+const coverageCommand = Command.make(
+  "coverage",
+  {
+    target: Flag.Finite("target").pipe(Flag.withDescription("The flat coverage mandate to test, e.g. 3 (pipeline = 3 × the quota left); at least 1")),
+    from: Flag.String("from").pipe(Flag.withDescription("First day of the window, YYYY-MM-DD (team time zone)")),
+    to: Flag.String("to").pipe(Flag.withDescription("Last day of the window, YYYY-MM-DD (inclusive)")),
+    period: Flag.Literals("period", ["month", "quarter"]).pipe(Flag.withDescription("Measure by month or by (fiscal) quarter"), Flag.withDefault("quarter" as const)),
+    team: Flag.String("team").pipe(Flag.withDescription("Only the reps of this team"), Flag.optional),
+    qualifiedOnly: Flag.Boolean("qualified-only").pipe(Flag.withDescription("Count only qualified pipeline (second meeting held) toward the mandate"), Flag.withDefault(false)),
+    excludeBadgering: Flag.Boolean("exclude-badgering").pipe(Flag.withDescription("Leave badgering out of the activity rates a gap is priced at"), Flag.withDefault(false)),
+    asOfOccurred: Flag.String("as-of-occurred").pipe(Flag.withDescription("Replay only what had happened by this instant (ISO 8601)"), Flag.optional),
+    asOfRecorded: Flag.String("as-of-recorded").pipe(Flag.withDescription("Replay only what had been recorded by this instant (ISO 8601)"), Flag.optional),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("Print the answer as JSON (the body of POST /v1/what-if/coverage)"), Flag.withDefault(false)),
+  },
+  Effect.fn("whatIf.coverage")(function* (flags) {
+    const occurred = Option.getOrUndefined(flags.asOfOccurred)
+    const recorded = Option.getOrUndefined(flags.asOfRecorded)
+    const request = {
+      coverageTarget: flags.target,
+      from: flags.from,
+      to: flags.to,
+      period: flags.period,
+      ...(Option.isSome(flags.team) ? { team: flags.team.value } : {}),
+      rules: { qualifiedOnly: flags.qualifiedOnly, excludeBadgering: flags.excludeBadgering },
+      ...(occurred === undefined && recorded === undefined ? {} : { asOf: { ...(occurred === undefined ? {} : { occurred }), ...(recorded === undefined ? {} : { recorded }) } }),
+    }
+    const outcome = yield* withConfiguredStore(
+      EventStore.use((store) => attempt(() => coverageWhatIf(new LogReplayer(store.sql, { maxCopiedEvents: 0 }), request))),
+    )
+    if (!outcome.ok) return yield* new CommandFailed({ reason: `what-if coverage: ${outcome.issues.map(issueLine).join("; ")}` })
+    yield* Console.log(flags.json ? JSON.stringify(outcome.answer, null, 2) : whatIfReport(outcome.answer))
+  }),
+).pipe(
+  Command.withDescription(
+    "Replay the log under a flat coverage mandate: per rep and period, coverage at the start, the gap to the mandate and what closing it costs, " +
+      "the losses it plans, and whether reps who met it hit quota more often (side by side with each rep's requiredCoverage)",
+  ),
+  Command.withExamples([
+    { command: "ledger what-if coverage --target 3 --from 2026-01-01 --to 2026-12-31 --period quarter", description: "A 3x mandate over 2026, by quarter" },
+    { command: "ledger what-if coverage --target 8 --from 2026-01-01 --to 2026-06-30 --qualified-only --json", description: "8x on qualified pipeline, as JSON" },
+  ]),
+)
+
+export const whatIfCommand = Command.make("what-if").pipe(
+  Command.withDescription("Replay history under other rules (read-only)"),
+  Command.withSubcommands([coverageCommand]),
+)
+
+// ---------------------------------------------------------------------------------------------
+// The readable report.
+
+const dash = "—"
+const grouped = (n: number) => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+const money = (n: number | null) => (n === null ? dash : grouped(n))
+const times = (n: number | null) => (n === null ? dash : `${n.toFixed(2)}x`)
+const count = (n: number | null) => {
+  if (n === null) return dash
+  const [whole, tenths] = n.toFixed(1).split(".")
+  return `${(whole ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${tenths}`
+}
+const percent = (n: number | null) => (n === null ? dash : `${(100 * n).toFixed(0)}%`)
+const yesNo = (b: boolean | null) => (b === null ? dash : b ? "yes" : "no")
+
+const table = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
+  const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)))
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ")).join("\n")
+}
+
+const header = ["REP", "QUOTA LEFT", "PIPELINE", "COVERAGE", "QUALIFIED", "REQUIRED", "GAP", "+DEALS", "+MEETINGS", "+ACTIVITIES", "EXPECTED LOSS", "MET", "HIT QUOTA"]
+
+const periodTable = (period: PeriodAnswer): string => {
+  const rows = period.reps.map((rep) => [
+    rep.repId,
+    money(rep.remainingQuota),
+    money(rep.pipelineCounted),
+    times(rep.coverage),
+    times(rep.qualifiedCoverage),
+    times(rep.requiredCoverage),
+    money(rep.mandate.gap),
+    count(rep.mandate.extraDeals),
+    count(rep.mandate.extraMeetings),
+    count(rep.mandate.extraActivities),
+    money(rep.mandate.expectedLostValue),
+    yesNo(rep.mandate.met),
+    yesNo(rep.hitQuota),
+  ])
+  const t = period.totals
+  rows.push([
+    `TEAM (${t.reps} reps)`,
+    money(t.remainingQuota),
+    money(t.pipelineCounted),
+    times(t.coverage),
+    times(t.qualifiedCoverage),
+    dash,
+    money(t.mandate.gap),
+    `${count(t.mandate.extraDeals)}${t.mandate.unpriced > 0 ? "*" : ""}`,
+    `${count(t.mandate.extraMeetings)}${t.mandate.unpriced > 0 ? "*" : ""}`,
+    `${count(t.mandate.extraActivities)}${t.mandate.unpriced > 0 ? "*" : ""}`,
+    money(t.mandate.expectedLostValue),
+    `${t.mandate.met}/${t.mandate.met + t.mandate.notMet}`,
+    dash,
+  ])
+  const title = `${period.period} (${period.firstDay} to ${period.lastDay}${period.over ? "" : ", not over: quota hits not judged"})`
+  const note =
+    t.mandate.unpriced === 0
+      ? ""
+      : `\n* without ${t.mandate.unpriced} rep${t.mandate.unpriced === 1 ? "" : "s"} with quota left who opened no deal in the trailing year: their gap has no price`
+  return `${title}\n${table([header, ...rows])}${note}`
+}
+
+const backTestRows = (label: string, test: BackTest) => [
+  [`${label}: met at start`, `${test.met.reps}`, `${test.met.hitQuota}`, percent(test.met.hitRate)],
+  [`${label}: not met`, `${test.notMet.reps}`, `${test.notMet.hitQuota}`, percent(test.notMet.hitRate)],
+]
+
+/** The answer as text: the mandate, a table per period, then the back-test of both policies. */
+export const whatIfReport = (answer: CoverageWhatIfAnswer): string => {
+  const { mandate, replay, periods, totals } = answer
+  const lines = [
+    `What-if: a ${mandate.coverageTarget}x coverage mandate plans to lose ${percent(mandate.impliedLossRate)} of the pipeline` +
+      `${answer.request.rules.qualifiedOnly ? " (qualified pipeline only)" : ""}${answer.request.rules.excludeBadgering ? ", priced without badgering" : ""}.`,
+    `Replayed ${grouped(replay.eventsReplayed)} events (${replay.firstOccurredAt.slice(0, 10)} to ${replay.lastOccurredAt.slice(0, 10)}, ${replay.timeZone}).` +
+      " Coverage at each period's start; +DEALS/+MEETINGS/+ACTIVITIES close the gap at the rep's own trailing-year rates.",
+    "",
+    ...periods.flatMap((period) => [periodTable(period), ""]),
+    "Back-test: did reps hit quota by the period's end?",
+    table([
+      ["POLICY", "REPS", "HIT QUOTA", "HIT RATE"],
+      ...backTestRows(`${mandate.coverageTarget}x mandate`, totals.backTest.mandate),
+      ...backTestRows("own requiredCoverage", totals.backTest.repTarget),
+    ]),
+    "",
+    `Over the window the mandate asks for ${money(totals.mandate.gap)} more pipeline: ${count(totals.mandate.extraDeals)} more deals, ` +
+      `${count(totals.mandate.extraMeetings)} more meetings, ${count(totals.mandate.extraActivities)} more activities` +
+      ` (each rep's own requiredCoverage: ${money(totals.repTarget.gap)}, ${count(totals.repTarget.extraActivities)} more activities).`,
+  ]
+  return lines.join("\n")
+}

@@ -1,0 +1,161 @@
+/**
+ * @module The team view: every rep's effort (activities) against yield (meetings per 100
+ * activities, or revenue per activity), sorted into the four quadrants at the team medians; the
+ * ranking by outcome per activity; and the top 20% by won value against the rest.
+ */
+import { getJson, query } from "../api.js"
+import { effortYieldScatter } from "../charts.js"
+import { h } from "../dom.js"
+import { metricLabel } from "../format.js"
+import { chartFigure, dataTable, empty, loadInto, quadrantTag, quadrants, windowPicker } from "./shared.js"
+
+const yieldChoices = {
+  meetingYield: { label: "Meetings per 100 activities", short: "Meetings / 100 activities" },
+  revenuePerActivity: { label: "Revenue per activity", short: "Revenue per activity" },
+}
+
+const rankChoices = ["meetingYield", "revenuePerActivity", "winRate", "activitiesPerMeeting", "activitiesPerWin", "avgWonDeal", "secondMeetingRate", "targetFocus"]
+
+export const renderTeam = (main, { context, f, teams, params, go }) => {
+  const yieldBy = params.yield in yieldChoices ? params.yield : "meetingYield"
+  const sort = rankChoices.includes(params.sort) ? params.sort : "meetingYield"
+  const windowParams = { from: params.from, to: params.to, team: params.team }
+  const navigate = (changes) => go("team", { ...windowParams, yield: yieldBy, sort, ...changes })
+
+  const heading = h("h1", { tabindex: "-1" }, "Team: effort against yield")
+  const subtitle = h("p", { class: "subtitle" }, `${f.day(params.from)} – ${f.day(params.to)} · ${params.team || "All teams"}`)
+  const body = h("div", { class: "view-body" })
+  main.append(
+    h("div", { class: "view-head" }, heading, subtitle),
+    windowPicker({ params, context, teams, onChange: (w) => navigate(w) }),
+    body,
+  )
+
+  loadInto(
+    body,
+    "the team comparison",
+    () => getJson(`/v1/team/comparison${query({ ...windowParams, yield: yieldBy, sort })}`),
+    (comparison) => {
+      if (comparison.reps.length === 0) {
+        body.append(empty(params.team ? `No rep is on team "${params.team}".` : "No reps in the ledger yet.", "Reps appear once a RepJoined event (or any activity) is appended."))
+        return
+      }
+      if (comparison.reps.every((rep) => rep.metrics.activities === 0)) {
+        body.append(empty("No activity in this window.", "Choose another window: the presets above, or other dates."))
+      }
+      const formatYield = (value) => (yieldBy === "revenuePerActivity" ? f.currency(value) : f.decimal(value))
+      body.append(teamGrid(comparison, { f, yieldBy, sort, formatYield, navigate, go, windowParams }))
+    },
+  )
+}
+
+/** The top 20% by won value against the rest: the point of the product in one table. */
+const contrastSection = ({ contrast, reps }, f) => {
+  const nameOf = new Map(reps.map((r) => [r.repId, r.name]))
+  const top = contrast.top
+  const rest = contrast.rest
+  const rows = [
+    ["Activities per rep", (g) => f.count(g.activitiesPerRep)],
+    ["Meetings per 100 activities", (g) => f.decimal(g.metrics.meetingYield)],
+    ["Win rate", (g) => f.percent(g.metrics.winRate)],
+    ["Average won deal", (g) => f.currency(g.metrics.avgWonDeal)],
+    ["Revenue per activity", (g) => f.currency(g.metrics.revenuePerActivity)],
+    ["Won value", (g) => f.currency(g.metrics.wonValue)],
+  ]
+  const fewer = top.activitiesPerRep !== null && rest.activitiesPerRep !== null && top.activitiesPerRep < rest.activitiesPerRep
+  const headline =
+    top.repIds.length === 0
+      ? "No rep to compare yet."
+      : `The top ${top.repIds.length === 1 ? "rep" : `${top.repIds.length} reps`} by won value made ${f.count(top.activitiesPerRep)} activities each against ${f.count(rest.activitiesPerRep)} for the rest${fewer ? " — fewer," : ","} and won ${f.currency(top.metrics.revenuePerActivity)} per activity against ${f.currency(rest.metrics.revenuePerActivity)}.`
+  return h(
+    "section",
+    { class: "card contrast area-contrast", "aria-labelledby": "contrast-title" },
+    h("h2", { id: "contrast-title" }, "Top 20% versus the rest"),
+    h("p", { class: "headline" }, headline),
+    dataTable({
+      caption: `Top 20% by won value (${top.repIds.map((id) => nameOf.get(id) ?? id).join(", ") || "none"}) against the other ${rest.repIds.length} reps`,
+      className: "compact",
+      columns: [
+        { label: "Measure", value: (row) => row[0], rowHeader: true },
+        { label: `Top 20% (${top.repIds.length})`, value: (row) => row[1](top), numeric: true, key: "top" },
+        { label: `The rest (${rest.repIds.length})`, value: (row) => row[1](rest), numeric: true, key: "rest" },
+      ],
+      rows,
+    }),
+  )
+}
+
+/** The scatter with the contrast beside it, and the ranking under both (ten columns need the page's width). */
+const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, windowParams }) => {
+  const choice = yieldChoices[yieldBy]
+  const points = comparison.reps.map((rep) => ({
+    repId: rep.repId,
+    name: rep.name ?? rep.repId,
+    activities: rep.metrics.activities,
+    yield: rep.metrics[yieldBy],
+    quadrant: rep.quadrant,
+  }))
+  const plotted = points.filter((p) => p.yield !== null)
+  const unplotted = points.filter((p) => p.yield === null)
+  const counts = Object.keys(quadrants).map((q) => `${plotted.filter((p) => p.quadrant === q).length} ${quadrants[q].label.toLowerCase()}`)
+  const { frame, canvas } = chartFigure({
+    caption: `Effort against yield: ${plotted.length} reps, split at the team medians (${f.count(comparison.medians.activities)} activities, ${formatYield(comparison.medians.yield)} ${choice.short.toLowerCase()})`,
+    description: `Scatter of ${plotted.length} reps, activities against ${choice.label.toLowerCase()}: ${counts.join(", ")}. The table beside it lists the same figures.`,
+    className: "chart-scatter",
+    id: "team-scatter",
+  })
+  frame.dataset.points = String(plotted.length)
+
+  const toggle = h(
+    "div",
+    { class: "segmented", role: "group", "aria-label": "Yield measure" },
+    Object.entries(yieldChoices).map(([key, c]) =>
+      h("button", { type: "button", class: "segment", "aria-pressed": String(key === yieldBy), onclick: () => navigate({ yield: key }) }, c.label),
+    ),
+  )
+  const sortSelect = h(
+    "select",
+    { "aria-label": "Rank reps by", onchange: (event) => navigate({ sort: event.target.value }) },
+    rankChoices.map((m) => h("option", { value: m, ...(m === sort ? { selected: true } : {}) }, metricLabel[m])),
+  )
+  const repLink = (rep) => h("a", { href: `#/rep/${encodeURIComponent(rep.repId)}?${new URLSearchParams(Object.entries(windowParams).filter(([, v]) => v))}` }, rep.name ?? rep.repId)
+  const table = dataTable({
+    caption: `Reps ranked by ${metricLabel[sort].toLowerCase()} (outcome per activity, never activity alone)`,
+    className: "ranking",
+    rowKey: (rep) => rep.repId,
+    columns: [
+      { label: "Rank", value: (rep) => (rep.rank === null ? "—" : String(rep.rank)), numeric: true, key: "rank" },
+      { label: "Rep", value: repLink, key: "rep", rowHeader: false },
+      { label: "Team", value: (rep) => rep.team ?? "—", key: "team" },
+      { label: "Activities", value: (rep) => f.count(rep.metrics.activities), numeric: true, key: "activities" },
+      { label: "Meetings booked", value: (rep) => f.count(rep.metrics.meetingsBooked), numeric: true, key: "meetingsBooked" },
+      { label: "Meetings / 100 act.", title: "Meetings booked per 100 activities", value: (rep) => f.decimal(rep.metrics.meetingYield), numeric: true, key: "meetingYield" },
+      { label: "Win rate", value: (rep) => f.percent(rep.metrics.winRate), numeric: true, key: "winRate" },
+      { label: "Won value", value: (rep) => f.currency(rep.metrics.wonValue), numeric: true, key: "wonValue" },
+      { label: "Revenue / activity", value: (rep) => f.currency(rep.metrics.revenuePerActivity), numeric: true, key: "revenuePerActivity" },
+      { label: "Quadrant", value: (rep) => quadrantTag(rep.quadrant), key: "quadrant" },
+    ],
+    rows: comparison.reps,
+  })
+  const grid = h(
+    "div",
+    { class: "team-grid" },
+    h("section", { class: "card area-scatter", "aria-labelledby": "scatter-title" }, h("div", { class: "card-head" }, h("h2", { id: "scatter-title" }, "Who works hard, who works well"), toggle), frame,
+      unplotted.length > 0 ? h("p", { class: "hint", id: "unplotted" }, `Not plotted (no activity in the window, so no yield): ${unplotted.map((p) => p.name).join(", ")}.`) : null),
+    contrastSection(comparison, f),
+    h("section", { class: "card area-ranking", "aria-labelledby": "ranking-title" }, h("div", { class: "card-head" }, h("h2", { id: "ranking-title" }, "Ranking"), h("label", { class: "field field-inline" }, h("span", {}, "Rank by"), sortSelect)), table),
+  )
+  // The chart needs its canvas in the document to measure its box.
+  queueMicrotask(() =>
+    effortYieldScatter(canvas, {
+      reps: points,
+      medians: comparison.medians,
+      yieldLabel: choice.label,
+      formatYield: yieldBy === "revenuePerActivity" ? f.currencyShort : f.decimal,
+      formatEffort: f.count,
+      onPick: (repId) => go("rep", windowParams, repId),
+    }),
+  )
+  return grid
+}
+

@@ -1,0 +1,72 @@
+/**
+ * @module `POST /v1/what-if/coverage`: replay the log under a flat coverage mandate (src/whatif).
+ *
+ * The sub-app keeps one replayer for the server's life: the log folded to its head (and, from the first
+ * as-of request, a compact copy of it), so a later what-if reads only the events appended since the
+ * last one. A replay yields between pages (other requests go on) and stops when its client disconnects.
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi"
+import { coverageWhatIfFormulas } from "../whatif/formulas.js"
+import { coverageWhatIf, LogReplayer, ReplayCancelled, WhatIfCoverageRequest, type ReplayerOptions } from "../whatif/index.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { requireScope, type AuthVariables } from "./auth.js"
+import { readJsonBody } from "./body.js"
+import { problem, Problem } from "./problem.js"
+import { validationHook } from "./validation.js"
+
+export type WhatIfRoutesDeps = {
+  readonly sql: SqlQueryable
+  readonly bodyLimitBytes: number
+  /** How the server's replayer pages and caches (tests make pages small). */
+  readonly whatIf?: ReplayerOptions
+}
+
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+
+export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) => {
+  const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
+  const replayer = new LogReplayer(sql, whatIf)
+
+  app.openAPIRegistry.registerPath({
+    method: "post",
+    path: "/v1/what-if/coverage",
+    summary: "Replay history under a flat coverage mandate: what it asks, costs and plans to lose, and whether it predicted quota",
+    description: coverageWhatIfFormulas,
+    security: [{ bearer: [] }],
+    request: { body: { required: true, content: { "application/json": { schema: WhatIfCoverageRequest } } } },
+    responses: {
+      200: {
+        description: "Per period: each rep's figures and the team totals; the window's totals and back-test",
+        content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+      },
+      400: problemResponse("An invalid field, an asOf before the first event, a window without events or an unknown team; `errors[].path` names the field"),
+      401: problemResponse("No valid API key"),
+      403: problemResponse("The key lacks the read scope"),
+      413: problemResponse("Body over the size limit"),
+      415: problemResponse("Not application/json"),
+    },
+  })
+
+  app.post("/v1/what-if/coverage", requireScope(sql, "read"), async (c) => {
+    const body = await readJsonBody(c, bodyLimitBytes)
+    if (!body.ok) return body.response
+    try {
+      const outcome = await coverageWhatIf(replayer, body.value, c.req.raw.signal)
+      if (!outcome.ok) {
+        return problem(c, {
+          title: "Invalid request",
+          status: 400,
+          detail: outcome.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "),
+          errors: outcome.issues,
+        })
+      }
+      return c.json(outcome.answer, 200)
+    } catch (error) {
+      // The client is gone: nobody reads this answer, but the handler must end.
+      if (error instanceof ReplayCancelled) return problem(c, { title: "Cancelled", status: 503, detail: error.message })
+      throw error
+    }
+  })
+
+  return app
+}

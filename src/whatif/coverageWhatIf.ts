@@ -1,0 +1,289 @@
+/**
+ * @module The what-if coverage answer, measured on a replayed log: per rep and period, the coverage
+ * at the period's start, what a flat mandate and the rep's own requiredCoverage each ask for and
+ * cost, and the back-test of both against the quotas hit by the period's end. Every figure comes
+ * from the formulas of `projections/` (coverage.ts, metrics.ts, whatIf.ts); this module only picks
+ * the instants, the reps and the rows they are measured on. The README's what-if section (and the
+ * route's OpenAPI description) says exactly how each figure is computed.
+ *
+ * Deterministic: reps sorted by id (code-unit order), periods in calendar order, no clock.
+ */
+import {
+  groupBy,
+  addBackTests,
+  addDays,
+  backTest,
+  bucketsOfWindow,
+  coverageAt,
+  daysOfPeriod,
+  historyRates,
+  impliedLossRate,
+  periodEnd,
+  periodStart,
+  policyOutcome,
+  startOfDay,
+  sumCounters,
+  wonValueBetween,
+  type BackTest,
+  type DayCounters,
+  type DealRow,
+  type HistoryRates,
+  type LedgerState,
+  type PolicyOutcome,
+  type QuotaInForce,
+  type RepDayRow,
+  type RepRow,
+} from "../../projections/index.js"
+import type { Replayed } from "./replayer.js"
+import { addPolicyTotals, noPolicyTotals, teamTotals, type PolicyTotals, type TeamTotals } from "./teamTotals.js"
+import type { FieldIssue, WhatIfCoverage } from "./request.js"
+
+/** The trailing window of requiredCoverage and of the rates a gap is priced at. */
+export const lookbackDays = 365
+
+export type RepPeriod = {
+  readonly repId: string
+  readonly name: string | null
+  readonly role: RepRow["role"]
+  readonly team: string | null
+  /** The quota in force at the period's start. */
+  readonly quota: QuotaInForce | null
+  /** wonValue from the quota period's start to the period's start. */
+  readonly wonSoFar: number
+  /** max(0, quota − wonSoFar); null without a quota. */
+  readonly remainingQuota: number | null
+  readonly openPipeline: number
+  readonly qualifiedPipeline: number
+  /** The pipeline the mandate counts: qualifiedPipeline with `qualifiedOnly`, else openPipeline. */
+  readonly pipelineCounted: number
+  readonly coverage: number | null
+  readonly qualifiedCoverage: number | null
+  /** qualifiedCoverage with `qualifiedOnly`, else coverage. */
+  readonly coverageCounted: number | null
+  readonly requiredCoverage: number | null
+  /** The rep's own rates over the `lookbackDays` days before the period's first day. */
+  readonly history: { readonly from: string; readonly to: string } & HistoryRates
+  readonly mandate: PolicyOutcome
+  readonly repTarget: PolicyOutcome
+  /** wonValue in the quota period from its start to the period's end (or the quota period's, if sooner); null without a quota or before the period is over. */
+  readonly wonByEnd: number | null
+  /** wonByEnd ≥ quota; null without a quota or before the period is over. */
+  readonly hitQuota: boolean | null
+}
+
+export type PeriodAnswer = {
+  readonly period: string
+  readonly firstDay: string
+  readonly lastDay: string
+  /** The instant the period starts (where coverage is measured) and ends (exclusive), team time zone. */
+  readonly start: string
+  readonly end: string
+  /** Whether the replayed history reaches the period's last instant (only then is hitQuota judged). */
+  readonly over: boolean
+  readonly reps: ReadonlyArray<RepPeriod>
+  readonly totals: TeamTotals
+}
+
+export type CoverageWhatIfAnswer = {
+  readonly request: WhatIfCoverage
+  readonly replay: {
+    readonly eventsReplayed: number
+    readonly firstOccurredAt: string
+    readonly lastOccurredAt: string
+    readonly timeZone: string
+    readonly fiscalYearStartMonth: number
+    readonly lookbackDays: number
+  }
+  readonly mandate: { readonly coverageTarget: number; readonly impliedLossRate: number | null }
+  readonly periods: ReadonlyArray<PeriodAnswer>
+  readonly totals: {
+    readonly mandate: PolicyTotals
+    readonly repTarget: PolicyTotals
+    readonly backTest: { readonly mandate: BackTest; readonly repTarget: BackTest }
+  }
+}
+
+export type CoverageWhatIfResult = { readonly ok: true; readonly answer: CoverageWhatIfAnswer } | { readonly ok: false; readonly issue: FieldIssue }
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Measures the what-if on a replayed log, or names the request's field that asks the impossible:
+ * an `asOf` before the first event, a window in which no event occurred, a team no rep is on.
+ */
+export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverage): CoverageWhatIfResult => {
+  const { folded } = replayed
+  const { state } = folded
+  const refused = (path: string, message: string): CoverageWhatIfResult => ({ ok: false, issue: { path, message } })
+  if (folded.events === 0) {
+    if (!replayed.logHasEvents || request.asOf === null) return refused("from", "the ledger holds no events yet: append some, then ask again")
+    return "occurred" in request.asOf
+      ? refused("asOf.occurred", `no event had happened by ${request.asOf.occurred}: it is before the first event of the log; choose a later instant`)
+      : refused("asOf.recorded", `no event had been recorded by ${request.asOf.recorded}: it is before the first event of the log; choose a later instant`)
+  }
+  const { timeZone, fiscalYearStartMonth } = state.settings
+  const windowStart = startOfDay(request.from, timeZone)
+  const windowEnd = startOfDay(addDays(request.to, 1), timeZone)
+  const horizonMs = request.asOf !== null && "occurred" in request.asOf ? Date.parse(request.asOf.occurred) : folded.lastOccurredMs
+  // As of a bound, the periods after it are the point (the pipeline going into them, as it looked then).
+  const lookingPastTheBound = request.asOf !== null && windowStart > horizonMs
+  if (folded.eventsBetween(windowStart, windowEnd) === 0 && !lookingPastTheBound) {
+    const span = `${iso(folded.firstOccurredMs).slice(0, 10)} to ${iso(folded.lastOccurredMs).slice(0, 10)}`
+    return refused("from", `no event occurred from ${request.from} to ${request.to} (${timeZone})${request.asOf === null ? "" : " in the log as of the bound"}; the events replayed occurred from ${span}: choose a window there`)
+  }
+  const reps = [...state.reps.values()].filter((rep) => request.team === null || rep.team === request.team).sort((a, b) => byId(a.repId, b.repId))
+  if (request.team !== null && reps.length === 0) {
+    const teams = [...new Set([...state.reps.values()].map((rep) => rep.team).filter((team): team is string => team !== null))].sort(byId)
+    return refused("team", `no rep is on team "${request.team}"; ${teams.length === 0 ? "no rep has a team (RepJoined.team)" : `teams in the ledger: ${teams.join(", ")}`}`)
+  }
+
+  const dealsByOwner = groupBy(state.deals.values(), (deal) => deal.ownerRepId)
+  const historyByRep = new Map([...groupBy(state.repDays.values(), (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]))
+  const periods = bucketsOfWindow(request.from, request.to, request.period, fiscalYearStartMonth).map((bucket) => {
+    const days = daysOfPeriod(bucket.key, fiscalYearStartMonth) as { firstDay: string; lastDay: string }
+    const startMs = periodStart(bucket.key, timeZone, fiscalYearStartMonth) as number
+    const endMs = periodEnd(bucket.key, timeZone, fiscalYearStartMonth) as number
+    const over = endMs - 1 <= horizonMs
+    const measured = reps
+      .filter((rep) => onTeamDuring(rep, startMs, endMs))
+      .map((rep) =>
+        measureRep({
+          rep,
+          state,
+          deals: dealsByOwner.get(rep.repId) ?? [],
+          history: historyByRep.get(rep.repId) ?? new RepHistory([]),
+          firstDay: days.firstDay,
+          startMs,
+          endMs,
+          over,
+          request,
+        }),
+      )
+    return {
+      period: bucket.key,
+      firstDay: days.firstDay,
+      lastDay: days.lastDay,
+      start: iso(startMs),
+      end: iso(endMs),
+      over,
+      reps: measured,
+      totals: teamTotals(measured),
+    }
+  })
+  return {
+    ok: true,
+    answer: {
+      request,
+      replay: {
+        eventsReplayed: folded.events,
+        firstOccurredAt: iso(folded.firstOccurredMs),
+        lastOccurredAt: iso(folded.lastOccurredMs),
+        timeZone,
+        fiscalYearStartMonth,
+        lookbackDays,
+      },
+      mandate: { coverageTarget: request.coverageTarget, impliedLossRate: impliedLossRate(request.coverageTarget) },
+      periods,
+      totals: {
+        mandate: periods.map((p) => p.totals.mandate).reduce(addPolicyTotals, noPolicyTotals),
+        repTarget: periods.map((p) => p.totals.repTarget).reduce(addPolicyTotals, noPolicyTotals),
+        backTest: {
+          mandate: periods.map((p) => p.totals.backTest.mandate).reduce(addBackTests, backTest([])),
+          repTarget: periods.map((p) => p.totals.backTest.repTarget).reduce(addBackTests, backTest([])),
+        },
+      },
+    },
+  }
+}
+
+/**
+ * A rep's day rows by month, for the sums of trailing windows: a month wholly inside a window adds
+ * its own sum (computed once, by `sumCounters`), the others their days. Each period's window spans a
+ * year of months: this keeps a monthly what-if over a big team from summing every day a dozen times.
+ */
+class RepHistory {
+  private readonly months = new Map<string, { readonly rows: Array<RepDayRow>; total?: DayCounters }>()
+
+  constructor(rows: ReadonlyArray<RepDayRow>) {
+    for (const row of rows) {
+      const month = row.day.slice(0, 7)
+      const entry = this.months.get(month)
+      if (entry === undefined) this.months.set(month, { rows: [row] })
+      else entry.rows.push(row)
+    }
+  }
+
+  /** The counters summed over the days from `from` to `to` (both inclusive). */
+  totalsBetween(from: string, to: string): DayCounters {
+    const parts: Array<DayCounters> = []
+    for (const [month, entry] of this.months) {
+      const first = `${month}-01`
+      const last = `${month}-31` // an upper bound of the month's days, as a key
+      if (last < from || first > to) continue
+      if (first >= from && last <= to) {
+        entry.total ??= sumCounters(entry.rows)
+        parts.push(entry.total)
+      } else {
+        for (const row of entry.rows) if (row.day >= from && row.day <= to) parts.push(row)
+      }
+    }
+    return sumCounters(parts)
+  }
+}
+
+/**
+ * Whether a rep was on the team at some time in [startMs, endMs): joined (or first seen, for a rep
+ * who never joined) before the end, and not left before the start.
+ */
+const onTeamDuring = (rep: RepRow, startMs: number, endMs: number): boolean =>
+  Date.parse(rep.joinedAt ?? rep.firstSeenAt) < endMs && (rep.leftAt === null || Date.parse(rep.leftAt) > startMs)
+
+const measureRep = (input: {
+  readonly rep: RepRow
+  readonly state: LedgerState
+  readonly deals: ReadonlyArray<DealRow>
+  readonly history: RepHistory
+  readonly firstDay: string
+  readonly startMs: number
+  readonly endMs: number
+  readonly over: boolean
+  readonly request: WhatIfCoverage
+}): RepPeriod => {
+  const { rep, state, deals, history, firstDay, startMs, endMs, over, request } = input
+  const at = iso(startMs)
+  const measured = coverageAt({ deals, rep, repId: rep.repId, settings: state.settings, at, lookbackDays })
+  const quota = measured.quota
+  const remainingQuota = quota === null ? null : Math.max(0, quota.amount - measured.wonValue)
+  const { qualifiedOnly, excludeBadgering } = request.rules
+  const pipelineCounted = qualifiedOnly ? measured.qualifiedPipeline : measured.openPipeline
+  const historyFrom = addDays(firstDay, -lookbackDays)
+  const historyTo = addDays(firstDay, -1)
+  const rates = historyRates(history.totalsBetween(historyFrom, historyTo), { excludeBadgering })
+  let wonByEnd: number | null = null
+  if (quota !== null && over) {
+    const untilMs = Math.min(endMs, Date.parse(quota.end)) - 1
+    wonByEnd = wonValueBetween(deals, rep.repId, quota.start, iso(untilMs))
+  }
+  return {
+    repId: rep.repId,
+    name: rep.name,
+    role: rep.role,
+    team: rep.team,
+    quota,
+    wonSoFar: measured.wonValue,
+    remainingQuota,
+    openPipeline: measured.openPipeline,
+    qualifiedPipeline: measured.qualifiedPipeline,
+    pipelineCounted,
+    coverage: measured.coverage,
+    qualifiedCoverage: measured.qualifiedCoverage,
+    coverageCounted: qualifiedOnly ? measured.qualifiedCoverage : measured.coverage,
+    requiredCoverage: measured.requiredCoverage,
+    history: { from: historyFrom, to: historyTo, ...rates },
+    mandate: policyOutcome({ target: request.coverageTarget, remainingQuota, pipeline: pipelineCounted, rates }),
+    repTarget: policyOutcome({ target: measured.requiredCoverage, remainingQuota, pipeline: pipelineCounted, rates }),
+    wonByEnd,
+    hitQuota: wonByEnd === null || quota === null ? null : wonByEnd >= quota.amount,
+  }
+}

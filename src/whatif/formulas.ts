@@ -1,0 +1,71 @@
+/**
+ * @module How every figure of a what-if coverage answer is computed, in words and formulas: the
+ * OpenAPI description of `POST /v1/what-if/coverage`, and the README's what-if section.
+ */
+
+export const coverageWhatIfFormulas = `
+Replays the event log under a flat coverage mandate and answers, per rep and period, what the mandate
+asks for, what it costs at the rep's own history and what it plans to lose, side by side with the
+rep-specific target (\`requiredCoverage\`), and back-tests both against the quotas actually hit.
+Read-only: it never changes the log or the read models. Same log and same request: the same bytes.
+
+**Replay.** The log is read in its order (transaction, position), behind the store's fence, and folded
+by the live read model's own fold (\`projections/\`: \`evolve\`, \`applyChanges\`). \`asOf.occurred\` keeps
+only the events with occurredAt ≤ the instant; \`asOf.recorded\` only those with recordedAt ≤ it. The
+whole (bounded) log is folded, then every figure is measured on that state at the instants below, as the
+live scorecards measure a window's end: a deal by its row (latest amount, openedAt, closedAt,
+qualifiedAt), a quota by the last \`QuotaSet\` for its period. Time zone and fiscal calendar: the team
+settings of the replayed state.
+
+**Periods.** Every month, or (fiscal) quarter, with a day in [from, to], each whole: \`start\` is local
+midnight of its first day, \`end\` local midnight after its last day (exclusive).
+**Reps.** Every rep (of \`team\`, when given: RepJoined.team) on the team during the period — joined (or,
+never joined, first seen) before \`end\` and not left before \`start\` — sorted by repId.
+
+**Per rep and period**, measured at \`at\` = the period's \`start\`:
+- \`quota\`: the quota in force at \`at\` (the quarter's, else the month's). \`wonSoFar\`: wonValue of the
+  rep's deals won in [quota period start, at]. \`remainingQuota\` = max(0, quota − wonSoFar); null without a quota.
+- \`openPipeline\`, \`qualifiedPipeline\`: amounts of the rep's deals open at \`at\` (qualified by a second
+  meeting by \`at\`, for the latter).
+- \`coverage\` = openPipeline / (quota − wonSoFar); \`qualifiedCoverage\` = qualifiedPipeline / (quota − wonSoFar);
+  null when the quota is unset or met.
+- \`requiredCoverage\` = 1 / valueWinRate of the rep's deals closed in (at − 365 days, at]; null with no
+  closed deal or nothing won.
+- \`pipelineCounted\` / \`coverageCounted\`: the qualified figures with \`rules.qualifiedOnly\`, else the open ones.
+- \`history\`: the rep's day counters summed over the 365 days before the period's first day
+  (\`history.from\`..\`history.to\`): \`activities\` (minus \`badgering\` with \`rules.excludeBadgering\`),
+  \`meetingsBooked\`, \`dealsOpened\`, \`openedValue\` (amounts at opening); \`avgDealSize\` = openedValue /
+  dealsOpened; \`meetingsPerDeal\` = meetingsBooked / dealsOpened; \`activitiesPerMeeting\` = activities /
+  meetingsBooked; \`activitiesPerDeal\` = activities / dealsOpened. A ratio with a zero denominator is null.
+- For each policy, \`mandate\` (target = coverageTarget) and \`repTarget\` (target = requiredCoverage):
+  - \`impliedLossRate\` = 1 − 1/target (8x ⇒ 0.875).
+  - \`met\`: pipelineCounted ≥ target × remainingQuota (coverageCounted ≥ target); null without a target, a
+    quota, or quota left.
+  - \`gap\` = max(0, target × remainingQuota − pipelineCounted); null without a target or a quota.
+  - \`extraDeals\` = gap / avgDealSize; \`extraMeetings\` = extraDeals × meetingsPerDeal; \`extraActivities\` =
+    extraDeals × activitiesPerDeal (METRICS.md). That equals extraMeetings × activitiesPerMeeting whenever
+    the rep booked a meeting, and stays defined for a rep whose deals came without meetings booked. All 0
+    when the gap is 0; null when the gap is positive and the rep opened no deal in the history window.
+  - \`pipelineAtTarget\` = target × remainingQuota; \`expectedLostValue\` = pipelineAtTarget × impliedLossRate
+    (= (target − 1) × remainingQuota); \`expectedLostDeals\` = expectedLostValue / avgDealSize.
+- Back-test: the period is \`over\` when the replayed history reaches its last instant (\`asOf.occurred\` when
+  given, else the latest occurredAt replayed). When over, with a quota in force at \`at\`: \`wonByEnd\` =
+  wonValue won from the quota period's start to the period's end (or the quota period's end, if sooner);
+  \`hitQuota\` = wonByEnd ≥ quota. Otherwise both are null.
+
+**Team totals** (\`periods[].totals\`): \`quota\`, \`wonSoFar\`, \`remainingQuota\` summed over reps with a
+quota; pipelines over every rep; \`coverage\`, \`qualifiedCoverage\`, \`coverageCounted\`: the same formulas
+on the sums over reps with quota left (Σ pipeline / Σ (quota − wonSoFar)). Per policy: \`met\`, \`notMet\`
+(reps), and the sums of \`gap\`, \`pipelineAtTarget\`, \`expectedLostValue\`, \`expectedLostDeals\`,
+\`extraDeals\`, \`extraMeetings\`, \`extraActivities\` (null figures add nothing); \`unpriced\` counts the reps
+with quota left and no deal opened in their history window, whose gap has no price.
+**Back-test** (\`totals.backTest.mandate\` and \`.repTarget\`): of the reps whose \`met\` and \`hitQuota\` are
+both known, \`met.reps\` met the policy at the period's start and \`met.hitQuota\` of them hit quota;
+\`met.hitRate\` = met.hitQuota / met.reps; \`notMet\` the same for the others. The window's \`totals\` add the
+periods up (a rep counts once per period); rates come from the sums.
+
+**Refused (400)**: coverageTarget below 1 (a target under 1x plans no loss) or above 100, \`from\` after
+\`to\`, a window over 10 years, \`asOf\` with both or neither of occurred/recorded, an \`asOf\` before the
+first event, a window in which no replayed event occurred (except, with \`asOf\`, a window that starts after
+the bound: the periods ahead as they looked then), a team no rep is on.
+`.trim()

@@ -1,0 +1,222 @@
+/**
+ * @module Replaying the event log for what-ifs: the log read page by page behind the store's fence
+ * (`readLog`), folded by the projections' own `evolve`/`applyChanges` — the live runner's fold, never
+ * a second one — without writing anything anywhere.
+ *
+ * Reading the store is what costs (bench/whatif.ts: a million rows from PGlite take seconds, folding
+ * them a fraction of that), so a long-lived replayer (the server's) keeps two things between requests:
+ * - the log folded to its head: a later request reads and folds only the events after the last
+ *   checkpoint, then measures; a request without `asOf` does no other work;
+ * - from the first `asOf` request on, a compact copy of the log (src/whatif/logCopy.ts), up to
+ *   `maxCopiedEvents`: an `asOf` request folds the copy's events within its bound instead of reading
+ *   the store again (the last such fold is kept for a repeated request). The copy is made on demand
+ *   (the first `asOf` request reads the log once more to make it) so that a server whose what-ifs
+ *   never look back does not hold it. Past the limit the copy is dropped and `asOf` requests read
+ *   the store, with the bound in SQL.
+ *
+ * Between pages a replay yields to the event loop (other requests and ingestion go on) and checks
+ * its `signal`: once aborted (the client went away) it stops with {@link ReplayCancelled}.
+ *
+ * @example
+ * const replayer = new LogReplayer(db)
+ * const coverage = await replayer.read({ recorded: "2026-07-01T00:00:00Z" }, signal, ({ folded }) => measure(folded.state))
+ */
+import { toLedgerEvent } from "../runtime/projectionRunner.js"
+import { logStart, readLog, type AsOf, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { FoldedLog } from "./foldedLog.js"
+import { LogCopy } from "./logCopy.js"
+
+/** Only what had happened (`occurred`) or had been recorded (`recorded`) by an instant (inclusive). */
+export type AsOfBound = { readonly occurred: string } | { readonly recorded: string }
+
+/** The log as a what-if sees it. */
+export type Replayed = {
+  readonly folded: FoldedLog
+  /** Whether the log holds any event at all (whatever the bound): an empty replay means "nothing yet" or "bound too early". */
+  readonly logHasEvents: boolean
+}
+
+/** The replay stopped because its signal was aborted. */
+export class ReplayCancelled extends Error {
+  constructor() {
+    super("the what-if was cancelled: its client went away")
+    this.name = "ReplayCancelled"
+  }
+}
+
+export type ReplayerOptions = {
+  /**
+   * Events per read of the store. Default 1,000: on PGlite a read runs on the server's own thread, so a
+   * page is also the longest the replay holds up other requests; and the rows of a smaller page die
+   * young, which keeps the peak memory of a long replay down (bench/whatif.ts measures both).
+   */
+  readonly pageSize?: number
+  /** Events per slice of an in-memory fold, between two yields to the event loop. Default 10,000. */
+  readonly foldSlice?: number
+  /**
+   * Largest log kept as a compact copy for `asOf` requests (0: none, as for a one-off CLI run).
+   * Default 2,000,000 (about 100 MB per million events of the demo team).
+   */
+  readonly maxCopiedEvents?: number
+  /** Told after each page read from the store (for tests and progress). */
+  readonly onPage?: (eventsInPage: number) => void
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+export class LogReplayer {
+  private readonly pageSize: number
+  private readonly foldSlice: number
+  private readonly maxCopiedEvents: number
+  private readonly onPage: ((eventsInPage: number) => void) | undefined
+  private checkpoint: Checkpoint = logStart
+  private readonly head = new FoldedLog()
+  /** Made by the first `asOf` request; undefined before, and for good once the log outgrew the limit. */
+  private copy: LogCopy | undefined
+  private copyDropped = false
+  private logEvents = 0
+  private lastAsOf: { readonly key: string; readonly folded: FoldedLog } | undefined
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly db: SqlQueryable,
+    options: ReplayerOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? 1_000
+    this.foldSlice = options.foldSlice ?? 10_000
+    this.maxCopiedEvents = options.maxCopiedEvents ?? 2_000_000
+    this.onPage = options.onPage
+    this.copyDropped = this.maxCopiedEvents <= 0
+  }
+
+  /**
+   * Replays the log (as of `asOf`, when given) and hands it to `use`. Without `asOf`, `use` runs on
+   * the replayer's own fold of the whole log, before any later request can extend it: `use` must be
+   * synchronous and must not change the state.
+   */
+  async read<A>(asOf: AsOfBound | undefined, signal: AbortSignal | undefined, use: (replayed: Replayed) => A): Promise<A> {
+    if (asOf === undefined) {
+      return this.exclusive(async () => {
+        await this.catchUp(signal)
+        return use({ folded: this.head, logHasEvents: this.logEvents > 0 })
+      })
+    }
+    if (this.copyDropped) return use(await this.readBounded(asOf, signal))
+    const { size, key } = await this.exclusive(async () => {
+      if (this.copy === undefined && !this.copyDropped) await this.makeCopy(signal)
+      await this.catchUp(signal)
+      return { size: this.copy?.size ?? 0, key: `${JSON.stringify(asOf)}@${this.checkpoint.transactionId}-${this.checkpoint.position}` }
+    })
+    // The copy may have been dropped by the catch-up (the log outgrew it): read the store then.
+    const copy = this.copy
+    if (copy === undefined) return use(await this.readBounded(asOf, signal))
+    if (this.lastAsOf?.key !== key) {
+      const folded = await this.foldCopy(copy, size, asOf, signal)
+      this.lastAsOf = { key, folded }
+    }
+    return use({ folded: this.lastAsOf.folded, logHasEvents: this.logEvents > 0 })
+  }
+
+  /** Runs `work` after every earlier one: catch-ups never interleave. */
+  private exclusive<A>(work: () => Promise<A>): Promise<A> {
+    const run = this.queue.then(work, work)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  /** Reads and folds the events after the checkpoint, page by page. */
+  private async catchUp(signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      if (signal?.aborted === true) throw new ReplayCancelled()
+      const page = await readLog(this.db, { after: this.checkpoint, limit: this.pageSize })
+      const last = page.at(-1)
+      if (last === undefined) return
+      for (const recorded of page) this.takeIn(recorded)
+      this.checkpoint = { transactionId: last.transactionId, position: last.position }
+      this.logEvents += page.length
+      if (this.copy !== undefined && this.copy.size > this.maxCopiedEvents) {
+        this.copy = undefined
+        this.copyDropped = true
+        this.lastAsOf = undefined
+      }
+      this.onPage?.(page.length)
+      if (page.length < this.pageSize) return
+      await yieldToEventLoop()
+    }
+  }
+
+  /**
+   * Makes the copy of the log up to the checkpoint the head has reached (none when it has not started:
+   * the catch-up that follows fills both), or gives up on it when the log is already past the limit.
+   */
+  private async makeCopy(signal: AbortSignal | undefined): Promise<void> {
+    if (this.logEvents > this.maxCopiedEvents) {
+      this.copyDropped = true
+      return
+    }
+    const copy = new LogCopy()
+    const until = this.checkpoint
+    for (let after = logStart; after.transactionId !== until.transactionId || after.position !== until.position; ) {
+      if (signal?.aborted === true) throw new ReplayCancelled()
+      const page = await readLog(this.db, { after, limit: this.pageSize, asOf: { until } })
+      const last = page.at(-1)
+      if (last === undefined) break
+      for (const recorded of page) {
+        const event = toLedgerEvent(recorded)
+        if (event !== undefined) copy.append(event, Date.parse(recorded.recordedAt))
+      }
+      after = { transactionId: last.transactionId, position: last.position }
+      this.onPage?.(page.length)
+      await yieldToEventLoop()
+    }
+    this.copy = copy
+  }
+
+  private takeIn(recorded: RecordedEvent): void {
+    const event = toLedgerEvent(recorded)
+    if (event === undefined) return
+    this.head.fold(event, Date.parse(recorded.occurredAt))
+    this.copy?.append(event, Date.parse(recorded.recordedAt))
+  }
+
+  /** Folds the first `size` events of the copy that are within the bound, a slice at a time. */
+  private async foldCopy(copy: LogCopy, size: number, asOf: AsOfBound, signal: AbortSignal | undefined): Promise<FoldedLog> {
+    const folded = new FoldedLog()
+    const byOccurred = "occurred" in asOf
+    const boundMs = Date.parse(byOccurred ? asOf.occurred : asOf.recorded)
+    for (let index = 0; index < size; index++) {
+      if (index % this.foldSlice === 0 && index > 0) {
+        await yieldToEventLoop()
+        if (signal?.aborted === true) throw new ReplayCancelled()
+      }
+      const occurredMs = copy.occurredMsAt(index)
+      if ((byOccurred ? occurredMs : copy.recordedMsAt(index)) > boundMs) continue
+      folded.fold(copy.eventAt(index), occurredMs)
+    }
+    return folded
+  }
+
+  /** The log within the bound, read from the store (the bound in SQL), folded afresh. */
+  private async readBounded(asOf: AsOfBound, signal: AbortSignal | undefined): Promise<Replayed> {
+    const folded = new FoldedLog()
+    const bound: AsOf = "occurred" in asOf ? { occurredAt: asOf.occurred } : { recordedAt: asOf.recorded }
+    let after = logStart
+    for (;;) {
+      if (signal?.aborted === true) throw new ReplayCancelled()
+      const page = await readLog(this.db, { after, limit: this.pageSize, asOf: bound })
+      const last = page.at(-1)
+      if (last === undefined) break
+      for (const recorded of page) {
+        const event = toLedgerEvent(recorded)
+        if (event !== undefined) folded.fold(event, Date.parse(recorded.occurredAt))
+      }
+      after = { transactionId: last.transactionId, position: last.position }
+      this.onPage?.(page.length)
+      if (page.length < this.pageSize) break
+      await yieldToEventLoop()
+    }
+    const logHasEvents = folded.events > 0 || (await readLog(this.db, { limit: 1 })).length > 0
+    return { folded, logHasEvents }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * @module What a what-if coverage replay is asked: the one schema of the request, shared by
+ * `POST /v1/what-if/coverage` and `ledger what-if coverage`, with messages that say what to send.
+ */
+import { z } from "zod"
+import { Instant } from "../../events/fields.js"
+
+const day = z.iso.date({ message: "must be a date as YYYY-MM-DD" })
+const maxWindowDays = 3_660
+
+/** The request, as sent. */
+export const WhatIfCoverageRequest = z
+  .object({
+    coverageTarget: z
+      .number({ message: "must be a number, e.g. 3 for a 3x mandate" })
+      .min(1, "must be at least 1: a target below 1x plans to lose nothing (its impliedLossRate would be null); send e.g. 3 for a 3x mandate")
+      .max(100, "must be at most 100 (a 100x mandate already plans to lose 99% of the pipeline)")
+      .describe("The flat coverage mandate to test, e.g. 3 (pipeline = 3 × the quota left). At least 1"),
+    from: day.describe("First day of the window (team time zone); every period with a day in [from, to] is replayed whole"),
+    to: day.describe("Last day of the window (inclusive)"),
+    period: z.enum(["month", "quarter"], { message: 'must be "month" or "quarter"' }).describe("The periods measured: calendar months, or (fiscal) quarters"),
+    team: z.string().min(1, "must be a non-empty team name").optional().describe("Only the reps of this team (RepJoined.team)"),
+    rules: z
+      .object({
+        qualifiedOnly: z
+          .boolean()
+          .optional()
+          .describe("Count only qualified pipeline (deals whose account had a second meeting in the cycle) toward the mandate"),
+        excludeBadgering: z
+          .boolean()
+          .optional()
+          .describe("Leave badgering activities out of the activity rates a gap is priced at (activities − badgering)"),
+      })
+      .strict()
+      .optional(),
+    asOf: z
+      .object({
+        occurred: Instant.optional().describe("Replay only the events that had happened by this instant (occurredAt ≤ it)"),
+        recorded: Instant.optional().describe("Replay only the events the ledger had recorded by this instant (recordedAt ≤ it)"),
+      })
+      .strict()
+      .refine((bound) => (bound.occurred === undefined) !== (bound.recorded === undefined), {
+        message: "give exactly one of `occurred` or `recorded`",
+      })
+      .optional()
+      .describe("Replay the log as it stood at an instant: what had happened by then, or what had been recorded by then"),
+  })
+  .strict()
+  .refine((request) => request.from <= request.to, { message: "must be on or before `to`", path: ["from"] })
+  .refine((request) => Date.parse(request.to) - Date.parse(request.from) <= maxWindowDays * 86_400_000, {
+    message: `the window may span at most ${maxWindowDays} days (10 years); narrow \`from\`–\`to\``,
+    path: ["to"],
+  })
+
+/** The request with its defaults filled in and its instants in the store's canonical form. */
+export type WhatIfCoverage = {
+  readonly coverageTarget: number
+  readonly from: string
+  readonly to: string
+  readonly period: "month" | "quarter"
+  readonly team: string | null
+  readonly rules: { readonly qualifiedOnly: boolean; readonly excludeBadgering: boolean }
+  readonly asOf: { readonly occurred: string } | { readonly recorded: string } | null
+}
+
+/** One invalid field: where (`asOf.occurred`) and what to change. */
+export type FieldIssue = { readonly path: string; readonly message: string }
+
+export type ParsedWhatIf = { readonly ok: true; readonly request: WhatIfCoverage } | { readonly ok: false; readonly issues: ReadonlyArray<FieldIssue> }
+
+/** Validates a request; issues name each field at fault (`coverageTarget`, `asOf.recorded`). */
+export const parseWhatIfCoverage = (input: unknown): ParsedWhatIf => {
+  const parsed = WhatIfCoverageRequest.safeParse(input)
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.flatMap((issue): Array<FieldIssue> => {
+        const at = issue.path.map(String)
+        // A misspelt field is named itself, not its parent object.
+        if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ path: [...at, key].join("."), message: "is not a field of this request; check its spelling" }))
+        return [{ path: at.join(".") || "(body)", message: issue.message }]
+      }),
+    }
+  }
+  const { coverageTarget, from, to, period, team, rules, asOf } = parsed.data
+  const canonical = (instant: string) => new Date(instant).toISOString()
+  return {
+    ok: true,
+    request: {
+      coverageTarget,
+      from,
+      to,
+      period,
+      team: team ?? null,
+      rules: { qualifiedOnly: rules?.qualifiedOnly ?? false, excludeBadgering: rules?.excludeBadgering ?? false },
+      asOf:
+        asOf === undefined
+          ? null
+          : asOf.occurred !== undefined
+            ? { occurred: canonical(asOf.occurred) }
+            : { recorded: canonical(asOf.recorded as string) },
+    },
+  }
+}
