@@ -19,6 +19,8 @@ export type RunningServer = {
   readonly firstAdminKey?: string
   /** The store's database, for callers in the same process that manage other tables (e.g. API keys in tests). */
   readonly sql: SqlDatabase
+  /** Resolves once the scorecards have applied every event committed so far (false at the timeout). */
+  scorecardsCaughtUp(timeoutMs: number): Promise<boolean>
   close(): Promise<void>
 }
 
@@ -44,6 +46,7 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
     return {
       url,
       sql: store.sql,
+      scorecardsCaughtUp: (timeoutMs) => (runner as ProjectionRunner).waitUntilCaughtUp({ timeoutMs }),
       ...(firstAdminKey === undefined ? {} : { firstAdminKey }),
       close: async () => {
         await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))

@@ -45,7 +45,10 @@ export const serve = Command.make(
     if (!empty && "dataDir" in config.store && (yield* attempt(() => countEvents(server.sql))) === 0) {
       yield* Console.log(`Empty store: loading the demo team (marked as demo data; start with --empty to skip)…`)
       const loaded = yield* attempt(() => seedDemo(server.sql, { seed: demoSeed }, progressOn(process.stdout, { plainLines: true })))
-      yield* Console.log(`Demo team loaded: ${loaded.toLocaleString("en-US")} events. Dashboard: ${server.url}/`)
+      yield* Console.log(`Demo team loaded: ${loaded.toLocaleString("en-US")} events; folding them into the scorecards…`)
+      // Until the runner has caught up, strong reads would wait (and time out): say when they will not.
+      yield* attempt(() => server.scorecardsCaughtUp(15 * 60_000))
+      yield* Console.log(`Scorecards ready. Dashboard: ${server.url}/`)
     }
     yield* Effect.never
   }),
