@@ -16,6 +16,7 @@ import { QuotaSet, RepIdentityLinked, RepJoined, RepLeft } from "./reps.js"
 import { TeamSettingsChanged } from "./team.js"
 
 export * from "./deals.js"
+export * from "./identity.js"
 export { defaultTeamSettings, type TeamSettings } from "./team.js"
 
 /** Every event type, with the schema of its `data`. */
