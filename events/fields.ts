@@ -10,14 +10,28 @@ export const Id = z
   .max(200, "must be at most 200 characters")
   .refine((s) => s.trim() === s, "must not start or end with spaces")
 
-/** An ISO 8601 instant with a time zone or offset, e.g. `2026-11-02T14:05:00Z`. */
-export const Instant = z.iso.datetime({
-  offset: true,
-  message: "must be an ISO 8601 instant with a time zone, e.g. 2026-11-02T14:05:00Z",
-})
+/**
+ * An ISO 8601 instant with a time zone or offset, e.g. `2026-11-02T14:05:00Z`, within the years
+ * 0001–9999 in UTC: PostgreSQL's timestamptz refuses year 0000, and an offset can push
+ * 9999-12-31T23:59:59-14:00 into year 10000 (both were 503s before, found by test/fuzz.e2e.test.ts).
+ */
+export const Instant = z.iso
+  .datetime({
+    offset: true,
+    message: "must be an ISO 8601 instant with a time zone, e.g. 2026-11-02T14:05:00Z",
+  })
+  .refine((text) => {
+    const year = new Date(text).getUTCFullYear()
+    return year >= 1 && year <= 9999
+  }, "must fall within the years 0001 to 9999 (UTC)")
 
-/** A calendar date, `YYYY-MM-DD`. */
-export const CalendarDate = z.iso.date({ message: "must be a date as YYYY-MM-DD" })
+/**
+ * A calendar date, `YYYY-MM-DD`, within the years 0001–9999 like `Instant` (the format admits
+ * 0000, which the calendar of projections/periods.ts and PostgreSQL's date do not hold).
+ */
+export const CalendarDate = z.iso
+  .date({ message: "must be a date as YYYY-MM-DD" })
+  .refine((text) => !text.startsWith("0000"), "must fall within the years 0001 to 9999")
 
 /** A money amount in the deal's currency: finite and not negative. */
 export const Amount = z.number().finite().nonnegative()

@@ -8,15 +8,17 @@
  */
 import { z } from "zod"
 import { AccountTargeted, AccountUntargeted, ProspectDeclined } from "./accounts.js"
-import { CallLogged, EmailSent, TouchLogged } from "./activities.js"
+import { CallEventReceived, CallLogged, EmailSent, TouchLogged } from "./activities.js"
 import { DealAmountChanged, DealCloseDateChanged, DealLost, DealOpened, DealWon } from "./deals.js"
 import { Instant } from "./fields.js"
 import { MeetingBooked, MeetingCanceled, MeetingHeld, MeetingNoShow } from "./meetings.js"
 import { QuotaSet, RepIdentityLinked, RepJoined, RepLeft } from "./reps.js"
+import { unstorableText } from "./storableText.js"
 import { TeamSettingsChanged } from "./team.js"
 
 export * from "./deals.js"
 export * from "./identity.js"
+export { unstorableText, type UnstorableText } from "./storableText.js"
 export { defaultTeamSettings, type TeamSettings } from "./team.js"
 
 /** Every event type, with the schema of its `data`. */
@@ -41,6 +43,7 @@ export const eventSchemas = {
   DealWon,
   DealLost,
   TeamSettingsChanged,
+  CallEventReceived,
 } as const
 
 export type EventType = keyof typeof eventSchemas
@@ -103,23 +106,10 @@ export const parseEvent = (input: unknown): ParsedEvent => {
   if (data === undefined) return { ok: false, issues: [{ path: "data", message: "is required" }] }
   const parsed = eventSchemas[type].safeParse(data)
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error, "data") }
-  const nul = [...nulCharacters(parsed.data, "data"), ...nulCharacters(idempotencyKey, "idempotencyKey")]
-  if (nul.length > 0) return { ok: false, issues: nul }
+  const unstorable = unstorableText(parsed.data, "data") ?? unstorableText(idempotencyKey, "idempotencyKey")
+  if (unstorable !== undefined) return { ok: false, issues: [unstorable] }
   const event = { type, occurredAt: new Date(occurredAt).toISOString(), data: parsed.data } as LedgerEvent
   return { ok: true, event: idempotencyKey === undefined ? event : { ...event, idempotencyKey } }
-}
-
-/** PostgreSQL text and jsonb cannot hold U+0000: refuse it with its path rather than fail to store it. */
-const nulCharacters = (value: unknown, path: string): EventIssue[] => {
-  if (typeof value === "string") return value.includes("\u0000") ? [{ path, message: "must not contain the NUL character (U+0000)" }] : []
-  if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacters(item, `${path}.${i}`))
-  if (value !== null && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => [
-      ...(key.includes("\u0000") ? [{ path, message: "must not have a member name containing U+0000" }] : []),
-      ...nulCharacters(item, `${path}.${key}`),
-    ])
-  }
-  return []
 }
 
 const issuesOf = (error: z.ZodError, prefix?: string): ReadonlyArray<EventIssue> =>
@@ -142,6 +132,7 @@ export const streamOf = (event: LedgerEvent): string => {
     case "ProspectDeclined":
       return `contact-${event.data.contactId}`
     case "CallLogged":
+    case "CallEventReceived":
       return `call-${event.data.callId}`
     case "EmailSent":
       return `email-${event.data.emailId}`

@@ -14,8 +14,9 @@
  */
 import type { LedgerEvent } from "../events/index.js"
 import { foldCall, foldEmail, foldTouch } from "./activities.js"
-import { applyChanges, type Change } from "./changes.js"
+import { applyChanges, noChanges, type Change } from "./changes.js"
 import { foldDealAmountChanged, foldDealCloseDateChanged, foldDealClosed, foldDealOpened } from "./deals.js"
+import { foldRepIdentityLinked, resolveIdentities } from "./identities.js"
 import { foldMeetingBooked, foldMeetingHeld, foldMeetingMissed } from "./meetings.js"
 import { emptyLedgerState, type LedgerState } from "./state.js"
 import {
@@ -23,7 +24,6 @@ import {
   foldAccountUntargeted,
   foldProspectDeclined,
   foldQuotaSet,
-  foldRepIdentityLinked,
   foldRepJoined,
   foldRepLeft,
   foldTeamSettingsChanged,
@@ -32,8 +32,10 @@ import {
 /**
  * The changes one event makes to the read model, given the state before it. Pure: reads `state`,
  * never mutates it. Apply the result with {@link applyChanges} before folding the next event.
+ * Every rep it names is first resolved through the linked vendor identities (identities.ts).
  */
-export const evolve = (state: LedgerState, event: LedgerEvent): ReadonlyArray<Change> => {
+export const evolve = (state: LedgerState, sent: LedgerEvent): ReadonlyArray<Change> => {
+  const event = resolveIdentities(state.identities, sent)
   switch (event.type) {
     case "RepJoined":
       return foldRepJoined(state, event)
@@ -73,6 +75,8 @@ export const evolve = (state: LedgerState, event: LedgerEvent): ReadonlyArray<Ch
       return foldDealClosed(state, event)
     case "TeamSettingsChanged":
       return foldTeamSettingsChanged(state, event)
+    case "CallEventReceived": // a dialer's raw signal; its call counts once, as the CallLogged it leads to
+      return noChanges
     default:
       return assertNever(event)
   }

@@ -2,14 +2,71 @@
  * @module The server's configuration, from environment variables, validated with clear messages.
  */
 import { z } from "zod"
+import type { ConnectorSecrets } from "./connectors/connector.js"
+import { defaultDurability, durabilities } from "./store/durability.js"
 import type { StoreLocation } from "./store/EventStore.js"
+
+/** Levels of the JSON log, quietest last (`silent` logs nothing). */
+export const logLevels = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const
+export type LogLevel = (typeof logLevels)[number]
+
+/** How the server is run and watched (README "Operations"). */
+export type OperationsConfig = {
+  readonly logLevel: LogLevel
+  /** `/metrics` without an API key (for a scraper inside a trusted network). */
+  readonly metricsPublic: boolean
+  /** `/readyz` answers 503 while the scorecards are further behind the log than either bound. */
+  readonly readiness: { readonly maxLagEvents: number; readonly maxLagSeconds: number }
+  /** After SIGTERM, how long in-flight work may take before the process gives up and exits 1. */
+  readonly shutdownTimeoutMs: number
+  /** Requests per second per API key (per vendor and client address on webhooks) on the ingest routes; 0: no limit. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number }
+}
+
+/**
+ * What a server started without these settings uses. Programmatic starts (tests, benchmarks) log
+ * nothing unless told; `ledger serve` reads LEDGER_LOG_LEVEL, default `info`. The rate limit sits
+ * far above what one key sends in the benchmarks (about 800 single-event requests/s, README
+ * "Performance"): it stops a runaway client, not a busy dialer.
+ */
+export const operationsDefaults: OperationsConfig = {
+  logLevel: "info",
+  metricsPublic: false,
+  readiness: { maxLagEvents: 10_000, maxLagSeconds: 60 },
+  shutdownTimeoutMs: 10_000,
+  rateLimit: { perSecond: 5_000, burst: 10_000 },
+}
+
+/**
+ * The connectors' secrets (README "Connectors"): a vendor whose secret is unset refuses its
+ * deliveries with 503 naming the variable. `publicUrl` is the origin vendors post to, when a proxy
+ * stands between them and the ledger (Twilio signs the URL it called).
+ */
+export type WebhooksConfig = ConnectorSecrets & { readonly publicUrl?: string }
+
+export const webhookDefaults: WebhooksConfig = { calendlyToleranceSeconds: 180 }
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z.string().url("must be a postgres:// URL").optional(),
   LEDGER_DATA_DIR: z.string().min(1).default("./data"),
+  LEDGER_DURABILITY: z.enum(durabilities, 'must be "process" (survives a killed process) or "os" (also an OS crash; README "Durability")').default(defaultDurability),
   LEDGER_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  LEDGER_LOG_LEVEL: z.enum(logLevels).default(operationsDefaults.logLevel),
+  LEDGER_METRICS_PUBLIC: z.enum(["true", "false"], "must be true or false").default("false"),
+  LEDGER_READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(operationsDefaults.readiness.maxLagEvents),
+  LEDGER_READY_MAX_LAG_SECONDS: z.coerce.number().min(0).default(operationsDefaults.readiness.maxLagSeconds),
+  LEDGER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(operationsDefaults.shutdownTimeoutMs),
+  LEDGER_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(operationsDefaults.rateLimit.perSecond),
+  LEDGER_RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
+  LEDGER_PUBLIC_URL: z.url("must be the public origin vendors post to, e.g. https://ledger.example.com").optional(),
+  LEDGER_AIRCALL_TOKEN: z.string().optional(),
+  LEDGER_TWILIO_AUTH_TOKEN: z.string().optional(),
+  LEDGER_RINGCENTRAL_VERIFICATION_TOKEN: z.string().optional(),
+  LEDGER_DIALPAD_SECRET: z.string().optional(),
+  LEDGER_CALENDLY_SIGNING_KEY: z.string().optional(),
+  LEDGER_CALENDLY_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(webhookDefaults.calendlyToleranceSeconds),
 })
 
 export type Config = {
@@ -17,7 +74,18 @@ export type Config = {
   readonly host: string
   readonly store: StoreLocation
   readonly bodyLimitBytes: number
+  /** Logging, metrics, readiness, shutdown and rate limits; each missing part takes `operationsDefaults` (but the log is silent). */
+  readonly operations?: Partial<OperationsConfig>
+  /** Webhook secrets; absent, every connector answers 503. */
+  readonly webhooks?: WebhooksConfig
 }
+
+/** The operations settings a server runs with: those given, else the defaults, with a silent log. */
+export const operationsOf = (config: Config): OperationsConfig => ({
+  ...operationsDefaults,
+  logLevel: "silent",
+  ...config.operations,
+})
 
 export class ConfigError extends Error {}
 
@@ -32,7 +100,26 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
-    store: e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : { dataDir: e.LEDGER_DATA_DIR },
+    store: e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : { dataDir: e.LEDGER_DATA_DIR, durability: e.LEDGER_DURABILITY },
     bodyLimitBytes: e.LEDGER_BODY_LIMIT_BYTES,
+    webhooks: {
+      ...(e.LEDGER_PUBLIC_URL === undefined ? {} : { publicUrl: e.LEDGER_PUBLIC_URL }),
+      ...(e.LEDGER_AIRCALL_TOKEN === undefined ? {} : { aircallToken: e.LEDGER_AIRCALL_TOKEN }),
+      ...(e.LEDGER_TWILIO_AUTH_TOKEN === undefined ? {} : { twilioAuthToken: e.LEDGER_TWILIO_AUTH_TOKEN }),
+      ...(e.LEDGER_RINGCENTRAL_VERIFICATION_TOKEN === undefined ? {} : { ringcentralVerificationToken: e.LEDGER_RINGCENTRAL_VERIFICATION_TOKEN }),
+      ...(e.LEDGER_DIALPAD_SECRET === undefined ? {} : { dialpadSecret: e.LEDGER_DIALPAD_SECRET }),
+      ...(e.LEDGER_CALENDLY_SIGNING_KEY === undefined ? {} : { calendlySigningKey: e.LEDGER_CALENDLY_SIGNING_KEY }),
+      calendlyToleranceSeconds: e.LEDGER_CALENDLY_TOLERANCE_SECONDS,
+    },
+    operations: {
+      logLevel: e.LEDGER_LOG_LEVEL,
+      metricsPublic: e.LEDGER_METRICS_PUBLIC === "true",
+      readiness: { maxLagEvents: e.LEDGER_READY_MAX_LAG_EVENTS, maxLagSeconds: e.LEDGER_READY_MAX_LAG_SECONDS },
+      shutdownTimeoutMs: e.LEDGER_SHUTDOWN_TIMEOUT_MS,
+      rateLimit: {
+        perSecond: e.LEDGER_RATE_LIMIT_PER_SECOND,
+        burst: e.LEDGER_RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(e.LEDGER_RATE_LIMIT_PER_SECOND * 2)),
+      },
+    },
   }
 }

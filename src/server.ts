@@ -1,13 +1,21 @@
 /**
- * @module Starting and stopping the ledger's HTTP server on its store.
+ * @module Starting and stopping the ledger's HTTP server on its store. A graceful stop (SIGTERM)
+ * goes in order: refuse new requests and stop listening, finish the requests in flight (and so
+ * their commit groups), stop the projection runner (its checkpoint is saved with each batch),
+ * close the store (the last commit group, then the data-directory lock) — within a time bound.
  */
 import { writeFile } from "node:fs/promises"
 import path from "node:path"
 import { serve, type ServerType } from "@hono/node-server"
 import { Effect, ManagedRuntime } from "effect"
 import packageJson from "../package.json" with { type: "json" }
-import type { Config } from "./config.js"
+import type { DestinationStream } from "pino"
+import { operationsOf, type Config } from "./config.js"
 import { buildApp } from "./http/app.js"
+import { createDraining } from "./http/draining.js"
+import type { AppOperations } from "./http/operations.js"
+import { createLogger } from "./observability/log.js"
+import { createMetrics } from "./observability/metrics.js"
 import { countActiveApiKeys, createApiKey } from "./store/apiKeys.js"
 import { startProjectionRunner, type ProjectionRunner } from "./runtime/projectionRunner.js"
 import { EventStore } from "./store/EventStore.js"
@@ -21,37 +29,59 @@ export type RunningServer = {
   readonly sql: SqlDatabase
   /** Resolves once the scorecards have applied every event committed so far (false at the timeout). */
   scorecardsCaughtUp(timeoutMs: number): Promise<boolean>
+  /**
+   * Stops gracefully (see the module's comment), answering once it has, or at `timeoutMs` with what
+   * was still unfinished then. Called again, it joins the stop under way.
+   */
+  shutdown(options: { readonly timeoutMs: number }): Promise<ShutdownReport>
+  /** Stops gracefully, however long it takes. */
   close(): Promise<void>
 }
 
+export type ShutdownReport =
+  | { readonly complete: true; readonly tookMs: number }
+  | { readonly complete: false; readonly tookMs: number; readonly unfinished: ReadonlyArray<string> }
+
+export type StartOptions = {
+  /** Where the JSON log goes (default stdout); tests read it. */
+  readonly logDestination?: DestinationStream
+}
+
 /** Opens the store, makes sure an admin key exists, and listens. */
-export const startServer = async (config: Config): Promise<RunningServer> => {
-  const runtime = ManagedRuntime.make(EventStore.layer(config.store))
+export const startServer = async (config: Config, options: StartOptions = {}): Promise<RunningServer> => {
+  const settings = operationsOf(config)
+  const logger = createLogger({ level: settings.logLevel, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) })
   let server: ServerType | undefined
   let runner: ProjectionRunner | undefined
+  const metrics = createMetrics({
+    projectionLag: () => (runner === undefined ? Promise.reject(new Error("the projection runner has not started")) : runner.lag()),
+  })
+  const operations: AppOperations = { logger, metrics, draining: createDraining(), settings }
+  const runtime = ManagedRuntime.make(EventStore.layer(config.store, { onGroup: metrics.observeGroup }))
   try {
     const store = await runtime.runPromise(Effect.gen(function* () {
       return yield* EventStore
     }))
     const firstAdminKey = await ensureAdminKey(store.sql, config)
     runner = await startProjectionRunner(store.sql, {
-      onError: (error) => console.error(JSON.stringify({ level: "error", component: "projection-runner", error: String(error) })),
+      onError: (error) => logger.error({ err: error, component: "projection-runner" }, "the projection runner failed; it retries in a second"),
     })
-    const app = buildApp({ runtime, sql: store.sql, runner, bodyLimitBytes: config.bodyLimitBytes, version: packageJson.version })
+    const app = buildApp({ runtime, sql: store.sql, runner, bodyLimitBytes: config.bodyLimitBytes, version: packageJson.version, operations, ...(config.webhooks === undefined ? {} : { webhooks: config.webhooks }) })
     const address = await new Promise<{ port: number }>((resolve, reject) => {
       server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve(info))
       server.once("error", reject)
     })
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`
+    logger.info({ url, version: packageJson.version }, "listening")
+    const stop = gracefulStop({ server: server as ServerType, runner, runtime, operations })
     return {
       url,
       sql: store.sql,
       scorecardsCaughtUp: (timeoutMs) => (runner as ProjectionRunner).waitUntilCaughtUp({ timeoutMs }),
       ...(firstAdminKey === undefined ? {} : { firstAdminKey }),
+      shutdown: stop,
       close: async () => {
-        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
-        await runner?.stop()
-        await runtime.dispose()
+        await stop({ timeoutMs: Number.POSITIVE_INFINITY })
       },
     }
   } catch (error) {
@@ -59,6 +89,66 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
     await runner?.stop()
     await runtime.dispose()
     throw error
+  }
+}
+
+/**
+ * The graceful stop of a running server, started on the first call; each call answers at its own
+ * time bound with what was done or left.
+ */
+const gracefulStop = ({
+  server,
+  runner,
+  runtime,
+  operations,
+}: {
+  readonly server: ServerType
+  readonly runner: ProjectionRunner
+  readonly runtime: { dispose(): Promise<void> }
+  readonly operations: AppOperations
+}): RunningServer["shutdown"] => {
+  const { draining, logger } = operations
+  let stopping: Promise<void> | undefined
+  let startedAt = 0
+  let step = ""
+  const run = async () => {
+    startedAt = performance.now()
+    logger.info("shutting down: refusing new requests, finishing those in flight")
+    step = "finishing the requests in flight"
+    draining.start()
+    const http = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void }
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    await draining.idle()
+    // Each answer given while draining said `Connection: close`; a keep-alive socket idle since
+    // before SIGTERM is closed here, and anything still open a second later (a client that
+    // connected and sent nothing) is cut.
+    http.closeIdleConnections?.()
+    const lingering = setTimeout(() => http.closeAllConnections?.(), 1_000)
+    await closed
+    clearTimeout(lingering)
+    step = "stopping the projection runner"
+    await runner.stop()
+    step = "closing the store (its last commit group, then its data directory)"
+    await runtime.dispose()
+    step = "done"
+    logger.info({ tookMs: Math.round(performance.now() - startedAt) }, "stopped")
+  }
+  return async ({ timeoutMs }) => {
+    stopping ??= run()
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = Number.isFinite(timeoutMs)
+      ? new Promise<"timeout">((resolve) => {
+          timer = setTimeout(() => resolve("timeout"), timeoutMs)
+        })
+      : new Promise<never>(() => {})
+    const outcome = await Promise.race([stopping.then(() => "done" as const), timedOut])
+    clearTimeout(timer)
+    const tookMs = Math.round(performance.now() - startedAt)
+    if (outcome === "done") return { complete: true, tookMs }
+    const inFlight = draining.inFlight().map((r) => `${r.method} ${r.path} (request ${r.requestId}, for ${Date.now() - r.sinceMs} ms)`)
+    const unfinished = [`was ${step}`, ...(inFlight.length > 0 ? [`requests still in flight: ${inFlight.join("; ")}`] : [])]
+    logger.error({ tookMs, unfinished }, "shutdown timed out")
+    return { complete: false, tookMs, unfinished }
   }
 }
 

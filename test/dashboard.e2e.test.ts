@@ -397,7 +397,10 @@ describe("the dashboard in a real browser", () => {
       await page.getByRole("table", { name: "Sources" }).waitFor()
       const sourceRow = page.getByRole("table", { name: "Sources" }).locator("tbody tr")
       expect(await sourceRow.locator("th").allTextContents()).toEqual(["demo"])
-      expect(await page.locator("table").nth(1).locator("tbody tr").count()).toBe(10)
+      // The connectors' table comes first: the event API and every webhook, each with its route.
+      const connectors = page.getByRole("table", { name: /^Connectors/ })
+      expect(await connectors.locator("tbody th").allTextContents()).toEqual(expect.arrayContaining(["api", "aircall", "twilio"]))
+      expect(await page.locator("table").nth(2).locator("tbody tr").count()).toBe(10)
       await shoot(page, "ingestion")
       expect(errors).toEqual([])
       await context.close()

@@ -16,6 +16,7 @@ const history: Array<LedgerEvent> = [
   event("AccountTargeted", "2026-10-02T08:00:00Z", { accountId: "acme", reason: "dream_client" }),
   event("ProspectDeclined", "2026-10-03T08:00:00Z", { contactId: "k1", accountId: "acme", how: "said_no" }),
   event("CallLogged", "2026-10-04T08:00:00Z", { callId: "c1", repId: "ana", accountId: "acme", contactId: "k1", direction: "outbound", disposition: "connected", durationSeconds: 120 }),
+  event("CallEventReceived", "2026-10-04T08:02:00Z", { callId: "aircall-9", vendor: "aircall", vendorEvent: "call.created", repId: "aircall:u-17" }),
   event("EmailSent", "2026-10-04T09:00:00Z", { emailId: "e1", repId: "ana", accountId: "acme", kind: "first_touch" }),
   event("TouchLogged", "2026-10-04T10:00:00Z", { touchId: "t1", repId: "ana", channel: "in_person" }),
   event("MeetingBooked", "2026-10-05T08:00:00Z", { meetingId: "m1", repId: "bea", ownerRepId: "ana", accountId: "acme", scheduledFor: "2026-10-07T08:00:00Z", source: "outbound" }),

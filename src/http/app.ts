@@ -6,12 +6,22 @@ import { OpenAPIHono } from "@hono/zod-openapi"
 import { requestId } from "hono/request-id"
 import { eventJsonSchemas } from "../../events/index.js"
 import { dashboardRoutes } from "../dashboard/index.js"
+import type { WebhooksConfig } from "../config.js"
+import type { Logger } from "../observability/log.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
+import { adminRoutes } from "./admin.js"
 import { mountDocs } from "./docs.js"
 import { eventRoutes } from "./events.js"
+import { identityRoutes } from "./identities.js"
+import { importRoutes } from "./imports.js"
+import { operationsRoutes, quietOperations, type AppOperations } from "./operations.js"
 import { problem } from "./problem.js"
+import { rateLimitIngest } from "./rateLimit.js"
+import { observeRequests } from "./requestLog.js"
 import { scorecardRoutes } from "./scorecards.js"
+import { sourceRoutes } from "./sources.js"
+import { webhookRoutes } from "./webhooks.js"
 import { whatIfRoutes } from "./whatIf.js"
 import type { LedgerRuntime } from "./runtime.js"
 
@@ -21,23 +31,37 @@ export type AppDeps = {
   readonly runner: ProjectionRunner
   readonly bodyLimitBytes: number
   readonly version: string
+  /** Log, metrics, draining and rate limits (README "Operations"); silent defaults when absent. */
+  readonly operations?: AppOperations
+  /** The connectors' secrets (README "Connectors"); absent, every webhook answers 503. */
+  readonly webhooks?: WebhooksConfig
 }
 
 export const buildApp = (deps: AppDeps) => {
   const app = new OpenAPIHono()
+  const operations = deps.operations ?? quietOperations(deps.runner)
   app.use(requestId())
-  app.get("/healthz", (c) => c.json({ status: "ok" }))
+  app.use(observeRequests(operations))
+  app.use(operations.draining.middleware)
+  app.use(rateLimitIngest(operations.settings.rateLimit))
+  app.route("/", operationsRoutes({ ...deps, operations }))
   app.get("/v1/event-types", (c) => c.json(eventJsonSchemas()))
   app.route("/", eventRoutes({ ...deps, onAppended: deps.runner.wake }))
+  app.route("/", importRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", scorecardRoutes(deps))
+  app.route("/", identityRoutes(deps))
   app.route("/", whatIfRoutes(deps))
+  app.route("/", adminRoutes(deps))
+  app.route("/", webhookRoutes({ ...deps, onAppended: deps.runner.wake }))
+  app.route("/", sourceRoutes(deps))
   mountDocs(app, deps.version)
   app.route("/", dashboardRoutes(deps))
   app.notFound((c) =>
     problem(c, { title: "Not found", status: 404, detail: `no route ${c.req.method} ${c.req.path}; see /docs for the API` }),
   )
   app.onError((error, c) => {
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), path: c.req.path, error: String(error?.stack ?? error) }))
+    const log: Logger = c.get("log" as never) ?? operations.logger
+    log.error({ err: error, path: c.req.path }, "request failed with an unexpected error")
     return problem(c, {
       title: "Internal error",
       status: 500,

@@ -3,6 +3,7 @@
  * refused with its own status and a message that says what to send instead.
  */
 import type { Context } from "hono"
+import { loneSurrogatePath } from "../../events/storableText.js"
 import { problem } from "./problem.js"
 
 export type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly response: Response }
@@ -25,8 +26,9 @@ export const readJsonBody = async (c: Context, limitBytes: number): Promise<Json
   const text = await readLimited(c.req.raw, limitBytes)
   if (text === undefined) return tooLarge(c, limitBytes)
   if (text.trim() === "") return fail(c, { title: "Malformed JSON", status: 400, detail: "the request body is empty; send a JSON document" })
+  let value: unknown
   try {
-    return { ok: true, value: JSON.parse(text) }
+    value = JSON.parse(text)
   } catch (error) {
     return fail(c, {
       title: "Malformed JSON",
@@ -34,6 +36,30 @@ export const readJsonBody = async (c: Context, limitBytes: number): Promise<Json
       detail: `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     })
   }
+  const unpaired = loneSurrogatePath(value)
+  if (unpaired !== undefined) {
+    return fail(c, {
+      title: "Malformed JSON",
+      status: 400,
+      detail: `the text at ${unpaired} holds an unpaired UTF-16 surrogate escape (such as \\ud800), which is no Unicode character and cannot be stored; send valid Unicode text`,
+    })
+  }
+  return { ok: true, value }
+}
+
+// JSON's grammar lets `"\ud800"` through, but PostgreSQL's json refuses it: unchecked, the append
+// failed as a 503 (found by test/fuzz.e2e.test.ts). The one check, shared with the event vocabulary.
+export { loneSurrogatePath } from "../../events/storableText.js"
+
+/** The raw body as text, byte-exact (webhook signatures are computed over it), of at most `limitBytes`. */
+export const readTextBody = async (
+  c: Context,
+  limitBytes: number,
+): Promise<{ readonly ok: true; readonly text: string } | { readonly ok: false; readonly response: Response }> => {
+  const declared = Number(c.req.header("content-length"))
+  if (Number.isFinite(declared) && declared > limitBytes) return tooLarge(c, limitBytes) as { ok: false; response: Response }
+  const text = await readLimited(c.req.raw, limitBytes)
+  return text === undefined ? (tooLarge(c, limitBytes) as { ok: false; response: Response }) : { ok: true, text }
 }
 
 const fail = (c: Context, body: Parameters<typeof problem>[1]): JsonBody => ({ ok: false, response: problem(c, body) })

@@ -474,3 +474,26 @@ export const committedHead = async (q: SqlQueryable): Promise<Checkpoint> => {
   const head = rows[0]
   return head === undefined ? logStart : { transactionId: head.transaction_id, position: Number(head.global_position) }
 }
+
+/**
+ * How far a reader at `checkpoint` is behind the committed log: the events after it, and the age in
+ * seconds of the oldest of them (0 when there are none). Counts committed events, fence or no fence.
+ */
+export const logBehind = async (q: SqlQueryable, checkpoint: Checkpoint): Promise<{ readonly events: number; readonly seconds: number }> => {
+  const rows = await q.query<{ events: number | string; seconds: number | string | null }>(
+    `select count(*) as events, extract(epoch from clock_timestamp() - min(recorded_at)) as seconds from ledger_events
+     where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
+    [checkpoint.transactionId, checkpoint.position],
+  )
+  const row = rows[0]
+  return { events: Number(row?.events ?? 0), seconds: Math.max(0, Number(row?.seconds ?? 0)) }
+}
+
+/**
+ * The stored event with this idempotency key, if any (keys are unique in the log). Connectors look
+ * up what an earlier delivery stored: a rescheduled Calendly booking finds the meeting it moves.
+ */
+export const readByIdempotencyKey = async (q: SqlQueryable, idempotencyKey: string): Promise<RecordedEvent | undefined> => {
+  const rows = await q.query<EventRow>(`${selectEvents} where idempotency_key = $1`, [idempotencyKey])
+  return rows[0] === undefined ? undefined : toRecorded(rows[0])
+}

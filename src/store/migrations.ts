@@ -66,6 +66,25 @@ export const migrations: ReadonlyArray<Migration> = [
       create unique index ledger_read_models_one_active on ledger_read_models (name) where status = 'active';
     `,
   },
+  {
+    version: 4,
+    name: "ingestion sources",
+    sql: `
+      create table ledger_sources (
+        source text primary key,
+        events_received bigint not null default 0,
+        deliveries_accepted bigint not null default 0,
+        deliveries_duplicate bigint not null default 0,
+        deliveries_ignored bigint not null default 0,
+        deliveries_rejected bigint not null default 0,
+        last_seen_at timestamptz,
+        last_event_at timestamptz,
+        last_rejected_at timestamptz,
+        last_rejection_status int,
+        last_rejection text
+      );
+    `,
+  },
 ]
 
 const migrationLock = 7_340_001 // any constant shared by every instance of the ledger

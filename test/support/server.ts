@@ -15,6 +15,8 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { expect } from "vitest"
+import type { DestinationStream } from "pino"
+import type { Config } from "../../src/config.js"
 import { startServer } from "../../src/server.js"
 import { createApiKey, type Scope } from "../../src/store/apiKeys.js"
 import type { StoreLocation } from "../../src/store/EventStore.js"
@@ -30,7 +32,7 @@ const pglite: ServerBackend = {
   name: "pglite",
   prepare: async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "ledger-e2e-"))
-    return { store: { dataDir }, discard: () => rm(dataDir, { recursive: true, force: true }) }
+    return { store: { dataDir, durability: "process" }, discard: () => rm(dataDir, { recursive: true, force: true }) }
   },
 }
 
@@ -105,13 +107,32 @@ export type TestServer = {
   close(): Promise<void>
 }
 
-/** Starts a server on a fresh store of `backend`, on a free port of 127.0.0.1. */
+/**
+ * Starts a server on a fresh store of `backend`, on a free port of 127.0.0.1; `operations` sets rate
+ * limits, readiness bounds or a log level, `logDestination` receives its JSON log.
+ */
 export const startTestServer = async (
   backend: ServerBackend,
-  options: { readonly bodyLimitBytes?: number } = {},
+  options: {
+    readonly bodyLimitBytes?: number
+    readonly operations?: Config["operations"]
+    readonly logDestination?: DestinationStream
+    /** The connectors' secrets (absent: every webhook answers 503). */
+    readonly webhooks?: Config["webhooks"]
+  } = {},
 ): Promise<TestServer> => {
   const place = await backend.prepare()
-  const running = await startServer({ port: 0, host: "127.0.0.1", store: place.store, bodyLimitBytes: options.bodyLimitBytes ?? 5 * 1024 * 1024 }).catch(
+  const running = await startServer(
+    {
+      port: 0,
+      host: "127.0.0.1",
+      store: place.store,
+      bodyLimitBytes: options.bodyLimitBytes ?? 5 * 1024 * 1024,
+      ...(options.operations === undefined ? {} : { operations: options.operations }),
+      ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
+    },
+    options.logDestination === undefined ? {} : { logDestination: options.logDestination },
+  ).catch(
     async (error: unknown) => {
       await place.discard()
       throw error

@@ -1,0 +1,113 @@
+/**
+ * @module Aircall call events (developer.aircall.io, "Webhooks" and the Call object). Aircall posts
+ * JSON `{ resource, event, timestamp, token, data }` where `data` is the Call object; it signs
+ * nothing: the webhook's `token` travels in the body, and is compared in constant time with
+ * LEDGER_AIRCALL_TOKEN. `call.created`, `call.answered` and `call.hungup` are signals on the way;
+ * `call.ended` (sent about 30 s after the hang-up, once Aircall has every field) ends the call.
+ *
+ * How the call's facts are read (Aircall's Call object; instants are UNIX seconds):
+ * | ledger | Aircall |
+ * |---|---|
+ * | repId | `identityAlias("aircall", user.id)`; a call nobody took (user null) is the line's: `aircall:number-<number.id>` |
+ * | direction | `direction` (`inbound` / `outbound`) |
+ * | disposition | `answered_at` set → connected; else `voicemail` set → voicemail; else no_answer (`missed_call_reason` kept as the status) |
+ * | durationSeconds | talk time `ended_at − answered_at` (Aircall's own `duration` is `ended_at − started_at`, ringing included) |
+ * | occurredAt of the CallLogged | `started_at` |
+ *
+ * @example
+ * const reading = aircall.read({ url, headers, body, receivedAt }, { aircallToken: "…", calendlyToleranceSeconds: 180 })
+ */
+import { identityAlias } from "../../events/index.js"
+import {
+  malformed,
+  notConfigured,
+  readingInstants,
+  sameSecret,
+  unauthentic,
+  type CallFacts,
+  type Connector,
+  type Delivery,
+  type Reading,
+} from "./connector.js"
+import { instantOfEpoch } from "./instants.js"
+
+/** The call events the ledger maps; other Aircall events (call.tagged, contact.created…) are ignored. */
+export const aircallCallEvents = ["call.created", "call.answered", "call.hungup", "call.ended"] as const
+
+type Json = Record<string, unknown>
+
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
+
+const idOf = (value: unknown): string | undefined =>
+  typeof value === "number" || (typeof value === "string" && value.trim() !== "") ? String(value) : undefined
+
+/** Reads one Aircall delivery: the token first, then the envelope, then the Call object. */
+export const readAircall = (delivery: Delivery, token: string | undefined): Reading => {
+  if (token === undefined) return notConfigured("LEDGER_AIRCALL_TOKEN")
+  let payload: unknown
+  try {
+    payload = JSON.parse(delivery.body)
+  } catch {
+    // Without a parsable body there is no token to check: nothing proves Aircall sent it.
+    return unauthentic("the body is not JSON, so it carries no Aircall webhook token")
+  }
+  if (!isObject(payload) || typeof payload.token !== "string") return unauthentic("no `token` in the body: Aircall sends the webhook's token in every payload")
+  if (!sameSecret(payload.token, token)) return unauthentic("the `token` does not match LEDGER_AIRCALL_TOKEN (the token Aircall shows for this webhook)")
+  const { event, resource, timestamp, data } = payload
+  if (typeof event !== "string") return malformed("`event` must be the Aircall event name, e.g. call.ended")
+  if (resource !== "call" || !(aircallCallEvents as ReadonlyArray<string>).includes(event)) {
+    return { kind: "ignored", reason: `Aircall ${String(resource)} event "${event}" is not one the ledger maps (${aircallCallEvents.join(", ")})` }
+  }
+  if (!isObject(data)) return malformed("`data` must be the Aircall Call object")
+  const callId = idOf(data.id)
+  if (callId === undefined) return malformed("`data.id` (the Aircall call id) is missing")
+  return readingInstants(() => {
+    const occurredAt = instantOfEpoch(timestamp, "seconds", "timestamp")
+    if (occurredAt === undefined) return malformed("`timestamp` must be the event's UNIX time in seconds")
+    return {
+      kind: "call",
+      signal: {
+        vendorCallId: callId,
+        vendorEvent: event,
+        occurredAt,
+        // Aircall sends no delivery id; a retry repeats the event, the call and the event's timestamp.
+        deliveryKey: `aircall:${callId}:${event}:${String(timestamp)}`,
+        facts: callFacts(event, data),
+        raw: payload,
+      },
+    }
+  })
+}
+
+/** What one Aircall Call object says, as the ledger reads it (see the module's table). */
+export const callFacts = (event: string, call: Json): CallFacts => {
+  const userId = isObject(call.user) ? idOf(call.user.id) : undefined
+  const numberId = isObject(call.number) ? idOf(call.number.id) : undefined
+  const repId = userId !== undefined ? identityAlias("aircall", userId) : numberId !== undefined ? identityAlias("aircall", `number-${numberId}`) : undefined
+  const direction = call.direction === "inbound" || call.direction === "outbound" ? call.direction : undefined
+  const startedAt = instantOfEpoch(call.started_at, "seconds", "data.started_at")
+  const answeredAt = instantOfEpoch(call.answered_at, "seconds", "data.answered_at")
+  const endedAt = instantOfEpoch(call.ended_at, "seconds", "data.ended_at")
+  const terminal = event === "call.ended"
+  const voicemail = typeof call.voicemail === "string" && call.voicemail !== ""
+  const disposition = answeredAt !== undefined ? "connected" : voicemail ? "voicemail" : "no_answer"
+  const talkSeconds =
+    answeredAt !== undefined && endedAt !== undefined ? Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(answeredAt)) / 1000)) : 0
+  const status = typeof call.missed_call_reason === "string" ? call.missed_call_reason : typeof call.status === "string" ? call.status : undefined
+  return {
+    terminal,
+    ...(repId === undefined ? {} : { repId }),
+    ...(direction === undefined ? {} : { direction }),
+    ...(terminal ? { disposition, durationSeconds: talkSeconds } : {}),
+    ...(startedAt === undefined ? {} : { startedAt }),
+    ...(answeredAt === undefined ? {} : { answeredAt }),
+    ...(endedAt === undefined ? {} : { endedAt }),
+    ...(status === undefined ? {} : { vendorStatus: status }),
+  }
+}
+
+/** The Aircall connector: `POST /v1/webhooks/aircall`. */
+export const aircall: Connector = {
+  source: "aircall",
+  read: (delivery, secrets) => readAircall(delivery, secrets.aircallToken),
+}

@@ -1,0 +1,97 @@
+/**
+ * @module Ingestion status over HTTP: `GET /v1/sources` (read scope) lists every connector and the
+ * event API with what they delivered, when, and the last rejection's reason; `countApiDeliveries`
+ * is the middleware that counts `POST /v1/events` requests as the source `api`, or `cloudevents`
+ * for requests in a CloudEvents content mode.
+ *
+ * @example
+ * curl -H "authorization: Bearer $KEY" http://127.0.0.1:8080/v1/sources
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
+import type { MiddlewareHandler } from "hono"
+import { connectors } from "../connectors/index.js"
+import type { Logger } from "../observability/log.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { listSources, recordDelivery, silentSource, type DeliveryOutcome, type SourceStatus } from "../store/sources.js"
+import { requireScope, type AuthVariables } from "./auth.js"
+import { cloudEventsMode } from "./cloudEvents.js"
+import { Problem } from "./problem.js"
+import { validationHook } from "./validation.js"
+
+const SourceView = z
+  .object({
+    source: z.string().describe("`api` or `cloudevents` (POST /v1/events, the ledger's JSON or CloudEvents) or a connector: aircall, twilio, …"),
+    route: z.string().describe("Where the source delivers"),
+    eventsReceived: z.number().int().describe("Events its deliveries added to the log"),
+    deliveries: z.object({
+      accepted: z.number().int(),
+      duplicate: z.number().int().describe("Retries of a delivery already stored: nothing appended"),
+      ignored: z.number().int().describe("Authentic, but nothing the ledger maps (e.g. an Aircall contact event)"),
+      rejected: z.number().int().describe("Refused: bad signature or token, malformed payload, not configured"),
+    }),
+    lastSeenAt: z.string().nullable().describe("The last delivery that was not rejected"),
+    lastEventAt: z.string().nullable().describe("The last delivery that added events"),
+    lastRejection: z
+      .object({ at: z.string(), status: z.number().int(), reason: z.string() })
+      .nullable()
+      .describe("The last refused delivery: its HTTP status and why"),
+  })
+  .openapi("Source")
+
+const apiSources = ["api", "cloudevents"]
+const routeOf = (source: string) => (apiSources.includes(source) ? "POST /v1/events" : `POST /v1/webhooks/${source}`)
+
+/** Every connector and the API, silent ones included, then any other source the table knows. */
+export const sourcesView = (recorded: ReadonlyArray<SourceStatus>) => {
+  const known = new Map(recorded.map((s) => [s.source, s]))
+  const expected = ["api", ...connectors.map((c) => c.source)]
+  const names = [...expected, ...recorded.map((s) => s.source).filter((name) => !expected.includes(name))]
+  return names.map((name) => ({ ...(known.get(name) ?? silentSource(name)), route: routeOf(name) }))
+}
+
+export const sourceRoutes = ({ sql }: { readonly sql: SqlQueryable }) => {
+  const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/sources",
+      summary: "Ingestion status: each connector's deliveries, last event and last rejection",
+      description:
+        "One entry for the event API and one per connector, whether or not it has sent anything: so that a webhook failing its signature check (e.g. a rotated Twilio auth token) shows as rejections with their reason.",
+      security: [{ bearer: [] }],
+      middleware: [requireScope(sql, "read")] as const,
+      responses: {
+        200: { description: "Every source", content: { "application/json": { schema: z.object({ sources: z.array(SourceView) }).openapi("Sources") } } },
+        401: { description: "No valid API key", content: { "application/problem+json": { schema: Problem } } },
+      },
+    }),
+    async (c) => c.json({ sources: sourcesView(await listSources(sql)) }, 200),
+  )
+  return app
+}
+
+/**
+ * Counts each `POST /v1/events` that got past authentication as a delivery of the source `api`
+ * (`cloudevents` when the request is in a CloudEvents content mode):
+ * by its answer (201 accepted, 200 duplicate, a problem rejected with the problem's detail).
+ */
+export const countApiDeliveries =
+  (sql: SqlQueryable): MiddlewareHandler =>
+  async (c, next) => {
+    const receivedAt = new Date()
+    await next()
+    const status = c.res.status
+    const answer = (await c.res.clone().json().catch(() => ({}))) as { appended?: unknown; detail?: unknown }
+    const outcome: DeliveryOutcome =
+      status === 201
+        ? { kind: "accepted", eventsAppended: typeof answer.appended === "number" ? answer.appended : 0 }
+        : status === 200
+          ? { kind: "duplicate" }
+          : { kind: "rejected", status, reason: typeof answer.detail === "string" ? answer.detail : `answered ${status}` }
+    // The answer stands whatever happens to the count: a failed count must not turn stored events into a 500.
+    // The same name as the events' provenance (src/http/events.ts), so the two counts agree.
+    const source = cloudEventsMode(c.req.raw.headers) === undefined ? "api" : "cloudevents"
+    await recordDelivery(sql, source, outcome, receivedAt).catch((error: unknown) =>
+      (c.get("log" as never) as Logger | undefined)?.warn({ err: error }, "could not count the delivery in the ingestion status"),
+    )
+  }

@@ -1,0 +1,160 @@
+/**
+ * @module `POST /v1/webhooks/<source>`, one route per connector (src/connectors/index.ts). No API
+ * key: the vendor's signature or token is the authentication, checked by the connector before
+ * anything is parsed. Every delivery is counted in the ingestion status (`GET /v1/sources`):
+ * accepted, duplicate (a retry: nothing appended), ignored (an event the ledger does not map), or
+ * rejected with its reason.
+ *
+ * @example
+ * app.route("/", webhookRoutes({ runtime, sql, bodyLimitBytes, webhooks: { aircallToken: "…", calendlyToleranceSeconds: 180 } }))
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi"
+import { Effect } from "effect"
+import type { Context } from "hono"
+import { webhookDefaults, type WebhooksConfig } from "../config.js"
+import { connectors, type Connector, type Delivery, type LedgerLookup } from "../connectors/index.js"
+import { appendEvents } from "../ingest/appendEvents.js"
+import { recordCallSignal, type InvalidCallSignal } from "../ingest/callSignals.js"
+import type { AppendError } from "../store/errors.js"
+import type { EventStore } from "../store/EventStore.js"
+import { readByIdempotencyKey, readStream } from "../store/eventLog.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { recordDelivery, type DeliveryOutcome } from "../store/sources.js"
+import { readTextBody } from "./body.js"
+import { problem, problemOfError, Problem, type ProblemBody } from "./problem.js"
+import type { LedgerRuntime } from "./runtime.js"
+
+export type WebhookRoutesDeps = {
+  readonly runtime: LedgerRuntime
+  readonly sql: SqlQueryable
+  readonly bodyLimitBytes: number
+  /** The connectors' secrets; absent, every connector answers 503 naming its variable. */
+  readonly webhooks?: WebhooksConfig
+  /** Told after every delivery that stored something (the projection runner wakes up). */
+  readonly onAppended?: () => void
+}
+
+const WebhookAnswer = z
+  .object({
+    status: z.enum(["accepted", "duplicate", "ignored"]),
+    appended: z.number().int().describe("Events this delivery added to the log (0 for a retry or an ignored event)"),
+    callId: z.string().optional().describe("The ledger's call id, `<vendor>-<vendor call id>` (dialers)"),
+    callLogged: z.boolean().optional().describe("Whether the call's CallLogged is in the log now (dialers)"),
+    reason: z.string().optional().describe("Why an authentic delivery was ignored"),
+  })
+  .openapi("WebhookAnswer")
+
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+
+/**
+ * The URL the vendor posted to: the request's own, or, behind a proxy, the same path and query on
+ * the public origin (LEDGER_PUBLIC_URL, which may carry a path prefix).
+ */
+export const publicUrlOf = (requestUrl: string, publicUrl: string | undefined): string => {
+  if (publicUrl === undefined) return requestUrl
+  const url = new URL(requestUrl)
+  return `${publicUrl.replace(/\/+$/, "")}${url.pathname}${url.search}`
+}
+
+/** One route per connector. */
+export const webhookRoutes = (deps: WebhookRoutesDeps) => {
+  const app = new OpenAPIHono()
+  for (const connector of connectors) {
+    const path = `/v1/webhooks/${connector.source}`
+    app.openAPIRegistry.registerPath({
+      method: "post",
+      path,
+      summary: `Receive ${connector.source} webhooks`,
+      description: `The vendor posts here as its documentation says (README "Connectors"); its signature or token is checked against the configured secret. A retried delivery appends nothing.`,
+      tags: ["Connectors"],
+      responses: {
+        200: { description: "Accepted, a retry (duplicate) or an event the ledger does not map (ignored)", content: { "application/json": { schema: WebhookAnswer } } },
+        400: problemResponse("Authentic but not the payload the vendor documents; nothing stored"),
+        401: problemResponse("Missing or wrong signature/token; nothing stored"),
+        413: problemResponse("Body over the size limit"),
+        503: problemResponse("The connector's secret is not configured (the detail names the variable), or the store is unavailable"),
+      },
+    })
+    app.post(path, (c) => receive(c, connector, deps))
+  }
+  return app
+}
+
+const receive = async (c: Context, connector: Connector, deps: WebhookRoutesDeps): Promise<Response> => {
+  const receivedAt = new Date()
+  const count = (outcome: DeliveryOutcome) => recordDelivery(deps.sql, connector.source, outcome, receivedAt)
+  const body = await readTextBody(c, deps.bodyLimitBytes)
+  if (!body.ok) {
+    await count({ kind: "rejected", status: 413, reason: `body over the limit of ${deps.bodyLimitBytes} bytes` })
+    return body.response
+  }
+  const delivery: Delivery = {
+    url: publicUrlOf(c.req.url, deps.webhooks?.publicUrl),
+    headers: c.req.raw.headers,
+    body: body.text,
+    receivedAt,
+  }
+  const reading = await connector.read(delivery, deps.webhooks ?? webhookDefaults, ledgerLookup(deps.sql))
+  switch (reading.kind) {
+    case "reply":
+      await count({ kind: "ignored" })
+      return new Response(reading.body, { status: reading.status, headers: reading.headers })
+    case "rejected":
+      await count({ kind: "rejected", ...reading.rejection })
+      return problem(c, {
+        title: reading.rejection.status === 401 ? "Not authenticated" : reading.rejection.status === 503 ? "Connector not configured" : "Malformed webhook",
+        status: reading.rejection.status,
+        detail: `${connector.source}: ${reading.rejection.reason}; nothing was stored`,
+      })
+    case "ignored":
+      await count({ kind: "ignored" })
+      return c.json({ status: "ignored", appended: 0, reason: reading.reason }, 200)
+    case "call": {
+      const recorded = await run(deps.runtime, recordCallSignal(connector, reading.signal))
+      if (!recorded.ok) {
+        await count({ kind: "rejected", status: recorded.problem.status, reason: recorded.problem.detail })
+        return problem(c, recorded.problem)
+      }
+      const { appended, duplicate, callId, callLogged } = recorded.value
+      await count(duplicate && appended === 0 ? { kind: "duplicate" } : { kind: "accepted", eventsAppended: appended })
+      if (appended > 0) deps.onAppended?.()
+      return c.json({ status: duplicate ? "duplicate" : "accepted", appended, callId, callLogged: callLogged !== undefined }, 200)
+    }
+    case "events": {
+      const stored = await run(deps.runtime, appendEvents(reading.events, { source: connector.source, correlationId: c.get("requestId" as never) }))
+      if (!stored.ok) {
+        await count({ kind: "rejected", status: stored.problem.status, reason: stored.problem.detail })
+        return problem(c, stored.problem)
+      }
+      const { appended, status } = stored.value
+      await count(status === "duplicate" ? { kind: "duplicate" } : { kind: "accepted", eventsAppended: appended })
+      if (appended > 0) deps.onAppended?.()
+      return c.json({ status: status === "duplicate" ? "duplicate" : "accepted", appended }, 200)
+    }
+  }
+}
+
+/** What a connector may look up while reading: a stored event by idempotency key, a stream (Calendly's reschedules). */
+const ledgerLookup = (sql: SqlQueryable): LedgerLookup => ({
+  storedEvent: (key) => readByIdempotencyKey(sql, key),
+  streamEvents: (streamId) => readStream(sql, streamId),
+})
+
+type Ran<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly problem: ProblemBody }
+
+/** Runs a store program, its typed errors as the one problem mapping (an invalid signal is a 400). */
+const run = <A>(runtime: LedgerRuntime, program: Effect.Effect<A, AppendError | InvalidCallSignal, EventStore>): Promise<Ran<A>> =>
+  runtime.runPromise(
+    program.pipe(
+      Effect.map((value): Ran<A> => ({ ok: true, value })),
+      Effect.catch((error: AppendError | InvalidCallSignal) =>
+        Effect.succeed<Ran<A>>({
+          ok: false,
+          problem:
+            error._tag === "InvalidCallSignal"
+              ? { title: "Malformed webhook", status: 400, detail: `${error.reason}; nothing was stored` }
+              : problemOfError(error),
+        }),
+      ),
+    ),
+  )
