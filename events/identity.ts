@@ -9,3 +9,15 @@
 
 /** The `repId` under which events of a vendor identity are recorded until (and after) it is linked. */
 export const identityAlias = (source: string, externalId: string): string => `${source}:${externalId}`
+
+/**
+ * The vendor identity an alias names, or `undefined` when `repId` is not of the alias form
+ * (`<source>:<externalId>`, both non-empty; the source is the part before the first colon).
+ *
+ * @example parseIdentityAlias("twilio:+33612345678") // { source: "twilio", externalId: "+33612345678" }
+ */
+export const parseIdentityAlias = (repId: string): { readonly source: string; readonly externalId: string } | undefined => {
+  const colon = repId.indexOf(":")
+  if (colon <= 0 || colon === repId.length - 1) return undefined
+  return { source: repId.slice(0, colon), externalId: repId.slice(colon + 1) }
+}

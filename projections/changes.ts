@@ -17,11 +17,16 @@ import { emptyCounters } from "./metrics.js"
 
 /**
  * One change to one table: an increment of a rep's day counters, or the whole new row of an entity
- * (an upsert), or the new team settings.
+ * (an upsert), or the new team settings. When a vendor identity is linked, the rows its alias was
+ * credited under are removed (`repDayRemoved`, `repRemoved`) and the identity map gains the alias
+ * (`identityLinked`, derived from the reps' rows: nothing to store).
  */
 export type Change =
   | { readonly kind: "repDay"; readonly repId: string; readonly day: string; readonly add: Readonly<Partial<DayCounters>> }
+  | { readonly kind: "repDayRemoved"; readonly repId: string; readonly day: string }
   | { readonly kind: "rep"; readonly row: RepRow }
+  | { readonly kind: "repRemoved"; readonly repId: string }
+  | { readonly kind: "identityLinked"; readonly alias: string; readonly repId: string }
   | { readonly kind: "deal"; readonly row: DealRow }
   | { readonly kind: "meeting"; readonly row: MeetingRow }
   | { readonly kind: "account"; readonly row: AccountRow }
@@ -35,7 +40,8 @@ export const noChanges: ReadonlyArray<Change> = Object.freeze([])
 
 /**
  * Applies changes to the state's maps, in place and in order. Day counters are incremented in
- * their row (created at 0 when missing); entity rows and settings are replaced.
+ * their row (created at 0 when missing); entity rows and settings are replaced; removals delete.
+ * A linked alias also takes along the aliases that pointed at it, so the map stays flat.
  */
 export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>): void => {
   for (const change of changes) {
@@ -54,8 +60,18 @@ export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>)
         }
         break
       }
+      case "repDayRemoved":
+        state.repDays.delete(repDayKey(change.repId, change.day))
+        break
       case "rep":
         state.reps.set(change.row.repId, change.row)
+        break
+      case "repRemoved":
+        state.reps.delete(change.repId)
+        break
+      case "identityLinked":
+        for (const [alias, repId] of state.identities) if (repId === change.alias) state.identities.set(alias, change.repId)
+        state.identities.set(change.alias, change.repId)
         break
       case "deal":
         state.deals.set(change.row.dealId, change.row)
@@ -110,8 +126,27 @@ export const newAccount = (accountId: string): AccountRow => ({
 })
 
 /**
+ * Whether instant `a` is before instant `b` (ISO 8601 strings, compared as instants). Events are
+ * stored with their instants normalised to UTC (`…Z`, one length), which compare as text without
+ * parsing: `credit` asks this for every event it folds. Any other pair is parsed.
+ */
+export const isEarlier = (a: string, b: string): boolean =>
+  a.length === b.length && a.endsWith("Z") && b.endsWith("Z") ? a < b : Date.parse(a) < Date.parse(b)
+
+/**
+ * A rep's row as an event at `occurredAt` finds it: the stored row with `firstSeenAt` moved back if
+ * the event happened earlier, or a new row. Events folded late must not make a rep look newer.
+ */
+export const seenRep = (state: LedgerState, repId: string, occurredAt: string): RepRow => {
+  const rep = state.reps.get(repId)
+  if (rep === undefined) return unknownRep(repId, occurredAt)
+  return isEarlier(occurredAt, rep.firstSeenAt) ? { ...rep, firstSeenAt: occurredAt } : rep
+}
+
+/**
  * Credits a rep's day with counters, and gives the rep a row if this is the first the fold hears
- * of them (and no earlier change of the same event already did).
+ * of them (and no earlier change of the same event already did), or moves the row's `firstSeenAt`
+ * back when the event happened before it.
  */
 export const credit = (
   state: LedgerState,
@@ -122,9 +157,12 @@ export const credit = (
   add: Partial<DayCounters>,
 ): void => {
   changes.push({ kind: "repDay", repId, day, add })
-  if (state.reps.has(repId)) return
-  for (const change of changes) if (change.kind === "rep" && change.row.repId === repId) return
-  changes.push({ kind: "rep", row: unknownRep(repId, occurredAt) })
+  const stored = state.reps.get(repId)
+  if (stored !== undefined && !isEarlier(occurredAt, stored.firstSeenAt)) return
+  let rep = stored
+  for (const change of changes) if (change.kind === "rep" && change.row.repId === repId) rep = change.row
+  if (rep === undefined) changes.push({ kind: "rep", row: unknownRep(repId, occurredAt) })
+  else if (isEarlier(occurredAt, rep.firstSeenAt)) changes.push({ kind: "rep", row: { ...rep, firstSeenAt: occurredAt } })
 }
 
 function assertNever(change: never): never {

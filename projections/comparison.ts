@@ -13,6 +13,9 @@
  *   any): 5 reps ⇒ 1, 6 ⇒ 2, 10 ⇒ 2, 11 ⇒ 3. Ties at the cut are broken by repId, so the size holds.
  * - Rankings rank equal values equally (1, 2, 2, 4), list ties by repId, and put reps whose metric
  *   is null last, unranked.
+ * - An unlinked vendor identity (a window with `identity`, see projections/identities.ts) is nobody
+ *   yet: it is neither placed, ranked, counted in the medians nor in the top-20% contrast, but listed
+ *   as `unattributed` with what it did in the window; an identity that did nothing in it is left out.
  */
 import { type EffectivenessMetric, median, metricsOf, ratio, type RepMetrics, sumCounters } from "./metrics.js"
 import type { DayCounters, DealRow } from "./state.js"
@@ -27,7 +30,31 @@ export type RepWindow = {
   readonly repId: string
   readonly totals: Readonly<DayCounters>
   readonly wonDeals?: ReadonlyArray<DealRow>
+  /** Set when `repId` is a vendor identity nobody has linked to a rep yet: unattributed, not ranked. */
+  readonly identity?: { readonly source: string; readonly externalId: string }
 }
+
+/** What unattributed work is counted by: effort and the outcomes it produced. */
+export const unattributedCounterNames = [
+  "activities",
+  "dials",
+  "emails",
+  "touches",
+  "meetingsBooked",
+  "meetingsHeld",
+  "dealsOpened",
+  "dealsOriginated",
+  "dealsWon",
+  "wonValue",
+] as const satisfies ReadonlyArray<keyof DayCounters>
+
+export type UnattributedCounts = { readonly [K in (typeof unattributedCounterNames)[number]]: number }
+
+/** One unlinked vendor identity's work in the window, under its alias `repId`. */
+export type UnattributedIdentity = { readonly repId: string; readonly source: string; readonly externalId: string } & UnattributedCounts
+
+/** The work of identities nobody has linked yet: each one (most activities first) and their sums. */
+export type Unattributed = { readonly identities: ReadonlyArray<UnattributedIdentity>; readonly totals: UnattributedCounts }
 
 /** A rep with the metrics of a window. */
 export type RepScorecard = { readonly repId: string; readonly metrics: RepMetrics }
@@ -83,6 +110,7 @@ export type TeamComparison = {
   readonly reps: ReadonlyArray<RepScorecard & { readonly quadrant: Quadrant | null; readonly rank: number | null }>
   readonly ranking: ReadonlyArray<RepRanking>
   readonly contrast: TopPerformersContrast
+  readonly unattributed: Unattributed
 }
 
 /** The team medians of effort (activities) and yield, over the reps' non-null values. */
@@ -156,13 +184,33 @@ const groupContrast = (group: ReadonlyArray<RepWindow>): GroupContrast => {
   return { repIds: group.map((rep) => rep.repId), metrics, activitiesPerRep: ratio(metrics.activities, group.length) }
 }
 
-/** The whole team view of a window: metrics, quadrants, ranking and the top-20% contrast. */
+const countsOf = (totals: Readonly<DayCounters>): UnattributedCounts =>
+  Object.fromEntries(unattributedCounterNames.map((name) => [name, totals[name]])) as UnattributedCounts
+
+/** The unlinked identities among `windows` that did something in the window, and their sums. */
+export const unattributedWork = (windows: ReadonlyArray<RepWindow>): Unattributed => {
+  const identities = windows
+    .flatMap(({ repId, totals, identity }) =>
+      identity === undefined || unattributedCounterNames.every((name) => totals[name] === 0)
+        ? []
+        : [{ repId, source: identity.source, externalId: identity.externalId, ...countsOf(totals) }],
+    )
+    .sort((a, b) => b.activities - a.activities || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0))
+  const totals = countsOf(sumCounters(windows.filter((w) => w.identity !== undefined).map((w) => w.totals)))
+  return { identities, totals }
+}
+
+/**
+ * The whole team view of a window: metrics, quadrants, ranking and the top-20% contrast of the reps,
+ * and the unattributed work of unlinked vendor identities.
+ */
 export const compareReps = (
-  reps: ReadonlyArray<RepWindow>,
+  windows: ReadonlyArray<RepWindow>,
   options: { readonly yieldBy?: YieldMetric; readonly rankBy?: RankingMetric } = {},
 ): TeamComparison => {
   const yieldBy = options.yieldBy ?? "meetingYield"
   const rankBy = options.rankBy ?? "meetingYield"
+  const reps = windows.filter((window) => window.identity === undefined)
   const scorecards = reps.map((rep) => ({ repId: rep.repId, metrics: metricsOf(rep.totals, rep.wonDeals ?? []) }))
   const { medians, placements } = placeReps(scorecards, yieldBy)
   const ranking = rankReps(scorecards, rankBy)
@@ -178,5 +226,6 @@ export const compareReps = (
     })),
     ranking,
     contrast: topPerformersContrast(reps),
+    unattributed: unattributedWork(windows),
   }
 }

@@ -10,9 +10,11 @@
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
 export { evolve, foldAll } from "./evolve.js"
 export { groupBy } from "./groupBy.js"
+export { repValuedFields, resolveIdentities, unlinkedIdentityOf } from "./identities.js"
 export {
   counterNames,
   emptyLedgerState,
+  identityIndexOf,
   repDayKey,
   type AccountRow,
   type ContactRow,
@@ -57,6 +59,7 @@ export {
   bucketOf,
   bucketsOfWindow,
   dayKeyOf,
+  daysBetween,
   daysOfPeriod,
   isoWeekOf,
   monthOf,
@@ -67,6 +70,7 @@ export {
   type Bucket,
   type Granularity,
 } from "./periods.js"
+export { maxWindowBuckets, maxWindowDays, windowIssue, type WindowIssue } from "./windowBounds.js"
 export {
   compareReps,
   placeReps,
@@ -85,6 +89,11 @@ export {
   type TeamComparison,
   type TeamMedians,
   type TopPerformersContrast,
+  type Unattributed,
+  type UnattributedCounts,
+  type UnattributedIdentity,
+  unattributedCounterNames,
+  unattributedWork,
   type YieldMetric,
 } from "./comparison.js"
 export * from "./whatIf.js"

@@ -44,7 +44,26 @@ const civilOfDayNumber = (dayNumber: number): CivilDate => {
   return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day }
 }
 
-const dayKeyOfCivil = (year: number, month: number, day: number): string => `${year}-${pad2(month)}-${pad2(day)}`
+/** Years in keys have four digits, as in `YYYY-MM-DD`: the year 50 is `0050`. */
+const pad4 = (year: number): string => String(year).padStart(4, "0")
+
+const dayKeyOfCivil = (year: number, month: number, day: number): string => `${pad4(year)}-${pad2(month)}-${pad2(day)}`
+
+/**
+ * Howard Hinnant's days_from_civil, the inverse of `civilOfDayNumber`; `month` may run past 12 (the
+ * next years' months). Not `Date.UTC`, which reads the years 0–99 as 1900–1999: `0050-01-01` was
+ * counted as 1950 (found by test/fuzz.e2e.test.ts, a window from 0000-01-01 started in 1900).
+ */
+const dayNumberOfCivil = (year: number, month: number, day: number): number => {
+  const normalizedYear = year + Math.floor((month - 1) / 12)
+  const normalizedMonth = (((month - 1) % 12) + 12) % 12 + 1
+  const y = normalizedMonth <= 2 ? normalizedYear - 1 : normalizedYear
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * ((normalizedMonth + 9) % 12) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
+}
 
 const dayKeyOfDayNumber = (dayNumber: number): string => {
   const { year, month, day } = civilOfDayNumber(dayNumber)
@@ -59,8 +78,11 @@ const parseDayKey = (dayKey: string): CivilDate => ({
 
 const dayNumberOf = (dayKey: string): number => {
   const { year, month, day } = parseDayKey(dayKey)
-  return Date.UTC(year, month - 1, day) / dayMs
+  return dayNumberOfCivil(year, month, day)
 }
+
+/** How many days `toDay` is after `fromDay` (negative when before): 0 for the same day. */
+export const daysBetween = (fromDay: string, toDay: string): number => dayNumberOf(toDay) - dayNumberOf(fromDay)
 
 /** The day key `days` days after (or before, when negative) a day key. */
 export const addDays = (dayKey: string, days: number): string => dayKeyOfDayNumber(dayNumberOf(dayKey) + days)
@@ -126,7 +148,7 @@ const wallClockOf = (formatter: Intl.DateTimeFormat, epochMs: number): number =>
       default: break
     }
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second)
+  return dayNumberOfCivil(year, month, day) * dayMs + ((hour * 60 + minute) * 60 + second) * 1_000
 }
 
 const computeDayKey = (clock: ZoneClock, epochMs: number): string =>
@@ -188,8 +210,8 @@ export const isoWeekOf = (dayKey: string): string => {
   const isoWeekday = ((((dayNumber + 3) % 7) + 7) % 7) + 1 // 1970-01-01 was a Thursday (4)
   const thursday = dayNumber + 4 - isoWeekday
   const year = civilOfDayNumber(thursday).year
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1) / dayMs) / 7) + 1
-  return `${year}-W${pad2(week)}`
+  const week = Math.floor((thursday - dayNumberOfCivil(year, 1, 1)) / 7) + 1
+  return `${pad4(year)}-W${pad2(week)}`
 }
 
 /** The month (`2026-11`) of a day. */
@@ -205,7 +227,7 @@ export const quarterOf = (dayKey: string, fiscalYearStartMonth = 1): string => {
   const { year, month } = parseDayKey(dayKey)
   const monthsIntoFiscalYear = (month - fiscalYearStartMonth + 12) % 12
   const fiscalYear = fiscalYearStartMonth === 1 || month < fiscalYearStartMonth ? year : year + 1
-  return `${fiscalYear}-Q${Math.floor(monthsIntoFiscalYear / 3) + 1}`
+  return `${pad4(fiscalYear)}-Q${Math.floor(monthsIntoFiscalYear / 3) + 1}`
 }
 
 /** The key of the bucket of a given granularity that contains a day. */
@@ -241,7 +263,7 @@ export const daysOfPeriod = (
   const week = weekPattern.exec(periodKey)
   if (week !== null) {
     const year = Number(week[1])
-    const jan4 = Date.UTC(year, 0, 4) / dayMs // January 4th is always in week 1
+    const jan4 = dayNumberOfCivil(year, 1, 4) // January 4th is always in week 1
     const mondayOfWeek1 = jan4 - ((((jan4 + 3) % 7) + 7) % 7)
     const monday = mondayOfWeek1 + (Number(week[2]) - 1) * 7
     return { firstDay: dayKeyOfDayNumber(monday), lastDay: dayKeyOfDayNumber(monday + 6) }
@@ -260,7 +282,7 @@ export const daysOfPeriod = (
 
 const monthSpan = (year: number, month: number, months: number) => ({
   firstDay: dayKeyOfCivil(year, month, 1),
-  lastDay: dayKeyOfDayNumber(Date.UTC(year, month - 1 + months, 1) / dayMs - 1),
+  lastDay: dayKeyOfDayNumber(dayNumberOfCivil(year, month + months, 1) - 1),
 })
 
 /**

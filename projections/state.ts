@@ -5,7 +5,7 @@
  * Instants in rows are ISO 8601 strings; day keys are `YYYY-MM-DD` in the team's time zone.
  */
 import type { EventData, TeamSettings } from "../events/index.js"
-import { defaultTeamSettings } from "../events/index.js"
+import { defaultTeamSettings, identityAlias } from "../events/index.js"
 
 /**
  * The counters of one rep on one day. Every count and sum a metric of shared/METRICS.md needs, so
@@ -104,7 +104,10 @@ export type RepRow = {
   readonly managerRepId: string | null
   readonly joinedAt: string | null
   readonly leftAt: string | null
-  /** When the fold first met this rep, in any role. */
+  /**
+   * The earliest instant (occurredAt) of any event that named this rep in any role, whatever the
+   * order the events were folded in (and, once an identity is linked, of the identity's events too).
+   */
   readonly firstSeenAt: string
   /** Quota amount by period (`2026-Q4`, `2026-11`); the last `QuotaSet` folded for a period wins. */
   readonly quotas: Readonly<Record<string, number>>
@@ -193,6 +196,12 @@ export type LedgerState = {
   readonly meetings: Map<string, MeetingRow>
   readonly accounts: Map<string, AccountRow>
   readonly contacts: Map<string, ContactRow>
+  /**
+   * Vendor identities linked to a rep: `identityAlias(source, externalId)` → repId, kept flat (an
+   * alias linked to an alias that was later linked points at the rep). Derived from the reps'
+   * `identities`, so it is not stored: see {@link identityIndexOf}.
+   */
+  readonly identities: Map<string, string>
 }
 
 /** The key of a rep's day row: `${repId}|${day}`. */
@@ -207,4 +216,12 @@ export const emptyLedgerState = (): LedgerState => ({
   meetings: new Map(),
   accounts: new Map(),
   contacts: new Map(),
+  identities: new Map(),
 })
+
+/** The identity map of a set of rep rows: every identity a rep lists, as its alias, to that rep. */
+export const identityIndexOf = (reps: Iterable<RepRow>): Map<string, string> => {
+  const index = new Map<string, string>()
+  for (const rep of reps) for (const { source, externalId } of rep.identities) index.set(identityAlias(source, externalId), rep.repId)
+  return index
+}

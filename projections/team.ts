@@ -1,27 +1,24 @@
 /**
- * @module The fold of who and what the team works with: reps (hires, departures, quotas,
- * vendor identities), the target list of accounts, prospects who declined, and the team settings.
+ * @module The fold of who and what the team works with: reps (hires, departures, quotas), the
+ * target list of accounts, prospects who declined, and the team settings. Vendor identities: identities.ts.
  *
  * Decisions where the spec is silent:
  * - `RepJoined` for a rep already known (an unknown rep seen in activity, or a rehire) fills in the
  *   rep's details, sets joinedAt and clears leftAt; quotas and identities are kept.
- * - `RepLeft`, `QuotaSet` and `RepIdentityLinked` for a rep never seen create the rep's row.
+ * - `RepLeft` and `QuotaSet` for a rep never seen create the rep's row.
  * - The last `QuotaSet` folded for a period wins (log order, as corrections are appended).
  * - A contact row keeps the latest decline by occurredAt: a decline folded late that happened before
  *   the one on record changes nothing.
  * - `AccountUntargeted` for an account never targeted changes nothing.
  */
 import type { EventOf, TeamSettings } from "../events/index.js"
-import { type Change, newAccount, noChanges, unknownRep } from "./changes.js"
-import type { LedgerState, RepRow } from "./state.js"
-
-const repOf = (state: LedgerState, repId: string, occurredAt: string): RepRow =>
-  state.reps.get(repId) ?? unknownRep(repId, occurredAt)
+import { type Change, newAccount, noChanges, seenRep } from "./changes.js"
+import type { LedgerState } from "./state.js"
 
 /** A hire (or rehire): the rep's details. */
 export const foldRepJoined = (state: LedgerState, event: EventOf<"RepJoined">): ReadonlyArray<Change> => {
   const { repId, name, email, role, team, managerRepId } = event.data
-  const rep = repOf(state, repId, event.occurredAt)
+  const rep = seenRep(state, repId, event.occurredAt)
   return [
     {
       kind: "rep",
@@ -41,23 +38,13 @@ export const foldRepJoined = (state: LedgerState, event: EventOf<"RepJoined">): 
 
 /** A departure: the rep's leftAt. */
 export const foldRepLeft = (state: LedgerState, event: EventOf<"RepLeft">): ReadonlyArray<Change> => [
-  { kind: "rep", row: { ...repOf(state, event.data.repId, event.occurredAt), leftAt: event.occurredAt } },
+  { kind: "rep", row: { ...seenRep(state, event.data.repId, event.occurredAt), leftAt: event.occurredAt } },
 ]
 
 /** A quota for a period; it replaces any earlier quota for the same period. */
 export const foldQuotaSet = (state: LedgerState, event: EventOf<"QuotaSet">): ReadonlyArray<Change> => {
-  const rep = repOf(state, event.data.repId, event.occurredAt)
+  const rep = seenRep(state, event.data.repId, event.occurredAt)
   return [{ kind: "rep", row: { ...rep, quotas: { ...rep.quotas, [event.data.period]: event.data.amount } } }]
-}
-
-/** A vendor's id for the rep, kept once. */
-export const foldRepIdentityLinked = (state: LedgerState, event: EventOf<"RepIdentityLinked">): ReadonlyArray<Change> => {
-  const { repId, source, externalId } = event.data
-  const rep = repOf(state, repId, event.occurredAt)
-  if (rep.identities.some((identity) => identity.source === source && identity.externalId === externalId)) {
-    return state.reps.has(repId) ? noChanges : [{ kind: "rep", row: rep }]
-  }
-  return [{ kind: "rep", row: { ...rep, identities: [...rep.identities, { source, externalId }] } }]
 }
 
 /** An account put on the target list. */

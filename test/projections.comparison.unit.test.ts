@@ -87,3 +87,38 @@ describe("top 20% by wonValue against the rest", () => {
     expect(nobody.rest.activitiesPerRep).toBeNull()
   })
 })
+
+describe("unattributed work of unlinked vendor identities", () => {
+  const identity = (repId: string, values: Partial<DayCounters>): RepWindow => {
+    const [source, externalId] = repId.split(":") as [string, string]
+    return { ...rep(repId, values), identity: { source, externalId } }
+  }
+  const withIdentities = [
+    ...team,
+    identity("aircall:77", { activities: 40, dials: 40, meetingsBooked: 2 }),
+    identity("calendly:bo@example.com", { meetingsBooked: 3 }),
+    identity("twilio:+33612345678", {}), // did nothing in the window
+  ]
+
+  it("are neither placed, ranked, in the medians nor in the contrast", () => {
+    const view = compareReps(withIdentities)
+    const without = compareReps(team)
+    expect(view.reps.map((r) => r.repId)).toEqual(["ana", "bea", "carl", "dee", "eve"])
+    expect(view.medians).toEqual(without.medians)
+    expect(view.ranking).toEqual(without.ranking)
+    expect(view.contrast).toEqual(without.contrast)
+  })
+
+  it("are listed with their work, most activities first, and summed", () => {
+    const { unattributed } = compareReps(withIdentities)
+    expect(unattributed.identities.map((i) => [i.repId, i.source, i.externalId, i.activities, i.meetingsBooked])).toEqual([
+      ["aircall:77", "aircall", "77", 40, 2],
+      ["calendly:bo@example.com", "calendly", "bo@example.com", 0, 3],
+    ])
+    expect(unattributed.totals).toMatchObject({ activities: 40, dials: 40, meetingsBooked: 5, dealsWon: 0, wonValue: 0 })
+  })
+
+  it("are empty when every identity is linked", () => {
+    expect(compareReps(team).unattributed).toEqual({ identities: [], totals: expect.objectContaining({ activities: 0, meetingsBooked: 0 }) })
+  })
+})

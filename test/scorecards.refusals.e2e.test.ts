@@ -37,6 +37,38 @@ describe.each(serverBackends)("the scorecard routes' refusals on $name", (backen
       expect(answer.body.errors).toEqual([{ path: "query.from", message: "must be a date as YYYY-MM-DD" }])
     })
 
+    // Found by test/fuzz.e2e.test.ts: year 0000 was read as 1900; 0001–9999 by week answered 500
+    // after 10 s, by day burned minutes of CPU. Each is now a 400 at once.
+    describe("the window's bounds: years 0001–9999, 3,660 days, 1,000 buckets", () => {
+      it.each([
+        ["a year 0000 `from` on the comparison", "/v1/team/comparison?from=0000-01-01", "query.from", "0001 to 9999"],
+        ["a year 0000 `to` on a scorecard", "/v1/reps/ana/scorecard?from=2026-01-01&to=0000-12-31", "query.to", "0001 to 9999"],
+        ["a span of 8,000 years", "/v1/reps/ana/scorecard?from=0001-01-01&to=9999-12-31&bucket=day", "query.to", "at most 3660 days"],
+        ["a span of 11 years on the comparison", "/v1/team/comparison?from=2016-01-01&to=2026-12-31", "query.to", "at most 3660 days"],
+        ["1,096 daily buckets", "/v1/reps/ana/scorecard?from=2024-01-01&to=2026-12-31&bucket=day", "query.bucket", "1096 buckets"],
+      ])("refuses %s, naming the parameter", async (_, url, path, mention) => {
+        const started = Date.now()
+        const answer = await server.request(url)
+
+        expectProblem(answer, 400, [path, mention])
+        expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual([path])
+        expect(Date.now() - started).toBeLessThan(2_000)
+      })
+
+      it("refuses a `from` whose window to the default `to` (today) spans too long, saying so", async () => {
+        const answer = await server.request("/v1/team/comparison?from=0001-01-01")
+
+        expectProblem(answer, 400, ["query.to", "the default `to` is", "at most 3660 days"])
+      })
+
+      it("answers the longest window by week, and a year by day", async () => {
+        expect((await server.request("/v1/reps/ana/scorecard?from=2016-12-31&to=2026-12-31&consistency=strong")).status).toBe(200)
+        const byDay = await server.request("/v1/reps/ana/scorecard?from=2026-01-01&to=2026-12-31&bucket=day")
+        expect(byDay.status).toBe(200)
+        expect(byDay.body.series).toHaveLength(365)
+      })
+    })
+
     it("refuses an unparseable `to` on the team comparison, naming it", async () => {
       const answer = await server.request("/v1/team/comparison?from=2026-10-01&to=last-friday")
 

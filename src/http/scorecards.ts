@@ -4,7 +4,19 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context } from "hono"
-import { dayKeyOf, daysOfPeriod, quarterOf, rankingDirection, type RankingMetric } from "../../projections/index.js"
+import { CalendarDate } from "../../events/fields.js"
+import {
+  dayKeyOf,
+  daysOfPeriod,
+  maxWindowBuckets,
+  maxWindowDays,
+  quarterOf,
+  rankingDirection,
+  unattributedCounterNames,
+  windowIssue,
+  type Granularity,
+  type RankingMetric,
+} from "../../projections/index.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import {
   listReps,
@@ -24,7 +36,7 @@ export type ScorecardRoutesDeps = { readonly sql: SqlQueryable; readonly runner:
 
 const rankingMetrics = Object.keys(rankingDirection) as [RankingMetric, ...RankingMetric[]]
 
-const day = z.iso.date({ message: "must be a date as YYYY-MM-DD" })
+const day = CalendarDate
 const windowQuery = {
   from: day.optional().describe("First day of the window (inclusive, team time zone). Default: the start of the current quarter"),
   to: day.optional().describe("Last day of the window (inclusive). Default: today"),
@@ -34,16 +46,22 @@ const windowQuery = {
     .describe("`strong` waits until the read model has applied every event appended before this request"),
 }
 const isDay = (value: string | undefined): value is string => value !== undefined && day.safeParse(value).success
-// Compared only when both are dates: an unparseable one has its own error, and no second, false one.
+type WindowParameters = { from?: string | undefined; to?: string | undefined; bucket?: Granularity }
+// Bounded (projections/windowBounds.ts) when both are given; a window with a default end is checked
+// once resolved, in `answer`. Compared only when both are dates: an unparseable one has its own
+// error, and no second, false one.
 const windowChecked = <S extends z.ZodObject<typeof windowQuery & z.ZodRawShape>>(schema: S): S =>
-  schema.refine((q: { from?: string | undefined; to?: string | undefined }) => !isDay(q.from) || !isDay(q.to) || q.from <= q.to, {
-    message: "`from` must be on or before `to`",
-    path: ["from"],
+  schema.superRefine((q: WindowParameters, ctx) => {
+    if (!isDay(q.from) || !isDay(q.to)) return
+    const issue = windowIssue({ from: q.from, to: q.to }, q.bucket)
+    if (issue !== undefined) ctx.addIssue({ code: "custom", message: issue.message, path: [issue.parameter] })
   })
 
 const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
 const common = {
-  400: problemResponse("A bad window (unparseable date, from after to) or an unknown metric; the problem names the parameter"),
+  400: problemResponse(
+    `A bad window (unparseable date, a year outside 0001–9999, from after to, over ${maxWindowDays} days, over ${maxWindowBuckets} buckets) or an unknown metric; the problem names the parameter`,
+  ),
   401: problemResponse("No valid API key"),
   403: problemResponse("The key lacks the read scope"),
   503: problemResponse("The read model is being built, or did not catch up in time for consistency=strong"),
@@ -52,6 +70,28 @@ const json = (description: string, schema: z.ZodType) => ({ description, content
 // The answers are large and fully derived from projections' types; documented loosely, typed in code.
 const AnyObject = z.record(z.string(), z.unknown())
 
+const UnattributedCounts = z.object(Object.fromEntries(unattributedCounterNames.map((name) => [name, z.number()])) as Record<(typeof unattributedCounterNames)[number], z.ZodNumber>)
+const Unattributed = z
+  .object({
+    identities: z
+      .array(
+        z
+          .object({
+            repId: z.string().describe("The alias the events were recorded under, e.g. aircall:123"),
+            source: z.string(),
+            externalId: z.string(),
+          })
+          .extend(UnattributedCounts.shape),
+      )
+      .describe("Each unlinked identity that did something in the window, most activities first"),
+    totals: UnattributedCounts,
+  })
+  .describe(
+    "Work recorded under vendor identities nobody has linked to a rep (POST /v1/reps/{repId}/identities): not ranked, and credited to the rep once linked",
+  )
+  .openapi("Unattributed")
+const TeamComparisonAnswer = z.looseObject({ unattributed: Unattributed }).openapi("TeamComparison")
+
 export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
   const read = requireScope(sql, "read")
@@ -59,7 +99,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
   /** Waits for consistency=strong, resolves the default window, and turns known failures into problems. */
   const answer = async (
     c: Context,
-    query: { from?: string | undefined; to?: string | undefined; consistency: "eventual" | "strong" },
+    query: WindowParameters & { consistency: "eventual" | "strong" },
     work: (window: DayWindow) => Promise<Response>,
   ): Promise<Response> => {
     try {
@@ -74,8 +114,11 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
       const today = dayKeyOf(Date.now(), settings.timeZone)
       const to = query.to ?? today
       const from = query.from ?? daysOfPeriod(quarterOf(to, settings.fiscalYearStartMonth), settings.fiscalYearStartMonth)?.firstDay ?? to
-      if (from > to) {
-        return problem(c, { title: "Invalid request", status: 400, detail: `query.from: the default window starts at ${from}, after \`to\` (${to}); give \`from\`` })
+      const issue = windowIssue({ from, to }, query.bucket)
+      if (issue !== undefined) {
+        const defaulted = query.from === undefined ? `the default \`from\` is ${from}; ` : query.to === undefined ? `the default \`to\` is ${to}; ` : ""
+        const error = { path: `query.${issue.parameter}`, message: `${defaulted}${issue.message}` }
+        return problem(c, { title: "Invalid request", status: 400, detail: `${error.path}: ${error.message}`, errors: [error] })
       }
       return await work({ from, to })
     } catch (error) {
@@ -135,7 +178,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
       path: "/v1/team/comparison",
       summary: "Every rep's effort against yield: metrics, team medians, quadrants, ranking, top 20% versus the rest",
       description:
-        "Reps are ranked by an outcome-per-activity metric (`sort`, default meetingYield), never by activity alone. Quadrants compare each rep's activities and yield (`yield`: meetingYield or revenuePerActivity) with the team medians: focused (low effort, high yield), grinding (high, high), spraying (high effort, low yield), idle (low, low).",
+        "Reps are ranked by an outcome-per-activity metric (`sort`, default meetingYield), never by activity alone. Quadrants compare each rep's activities and yield (`yield`: meetingYield or revenuePerActivity) with the team medians: focused (low effort, high yield), grinding (high, high), spraying (high effort, low yield), idle (low, low). Work recorded under a vendor identity nobody has linked to a rep yet (e.g. `aircall:123`) is not ranked: it is listed under `unattributed`, whatever the `team`, until a link credits it to the rep.",
       security: [{ bearer: [] }],
       middleware: [read] as const,
       request: {
@@ -148,7 +191,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
           }),
         ),
       },
-      responses: { 200: json("The comparison", AnyObject), ...common },
+      responses: { 200: json("The comparison", TeamComparisonAnswer), ...common },
     }),
     async (c) => {
       const query = c.req.valid("query")

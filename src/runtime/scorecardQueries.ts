@@ -2,7 +2,7 @@
  * @module Reading the scorecard read model: a window's sums from SQL, every metric from the pure
  * formulas of `projections/` (never computed here). Windows are whole days in the team's zone.
  */
-import { defaultTeamSettings, type TeamSettings } from "../../events/index.js"
+import { defaultTeamSettings, identityAlias, type TeamSettings } from "../../events/index.js"
 import {
   groupBy,
   addDays,
@@ -18,6 +18,8 @@ import {
   type Granularity,
   type RankingMetric,
   type RepRow,
+  type RepWindow,
+  unlinkedIdentityOf,
   type YieldMetric,
 } from "../../projections/index.js"
 import type { SqlQueryable } from "../store/sql.js"
@@ -68,6 +70,8 @@ const repSummary = (rep: RepRow) => ({
   active: rep.leftAt === null,
   /** A rep credited by events before any RepJoined (e.g. an unlinked dialer identity). */
   known: rep.joinedAt !== null,
+  /** The vendor identity this row stands for until someone links it to a rep (null for a rep). */
+  unlinkedIdentity: unlinkedIdentityOf(rep) ?? null,
 })
 
 /** Every rep, with their quota in force at `at`. */
@@ -114,7 +118,8 @@ export const repScorecard = async (q: SqlQueryable, repId: string, window: DayWi
 /**
  * The team view of a window: every rep's metrics and coverage, the team medians, each rep's
  * quadrant and rank, and the top 20% by wonValue against the rest. Reps with no activity appear
- * with zeros; reps credited without ever joining are marked `known: false`.
+ * with zeros; reps credited without ever joining are marked `known: false`. Vendor identities nobody
+ * has linked are `unattributed`, not reps; they belong to no team yet, so a team filter keeps them.
  */
 export const teamComparison = async (
   q: SqlQueryable,
@@ -122,16 +127,22 @@ export const teamComparison = async (
   options: { readonly team?: string; readonly rankBy?: RankingMetric; readonly yieldBy?: YieldMetric },
 ) => {
   const { generation, settings } = await readContext(q)
-  const reps = (await allReps(q, generation.generation)).filter((r) => options.team === undefined || r.team === options.team)
+  const reps = (await allReps(q, generation.generation)).filter(
+    (r) => options.team === undefined || r.team === options.team || unlinkedIdentityOf(r) !== undefined,
+  )
   const { start, end, measuredAt } = windowInstants(window, settings)
   const sums = await sumRepDays(q, generation.generation, { fromDay: window.from, toDay: window.to })
   const deals = await dealsOf(q, generation.generation)
   const dealsByOwner = groupBy(deals, (d) => d.ownerRepId)
-  const windows = reps.map((rep) => ({
-    repId: rep.repId,
-    totals: sums.get(rep.repId) ?? emptyCounters(),
-    wonDeals: wonIn(dealsByOwner.get(rep.repId) ?? [], start, end),
-  }))
+  const windows = reps.map((rep): RepWindow => {
+    const identity = unlinkedIdentityOf(rep)
+    return {
+      repId: rep.repId,
+      totals: sums.get(rep.repId) ?? emptyCounters(),
+      wonDeals: wonIn(dealsByOwner.get(rep.repId) ?? [], start, end),
+      ...(identity === undefined ? {} : { identity }),
+    }
+  })
   const comparison = compareReps(windows, {
     ...(options.rankBy === undefined ? {} : { rankBy: options.rankBy }),
     ...(options.yieldBy === undefined ? {} : { yieldBy: options.yieldBy }),
@@ -156,6 +167,23 @@ export const teamComparison = async (
       })
       .sort((a, b) => (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) || a.repId.localeCompare(b.repId)),
     contrast: comparison.contrast,
+    unattributed: comparison.unattributed,
+    readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
+  }
+}
+
+/**
+ * The vendor identities the read model credits to a rep (the first link of each identity: see
+ * projections/identities.ts), each with the alias its events may be recorded under; `undefined`
+ * when the read model has no such rep.
+ */
+export const repIdentities = async (q: SqlQueryable, repId: string) => {
+  const { generation } = await readContext(q)
+  const rep = (await allReps(q, generation.generation)).find((r) => r.repId === repId)
+  if (rep === undefined) return undefined
+  return {
+    repId,
+    identities: rep.identities.map(({ source, externalId }) => ({ source, externalId, alias: identityAlias(source, externalId) })),
     readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
   }
 }

@@ -8,6 +8,7 @@
 import {
   counterNames,
   emptyLedgerState,
+  identityIndexOf,
   repDayKey,
   type AccountRow,
   type ContactRow,
@@ -81,10 +82,37 @@ export const nothingTouched = (): Touched => ({
   settings: false,
 })
 
-/** Writes the touched rows as the state now has them (upserts: writing a row twice is harmless). */
+/**
+ * Writes the touched rows as the state now has them (upserts: writing a row twice is harmless), and
+ * deletes the touched rows the state no longer has (an identity's rows, merged into its rep).
+ */
 export const persistTouched = async (q: SqlQueryable, generation: number, state: LedgerState, touched: Touched): Promise<void> => {
   const t = tablesOf(generation)
   const rows = <K, R>(keys: Set<K>, map: Map<K, R>) => [...keys].map((k) => map.get(k)).filter((r): r is R => r !== undefined)
+  const gone = <K>(keys: Set<K>, map: Map<K, unknown>) => [...keys].filter((k) => !map.has(k))
+
+  const goneDays = gone(touched.repDays, state.repDays)
+  if (goneDays.length > 0) {
+    // The key is `${repId}|${day}` and a day has no "|": split at the last one.
+    const pairs = goneDays.map((key) => {
+      const bar = key.lastIndexOf("|")
+      return { rep_id: key.slice(0, bar), day: key.slice(bar + 1) }
+    })
+    await q.query(
+      `delete from ${t.repDays} using jsonb_to_recordset($1::jsonb) as r(rep_id text, day text)
+       where ${t.repDays}.rep_id = r.rep_id and ${t.repDays}.day = r.day`,
+      [JSON.stringify(pairs)],
+    )
+  }
+  const deleteGone = async (table: string, keyColumn: string, keys: ReadonlyArray<string>) => {
+    if (keys.length === 0) return
+    await q.query(`delete from ${table} where ${keyColumn} in (select value from jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(keys)])
+  }
+  await deleteGone(t.reps, "rep_id", gone(touched.reps, state.reps))
+  await deleteGone(t.deals, "deal_id", gone(touched.deals, state.deals))
+  await deleteGone(t.meetings, "meeting_id", gone(touched.meetings, state.meetings))
+  await deleteGone(t.accounts, "account_id", gone(touched.accounts, state.accounts))
+  await deleteGone(t.contacts, "contact_id", gone(touched.contacts, state.contacts))
 
   const days = rows(touched.repDays, state.repDays)
   for (let i = 0; i < days.length; i += 5_000) {
@@ -147,6 +175,7 @@ export const loadState = async (q: SqlQueryable, generation: number): Promise<Le
     for (const { k, row } of await q.query<{ k: string; row: R }>(`select ${key} as k, row from ${table}`)) into.set(k, row)
   }
   await load<RepRow>(t.reps, "rep_id", state.reps)
+  for (const [alias, repId] of identityIndexOf(state.reps.values())) state.identities.set(alias, repId)
   await load<DealRow>(t.deals, "deal_id", state.deals)
   await load<MeetingRow>(t.meetings, "meeting_id", state.meetings)
   await load<AccountRow>(t.accounts, "account_id", state.accounts)

@@ -3,10 +3,10 @@
  * `POST /v1/what-if/coverage` and `ledger what-if coverage`, with messages that say what to send.
  */
 import { z } from "zod"
-import { Instant } from "../../events/fields.js"
+import { CalendarDate, Instant } from "../../events/fields.js"
+import { daysBetween, maxWindowDays } from "../../projections/index.js"
 
-const day = z.iso.date({ message: "must be a date as YYYY-MM-DD" })
-const maxWindowDays = 3_660
+const day = CalendarDate
 
 /** The request, as sent. */
 export const WhatIfCoverageRequest = z
@@ -47,7 +47,8 @@ export const WhatIfCoverageRequest = z
   })
   .strict()
   .refine((request) => request.from <= request.to, { message: "must be on or before `to`", path: ["from"] })
-  .refine((request) => Date.parse(request.to) - Date.parse(request.from) <= maxWindowDays * 86_400_000, {
+  // NaN (a date that does not parse) is not over the bound: the date has its own error.
+  .refine((request) => !(daysBetween(request.from, request.to) > maxWindowDays), {
     message: `the window may span at most ${maxWindowDays} days (10 years); narrow \`from\`–\`to\``,
     path: ["to"],
   })

@@ -71,3 +71,42 @@ export const anyEvent: fc.Arbitrary<LedgerEvent> = fc.oneof(
 
 /** A history: events in log order (instants deliberately not sorted: late arrivals happen). */
 export const anyHistory = (maxLength = 60) => fc.array(anyEvent, { minLength: 1, maxLength })
+
+/** Vendor identities as connectors record them (`<source>:<externalId>`), each split as a link names it. */
+export const identityAliases = ["aircall:1", "aircall:2", "twilio:+33612345678", "calendly:bo@example.com"] as const
+const alias = fc.constantFrom(...identityAliases)
+const roster = new Set<LedgerEvent["type"]>(["RepJoined", "RepLeft", "QuotaSet", "RepIdentityLinked"])
+
+/**
+ * A link of a vendor identity: mostly to a rep, sometimes to another identity (chains), to itself,
+ * or to a second rep (a conflicting relink).
+ */
+export const anyIdentityLink: fc.Arbitrary<LedgerEvent> = fc
+  .record({ identity: alias, to: fc.oneof({ weight: 4, arbitrary: rep }, { weight: 1, arbitrary: alias }), occurredAt: instant })
+  .map(({ identity, to, occurredAt }) => {
+    const colon = identity.indexOf(":")
+    return { type: "RepIdentityLinked", occurredAt, data: { repId: to, source: identity.slice(0, colon), externalId: identity.slice(colon + 1) } }
+  })
+
+/**
+ * An event of {@link anyEvent} whose activity, meeting, deal and decline reps may be vendor
+ * identities instead, as may a new hire's manager (roster events themselves keep naming reps:
+ * identities are not hired).
+ */
+export const anyEventOfIdentities: fc.Arbitrary<LedgerEvent> = fc
+  .tuple(anyEvent, fc.array(fc.option(alias, { nil: undefined, freq: 2 }), { minLength: 2, maxLength: 2 }))
+  .map(([event, aliases]) => {
+    if (event.type === "RepJoined" && aliases[0] !== undefined) return { ...event, data: { ...event.data, managerRepId: aliases[0] } }
+    if (roster.has(event.type)) return event
+    const data: Record<string, unknown> = { ...event.data }
+    const fields = { CallLogged: ["repId"], EmailSent: ["repId"], TouchLogged: ["repId"], ProspectDeclined: ["repId"], MeetingBooked: ["repId", "ownerRepId"], MeetingHeld: ["repId"], DealOpened: ["repId", "originatorRepId"] }[event.type as string] ?? []
+    fields.forEach((field, i) => {
+      const identity = aliases[i]
+      if (identity !== undefined) data[field] = identity
+    })
+    return { ...event, data } as LedgerEvent
+  })
+
+/** A history where identities act before and after their links (some never linked). */
+export const anyHistoryWithIdentities = (maxLength = 60) =>
+  fc.array(fc.oneof({ weight: 5, arbitrary: anyEventOfIdentities }, { weight: 1, arbitrary: anyIdentityLink }), { minLength: 1, maxLength })

@@ -1,7 +1,8 @@
 /**
  * @module The team view: every rep's effort (activities) against yield (meetings per 100
  * activities, or revenue per activity), sorted into the four quadrants at the team medians; the
- * ranking by outcome per activity; and the top 20% by won value against the rest.
+ * ranking by outcome per activity; and the top 20% by won value against the rest. Work recorded
+ * under vendor identities nobody has linked to a rep is listed apart, unranked (`unattributed`).
  */
 import { getJson, query } from "../api.js"
 import { effortYieldScatter } from "../charts.js"
@@ -36,6 +37,8 @@ export const renderTeam = (main, { context, f, teams, params, go }) => {
     "the team comparison",
     () => getJson(`/v1/team/comparison${query({ ...windowParams, yield: yieldBy, sort })}`),
     (comparison) => {
+      const unattributed = unattributedSection(comparison.unattributed, f)
+      if (unattributed !== null) body.append(unattributed)
       if (comparison.reps.length === 0) {
         body.append(empty(params.team ? `No rep is on team "${params.team}".` : "No reps in the ledger yet.", "Reps appear once a RepJoined event (or any activity) is appended."))
         return
@@ -47,6 +50,52 @@ export const renderTeam = (main, { context, f, teams, params, go }) => {
       body.append(teamGrid(comparison, { f, yieldBy, sort, formatYield, navigate, go, windowParams }))
     },
   )
+}
+
+/**
+ * The work of vendor identities nobody has linked to a rep (a dialer's user id, a calendar's email):
+ * one line, and the identities in a small table; nothing when there is none.
+ */
+const unattributedSection = (unattributed, f) => {
+  const identities = unattributed?.identities ?? []
+  if (identities.length === 0) return null
+  const shown = identities.slice(0, 10)
+  const names = shown.map((i) => i.repId).join(", ") + (identities.length > shown.length ? ` and ${identities.length - shown.length} more` : "")
+  return h(
+    "section",
+    { class: "card unattributed", id: "unattributed", "aria-labelledby": "unattributed-title" },
+    h("h2", { id: "unattributed-title" }, "Unattributed"),
+    h(
+      "p",
+      { class: "headline" },
+      `${work(unattributed.totals, f)} from unlinked ${identities.length === 1 ? "identity" : "identities"}: ${names}.`,
+    ),
+    h(
+      "details",
+      {},
+      h("summary", {}, `The ${identities.length === 1 ? "identity" : `${identities.length} identities`}`),
+      h("p", { class: "hint" }, "Not ranked until linked to a rep (ledger reps link <repId> --source <vendor> --external-id <id>); the link credits the rep with their past work too."),
+      dataTable({
+        caption: "Unlinked identities in this window",
+        className: "compact",
+        rowKey: (identity) => identity.repId,
+        columns: [
+          { label: "Identity", value: (identity) => identity.repId, rowHeader: true, key: "identity" },
+          { label: "Activities", value: (identity) => f.count(identity.activities), numeric: true, key: "activities" },
+          { label: "Meetings booked", value: (identity) => f.count(identity.meetingsBooked), numeric: true, key: "meetingsBooked" },
+          { label: "Deals won", value: (identity) => f.count(identity.dealsWon), numeric: true, key: "dealsWon" },
+        ],
+        rows: shown,
+      }),
+    ),
+  )
+}
+
+/** "3 activities and 1 meeting booked": the effort, and the meetings when there are any. */
+const work = (totals, f) => {
+  const activities = `${f.count(totals.activities)} ${totals.activities === 1 ? "activity" : "activities"}`
+  if (totals.meetingsBooked === 0) return activities
+  return `${activities} and ${f.count(totals.meetingsBooked)} ${totals.meetingsBooked === 1 ? "meeting" : "meetings"} booked`
 }
 
 /** The top 20% by won value against the rest: the point of the product in one table. */

@@ -1,0 +1,179 @@
+/**
+ * @module `/v1/reps/{repId}/identities`: link a vendor identity (a dialer's user id, a calendar's
+ * email…) to a rep, and list a rep's identities. A link is one `RepIdentityLinked` appended through
+ * src/ingest/linkIdentity.ts; the folds credit the rep with the identity's events, past and future.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
+import { Effect } from "effect"
+import { identityAlias } from "../../events/index.js"
+import { linkIdentity, type LinkOutcome } from "../ingest/linkIdentity.js"
+import type { ProjectionRunner } from "../runtime/projectionRunner.js"
+import { ReadModelNotReady, repIdentities } from "../runtime/scorecardQueries.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { requireScope, type AuthVariables } from "./auth.js"
+import { readJsonBody } from "./body.js"
+import { problem, Problem } from "./problem.js"
+import { respond, type LedgerRuntime } from "./runtime.js"
+import { validationHook } from "./validation.js"
+
+export type IdentityRoutesDeps = {
+  readonly runtime: LedgerRuntime
+  readonly sql: SqlQueryable
+  readonly runner: ProjectionRunner
+  readonly bodyLimitBytes: number
+}
+
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+
+const IdentityLinkRequest = z
+  .strictObject({
+    source: z.string().describe("The vendor: aircall, twilio, ringcentral, dialpad, calendly, csv…").openapi({ example: "aircall" }),
+    externalId: z.string().describe("The vendor's id for the rep: user id, extension, phone number or email").openapi({ example: "123" }),
+  })
+  .openapi("IdentityLinkRequest")
+
+const IdentityLinkAnswer = z
+  .object({
+    status: z.enum(["linked", "already_linked"]),
+    repId: z.string(),
+    identity: z.object({ source: z.string(), externalId: z.string(), alias: z.string().describe("The repId its events are recorded under, e.g. aircall:123") }),
+    event: z.record(z.string(), z.unknown()).describe("The stored RepIdentityLinked, as GET /v1/streams/rep-{repId} shows it"),
+  })
+  .openapi("IdentityLink")
+
+const RepIdentities = z
+  .object({
+    repId: z.string(),
+    identities: z.array(z.object({ source: z.string(), externalId: z.string(), alias: z.string() })),
+    readModel: z.object({ generation: z.number().int(), eventsApplied: z.number() }),
+  })
+  .openapi("RepIdentities")
+
+const repIdParam = z.object({ repId: z.string().min(1).openapi({ example: "ana" }) })
+
+export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: IdentityRoutesDeps) => {
+  const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
+
+  app.openAPIRegistry.registerPath({
+    method: "post",
+    path: "/v1/reps/{repId}/identities",
+    summary: "Link a vendor identity to a rep: its events, past and future, count for the rep",
+    description:
+      "Appends one RepIdentityLinked. Events a connector recorded under the identity's alias (`<source>:<externalId>`, e.g. `aircall:123`) are unattributed until then; once linked, the scorecards credit the rep with them, those before the link included — nothing is re-sent. Linking the same identity to the same rep again appends nothing and answers 200. An identity is linked to one rep: linking it to another is refused (409) with the link in force.",
+    security: [{ bearer: [] }],
+    request: {
+      params: repIdParam,
+      body: { required: true, content: { "application/json": { schema: IdentityLinkRequest } } },
+    },
+    responses: {
+      201: { description: "Linked now", content: { "application/json": { schema: IdentityLinkAnswer } } },
+      200: { description: "Already linked to this rep: nothing appended; the stored link", content: { "application/json": { schema: IdentityLinkAnswer } } },
+      400: problemResponse("Malformed JSON, or a missing or invalid source or externalId; `errors[].path` names it"),
+      401: problemResponse("No valid API key"),
+      403: problemResponse("The key lacks the ingest scope"),
+      404: problemResponse("No rep with this id has joined (no RepJoined)"),
+      409: problemResponse("The identity is already linked to another rep; `linkedTo` names it"),
+      413: problemResponse("Body over the size limit"),
+      415: problemResponse("Not application/json"),
+    },
+  })
+
+  app.post("/v1/reps/:repId/identities", requireScope(sql, "ingest"), async (c) => {
+    const repId = c.req.param("repId")
+    const body = await readJsonBody(c, bodyLimitBytes)
+    if (!body.ok) return body.response
+    const request = IdentityLinkRequest.safeParse(body.value)
+    if (!request.success) {
+      return invalid(c, request.error.issues.map((issue) => ({ path: ["body", ...issue.path.map(String)].join("."), message: issue.message })))
+    }
+    const { source, externalId } = request.data
+    const answer = (outcome: LinkOutcome) =>
+      c.json(
+        { status: outcome.status, repId, identity: { source, externalId, alias: identityAlias(source, externalId) }, event: outcome.event },
+        outcome.status === "linked" ? 201 : 200,
+      )
+    const program = linkIdentity(
+      { repId, source, externalId },
+      { occurredAt: new Date().toISOString(), provenance: { source: "api", correlationId: c.get("requestId" as never) } },
+    ).pipe(
+      Effect.tap((outcome) => Effect.sync(() => (outcome.status === "linked" ? runner.wake() : undefined))),
+      Effect.map(answer),
+      Effect.catchTags({
+        InvalidIdentityLink: (error) =>
+          Effect.succeed(invalid(c, error.issues.map((issue) => ({ ...issue, path: issue.path === "repId" ? "params.repId" : `body.${issue.path}` })))),
+        RepNotJoined: (error) =>
+          Effect.succeed(
+            problem(c, {
+              title: "Rep not found",
+              status: 404,
+              detail: `no rep "${error.repId}" has joined (no RepJoined in stream rep-${error.repId}); append its RepJoined first, or link to a rep GET /v1/reps lists`,
+            }),
+          ),
+        IdentityLinkedElsewhere: (error) =>
+          Effect.succeed(
+            problem(c, {
+              title: "Identity linked to another rep",
+              status: 409,
+              detail: `${error.alias} is already linked to rep "${error.linkedTo}" (since ${error.storedAs.occurredAt}); an identity counts for one rep, and its first link stays in force`,
+              linkedTo: error.linkedTo,
+              storedEvent: error.storedAs,
+            }),
+          ),
+      }),
+    )
+    return respond(c, runtime, program, (response) => response)
+  })
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/reps/{repId}/identities",
+      summary: "The vendor identities linked to a rep, as the scorecards credit them",
+      security: [{ bearer: [] }],
+      middleware: [requireScope(sql, "read")] as const,
+      request: {
+        params: repIdParam,
+        query: z.object({
+          consistency: z
+            .enum(["eventual", "strong"])
+            .default("eventual")
+            .describe("`strong` waits until the read model has applied every event appended before this request"),
+        }),
+      },
+      responses: {
+        200: { description: "The rep's identities", content: { "application/json": { schema: RepIdentities } } },
+        401: problemResponse("No valid API key"),
+        403: problemResponse("The key lacks the read scope"),
+        404: problemResponse("No such rep in the read model"),
+        503: problemResponse("The read model is being built, or did not catch up in time for consistency=strong"),
+      },
+    }),
+    async (c) => {
+      const { repId } = c.req.valid("param")
+      const { consistency } = c.req.valid("query")
+      if (consistency === "strong" && !(await runner.waitUntilCaughtUp({ timeoutMs: 5_000 }))) {
+        return problem(c, { title: "Not caught up", status: 503, detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual" }, { "retry-after": "1" }) as never
+      }
+      try {
+        const found = await repIdentities(sql, repId)
+        if (found === undefined) {
+          return problem(c, { title: "Rep not found", status: 404, detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them` }) as never
+        }
+        return c.json(found, 200)
+      } catch (error) {
+        if (error instanceof ReadModelNotReady) return problem(c, { title: "Not ready", status: 503, detail: error.message }, { "retry-after": "2" }) as never
+        throw error
+      }
+    },
+  )
+
+  return app
+}
+
+const invalid = (c: Parameters<typeof problem>[0], errors: ReadonlyArray<{ readonly path: string; readonly message: string }>) =>
+  problem(c, {
+    title: "Invalid request",
+    status: 400,
+    detail: `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}; nothing was stored`,
+    errors,
+  })
