@@ -3,6 +3,8 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
+import type { Context } from "hono"
+import { Instant } from "../../events/fields.js"
 import { eventTypes, parseEvent, type EventIssue, type IncomingEvent } from "../../events/index.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { EventStore } from "../store/EventStore.js"
@@ -10,6 +12,8 @@ import { formatCheckpoint, parseCheckpoint, streamVersion, type Checkpoint, type
 import type { SqlQueryable } from "../store/sql.js"
 import { requireScope, type AuthVariables } from "./auth.js"
 import { readJsonBody } from "./body.js"
+import { countApiDeliveries } from "./sources.js"
+import { cloudEventsMediaTypes, cloudEventsMode, readCloudEvents } from "./cloudEvents.js"
 import { problem, Problem } from "./problem.js"
 import { respond, type LedgerRuntime } from "./runtime.js"
 import { validationHook } from "./validation.js"
@@ -57,6 +61,21 @@ const IncomingEventDoc = z
   })
   .openapi("Event")
 
+const CloudEventDoc = z
+  .object({
+    specversion: z.literal("1.0"),
+    id: z.string().min(1).describe("Unique for its source; `id` + `source` is the idempotency key, so a redelivery appends nothing"),
+    source: z.string().min(1).describe("A URI-reference naming the producer, e.g. `/crm/hubspot`; kept in the event's metadata"),
+    type: z.string().describe("A ledger event type, bare (`CallLogged`) or under `dev.outcome-ledger.` (`dev.outcome-ledger.CallLogged`)"),
+    time: z.string().describe("Required by the ledger: the event's `occurredAt` (RFC 3339)"),
+    datacontenttype: z.string().optional().describe("JSON only (`application/json` or `*/*+json`); absent means JSON"),
+    subject: z.string().optional(),
+    dataschema: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).describe("The ledger event's data: see GET /v1/event-types"),
+  })
+  .catchall(z.union([z.string(), z.number().int(), z.boolean()]).describe("Extension attributes, kept in the event's metadata"))
+  .openapi("CloudEvent")
+
 const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
 
 /** Builds the routes; `deps.sql` checks API keys. */
@@ -68,31 +87,44 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventR
     path: "/v1/events",
     summary: "Append one event, or a batch of up to 5,000 (all or nothing)",
     description:
-      "An event is `{ type, occurredAt, idempotencyKey?, data }`; a batch is `{ events: [...] }`. One invalid event rejects the batch with a 400 naming its index and field. A retry whose idempotency keys are all stored appends nothing and answers 200 with the stored events.",
+      "An event is `{ type, occurredAt, idempotencyKey?, data }`; a batch is `{ events: [...] }`. One invalid event rejects the batch with a 400 naming its index and field. A retry whose idempotency keys are all stored appends nothing and answers 200 with the stored events.\n\n" +
+      "CloudEvents 1.0 are taken too (HTTP binding): structured mode as `application/cloudevents+json`, a batch as `application/cloudevents-batch+json` (all or nothing, like a JSON batch), binary mode as `ce-specversion`, `ce-id`, `ce-source`, `ce-type`, `ce-time` headers (percent-encoded) with the JSON `data` as the body. `type` names the ledger event, `time` is its `occurredAt`, `id` + `source` its idempotency key; refusals name the attribute (`[2].time`, `ce-type`).",
     security: [{ bearer: [] }],
     request: {
       body: {
         required: true,
-        content: { "application/json": { schema: z.union([IncomingEventDoc, z.object({ events: z.array(IncomingEventDoc) })]) } },
+        content: {
+          "application/json": { schema: z.union([IncomingEventDoc, z.object({ events: z.array(IncomingEventDoc) })]) },
+          [cloudEventsMediaTypes.structured]: { schema: CloudEventDoc },
+          [cloudEventsMediaTypes.batched]: { schema: z.array(CloudEventDoc) },
+        },
       },
+      headers: z.object({
+        "ce-specversion": z.literal("1.0").optional().describe("Binary mode: with ce-id, ce-source, ce-type and ce-time, the body (application/json) is the event's data"),
+        "ce-id": z.string().optional(),
+        "ce-source": z.string().optional(),
+        "ce-type": z.string().optional(),
+        "ce-time": z.string().optional().describe("Required in binary mode: the event's occurredAt"),
+      }),
     },
     responses: {
       201: { description: "Appended", content: { "application/json": { schema: AppendAnswer } } },
       200: { description: "Every idempotency key was already stored: nothing appended", content: { "application/json": { schema: AppendAnswer } } },
-      400: problemResponse("Malformed JSON, an unknown event type or an invalid field"),
+      400: problemResponse("Malformed JSON, an unknown event type, an invalid field or CloudEvents attribute"),
       401: problemResponse("No valid API key"),
       403: problemResponse("The key lacks the ingest scope"),
       409: problemResponse("A deal rule refuses the event (e.g. DealWon on a deal that is not open), or an idempotency key reused"),
       413: problemResponse("Body over the size limit, or more than 5,000 events"),
-      415: problemResponse("Not application/json"),
+      415: problemResponse("Not application/json, or a CloudEvents format other than JSON"),
     },
   })
-  app.post("/v1/events", requireScope(sql, "ingest"), async (c) => {
-    const body = await readJsonBody(c, bodyLimitBytes)
-    if (!body.ok) return body.response
-    const batch = parseBatch(body.value)
-    if (!batch.ok) return problem(c, batch.problem)
-    return respond(c, runtime, appendEvents(batch.events, { source: "api", correlationId: c.get("requestId" as never) }), (stored) => {
+  app.post("/v1/events", requireScope(sql, "ingest"), countApiDeliveries(sql), async (c) => {
+    const cloudEvents = cloudEventsMode(c.req.raw.headers)
+    const batch =
+      cloudEvents === undefined ? await readLedgerBatch(c, bodyLimitBytes) : await readCloudEvents(c, cloudEvents, { bodyLimitBytes, maxBatchSize })
+    if (!batch.ok) return batch.response
+    const source = cloudEvents === undefined ? "api" : "cloudevents"
+    return respond(c, runtime, appendEvents(batch.events, { source, correlationId: c.get("requestId" as never) }), (stored) => {
       if (stored.appended > 0) onAppended?.()
       return c.json({ status: stored.status, appended: stored.appended, events: stored.events }, stored.status === "appended" ? 201 : 200)
     })
@@ -114,8 +146,8 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventR
             .refine((s) => parseCheckpoint(s) !== undefined, "must be a cursor returned as `next` by an earlier read")
             .optional(),
           limit: z.coerce.number().int().min(1).max(5_000).default(100),
-          occurredBy: z.iso.datetime({ offset: true }).optional(),
-          recordedBy: z.iso.datetime({ offset: true }).optional(),
+          occurredBy: Instant.optional(),
+          recordedBy: Instant.optional(),
         }),
       },
       responses: {
@@ -155,7 +187,10 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventR
       security: [{ bearer: [] }],
       middleware: [requireScope(sql, "read")] as const,
       request: {
-        params: z.object({ streamId: z.string().min(1).openapi({ example: "deal-42" }) }),
+        params: z.object({
+          // PostgreSQL text cannot hold U+0000: a stream id with one names no stream (it was a 503).
+          streamId: z.string().min(1).refine((id) => !id.includes("\u0000"), "must not contain the NUL character (%00)").openapi({ example: "deal-42" }),
+        }),
         query: z.object({ fromVersion: z.coerce.number().int().min(1).default(1) }),
       },
       responses: {
@@ -194,6 +229,17 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventR
 }
 
 type Batch = { readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> } | { readonly ok: false; readonly problem: Parameters<typeof problem>[1] }
+
+/** The ledger's own JSON: one event or `{ events: [...] }`, or the problem answer that refuses it. */
+const readLedgerBatch = async (
+  c: Context,
+  bodyLimitBytes: number,
+): Promise<{ readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> } | { readonly ok: false; readonly response: Response }> => {
+  const body = await readJsonBody(c, bodyLimitBytes)
+  if (!body.ok) return body
+  const batch = parseBatch(body.value)
+  return batch.ok ? batch : { ok: false, response: problem(c, batch.problem) }
+}
 
 /** One event or `{ events: [...] }`; every invalid field of every event, named by index and path. */
 export const parseBatch = (body: unknown): Batch => {

@@ -26,12 +26,15 @@ export type Provenance = {
   readonly extra?: Record<string, unknown>
 }
 
+/** A validated event, with metadata of its own (a CloudEvent's context) beside the request's provenance. */
+export type EventToAppend = IncomingEvent & { readonly metadata?: Record<string, unknown> }
+
 /**
  * Turns validated events into the store's appends, one per stream in the order first seen, and
  * the idempotency key of each event in the order sent.
  */
 export const toStreamAppends = (
-  events: ReadonlyArray<IncomingEvent>,
+  events: ReadonlyArray<EventToAppend>,
   provenance: Provenance,
 ): { readonly appends: ReadonlyArray<StreamAppend>; readonly keys: ReadonlyArray<string> } => {
   const byStream = new Map<string, NewEvent[]>()
@@ -46,6 +49,7 @@ export const toStreamAppends = (
         source: provenance.source,
         ...(provenance.correlationId === undefined ? {} : { correlationId: provenance.correlationId }),
         ...provenance.extra,
+        ...event.metadata,
       },
       occurredAt: event.occurredAt,
       idempotencyKey: event.idempotencyKey ?? contentKey(event),
@@ -77,7 +81,7 @@ export const dealGuard: StreamGuard = (history, incoming) => {
 }
 
 /** Appends a batch of validated events atomically; answers the stored event for each, in the order sent. */
-export const appendEvents = Effect.fn("appendEvents")(function* (events: ReadonlyArray<IncomingEvent>, provenance: Provenance) {
+export const appendEvents = Effect.fn("appendEvents")(function* (events: ReadonlyArray<EventToAppend>, provenance: Provenance) {
   const store = yield* EventStore
   const { appends, keys } = toStreamAppends(events, provenance)
   const result = yield* store.append(appends)

@@ -1,0 +1,215 @@
+/**
+ * @module `POST /v1/imports/{kind}`: a CRM's CSV export (deals, activities, reps) sent as `text/csv`, imported
+ * exactly as `ledger import` does (src/imports/csvImport.ts), with the same options as query parameters.
+ *
+ * The body is spooled to a temporary file first (streamed, up to `importLimitBytes`), because the import reads
+ * it twice: every row is checked before anything is stored, and the file is refused as a whole when one row is
+ * invalid, in constant memory whatever the file's size. The temporary file is removed once answered.
+ */
+import { createWriteStream } from "node:fs"
+import { once } from "node:events"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import path from "node:path"
+import { OpenAPIHono, z } from "@hono/zod-openapi"
+import type { Context } from "hono"
+import { appendBatchEffect, CsvImportRefused, importCsv, maxListedRejections, type CsvImportOutcome } from "../imports/csvImport.js"
+import { importKinds, importSettings, type ImportKind } from "../imports/importKinds.js"
+import { crmPresets } from "../imports/presets.js"
+import { silentProgress } from "../cli/progress.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { requireScope, type AuthVariables } from "./auth.js"
+import { problem, Problem } from "./problem.js"
+import type { LedgerRuntime } from "./runtime.js"
+import { validationHook } from "./validation.js"
+
+/** The largest CSV body accepted by default: 256 MiB (a few million CRM rows). */
+export const defaultImportLimitBytes = 256 * 1024 * 1024
+
+export type ImportRoutesDeps = {
+  readonly runtime: LedgerRuntime
+  readonly sql: SqlQueryable
+  readonly importLimitBytes?: number
+  /** Told after an import that stored something (the projection runner wakes up). */
+  readonly onAppended?: () => void
+}
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "")
+  .describe("true or false")
+
+const ImportQuery = z.object({
+  preset: z.enum(crmPresets as [string, ...string[]]).optional().describe("The CRM the file comes from: its default columns and stage names"),
+  columns: z.string().optional().describe('Which column holds each field: "dealId=Opportunity ID,owner=Opportunity Owner"'),
+  stages: z.string().optional().describe('What each stage means (open, won, lost): "Closed Won=won,Closed Lost=lost,*=open"'),
+  types: z.string().optional().describe('What each activity type is (call, email, meeting, social, sms, in_person, other, skip)'),
+  outcomes: z.string().optional().describe("What each call outcome is (connected, no_answer, voicemail, busy, failed)"),
+  roles: z.string().optional().describe("What each role is (AE, BDR, manager, other)"),
+  dates: z.enum(["mdy", "dmy"]).optional().describe("How slashed dates read: 11/20/2026 (mdy, default) or 20/11/2026 (dmy)"),
+  identitySource: z.string().optional().describe("The owner column holds this CRM's user names or ids (identity aliases)"),
+  dealSource: z.enum(["outbound", "inbound", "referral"]).optional().describe("Where the deals and meetings came from (default outbound)"),
+  joinedOn: z.string().optional().describe("When the roster's reps joined, without a start-date column (default 2000-01-01)"),
+  role: z.enum(["AE", "BDR", "manager", "other"]).optional().describe("The role of reps whose row has none (default AE)"),
+  dryRun: flag.describe("Check the file and answer what would be imported; store nothing"),
+  skipInvalid: flag.describe("Import the valid rows and list the rejected ones, instead of refusing the file"),
+})
+
+const RowRejectionDoc = z.object({ line: z.number().int(), column: z.string(), reason: z.string() })
+
+const ImportAnswer = z
+  .object({
+    kind: z.enum(importKinds as [ImportKind, ...ImportKind[]]),
+    dryRun: z.boolean(),
+    rows: z.number().int().describe("Data rows in the file"),
+    rowsWithoutEvents: z.number().int().describe("Rows that make no event by design (a type mapped to skip)"),
+    notes: z.number().int().describe("Lines of one cell (a report's title or footer), ignored"),
+    eventsByType: z.record(z.string(), z.number().int()).describe("The valid rows' events by type: imported, or to be imported in a dry run"),
+    appended: z.number().int().describe("Events this request stored"),
+    alreadyStored: z.number().int().describe("Events the ledger already held: the file was imported before"),
+    openingsKept: z.number().int().describe("Deals an earlier import opened with other details: their opening kept, their close imported"),
+    rejected: z.number().int().describe("Rows not imported (skipInvalid), or that would refuse the file (dry run)"),
+    rejections: z.array(RowRejectionDoc).describe(`The first ${maxListedRejections} rejected rows: line, column, reason`),
+  })
+  .openapi("ImportAnswer")
+
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+
+export const importRoutes = ({ runtime, sql, importLimitBytes = defaultImportLimitBytes, onAppended }: ImportRoutesDeps) => {
+  const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
+
+  app.openAPIRegistry.registerPath({
+    method: "post",
+    path: "/v1/imports/{kind}",
+    summary: "Import a CRM's CSV export: deals, activities or a roster of reps",
+    description:
+      "The body is the file as the CRM exported it (`text/csv`; a BOM, CRLF line ends and quoted fields are fine). Every row is checked first: " +
+      "one invalid row refuses the whole file with a 422 listing the rows (line, column, reason) and nothing is stored, unless `skipInvalid`. " +
+      "Importing the same file again appends nothing (each row's events carry the row's own idempotency key). " +
+      "See the README, \"Importing from a CRM\", for the fields of each kind and the presets.",
+    security: [{ bearer: [] }],
+    request: {
+      params: z.object({ kind: z.enum(importKinds as [ImportKind, ...ImportKind[]]) }),
+      query: ImportQuery,
+      body: { required: true, content: { "text/csv": { schema: z.string().describe("The CSV file, header first") } } },
+    },
+    responses: {
+      201: { description: "Imported", content: { "application/json": { schema: ImportAnswer } } },
+      200: { description: "A dry run's report, or an import that stored nothing new (imported before)", content: { "application/json": { schema: ImportAnswer } } },
+      400: problemResponse("An invalid option"),
+      401: problemResponse("No valid API key"),
+      403: problemResponse("The key lacks the ingest scope"),
+      404: problemResponse("No such kind of import"),
+      409: problemResponse("A row is at odds with the ledger (a deal imported before with other details); the rows before it were imported"),
+      413: problemResponse("The body is over the import size limit"),
+      415: problemResponse("Not text/csv"),
+      422: problemResponse("Invalid rows, a missing column or unreadable CSV: nothing was stored"),
+    },
+  })
+
+  app.post("/v1/imports/:kind", requireScope(sql, "ingest"), async (c) => {
+    const kind = importKinds.find((k) => k === c.req.param("kind"))
+    if (kind === undefined) {
+      return problem(c, { title: "Not found", status: 404, detail: `no import of "${c.req.param("kind")}"; import one of ${importKinds.join(", ")}` })
+    }
+    const contentType = c.req.header("content-type")
+    if (contentType === undefined || !/^(text\/csv|application\/csv)\s*(;|$)/i.test(contentType)) {
+      return problem(c, {
+        title: "Unsupported media type",
+        status: 415,
+        detail: `send the file as text/csv (got ${contentType === undefined ? "no content type" : `"${contentType}"`})`,
+      })
+    }
+    const query = ImportQuery.safeParse(c.req.query())
+    if (!query.success) {
+      const errors = query.error.issues.map((issue) => ({ path: ["query", ...issue.path.map(String)].join("."), message: issue.message }))
+      return problem(c, { title: "Invalid request", status: 400, detail: errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors })
+    }
+    const { dryRun, skipInvalid, ...options } = query.data
+    const settings = importSettings(kind, options)
+    if (!settings.ok) return problem(c, { title: "Invalid request", status: 400, detail: settings.reason.replace(/^--([a-z-]+)/, (_, flag: string) => `query.${camel(flag)}`) })
+
+    const dir = await mkdtemp(path.join(tmpdir(), "ledger-upload-"))
+    try {
+      const file = path.join(dir, `${kind}.csv`)
+      const spooled = await spool(c.req.raw, file, importLimitBytes)
+      if (!spooled) {
+        return problem(c, {
+          title: "Payload too large",
+          status: 413,
+          detail: `the CSV body is over the import limit of ${importLimitBytes} bytes; split the file, or import it with \`ledger import ${kind}\``,
+        })
+      }
+      const provenance = { source: "csv", correlationId: c.get("requestId" as never) as string, extra: { import: kind } }
+      let outcome: CsvImportOutcome
+      try {
+        outcome = await importCsv({
+          file,
+          fileLabel: "the CSV body",
+          settings: settings.settings,
+          mode: dryRun ? "dry-run" : "import",
+          skipInvalid,
+          append: (events) => runtime.runPromise(appendBatchEffect(events, provenance)),
+          progress: silentProgress,
+        })
+      } catch (error) {
+        if (!(error instanceof CsvImportRefused)) throw error
+        if (error.appended > 0) onAppended?.()
+        return refused(c, error)
+      }
+      if (outcome.appended > 0) onAppended?.()
+      const { rejectsFile: _none, ...answer } = outcome
+      return c.json(answer, outcome.appended > 0 ? 201 : 200)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  return app
+}
+
+/** A refused import as a problem: 422 for the file's own faults (nothing stored), 409 when the ledger refused a row. */
+const refused = (c: Context, error: CsvImportRefused) => {
+  const conflict = error.refusedBy === "ledger"
+  return problem(c, {
+    title: conflict ? "Conflict with the ledger" : "Invalid CSV",
+    status: conflict ? 409 : 422,
+    detail: error.message,
+    errors: error.rejections.map((r) => ({ path: `line ${r.line}${r.column === "(row)" ? "" : `, column ${r.column}`}`, message: r.reason })),
+    appended: error.appended,
+  })
+}
+
+/** Writes the request's body to `file`; false (and the body abandoned) once it grows past `limitBytes`. */
+const spool = async (request: Request, file: string, limitBytes: number): Promise<boolean> => {
+  const declared = Number(request.headers.get("content-length"))
+  if (Number.isFinite(declared) && declared > limitBytes) return false
+  const out = createWriteStream(file)
+  let failed: Error | undefined
+  out.on("error", (error) => (failed = error))
+  let size = 0
+  try {
+    if (request.body !== null) {
+      const reader = request.body.getReader()
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        size += value.byteLength
+        if (failed !== undefined) break
+        if (size > limitBytes) {
+          await reader.cancel()
+          return false
+        }
+        if (!out.write(value)) await new Promise<void>((resolve) => (out.once("drain", () => resolve()), out.once("error", () => resolve())))
+      }
+    }
+    return true
+  } finally {
+    out.end()
+    if (!out.closed) await once(out, "close")
+    if (failed !== undefined) throw new Error(`could not spool the CSV body to ${file}: ${failed.message}`)
+  }
+}
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())
