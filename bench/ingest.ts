@@ -11,6 +11,7 @@ import { startServer } from "../src/server.js"
 import { createApiKey } from "../src/store/apiKeys.js"
 import { groupCommit } from "../src/store/groupCommit.js"
 import type { SqlDatabase } from "../src/store/sql.js"
+import { benchDurability } from "./durability.js"
 import { runHttpLoad, type LoadReport } from "./httpLoad.js"
 import { batchedInsert, createRawTable, dropRawTable, oneCommitPerEvent } from "./limits.js"
 import { appenders, measureAppends, type Measured } from "./support/appenders.js"
@@ -151,6 +152,10 @@ export const requireDatabaseUrl = (): string => {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   console.log(`Ingest benchmark on ${describeMachine()}`)
-  const rows = [...(await benchIngest("pglite")), ...(process.env.DATABASE_URL ? await benchIngest("postgres") : [])]
+  const rows = [
+    ...(await benchIngest("pglite")),
+    ...(await benchDurability()),
+    ...(process.env.DATABASE_URL ? await benchIngest("postgres") : []),
+  ]
   printTable("Ingest", rows)
 }

@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Store tests start PGlite (seconds on a new directory) and real servers: files in parallel, tests within a file in order.
     pool: "forks",
+    // Servers and CLI commands the tests start inherit this: an fsync per commit is measured by the
+    // benchmarks and checked by durability.int and crash.e2e (which set it explicitly), not paid by every test.
+    env: { LEDGER_DURABILITY: "process" },
   },
 })

@@ -17,13 +17,15 @@ import {
   type StreamAppend,
 } from "./eventLog.js"
 import { IdempotencyKeyReused, StoreFailure, StreamRuleViolation, WrongExpectedVersion, type AppendError } from "./errors.js"
-import { groupCommit, type GroupCommit } from "./groupCommit.js"
+import { groupCommit, type GroupCommit, type GroupCommitOptions } from "./groupCommit.js"
+import type { Durability } from "./durability.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
 import type { SqlDatabase } from "./sql.js"
 
-export type StoreLocation = { readonly databaseUrl: string } | { readonly dataDir: string }
+/** A PostgreSQL server, or a PGlite data directory with its durability (durability.ts; default `os`). */
+export type StoreLocation = { readonly databaseUrl: string } | { readonly dataDir: string; readonly durability?: Durability }
 
 export type Appended = Extract<AppendResult, { ok: true }>
 
@@ -45,8 +47,11 @@ export class EventStore extends Context.Service<
     readonly visibleHead: Effect.Effect<Checkpoint, StoreFailure>
   }
 >()("outcome-ledger/store/EventStore") {
-  /** Opens the store at `location` (migrating it) for the lifetime of the layer. */
-  static readonly layer = (location: StoreLocation) =>
+  /**
+   * Opens the store at `location` (migrating it) for the lifetime of the layer; `options.onGroup`
+   * hears of each group commit (the server's metrics).
+   */
+  static readonly layer = (location: StoreLocation, options: Pick<GroupCommitOptions, "onGroup"> = {}) =>
     Layer.effect(
       EventStore,
       Effect.gen(function* () {
@@ -55,7 +60,7 @@ export class EventStore extends Context.Service<
           (db) => Effect.promise(() => db.close()),
         )
         yield* attempt("migrate the store", () => migrate(sql))
-        return EventStore.of(storeOn(sql, yield* groupCommitOn(sql)))
+        return EventStore.of(storeOn(sql, yield* groupCommitOn(sql, options)))
       }),
     )
 
@@ -68,15 +73,17 @@ export class EventStore extends Context.Service<
 }
 
 /** The store's group commit, which answers every queued append before the database closes. */
-const groupCommitOn = (sql: SqlDatabase) =>
+const groupCommitOn = (sql: SqlDatabase, options: Pick<GroupCommitOptions, "onGroup"> = {}) =>
   Effect.acquireRelease(
-    Effect.sync(() => groupCommit(sql)),
+    Effect.sync(() => groupCommit(sql, options)),
     (commits) => Effect.promise(() => commits.close()),
   )
 
 /** Opens the database a location names, PostgreSQL when a URL is given, PGlite otherwise. */
 export const openDatabase = (location: StoreLocation): Promise<SqlDatabase> =>
-  "databaseUrl" in location ? openPostgres(location.databaseUrl) : openPglite(location.dataDir)
+  "databaseUrl" in location
+    ? openPostgres(location.databaseUrl)
+    : openPglite(location.dataDir, location.durability === undefined ? {} : { durability: location.durability })
 
 const storeOn = (sql: SqlDatabase, commits: GroupCommit): EventStore["Service"] => ({
   sql,

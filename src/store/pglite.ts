@@ -1,17 +1,30 @@
 /**
  * @module The embedded store: PGlite on a data directory, guarded by a lock file so that one
- * process at a time writes it (two writers silently lose committed rows).
+ * process at a time writes it (two writers silently lose committed rows), as durable as
+ * `durability` says (durability.ts: a killed process, or also an OS crash).
  */
 import { PGlite } from "@electric-sql/pglite"
 import { acquireDataDirLock } from "./dataDirLock.js"
+import { defaultDurability, durableNodeFs, startParamsFor, type Durability, type SyncObserver } from "./durability.js"
 import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
 
+export type PgliteOptions = {
+  /** What an acknowledged commit survives (default `os`, see durability.ts). */
+  readonly durability?: Durability
+  /** Told of each file PostgreSQL synced (only with `os`): tests and measurements. */
+  readonly onSync?: SyncObserver
+}
+
 /** Opens (creating if needed) the PGlite database in `dir`; refuses a directory another live process holds. */
-export const openPglite = async (dir: string): Promise<SqlDatabase> => {
+export const openPglite = async (dir: string, options: PgliteOptions = {}): Promise<SqlDatabase> => {
   const lock = acquireDataDirLock(dir)
+  const durability = options.durability ?? defaultDurability
   let db: PGlite
   try {
-    db = await PGlite.create(dir)
+    db =
+      durability === "os"
+        ? await PGlite.create({ fs: durableNodeFs(dir, options.onSync), startParams: startParamsFor(durability) })
+        : await PGlite.create(dir)
   } catch (error) {
     lock.release()
     throw error
