@@ -47,6 +47,7 @@ const runServer = async (dataDir: string): Promise<void> => {
     rebuild: () => Promise.reject(new Error("no projection runner in the what-if bench")),
     waitUntilCaughtUp: async () => true,
     isLeader: () => false,
+    lag: async () => ({ model: "scorecards", events: 0, seconds: 0 }),
     stop: async () => {},
   }
   const app = buildApp({ runtime, sql: store.sql, runner: idleRunner, bodyLimitBytes: 1_000_000, version: "bench" })

@@ -231,7 +231,9 @@ describe.each(backends)("group commit on $name", (backend) => {
     const results = await Promise.all(pending)
     await commits.close()
 
-    expect(groups).toEqual([{ callers: 7, events: 9, replayedAlone: false }])
+    expect(groups.map(({ stored, ...size }) => size)).toEqual([{ callers: 7, events: 9, replayedAlone: false }])
+    // What the group added, in the log's order: the four accepted events, none of the refused.
+    expect(groups[0]?.stored.map((e) => `${e.streamId}@${e.streamVersion}`)).toEqual(["rep-n-new@1", "rep-n-other@1", "rep-n-new@2", "rep-n-new@3"])
     expect(results.map((r) => (r.ok ? `appended ${r.appended}` : r.rejection._tag))).toEqual([
       "appended 1",
       "WrongExpectedVersion",
@@ -268,11 +270,25 @@ describe.each(backends)("group commit on $name", (backend) => {
     const [first, bad, third] = await Promise.all(pending)
     await commits.close()
 
-    expect(groups).toEqual([{ callers: 3, events: 3, replayedAlone: true }])
+    expect(groups.map(({ stored, ...size }) => size)).toEqual([{ callers: 3, events: 3, replayedAlone: true }])
+    expect(groups[0]?.stored.map((e) => e.idempotencyKey)).toEqual(["bad-ok-1", "bad-ok-2"])
     expect(first).toMatchObject({ result: { ok: true, appended: 1 } })
     expect(bad).toMatchObject({ error: expect.objectContaining({ message: expect.stringMatching(/timestamp/) }) })
     expect(third).toMatchObject({ result: { ok: true, appended: 1, events: [{ streamVersion: 2 }] } })
     expect(await store.db.query("select 1 from ledger_events where idempotency_key = 'bad-date'")).toEqual([])
+  })
+
+  it("reports as stored only the events a group added, not the stored ones its retries stand for", async () => {
+    const groups: GroupReport[] = []
+    const commits = groupCommit(store.db, { onGroup: (g) => groups.push(g) })
+    await appendToLog(store.db, [{ streamId: "rep-retry", expected: "any", events: [call("rep-retry", "retry-1")] }])
+    const retried = commits.append([{ streamId: "rep-retry", expected: "any", events: [call("rep-retry", "retry-1"), call("rep-retry", "retry-2")] }])
+    const duplicate = commits.append([{ streamId: "rep-retry", expected: "any", events: [call("rep-retry", "retry-1")] }])
+    expect(await retried).toMatchObject({ ok: true, appended: 1 })
+    expect(await duplicate).toMatchObject({ ok: true, status: "duplicate" })
+    await commits.close()
+
+    expect(groups.flatMap((g) => g.stored.map((e) => e.idempotencyKey))).toEqual(["retry-2"])
   })
 
   it("a group holds at most maxGroupEvents events, and a bigger batch commits alone", async () => {
@@ -322,7 +338,8 @@ describe.each(backends)("group commit on $name", (backend) => {
         })
         expect(await neighbour).toMatchObject({ ok: true, appended: 1 })
         await commits.close()
-        expect(groups).toEqual([{ callers: 2, events: 2, replayedAlone: false }])
+        expect(groups.map(({ stored, ...size }) => size)).toEqual([{ callers: 2, events: 2, replayedAlone: false }])
+        expect(groups[0]?.stored.map((e) => e.streamId)).toEqual(["rep-held-neighbour"])
       } finally {
         await other.end()
       }

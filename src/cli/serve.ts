@@ -1,9 +1,11 @@
 /**
- * @module `ledger serve`: the HTTP server on the configured store, until SIGINT or SIGTERM.
+ * @module `ledger serve`: the HTTP server on the configured store, until SIGINT or SIGTERM, which
+ * stop it gracefully within LEDGER_SHUTDOWN_TIMEOUT_MS (exit 0; exit 1 naming what was unfinished).
  */
-import { Console, Effect } from "effect"
+import { Console, Effect, Exit } from "effect"
+import type { RunningServer } from "../server.js"
 import { Command, Flag } from "effect/cli"
-import { loadConfig } from "../config.js"
+import { loadConfig, operationsOf } from "../config.js"
 import { countEvents } from "../store/eventLog.js"
 import { demoSeed, seedDemo } from "./demo.js"
 import { attempt, commandFailed } from "./failure.js"
@@ -28,9 +30,8 @@ export const serve = Command.make(
     }
     // Loaded here, not at the top: the other commands need neither the HTTP stack nor its start-up time.
     const { startServer } = yield* attempt(() => import("../server.js"))
-    const server = yield* Effect.acquireRelease(
-      attempt(() => startServer(config)),
-      (running) => Effect.promise(() => running.close()),
+    const server = yield* Effect.acquireRelease(attempt(() => startServer(config)), (running, exit) =>
+      Effect.promise(() => stopOnSignal(running, exit, operationsOf(config).shutdownTimeoutMs)),
     )
     const where = "dataDir" in config.store ? `embedded store in ${config.store.dataDir}` : `PostgreSQL at ${config.store.databaseUrl.replace(/:[^:@/]*@/, ":***@")}`
     yield* Console.log(`Outcome Ledger listening on ${server.url} (${where})`)
@@ -53,3 +54,23 @@ export const serve = Command.make(
     yield* Effect.never
   }),
 ).pipe(Command.withDescription("Run the HTTP server on the embedded store (or on DATABASE_URL)"))
+
+/**
+ * Stops the server gracefully. On a signal (the serve command's only way to end well) it exits
+ * itself: 0 when everything finished, 1 at the time bound — the runtime would report the
+ * interruption as a failure (130). A second signal while stopping exits at once.
+ */
+const stopOnSignal = async (running: RunningServer, exit: Exit.Exit<unknown, unknown>, timeoutMs: number): Promise<void> => {
+  const bySignal = Exit.isFailure(exit) && Exit.hasInterrupts(exit)
+  const impatient = () => {
+    process.stderr.write("ledger: a second signal: exiting before the shutdown finished\n")
+    process.exit(1)
+  }
+  process.once("SIGINT", impatient).once("SIGTERM", impatient)
+  const report = await running.shutdown({ timeoutMs })
+  if (!report.complete) {
+    process.stderr.write(`ledger: shutdown unfinished after ${report.tookMs} ms (LEDGER_SHUTDOWN_TIMEOUT_MS=${timeoutMs}): ${report.unfinished.join("; ")}\n`)
+    process.exit(1)
+  }
+  if (bySignal) process.exit(0)
+}

@@ -42,7 +42,8 @@ export const mountDocs = (app: OpenAPIHono<any>, version: string) => {
   docs.get("/assets/init.js", (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8" }))
   docs.get("/assets/:file", async (c) => {
     const file = c.req.param("file")
-    const type = assets[file]
+    // Own members only: `assets["constructor"]` is Object's, and reading that file was a 500 (test/fuzz.e2e.test.ts).
+    const type = Object.hasOwn(assets, file) ? assets[file] : undefined
     if (type === undefined) return c.notFound()
     return c.body(await readFile(path.join(swaggerDir, file)), 200, { "content-type": type, "cache-control": "public, max-age=86400" })
   })

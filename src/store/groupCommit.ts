@@ -13,7 +13,7 @@
  * const result = await commits.append([{ streamId: "call-7", expected: "any", events }])
  * await commits.close()
  */
-import { appendGroupToLog, appendToLog, type AppendResult, type StreamAppend } from "./eventLog.js"
+import { appendGroupToLog, appendToLog, type AppendResult, type RecordedEvent, type StreamAppend } from "./eventLog.js"
 import type { SqlDatabase } from "./sql.js"
 
 export type GroupCommitOptions = {
@@ -31,6 +31,8 @@ export type GroupReport = {
   readonly events: number
   /** The group's transaction failed and its callers were appended one transaction each. */
   readonly replayedAlone: boolean
+  /** The events the group added to the log (not the stored ones it answered duplicates with). */
+  readonly stored: ReadonlyArray<RecordedEvent>
 }
 
 export type GroupCommit = {
@@ -51,6 +53,23 @@ type Waiting = {
 }
 
 export const defaultMaxGroupEvents = 5_000
+
+/**
+ * The events an append added, out of those it answers with (which include the stored events its
+ * duplicates stand for): its `appended` newest, in the log's order. (An event stored before this
+ * transaction belongs to an earlier one; see shared/DESIGN.md for the log's order.)
+ */
+const newlyStored = (result: AppendResult): ReadonlyArray<RecordedEvent> => {
+  if (!result.ok || result.appended === 0) return []
+  const unique = [...new Map(result.events.map((e) => [e.position, e])).values()]
+  const newestFirst = unique.sort((a, b) => compareLogOrder(b, a))
+  return newestFirst.slice(0, result.appended).reverse()
+}
+
+const compareLogOrder = (a: RecordedEvent, b: RecordedEvent): number => {
+  const byTransaction = BigInt(a.transactionId) - BigInt(b.transactionId)
+  return byTransaction !== 0n ? (byTransaction < 0n ? -1 : 1) : a.position - b.position
+}
 
 /** Group commit over `db`: one group's transaction at a time, in the order callers arrived. */
 export const groupCommit = (db: SqlDatabase, options: GroupCommitOptions = {}): GroupCommit => {
@@ -78,20 +97,26 @@ export const groupCommit = (db: SqlDatabase, options: GroupCommitOptions = {}): 
         group.map((w) => w.appends),
       )
       group.forEach((w, i) => w.resolve(results[i] as AppendResult))
-      options.onGroup?.({ callers: group.length, events, replayedAlone: false })
+      options.onGroup?.({ callers: group.length, events, replayedAlone: false, stored: results.flatMap(newlyStored) })
     } catch (error) {
       const [only] = group
       if (group.length === 1 && only !== undefined) {
         only.reject(error)
-        options.onGroup?.({ callers: 1, events, replayedAlone: false })
+        options.onGroup?.({ callers: 1, events, replayedAlone: false, stored: [] })
         return
       }
       // A database error is the group's, not yet anybody's: one caller's event the database refuses
       // (or a connection lost mid-commit) must not fail its neighbours. Each is replayed in a
       // transaction of its own, in the same order; idempotency keys make a replay of what did
       // commit a duplicate, not a second copy.
-      for (const waiting of group) await appendToLog(db, waiting.appends).then(waiting.resolve, waiting.reject)
-      options.onGroup?.({ callers: group.length, events, replayedAlone: true })
+      const stored: RecordedEvent[] = []
+      for (const waiting of group) {
+        await appendToLog(db, waiting.appends).then((result) => {
+          stored.push(...newlyStored(result))
+          waiting.resolve(result)
+        }, waiting.reject)
+      }
+      options.onGroup?.({ callers: group.length, events, replayedAlone: true, stored })
     }
   }
 

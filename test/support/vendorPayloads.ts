@@ -1,0 +1,143 @@
+/**
+ * @module Webhook deliveries for the fuzz test, shaped as each vendor documents them (Aircall,
+ * Dialpad, RingCentral, Calendly JSON; Twilio's form), then spoiled, and the secrets the fuzz
+ * server is configured with so that a delivery can be signed and get past the vendor's check.
+ */
+import fc from "fast-check"
+import { anyText, fromSchema, type JsonSchema } from "./jsonSchemaValues.js"
+
+const str = { type: "string" }
+const int = { type: "integer", minimum: 0, maximum: 4000 }
+const unixSeconds = { type: "integer", minimum: 1_700_000_000, maximum: 1_800_000_000 }
+const rfc3339 = { type: "string", format: "date-time" }
+
+/** Payloads shaped as each vendor documents them (then spoiled like every schema value), by webhook source. */
+const vendorSchemas: Record<string, JsonSchema> = {
+  aircall: {
+    type: "object",
+    properties: {
+      resource: { enum: ["call", "user"] },
+      event: { enum: ["call.created", "call.answered", "call.hungup", "call.ended", "call.tagged"] },
+      timestamp: unixSeconds,
+      token: { const: "fuzz-aircall-token" },
+      data: {
+        type: "object",
+        properties: {
+          id: { anyOf: [int, str] },
+          direction: { enum: ["inbound", "outbound"] },
+          status: { enum: ["initial", "answered", "done"] },
+          started_at: unixSeconds,
+          answered_at: unixSeconds,
+          ended_at: unixSeconds,
+          duration: int,
+          missed_call_reason: { enum: ["no_available_agent", "agents_did_not_answer", "abandoned_in_ivr", "out_of_opening_hours"] },
+          voicemail: str,
+          user: { type: "object", properties: { id: int, email: str } },
+          contact: { type: "object", properties: { id: int } },
+        },
+        required: ["id"],
+      },
+    },
+    required: ["resource", "event", "timestamp", "token", "data"],
+  },
+  dialpad: {
+    type: "object",
+    properties: {
+      call_id: { anyOf: [int, str] },
+      state: { enum: ["calling", "ringing", "connected", "hangup", "missed", "voicemail", "voicemail_uploaded", "call_transcription"] },
+      direction: { enum: ["inbound", "outbound"] },
+      date_started: { type: "integer", minimum: 1_700_000_000_000, maximum: 1_800_000_000_000 },
+      date_connected: { type: "integer", minimum: 1_700_000_000_000, maximum: 1_800_000_000_000 },
+      date_ended: { type: "integer", minimum: 1_700_000_000_000, maximum: 1_800_000_000_000 },
+      duration: { type: "number" },
+      target: { type: "object", properties: { id: int, type: { enum: ["user", "office"] }, email: str } },
+      contact: { type: "object", properties: { id: str, phone: str } },
+    },
+    required: ["call_id", "state"],
+  },
+  ringcentral: {
+    type: "object",
+    properties: {
+      uuid: str,
+      event: { enum: ["/restapi/v1.0/account/~/telephony/sessions", "/restapi/v1.0/account/~/extension/1/presence"] },
+      timestamp: rfc3339,
+      subscriptionId: str,
+      body: {
+        type: "object",
+        properties: {
+          sequence: int,
+          telephonySessionId: str,
+          eventTime: rfc3339,
+          parties: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                extensionId: str,
+                direction: { enum: ["Inbound", "Outbound"] },
+                status: { type: "object", properties: { code: { enum: ["Setup", "Proceeding", "Answered", "Disconnected", "VoiceMail", "Gone"] }, reason: str } },
+                missedCall: { type: "boolean" },
+              },
+            },
+          },
+        },
+        required: ["telephonySessionId", "parties"],
+      },
+    },
+    required: ["event", "body"],
+  },
+  calendly: {
+    type: "object",
+    properties: {
+      event: { enum: ["invitee.created", "invitee.canceled", "routing_form_submission.created"] },
+      created_at: rfc3339,
+      payload: {
+        type: "object",
+        properties: {
+          uri: str,
+          email: str,
+          rescheduled: { type: "boolean" },
+          new_invitee: str,
+          old_invitee: str,
+          scheduled_event: {
+            type: "object",
+            properties: {
+              uri: str,
+              start_time: rfc3339,
+              event_memberships: { type: "array", items: { type: "object", properties: { user: str, user_email: str } } },
+            },
+          },
+        },
+        required: ["uri"],
+      },
+    },
+    required: ["event", "payload"],
+  },
+}
+
+/** A Twilio Voice status callback, form-encoded, its parameters plausible or spoiled. */
+const twilioForm: fc.Arbitrary<string> = fc
+  .record({
+    CallSid: fc.oneof(fc.constantFrom("CA1", "CA2", "CA3"), anyText),
+    CallStatus: fc.oneof(fc.constantFrom("queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled"), anyText),
+    Direction: fc.constantFrom("inbound", "outbound-api", "outbound-dial", "sideways"),
+    CallDuration: fc.oneof(fc.nat(4000).map(String), anyText),
+    Timestamp: fc.constantFrom("Mon, 02 Nov 2026 14:05:00 +0000", "not a date", ""),
+    From: fc.constantFrom("+33612345678", "client:ana", ""),
+  }, { requiredKeys: [] })
+  .map((form) => new URLSearchParams(form as Record<string, string>).toString())
+
+/** The secrets the fuzz server is configured with, so that deliveries can be made authentic and get past the check. */
+export const fuzzWebhookSecrets = {
+  aircallToken: "fuzz-aircall-token",
+  twilioAuthToken: "fuzz-twilio-token",
+  ringcentralVerificationToken: "fuzz-ringcentral-token",
+  calendlySigningKey: "fuzz-calendly-key",
+  calendlyToleranceSeconds: 180,
+} as const
+
+/** A delivery body shaped as `source` sends it; `authentic` deliveries are signed by the fuzz at send time. */
+export const vendorBody = (source: string): fc.Arbitrary<{ readonly kind: string; readonly text: string; readonly contentType: string }> =>
+  source === "twilio"
+    ? twilioForm.map((text) => ({ kind: "Twilio form", text, contentType: "application/x-www-form-urlencoded" }))
+    : fromSchema(vendorSchemas[source]).map((value) => ({ kind: `${source} payload`, text: JSON.stringify(value) ?? "null", contentType: "application/json" }))
