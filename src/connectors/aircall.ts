@@ -30,13 +30,10 @@ import {
   type Reading,
 } from "./connector.js"
 import { instantOfEpoch } from "./instants.js"
+import { isObject, type Json } from "./payload.js"
 
 /** The call events the ledger maps; other Aircall events (call.tagged, contact.created…) are ignored. */
 export const aircallCallEvents = ["call.created", "call.answered", "call.hungup", "call.ended"] as const
-
-type Json = Record<string, unknown>
-
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
 
 const idOf = (value: unknown): string | undefined =>
   typeof value === "number" || (typeof value === "string" && value.trim() !== "") ? String(value) : undefined

@@ -43,11 +43,10 @@ import { createHmac } from "node:crypto"
 import { identityAlias, parseEvent, type IncomingEvent } from "../../events/index.js"
 import { malformed, notConfigured, readingInstants, sameSecret, unauthentic, type Connector, type Delivery, type LedgerLookup, type Reading } from "./connector.js"
 import { instantOfEpoch, instantOfText } from "./instants.js"
+import { isObject, type Json } from "./payload.js"
 
-type Json = Record<string, unknown>
-
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
-const textOf = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined)
+/** A Calendly string field, trimmed; blank is absent (ids here are never numbers). */
+const trimmedText = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined)
 
 /** Mailbox providers whose domain says nothing about the company of the person behind it. */
 const personalMailDomains = new Set([
@@ -138,11 +137,11 @@ const verify = (delivery: Delivery, signingKey: string, toleranceSeconds: number
 const meetingOf = async (invitee: Json, uri: string, lookup: LedgerLookup | undefined): Promise<string> => {
   const bookedMeeting = async (inviteeUri: string): Promise<string | undefined> => {
     const stored = await lookup?.storedEvent(bookingKeyOf(inviteeUri))
-    return stored?.type === "MeetingBooked" && isObject(stored.data) ? textOf(stored.data.meetingId) : undefined
+    return stored?.type === "MeetingBooked" && isObject(stored.data) ? trimmedText(stored.data.meetingId) : undefined
   }
   const own = await bookedMeeting(uri)
   if (own !== undefined) return own
-  const oldInvitee = textOf(invitee.old_invitee)
+  const oldInvitee = trimmedText(invitee.old_invitee)
   if (oldInvitee === undefined) return meetingIdOfInvitee(uri)
   return (await bookedMeeting(oldInvitee)) ?? meetingIdOfInvitee(oldInvitee)
 }
@@ -164,9 +163,8 @@ const ledgerEvent = (event: unknown): { readonly event: IncomingEvent } | { read
   return { rejection: malformed(`the Calendly payload does not make a valid ledger event: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`) }
 }
 
-
 /** A Calendly ISO 8601 field as the ledger's instant (src/connectors/instants.ts). */
-const instantOf = (value: unknown, field: string): string | undefined => instantOfText(textOf(value), field)
+const instantOf = (value: unknown, field: string): string | undefined => instantOfText(trimmedText(value), field)
 
 /** Reads one Calendly delivery: the signature and its age first, then the invitee. */
 export const readCalendly = async (
@@ -184,19 +182,19 @@ export const readCalendly = async (
     return malformed("the body is not JSON: Calendly posts { event, created_at, payload } as application/json")
   }
   if (!isObject(body)) return malformed("the body must be a JSON object: { event, created_at, payload }")
-  const name = textOf(body.event)
+  const name = trimmedText(body.event)
   if (name !== "invitee.created" && name !== "invitee.canceled") {
     return { kind: "ignored", reason: `Calendly event "${String(body.event)}" is not one the ledger maps (invitee.created, invitee.canceled)` }
   }
   const invitee = body.payload
   if (!isObject(invitee)) return malformed("`payload` must be the Calendly invitee")
-  const uri = textOf(invitee.uri)
+  const uri = trimmedText(invitee.uri)
   if (uri === undefined) return malformed("`payload.uri` (the invitee's URI) is missing")
   if (name === "invitee.canceled" && invitee.rescheduled === true) {
     return { kind: "ignored", reason: "a reschedule's cancel: the new invitee's invitee.created moves the meeting, which stays booked" }
   }
   const meetingId = await meetingOf(invitee, uri, lookup)
-  if (name === "invitee.created" && textOf(invitee.old_invitee) === undefined && (await movedAlready(meetingId, uri, lookup))) {
+  if (name === "invitee.created" && trimmedText(invitee.old_invitee) === undefined && (await movedAlready(meetingId, uri, lookup))) {
     return { kind: "ignored", reason: `this booking was rescheduled, and the reschedule reached the ledger first: meeting ${meetingId} is booked already` }
   }
   return readingInstants(() => {
@@ -211,9 +209,9 @@ const booking = (body: Json, invitee: Json, uri: string, meetingId: string) => {
   const scheduled = isObject(invitee.scheduled_event) ? invitee.scheduled_event : undefined
   if (scheduled === undefined) return { rejection: malformed("`payload.scheduled_event` (the booked event) is missing") }
   const hosts = Array.isArray(scheduled.event_memberships) ? scheduled.event_memberships : []
-  const host = hosts.map((m) => (isObject(m) ? textOf(m.user_email) : undefined)).find((e) => e !== undefined)
+  const host = hosts.map((m) => (isObject(m) ? trimmedText(m.user_email) : undefined)).find((e) => e !== undefined)
   if (host === undefined) return { rejection: malformed("`payload.scheduled_event.event_memberships[0].user_email` (the host, our rep) is missing") }
-  const email = textOf(invitee.email)
+  const email = trimmedText(invitee.email)
   if (email === undefined || !email.includes("@")) return { rejection: malformed("`payload.email` (the invitee's email, which names the account) is missing") }
   const scheduledFor = instantOf(scheduled.start_time, "payload.scheduled_event.start_time")
   if (scheduledFor === undefined) return { rejection: malformed("`payload.scheduled_event.start_time` must be an ISO 8601 instant") }
@@ -227,7 +225,7 @@ const booking = (body: Json, invitee: Json, uri: string, meetingId: string) => {
       accountId: accountOfEmail(email),
       contactId: email.toLowerCase(),
       scheduledFor,
-      source: textOf(invitee.invitee_scheduled_by) !== undefined ? "outbound" : "inbound",
+      source: trimmedText(invitee.invitee_scheduled_by) !== undefined ? "outbound" : "inbound",
     },
   })
 }
@@ -235,8 +233,8 @@ const booking = (body: Json, invitee: Json, uri: string, meetingId: string) => {
 /** `invitee.canceled` (not a reschedule) as a MeetingCanceled. */
 const cancel = (body: Json, invitee: Json, uri: string, meetingId: string) => {
   const cancellation = isObject(invitee.cancellation) ? invitee.cancellation : {}
-  const by = textOf(cancellation.canceler_type)
-  const why = textOf(cancellation.reason)
+  const by = trimmedText(cancellation.canceler_type)
+  const why = trimmedText(cancellation.reason)
   const reason = by === undefined ? why : `canceled by the ${by}${why === undefined ? "" : `: ${why}`}`
   return ledgerEvent({
     type: "MeetingCanceled",

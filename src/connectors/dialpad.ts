@@ -51,13 +51,7 @@ import {
   type Reading,
 } from "./connector.js"
 import { instantOfEpoch } from "./instants.js"
-
-type Json = Record<string, unknown>
-
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
-
-const textOf = (value: unknown): string | undefined =>
-  typeof value === "number" || (typeof value === "string" && value.trim() !== "") ? String(value) : undefined
+import { isObject, textOf, type Json } from "./payload.js"
 
 /** A Dialpad field in milliseconds since the epoch, as ISO 8601 (src/connectors/instants.ts). */
 const instantOf = (call: Json, field: string): string | undefined => instantOfEpoch(call[field], "milliseconds", field)

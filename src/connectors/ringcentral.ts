@@ -69,14 +69,7 @@ import {
   type Reading,
 } from "./connector.js"
 import { instantOfText } from "./instants.js"
-
-type Json = Record<string, unknown>
-
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
-
-const textOf = (value: unknown): string | undefined =>
-  typeof value === "number" || (typeof value === "string" && value.trim() !== "") ? String(value) : undefined
-
+import { isObject, textOf, type Json } from "./payload.js"
 
 /** Disconnect reasons that mean nobody answered. */
 const unansweredReasons = new Set(["NoAnswer", "Timeout", "Rejected", "Cancelled"])
