@@ -12,7 +12,7 @@ import { formatCheckpoint, parseCheckpoint, streamVersion, type Checkpoint, type
 import type { SqlQueryable } from "../store/sql.js"
 import { requireScope, type AuthVariables } from "./auth.js"
 import { readJsonBody } from "./body.js"
-import { countApiDeliveries } from "./sources.js"
+import { countApiDeliveries, noteAppended } from "./sources.js"
 import { cloudEventsMediaTypes, cloudEventsMode, readCloudEvents } from "./cloudEvents.js"
 import { problem, Problem } from "./problem.js"
 import { respond, type LedgerRuntime } from "./runtime.js"
@@ -126,6 +126,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventR
     const source = cloudEvents === undefined ? "api" : "cloudevents"
     return respond(c, runtime, appendEvents(batch.events, { source, correlationId: c.get("requestId" as never) }), (stored) => {
       if (stored.appended > 0) onAppended?.()
+      noteAppended(c, stored.appended)
       return c.json({ status: stored.status, appended: stored.appended, events: stored.events }, stored.status === "appended" ? 201 : 200)
     })
   })

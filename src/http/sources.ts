@@ -8,7 +8,7 @@
  * curl -H "authorization: Bearer $KEY" http://127.0.0.1:8080/v1/sources
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
-import type { MiddlewareHandler } from "hono"
+import type { Context, MiddlewareHandler } from "hono"
 import { connectors } from "../connectors/index.js"
 import type { Logger } from "../observability/log.js"
 import type { SqlQueryable } from "../store/sql.js"
@@ -70,6 +70,20 @@ export const sourceRoutes = ({ sql }: { readonly sql: SqlQueryable }) => {
   return app
 }
 
+const appendedVariable = "ingest.appended"
+
+/**
+ * Tells {@link countApiDeliveries} how many events the request appended. An accepted answer echoes
+ * every stored event (up to 5,000): re-parsing it to count them would double the cost of a batch.
+ */
+export const noteAppended = (c: Context, appended: number): void => c.set(appendedVariable as never, appended as never)
+
+/** A rejection's reason: the problem's detail (a small body, read only for refusals). */
+const problemDetail = async (response: Response, status: number): Promise<string> => {
+  const problem = (await response.clone().json().catch(() => ({}))) as { detail?: unknown }
+  return typeof problem.detail === "string" ? problem.detail : `answered ${status}`
+}
+
 /**
  * Counts each `POST /v1/events` that got past authentication as a delivery of the source `api`
  * (`cloudevents` when the request is in a CloudEvents content mode):
@@ -81,13 +95,12 @@ export const countApiDeliveries =
     const receivedAt = new Date()
     await next()
     const status = c.res.status
-    const answer = (await c.res.clone().json().catch(() => ({}))) as { appended?: unknown; detail?: unknown }
     const outcome: DeliveryOutcome =
       status === 201
-        ? { kind: "accepted", eventsAppended: typeof answer.appended === "number" ? answer.appended : 0 }
+        ? { kind: "accepted", eventsAppended: (c.get(appendedVariable as never) as number | undefined) ?? 0 }
         : status === 200
           ? { kind: "duplicate" }
-          : { kind: "rejected", status, reason: typeof answer.detail === "string" ? answer.detail : `answered ${status}` }
+          : { kind: "rejected", status, reason: await problemDetail(c.res, status) }
     // The answer stands whatever happens to the count: a failed count must not turn stored events into a 500.
     // The same name as the events' provenance (src/http/events.ts), so the two counts agree.
     const source = cloudEventsMode(c.req.raw.headers) === undefined ? "api" : "cloudevents"

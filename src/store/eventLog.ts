@@ -331,7 +331,8 @@ const pending = (streamId: string, event: NewEvent, streamVersion = 0): Recorded
   idempotencyKey: event.idempotencyKey,
 })
 
-type EventRow = {
+/** A row of ledger_events as the drivers return it. */
+export type EventRow = {
   global_position: number | string
   transaction_id: string
   stream_id: string

@@ -36,7 +36,7 @@ import path from "node:path"
 import { DataDirLocked } from "./dataDirLock.js"
 import type { Durability } from "./durability.js"
 import { archiveLine, restoreBatch, type ArchivedEvent, type RestoreExpectation } from "./eventArchive.js"
-import { logStart, type Checkpoint } from "./eventLog.js"
+import { logStart, type Checkpoint, type EventRow } from "./eventLog.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
@@ -245,21 +245,8 @@ async function* exactEvents(db: SqlQueryable, pageSize: number): AsyncGenerator<
   for await (const page of exactPages(db, pageSize)) yield* page
 }
 
-type ExactRow = {
-  global_position: number | string
-  transaction_id: string
-  stream_id: string
-  stream_version: number | string
-  type: string
-  schema_version: number
-  data: unknown
-  metadata: Record<string, unknown>
-  occurred_at: Date
-  recorded_at: Date
-  idempotency_key: string
-  occurred_micros: number
-  recorded_micros: number
-}
+/** An event row with its instants' microseconds, which the log reader's millisecond instants drop. */
+type ExactRow = EventRow & { occurred_micros: number; recorded_micros: number }
 
 const toArchived = (row: ExactRow): ArchivedEvent => ({
   position: Number(row.global_position),
