@@ -19,6 +19,7 @@ import { createMetrics } from "./observability/metrics.js"
 import { countActiveApiKeys, createApiKey } from "./store/apiKeys.js"
 import { startProjectionRunner, type ProjectionRunner } from "./runtime/projectionRunner.js"
 import { EventStore } from "./store/EventStore.js"
+import { deliveryTally, type DeliveryTally } from "./store/sources.js"
 import type { SqlDatabase } from "./store/sql.js"
 
 export type RunningServer = {
@@ -66,14 +67,17 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
     runner = await startProjectionRunner(store.sql, {
       onError: (error) => logger.error({ err: error, component: "projection-runner" }, "the projection runner failed; it retries in a second"),
     })
-    const app = buildApp({ runtime, sql: store.sql, runner, bodyLimitBytes: config.bodyLimitBytes, version: packageJson.version, operations, ...(config.webhooks === undefined ? {} : { webhooks: config.webhooks }) })
+    const deliveries = deliveryTally(store.sql, {
+      onError: (error) => logger.warn({ err: error }, "could not count deliveries in the ingestion status; they are kept for the next try"),
+    })
+    const app = buildApp({ runtime, sql: store.sql, runner, deliveries, bodyLimitBytes: config.bodyLimitBytes, version: packageJson.version, operations, ...(config.webhooks === undefined ? {} : { webhooks: config.webhooks }) })
     const address = await new Promise<{ port: number }>((resolve, reject) => {
       server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve(info))
       server.once("error", reject)
     })
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`
     logger.info({ url, version: packageJson.version }, "listening")
-    const stop = gracefulStop({ server: server as ServerType, runner, runtime, operations })
+    const stop = gracefulStop({ server: server as ServerType, runner, deliveries, runtime, operations })
     return {
       url,
       sql: store.sql,
@@ -99,11 +103,13 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
 const gracefulStop = ({
   server,
   runner,
+  deliveries,
   runtime,
   operations,
 }: {
   readonly server: ServerType
   readonly runner: ProjectionRunner
+  readonly deliveries: DeliveryTally
   readonly runtime: { dispose(): Promise<void> }
   readonly operations: AppOperations
 }): RunningServer["shutdown"] => {
@@ -126,6 +132,8 @@ const gracefulStop = ({
     const lingering = setTimeout(() => http.closeAllConnections?.(), 1_000)
     await closed
     clearTimeout(lingering)
+    step = "writing the ingestion status's last counts"
+    await deliveries.close().catch((error: unknown) => logger.warn({ err: error }, "the last delivery counts could not be written"))
     step = "stopping the projection runner"
     await runner.stop()
     step = "closing the store (its last commit group, then its data directory)"

@@ -10,6 +10,7 @@ import { appendEvents } from "../ingest/appendEvents.js"
 import { EventStore } from "../store/EventStore.js"
 import { formatCheckpoint, parseCheckpoint, streamVersion, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
 import type { SqlQueryable } from "../store/sql.js"
+import type { DeliveryTally } from "../store/sources.js"
 import { requireScope, type AuthVariables } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { countApiDeliveries, noteAppended } from "./sources.js"
@@ -24,6 +25,8 @@ export type EventRoutesDeps = {
   readonly runtime: LedgerRuntime
   readonly sql: SqlQueryable
   readonly bodyLimitBytes: number
+  /** Where each `POST /v1/events` is counted (GET /v1/sources). */
+  readonly deliveries: DeliveryTally
   /** Told after every append that stored something (the projection runner wakes up). */
   readonly onAppended?: () => void
 }
@@ -79,7 +82,7 @@ const CloudEventDoc = z
 const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
 
 /** Builds the routes; `deps.sql` checks API keys. */
-export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventRoutesDeps) => {
+export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppended }: EventRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
 
   app.openAPIRegistry.registerPath({
@@ -118,7 +121,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: EventR
       415: problemResponse("Not application/json, or a CloudEvents format other than JSON"),
     },
   })
-  app.post("/v1/events", requireScope(sql, "ingest"), countApiDeliveries(sql), async (c) => {
+  app.post("/v1/events", requireScope(sql, "ingest"), countApiDeliveries(deliveries), async (c) => {
     const cloudEvents = cloudEventsMode(c.req.raw.headers)
     const batch =
       cloudEvents === undefined ? await readLedgerBatch(c, bodyLimitBytes) : await readCloudEvents(c, cloudEvents, { bodyLimitBytes, maxBatchSize })

@@ -12,7 +12,7 @@ import type { Context, MiddlewareHandler } from "hono"
 import { connectors } from "../connectors/index.js"
 import type { Logger } from "../observability/log.js"
 import type { SqlQueryable } from "../store/sql.js"
-import { listSources, recordDelivery, silentSource, type DeliveryOutcome, type SourceStatus } from "../store/sources.js"
+import { listSources, silentSource, type DeliveryOutcome, type DeliveryTally, type SourceStatus } from "../store/sources.js"
 import { requireScope, type AuthVariables } from "./auth.js"
 import { cloudEventsMode } from "./cloudEvents.js"
 import { Problem } from "./problem.js"
@@ -49,7 +49,7 @@ export const sourcesView = (recorded: ReadonlyArray<SourceStatus>) => {
   return names.map((name) => ({ ...(known.get(name) ?? silentSource(name)), route: routeOf(name) }))
 }
 
-export const sourceRoutes = ({ sql }: { readonly sql: SqlQueryable }) => {
+export const sourceRoutes = ({ sql, deliveries }: { readonly sql: SqlQueryable; readonly deliveries: DeliveryTally }) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
   app.openapi(
     createRoute({
@@ -65,7 +65,10 @@ export const sourceRoutes = ({ sql }: { readonly sql: SqlQueryable }) => {
         401: { description: "No valid API key", content: { "application/problem+json": { schema: Problem } } },
       },
     }),
-    async (c) => c.json({ sources: sourcesView(await listSources(sql)) }, 200),
+    async (c) => {
+      await deliveries.flush()
+      return c.json({ sources: sourcesView(await listSources(sql)) }, 200)
+    },
   )
   return app
 }
@@ -90,7 +93,7 @@ const problemDetail = async (response: Response, status: number): Promise<string
  * by its answer (201 accepted, 200 duplicate, a problem rejected with the problem's detail).
  */
 export const countApiDeliveries =
-  (sql: SqlQueryable): MiddlewareHandler =>
+  (deliveries: DeliveryTally): MiddlewareHandler =>
   async (c, next) => {
     const receivedAt = new Date()
     await next()
@@ -101,10 +104,7 @@ export const countApiDeliveries =
         : status === 200
           ? { kind: "duplicate" }
           : { kind: "rejected", status, reason: await problemDetail(c.res, status) }
-    // The answer stands whatever happens to the count: a failed count must not turn stored events into a 500.
     // The same name as the events' provenance (src/http/events.ts), so the two counts agree.
     const source = cloudEventsMode(c.req.raw.headers) === undefined ? "api" : "cloudevents"
-    await recordDelivery(sql, source, outcome, receivedAt).catch((error: unknown) =>
-      (c.get("log" as never) as Logger | undefined)?.warn({ err: error }, "could not count the delivery in the ingestion status"),
-    )
+    deliveries.record(source, outcome, receivedAt)
   }

@@ -19,7 +19,7 @@ import type { AppendError } from "../store/errors.js"
 import type { EventStore } from "../store/EventStore.js"
 import { readByIdempotencyKey, readStream } from "../store/eventLog.js"
 import type { SqlQueryable } from "../store/sql.js"
-import { recordDelivery, type DeliveryOutcome } from "../store/sources.js"
+import type { DeliveryOutcome, DeliveryTally } from "../store/sources.js"
 import { readTextBody } from "./body.js"
 import { problem, problemOfError, Problem, type ProblemBody } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
@@ -28,6 +28,8 @@ export type WebhookRoutesDeps = {
   readonly runtime: LedgerRuntime
   readonly sql: SqlQueryable
   readonly bodyLimitBytes: number
+  /** Where each delivery is counted (GET /v1/sources). */
+  readonly deliveries: DeliveryTally
   /** The connectors' secrets; absent, every connector answers 503 naming its variable. */
   readonly webhooks?: WebhooksConfig
   /** Told after every delivery that stored something (the projection runner wakes up). */
@@ -82,10 +84,10 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
 
 const receive = async (c: Context, connector: Connector, deps: WebhookRoutesDeps): Promise<Response> => {
   const receivedAt = new Date()
-  const count = (outcome: DeliveryOutcome) => recordDelivery(deps.sql, connector.source, outcome, receivedAt)
+  const count = (outcome: DeliveryOutcome) => deps.deliveries.record(connector.source, outcome, receivedAt)
   const body = await readTextBody(c, deps.bodyLimitBytes)
   if (!body.ok) {
-    await count({ kind: "rejected", status: 413, reason: `body over the limit of ${deps.bodyLimitBytes} bytes` })
+    count({ kind: "rejected", status: 413, reason: `body over the limit of ${deps.bodyLimitBytes} bytes` })
     return body.response
   }
   const delivery: Delivery = {
@@ -97,37 +99,37 @@ const receive = async (c: Context, connector: Connector, deps: WebhookRoutesDeps
   const reading = await connector.read(delivery, deps.webhooks ?? webhookDefaults, ledgerLookup(deps.sql))
   switch (reading.kind) {
     case "reply":
-      await count({ kind: "ignored" })
+      count({ kind: "ignored" })
       return new Response(reading.body, { status: reading.status, headers: reading.headers })
     case "rejected":
-      await count({ kind: "rejected", ...reading.rejection })
+      count({ kind: "rejected", ...reading.rejection })
       return problem(c, {
         title: reading.rejection.status === 401 ? "Not authenticated" : reading.rejection.status === 503 ? "Connector not configured" : "Malformed webhook",
         status: reading.rejection.status,
         detail: `${connector.source}: ${reading.rejection.reason}; nothing was stored`,
       })
     case "ignored":
-      await count({ kind: "ignored" })
+      count({ kind: "ignored" })
       return c.json({ status: "ignored", appended: 0, reason: reading.reason }, 200)
     case "call": {
       const recorded = await run(deps.runtime, recordCallSignal(connector, reading.signal))
       if (!recorded.ok) {
-        await count({ kind: "rejected", status: recorded.problem.status, reason: recorded.problem.detail })
+        count({ kind: "rejected", status: recorded.problem.status, reason: recorded.problem.detail })
         return problem(c, recorded.problem)
       }
       const { appended, duplicate, callId, callLogged } = recorded.value
-      await count(duplicate && appended === 0 ? { kind: "duplicate" } : { kind: "accepted", eventsAppended: appended })
+      count(duplicate && appended === 0 ? { kind: "duplicate" } : { kind: "accepted", eventsAppended: appended })
       if (appended > 0) deps.onAppended?.()
       return c.json({ status: duplicate ? "duplicate" : "accepted", appended, callId, callLogged: callLogged !== undefined }, 200)
     }
     case "events": {
       const stored = await run(deps.runtime, appendEvents(reading.events, { source: connector.source, correlationId: c.get("requestId" as never) }))
       if (!stored.ok) {
-        await count({ kind: "rejected", status: stored.problem.status, reason: stored.problem.detail })
+        count({ kind: "rejected", status: stored.problem.status, reason: stored.problem.detail })
         return problem(c, stored.problem)
       }
       const { appended, status } = stored.value
-      await count(status === "duplicate" ? { kind: "duplicate" } : { kind: "accepted", eventsAppended: appended })
+      count(status === "duplicate" ? { kind: "duplicate" } : { kind: "accepted", eventsAppended: appended })
       if (appended > 0) deps.onAppended?.()
       return c.json({ status: status === "duplicate" ? "duplicate" : "accepted", appended }, 200)
     }

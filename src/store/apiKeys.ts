@@ -35,15 +35,47 @@ export const listApiKeys = async (db: SqlQueryable): Promise<ReadonlyArray<ApiKe
   (await db.query<KeyRow>("select key_id, name, scopes, created_at, revoked_at from ledger_api_keys order by created_at, key_id")).map(toKey)
 
 /** Revokes a key; `false` when no active key has that id. */
-export const revokeApiKey = async (db: SqlQueryable, keyId: string): Promise<boolean> =>
-  (await db.query("update ledger_api_keys set revoked_at = now() where key_id = $1 and revoked_at is null returning key_id", [keyId]))
-    .length === 1
+export const revokeApiKey = async (db: SqlQueryable, keyId: string): Promise<boolean> => {
+  const revoked =
+    (await db.query("update ledger_api_keys set revoked_at = now() where key_id = $1 and revoked_at is null returning key_id", [keyId]))
+      .length === 1
+  const cache = verifiedKeys.get(db)
+  for (const [token, entry] of cache ?? []) if (entry.key.keyId === keyId) cache?.delete(token)
+  return revoked
+}
 
 export const countActiveApiKeys = async (db: SqlQueryable): Promise<number> =>
   Number((await db.query<{ n: string | number }>("select count(*) as n from ledger_api_keys where revoked_at is null"))[0]?.n ?? 0)
 
+/**
+ * How long a verified token is taken on trust without asking the database again. A key revoked in
+ * this process stops working at once; revoked from another process (the CLI on a PostgreSQL
+ * server, another instance), within this time. Without it every request paid a query for its key:
+ * on PGlite a fifth of the ingest path's time (bench/ingest.ts, single events).
+ */
+export const verifiedKeyTtlMs = 1_000
+
+/** Tokens verified lately, by SHA-256 of the token, per database (tests run several in one process). */
+const verifiedKeys = new WeakMap<SqlQueryable, Map<string, { readonly key: ApiKey; readonly until: number }>>()
+
 /** The active key a bearer token names, when its secret matches; `undefined` otherwise. */
-export const verifyApiKey = async (db: SqlQueryable, token: string): Promise<ApiKey | undefined> => {
+export const verifyApiKey = async (db: SqlQueryable, token: string, now = Date.now()): Promise<ApiKey | undefined> => {
+  let cache = verifiedKeys.get(db)
+  if (cache === undefined) verifiedKeys.set(db, (cache = new Map()))
+  const tokenHash = hashSecret(token)
+  const cached = cache.get(tokenHash)
+  if (cached !== undefined && cached.until > now) return cached.key
+  const key = await lookUpApiKey(db, token)
+  if (key === undefined) {
+    cache.delete(tokenHash)
+    return undefined
+  }
+  if (cache.size >= 10_000) for (const [hash, entry] of cache) if (entry.until <= now) cache.delete(hash)
+  cache.set(tokenHash, { key, until: now + verifiedKeyTtlMs })
+  return key
+}
+
+const lookUpApiKey = async (db: SqlQueryable, token: string): Promise<ApiKey | undefined> => {
   const match = /^olk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(token)
   if (match === null) return undefined
   const rows = await db.query<KeyRow & { secret_hash: string }>(
