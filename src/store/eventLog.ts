@@ -395,6 +395,12 @@ export const readStream = (
  * The global log after `after`, in `(transaction_id, global_position)` order, showing only
  * transactions older than every transaction still in flight: a reader that checkpoints the last
  * event it saw never skips an event that a slower writer commits later.
+ *
+ * On PGlite a page comes back as ONE json value, not as rows: decoding rows field by field in
+ * PGlite's JavaScript is what a read of the log spent its time on. On a PostgreSQL server, rows:
+ * building the json costs the server more than the driver spends decoding them. Measured on the
+ * demo's 1,011,392 events in pages of 2,000, the same events either way: PGlite 30k/s as rows,
+ * 85k/s as json; PostgreSQL 122k/s as rows, 74k/s as json.
  */
 export const readLog = async (
   q: SqlQueryable,
@@ -402,15 +408,40 @@ export const readLog = async (
 ): Promise<ReadonlyArray<RecordedEvent>> => {
   const after = options.after ?? logStart
   const { where, params } = asOfClause(options.asOf, [after.transactionId, after.position, Math.trunc(options.limit)])
-  const rows = await q.query<EventRow>(
-    `${selectEvents}
+  const page = `select * from ledger_events
      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
        and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${where}
-     order by ledger_events.transaction_id, ledger_events.global_position limit $3`,
+     order by ledger_events.transaction_id, ledger_events.global_position limit $3`
+  if (q.backend === "postgres") return (await q.query<EventRow>(`select ${eventColumns} from (${page}) as e order by e.transaction_id, e.global_position`, params)).map(toRecorded)
+  const rows = await q.query<{ page: string | null }>(
+    `select json_agg(json_build_array(global_position, transaction_id::text, stream_id, stream_version, type, schema_version,
+              data, metadata, ${epochMs("occurred_at")}, ${epochMs("recorded_at")}, idempotency_key)
+            order by transaction_id, global_position)::text as page
+     from (${page}) as e`,
     params,
   )
-  return rows.map(toRecorded)
+  const json = rows[0]?.page
+  return json === null || json === undefined ? [] : (JSON.parse(json) as ReadonlyArray<PageEntry>).map(fromPageEntry)
 }
+
+/** An instant as epoch milliseconds (floored, as a JS Date holds it), a plain JSON number. */
+const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::float8`
+
+type PageEntry = [number, string, string, number, string, number, unknown, Record<string, unknown>, number, number, string]
+
+const fromPageEntry = ([position, transactionId, streamId, streamVersion, type, schemaVersion, data, metadata, occurredMs, recordedMs, idempotencyKey]: PageEntry): RecordedEvent => ({
+  position,
+  transactionId,
+  streamId,
+  streamVersion,
+  type,
+  schemaVersion,
+  data,
+  metadata,
+  occurredAt: new Date(occurredMs).toISOString(),
+  recordedAt: new Date(recordedMs).toISOString(),
+  idempotencyKey,
+})
 
 /** The checkpoint of the last event a fenced reader can see now (the log's visible head). */
 export const visibleHead = async (q: SqlQueryable): Promise<Checkpoint> => {

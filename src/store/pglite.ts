@@ -30,12 +30,12 @@ export const openPglite = async (dir: string, options: PgliteOptions = {}): Prom
     throw error
   }
   const on = (q: Pick<PGlite, "query">): SqlQueryable => ({
+    backend: "pglite",
     query: async <Row>(text: string, params?: ReadonlyArray<unknown>) =>
       (await q.query<Row>(text, params as unknown[] | undefined)).rows,
   })
   const leases = new Set<number>()
   return {
-    backend: "pglite",
     location: dir,
     ...on(db),
     transaction: (work) => db.transaction((tx) => work(on(tx))),

@@ -16,11 +16,11 @@ export const openPostgres = async (url: string, options: { readonly maxConnectio
     throw error
   }
   const on = (q: Pick<pg.Pool | pg.PoolClient, "query">): SqlQueryable => ({
+    backend: "postgres",
     query: async <Row>(text: string, params?: ReadonlyArray<unknown>) =>
       (await q.query(text, params as unknown[] | undefined)).rows as ReadonlyArray<Row>,
   })
   return {
-    backend: "postgres",
     location: redact(url),
     ...on(pool),
     transaction: async (work) => {
