@@ -12,7 +12,7 @@
  * An uncounted event changes nothing (not even the rep's row).
  */
 import type { EventOf } from "../events/index.js"
-import { type Change, credit, newAccount, noChanges } from "./changes.js"
+import { type Change, credit, noChanges } from "./changes.js"
 import { dayKeyOf } from "./periods.js"
 import type { DayCounters, LedgerState } from "./state.js"
 
@@ -61,10 +61,8 @@ const foldActivity = (state: LedgerState, event: ActivityEvent, add: Partial<Day
   if (contactId !== undefined && isBadgering(state, contactId, at)) add.badgering = 1
   const changes: Array<Change> = []
   if (accountId !== undefined) {
-    const account = state.accounts.get(accountId) ?? newAccount(accountId)
-    if (account.targeted) add.targetedActivities = 1
-    const latest = account.lastActivityAt === null || account.lastActivityAt < event.occurredAt ? event.occurredAt : account.lastActivityAt
-    changes.push({ kind: "account", row: { ...account, activities: account.activities + 1, lastActivityAt: latest } })
+    if (state.accounts.get(accountId)?.targeted === true) add.targetedActivities = 1
+    changes.push({ kind: "accountActivity", accountId, occurredAt: event.occurredAt })
   }
   credit(state, changes, repId, dayKeyOf(at, state.settings.timeZone), event.occurredAt, add)
   return changes

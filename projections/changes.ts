@@ -16,7 +16,7 @@ import {
 import { emptyCounters } from "./metrics.js"
 
 /**
- * One change to one table: an increment of a rep's day counters, or the whole new row of an entity
+ * One change to one table: an increment of a rep's day counters or of an account's activity, or the whole new row of an entity
  * (an upsert), or the new team settings. When a vendor identity is linked, the rows its alias was
  * credited under are removed (`repDayRemoved`, `repRemoved`) and the identity map gains the alias
  * (`identityLinked`, derived from the reps' rows: nothing to store).
@@ -30,6 +30,7 @@ export type Change =
   | { readonly kind: "deal"; readonly row: DealRow }
   | { readonly kind: "meeting"; readonly row: MeetingRow }
   | { readonly kind: "account"; readonly row: AccountRow }
+  | { readonly kind: "accountActivity"; readonly accountId: string; readonly occurredAt: string }
   | { readonly kind: "contact"; readonly row: ContactRow }
   | { readonly kind: "settings"; readonly settings: TeamSettings }
 
@@ -82,6 +83,15 @@ export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>)
       case "account":
         state.accounts.set(change.row.accountId, change.row)
         break
+      case "accountActivity": {
+        const row = state.accountActivity.get(change.accountId)
+        if (row === undefined) state.accountActivity.set(change.accountId, { accountId: change.accountId, activities: 1, lastActivityAt: change.occurredAt })
+        else {
+          row.activities += 1
+          if (isEarlier(row.lastActivityAt, change.occurredAt)) row.lastActivityAt = change.occurredAt
+        }
+        break
+      }
       case "contact":
         state.contacts.set(change.row.contactId, change.row)
         break
@@ -121,8 +131,6 @@ export const newAccount = (accountId: string): AccountRow => ({
   heldMeetingsInCycle: 0,
   lastClosedAt: null,
   openDealIds: [],
-  activities: 0,
-  lastActivityAt: null,
 })
 
 /**

@@ -1,6 +1,7 @@
 /**
  * @module The fold of the whole ledger: `evolve` reads the state and returns the changes an event
- * causes (never mutating), `applyChanges` applies them, `foldAll` does both over a history.
+ * causes (never mutating), `applyChanges` applies them, `foldEvent` does both (and counts when the
+ * event happened), `foldAll` folds a history.
  *
  * Day keys are computed in the team time zone in force when the event is folded; credit follows
  * shared/METRICS.md "Who gets credit". The fold is total: no event makes it throw. Decisions where
@@ -9,7 +10,7 @@
  *
  * @example
  * const state = emptyLedgerState()
- * for (const event of events) applyChanges(state, evolve(state, event))
+ * for (const event of events) foldEvent(state, event)
  * // or: const state = foldAll(events)
  */
 import type { LedgerEvent } from "../events/index.js"
@@ -18,6 +19,7 @@ import { applyChanges, noChanges, type Change } from "./changes.js"
 import { foldDealAmountChanged, foldDealCloseDateChanged, foldDealClosed, foldDealOpened } from "./deals.js"
 import { foldRepIdentityLinked, resolveIdentities } from "./identities.js"
 import { foldMeetingBooked, foldMeetingHeld, foldMeetingMissed } from "./meetings.js"
+import { countOccurrence } from "./occurrences.js"
 import { emptyLedgerState, type LedgerState } from "./state.js"
 import {
   foldAccountTargeted,
@@ -83,13 +85,25 @@ export const evolve = (state: LedgerState, sent: LedgerEvent): ReadonlyArray<Cha
 }
 
 /**
+ * Folds one event into the state, in place: its changes applied, its instant counted
+ * (occurrences.ts). Answers the changes (the live runner writes the rows they touched). The one
+ * way an event enters a state: the live read model, rebuilds and what-if replays all fold with it.
+ */
+export const foldEvent = (state: LedgerState, event: LedgerEvent, occurredMs = Date.parse(event.occurredAt)): ReadonlyArray<Change> => {
+  const changes = evolve(state, event)
+  applyChanges(state, changes)
+  countOccurrence(state.occurrences, occurredMs)
+  return changes
+}
+
+/**
  * Folds a history into a state (a new empty one unless given; a given state is updated in place
  * and returned).
  *
  * @example foldAll(events).repDays.get("ana|2026-11-02")?.dials
  */
 export const foldAll = (events: Iterable<LedgerEvent>, state: LedgerState = emptyLedgerState()): LedgerState => {
-  for (const event of events) applyChanges(state, evolve(state, event))
+  for (const event of events) foldEvent(state, event)
   return state
 }
 

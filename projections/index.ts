@@ -8,7 +8,8 @@
  * metricsOf(totals).meetingYield
  */
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
-export { evolve, foldAll } from "./evolve.js"
+export { evolve, foldAll, foldEvent } from "./evolve.js"
+export { noOccurrences, occurrencesBetween, quarterHourOf, type Occurrences } from "./occurrences.js"
 export { groupBy } from "./groupBy.js"
 export { repValuedFields, resolveIdentities, unlinkedIdentityOf } from "./identities.js"
 export {
@@ -16,6 +17,7 @@ export {
   emptyLedgerState,
   identityIndexOf,
   repDayKey,
+  type AccountActivityRow,
   type AccountRow,
   type ContactRow,
   type CounterName,
@@ -62,6 +64,7 @@ export {
   daysBetween,
   daysOfPeriod,
   isoWeekOf,
+  monthsWithin,
   monthOf,
   periodEnd,
   periodStart,

@@ -99,6 +99,8 @@ const maxCachedBuckets = 100_000
 type ZoneClock = {
   readonly formatter: Intl.DateTimeFormat | undefined // undefined for UTC: pure arithmetic
   readonly dayKeys: Map<number, string>
+  /** The first instant of each day key asked for (four Intl calls each: a team view asks it twice per rep). */
+  readonly dayStarts: Map<string, number>
   lastBucket: number
   lastDayKey: string
 }
@@ -108,7 +110,7 @@ const clocks = new Map<string, ZoneClock>()
 const clockOf = (timeZone: string): ZoneClock => {
   let clock = clocks.get(timeZone)
   if (clock === undefined) {
-    clock = { formatter: formatterOf(timeZone), dayKeys: new Map(), lastBucket: Number.NaN, lastDayKey: "" }
+    clock = { formatter: formatterOf(timeZone), dayKeys: new Map(), dayStarts: new Map(), lastBucket: Number.NaN, lastDayKey: "" }
     clocks.set(timeZone, clock)
   }
   return clock
@@ -192,13 +194,18 @@ export const startOfDay = (dayKey: string, timeZone: string): number => {
   const clock = clockOf(timeZone)
   const wallMidnight = dayNumberOf(dayKey) * dayMs
   if (clock.formatter === undefined) return wallMidnight
+  const known = clock.dayStarts.get(dayKey)
+  if (known !== undefined) return known
   const formatter = clock.formatter
   // Candidates: local midnight read with the offset in force a day before and a day after.
   const candidates = [-dayMs, dayMs].map((shift) => wallMidnight - (wallClockOf(formatter, wallMidnight + shift) - (wallMidnight + shift)))
   const valid = candidates.filter(
     (candidate) => computeDayKey(clock, candidate) === dayKey && computeDayKey(clock, candidate - 1) !== dayKey,
   )
-  return Math.min(...(valid.length > 0 ? valid : candidates))
+  const start = Math.min(...(valid.length > 0 ? valid : candidates))
+  if (clock.dayStarts.size >= maxCachedBuckets) clock.dayStarts.clear()
+  clock.dayStarts.set(dayKey, start)
+  return start
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,6 +312,28 @@ export const bucketsOfWindow = (
     day = bucketLast + 1
   }
   return buckets
+}
+
+/**
+ * The days `fromDay`..`toDay` (both inclusive) as the whole months they contain and the days left
+ * at either end (as inclusive ranges): a window's sums read month rows where they can, day rows
+ * only at the edges.
+ *
+ * @example monthsWithin("2026-06-20", "2026-09-10")
+ * // { months: ["2026-07", "2026-08"], edges: [{ fromDay: "2026-06-20", toDay: "2026-06-30" }, { fromDay: "2026-09-01", toDay: "2026-09-10" }] }
+ */
+export const monthsWithin = (
+  fromDay: string,
+  toDay: string,
+): { readonly months: ReadonlyArray<string>; readonly edges: ReadonlyArray<{ readonly fromDay: string; readonly toDay: string }> } => {
+  const months: string[] = []
+  const edges: Array<{ fromDay: string; toDay: string }> = []
+  for (const bucket of bucketsOfWindow(fromDay, toDay, "month")) {
+    const whole = daysOfPeriod(bucket.key)
+    if (whole !== undefined && whole.firstDay === bucket.firstDay && whole.lastDay === bucket.lastDay) months.push(bucket.key)
+    else edges.push({ fromDay: bucket.firstDay, toDay: bucket.lastDay })
+  }
+  return { months, edges }
 }
 
 /** The instant (epoch ms) a period starts in a zone: the start of its first day. */

@@ -44,8 +44,9 @@ const wholeLog = async (db: SqlDatabase): Promise<RecordedEvent[]> => {
 /** A state as comparable data: maps as sorted entries. */
 const comparable = (state: LedgerState) => ({
   settings: state.settings,
+  occurrences: { ...state.occurrences, byQuarterHour: [...state.occurrences.byQuarterHour].sort(([a], [b]) => a - b) },
   ...Object.fromEntries(
-    (["reps", "repDays", "deals", "meetings", "accounts", "contacts"] as const).map((name) => [
+    (["reps", "repDays", "deals", "meetings", "accounts", "accountActivity", "contacts"] as const).map((name) => [
       name,
       [...state[name].entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
     ]),

@@ -134,7 +134,10 @@ describe("account activity (for the target list)", () => {
       event("EmailSent", "2026-11-04T09:00:00Z", { emailId: "e2", repId: "bo", accountId: "acme", kind: "reply" }), // a reply: not activity
       call("c2", "2026-11-02T10:00:00Z", { accountId: "globex" }), // another account
     ])
-    expect(state.accounts.get("acme")).toMatchObject({ targeted: true, activities: 3, lastActivityAt: "2026-11-03T09:00:00Z" })
-    expect(state.accounts.get("globex")).toMatchObject({ targeted: false, activities: 1 })
+    expect(state.accounts.get("acme")).toMatchObject({ targeted: true })
+    expect(state.accountActivity.get("acme")).toEqual({ accountId: "acme", activities: 3, lastActivityAt: "2026-11-03T09:00:00Z" })
+    expect(state.accountActivity.get("globex")).toEqual({ accountId: "globex", activities: 1, lastActivityAt: "2026-11-02T10:00:00Z" })
+    // an account known only from activity has no row of its own: nothing is known of it but its activity
+    expect(state.accounts.has("globex")).toBe(false)
   })
 })

@@ -7,7 +7,7 @@
 import fc from "fast-check"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { streamOf, type EventData, type EventOf, type EventType, type LedgerEvent } from "../events/index.js"
-import { coverageAt } from "../projections/index.js"
+import { coverageAt, foldAll } from "../projections/index.js"
 import { whatIfRoutes } from "../src/http/whatIf.js"
 import { scorecardModel, startProjectionRunner } from "../src/runtime/projectionRunner.js"
 import { activeGeneration, liveGenerations } from "../src/runtime/registry.js"
@@ -15,7 +15,9 @@ import { loadState, tablesOf } from "../src/runtime/scorecardTables.js"
 import { createApiKey } from "../src/store/apiKeys.js"
 import { appendToLog, countEvents, readLog } from "../src/store/eventLog.js"
 import type { SqlDatabase } from "../src/store/sql.js"
+import { measureCoverageWhatIf } from "../src/whatif/coverageWhatIf.js"
 import { coverageWhatIf, LogReplayer, ReplayCancelled, type CoverageWhatIfAnswer } from "../src/whatif/index.js"
+import { parseWhatIfCoverage, type WhatIfCoverage } from "../src/whatif/request.js"
 import { anyHistory } from "./support/histories.js"
 import { backends, type OpenedStore } from "./support/stores.js"
 
@@ -42,6 +44,12 @@ const reset = async (db: SqlDatabase) => {
     for (const table of Object.values(tablesOf(g.generation))) await db.query(`drop table if exists ${table}`)
   }
   await db.query("truncate ledger_events, ledger_streams, ledger_read_models")
+}
+
+const parsedRequest = (input: Record<string, unknown>): WhatIfCoverage => {
+  const parsed = parseWhatIfCoverage(input)
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
+  return parsed.request
 }
 
 const answerOf = async (replayer: LogReplayer, input: Record<string, unknown>, signal?: AbortSignal): Promise<CoverageWhatIfAnswer> => {
@@ -140,6 +148,32 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
         }
       }),
       { numRuns: 4 },
+    )
+  }, 120_000)
+
+  it("starts from the read model and folds only the events after it, answering as the pure fold of the whole log", async () => {
+    await fc.assert(
+      fc.asyncProperty(anyHistory(60), fc.nat(60), async (events, cut) => {
+        await reset(store.db)
+        const folded = events.slice(0, Math.min(cut, events.length))
+        const after = events.slice(folded.length)
+        await append(store.db, folded)
+        const runner = await startProjectionRunner(store.db, { idleMs: 10 })
+        try {
+          expect(await runner.waitUntilCaughtUp()).toBe(true)
+        } finally {
+          await runner.stop()
+        }
+        await append(store.db, after) // the read model has not seen these
+        let read = 0
+        const replayer = new LogReplayer(store.db, { onPage: (n) => (read += n) })
+        const input = { coverageTarget: 3, from: "2026-01-01", to: "2027-12-31", period: "quarter" }
+        const replayed = await coverageWhatIf(replayer, input)
+        const pure = measureCoverageWhatIf({ state: foldAll(events), logHasEvents: events.length > 0 }, parsedRequest(input))
+        expect(JSON.stringify(replayed.ok ? replayed.answer : replayed.issues)).toBe(JSON.stringify(pure.ok ? pure.answer : [pure.issue]))
+        expect(read).toBe(after.length)
+      }),
+      { numRuns: 6 },
     )
   }, 120_000)
 

@@ -18,9 +18,9 @@ import {
   impliedLossRate,
   pipelineGap,
   policyOutcome,
+  type LedgerState,
 } from "../projections/index.js"
 import { measureCoverageWhatIf, type CoverageWhatIfAnswer, type RepPeriod } from "../src/whatif/coverageWhatIf.js"
-import { FoldedLog } from "../src/whatif/foldedLog.js"
 import { LogCopy } from "../src/whatif/logCopy.js"
 import { parseWhatIfCoverage, type WhatIfCoverage } from "../src/whatif/request.js"
 import { anyHistory } from "./support/histories.js"
@@ -34,14 +34,10 @@ const request = (input: Record<string, unknown>): WhatIfCoverage => {
   return parsed.request
 }
 
-const folded = (events: ReadonlyArray<LedgerEvent>): FoldedLog => {
-  const log = new FoldedLog()
-  for (const e of events) log.fold(e, Date.parse(e.occurredAt))
-  return log
-}
+const folded = (events: ReadonlyArray<LedgerEvent>): LedgerState => foldAll(events)
 
 const answerOf = (events: ReadonlyArray<LedgerEvent>, input: Record<string, unknown>): CoverageWhatIfAnswer => {
-  const result = measureCoverageWhatIf({ folded: folded(events), logHasEvents: true }, request(input))
+  const result = measureCoverageWhatIf({ state: folded(events), logHasEvents: true }, request(input))
   if (!result.ok) throw new Error(JSON.stringify(result.issue))
   return result.answer
 }
@@ -300,7 +296,7 @@ describe("the back-test", () => {
 
 describe("what a what-if refuses", () => {
   const refusal = (events: ReadonlyArray<LedgerEvent>, input: Record<string, unknown>, logHasEvents = true) => {
-    const result = measureCoverageWhatIf({ folded: folded(events), logHasEvents }, request(input))
+    const result = measureCoverageWhatIf({ state: folded(events), logHasEvents }, request(input))
     return result.ok ? undefined : result.issue
   }
 

@@ -8,14 +8,14 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi"
 import { coverageWhatIfFormulas } from "../whatif/formulas.js"
 import { coverageWhatIf, LogReplayer, ReplayCancelled, WhatIfCoverageRequest, type ReplayerOptions } from "../whatif/index.js"
-import type { SqlQueryable } from "../store/sql.js"
+import type { SqlDatabase } from "../store/sql.js"
 import { requireScope, type AuthVariables } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { problem, Problem } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type WhatIfRoutesDeps = {
-  readonly sql: SqlQueryable
+  readonly sql: SqlDatabase
   readonly bodyLimitBytes: number
   /** How the server's replayer pages and caches (tests make pages small). */
   readonly whatIf?: ReplayerOptions

@@ -6,7 +6,7 @@
  * one database (a lease); a rebuild fills a new generation while the old one keeps answering.
  */
 import { upcast, isEventType, type LedgerEvent } from "../../events/index.js"
-import { applyChanges, evolve, repDayKey, type Change, type LedgerState } from "../../projections/index.js"
+import { foldEvent, quarterHourOf, repDayKey, type Change, type LedgerState } from "../../projections/index.js"
 import { committedHead, logBehind, logStart, readLog, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
 import type { Lease, SqlDatabase } from "../store/sql.js"
 import { activeGeneration, addGeneration, advanceCheckpoint, liveGenerations, promote, reached, type Generation } from "./registry.js"
@@ -18,7 +18,7 @@ export const scorecardModel = "scorecards"
  * The version of the folds' meaning. Bump it when a change to `projections/` would give other rows
  * for the same log: on its next start the runner rebuilds a new generation, blue-green.
  */
-export const scorecardFoldVersion = 2 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant
+export const scorecardFoldVersion = 3 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant. 3: account activity in a table of its own
 
 const leaseKey = 7_340_101 // one per read model; any constant shared by every instance
 const generationsLock = 7_340_102 // taken while registering a generation and creating its tables
@@ -53,10 +53,20 @@ const addGenerationWithTables = (
   })
 
 export type RunnerOptions = {
-  /** Events per transaction. */
+  /** Most events folded per transaction (a catch-up's; a live runner writes what is new each round). */
   readonly batchSize?: number
+  /** Events per read of the log, folded before the next read. */
+  readonly pageSize?: number
   /** How long to wait for new events when caught up (an append in this process wakes it sooner). */
   readonly idleMs?: number
+  /**
+   * How long after an append's wake-up the runner starts its round, so that a burst of appends is
+   * folded and written in one round rather than one round each (well within the second in which
+   * new events must show in scorecards). A strong read wakes it at once.
+   */
+  readonly lingerMs?: number
+  /** How often the leader re-reads the generations registry for a rebuild started by another instance. */
+  readonly registryRefreshMs?: number
   /** What to do with a failure of the loop (logged by the server). */
   readonly onError?: (error: unknown) => void
 }
@@ -104,9 +114,9 @@ export const foldInto = (state: LedgerState, events: ReadonlyArray<RecordedEvent
   for (const recorded of events) {
     const event = toLedgerEvent(recorded)
     if (event === undefined) continue
-    const changes = evolve(state, event)
-    applyChanges(state, changes)
-    for (const change of changes) touch(touched, change)
+    const occurredMs = Date.parse(event.occurredAt)
+    for (const change of foldEvent(state, event, occurredMs)) touch(touched, change)
+    touched.quarterHours.add(quarterHourOf(occurredMs))
   }
 }
 
@@ -133,6 +143,9 @@ const touch = (touched: Touched, change: Change): void => {
     case "account":
       touched.accounts.add(change.row.accountId)
       return
+    case "accountActivity":
+      touched.accountActivity.add(change.accountId)
+      return
     case "contact":
       touched.contacts.add(change.row.contactId)
       return
@@ -148,24 +161,47 @@ const touch = (touched: Touched, change: Change): void => {
 export const ensureGenerations = async (db: SqlDatabase): Promise<ReadonlyArray<Generation>> =>
   (await addGenerationWithTables(db, (live) => (live.some((g) => g.foldVersion === scorecardFoldVersion) ? "keep" : "add"))).live
 
+/** How many events a step folds, and how it reads them. */
+export type StepSize = {
+  /** Most events folded before the touched rows and the checkpoint are written (one transaction). */
+  readonly batchSize: number
+  /** Events per read of the log (default: the batch size, at most 5,000). */
+  readonly pageSize?: number
+}
+
 /**
- * Advances one projector by one batch. Answers how many events it applied (0: caught up).
+ * Advances one projector by up to one batch: reads the log page by page, folding each page into
+ * the state, then writes every row the batch touched and the new checkpoint in one transaction.
+ * A row touched by many events of the batch is written once: a catch-up's cost is the rows it
+ * writes, not the events it folds (measured: 20,000-event batches wrote 28% fewer rows than
+ * 2,000-event ones and took 37% less time writing them). Answers how many events it applied
+ * (fewer than the batch size: it has reached the head of the log as it stood).
  * The checkpoint moves only if no other runner moved it (compare and set): if one did, the batch
  * rolls back and the projector reloads from what is stored.
  */
-export const stepProjector = async (db: SqlDatabase, projector: Projector, batchSize: number): Promise<number> => {
-  const events = await readLog(db, { after: projector.checkpoint, limit: batchSize })
-  const last = events.at(-1)
-  if (last === undefined) return 0
+export const stepProjector = async (db: SqlDatabase, projector: Projector, size: number | StepSize): Promise<number> => {
+  const { batchSize, pageSize = Math.min(batchSize, 5_000) } = typeof size === "number" ? { batchSize: size } : size
   const touched = nothingTouched()
-  foldInto(projector.state, events, touched)
-  const to: Checkpoint = { transactionId: last.transactionId, position: last.position }
+  let to = projector.checkpoint
+  let applied = 0
+  while (applied < batchSize) {
+    const limit = Math.min(pageSize, batchSize - applied)
+    const events = await readLog(db, { after: to, limit })
+    const last = events.at(-1)
+    if (last === undefined) break
+    foldInto(projector.state, events, touched)
+    applied += events.length
+    to = { transactionId: last.transactionId, position: last.position }
+    if (events.length < limit) break
+    // Between pages, a turn of the event loop: on PGlite a read runs on this thread (see the loop below).
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  if (applied === 0) return 0
   try {
     await db.transaction(async (tx) => {
-      await persistTouched(tx, projector.generation.generation, projector.state, touched)
-      if (!(await advanceCheckpoint(tx, projector.generation, projector.checkpoint, to, events.length))) {
-        throw new CheckpointMoved()
-      }
+      const eventsApplied = await advanceCheckpoint(tx, projector.generation, projector.checkpoint, to, applied)
+      if (eventsApplied === undefined) throw new CheckpointMoved()
+      await persistTouched(tx, projector.generation.generation, projector.state, touched, eventsApplied)
     })
   } catch (error) {
     // The in-memory state is ahead of what is stored: start again from the stored state.
@@ -174,7 +210,7 @@ export const stepProjector = async (db: SqlDatabase, projector: Projector, batch
     throw error
   }
   projector.checkpoint = to
-  return events.length
+  return applied
 }
 
 class CheckpointMoved extends Error {}
@@ -188,23 +224,23 @@ const reload = async (db: SqlDatabase, projector: Projector) => {
 }
 
 /** Starts folding in the background; resolves once the runner has tried for the lease once. */
+/**
+ * A runner's batch: 20,000 events per transaction, read in pages of 5,000. Measured on the demo's
+ * million events (PGlite): 2,000-event batches caught up at 19k events/s, 20,000 at 30k/s, 100,000
+ * at 33k/s; a batch's transaction holds the embedded store for ~1 s at 20,000, ~3 s at 100,000.
+ */
+export const defaultStep: StepSize = { batchSize: 20_000, pageSize: 5_000 }
+
 export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOptions = {}): Promise<ProjectionRunner> => {
-  const batchSize = options.batchSize ?? 2_000
+  const step: StepSize = { batchSize: options.batchSize ?? defaultStep.batchSize, pageSize: options.pageSize ?? defaultStep.pageSize ?? 5_000 }
   const idleMs = options.idleMs ?? 250
+  const lingerMs = options.lingerMs ?? 50
+  const registryRefreshMs = options.registryRefreshMs ?? 1_000
   let lease: Lease | undefined
   let projectors: Projector[] = []
+  let registryReadAt = Number.NEGATIVE_INFINITY
   let stopping = false
-  let wakeUp: (() => void) | undefined
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        wakeUp = undefined
-        resolve()
-      }
-      wakeUp = done
-    })
+  const alarm = wakeableSleep()
 
   // Only the lease holder creates generations, so instances starting together never race to.
   lease = await db.tryLease(leaseKey)
@@ -212,6 +248,7 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
 
   const syncProjectors = async () => {
     const live = await liveGenerations(db, scorecardModel)
+    registryReadAt = Date.now()
     const kept = projectors.filter((p) => live.some((g) => g.generation === p.generation.generation))
     for (const generation of live) {
       if (kept.some((p) => p.generation.generation === generation.generation)) continue
@@ -228,47 +265,54 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
     await syncProjectors()
   }
 
-  const round = async (): Promise<number> => {
+  /** Folds one batch into each generation; answers whether any is still behind the log. */
+  const round = async (): Promise<boolean> => {
     if (lease === undefined || !lease.held()) {
       lease = await db.tryLease(leaseKey)
-      if (lease === undefined) return 0
+      if (lease === undefined) return false
       projectors = []
+      registryReadAt = Number.NEGATIVE_INFINITY
       await ensureGenerations(db)
     }
-    await syncProjectors()
-    let applied = 0
+    // The registry changes on a rebuild (this instance's, which marks it stale, or another's) and on
+    // a promotion (which re-reads it): reading it every round cost a query per round.
+    if (Date.now() - registryReadAt >= registryRefreshMs) await syncProjectors()
+    let behind = false
     for (const projector of [...projectors]) {
-      const n = await stepProjector(db, projector, batchSize)
-      applied += n
-      if (n === 0) await promoteIfCaughtUp(projector)
+      const applied = await stepProjector(db, projector, step)
+      if (applied >= step.batchSize) behind = true
+      else await promoteIfCaughtUp(projector)
     }
-    return applied
+    return behind
   }
 
   const loop = (async () => {
     while (!stopping) {
-      let applied = 0
+      let behind = false
       try {
-        applied = await round()
+        behind = await round()
       } catch (error) {
         options.onError?.(error)
         projectors = []
-        await sleep(1_000)
+        registryReadAt = Number.NEGATIVE_INFINITY
+        await alarm.sleep(1_000)
       }
-      if (applied === 0 && !stopping) await sleep(lease === undefined ? Math.max(idleMs, 1_000) : idleMs)
+      if (stopping) break
       // A turn of the event loop between batches: on PGlite a query resolves without waiting for I/O, so
       // a catch-up would otherwise hold the process until its end, answering no request (measured by
       // the crash harness: a request sent during a 60,000-event rebuild waited 2.3 s, the rebuild's length).
-      else await new Promise((resolve) => setImmediate(resolve))
+      if (behind) await new Promise((resolve) => setImmediate(resolve))
+      else await alarm.sleep(lease === undefined ? Math.max(idleMs, 1_000) : idleMs)
     }
   })()
 
   return {
-    wake: () => wakeUp?.(),
+    wake: () => alarm.wakeWithin(lingerMs),
     rebuild: async () => {
       const { live, added } = await addGenerationWithTables(db, (live) => (live.some((g) => g.status === "building") ? "keep" : "add"))
       if (added === undefined) throw new RebuildAlreadyRunning(live.find((g) => g.status === "building") as Generation)
-      wakeUp?.()
+      registryReadAt = Number.NEGATIVE_INFINITY
+      alarm.wakeWithin(0)
       return added
     },
     waitUntilCaughtUp: async ({ checkpoint, timeoutMs = 10_000 } = {}) => {
@@ -278,7 +322,7 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
         const active = await activeGeneration(db, scorecardModel)
         if (active !== undefined && reached(active.checkpoint, target)) return true
         if (Date.now() >= deadline) return false
-        wakeUp?.()
+        alarm.wakeWithin(0)
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
     },
@@ -289,9 +333,47 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
     },
     stop: async () => {
       stopping = true
-      wakeUp?.()
+      alarm.wakeWithin(0)
       await loop
       await lease?.release()
+    },
+  }
+}
+
+/**
+ * A sleep that can be cut short: `wakeWithin(ms)` ends the sleep in progress no later than `ms`
+ * from now (a sleep already due sooner is left alone); called while awake, it makes the next sleep
+ * that short, so a wake-up between two rounds is not lost.
+ */
+const wakeableSleep = () => {
+  let sleeping: { readonly until: number; readonly timer: NodeJS.Timeout; readonly resolve: () => void } | undefined
+  let wokenUntil: number | undefined
+  const end = (resolve: () => void, timer: NodeJS.Timeout) => {
+    clearTimeout(timer)
+    sleeping = undefined
+    resolve()
+  }
+  const at = (until: number, resolve: () => void) => {
+    const timer: NodeJS.Timeout = setTimeout(() => end(resolve, timer), Math.max(0, until - Date.now()))
+    sleeping = { until, timer, resolve }
+  }
+  return {
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        const until = Math.min(Date.now() + ms, wokenUntil ?? Number.POSITIVE_INFINITY)
+        wokenUntil = undefined
+        at(until, resolve)
+      }),
+    wakeWithin: (ms: number) => {
+      const until = Date.now() + ms
+      if (sleeping === undefined) {
+        wokenUntil = Math.min(until, wokenUntil ?? Number.POSITIVE_INFINITY)
+        return
+      }
+      if (sleeping.until <= until) return
+      const { timer, resolve } = sleeping
+      clearTimeout(timer)
+      at(until, resolve)
     },
   }
 }

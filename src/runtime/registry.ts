@@ -65,8 +65,9 @@ export const addGeneration = async (q: SqlQueryable, name: string, foldVersion: 
 }
 
 /**
- * Moves a generation's checkpoint from `from` to `to`, only if it is still at `from`: if another
- * runner moved it meanwhile, nothing is written and the caller's transaction must roll back.
+ * Moves a generation's checkpoint from `from` to `to`, only if it is still at `from`, and answers the
+ * generation's events applied with these; `undefined` when another runner moved it meanwhile:
+ * nothing is written and the caller's transaction must roll back.
  */
 export const advanceCheckpoint = async (
   q: SqlQueryable,
@@ -74,16 +75,16 @@ export const advanceCheckpoint = async (
   from: Checkpoint,
   to: Checkpoint,
   events: number,
-): Promise<boolean> =>
-  (
-    await q.query(
-      `update ledger_read_models
-       set checkpoint_tx = $4::text::xid8, checkpoint_position = $5, events_applied = events_applied + $6, updated_at = now()
-       where name = $1 and generation = $2 and checkpoint_tx = $3::text::xid8 and checkpoint_position = $7 and status <> 'retired'
-       returning generation`,
-      [generation.name, generation.generation, from.transactionId, to.transactionId, to.position, events, from.position],
-    )
-  ).length === 1
+): Promise<number | undefined> => {
+  const rows = await q.query<{ events_applied: number | string }>(
+    `update ledger_read_models
+     set checkpoint_tx = $4::text::xid8, checkpoint_position = $5, events_applied = events_applied + $6, updated_at = now()
+     where name = $1 and generation = $2 and checkpoint_tx = $3::text::xid8 and checkpoint_position = $7 and status <> 'retired'
+     returning events_applied`,
+    [generation.name, generation.generation, from.transactionId, to.transactionId, to.position, events, from.position],
+  )
+  return rows[0] === undefined ? undefined : Number(rows[0].events_applied)
+}
 
 /** Makes a caught-up building generation the active one, and retires the one it replaces. */
 export const promote = async (q: SqlQueryable, generation: Generation): Promise<ReadonlyArray<number>> => {

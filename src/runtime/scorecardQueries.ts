@@ -25,7 +25,7 @@ import {
 import type { SqlQueryable } from "../store/sql.js"
 import { activeGeneration } from "./registry.js"
 import { scorecardModel } from "./projectionRunner.js"
-import { allAccounts, allReps, dealsOf, meetingsOf, repDaysOf, sumRepDays, teamSettings } from "./scorecardTables.js"
+import { accountActivityOf, allAccounts, allReps, dealsOf, meetingsOf, repDaysOf, sumRepDays, teamSettings } from "./scorecardTables.js"
 
 /** A window of whole days, both inclusive, in the team's time zone. */
 export type DayWindow = { readonly from: string; readonly to: string }
@@ -192,6 +192,7 @@ export const repIdentities = async (q: SqlQueryable, repId: string) => {
 export const targetAccountsView = async (q: SqlQueryable) => {
   const { generation } = await readContext(q)
   const accounts = await allAccounts(q, generation.generation)
+  const activity = new Map((await accountActivityOf(q, generation.generation)).map((row) => [row.accountId, row]))
   const deals = groupBy(await dealsOf(q, generation.generation), (d) => d.accountId)
   const meetings = groupBy(await meetingsOf(q, generation.generation), (m) => m.accountId ?? "")
   return accounts
@@ -203,6 +204,8 @@ export const targetAccountsView = async (q: SqlQueryable) => {
       const lost = accountDeals.filter((d) => d.status === "lost")
       return {
         ...account,
+        activities: activity.get(account.accountId)?.activities ?? 0,
+        lastActivityAt: activity.get(account.accountId)?.lastActivityAt ?? null,
         meetingsBooked: accountMeetings.filter((m) => m.bookedAt !== null).length,
         meetingsHeld: accountMeetings.filter((m) => m.status === "held").length,
         dealsOpened: accountDeals.length,

@@ -16,6 +16,7 @@ import {
   bucketsOfWindow,
   coverageAt,
   daysOfPeriod,
+  occurrencesBetween,
   historyRates,
   impliedLossRate,
   periodEnd,
@@ -113,10 +114,10 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  * an `asOf` before the first event, a window in which no event occurred, a team no rep is on.
  */
 export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverage): CoverageWhatIfResult => {
-  const { folded } = replayed
-  const { state } = folded
+  const { state } = replayed
+  const { occurrences } = state
   const refused = (path: string, message: string): CoverageWhatIfResult => ({ ok: false, issue: { path, message } })
-  if (folded.events === 0) {
+  if (occurrences.events === 0) {
     if (!replayed.logHasEvents || request.asOf === null) return refused("from", "the ledger holds no events yet: append some, then ask again")
     return "occurred" in request.asOf
       ? refused("asOf.occurred", `no event had happened by ${request.asOf.occurred}: it is before the first event of the log; choose a later instant`)
@@ -125,11 +126,11 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
   const { timeZone, fiscalYearStartMonth } = state.settings
   const windowStart = startOfDay(request.from, timeZone)
   const windowEnd = startOfDay(addDays(request.to, 1), timeZone)
-  const horizonMs = request.asOf !== null && "occurred" in request.asOf ? Date.parse(request.asOf.occurred) : folded.lastOccurredMs
+  const horizonMs = request.asOf !== null && "occurred" in request.asOf ? Date.parse(request.asOf.occurred) : occurrences.lastMs
   // As of a bound, the periods after it are the point (the pipeline going into them, as it looked then).
   const lookingPastTheBound = request.asOf !== null && windowStart > horizonMs
-  if (folded.eventsBetween(windowStart, windowEnd) === 0 && !lookingPastTheBound) {
-    const span = `${iso(folded.firstOccurredMs).slice(0, 10)} to ${iso(folded.lastOccurredMs).slice(0, 10)}`
+  if (occurrencesBetween(occurrences, windowStart, windowEnd) === 0 && !lookingPastTheBound) {
+    const span = `${iso(occurrences.firstMs).slice(0, 10)} to ${iso(occurrences.lastMs).slice(0, 10)}`
     return refused("from", `no event occurred from ${request.from} to ${request.to} (${timeZone})${request.asOf === null ? "" : " in the log as of the bound"}; the events replayed occurred from ${span}: choose a window there`)
   }
   const reps = [...state.reps.values()].filter((rep) => request.team === null || rep.team === request.team).sort((a, b) => byId(a.repId, b.repId))
@@ -138,8 +139,13 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
     return refused("team", `no rep is on team "${request.team}"; ${teams.length === 0 ? "no rep has a team (RepJoined.team)" : `teams in the ledger: ${teams.join(", ")}`}`)
   }
 
-  const dealsByOwner = groupBy(state.deals.values(), (deal) => deal.ownerRepId)
-  const historyByRep = new Map([...groupBy(state.repDays.values(), (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]))
+  // Sums in a fixed order (deals by id, days by rep and day), whatever order the state's maps hold
+  // them in: a state loaded from the read model holds them in another order than one folded here,
+  // and the answer must be the same to the last bit of its floating-point sums.
+  const deals = [...state.deals.values()].sort((a, b) => byId(a.dealId, b.dealId))
+  const repDays = [...state.repDays.values()].sort((a, b) => byId(a.repId, b.repId) || byId(a.day, b.day))
+  const dealsByOwner = groupBy(deals, (deal) => deal.ownerRepId)
+  const historyByRep = new Map([...groupBy(repDays, (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]))
   const periods = bucketsOfWindow(request.from, request.to, request.period, fiscalYearStartMonth).map((bucket) => {
     const days = daysOfPeriod(bucket.key, fiscalYearStartMonth) as { firstDay: string; lastDay: string }
     const startMs = periodStart(bucket.key, timeZone, fiscalYearStartMonth) as number
@@ -176,9 +182,9 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
     answer: {
       request,
       replay: {
-        eventsReplayed: folded.events,
-        firstOccurredAt: iso(folded.firstOccurredMs),
-        lastOccurredAt: iso(folded.lastOccurredMs),
+        eventsReplayed: occurrences.events,
+        firstOccurredAt: iso(occurrences.firstMs),
+        lastOccurredAt: iso(occurrences.lastMs),
         timeZone,
         fiscalYearStartMonth,
         lookbackDays,

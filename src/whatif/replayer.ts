@@ -4,7 +4,10 @@
  * a second one — without writing anything anywhere.
  *
  * Reading the store is what costs (bench/whatif.ts: a million rows from PGlite take seconds, folding
- * them a fraction of that), so a long-lived replayer (the server's) keeps two things between requests:
+ * them a fraction of that), so a replay without `asOf` does not start from the first event: it starts
+ * from the scorecard read model, which is the same fold of the log up to its checkpoint
+ * (src/runtime/snapshot.ts), and folds only the events after it. A long-lived replayer (the server's)
+ * keeps two things between requests:
  * - the log folded to its head: a later request reads and folds only the events after the last
  *   checkpoint, then measures; a request without `asOf` does no other work;
  * - from the first `asOf` request on, a compact copy of the log (src/whatif/logCopy.ts), up to
@@ -19,12 +22,13 @@
  *
  * @example
  * const replayer = new LogReplayer(db)
- * const coverage = await replayer.read({ recorded: "2026-07-01T00:00:00Z" }, signal, ({ folded }) => measure(folded.state))
+ * const coverage = await replayer.read({ recorded: "2026-07-01T00:00:00Z" }, signal, ({ state }) => measure(state))
  */
+import { emptyLedgerState, foldEvent, type LedgerState } from "../../projections/index.js"
 import { toLedgerEvent } from "../runtime/projectionRunner.js"
+import { foldedSnapshot } from "../runtime/snapshot.js"
 import { logStart, readLog, type AsOf, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
-import type { SqlQueryable } from "../store/sql.js"
-import { FoldedLog } from "./foldedLog.js"
+import type { SqlDatabase } from "../store/sql.js"
 import { LogCopy } from "./logCopy.js"
 
 /** Only what had happened (`occurred`) or had been recorded (`recorded`) by an instant (inclusive). */
@@ -32,7 +36,8 @@ export type AsOfBound = { readonly occurred: string } | { readonly recorded: str
 
 /** The log as a what-if sees it. */
 export type Replayed = {
-  readonly folded: FoldedLog
+  /** The fold of the replayed events (`state.occurrences` says how many, and when they happened). */
+  readonly state: LedgerState
   /** Whether the log holds any event at all (whatever the bound): an empty replay means "nothing yet" or "bound too early". */
   readonly logHasEvents: boolean
 }
@@ -71,16 +76,17 @@ export class LogReplayer {
   private readonly maxCopiedEvents: number
   private readonly onPage: ((eventsInPage: number) => void) | undefined
   private checkpoint: Checkpoint = logStart
-  private readonly head = new FoldedLog()
+  /** The fold of the log up to `checkpoint`; undefined until the first request starts it. */
+  private head: LedgerState | undefined
   /** Made by the first `asOf` request; undefined before, and for good once the log outgrew the limit. */
   private copy: LogCopy | undefined
   private copyDropped = false
   private logEvents = 0
-  private lastAsOf: { readonly key: string; readonly folded: FoldedLog } | undefined
+  private lastAsOf: { readonly key: string; readonly state: LedgerState } | undefined
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(
-    private readonly db: SqlQueryable,
+    private readonly db: SqlDatabase,
     options: ReplayerOptions = {},
   ) {
     this.pageSize = options.pageSize ?? 1_000
@@ -98,8 +104,8 @@ export class LogReplayer {
   async read<A>(asOf: AsOfBound | undefined, signal: AbortSignal | undefined, use: (replayed: Replayed) => A): Promise<A> {
     if (asOf === undefined) {
       return this.exclusive(async () => {
-        await this.catchUp(signal)
-        return use({ folded: this.head, logHasEvents: this.logEvents > 0 })
+        const head = await this.catchUp(signal)
+        return use({ state: head, logHasEvents: this.logEvents > 0 })
       })
     }
     if (this.copyDropped) return use(await this.readBounded(asOf, signal))
@@ -112,10 +118,10 @@ export class LogReplayer {
     const copy = this.copy
     if (copy === undefined) return use(await this.readBounded(asOf, signal))
     if (this.lastAsOf?.key !== key) {
-      const folded = await this.foldCopy(copy, size, asOf, signal)
-      this.lastAsOf = { key, folded }
+      const state = await this.foldCopy(copy, size, asOf, signal)
+      this.lastAsOf = { key, state }
     }
-    return use({ folded: this.lastAsOf.folded, logHasEvents: this.logEvents > 0 })
+    return use({ state: this.lastAsOf.state, logHasEvents: this.logEvents > 0 })
   }
 
   /** Runs `work` after every earlier one: catch-ups never interleave. */
@@ -125,14 +131,25 @@ export class LogReplayer {
     return run
   }
 
-  /** Reads and folds the events after the checkpoint, page by page. */
-  private async catchUp(signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Reads and folds the events after the checkpoint, page by page; answers the head. The first time,
+   * the head starts from the read model's snapshot when there is one to trust — unless the copy of
+   * the log is being made (the first request is an `asOf` one), which needs every event read anyway.
+   */
+  private async catchUp(signal: AbortSignal | undefined): Promise<LedgerState> {
+    if (this.head === undefined) {
+      const snapshot = this.copy === undefined ? await foldedSnapshot(this.db) : undefined
+      this.head = snapshot?.state ?? emptyLedgerState()
+      this.checkpoint = snapshot?.checkpoint ?? logStart
+      this.logEvents = snapshot?.state.occurrences.events ?? 0
+    }
+    const head = this.head
     for (;;) {
       if (signal?.aborted === true) throw new ReplayCancelled()
       const page = await readLog(this.db, { after: this.checkpoint, limit: this.pageSize })
       const last = page.at(-1)
-      if (last === undefined) return
-      for (const recorded of page) this.takeIn(recorded)
+      if (last === undefined) return head
+      for (const recorded of page) this.takeIn(head, recorded)
       this.checkpoint = { transactionId: last.transactionId, position: last.position }
       this.logEvents += page.length
       if (this.copy !== undefined && this.copy.size > this.maxCopiedEvents) {
@@ -141,7 +158,7 @@ export class LogReplayer {
         this.lastAsOf = undefined
       }
       this.onPage?.(page.length)
-      if (page.length < this.pageSize) return
+      if (page.length < this.pageSize) return head
       await yieldToEventLoop()
     }
   }
@@ -173,16 +190,16 @@ export class LogReplayer {
     this.copy = copy
   }
 
-  private takeIn(recorded: RecordedEvent): void {
+  private takeIn(head: LedgerState, recorded: RecordedEvent): void {
     const event = toLedgerEvent(recorded)
     if (event === undefined) return
-    this.head.fold(event, Date.parse(recorded.occurredAt))
+    foldEvent(head, event)
     this.copy?.append(event, Date.parse(recorded.recordedAt))
   }
 
   /** Folds the first `size` events of the copy that are within the bound, a slice at a time. */
-  private async foldCopy(copy: LogCopy, size: number, asOf: AsOfBound, signal: AbortSignal | undefined): Promise<FoldedLog> {
-    const folded = new FoldedLog()
+  private async foldCopy(copy: LogCopy, size: number, asOf: AsOfBound, signal: AbortSignal | undefined): Promise<LedgerState> {
+    const folded = emptyLedgerState()
     const byOccurred = "occurred" in asOf
     const boundMs = Date.parse(byOccurred ? asOf.occurred : asOf.recorded)
     for (let index = 0; index < size; index++) {
@@ -192,14 +209,14 @@ export class LogReplayer {
       }
       const occurredMs = copy.occurredMsAt(index)
       if ((byOccurred ? occurredMs : copy.recordedMsAt(index)) > boundMs) continue
-      folded.fold(copy.eventAt(index), occurredMs)
+      foldEvent(folded, copy.eventAt(index), occurredMs)
     }
     return folded
   }
 
   /** The log within the bound, read from the store (the bound in SQL), folded afresh. */
   private async readBounded(asOf: AsOfBound, signal: AbortSignal | undefined): Promise<Replayed> {
-    const folded = new FoldedLog()
+    const folded = emptyLedgerState()
     const bound: AsOf = "occurred" in asOf ? { occurredAt: asOf.occurred } : { recordedAt: asOf.recorded }
     let after = logStart
     for (;;) {
@@ -209,14 +226,14 @@ export class LogReplayer {
       if (last === undefined) break
       for (const recorded of page) {
         const event = toLedgerEvent(recorded)
-        if (event !== undefined) folded.fold(event, Date.parse(recorded.occurredAt))
+        if (event !== undefined) foldEvent(folded, event)
       }
       after = { transactionId: last.transactionId, position: last.position }
       this.onPage?.(page.length)
       if (page.length < this.pageSize) break
       await yieldToEventLoop()
     }
-    const logHasEvents = folded.events > 0 || (await readLog(this.db, { limit: 1 })).length > 0
-    return { folded, logHasEvents }
+    const logHasEvents = folded.occurrences.events > 0 || (await readLog(this.db, { limit: 1 })).length > 0
+    return { state: folded, logHasEvents }
   }
 }
