@@ -9,6 +9,7 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { freshDatabase, postgresAvailable, type FreshDatabase } from "./support/postgres.js"
+import { copyTemplateInto } from "./support/dataDirs.js"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
@@ -35,7 +36,11 @@ const pglite = (): Backend => {
   let stores = 0
   return {
     name: "pglite",
-    newStore: async () => ({ env: userEnv({ LEDGER_DATA_DIR: file(`pglite-${++stores}`) }) }),
+    newStore: async () => {
+      const dir = file(`pglite-${++stores}`)
+      await copyTemplateInto(dir)
+      return { env: userEnv({ LEDGER_DATA_DIR: dir }) }
+    },
     discard: async () => {},
   }
 }

@@ -17,6 +17,7 @@ import { openPglite } from "../src/store/pglite.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { freshDatabase, postgresAvailable } from "./support/postgres.js"
+import { copyTemplateInto } from "./support/dataDirs.js"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
@@ -39,6 +40,7 @@ const backends: ReadonlyArray<{ readonly name: string; newStore(): Promise<Store
     name: "pglite",
     newStore: async () => {
       const dataDir = path.join(workDir, "pglite")
+      await copyTemplateInto(dataDir)
       return { env: userEnv({ LEDGER_DATA_DIR: dataDir }), open: () => openPglite(dataDir), discard: async () => {} }
     },
   },

@@ -15,9 +15,7 @@
  * LEDGER_CRASH_ROUNDS (default 20) rounds per backend; LEDGER_CRASH_SEED replays a run's kill
  * moments and traffic choices (the interleaving itself is the machine's).
  */
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import path from "node:path"
+import { rm } from "node:fs/promises"
 import { afterAll, describe, it } from "vitest"
 import { openPglite } from "../src/store/pglite.js"
 import { openPostgres } from "../src/store/postgres.js"
@@ -36,6 +34,7 @@ import {
   type LostTally,
 } from "./support/crash.js"
 import { killEveryLedger, preparePostgres, savedAdminKey, spawnLedger, type LedgerProcess } from "./support/ledgerProcess.js"
+import { freshDataDir } from "./support/dataDirs.js"
 import { freshDatabase, postgresAvailable } from "./support/postgres.js"
 import type { StoredEvent } from "./support/server.js"
 import { history, post, retryLost, startTraffic, type Sent, type Target } from "./support/traffic.js"
@@ -66,7 +65,7 @@ const crashStores: ReadonlyArray<{ readonly name: string; prepare(): Promise<Cra
   {
     name: "pglite",
     prepare: async () => {
-      const dataDir = await mkdtemp(path.join(tmpdir(), "ledger-crash-"))
+      const dataDir = await freshDataDir("ledger-crash-")
       return {
         location: { dataDir },
         adminKey: () => savedAdminKey(dataDir),

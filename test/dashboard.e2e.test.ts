@@ -7,8 +7,7 @@
  * in test-artifacts/. Last, the session store itself on a real store, with a clock the test moves:
  * revocation, expiry, sign-out.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { mkdir, rm } from "node:fs/promises"
 import path from "node:path"
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -18,6 +17,7 @@ import { createApiKey, revokeApiKey } from "../src/store/apiKeys.js"
 import { openDatabase } from "../src/store/EventStore.js"
 import { migrate } from "../src/store/migrations.js"
 import type { SqlDatabase } from "../src/store/sql.js"
+import { freshDataDir } from "./support/dataDirs.js"
 import { startTestServer, type ServerBackend, type TestServer } from "./support/server.js"
 
 const artifacts = path.resolve("test-artifacts")
@@ -29,7 +29,7 @@ const windowQuery = `from=${window.from}&to=${window.to}`
 const demoBackend: ServerBackend = {
   name: "pglite",
   prepare: async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "ledger-dashboard-"))
+    const dataDir = await freshDataDir("ledger-dashboard-")
     const discard = () => rm(dataDir, { recursive: true, force: true })
     try {
       const db = await openDatabase({ dataDir })
@@ -428,7 +428,7 @@ describe("dashboard sessions, on a real store with a clock the test moves", () =
   const sessions = () => createSessionStore(db, { now: () => now })
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "ledger-sessions-"))
+    dataDir = await freshDataDir("ledger-sessions-")
     db = await openDatabase({ dataDir })
     await migrate(db)
   })

@@ -9,8 +9,7 @@
  * at the system call, which is where the ledger's responsibility ends.
  */
 import fs from "node:fs"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { rm } from "node:fs/promises"
 import path from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest"
 import { loadConfig } from "../src/config.js"
@@ -20,6 +19,7 @@ import { groupCommit } from "../src/store/groupCommit.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
 import type { SqlDatabase } from "../src/store/sql.js"
+import { freshDataDir } from "./support/dataDirs.js"
 
 const slow = { timeout: 120_000 }
 
@@ -38,7 +38,7 @@ type Moment = { readonly kind: "synced"; readonly file: string } | { readonly ki
 type Opened = { readonly db: SqlDatabase; readonly timeline: Moment[]; readonly dir: string; close(): Promise<void> }
 
 const open = async (durability: Durability): Promise<Opened> => {
-  const dir = await mkdtemp(path.join(tmpdir(), `ledger-durability-${durability}-`))
+  const dir = await freshDataDir(`ledger-durability-${durability}-`)
   const timeline: Moment[] = []
   const db = await openPglite(dir, { durability, onSync: (file) => timeline.push({ kind: "synced", file: path.relative(dir, file) }) })
   await migrate(db)

@@ -23,6 +23,7 @@ import { openPglite } from "../src/store/pglite.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { freshDatabase, postgresAvailable, type FreshDatabase } from "./support/postgres.js"
+import { copyTemplateInto } from "./support/dataDirs.js"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
@@ -48,6 +49,7 @@ const pglite = (): Backend => {
     name: "pglite",
     newStore: async () => {
       const dir = file(`pglite-${++stores}`)
+      await copyTemplateInto(dir)
       return { env: userEnv({ LEDGER_DATA_DIR: dir }), open: () => openPglite(dir) }
     },
     discard: async () => {},

@@ -3,12 +3,11 @@
  * SIGTERM while requests are in flight.
  */
 import { spawn } from "node:child_process"
-import { mkdtemp, rm } from "node:fs/promises"
+import { rm } from "node:fs/promises"
 import http from "node:http"
-import { tmpdir } from "node:os"
-import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
+import { freshDataDir } from "./support/dataDirs.js"
 import { freePort, savedAdminKey } from "./support/ledgerProcess.js"
 import { events, type StoredEvent } from "./support/server.js"
 
@@ -79,7 +78,7 @@ const readLog = async (url: string, key: string): Promise<ReadonlyArray<StoredEv
 
 describe("ledger serve on SIGTERM", () => {
   it("finishes the requests in flight, stores every acknowledged event, refuses new ones, exits 0 and frees the data directory", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "ledger-shutdown-"))
+    const dataDir = await freshDataDir("ledger-shutdown-")
     try {
       // A bound a loaded test machine meets (the default, 10 s, is for a server that is not shared).
       const first = await startServe(dataDir, { LEDGER_SHUTDOWN_TIMEOUT_MS: "120000" })
@@ -139,7 +138,7 @@ describe("ledger serve on SIGTERM", () => {
   }, 300_000)
 
   it("exits 1 at LEDGER_SHUTDOWN_TIMEOUT_MS, naming the request it could not finish", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "ledger-shutdown-"))
+    const dataDir = await freshDataDir("ledger-shutdown-")
     try {
       const server = await startServe(dataDir, { LEDGER_SHUTDOWN_TIMEOUT_MS: "2000" })
       const key = await savedAdminKey(dataDir)

@@ -28,6 +28,7 @@ import { openPostgres } from "../src/store/postgres.js"
 import { recordDelivery } from "../src/store/sources.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { copyStore } from "../src/store/storeCopy.js"
+import { copyTemplateInto } from "./support/dataDirs.js"
 import { freshDatabase, postgresAvailable, type FreshDatabase } from "./support/postgres.js"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
@@ -135,6 +136,7 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), "ledger-store-copy-"))
     sourceDir = path.join(workDir, "source")
+    await copyTemplateInto(sourceDir)
     source = { dataDir: sourceDir, durability: "process" }
     target = await freshDatabase()
     sourceServer = await serverOn(source)

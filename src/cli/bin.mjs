@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The `ledger` command. TypeScript runs through tsx's loader: no build step between a clone and a running ledger.
-import { register } from "tsx/esm/api"
+// The `ledger` command: the project's TypeScript bundled into one module (src/cli/bundle.mjs, rebuilt
+// when a source is newer), run with its source map so that stack traces name the TypeScript files.
+import { pathToFileURL } from "node:url"
+import { ledgerBundle } from "./bundle.mjs"
 
-register()
-await import("./main.ts")
+process.setSourceMapsEnabled(true)
+await import(pathToFileURL(await ledgerBundle()).href)

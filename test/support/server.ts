@@ -11,12 +11,11 @@
  *   it("appends", async () => expect((await server.append(events.repLeft("ana"))).status).toBe(201))
  * })
  */
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import path from "node:path"
+import { rm } from "node:fs/promises"
 import { expect } from "vitest"
 import type { DestinationStream } from "pino"
 import type { Config } from "../../src/config.js"
+import { freshDataDir } from "./dataDirs.js"
 import { startServer } from "../../src/server.js"
 import { createApiKey, type Scope } from "../../src/store/apiKeys.js"
 import type { StoreLocation } from "../../src/store/EventStore.js"
@@ -31,7 +30,7 @@ export type ServerBackend = {
 const pglite: ServerBackend = {
   name: "pglite",
   prepare: async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "ledger-e2e-"))
+    const dataDir = await freshDataDir("ledger-e2e-")
     return { store: { dataDir, durability: "process" }, discard: () => rm(dataDir, { recursive: true, force: true }) }
   },
 }

@@ -2,13 +2,12 @@
  * @module The store backends every contract test runs on: PGlite always, PostgreSQL whenever
  * TEST_DATABASE_URL is set (CI sets it).
  */
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import path from "node:path"
+import { rm } from "node:fs/promises"
 import { migrate } from "../../src/store/migrations.js"
 import { openPglite } from "../../src/store/pglite.js"
 import { openPostgres } from "../../src/store/postgres.js"
 import type { SqlDatabase } from "../../src/store/sql.js"
+import { freshDataDir } from "./dataDirs.js"
 import { freshDatabase, postgresAvailable } from "./postgres.js"
 
 export type OpenedStore = { readonly db: SqlDatabase; readonly url?: string; close(): Promise<void> }
@@ -17,7 +16,7 @@ export type Backend = { readonly name: "pglite" | "postgres"; open(): Promise<Op
 const pglite: Backend = {
   name: "pglite",
   open: async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "ledger-test-"))
+    const dir = await freshDataDir()
     // Durability is under test in durability.int and crash.e2e only: elsewhere an fsync per commit buys nothing.
     const db = await openPglite(dir, { durability: "process" })
     await migrate(db)
