@@ -128,22 +128,27 @@ const appendGroupInTransaction = async (
 ): Promise<ReadonlyArray<AppendResult>> => {
   const appends = group.flat()
   const streamIds = [...new Set(appends.map((a) => a.streamId))].sort()
-  // Lock every stream, creating the new ones, in one statement and in a fixed order (sorted) so that
-  // two transactions never deadlock on each other. (`xmax = 0`: the row was inserted, not updated.)
+  // Lock the streams that exist, in one statement and in a fixed order (sorted) so that two
+  // transactions never deadlock on each other. A stream that does not exist yet is not locked: two
+  // transactions creating it at once both insert its version 1, and the unique (stream, version)
+  // of the log refuses the second, which is retried and then finds the stream (23505 below). Each
+  // stream row is written once, with its new head, by the statement that writes the events: taking
+  // a lock on a new stream by inserting it first wrote every new stream's row twice (a single-event
+  // webhook is a new call stream), a fifth of a batch's time on PGlite.
   // Lists travel as text[] and are matched with `= any(…)`: the planner knows their length and uses
   // the unique indexes, where `in (select … from jsonb_array_elements_text(…))` is estimated at 100
   // rows and, on PGlite (never analyzed), hash-joined against a scan of the whole table.
-  const locked = await tx.query<{ stream_id: string; version: number | string; created: boolean }>(
-    `insert into ledger_streams (stream_id, version)
-     select id, 0 from unnest($1::text[]) as id order by id
-     on conflict (stream_id) do update set version = ledger_streams.version
-     returning stream_id, version, (xmax = 0) as created`,
+  const locked = await tx.query<{ stream_id: string; version: number | string }>(
+    "select stream_id, version from ledger_streams where stream_id = any($1::text[]) order by stream_id for update",
     [streamIds],
   )
   // A statement of its own, after the locks: it sees what the transactions we waited for committed.
+  // The keys go through `array(select unnest(…))`: handed to `= any()` as they are, a PostgreSQL
+  // server plans a custom plan that estimates each key against the column's statistics, 62 ms for a
+  // batch of 2,000 keys against 7 ms to run it this way (PGlite: 18 ms against 8).
   const keys = [...new Set(appends.flatMap((a) => a.events.map((e) => e.idempotencyKey)))]
   const stored = new Map(
-    (await tx.query<EventRow>(`${selectEvents} where idempotency_key = any($1::text[])`, [keys])).map((row) => [
+    (await tx.query<EventRow>(`${selectEvents} where idempotency_key = any(array(select unnest($1::text[])))`, [keys])).map((row) => [
       row.idempotency_key,
       toRecorded(row),
     ]),
@@ -168,25 +173,26 @@ const appendGroupInTransaction = async (
   if (state.rows.length === 0) throw new NothingWritten(judgements.map((j, i) => answer(j, group[i] ?? [], stored, new Map())))
 
   const written = new Set(state.rows.map((r) => r.streamId))
-  // A stream only a refused batch named is left as if that batch had never run (alone, it rolls back).
-  const unused = locked.filter((row) => row.created && !written.has(row.stream_id)).map((row) => row.stream_id)
-  // One statement writes the events, in the group's order, the streams' new heads, and drops the unused streams.
-  const insertedRows = await tx.query<EventRow>(
-    `with inserted as (
+  // One statement writes the events, in the group's order, and the streams' new heads; it answers
+  // with the events as stored, read as the log is read (one json value on PGlite, see `readLog`).
+  const insertedEvents = await eventsFrom(
+    tx,
+    {
+      from: "inserted",
+      with: `with inserted as (
        insert into ledger_events
          (stream_id, stream_version, type, schema_version, data, metadata, occurred_at, idempotency_key)
        select stream_id, stream_version, type, schema_version, data, metadata, occurred_at, idempotency_key
        from jsonb_to_recordset($1::jsonb) as r(ord int, stream_id text, stream_version bigint, type text, schema_version int,
             data jsonb, metadata jsonb, occurred_at timestamptz, idempotency_key text)
        order by ord
-       returning ${eventColumns}
+       returning *
      ), heads as (
-       update ledger_streams s set version = h.version
-       from jsonb_to_recordset($2::jsonb) as h(stream_id text, version bigint) where s.stream_id = h.stream_id
-     ), unused as (
-       delete from ledger_streams where stream_id = any($3::text[])
-     )
-     select * from inserted`,
+       insert into ledger_streams (stream_id, version)
+       select stream_id, version from jsonb_to_recordset($2::jsonb) as h(stream_id text, version bigint)
+       on conflict (stream_id) do update set version = excluded.version
+     )`,
+    },
     [
       JSON.stringify(
         state.rows.map(({ streamId, streamVersion, event }, ord) => ({
@@ -202,10 +208,9 @@ const appendGroupInTransaction = async (
         })),
       ),
       JSON.stringify([...written].map((id) => ({ stream_id: id, version: state.versions.get(id) }))),
-      unused,
     ],
   )
-  const inserted = new Map(insertedRows.map((row) => [row.idempotency_key, toRecorded(row)]))
+  const inserted = new Map(insertedEvents.map((event) => [event.idempotencyKey, event]))
   const resolve = (event: RecordedEvent) => (state.earlierInGroup.has(event) ? (inserted.get(event.idempotencyKey) as RecordedEvent) : event)
   return judgements.map((judgement, i) => answer(judgement, group[i] ?? [], stored, inserted, resolve))
 }
@@ -412,12 +417,27 @@ export const readLog = async (
      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
        and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${where}
      order by ledger_events.transaction_id, ledger_events.global_position limit $3`
-  if (q.backend === "postgres") return (await q.query<EventRow>(`select ${eventColumns} from (${page}) as e order by e.transaction_id, e.global_position`, params)).map(toRecorded)
+  return eventsFrom(q, { from: `(${page}) as e`, orderBy: "e.transaction_id, e.global_position" }, params)
+}
+
+/**
+ * The events of a relation of ledger_events rows (`from`, after an optional WITH clause), decoded the
+ * fastest way for the backend: on PGlite as one json value (see `readLog`), on PostgreSQL as rows.
+ */
+const eventsFrom = async (
+  q: SqlQueryable,
+  query: { readonly with?: string; readonly from: string; readonly orderBy?: string },
+  params: ReadonlyArray<unknown>,
+): Promise<ReadonlyArray<RecordedEvent>> => {
+  const orderBy = query.orderBy === undefined ? "" : ` order by ${query.orderBy}`
+  if (q.backend === "postgres") {
+    return (await q.query<EventRow>(`${query.with ?? ""} select ${eventColumns} from ${query.from}${orderBy}`, params)).map(toRecorded)
+  }
   const rows = await q.query<{ page: string | null }>(
-    `select json_agg(json_build_array(global_position, transaction_id::text, stream_id, stream_version, type, schema_version,
-              data, metadata, ${epochMs("occurred_at")}, ${epochMs("recorded_at")}, idempotency_key)
-            order by transaction_id, global_position)::text as page
-     from (${page}) as e`,
+    `${query.with ?? ""}
+     select json_agg(json_build_array(global_position, transaction_id::text, stream_id, stream_version, type, schema_version,
+              data, metadata, ${epochMs("occurred_at")}, ${epochMs("recorded_at")}, idempotency_key)${orderBy})::text as page
+     from ${query.from}`,
     params,
   )
   const json = rows[0]?.page
