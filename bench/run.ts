@@ -1,9 +1,10 @@
 /**
  * @module `npm run bench`: every benchmark there is, one table. PGlite always; PostgreSQL and the
  * comparison with Emmett when `DATABASE_URL` names a server (a role allowed to CREATE DATABASE).
- * `BENCH_RUNS` (default 3) runs per figure, `BENCH_SECONDS` (default 2) per measurement.
+ * `BENCH_RUNS` (default 3) runs per figure, `BENCH_SECONDS` (default 2) per measurement;
+ * `BENCH_CATCHUP_EVENTS` (default 1,000,000) events in the catch-up against Emmett (one run of each).
  */
-import { benchEmmett } from "./emmett.js"
+import { benchEmmett, benchEmmettCatchUp } from "./emmett.js"
 import { benchIngest } from "./ingest.js"
 import { benchSettings, describeMachine, printTable, type Row } from "./support/report.js"
 
@@ -14,7 +15,8 @@ const rows: Row[] = [...(await benchIngest("pglite", settings))]
 if (process.env.DATABASE_URL) {
   rows.push(...(await benchIngest("postgres", settings)))
   rows.push(...(await benchEmmett(process.env.DATABASE_URL, settings)))
+  rows.push(...(await benchEmmettCatchUp(process.env.DATABASE_URL)))
 } else {
   console.log("DATABASE_URL is not set: PostgreSQL and the Emmett comparison are skipped.")
 }
-printTable("Ingest and appends (catch-up against Emmett not measured yet)", rows)
+printTable("Ingest, appends and projection catch-up (against Emmett on PostgreSQL)", rows)
