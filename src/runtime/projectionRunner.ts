@@ -184,15 +184,23 @@ export const stepProjector = async (db: SqlDatabase, projector: Projector, size:
   const touched = nothingTouched()
   let to = projector.checkpoint
   let applied = 0
-  while (applied < batchSize) {
+  const read = (after: Checkpoint) => {
     const limit = Math.min(pageSize, batchSize - applied)
-    const events = await readLog(db, { after: to, limit })
+    return readLog(db, { after, limit }).then((events) => ({ events, limit }))
+  }
+  // The next page is asked for before this one is folded: a PostgreSQL server reads while this
+  // process folds (PGlite, on this thread, reads first and folds after, as it did).
+  let next = read(to)
+  while (applied < batchSize) {
+    const { events, limit } = await next
     const last = events.at(-1)
     if (last === undefined) break
-    foldInto(projector.state, events, touched)
     applied += events.length
     to = { transactionId: last.transactionId, position: last.position }
-    if (events.length < limit) break
+    const more = events.length === limit && applied < batchSize
+    if (more) next = read(to)
+    foldInto(projector.state, events, touched)
+    if (!more) break
     // Between pages, a turn of the event loop: on PGlite a read runs on this thread (see the loop below).
     await new Promise((resolve) => setImmediate(resolve))
   }
