@@ -2,12 +2,13 @@
  * @module Benchmark of `POST /v1/what-if/coverage` (issue 4): a quarterly what-if over a year of a
  * 200-rep demo team (about 1,000,000 events, src/demo) in the embedded store (file-backed PGlite in a
  * temporary directory), cold (the first request after the server starts) and warm, with the peak RSS
- * growth of the server process and the slowest `/healthz` answered while the cold replay ran.
+ * growth of the server process and the slowest `/healthz` answered while the cold replay ran; and
+ * the server's memory while it holds the million events and serves the team comparison (issue 7).
  *
- * The server runs in a child process (so that only its memory is measured: VmHWM from /proc, reset
- * before each phase). It is the real app (`buildApp`: routes, auth, the what-if replayer) without the
- * projection runner: on a restart with its read model caught up the runner only idles, and its own
- * catch-up of a freshly loaded million events is a different cost.
+ * The server is the real one (`startServer`: routes, auth, the projection runner, the what-if
+ * replayer), in a child process so that only its memory is measured (VmHWM from /proc, reset before
+ * each phase). It starts as a restarted server would: on a store whose read model has caught up with
+ * the log (built first, in this process, and timed), so that its runner only idles.
  *
  * Usage: npx tsx bench/whatif.ts [--events 1000000] [--reps 200] [--data-dir DIR]
  * With --data-dir the store is kept there (and loaded only if it holds no events yet), to run again
@@ -19,14 +20,11 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { cpus, loadavg, tmpdir } from "node:os"
 import path from "node:path"
 import { parseArgs } from "node:util"
-import { serve } from "@hono/node-server"
-import { Effect, ManagedRuntime } from "effect"
 import { demoScaleFor, loadDemoTeam } from "../src/demo/index.js"
-import { buildApp } from "../src/http/app.js"
-import type { ProjectionRunner } from "../src/runtime/projectionRunner.js"
+import { startProjectionRunner } from "../src/runtime/projectionRunner.js"
+import { startServer } from "../src/server.js"
 import { createApiKey } from "../src/store/apiKeys.js"
 import { countEvents } from "../src/store/eventLog.js"
-import { EventStore } from "../src/store/EventStore.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
 
@@ -35,29 +33,28 @@ const demoStart = "2025-11-21" // 12 months ending on demoEnd
 
 type Ready = { readonly url: string; readonly token: string }
 
-/** The server, in the child process: the store, an API key, the app without a projection runner. */
+/** The server, in the child process, with an API key of its own. */
 const runServer = async (dataDir: string): Promise<void> => {
-  const runtime = ManagedRuntime.make(EventStore.layer({ dataDir }))
-  const store = await runtime.runPromise(Effect.gen(function* () {
-    return yield* EventStore
-  }))
-  const { token } = await createApiKey(store.sql, { name: "bench", scopes: ["read"] })
-  const idleRunner: ProjectionRunner = {
-    wake: () => {},
-    rebuild: () => Promise.reject(new Error("no projection runner in the what-if bench")),
-    waitUntilCaughtUp: async () => true,
-    isLeader: () => false,
-    lag: async () => ({ model: "scorecards", events: 0, seconds: 0 }),
-    stop: async () => {},
-  }
-  const app = buildApp({ runtime, sql: store.sql, runner: idleRunner, bodyLimitBytes: 1_000_000, version: "bench" })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
-    process.send?.({ url: `http://127.0.0.1:${info.port}`, token } satisfies Ready)
-  })
+  const server = await startServer({ port: 0, host: "127.0.0.1", store: { dataDir }, bodyLimitBytes: 1_000_000 })
+  const { token } = await createApiKey(server.sql, { name: "bench", scopes: ["read"] })
+  process.send?.({ url: server.url, token } satisfies Ready)
   process.on("disconnect", () => {
-    server.close()
-    void runtime.dispose().then(() => process.exit(0))
+    void server.close().then(() => process.exit(0))
   })
+}
+
+/** Brings the store's read model up to the head of the log, as a server that ran before left it; answers the seconds it took. */
+const catchUpReadModel = async (dataDir: string): Promise<number> => {
+  const db = await openPglite(dataDir)
+  try {
+    const started = performance.now()
+    const runner = await startProjectionRunner(db)
+    while (!(await runner.waitUntilCaughtUp({ timeoutMs: 30_000 }))) console.log(`  read model: ${(await runner.lag()).events.toLocaleString("en-US")} events to go`)
+    await runner.stop()
+    return (performance.now() - started) / 1000
+  } finally {
+    await db.close()
+  }
 }
 
 /** Loads the demo team into a new store; answers how many events it holds. */
@@ -124,6 +121,25 @@ const whatIf = async (ready: Ready, pid: number, body: unknown): Promise<Measure
   return { ms, growthMb: memoryOf(pid).peak - before, status: response.status, bytes: text.length }
 }
 
+/**
+ * `times` team comparisons one after the other, after five unmeasured ones (the server may still be
+ * loading its runner's state when it starts): their latency, and the server's peak RSS meanwhile.
+ */
+const teamComparisons = async (ready: Ready, pid: number, window: { readonly from: string; readonly to: string }, times: number) => {
+  resetPeak(pid)
+  const taken: number[] = []
+  for (let i = -5; i < times; i++) {
+    const started = performance.now()
+    const response = await fetch(`${ready.url}/v1/team/comparison?from=${window.from}&to=${window.to}`, { headers: { authorization: `Bearer ${ready.token}` } })
+    await response.text()
+    if (response.status !== 200) throw new Error(`the team comparison answered ${response.status}`)
+    if (i >= 0) taken.push(performance.now() - started)
+  }
+  taken.sort((a, b) => a - b)
+  const at = (p: number) => taken[Math.min(taken.length - 1, Math.ceil((p / 100) * taken.length) - 1)] as number
+  return { p50Ms: at(50), p99Ms: at(99), peakMb: memoryOf(pid).peak }
+}
+
 /** Polls /healthz until stopped; answers the slowest answer's time. */
 const pollHealth = (ready: Ready) => {
   let stop = false
@@ -159,6 +175,8 @@ const main = async () => {
     console.log(`On ${machine()}`)
     const stored = await storedEvents(dataDir)
     const events = stored > 0 ? stored : await load(dataDir, Number(values.events), Number(values.reps))
+    const readModelSeconds = await catchUpReadModel(dataDir)
+    console.log(`  read model caught up with the log in ${readModelSeconds.toFixed(1)} s`)
 
     child = fork(new URL(import.meta.url).pathname, ["--serve", dataDir], { execArgv: ["--import", "tsx"], stdio: "inherit" })
     const pid = child.pid as number
@@ -169,6 +187,7 @@ const main = async () => {
     const request = { coverageTarget: 3, from: demoStart, to: demoEnd, period: "quarter" }
 
     const startedRss = memoryOf(pid).rss
+    const serving = await teamComparisons(ready, pid, { from: "2026-07-01", to: "2026-09-30" }, 50)
     const health = pollHealth(ready)
     const cold = await whatIf(ready, pid, request)
     const { slowest, answered } = await health()
@@ -195,6 +214,9 @@ const main = async () => {
       row("next as-of what-if (folds the copy)", seconds(asOf.ms), ""),
       row("  peak RSS growth", mb(asOf.growthMb), ""),
       row("answer size", `${(cold.bytes / 1024).toFixed(0)} KB`, ""),
+      row("team comparisons of a quarter over HTTP: p50 / p99", `${serving.p50Ms.toFixed(1)} / ${serving.p99Ms.toFixed(1)} ms`, ""),
+      row("server RSS serving them, holding the events (peak)", mb(serving.peakMb), ""),
+      row("read model caught up before the server started (in this process)", seconds(readModelSeconds * 1000), ""),
     ]
     const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => r[c]?.length ?? 0))) ?? []
     console.log(`\nDone on ${machine()}`)

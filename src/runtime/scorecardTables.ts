@@ -247,7 +247,7 @@ const scan = async <Row extends Record<string, unknown>>(
   key: ReadonlyArray<string>,
   columns: string,
   take: (row: Row) => void,
-  pageSize = 10_000,
+  pageSize = 5_000,
 ): Promise<void> => {
   let after: ReadonlyArray<unknown> = []
   for (;;) {
