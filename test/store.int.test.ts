@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { dealGuard } from "../src/ingest/appendEvents.js"
 import {
   appendToLog,
+  awaitHiddenCommits,
   readLog,
   readStream,
   visibleHead,
@@ -219,6 +220,36 @@ describe.each(backends)("the event store on $name", (backend) => {
         await slow.query("commit")
         const seenAfter = await readLog(store.db, { after: checkpoint, limit: 100 })
         expect(seenAfter.map((e) => e.idempotencyKey)).toEqual(["fence-slow", "fence-fast"])
+      } finally {
+        await slow.end()
+      }
+    })
+
+    it("a client's read waits for the writer that hides a committed event, and only as long as it is told", async () => {
+      const slow = new pg.Client({ connectionString: store.url })
+      await slow.connect()
+      try {
+        const start = await visibleHead(store.db)
+        await slow.query("begin")
+        await slow.query("select pg_current_xact_id()") // holds a transaction id older than the append's
+        const fast = await appendToLog(store.db, [{ streamId: "rep-waited", expected: "any", events: [call({ key: "hidden-fast" })] }])
+        expect(fast.ok).toBe(true)
+
+        // Told to wait 100 ms while the writer stays open: it gives up, and the fence still hides the event.
+        const gaveUpAt = Date.now()
+        await awaitHiddenCommits(store.db, 100)
+        expect(Date.now() - gaveUpAt).toBeGreaterThanOrEqual(100)
+        expect((await readLog(store.db, { after: start, limit: 100 })).map((e) => e.idempotencyKey)).not.toContain("hidden-fast")
+
+        // Told to wait 10 s, with the writer ending 200 ms from now: it waits for that, not longer.
+        const ending = new Promise((resolve) => setTimeout(resolve, 200)).then(() => slow.query("commit"))
+        const waitedFrom = Date.now()
+        await awaitHiddenCommits(store.db, 10_000)
+        const waited = Date.now() - waitedFrom
+        await ending
+        expect(waited).toBeGreaterThanOrEqual(150)
+        expect(waited).toBeLessThan(5_000)
+        expect((await readLog(store.db, { after: start, limit: 100 })).map((e) => e.idempotencyKey)).toContain("hidden-fast")
       } finally {
         await slow.end()
       }

@@ -7,6 +7,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import {
+  awaitHiddenCommits,
   readLog,
   readStream,
   visibleHead,
@@ -39,6 +40,11 @@ export class EventStore extends Context.Service<
       streamId: string,
       options?: { readonly fromVersion?: number; readonly limit?: number; readonly asOf?: AsOf },
     ): Effect.Effect<ReadonlyArray<RecordedEvent>, StoreFailure>
+    /**
+     * A page of the global log for a client: first waits (at most a second) for the writers that began
+     * before the newest committed event and hide it behind the fence (eventLog.ts `awaitHiddenCommits`),
+     * so a client reads what it was told is stored.
+     */
     readLog(options: {
       readonly after?: Checkpoint
       readonly limit: number
@@ -101,7 +107,11 @@ const storeOn = (sql: SqlDatabase, commits: GroupCommit): EventStore["Service"] 
     }
   }),
   readStream: (streamId, options) => attempt("read a stream", () => readStream(sql, streamId, options)),
-  readLog: (options) => attempt("read the log", () => readLog(sql, options)),
+  readLog: (options) =>
+    attempt("read the log", async () => {
+      await awaitHiddenCommits(sql, 1_000)
+      return readLog(sql, options)
+    }),
   visibleHead: attempt("read the log's head", () => visibleHead(sql)),
 })
 

@@ -463,6 +463,31 @@ const fromPageEntry = ([position, transactionId, streamId, streamVersion, type, 
   idempotencyKey,
 })
 
+/**
+ * Waits, at most `timeoutMs`, until the transactions that hide a committed event from a fenced read
+ * have ended: those still in flight whose transaction id is older than the newest committed event's.
+ * A client that was answered 201 then reads the log sees its own events, even while one of the
+ * server's own writers (the projection runner's batch, a delivery tally) that began earlier is still
+ * at work. Nothing hidden, nothing to wait for: one query. Past the timeout the read goes on with
+ * what the fence shows, which is never wrong, only later.
+ */
+export const awaitHiddenCommits = async (q: SqlQueryable, timeoutMs: number): Promise<void> => {
+  const rows = await q.query<{ hiding: ReadonlyArray<string> | null }>(
+    `select array_agg(x::text) as hiding from pg_snapshot_xip(pg_current_snapshot()) as x
+     where x < (select transaction_id from ledger_events order by transaction_id desc limit 1)`,
+  )
+  const hiding = rows[0]?.hiding ?? []
+  const deadline = Date.now() + timeoutMs
+  while (hiding.length > 0 && Date.now() < deadline) {
+    const [still] = await q.query<{ in_flight: number | string }>(
+      `select count(*) as in_flight from unnest($1::text[]) as x where pg_xact_status(x::xid8) = 'in progress'`,
+      [hiding],
+    )
+    if (Number(still?.in_flight ?? 0) === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
 /** The checkpoint of the last event a fenced reader can see now (the log's visible head). */
 export const visibleHead = async (q: SqlQueryable): Promise<Checkpoint> => {
   const rows = await q.query<{ transaction_id: string; global_position: number | string }>(
