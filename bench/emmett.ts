@@ -35,9 +35,11 @@ import { Effect, ManagedRuntime } from "effect"
 import pg from "pg"
 import { defaultStep } from "../src/runtime/projectionRunner.js"
 import { committedHead, logStart, readLog, type Checkpoint } from "../src/store/eventLog.js"
+import type { StoreFailure } from "../src/store/errors.js"
 import { EventStore } from "../src/store/EventStore.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { requireDatabaseUrl } from "./ingest.js"
+import { rawReadRate } from "./support/logReads.js"
 import { createRawTable, oneCommitPerEvent } from "./limits.js"
 import { appenders, measureAppends, type Append, type Measured } from "./support/appenders.js"
 import { benchSettings, describeMachine, median, perSecond, printTable, type Row } from "./support/report.js"
@@ -50,9 +52,20 @@ const callData = (n: number) => ({ callId: `c${n}`, repId: "ana", direction: "ou
 
 type Run = { commits: number; ours: { distinct: Measured; hot: Measured }; emmett: { distinct: Measured; hot: Measured } }
 
-export const benchEmmett = async (serverUrl = requireDatabaseUrl(), options = benchSettings()): Promise<ReadonlyArray<Row>> => {
-  const oursPlace = await freshPostgresDatabase(serverUrl, "ledger_bench_vs_emmett")
-  const theirsPlace = await freshPostgresDatabase(serverUrl, "emmett_bench")
+/** Both stores on one server, each in a fresh database of its own: the ledger's and Emmett's (migrated). */
+type SideBySide = {
+  readonly runtime: ManagedRuntime.ManagedRuntime<EventStore, StoreFailure>
+  readonly store: EventStore["Service"]
+  readonly oursPlace: Place
+  readonly theirsPlace: Place
+  readonly emmettPool: pg.Pool
+  readonly emmett: ReturnType<typeof getPostgreSQLEventStore>
+}
+
+/** Runs `work` with both stores, then closes them and drops both databases. */
+const sideBySide = async <A>(serverUrl: string, databases: { readonly ours: string; readonly theirs: string }, work: (stores: SideBySide) => Promise<A>): Promise<A> => {
+  const oursPlace = await freshPostgresDatabase(serverUrl, databases.ours)
+  const theirsPlace = await freshPostgresDatabase(serverUrl, databases.theirs)
   const runtime = ManagedRuntime.make(EventStore.layer(oursPlace.store))
   const emmettPool = new pg.Pool({ connectionString: theirsPlace.url, max: poolSize })
   emmettPool.on("error", () => {})
@@ -62,6 +75,18 @@ export const benchEmmett = async (serverUrl = requireDatabaseUrl(), options = be
       return yield* EventStore
     }))
     await emmett.schema.migrate()
+    return await work({ runtime, store, oursPlace, theirsPlace, emmettPool, emmett })
+  } finally {
+    await emmett.close().catch(() => {})
+    await emmettPool.end().catch(() => {})
+    await runtime.dispose()
+    await oursPlace.discard()
+    await theirsPlace.discard()
+  }
+}
+
+export const benchEmmett = (serverUrl = requireDatabaseUrl(), options = benchSettings()): Promise<ReadonlyArray<Row>> =>
+  sideBySide(serverUrl, { ours: "ledger_bench_vs_emmett", theirs: "emmett_bench" }, async ({ runtime, store, emmett }) => {
     await createRawTable(store.sql)
     const run = Date.now().toString(36)
     const ours: Append = (streamId, n) =>
@@ -106,14 +131,7 @@ export const benchEmmett = async (serverUrl = requireDatabaseUrl(), options = be
       )
     }
     return rowsOf(runs)
-  } finally {
-    await emmett.close().catch(() => {})
-    await emmettPool.end().catch(() => {})
-    await runtime.dispose()
-    await oursPlace.discard()
-    await theirsPlace.discard()
-  }
-}
+  })
 
 const rowsOf = (runs: ReadonlyArray<Run>): ReadonlyArray<Row> => {
   const commits = median(runs.map((r) => r.commits))
@@ -171,18 +189,8 @@ type CatchUp = {
  * same run, one catch-up of a per-rep counter from the start of each log to its end, and checks
  * that both end with the same `rep_counts` (and the counts the log holds). The ledger goes first.
  */
-export const benchEmmettCatchUp = async (serverUrl = requireDatabaseUrl(), total = catchUpEvents()): Promise<ReadonlyArray<Row>> => {
-  const oursPlace = await freshPostgresDatabase(serverUrl, "ledger_bench_catchup")
-  const theirsPlace = await freshPostgresDatabase(serverUrl, "emmett_bench_catchup")
-  const runtime = ManagedRuntime.make(EventStore.layer(oursPlace.store))
-  const emmettPool = new pg.Pool({ connectionString: theirsPlace.url, max: poolSize })
-  emmettPool.on("error", () => {})
-  const emmett = getPostgreSQLEventStore(theirsPlace.url as string, { connectionOptions: { pool: emmettPool } })
-  try {
-    const store = await runtime.runPromise(Effect.gen(function* () {
-      return yield* EventStore
-    }))
-    await emmett.schema.migrate()
+export const benchEmmettCatchUp = (serverUrl = requireDatabaseUrl(), total = catchUpEvents()): Promise<ReadonlyArray<Row>> =>
+  sideBySide(serverUrl, { ours: "ledger_bench_catchup", theirs: "emmett_bench_catchup" }, async ({ runtime, store, oursPlace, theirsPlace, emmettPool, emmett }) => {
     const loadStarted = performance.now()
     await inBatches(total, (first, count, batch) =>
       runtime.runPromise(
@@ -233,14 +241,7 @@ export const benchEmmettCatchUp = async (serverUrl = requireDatabaseUrl(), total
       checkCounts(total, ours.counts, tuned.counts)
     }
     return catchUpRows(total, ours, theirs, tuned === undefined || tunedBatch === undefined ? undefined : { pull: tunedBatch, result: tuned })
-  } finally {
-    await emmett.close().catch(() => {})
-    await emmettPool.end().catch(() => {})
-    await runtime.dispose()
-    await oursPlace.discard()
-    await theirsPlace.discard()
-  }
-}
+  })
 
 const positiveInteger = (name: string, byDefault: number): number => {
   const value = Number(process.env[name] ?? byDefault)
@@ -284,7 +285,7 @@ const ledgerCatchUp = async (db: SqlDatabase): Promise<CatchUp> => {
   await db.exec(`create table rep_counts (rep_id text primary key, events int not null);
     create table bench_catchup_checkpoints (projection text primary key, checkpoint_tx xid8 not null, checkpoint_position bigint not null);
     insert into bench_catchup_checkpoints values ('rep_counts', '0', 0)`)
-  const { batchSize, pageSize = 5_000 } = defaultStep
+  const { batchSize, pageSize } = defaultStep
   const counts = new Map<string, number>()
   let checkpoint: Checkpoint = logStart
   let applied = 0
@@ -338,14 +339,7 @@ const ledgerCatchUp = async (db: SqlDatabase): Promise<CatchUp> => {
   if (stored?.tx !== head.transactionId || Number(stored.position) !== head.position) {
     throw new Error(`ledger catch-up: checkpoint ${stored?.tx}-${stored?.position} is not the log's last event ${head.transactionId}-${head.position}`)
   }
-  const rawStarted = performance.now()
-  let read = 0
-  for (let after = logStart, page = await readLog(db, { after, limit: pageSize }); page.length > 0; page = await readLog(db, { after, limit: pageSize })) {
-    read += page.length
-    const last = page.at(-1) as Checkpoint
-    after = { transactionId: last.transactionId, position: last.position }
-  }
-  const rawRead = (read * 1000) / (performance.now() - rawStarted)
+  const rawRead = await rawReadRate((after) => readLog(db, { after, limit: pageSize }))
   const rows = await db.query<{ rep_id: string; events: number }>("select rep_id, events from rep_counts")
   return { events: applied, seconds, rawRead, counts: new Map(rows.map((r) => [r.rep_id, r.events])) }
 }
@@ -468,7 +462,7 @@ const catchUpRows = (
       : [{ ...emmettRow(tuned.result, tuned.pull, "BENCH_CATCHUP_EMMETT_BATCH, not the default"), ratio: `ledger ${(rate(ours) / rate(tuned.result)).toFixed(1)}× this` }]),
     {
       backend: "postgres",
-      measure: `ledger: ${what}; readLog pages of ${(defaultStep.pageSize ?? 5_000).toLocaleString("en-US")}, ${defaultStep.batchSize.toLocaleString("en-US")} events a transaction`,
+      measure: `ledger: ${what}; readLog pages of ${defaultStep.pageSize.toLocaleString("en-US")}, ${defaultStep.batchSize.toLocaleString("en-US")} events a transaction`,
       figure: `${perSecond(rate(ours))} (${ours.seconds.toFixed(1)} s)`,
       limit: `${perSecond(ours.rawRead)} read`,
       ratio: `${(rate(ours) / rate(theirs)).toFixed(1)}× Emmett`,

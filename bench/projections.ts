@@ -18,16 +18,17 @@ import { defaultStep, ensureGenerations, scorecardFoldVersion, scorecardModel, s
 import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
 import { repScorecard, teamComparison } from "../src/runtime/scorecardQueries.js"
 import { allReps, createTables, dropTables, loadState } from "../src/runtime/scorecardTables.js"
-import { countEvents, logStart, readLog, type Checkpoint } from "../src/store/eventLog.js"
+import { countEvents, readLog } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
+import { rawReadRate } from "./support/logReads.js"
 import { describeMachine, median, ms, percentile, perSecond, printTable } from "./support/report.js"
 
 const targetEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000)
 const reps = Number(process.env.BENCH_REPS ?? 200)
 const runs = Number(process.env.BENCH_RUNS ?? 3)
 const kept = process.env.BENCH_DATA_DIR
-const pageSize = defaultStep.pageSize ?? 5_000
+const pageSize = defaultStep.pageSize
 
 const dir = kept ?? (await mkdtemp(path.join(tmpdir(), "ledger-bench-projections-")))
 const db = await openPglite(dir, { durability: "process" })
@@ -44,22 +45,12 @@ try {
   const total = await countEvents(db)
 
   // The raw read: the catch-up's own reads of the log, pages of the same size, nothing done to them.
-  const readAll = async (read: (after: Checkpoint) => Promise<ReadonlyArray<{ transactionId: string; position: number }>>) => {
-    const started = performance.now()
-    let rows = 0
-    for (let after = logStart, page = await read(after); page.length > 0; page = await read(after)) {
-      rows += page.length
-      const last = page.at(-1) as Checkpoint
-      after = { transactionId: last.transactionId, position: last.position }
-    }
-    return (rows / (performance.now() - started)) * 1000
-  }
   const rawRates: number[] = []
   const rowRates: number[] = []
   for (let run = 0; run < runs; run++) {
-    rawRates.push(await readAll((after) => readLog(db, { after, limit: pageSize })))
+    rawRates.push(await rawReadRate((after) => readLog(db, { after, limit: pageSize })))
     rowRates.push(
-      await readAll(async (after) =>
+      await rawReadRate(async (after) =>
         (
           await db.query<{ transaction_id: string; global_position: number }>(
             `select global_position, transaction_id::text as transaction_id, stream_id, stream_version, type, schema_version,

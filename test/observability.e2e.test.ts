@@ -10,6 +10,7 @@ import { createMetrics } from "../src/observability/metrics.js"
 import { startProjectionRunner, type ProjectionRunner } from "../src/runtime/projectionRunner.js"
 import { createApiKey } from "../src/store/apiKeys.js"
 import { EventStore } from "../src/store/EventStore.js"
+import { deliveryTally } from "../src/store/sources.js"
 import { events, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
 /** One sample of the Prometheus text format: `name{label="value",…} value`. */
@@ -163,7 +164,8 @@ const startWithIdleProjections = async (readiness: OperationsConfig["readiness"]
     draining,
     settings: { ...operationsDefaults, readiness },
   }
-  const app = buildApp({ runtime, sql: store.sql, runner: idle, bodyLimitBytes: 1_000_000, version: "test", operations })
+  const deliveries = deliveryTally(store.sql)
+  const app = buildApp({ runtime, sql: store.sql, runner: idle, deliveries, bodyLimitBytes: 1_000_000, version: "test", operations })
   const listener: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s))
   })
@@ -176,7 +178,10 @@ const startWithIdleProjections = async (readiness: OperationsConfig["readiness"]
   return {
     call,
     draining,
-    closeStore: () => runtime.dispose(),
+    closeStore: async () => {
+      await deliveries.close()
+      await runtime.dispose()
+    },
     fold: async () => {
       const runner = await startProjectionRunner(store.sql)
       expect(await runner.waitUntilCaughtUp({ timeoutMs: 30_000 })).toBe(true)
@@ -184,6 +189,7 @@ const startWithIdleProjections = async (readiness: OperationsConfig["readiness"]
     },
     close: async () => {
       await new Promise((resolve) => listener.close(resolve))
+      await deliveries.close()
       await runtime.dispose()
       await place.discard()
     },

@@ -196,10 +196,19 @@ describe.each(backends)("the event store on $name", (backend) => {
   })
 
   if (backend.name === "postgres") {
-    it("the fence: a reader never skips an event that a slower writer commits after a faster one", async () => {
+    /** A second connection to the store's database, a writer the test holds open; closed after `work`. */
+    const withSlowWriter = async (work: (slow: pg.Client) => Promise<void>) => {
       const slow = new pg.Client({ connectionString: store.url })
       await slow.connect()
       try {
+        await work(slow)
+      } finally {
+        await slow.end()
+      }
+    }
+
+    it("the fence: a reader never skips an event that a slower writer commits after a faster one", () =>
+      withSlowWriter(async (slow) => {
         const start = await visibleHead(store.db)
         // The slow writer takes its transaction id first and holds it open…
         await slow.query("begin")
@@ -220,15 +229,10 @@ describe.each(backends)("the event store on $name", (backend) => {
         await slow.query("commit")
         const seenAfter = await readLog(store.db, { after: checkpoint, limit: 100 })
         expect(seenAfter.map((e) => e.idempotencyKey)).toEqual(["fence-slow", "fence-fast"])
-      } finally {
-        await slow.end()
-      }
-    })
+      }))
 
-    it("a client's read waits for the writer that hides a committed event, and only as long as it is told", async () => {
-      const slow = new pg.Client({ connectionString: store.url })
-      await slow.connect()
-      try {
+    it("a client's read waits for the writer that hides a committed event, and only as long as it is told", () =>
+      withSlowWriter(async (slow) => {
         const start = await visibleHead(store.db)
         await slow.query("begin")
         await slow.query("select pg_current_xact_id()") // holds a transaction id older than the append's
@@ -250,9 +254,6 @@ describe.each(backends)("the event store on $name", (backend) => {
         expect(waited).toBeGreaterThanOrEqual(150)
         expect(waited).toBeLessThan(5_000)
         expect((await readLog(store.db, { after: start, limit: 100 })).map((e) => e.idempotencyKey)).toContain("hidden-fast")
-      } finally {
-        await slow.end()
-      }
-    })
+      }))
   }
 })

@@ -25,7 +25,7 @@ import { appendToLog, type NewEvent } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
 import { openPostgres } from "../src/store/postgres.js"
-import { recordDelivery } from "../src/store/sources.js"
+import { deliveryTally } from "../src/store/sources.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { copyStore } from "../src/store/storeCopy.js"
 import { copyTemplateInto } from "./support/dataDirs.js"
@@ -162,7 +162,9 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
       },
     ])
     expect(micro.ok).toBe(true)
-    await recordDelivery(sourceServer.sql, "twilio", { kind: "rejected", status: 401, reason: "X-Twilio-Signature does not match" }, new Date())
+    const deliveries = deliveryTally(sourceServer.sql)
+    deliveries.record("twilio", { kind: "rejected", status: 401, reason: "X-Twilio-Signature does not match" }, new Date())
+    await deliveries.close()
   }, 600_000)
 
   afterAll(async () => {

@@ -26,6 +26,16 @@ const event = <T extends EventType>(type: T, occurredAt: string, data: EventData
 
 let keySeq = 0
 /** Appends events in their order, in one transaction (few transactions keep the test's log short). */
+/** Runs the projection runner until the read model has caught up with the log, then stops it. */
+const catchUpReadModel = async (db: SqlDatabase) => {
+  const runner = await startProjectionRunner(db, { idleMs: 10 })
+  try {
+    expect(await runner.waitUntilCaughtUp()).toBe(true)
+  } finally {
+    await runner.stop()
+  }
+}
+
 const append = async (db: SqlDatabase, events: ReadonlyArray<LedgerEvent>) => {
   if (events.length === 0) return
   const result = await appendToLog(
@@ -122,12 +132,7 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
       fc.asyncProperty(anyHistory(50), async (events) => {
         await reset(store.db)
         await append(store.db, events)
-        const runner = await startProjectionRunner(store.db, { idleMs: 10 })
-        try {
-          expect(await runner.waitUntilCaughtUp()).toBe(true)
-        } finally {
-          await runner.stop()
-        }
+        await catchUpReadModel(store.db)
         const generation = await activeGeneration(store.db, scorecardModel)
         const live = await loadState(store.db, generation?.generation as number)
         const answer = await answerOf(new LogReplayer(store.db), { coverageTarget: 3, from: "2026-01-01", to: "2027-12-31", period: "month" })
@@ -158,12 +163,7 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
         const folded = events.slice(0, Math.min(cut, events.length))
         const after = events.slice(folded.length)
         await append(store.db, folded)
-        const runner = await startProjectionRunner(store.db, { idleMs: 10 })
-        try {
-          expect(await runner.waitUntilCaughtUp()).toBe(true)
-        } finally {
-          await runner.stop()
-        }
+        await catchUpReadModel(store.db)
         await append(store.db, after) // the read model has not seen these
         let read = 0
         const replayer = new LogReplayer(store.db, { onPage: (n) => (read += n) })

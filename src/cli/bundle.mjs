@@ -11,7 +11,7 @@
  * `import.meta.url` is replaced in each source by that file's own URL, so that paths relative to a
  * module (the dashboard's files, packages resolved from it) mean what they mean in the sources.
  *
- * Run directly (`node src/cli/bundle.mjs`, npm's `prepare`), it builds the bundle now.
+ * Run directly (`node src/cli/bundle.mjs`), it builds the bundle now.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
 import path from "node:path"

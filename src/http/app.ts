@@ -10,7 +10,7 @@ import type { WebhooksConfig } from "../config.js"
 import type { Logger } from "../observability/log.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlDatabase } from "../store/sql.js"
-import { deliveryTally, type DeliveryTally } from "../store/sources.js"
+import type { DeliveryTally } from "../store/sources.js"
 import { adminRoutes } from "./admin.js"
 import { mountDocs } from "./docs.js"
 import { eventRoutes } from "./events.js"
@@ -36,28 +36,27 @@ export type AppDeps = {
   readonly operations?: AppOperations
   /** The connectors' secrets (README "Connectors"); absent, every webhook answers 503. */
   readonly webhooks?: WebhooksConfig
-  /** Where deliveries are counted (GET /v1/sources); the server flushes it when it stops. Default: a tally of its own. */
-  readonly deliveries?: DeliveryTally
+  /** Where deliveries are counted (GET /v1/sources); the server flushes it when it stops. */
+  readonly deliveries: DeliveryTally
 }
 
 export const buildApp = (deps: AppDeps) => {
   const app = new OpenAPIHono()
   const operations = deps.operations ?? quietOperations(deps.runner)
-  const deliveries = deps.deliveries ?? deliveryTally(deps.sql, { onError: (error) => operations.logger.warn({ err: error }, "could not count deliveries in the ingestion status; they are kept for the next try") })
   app.use(requestId())
   app.use(observeRequests(operations))
   app.use(operations.draining.middleware)
   app.use(rateLimitIngest(operations.settings.rateLimit))
   app.route("/", operationsRoutes({ ...deps, operations }))
   app.get("/v1/event-types", (c) => c.json(eventJsonSchemas()))
-  app.route("/", eventRoutes({ ...deps, deliveries, onAppended: deps.runner.wake }))
+  app.route("/", eventRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", importRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", scorecardRoutes(deps))
   app.route("/", identityRoutes(deps))
   app.route("/", whatIfRoutes(deps))
   app.route("/", adminRoutes(deps))
-  app.route("/", webhookRoutes({ ...deps, deliveries, onAppended: deps.runner.wake }))
-  app.route("/", sourceRoutes({ ...deps, deliveries }))
+  app.route("/", webhookRoutes({ ...deps, onAppended: deps.runner.wake }))
+  app.route("/", sourceRoutes(deps))
   mountDocs(app, deps.version)
   app.route("/", dashboardRoutes(deps))
   app.notFound((c) =>

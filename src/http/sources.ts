@@ -10,7 +10,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context, MiddlewareHandler } from "hono"
 import { connectors } from "../connectors/index.js"
-import type { Logger } from "../observability/log.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { listSources, silentSource, type DeliveryOutcome, type DeliveryTally, type SourceStatus } from "../store/sources.js"
 import { requireScope, type AuthVariables } from "./auth.js"

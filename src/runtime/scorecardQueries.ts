@@ -25,7 +25,7 @@ import {
 import type { SqlQueryable } from "../store/sql.js"
 import { activeGeneration } from "./registry.js"
 import { scorecardModel } from "./projectionRunner.js"
-import { accountActivityOf, allAccounts, allReps, dealsOf, meetingsOf, repDaysOf, sumRepDays, teamSettings } from "./scorecardTables.js"
+import { accountActivityOf, allReps, dealsOf, meetingsOf, repDaysOf, sumRepDays, targetAccounts, teamSettings } from "./scorecardTables.js"
 
 /** A window of whole days, both inclusive, in the team's time zone. */
 export type DayWindow = { readonly from: string; readonly to: string }
@@ -191,29 +191,27 @@ export const repIdentities = async (q: SqlQueryable, repId: string) => {
 /** The target list: each account with its activity (every rep's), meetings, deals and pipeline. */
 export const targetAccountsView = async (q: SqlQueryable) => {
   const { generation } = await readContext(q)
-  const accounts = await allAccounts(q, generation.generation)
-  const activity = new Map((await accountActivityOf(q, generation.generation)).map((row) => [row.accountId, row]))
+  const accounts = await targetAccounts(q, generation.generation)
+  const activity = new Map((await accountActivityOf(q, generation.generation, accounts.map((a) => a.accountId))).map((row) => [row.accountId, row]))
   const deals = groupBy(await dealsOf(q, generation.generation), (d) => d.accountId)
   const meetings = groupBy(await meetingsOf(q, generation.generation), (m) => m.accountId ?? "")
-  return accounts
-    .filter((a) => a.targeted)
-    .map((account) => {
-      const accountDeals = deals.get(account.accountId) ?? []
-      const accountMeetings = meetings.get(account.accountId) ?? []
-      const won = accountDeals.filter((d) => d.status === "won")
-      const lost = accountDeals.filter((d) => d.status === "lost")
-      return {
-        ...account,
-        activities: activity.get(account.accountId)?.activities ?? 0,
-        lastActivityAt: activity.get(account.accountId)?.lastActivityAt ?? null,
-        meetingsBooked: accountMeetings.filter((m) => m.bookedAt !== null).length,
-        meetingsHeld: accountMeetings.filter((m) => m.status === "held").length,
-        dealsOpened: accountDeals.length,
-        dealsOpen: accountDeals.filter((d) => d.status === "open").length,
-        dealsWon: won.length,
-        dealsLost: lost.length,
-        wonValue: won.reduce((sum, d) => sum + d.amount, 0),
-        openPipeline: accountDeals.filter((d) => d.status === "open").reduce((sum, d) => sum + d.amount, 0),
-      }
-    })
+  return accounts.map((account) => {
+    const accountDeals = deals.get(account.accountId) ?? []
+    const accountMeetings = meetings.get(account.accountId) ?? []
+    const won = accountDeals.filter((d) => d.status === "won")
+    const lost = accountDeals.filter((d) => d.status === "lost")
+    return {
+      ...account,
+      activities: activity.get(account.accountId)?.activities ?? 0,
+      lastActivityAt: activity.get(account.accountId)?.lastActivityAt ?? null,
+      meetingsBooked: accountMeetings.filter((m) => m.bookedAt !== null).length,
+      meetingsHeld: accountMeetings.filter((m) => m.status === "held").length,
+      dealsOpened: accountDeals.length,
+      dealsOpen: accountDeals.filter((d) => d.status === "open").length,
+      dealsWon: won.length,
+      dealsLost: lost.length,
+      wonValue: won.reduce((sum, d) => sum + d.amount, 0),
+      openPipeline: accountDeals.filter((d) => d.status === "open").reduce((sum, d) => sum + d.amount, 0),
+    }
+  })
 }

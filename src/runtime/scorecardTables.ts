@@ -103,21 +103,24 @@ export const nothingTouched = (): Touched => ({
   settings: false,
 })
 
+/** Writes `rows` a statement per chunk of 5,000 (a statement's parameters stay a bounded size). */
+const inChunks = async <T>(rows: ReadonlyArray<T>, write: (chunk: ReadonlyArray<T>) => Promise<unknown>): Promise<void> => {
+  for (let i = 0; i < rows.length; i += 5_000) await write(rows.slice(i, i + 5_000))
+}
+
 /** Rows of a counters table (rep days, rep months): a rep, a period, the counters. */
 type CounterRow = { readonly repId: string; readonly period: string; readonly counters: DayCounters }
 
-const upsertCounters = async (q: SqlQueryable, table: string, periodColumn: string, rows: ReadonlyArray<CounterRow>): Promise<void> => {
-  for (let i = 0; i < rows.length; i += 5_000) {
-    const chunk = rows.slice(i, i + 5_000)
-    await q.query(
+const upsertCounters = (q: SqlQueryable, table: string, periodColumn: string, rows: ReadonlyArray<CounterRow>): Promise<void> =>
+  inChunks(rows, (chunk) =>
+    q.query(
       `insert into ${table} (rep_id, ${periodColumn}, ${counterColumns})
        select rep_id, period, ${counterColumns} from jsonb_to_recordset($1::jsonb)
          as r(rep_id text, period text, ${counterNames.map((c) => `${quoted(c)} double precision`).join(", ")})
        on conflict (rep_id, ${periodColumn}) do update set ${counterNames.map((c) => `${quoted(c)} = excluded.${quoted(c)}`).join(", ")}`,
       [JSON.stringify(chunk.map(({ repId, period, counters }) => ({ rep_id: repId, period, ...counters })))],
-    )
-  }
-}
+    ),
+  )
 
 const deleteCounters = async (q: SqlQueryable, table: string, periodColumn: string, rows: ReadonlyArray<{ readonly repId: string; readonly period: string }>): Promise<void> => {
   if (rows.length === 0) return
@@ -153,7 +156,7 @@ export const persistTouched = async (q: SqlQueryable, generation: number, state:
     const { repId, day } = repAndDay(key)
     months.set(`${repId}|${monthOf(day)}`, { repId, month: monthOf(day) })
   }
-  const monthRows: Array<{ readonly repId: string; readonly period: string; readonly counters: DayCounters }> = []
+  const monthRows: CounterRow[] = []
   const goneMonths: Array<{ readonly repId: string; readonly period: string }> = []
   for (const { repId, month } of months.values()) {
     const days: RepDayRow[] = []
@@ -176,18 +179,17 @@ export const persistTouched = async (q: SqlQueryable, generation: number, state:
   await deleteGone(t.accounts, "account_id", gone(touched.accounts, state.accounts))
   await deleteGone(t.contacts, "contact_id", gone(touched.contacts, state.contacts))
 
-  const upsertJson = async (table: string, keyColumn: string, items: ReadonlyArray<{ key: string; row: unknown; extra?: Record<string, unknown> }>, extraColumns: ReadonlyArray<[string, string]> = []) => {
-    for (let i = 0; i < items.length; i += 5_000) {
-      const chunk = items.slice(i, i + 5_000)
-      const extras = extraColumns.map(([name]) => name)
-      await q.query(
+  const upsertJson = (table: string, keyColumn: string, items: ReadonlyArray<{ key: string; row: unknown; extra?: Record<string, unknown> }>, extraColumns: ReadonlyArray<[string, string]> = []) => {
+    const extras = extraColumns.map(([name]) => name)
+    return inChunks(items, (chunk) =>
+      q.query(
         `insert into ${table} (${keyColumn}, ${[...extras, "row"].join(", ")})
          select k, ${[...extras, "row"].join(", ")} from jsonb_to_recordset($1::jsonb)
            as r(k text, ${[...extraColumns.map(([n, type]) => `${n} ${type}`), "row jsonb"].join(", ")})
          on conflict (${keyColumn}) do update set ${[...extras, "row"].map((c) => `${c} = excluded.${c}`).join(", ")}`,
         [JSON.stringify(chunk.map(({ key, row, extra }) => ({ k: key, row, ...extra })))],
-      )
-    }
+      ),
+    )
   }
   await upsertJson(t.reps, "rep_id", rows(touched.reps, state.reps).map((row) => ({ key: row.repId, row })))
   await upsertJson(
@@ -204,16 +206,14 @@ export const persistTouched = async (q: SqlQueryable, generation: number, state:
     [["targeted", "boolean"]],
   )
   await upsertJson(t.contacts, "contact_id", rows(touched.contacts, state.contacts).map((row) => ({ key: row.contactId, row })))
-  const activity = rows(touched.accountActivity, state.accountActivity)
-  for (let i = 0; i < activity.length; i += 5_000) {
-    const chunk = activity.slice(i, i + 5_000)
-    await q.query(
+  await inChunks(rows(touched.accountActivity, state.accountActivity), (chunk) =>
+    q.query(
       `insert into ${t.accountActivity} (account_id, activities, last_activity_at)
        select * from unnest($1::text[], $2::float8[], $3::text[])
        on conflict (account_id) do update set activities = excluded.activities, last_activity_at = excluded.last_activity_at`,
       [chunk.map((r) => r.accountId), chunk.map((r) => r.activities), chunk.map((r) => r.lastActivityAt)],
-    )
-  }
+    ),
+  )
   if (touched.quarterHours.size > 0) {
     const { byQuarterHour, events, firstMs, lastMs } = state.occurrences
     const quarterHours = [...touched.quarterHours]
@@ -277,12 +277,8 @@ export const loadState = async (q: SqlQueryable, generation: number): Promise<Le
   await load<DealRow>(t.deals, "deal_id", state.deals)
   await load<MeetingRow>(t.meetings, "meeting_id", state.meetings)
   await load<AccountRow>(t.accounts, "account_id", state.accounts)
-  await scan<{ account_id: string; activities: number; last_activity_at: string }>(
-    q,
-    t.accountActivity,
-    ["account_id"],
-    "account_id, activities, last_activity_at",
-    (row) => state.accountActivity.set(row.account_id, { accountId: row.account_id, activities: Number(row.activities), lastActivityAt: row.last_activity_at }),
+  await scan<AccountActivityColumns>(q, t.accountActivity, ["account_id"], accountActivityColumns, (row) =>
+    state.accountActivity.set(row.account_id, toAccountActivity(row)),
   )
   await load<ContactRow>(t.contacts, "contact_id", state.contacts)
   const settings = (await q.query<{ settings: TeamSettings }>(`select settings from ${t.settings} where id = 1`))[0]
@@ -377,16 +373,21 @@ export const dealsOf = async (q: SqlQueryable, generation: number, ownerRepIds?:
 export const targetAccounts = async (q: SqlQueryable, generation: number): Promise<ReadonlyArray<AccountRow>> =>
   (await q.query<{ row: AccountRow }>(`select row from ${tablesOf(generation).accounts} where targeted order by account_id`)).map((r) => r.row)
 
-export const allAccounts = async (q: SqlQueryable, generation: number): Promise<ReadonlyArray<AccountRow>> =>
-  (await q.query<{ row: AccountRow }>(`select row from ${tablesOf(generation).accounts} order by account_id`)).map((r) => r.row)
+type AccountActivityColumns = { account_id: string; activities: number; last_activity_at: string }
+const accountActivityColumns = "account_id, activities, last_activity_at"
+const toAccountActivity = (row: AccountActivityColumns): AccountActivityRow => ({
+  accountId: row.account_id,
+  activities: Number(row.activities),
+  lastActivityAt: row.last_activity_at,
+})
 
-/** Every account's activity (accounts nobody has worked have no row). */
-export const accountActivityOf = async (q: SqlQueryable, generation: number): Promise<ReadonlyArray<AccountActivityRow>> =>
+/** The activity of these accounts (an account nobody has worked has no row). */
+export const accountActivityOf = async (q: SqlQueryable, generation: number, accountIds: ReadonlyArray<string>): Promise<ReadonlyArray<AccountActivityRow>> =>
   (
-    await q.query<{ account_id: string; activities: number; last_activity_at: string }>(
-      `select account_id, activities, last_activity_at from ${tablesOf(generation).accountActivity}`,
-    )
-  ).map((row) => ({ accountId: row.account_id, activities: Number(row.activities), lastActivityAt: row.last_activity_at }))
+    await q.query<AccountActivityColumns>(`select ${accountActivityColumns} from ${tablesOf(generation).accountActivity} where account_id = any($1::text[])`, [
+      accountIds,
+    ])
+  ).map(toAccountActivity)
 
 export const meetingsOf = async (q: SqlQueryable, generation: number): Promise<ReadonlyArray<MeetingRow>> =>
   (await q.query<{ row: MeetingRow }>(`select row from ${tablesOf(generation).meetings}`)).map((r) => r.row)

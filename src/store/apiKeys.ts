@@ -53,7 +53,7 @@ export const countActiveApiKeys = async (db: SqlQueryable): Promise<number> =>
  * server, another instance), within this time. Without it every request paid a query for its key:
  * on PGlite a fifth of the ingest path's time (bench/ingest.ts, single events).
  */
-export const verifiedKeyTtlMs = 1_000
+const verifiedKeyTtlMs = 1_000
 
 /** Tokens verified lately, by SHA-256 of the token, per database (tests run several in one process). */
 const verifiedKeys = new WeakMap<SqlQueryable, Map<string, { readonly key: ApiKey; readonly until: number }>>()

@@ -4,7 +4,9 @@
  * its reason, so that an admin sees at a glance that a webhook is failing its signature check.
  *
  * @example
- * await recordDelivery(sql, "twilio", { kind: "rejected", status: 401, reason: "X-Twilio-Signature does not match" }, new Date())
+ * const deliveries = deliveryTally(sql)
+ * deliveries.record("twilio", { kind: "rejected", status: 401, reason: "X-Twilio-Signature does not match" }, new Date())
+ * await deliveries.flush()
  * const sources = await listSources(sql)
  */
 import { storableCopy } from "../../events/storableText.js"
@@ -102,13 +104,6 @@ const addDeltas = async (db: SqlQueryable, deltas: ReadonlyMap<string, SourceDel
       ),
     ],
   )
-}
-
-/** Counts one delivery of `source` at `at`, in a statement of its own. */
-export const recordDelivery = async (db: SqlQueryable, source: string, outcome: DeliveryOutcome, at: Date): Promise<void> => {
-  const delta = noDelta()
-  addDelivery(delta, outcome, at)
-  await addDeltas(db, new Map([[source, delta]]))
 }
 
 export type DeliveryTally = {
