@@ -11,9 +11,9 @@ import {
   type LedgerState,
   type MeetingRow,
   type RepRow,
+  emptyRepDay,
   repDayKey,
 } from "./state.js"
-import { emptyCounters } from "./metrics.js"
 
 /**
  * One change to one table: an increment of a rep's day counters or of an account's activity, or the whole new row of an entity
@@ -51,7 +51,7 @@ export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>)
         const key = repDayKey(change.repId, change.day)
         let row = state.repDays.get(key)
         if (row === undefined) {
-          row = { repId: change.repId, day: change.day, ...emptyCounters() }
+          row = emptyRepDay(change.repId, change.day)
           state.repDays.set(key, row)
         }
         const add = change.add

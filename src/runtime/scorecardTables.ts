@@ -52,11 +52,11 @@ export const createTables = async (q: SqlQueryable, generation: number): Promise
   const statements = [
     `create table if not exists ${t.repDays} (rep_id text not null, day text not null,
        ${counterNames.map((c) => `${quoted(c)} double precision not null default 0`).join(", ")},
-       primary key (rep_id, day))`,
+       primary key (rep_id, day)) with (fillfactor = 50)`,
     `create index if not exists ${t.repDays}_by_day on ${t.repDays} (day)`,
     `create table if not exists ${t.repMonths} (rep_id text not null, month text not null,
        ${counterNames.map((c) => `${quoted(c)} double precision not null default 0`).join(", ")},
-       primary key (rep_id, month))`,
+       primary key (rep_id, month)) with (fillfactor = 50)`,
     `create index if not exists ${t.repMonths}_by_month on ${t.repMonths} (month)`,
     `create table if not exists ${t.reps} (rep_id text primary key, row jsonb not null)`,
     `create table if not exists ${t.deals} (deal_id text primary key, owner_rep_id text not null, row jsonb not null, written bigint not null)`,
@@ -111,16 +111,28 @@ const inChunks = async <T>(rows: ReadonlyArray<T>, write: (chunk: ReadonlyArray<
 /** Rows of a counters table (rep days, rep months): a rep, a period, the counters. */
 type CounterRow = { readonly repId: string; readonly period: string; readonly counters: DayCounters }
 
+/**
+ * Upserts counter rows. Only the non-zero counters travel (a rep's day has a handful of its ~25
+ * counters set); the others are read back as 0. Measured on PGlite for 12,000 rep days rewritten:
+ * 43 µs a row with every counter sent, 24 sparse, 11 sparse in tables with fillfactor 50 (an
+ * update then fits on its row's page and leaves the indexes alone).
+ */
 const upsertCounters = (q: SqlQueryable, table: string, periodColumn: string, rows: ReadonlyArray<CounterRow>): Promise<void> =>
   inChunks(rows, (chunk) =>
     q.query(
       `insert into ${table} (rep_id, ${periodColumn}, ${counterColumns})
-       select rep_id, period, ${counterColumns} from jsonb_to_recordset($1::jsonb)
+       select rep_id, period, ${counterNames.map((c) => `coalesce(${quoted(c)}, 0)`).join(", ")} from jsonb_to_recordset($1::jsonb)
          as r(rep_id text, period text, ${counterNames.map((c) => `${quoted(c)} double precision`).join(", ")})
        on conflict (rep_id, ${periodColumn}) do update set ${counterNames.map((c) => `${quoted(c)} = excluded.${quoted(c)}`).join(", ")}`,
-      [JSON.stringify(chunk.map(({ repId, period, counters }) => ({ rep_id: repId, period, ...counters })))],
+      [JSON.stringify(chunk.map(sparseCounterRow))],
     ),
   )
+
+const sparseCounterRow = ({ repId, period, counters }: CounterRow): Record<string, string | number> => {
+  const row: Record<string, string | number> = { rep_id: repId, period }
+  for (const name of counterNames) if (counters[name] !== 0) row[name] = counters[name]
+  return row
+}
 
 const deleteCounters = async (q: SqlQueryable, table: string, periodColumn: string, rows: ReadonlyArray<{ readonly repId: string; readonly period: string }>): Promise<void> => {
   if (rows.length === 0) return
