@@ -34,7 +34,7 @@ import {
 import { Effect, ManagedRuntime } from "effect"
 import pg from "pg"
 import { defaultStep } from "../src/runtime/projectionRunner.js"
-import { committedHead, logStart, readLog, type Checkpoint } from "../src/store/eventLog.js"
+import { committedHead, logStart, readLogToFold, type Checkpoint } from "../src/store/eventLog.js"
 import type { StoreFailure } from "../src/store/errors.js"
 import { EventStore } from "../src/store/EventStore.js"
 import type { SqlDatabase } from "../src/store/sql.js"
@@ -278,7 +278,7 @@ const settle = async (place: Place): Promise<void> => {
 
 /**
  * The ledger's side, as src/runtime/projectionRunner.ts `stepProjector` folds: the log read with
- * `readLog` in pages of 5,000, folded in memory, and every 20,000 events (`defaultStep`) the rows the
+ * `readLogToFold` in pages of 5,000, folded in memory, and every batch (`defaultStep`) the rows the
  * batch touched and the new checkpoint written in ONE transaction (the checkpoint compare-and-set).
  */
 const ledgerCatchUp = async (db: SqlDatabase): Promise<CatchUp> => {
@@ -296,7 +296,7 @@ const ledgerCatchUp = async (db: SqlDatabase): Promise<CatchUp> => {
     let inBatch = 0
     while (inBatch < batchSize) {
       const limit = Math.min(pageSize, batchSize - inBatch)
-      const events = await readLog(db, { after: to, limit })
+      const events = await readLogToFold(db, { after: to, limit })
       const last = events.at(-1)
       if (last === undefined) break
       for (const event of events) {
@@ -339,7 +339,7 @@ const ledgerCatchUp = async (db: SqlDatabase): Promise<CatchUp> => {
   if (stored?.tx !== head.transactionId || Number(stored.position) !== head.position) {
     throw new Error(`ledger catch-up: checkpoint ${stored?.tx}-${stored?.position} is not the log's last event ${head.transactionId}-${head.position}`)
   }
-  const rawRead = await rawReadRate((after) => readLog(db, { after, limit: pageSize }))
+  const rawRead = await rawReadRate((after) => readLogToFold(db, { after, limit: pageSize }))
   const rows = await db.query<{ rep_id: string; events: number }>("select rep_id, events from rep_counts")
   return { events: applied, seconds, rawRead, counts: new Map(rows.map((r) => [r.rep_id, r.events])) }
 }
@@ -462,7 +462,7 @@ const catchUpRows = (
       : [{ ...emmettRow(tuned.result, tuned.pull, "BENCH_CATCHUP_EMMETT_BATCH, not the default"), ratio: `ledger ${(rate(ours) / rate(tuned.result)).toFixed(1)}× this` }]),
     {
       backend: "postgres",
-      measure: `ledger: ${what}; readLog pages of ${defaultStep.pageSize.toLocaleString("en-US")}, ${defaultStep.batchSize.toLocaleString("en-US")} events a transaction`,
+      measure: `ledger: ${what}; readLogToFold pages of ${defaultStep.pageSize.toLocaleString("en-US")}, ${defaultStep.batchSize.toLocaleString("en-US")} events a transaction`,
       figure: `${perSecond(rate(ours))} (${ours.seconds.toFixed(1)} s)`,
       limit: `${perSecond(ours.rawRead)} read`,
       ratio: `${(rate(ours) / rate(theirs)).toFixed(1)}× Emmett`,

@@ -3,9 +3,10 @@
  * year) in the embedded store — catch-up throughput beside the raw read rate of the same rows, and
  * the p50/p99 latency of a scorecard and of a full-team comparison for a quarter.
  *
- * The raw read is the catch-up's own read of the log (`readLog`: the same rows, the same pages, as
- * one json value a page on PGlite) with nothing done to the events; the same rows decoded as rows
- * (how the log was read before) are shown beside it.
+ * The raw read is the catch-up's own read of the log (`readLogToFold`: the same events, the same
+ * pages, what the folds read of them, one json value a page on PGlite) with nothing done to the
+ * events: the target is measured against it. Whole events (`readLog`, what a client's read of the
+ * log gets) and whole rows decoded as rows (how the log was read before) are shown beside it.
  *
  * Options (environment): BENCH_EVENTS (default 1000000), BENCH_REPS (200), BENCH_RUNS (3), and
  * BENCH_DATA_DIR to keep the store in a directory and reuse it (loaded only if it holds no events).
@@ -18,7 +19,7 @@ import { defaultStep, ensureGenerations, scorecardFoldVersion, scorecardModel, s
 import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
 import { repScorecard, teamComparison } from "../src/runtime/scorecardQueries.js"
 import { allReps, createTables, dropTables, loadState } from "../src/runtime/scorecardTables.js"
-import { countEvents, readLog } from "../src/store/eventLog.js"
+import { countEvents, readLog, readLogToFold } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
 import { rawReadRate } from "./support/logReads.js"
@@ -46,9 +47,11 @@ try {
 
   // The raw read: the catch-up's own reads of the log, pages of the same size, nothing done to them.
   const rawRates: number[] = []
+  const wholeRates: number[] = []
   const rowRates: number[] = []
   for (let run = 0; run < runs; run++) {
-    rawRates.push(await rawReadRate((after) => readLog(db, { after, limit: pageSize })))
+    rawRates.push(await rawReadRate((after) => readLogToFold(db, { after, limit: pageSize })))
+    wholeRates.push(await rawReadRate((after) => readLog(db, { after, limit: pageSize })))
     rowRates.push(
       await rawReadRate(async (after) =>
         (
@@ -68,23 +71,35 @@ try {
   // Catch-up: a new generation folded from the start of the log, batch by batch, as the runner does.
   await ensureGenerations(db)
   const catchUpRates: number[] = []
-  const slowestBatches: number[] = []
+  const longestWrites: number[] = []
+  // A batch's write is one transaction: on PGlite the store answers nothing else meanwhile (its
+  // reads, a page at a time, let other work in between).
+  let longestWrite = 0
+  const timedDb: typeof db = {
+    ...db,
+    transaction: async (work) => {
+      const started = performance.now()
+      try {
+        return await db.transaction(work)
+      } finally {
+        longestWrite = Math.max(longestWrite, performance.now() - started)
+      }
+    },
+  }
   for (let run = 0; run < runs; run++) {
     const generation = await addGeneration(db, scorecardModel, scorecardFoldVersion)
     await createTables(db, generation.generation)
     const projector = { generation, state: await loadState(db, generation.generation), checkpoint: generation.checkpoint }
     const started = performance.now()
     let applied = 0
-    let slowest = 0
+    longestWrite = 0
     for (;;) {
-      const batchStarted = performance.now()
-      const n = await stepProjector(db, projector, defaultStep)
-      slowest = Math.max(slowest, performance.now() - batchStarted)
+      const n = await stepProjector(timedDb, projector, defaultStep)
       applied += n
       if (n < defaultStep.batchSize) break
     }
     catchUpRates.push((applied / (performance.now() - started)) * 1000)
-    slowestBatches.push(slowest)
+    longestWrites.push(longestWrite)
     if (run < runs - 1) {
       await db.query("delete from ledger_read_models where name = $1 and generation = $2", [scorecardModel, generation.generation])
       await dropTables(db, generation.generation)
@@ -122,8 +137,9 @@ try {
   const p99Comparison = percentile(comparisonMs, 99)
   const backend = "pglite"
   printTable(`Scorecard read model — ${total.toLocaleString("en-US")} events, ${repIds.length} reps, file-backed PGlite, median of ${runs} runs`, [
-    { backend, measure: `raw read of the log: readLog, pages of ${pageSize.toLocaleString("en-US")} (json)`, figure: perSecond(raw) },
-    { backend, measure: "the same rows decoded as rows (the former read)", figure: perSecond(median(rowRates)) },
+    { backend, measure: `raw read of the log: readLogToFold, pages of ${pageSize.toLocaleString("en-US")} (json), the catch-up's own read`, figure: perSecond(raw) },
+    { backend, measure: "whole events: readLog (json), what a client reads", figure: perSecond(median(wholeRates)) },
+    { backend, measure: "whole rows decoded as rows (the former read)", figure: perSecond(median(rowRates)) },
     {
       backend,
       measure: `catch-up: read + fold + write rows + checkpoint, batches of ${defaultStep.batchSize.toLocaleString("en-US")}`,
@@ -133,7 +149,7 @@ try {
       target: "≥ 60% of raw",
       met: ratio >= 0.6,
     },
-    { backend, measure: "catch-up: the longest batch (the store is busy meanwhile)", figure: ms(median(slowestBatches)) },
+    { backend, measure: "catch-up: the longest batch's write (one transaction: the store answers nothing else meanwhile)", figure: ms(median(longestWrites)) },
     { backend, measure: "scorecard, one rep, a quarter by week: p50", figure: ms(percentile(scorecardMs, 50)) },
     { backend, measure: "scorecard, one rep, a quarter by week: p99", figure: ms(p99Scorecard), target: "< 50 ms", met: p99Scorecard < 50 },
     { backend, measure: "team comparison, all reps, a quarter: p50", figure: ms(percentile(comparisonMs, 50)) },

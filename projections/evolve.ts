@@ -35,8 +35,9 @@ import {
  * The changes one event makes to the read model, given the state before it. Pure: reads `state`,
  * never mutates it. Apply the result with {@link applyChanges} before folding the next event.
  * Every rep it names is first resolved through the linked vendor identities (identities.ts).
+ * `occurredMs` is the event's instant, when the caller has it already (a catch-up reads it so).
  */
-export const evolve = (state: LedgerState, sent: LedgerEvent): ReadonlyArray<Change> => {
+export const evolve = (state: LedgerState, sent: LedgerEvent, occurredMs = Date.parse(sent.occurredAt)): ReadonlyArray<Change> => {
   const event = resolveIdentities(state.identities, sent)
   switch (event.type) {
     case "RepJoined":
@@ -52,11 +53,11 @@ export const evolve = (state: LedgerState, sent: LedgerEvent): ReadonlyArray<Cha
     case "AccountUntargeted":
       return foldAccountUntargeted(state, event)
     case "CallLogged":
-      return foldCall(state, event)
+      return foldCall(state, event, occurredMs)
     case "EmailSent":
-      return foldEmail(state, event)
+      return foldEmail(state, event, occurredMs)
     case "TouchLogged":
-      return foldTouch(state, event)
+      return foldTouch(state, event, occurredMs)
     case "ProspectDeclined":
       return foldProspectDeclined(state, event)
     case "MeetingBooked":
@@ -90,7 +91,7 @@ export const evolve = (state: LedgerState, sent: LedgerEvent): ReadonlyArray<Cha
  * way an event enters a state: the live read model, rebuilds and what-if replays all fold with it.
  */
 export const foldEvent = (state: LedgerState, event: LedgerEvent, occurredMs = Date.parse(event.occurredAt)): ReadonlyArray<Change> => {
-  const changes = evolve(state, event)
+  const changes = evolve(state, event, occurredMs)
   applyChanges(state, changes)
   countOccurrence(state.occurrences, occurredMs)
   return changes

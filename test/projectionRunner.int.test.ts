@@ -11,7 +11,7 @@ import {
   toLedgerEvent,
 } from "../src/runtime/projectionRunner.js"
 import { createTables, loadState, tablesOf } from "../src/runtime/scorecardTables.js"
-import { appendToLog, readLog, type RecordedEvent } from "../src/store/eventLog.js"
+import { appendToLog, readLog, readLogToFold, type RecordedEvent } from "../src/store/eventLog.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { anyHistory, anyHistoryWithIdentities } from "./support/histories.js"
@@ -125,6 +125,46 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
       { numRuns: backend.name === "pglite" ? 25 : 15 },
     )
   }, 120_000)
+
+  it("the catch-up's read of the log gives the events a client reads, in the same order, with what the folds use", async () => {
+    await reset(store.db)
+    await append(store.db, fc.sample(anyHistory(40), { numRuns: 12, seed: 5 }).flat())
+    const whole = await wholeLog(store.db)
+    const toFold = []
+    for (let page = await readLogToFold(store.db, { limit: 9 }); page.length > 0; page = await readLogToFold(store.db, { limit: 9, after: page.at(-1) })) {
+      toFold.push(...page)
+    }
+    expect(whole.length).toBeGreaterThan(20)
+    expect(toFold).toEqual(
+      whole.map((e) => ({
+        transactionId: e.transactionId,
+        position: e.position,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        occurredAt: e.occurredAt,
+        occurredMs: Date.parse(e.occurredAt),
+      })),
+    )
+  })
+
+  it("a step told to stop ends its batch at the end of a page and writes what it folded", async () => {
+    await reset(store.db)
+    await append(store.db, fc.sample(anyHistory(40), { numRuns: 12, seed: 9 }).flat())
+    const log = await wholeLog(store.db)
+    expect(log.length).toBeGreaterThan(30)
+    const [generation] = await ensureGenerations(store.db)
+    if (generation === undefined) throw new Error("no generation")
+    const projector = { generation, state: await loadState(store.db, generation.generation), checkpoint: generation.checkpoint }
+    let asked = 0
+    const applied = await stepProjector(store.db, projector, { batchSize: 1_000, pageSize: 10 }, () => ++asked >= 2)
+    expect(applied).toBe(20) // two pages: asked after the first (no), then after the second (yes)
+    const stored = (await liveGenerations(store.db, scorecardModel))[0]
+    const twentieth = log[19] as RecordedEvent
+    expect(stored?.checkpoint).toEqual({ transactionId: twentieth.transactionId, position: twentieth.position })
+    const firstTwenty = foldAll(log.slice(0, 20).map(toLedgerEvent).filter((e): e is LedgerEvent => e !== undefined))
+    expect(comparable(await loadState(store.db, generation.generation))).toEqual(comparable(firstTwenty))
+  })
 
   it("a rebuild fills a new generation while the old one answers, then takes over", async () => {
     await reset(store.db)

@@ -411,14 +411,72 @@ export const readLog = async (
   q: SqlQueryable,
   options: { readonly after?: Checkpoint; readonly limit: number; readonly asOf?: AsOf },
 ): Promise<ReadonlyArray<RecordedEvent>> => {
+  const { page, params } = logPage(options)
+  return eventsFrom(q, { from: `(${page}) as e`, orderBy: "e.transaction_id, e.global_position" }, params)
+}
+
+type LogRead = { readonly after?: Checkpoint; readonly limit: number; readonly asOf?: AsOf }
+
+/** The select of one page of the fenced log (see `readLog`), and its parameters. */
+const logPage = (options: LogRead) => {
   const after = options.after ?? logStart
   const { where, params } = asOfClause(options.asOf, [after.transactionId, after.position, Math.trunc(options.limit)])
   const page = `select * from ledger_events
      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
        and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${where}
      order by ledger_events.transaction_id, ledger_events.global_position limit $3`
-  return eventsFrom(q, { from: `(${page}) as e`, orderBy: "e.transaction_id, e.global_position" }, params)
+  return { page, params }
 }
+
+/** What a fold reads of a logged event: its place in the log, and the event (its instant also as epoch ms). */
+export type LoggedEvent = {
+  readonly transactionId: string
+  readonly position: number
+  readonly type: string
+  readonly schemaVersion: number
+  readonly data: unknown
+  readonly occurredAt: string
+  readonly occurredMs: number
+}
+
+/**
+ * `readLog` for the folds: the same events, in the same order, behind the same fence, with only
+ * what a fold reads of them (not the stream, metadata, recording instant or idempotency key).
+ * Measured on PGlite over the demo's 1,006,980 events in pages of 5,000, json decoded and nothing
+ * more: 160k events/s against 110k/s for whole events.
+ */
+export const readLogToFold = async (q: SqlQueryable, options: LogRead): Promise<ReadonlyArray<LoggedEvent>> => {
+  const { page, params } = logPage(options)
+  if (q.backend === "postgres") {
+    const rows = await q.query<{ global_position: number | string; transaction_id: string; type: string; schema_version: number; data: unknown; occurred_at: Date }>(
+      `select global_position, transaction_id::text as transaction_id, type, schema_version, data, occurred_at
+       from (${page}) as e order by e.transaction_id, e.global_position`,
+      params,
+    )
+    return rows.map((row) => loggedEvent(Number(row.global_position), row.transaction_id, row.type, row.schema_version, row.data, row.occurred_at.getTime()))
+  }
+  const rows = await q.query<{ page: string | null }>(
+    `select json_agg(json_build_array(global_position, transaction_id::text, type, schema_version, data, ${epochMs("occurred_at")})
+              order by e.transaction_id, e.global_position)::text as page
+     from (${page}) as e`,
+    params,
+  )
+  const json = rows[0]?.page
+  if (json === null || json === undefined) return []
+  return (JSON.parse(json) as ReadonlyArray<[number, string, string, number, unknown, number]>).map(([position, transactionId, type, schemaVersion, data, occurredMs]) =>
+    loggedEvent(position, transactionId, type, schemaVersion, data, occurredMs),
+  )
+}
+
+const loggedEvent = (position: number, transactionId: string, type: string, schemaVersion: number, data: unknown, occurredMs: number): LoggedEvent => ({
+  transactionId,
+  position,
+  type,
+  schemaVersion,
+  data,
+  occurredAt: new Date(occurredMs).toISOString(),
+  occurredMs,
+})
 
 /**
  * The events of a relation of ledger_events rows (`from`, after an optional WITH clause), decoded the
