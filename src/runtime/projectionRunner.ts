@@ -235,10 +235,11 @@ const reload = async (db: SqlDatabase, projector: Projector) => {
  * A runner's batch: up to 250,000 events per transaction, read in pages of 5,000. A batch's write
  * costs the rows it touched, which a larger batch rewrites less often: the demo's 40,480 accounts
  * were written 761,529 times in 20,000-event batches, 245,048 times in 250,000-event ones. Measured
- * on the demo's million events (PGlite): 55k events/s in 20,000-event batches, 68k/s in 250,000-event
- * ones; the longest write ~1 s either way, as the rows touched are bounded by the rows there are
- * (bench/projections.ts). A live runner's batch is what is new, far smaller; a stopping runner ends
- * its batch at the end of the page.
+ * on the demo's million events (PGlite, one run each): 55k events/s in 20,000-event batches, 68k/s
+ * in 250,000-event ones, whose longest write took 1.3 s (bench/projections.ts): the price, as the
+ * embedded store waits on a write, while reads let other work in page by page. The rows a write
+ * touches are bounded by the rows there are, so a larger batch writes little more. A live runner's
+ * batch is what is new, far smaller; a stopping runner ends its batch at the end of the page.
  */
 export const defaultStep: Required<StepSize> = { batchSize: 250_000, pageSize: 5_000 }
 
