@@ -407,14 +407,12 @@ export const readStream = (
  * demo's 1,011,392 events in pages of 2,000, the same events either way: PGlite 30k/s as rows,
  * 85k/s as json; PostgreSQL 122k/s as rows, 74k/s as json.
  */
-export const readLog = async (
-  q: SqlQueryable,
-  options: { readonly after?: Checkpoint; readonly limit: number; readonly asOf?: AsOf },
-): Promise<ReadonlyArray<RecordedEvent>> => {
+export const readLog = async (q: SqlQueryable, options: LogRead): Promise<ReadonlyArray<RecordedEvent>> => {
   const { page, params } = logPage(options)
   return eventsFrom(q, { from: `(${page}) as e`, orderBy: "e.transaction_id, e.global_position" }, params)
 }
 
+/** One read of the log: the page after `after`, at most `limit` events, within `asOf`. */
 type LogRead = { readonly after?: Checkpoint; readonly limit: number; readonly asOf?: AsOf }
 
 /** The select of one page of the fenced log (see `readLog`), and its parameters. */
