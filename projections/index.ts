@@ -7,6 +7,7 @@
  * const totals = sumCounters([...state.repDays.values()].filter((row) => row.repId === "ana"))
  * metricsOf(totals).meetingYield
  */
+export { accountOutcomes, type AccountOutcomes } from "./accounts.js"
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
 export { evolve, foldAll, foldEvent } from "./evolve.js"
 export { noOccurrences, occurrencesBetween, quarterHourOf, type Occurrences } from "./occurrences.js"

@@ -4,8 +4,9 @@
  */
 import { defaultTeamSettings, identityAlias, type TeamSettings } from "../../events/index.js"
 import {
-  groupBy,
+  accountOutcomes,
   addDays,
+  groupBy,
   bucketOf,
   bucketsOfWindow,
   compareReps,
@@ -195,23 +196,10 @@ export const targetAccountsView = async (q: SqlQueryable) => {
   const activity = new Map((await accountActivityOf(q, generation.generation, accounts.map((a) => a.accountId))).map((row) => [row.accountId, row]))
   const deals = groupBy(await dealsOf(q, generation.generation), (d) => d.accountId)
   const meetings = groupBy(await meetingsOf(q, generation.generation), (m) => m.accountId ?? "")
-  return accounts.map((account) => {
-    const accountDeals = deals.get(account.accountId) ?? []
-    const accountMeetings = meetings.get(account.accountId) ?? []
-    const won = accountDeals.filter((d) => d.status === "won")
-    const lost = accountDeals.filter((d) => d.status === "lost")
-    return {
-      ...account,
-      activities: activity.get(account.accountId)?.activities ?? 0,
-      lastActivityAt: activity.get(account.accountId)?.lastActivityAt ?? null,
-      meetingsBooked: accountMeetings.filter((m) => m.bookedAt !== null).length,
-      meetingsHeld: accountMeetings.filter((m) => m.status === "held").length,
-      dealsOpened: accountDeals.length,
-      dealsOpen: accountDeals.filter((d) => d.status === "open").length,
-      dealsWon: won.length,
-      dealsLost: lost.length,
-      wonValue: won.reduce((sum, d) => sum + d.amount, 0),
-      openPipeline: accountDeals.filter((d) => d.status === "open").reduce((sum, d) => sum + d.amount, 0),
-    }
-  })
+  return accounts.map((account) => ({
+    ...account,
+    activities: activity.get(account.accountId)?.activities ?? 0,
+    lastActivityAt: activity.get(account.accountId)?.lastActivityAt ?? null,
+    ...accountOutcomes(deals.get(account.accountId) ?? [], meetings.get(account.accountId) ?? []),
+  }))
 }

@@ -1,0 +1,52 @@
+/**
+ * @module An account's outcomes as the read model holds them now: the target list's figures
+ * (`GET /v1/accounts/targets`). The same words as a rep's metrics (shared/METRICS.md), summed over
+ * the account's meetings and deals instead of a rep's days, and "now" instead of a window: every
+ * meeting booked or held and every deal opened, whoever's; `openPipeline` the amounts of its deals
+ * open now.
+ *
+ * @example
+ * accountOutcomes([won(50_000), open(20_000)], [held]) // { dealsWon: 1, wonValue: 50_000, openPipeline: 20_000, meetingsHeld: 1, … }
+ */
+import type { DealRow, MeetingRow } from "./state.js"
+
+export type AccountOutcomes = {
+  /** Meetings with a booking seen (a `MeetingHeld` alone, out of order, is held but not booked). */
+  readonly meetingsBooked: number
+  readonly meetingsHeld: number
+  readonly dealsOpened: number
+  readonly dealsOpen: number
+  readonly dealsWon: number
+  readonly dealsLost: number
+  /** Sum of the amounts of its won deals. */
+  readonly wonValue: number
+  /** Sum of the amounts of its deals open now. */
+  readonly openPipeline: number
+}
+
+/** The outcomes of one account, from its deals and meetings (rows of that account only). */
+export const accountOutcomes = (deals: Iterable<DealRow>, meetings: Iterable<MeetingRow>): AccountOutcomes => {
+  let meetingsBooked = 0
+  let meetingsHeld = 0
+  for (const meeting of meetings) {
+    if (meeting.bookedAt !== null) meetingsBooked += 1
+    if (meeting.status === "held") meetingsHeld += 1
+  }
+  let dealsOpened = 0
+  let dealsOpen = 0
+  let dealsWon = 0
+  let dealsLost = 0
+  let wonValue = 0
+  let openPipeline = 0
+  for (const deal of deals) {
+    dealsOpened += 1
+    if (deal.status === "open") {
+      dealsOpen += 1
+      openPipeline += deal.amount
+    } else if (deal.status === "won") {
+      dealsWon += 1
+      wonValue += deal.amount
+    } else dealsLost += 1
+  }
+  return { meetingsBooked, meetingsHeld, dealsOpened, dealsOpen, dealsWon, dealsLost, wonValue, openPipeline }
+}
