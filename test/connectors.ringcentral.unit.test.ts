@@ -4,13 +4,12 @@
  */
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import type { CallSignal, ConnectorSecrets, Delivery, Reading } from "../src/connectors/connector.js"
+import type { CallSignal, Delivery, Reading } from "../src/connectors/connector.js"
 import { readRingCentral, ringcentral, ringCentralCallOutcome } from "../src/connectors/ringcentral.js"
 
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`./fixtures/ringcentral/${name}`, import.meta.url), "utf8"))
 
 const token = "hello-world"
-const secrets: ConnectorSecrets = { ringcentralVerificationToken: token, calendlyToleranceSeconds: 180 }
 
 const delivery = (payload: unknown, headers: Record<string, string> = { "verification-token": token }): Delivery => ({
   url: "https://ledger.example.com/v1/webhooks/ringcentral",
