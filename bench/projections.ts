@@ -7,6 +7,7 @@
  * pages, what the folds read of them, one json value a page on PGlite) with nothing done to the
  * events: the target is measured against it. Whole events (`readLog`, what a client's read of the
  * log gets) and whole rows decoded as rows (how the log was read before) are shown beside it.
+ * Each run reads, then catches up; the target is judged on the median of the runs' own ratios.
  *
  * Options (environment): BENCH_EVENTS (default 1000000), BENCH_REPS (200), BENCH_RUNS (3), and
  * BENCH_DATA_DIR to keep the store in a directory and reuse it (loaded only if it holds no events).
@@ -45,10 +46,52 @@ try {
   }
   const total = await countEvents(db)
 
-  // The raw read: the catch-up's own reads of the log, pages of the same size, nothing done to them.
+  // Catch-up: a new generation folded from the start of the log, batch by batch, as the runner does.
+  await ensureGenerations(db)
+  // A batch's write is one transaction: on PGlite the store answers nothing else meanwhile (its
+  // reads, a page at a time, let other work in between).
+  let longestWrite = 0
+  const timedDb: typeof db = {
+    ...db,
+    transaction: async (work) => {
+      const started = performance.now()
+      try {
+        return await db.transaction(work)
+      } finally {
+        longestWrite = Math.max(longestWrite, performance.now() - started)
+      }
+    },
+  }
+  /** Builds a new generation from the start of the log; answers its rate and the generation. */
+  const catchUp = async (): Promise<{ readonly rate: number; readonly generation: number }> => {
+    const generation = await addGeneration(db, scorecardModel, scorecardFoldVersion)
+    await createTables(db, generation.generation)
+    const projector = { generation, state: await loadState(db, generation.generation), checkpoint: generation.checkpoint }
+    const started = performance.now()
+    let applied = 0
+    for (;;) {
+      const n = await stepProjector(timedDb, projector, defaultStep)
+      applied += n
+      if (n < defaultStep.batchSize) break
+    }
+    return { rate: (applied / (performance.now() - started)) * 1000, generation: generation.generation }
+  }
+  const dropGeneration = async (generation: number) => {
+    await db.query("delete from ledger_read_models where name = $1 and generation = $2", [scorecardModel, generation])
+    await dropTables(db, generation)
+  }
+
+  // Each run reads the log (the catch-up's own read, pages of the same size, nothing done to the
+  // events; then whole events; then rows) and catches up right after, and its ratio is taken within
+  // the run: this machine's speed drifts between minutes (measured: the same read at 120k and at
+  // 145k events/s on one day), and a limit measured in one phase against catch-ups in another
+  // judged the drift, not the catch-up.
   const rawRates: number[] = []
   const wholeRates: number[] = []
   const rowRates: number[] = []
+  const catchUpRates: number[] = []
+  const ratios: number[] = []
+  const longestWrites: number[] = []
   for (let run = 0; run < runs; run++) {
     rawRates.push(await rawReadRate((after) => readLogToFold(db, { after, limit: pageSize })))
     wholeRates.push(await rawReadRate((after) => readLog(db, { after, limit: pageSize })))
@@ -66,45 +109,17 @@ try {
         ).map((row) => ({ transactionId: row.transaction_id, position: Number(row.global_position) })),
       ),
     )
+    longestWrite = 0
+    const built = await catchUp()
+    catchUpRates.push(built.rate)
+    longestWrites.push(longestWrite)
+    ratios.push((catchUpRates.at(-1) as number) / (rawRates.at(-1) as number))
+    process.stderr.write(
+      `  run ${run + 1}/${runs}: read ${perSecond(rawRates.at(-1) as number)}, catch-up ${perSecond(catchUpRates.at(-1) as number)} (${Math.round(100 * (ratios.at(-1) as number))}%)\n`,
+    )
+    if (run < runs - 1) await dropGeneration(built.generation)
   }
 
-  // Catch-up: a new generation folded from the start of the log, batch by batch, as the runner does.
-  await ensureGenerations(db)
-  const catchUpRates: number[] = []
-  const longestWrites: number[] = []
-  // A batch's write is one transaction: on PGlite the store answers nothing else meanwhile (its
-  // reads, a page at a time, let other work in between).
-  let longestWrite = 0
-  const timedDb: typeof db = {
-    ...db,
-    transaction: async (work) => {
-      const started = performance.now()
-      try {
-        return await db.transaction(work)
-      } finally {
-        longestWrite = Math.max(longestWrite, performance.now() - started)
-      }
-    },
-  }
-  for (let run = 0; run < runs; run++) {
-    const generation = await addGeneration(db, scorecardModel, scorecardFoldVersion)
-    await createTables(db, generation.generation)
-    const projector = { generation, state: await loadState(db, generation.generation), checkpoint: generation.checkpoint }
-    const started = performance.now()
-    let applied = 0
-    longestWrite = 0
-    for (;;) {
-      const n = await stepProjector(timedDb, projector, defaultStep)
-      applied += n
-      if (n < defaultStep.batchSize) break
-    }
-    catchUpRates.push((applied / (performance.now() - started)) * 1000)
-    longestWrites.push(longestWrite)
-    if (run < runs - 1) {
-      await db.query("delete from ledger_read_models where name = $1 and generation = $2", [scorecardModel, generation.generation])
-      await dropTables(db, generation.generation)
-    }
-  }
   // Serve reads from the generation just built; the others go.
   const built = (await liveGenerations(db, scorecardModel)).at(-1)
   if (built !== undefined && (await activeGeneration(db, scorecardModel))?.generation !== built.generation) {
@@ -131,8 +146,8 @@ try {
   const comparisonMs = await timed(200, () => teamComparison(db, quarter, {}))
 
   const raw = median(rawRates)
-  const catchUp = median(catchUpRates)
-  const ratio = catchUp / raw
+  const catchUpRate = median(catchUpRates)
+  const ratio = median(ratios)
   const p99Scorecard = percentile(scorecardMs, 99)
   const p99Comparison = percentile(comparisonMs, 99)
   const backend = "pglite"
@@ -143,10 +158,10 @@ try {
     {
       backend,
       measure: `catch-up: read + fold + write rows + checkpoint, batches of ${defaultStep.batchSize.toLocaleString("en-US")}`,
-      figure: perSecond(catchUp),
+      figure: perSecond(catchUpRate),
       limit: perSecond(raw),
-      ratio: `${Math.round(ratio * 100)}%`,
-      target: "≥ 60% of raw",
+      ratio: `${Math.round(ratio * 100)}% (runs ${Math.round(Math.min(...ratios) * 100)}–${Math.round(Math.max(...ratios) * 100)}%)`,
+      target: "≥ 60% of raw (median of the runs' ratios)",
       met: ratio >= 0.6,
     },
     { backend, measure: "catch-up: the longest batch's write (one transaction: the store answers nothing else meanwhile)", figure: ms(median(longestWrites)) },
