@@ -6,7 +6,7 @@
  * one database (a lease); a rebuild fills a new generation while the old one keeps answering.
  */
 import { upcast, isEventType, type LedgerEvent } from "../../events/index.js"
-import { foldEvent, quarterHourOf, repDayKey, type Change, type LedgerState } from "../../projections/index.js"
+import { foldEvent, quarterHourOf, type Change, type LedgerState } from "../../projections/index.js"
 import { committedHead, logBehind, logStart, readLogToFold, type Checkpoint, type LoggedEvent, type RecordedEvent } from "../store/eventLog.js"
 import type { Lease, SqlDatabase } from "../store/sql.js"
 import { activeGeneration, addGeneration, advanceCheckpoint, liveGenerations, promote, reached, type Generation } from "./registry.js"
@@ -103,11 +103,16 @@ export type ProjectionLag = {
 /** One generation being folded in this process: its working state and where it stands in the log. */
 type Projector = { generation: Generation; state: LedgerState; checkpoint: Checkpoint }
 
-/** Reads the stored event as the folds see it: current schema version, known type. */
-export const toLedgerEvent = (event: Pick<RecordedEvent, "type" | "schemaVersion" | "data" | "occurredAt">): LedgerEvent | undefined =>
-  isEventType(event.type)
-    ? ({ type: event.type, occurredAt: event.occurredAt, data: upcast(event.type, event.schemaVersion, event.data) } as LedgerEvent)
-    : undefined
+/**
+ * Reads the stored event as the folds see it: current schema version, known type. An event stored at
+ * the current version is handed over as it is (a fold reads its type, instant and data, nothing
+ * else): one object less for each of a catch-up's million events.
+ */
+export const toLedgerEvent = (event: Pick<RecordedEvent, "type" | "schemaVersion" | "data" | "occurredAt">): LedgerEvent | undefined => {
+  if (!isEventType(event.type)) return undefined
+  const data = upcast(event.type, event.schemaVersion, event.data)
+  return (data === event.data ? event : { type: event.type, occurredAt: event.occurredAt, data }) as LedgerEvent
+}
 
 /** Folds events into a state in place, and records which rows they touched. */
 export const foldInto = (state: LedgerState, events: ReadonlyArray<LoggedEvent>, touched: Touched): void => {
@@ -122,9 +127,12 @@ export const foldInto = (state: LedgerState, events: ReadonlyArray<LoggedEvent>,
 const touch = (touched: Touched, change: Change): void => {
   switch (change.kind) {
     case "repDay":
-    case "repDayRemoved":
-      touched.repDays.add(repDayKey(change.repId, change.day))
+    case "repDayRemoved": {
+      const days = touched.repDays.get(change.repId)
+      if (days === undefined) touched.repDays.set(change.repId, new Set([change.day]))
+      else days.add(change.day)
       return
+    }
     case "rep":
       touched.reps.add(change.row.repId)
       return

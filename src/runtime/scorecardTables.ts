@@ -79,7 +79,8 @@ export const dropTables = async (q: SqlQueryable, generation: number): Promise<v
 
 /** The keys a batch of changes touched, per table: only those rows are written. */
 export type Touched = {
-  readonly repDays: Set<string>
+  /** The days touched, by rep (no key string built per event). */
+  readonly repDays: Map<string, Set<string>>
   readonly reps: Set<string>
   readonly deals: Set<string>
   readonly meetings: Set<string>
@@ -92,7 +93,7 @@ export type Touched = {
 }
 
 export const nothingTouched = (): Touched => ({
-  repDays: new Set(),
+  repDays: new Map(),
   reps: new Set(),
   deals: new Set(),
   meetings: new Set(),
@@ -155,19 +156,20 @@ export const persistTouched = async (q: SqlQueryable, generation: number, state:
   const rows = <K, R>(keys: Set<K>, map: Map<K, R>) => [...keys].map((k) => map.get(k)).filter((r): r is R => r !== undefined)
   const gone = <K>(keys: Set<K>, map: Map<K, unknown>) => [...keys].filter((k) => !map.has(k))
 
-  // The key is `${repId}|${day}` and a day has no "|": split at the last one.
-  const repAndDay = (key: string) => {
-    const bar = key.lastIndexOf("|")
-    return { repId: key.slice(0, bar), day: key.slice(bar + 1) }
-  }
-  await deleteCounters(q, t.repDays, "day", gone(touched.repDays, state.repDays).map(repAndDay).map(({ repId, day }) => ({ repId, period: day })))
-  await upsertCounters(q, t.repDays, "day", rows(touched.repDays, state.repDays).map(({ repId, day, ...counters }) => ({ repId, period: day, counters })))
-
+  const dayRows: RepDayRow[] = []
+  const goneDays: Array<{ readonly repId: string; readonly period: string }> = []
   const months = new Map<string, { readonly repId: string; readonly month: string }>()
-  for (const key of touched.repDays) {
-    const { repId, day } = repAndDay(key)
-    months.set(`${repId}|${monthOf(day)}`, { repId, month: monthOf(day) })
+  for (const [repId, days] of touched.repDays) {
+    for (const day of days) {
+      const row = state.repDays.get(repDayKey(repId, day))
+      if (row === undefined) goneDays.push({ repId, period: day })
+      else dayRows.push(row)
+      months.set(`${repId}|${monthOf(day)}`, { repId, month: monthOf(day) })
+    }
   }
+  await deleteCounters(q, t.repDays, "day", goneDays)
+  await upsertCounters(q, t.repDays, "day", dayRows.map(({ repId, day, ...counters }) => ({ repId, period: day, counters })))
+
   const monthRows: CounterRow[] = []
   const goneMonths: Array<{ readonly repId: string; readonly period: string }> = []
   for (const { repId, month } of months.values()) {
