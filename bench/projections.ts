@@ -83,7 +83,7 @@ try {
 
   // Each run reads the log (the catch-up's own read, pages of the same size, nothing done to the
   // events; then whole events; then rows) and catches up right after, and its ratio is taken within
-  // the run: this machine's speed drifts between minutes (measured: the same read at 120k and at
+  // the run: this machine's speed drifts between minutes (measured: the same read at 87k and at
   // 145k events/s on one day), and a limit measured in one phase against catch-ups in another
   // judged the drift, not the catch-up.
   const rawRates: number[] = []
@@ -110,14 +110,14 @@ try {
       ),
     )
     longestWrite = 0
-    const built = await catchUp()
-    catchUpRates.push(built.rate)
+    const caughtUp = await catchUp()
+    catchUpRates.push(caughtUp.rate)
     longestWrites.push(longestWrite)
     ratios.push((catchUpRates.at(-1) as number) / (rawRates.at(-1) as number))
     process.stderr.write(
       `  run ${run + 1}/${runs}: read ${perSecond(rawRates.at(-1) as number)}, catch-up ${perSecond(catchUpRates.at(-1) as number)} (${Math.round(100 * (ratios.at(-1) as number))}%)\n`,
     )
-    if (run < runs - 1) await dropGeneration(built.generation)
+    if (run < runs - 1) await dropGeneration(caughtUp.generation)
   }
 
   // Serve reads from the generation just built; the others go.

@@ -6,7 +6,10 @@
  * open now.
  *
  * @example
- * accountOutcomes([won(50_000), open(20_000)], [held]) // { dealsWon: 1, wonValue: 50_000, openPipeline: 20_000, meetingsHeld: 1, … }
+ * // acme (test/projections.accounts.unit.test.ts): 3 meetings booked, 2 of them held; a deal won at
+ * // 60k, one lost, one open at 35k
+ * accountOutcomes(acmeDeals, acmeMeetings)
+ * // { meetingsBooked: 3, meetingsHeld: 2, dealsOpened: 3, dealsOpen: 1, dealsWon: 1, dealsLost: 1, wonValue: 60_000, openPipeline: 35_000 }
  */
 import type { DealRow, MeetingRow } from "./state.js"
 
