@@ -93,7 +93,8 @@ try {
   const ratios: number[] = []
   const longestWrites: number[] = []
   for (let run = 0; run < runs; run++) {
-    rawRates.push(await rawReadRate((after) => readLogToFold(db, { after, limit: pageSize })))
+    const read = await rawReadRate((after) => readLogToFold(db, { after, limit: pageSize }))
+    rawRates.push(read)
     wholeRates.push(await rawReadRate((after) => readLog(db, { after, limit: pageSize })))
     rowRates.push(
       await rawReadRate(async (after) =>
@@ -113,10 +114,8 @@ try {
     const caughtUp = await catchUp()
     catchUpRates.push(caughtUp.rate)
     longestWrites.push(longestWrite)
-    ratios.push((catchUpRates.at(-1) as number) / (rawRates.at(-1) as number))
-    process.stderr.write(
-      `  run ${run + 1}/${runs}: read ${perSecond(rawRates.at(-1) as number)}, catch-up ${perSecond(catchUpRates.at(-1) as number)} (${Math.round(100 * (ratios.at(-1) as number))}%)\n`,
-    )
+    ratios.push(caughtUp.rate / read)
+    process.stderr.write(`  run ${run + 1}/${runs}: read ${perSecond(read)}, catch-up ${perSecond(caughtUp.rate)} (${Math.round((100 * caughtUp.rate) / read)}%)\n`)
     if (run < runs - 1) await dropGeneration(caughtUp.generation)
   }
 

@@ -164,7 +164,8 @@ export const persistTouched = async (q: SqlQueryable, generation: number, state:
       const row = state.repDays.get(repDayKey(repId, day))
       if (row === undefined) goneDays.push({ repId, period: day })
       else dayRows.push(row)
-      months.set(`${repId}|${monthOf(day)}`, { repId, month: monthOf(day) })
+      const month = monthOf(day)
+      months.set(`${repId}|${month}`, { repId, month })
     }
   }
   await deleteCounters(q, t.repDays, "day", goneDays)
