@@ -277,9 +277,10 @@ const settle = async (place: Place): Promise<void> => {
 }
 
 /**
- * The ledger's side, as src/runtime/projectionRunner.ts `stepProjector` folds: the log read with
- * `readLogToFold` in pages of 5,000, folded in memory, and every batch (`defaultStep`) the rows the
- * batch touched and the new checkpoint written in ONE transaction (the checkpoint compare-and-set).
+ * The ledger's side, as src/runtime/projectionRunner.ts `stepProjector` reads and writes: the log
+ * read with `readLogToFold` in pages of 5,000, and every batch (`defaultStep`) the rows the batch
+ * touched and the new checkpoint written in ONE transaction (the checkpoint compare-and-set). A count
+ * per rep is folded on this thread: the runner's fold thread is for the scorecards' heavier fold.
  */
 const ledgerCatchUp = async (db: SqlDatabase): Promise<CatchUp> => {
   await db.exec(`create table rep_counts (rep_id text primary key, events int not null);

@@ -3,13 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { streamOf, type LedgerEvent } from "../events/index.js"
 import { foldAll, type LedgerState } from "../projections/index.js"
 import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
+import { toLedgerEvent } from "../src/runtime/batchFold.js"
 import {
+  closeProjector,
   ensureGenerations,
+  openProjector,
   scorecardModel,
   startProjectionRunner,
   stepProjector,
-  toLedgerEvent,
+  type StepSize,
 } from "../src/runtime/projectionRunner.js"
+import type { Generation } from "../src/runtime/registry.js"
 import { createTables, loadState, tablesOf } from "../src/runtime/scorecardTables.js"
 import { appendToLog, readLog, readLogToFold, type RecordedEvent } from "../src/store/eventLog.js"
 import { openPostgres } from "../src/store/postgres.js"
@@ -57,6 +61,16 @@ const comparable = (state: LedgerState) => ({
 const pureFoldOfLog = async (db: SqlDatabase) =>
   foldAll((await wholeLog(db)).map(toLedgerEvent).filter((e): e is LedgerEvent => e !== undefined))
 
+/** One step of a projector loaded from what is stored (as after a restart). */
+const stepFromStored = async (db: SqlDatabase, generation: Generation, size: number | StepSize, stopping?: () => boolean) => {
+  const projector = await openProjector(db, generation)
+  try {
+    return await stepProjector(db, projector, size, stopping)
+  } finally {
+    closeProjector(projector)
+  }
+}
+
 const reset = async (db: SqlDatabase) => {
   for (const g of await liveGenerations(db, scorecardModel)) {
     for (const table of Object.values(tablesOf(g.generation))) await db.query(`drop table if exists ${table}`)
@@ -84,16 +98,16 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
         // Incremental: every step is a "restart" — a projector loaded from what is stored.
         for (let step = 0; ; step++) {
           const stored = (await liveGenerations(store.db, scorecardModel))[0] as typeof generation
-          const projector = { generation: stored, state: await loadState(store.db, stored.generation), checkpoint: stored.checkpoint }
-          if ((await stepProjector(store.db, projector, batchSizes[step % batchSizes.length] as number)) === 0) break
+          if ((await stepFromStored(store.db, stored, batchSizes[step % batchSizes.length] as number)) === 0) break
         }
         const incremental = await loadState(store.db, generation.generation)
 
         // Rebuild: a new generation from the start of the log, in one pass.
         const rebuilt = await addGeneration(store.db, scorecardModel, generation.foldVersion)
         await createTables(store.db, rebuilt.generation)
-        const projector = { generation: rebuilt, state: await loadState(store.db, rebuilt.generation), checkpoint: rebuilt.checkpoint }
+        const projector = await openProjector(store.db, rebuilt)
         while ((await stepProjector(store.db, projector, 1000)) > 0) {}
+        closeProjector(projector)
         const fromScratch = await loadState(store.db, rebuilt.generation)
 
         const pure = comparable(foldAll(events))
@@ -114,8 +128,7 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
         if (generation === undefined) throw new Error("no generation")
         for (let step = 0; ; step++) {
           const stored = (await liveGenerations(store.db, scorecardModel))[0] as typeof generation
-          const projector = { generation: stored, state: await loadState(store.db, stored.generation), checkpoint: stored.checkpoint }
-          if ((await stepProjector(store.db, projector, batchSizes[step % batchSizes.length] as number)) === 0) break
+          if ((await stepFromStored(store.db, stored, batchSizes[step % batchSizes.length] as number)) === 0) break
         }
         const incremental = await loadState(store.db, generation.generation)
         const pure = foldAll(events)
@@ -155,9 +168,8 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
     expect(log.length).toBeGreaterThan(30)
     const [generation] = await ensureGenerations(store.db)
     if (generation === undefined) throw new Error("no generation")
-    const projector = { generation, state: await loadState(store.db, generation.generation), checkpoint: generation.checkpoint }
     let asked = 0
-    const applied = await stepProjector(store.db, projector, { batchSize: 1_000, pageSize: 10 }, () => ++asked >= 2)
+    const applied = await stepFromStored(store.db, generation, { batchSize: 1_000, pageSize: 10 }, () => ++asked >= 2)
     expect(applied).toBe(20) // two pages: asked after the first (no), then after the second (yes)
     const stored = (await liveGenerations(store.db, scorecardModel))[0]
     const twentieth = log[19] as RecordedEvent

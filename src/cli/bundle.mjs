@@ -1,8 +1,10 @@
 /**
  * @module The `ledger` command as one ES module: the project's TypeScript (src/, events/,
- * projections/) bundled by esbuild, the packages left to Node. Built into node_modules/.cache when
- * missing or older than a source file (about 0.3 s), so a clone needs no build step and an edit is
- * seen by the next command.
+ * projections/) bundled by esbuild, the packages left to Node; and beside it, built with it, the
+ * projection runner's fold thread (src/runtime/foldWorker.ts: a worker thread starts from a file).
+ * Built into node_modules/.cache when missing or older than a source file (about 0.3 s), so a clone
+ * needs no build step and an edit is seen by the next command (and by the tests, whose runners
+ * start the fold thread from here too).
  *
  * Why not run the sources through tsx: its loader hooks see every one of the ~1,000 modules a
  * command loads (Effect's among them), which cost 1.6 s a start against 0.85 s for the bundle
@@ -19,7 +21,12 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const sourceDirs = ["src", "events", "projections"]
-const outfile = path.join(root, "node_modules", ".cache", "outcome-ledger", "ledger.mjs")
+// Spelled in parts: this file is bundled too (the fold thread's client builds its bundle), and the
+// plugin below would otherwise rewrite its own search string.
+const moduleUrl = ["import", "meta", "url"].join(".")
+const outdir = path.join(root, "node_modules", ".cache", "outcome-ledger")
+const outfile = path.join(outdir, "ledger.mjs")
+const foldWorkerFile = path.join(outdir, "fold-worker.mjs")
 
 /** The newest modification time among the sources and package.json (milliseconds). */
 const newestSource = () => {
@@ -37,18 +44,19 @@ const newestSource = () => {
 
 const builtAt = () => {
   try {
-    return statSync(outfile).mtimeMs
+    return Math.min(statSync(outfile).mtimeMs, statSync(foldWorkerFile).mtimeMs)
   } catch {
     return Number.NEGATIVE_INFINITY
   }
 }
 
-/** Builds the bundle (written to files of its own, then renamed: processes starting together may all build). */
+/** Builds the bundles (written to files of their own, then renamed: processes starting together may all build). */
 export const buildLedgerBundle = async () => {
   const { build } = await import("esbuild")
   const built = await build({
-    entryPoints: [path.join(root, "src", "cli", "main.ts")],
-    outfile,
+    entryPoints: { ledger: path.join(root, "src", "cli", "main.ts"), "fold-worker": path.join(root, "src", "runtime", "foldWorker.ts") },
+    outdir,
+    outExtension: { ".js": ".mjs" },
     write: false,
     bundle: true,
     platform: "node",
@@ -61,17 +69,17 @@ export const buildLedgerBundle = async () => {
       {
         name: "module-urls",
         setup: (esbuild) => {
-          esbuild.onLoad({ filter: /\.ts$/ }, (args) => ({
-            contents: readFileSync(args.path, "utf8").replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
-            loader: "ts",
+          esbuild.onLoad({ filter: /\.(ts|mjs)$/ }, (args) => ({
+            contents: readFileSync(args.path, "utf8").replaceAll(moduleUrl, JSON.stringify(pathToFileURL(args.path).href)),
+            loader: args.path.endsWith(".ts") ? "ts" : "js",
           }))
         },
       },
     ],
   })
-  mkdirSync(path.dirname(outfile), { recursive: true })
-  // The map first: the bundle names it, and a bundle is only ever replaced by a whole one.
-  for (const file of [...built.outputFiles].sort((a) => (a.path.endsWith(".map") ? -1 : 1))) {
+  mkdirSync(outdir, { recursive: true })
+  // The maps first: a bundle names its map, and a bundle is only ever replaced by a whole one.
+  for (const file of [...built.outputFiles].sort((a, b) => Number(b.path.endsWith(".map")) - Number(a.path.endsWith(".map")))) {
     const partial = `${file.path}.${process.pid}.partial`
     writeFileSync(partial, file.contents)
     renameSync(partial, file.path)
@@ -80,6 +88,15 @@ export const buildLedgerBundle = async () => {
 }
 
 /** The path of an up-to-date bundle, built first if needed. */
-export const ledgerBundle = async () => (builtAt() > newestSource() ? outfile : buildLedgerBundle())
+export const ledgerBundle = async () => {
+  if (builtAt() <= newestSource()) await buildLedgerBundle()
+  return outfile
+}
+
+/** The path of an up-to-date fold thread's bundle, built first if needed. */
+export const foldWorkerBundle = async () => {
+  if (builtAt() <= newestSource()) await buildLedgerBundle()
+  return foldWorkerFile
+}
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildLedgerBundle()

@@ -5,12 +5,11 @@
  * mid-batch never double-counts. One runner per read model at a time, across every instance on
  * one database (a lease); a rebuild fills a new generation while the old one keeps answering.
  */
-import { upcast, isEventType, type LedgerEvent } from "../../events/index.js"
-import { foldEvent, quarterHourOf, type Change, type LedgerState } from "../../projections/index.js"
-import { committedHead, logBehind, logStart, readLogToFold, type Checkpoint, type LoggedEvent, type RecordedEvent } from "../store/eventLog.js"
+import { committedHead, logBehind, logStart, readFoldPage, type Checkpoint } from "../store/eventLog.js"
 import type { Lease, SqlDatabase } from "../store/sql.js"
+import { openFold, type Fold } from "./foldThread.js"
 import { activeGeneration, addGeneration, advanceCheckpoint, liveGenerations, promote, reached, type Generation } from "./registry.js"
-import { createTables, dropTables, loadState, nothingTouched, persistTouched, type Touched } from "./scorecardTables.js"
+import { createTables, dropTables, readStoredRows } from "./scorecardTables.js"
 
 export const scorecardModel = "scorecards"
 
@@ -100,69 +99,22 @@ export type ProjectionLag = {
   readonly seconds: number
 }
 
-/** One generation being folded in this process: its working state and where it stands in the log. */
-type Projector = { generation: Generation; state: LedgerState; checkpoint: Checkpoint }
+/** One generation being folded in this process: its state (held by the fold thread) and where it stands in the log. */
+export type Projector = { generation: Generation; fold: Fold; checkpoint: Checkpoint }
 
-/**
- * Reads the stored event as the folds see it: current schema version, known type. An event stored at
- * the current version is handed over as it is (a fold reads its type, instant and data, nothing
- * else): one object less for each of a catch-up's million events.
- */
-export const toLedgerEvent = (event: Pick<RecordedEvent, "type" | "schemaVersion" | "data" | "occurredAt">): LedgerEvent | undefined => {
-  if (!isEventType(event.type)) return undefined
-  const data = upcast(event.type, event.schemaVersion, event.data)
-  return (data === event.data ? event : { type: event.type, occurredAt: event.occurredAt, data }) as LedgerEvent
-}
-
-/** Folds events into a state in place, and records which rows they touched. */
-export const foldInto = (state: LedgerState, events: ReadonlyArray<LoggedEvent>, touched: Touched): void => {
-  for (const logged of events) {
-    const event = toLedgerEvent(logged)
-    if (event === undefined) continue
-    for (const change of foldEvent(state, event, logged.occurredMs)) touch(touched, change)
-    touched.quarterHours.add(quarterHourOf(logged.occurredMs))
+/** A projector for `generation`, its state read from the store onto the fold thread. `closeProjector` it when done with it. */
+export const openProjector = async (db: SqlDatabase, generation: Generation): Promise<Projector> => {
+  const fold = await openFold(scorecardModel, generation.generation)
+  try {
+    await readStoredRows(db, generation.generation, (page) => fold.addStored(page))
+  } catch (error) {
+    fold.close()
+    throw error
   }
+  return { generation, checkpoint: generation.checkpoint, fold }
 }
 
-const touch = (touched: Touched, change: Change): void => {
-  switch (change.kind) {
-    case "repDay":
-    case "repDayRemoved": {
-      const days = touched.repDays.get(change.repId)
-      if (days === undefined) touched.repDays.set(change.repId, new Set([change.day]))
-      else days.add(change.day)
-      return
-    }
-    case "rep":
-      touched.reps.add(change.row.repId)
-      return
-    case "repRemoved":
-      touched.reps.add(change.repId)
-      return
-    case "identityLinked": // derived from the reps' rows when a generation is loaded: nothing of its own to write
-      return
-    case "deal":
-      touched.deals.add(change.row.dealId)
-      return
-    case "meeting":
-      touched.meetings.add(change.row.meetingId)
-      return
-    case "account":
-      touched.accounts.add(change.row.accountId)
-      return
-    case "accountActivity":
-      touched.accountActivity.add(change.accountId)
-      return
-    case "contact":
-      touched.contacts.add(change.row.contactId)
-      return
-    case "settings":
-      touched.settings = true
-      return
-    default:
-      return assertNever(change)
-  }
-}
+export const closeProjector = (projector: Projector): void => projector.fold.close()
 
 /** Makes sure the read model has an active generation of the current fold version (or one building). */
 export const ensureGenerations = async (db: SqlDatabase): Promise<ReadonlyArray<Generation>> =>
@@ -177,8 +129,9 @@ export type StepSize = {
 }
 
 /**
- * Advances one projector by up to one batch: reads the log page by page, folding each page into
- * the state, then writes every row the batch touched and the new checkpoint in one transaction.
+ * Advances one projector by up to one batch: reads the log page by page, each page folded by the
+ * fold thread while the next is read, then writes every row the batch touched and the new checkpoint
+ * in one transaction. A crash mid-batch never double-counts.
  * A row touched by many events of the batch is written once: a catch-up's cost is the rows it
  * writes, not the events it folds (measured: 20,000-event batches wrote 28% fewer rows than
  * 2,000-event ones and took 37% less time writing them). Answers how many events it applied
@@ -189,38 +142,35 @@ export type StepSize = {
  */
 export const stepProjector = async (db: SqlDatabase, projector: Projector, size: number | StepSize, stopping: () => boolean = () => false): Promise<number> => {
   const { batchSize, pageSize = Math.min(batchSize, 5_000) } = typeof size === "number" ? { batchSize: size } : size
-  const touched = nothingTouched()
   let to = projector.checkpoint
   let applied = 0
   const read = (after: Checkpoint) => {
     const limit = Math.min(pageSize, batchSize - applied)
-    return readLogToFold(db, { after, limit }).then((events) => ({ events, limit }))
+    return readFoldPage(db, { after, limit }).then((page) => ({ page, limit }))
   }
-  // The next page is asked for before this one is folded: a PostgreSQL server reads while this
-  // process folds (PGlite, on this thread, reads first and folds after, as it did).
   let next = read(to)
   while (applied < batchSize) {
-    const { events, limit } = await next
-    const last = events.at(-1)
-    if (last === undefined) break
-    applied += events.length
-    to = { transactionId: last.transactionId, position: last.position }
-    const more = events.length === limit && applied < batchSize && !stopping()
-    if (more) next = read(to)
-    foldInto(projector.state, events, touched)
+    const { page, limit } = await next
+    if (page === undefined) break
+    // The fold thread folds this page while this one reads the next.
+    projector.fold.add(page.text)
+    applied += page.events
+    to = page.last
+    const more = page.events === limit && applied < batchSize && !stopping()
     if (!more) break
+    next = read(to)
     // Between pages, a turn of the event loop: on PGlite a read runs on this thread (see the loop below).
     await new Promise((resolve) => setImmediate(resolve))
   }
   if (applied === 0) return 0
   try {
+    const statements = await projector.fold.statements()
     await db.transaction(async (tx) => {
-      const eventsApplied = await advanceCheckpoint(tx, projector.generation, projector.checkpoint, to, applied)
-      if (eventsApplied === undefined) throw new CheckpointMoved()
-      await persistTouched(tx, projector.generation.generation, projector.state, touched, eventsApplied)
+      if ((await advanceCheckpoint(tx, projector.generation, projector.checkpoint, to, applied)) === undefined) throw new CheckpointMoved()
+      for (const { text, params } of statements) await tx.query(text, params)
     })
   } catch (error) {
-    // The in-memory state is ahead of what is stored: start again from the stored state.
+    // The fold thread's state is ahead of what is stored: start again from the stored state.
     await reload(db, projector)
     if (error instanceof CheckpointMoved) return 0
     throw error
@@ -234,9 +184,9 @@ class CheckpointMoved extends Error {}
 const reload = async (db: SqlDatabase, projector: Projector) => {
   const stored = (await liveGenerations(db, scorecardModel)).find((g) => g.generation === projector.generation.generation)
   if (stored === undefined) return
-  projector.generation = stored
-  projector.checkpoint = stored.checkpoint
-  projector.state = await loadState(db, stored.generation)
+  const reloaded = await openProjector(db, stored)
+  closeProjector(projector)
+  Object.assign(projector, reloaded)
 }
 
 /**
@@ -267,14 +217,23 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
   lease = await db.tryLease(leaseKey)
   if (lease !== undefined) await ensureGenerations(db)
 
+  /** Drops every projector (their states are let go): they are loaded again from the store when needed. */
+  const forgetProjectors = () => {
+    for (const projector of projectors) closeProjector(projector)
+    projectors = []
+    registryReadAt = Number.NEGATIVE_INFINITY
+  }
+
   const syncProjectors = async () => {
     const live = await liveGenerations(db, scorecardModel)
     registryReadAt = Date.now()
-    const kept = projectors.filter((p) => live.some((g) => g.generation === p.generation.generation))
+    const isLive = (p: Projector) => live.some((g) => g.generation === p.generation.generation)
+    for (const projector of projectors) if (!isLive(projector)) closeProjector(projector)
+    const kept = projectors.filter(isLive)
     for (const generation of live) {
       if (kept.some((p) => p.generation.generation === generation.generation)) continue
       await createTables(db, generation.generation)
-      kept.push({ generation, state: await loadState(db, generation.generation), checkpoint: generation.checkpoint })
+      kept.push(await openProjector(db, generation))
     }
     projectors = kept.sort((a, b) => a.generation.generation - b.generation.generation)
   }
@@ -291,8 +250,7 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
     if (lease === undefined || !lease.held()) {
       lease = await db.tryLease(leaseKey)
       if (lease === undefined) return false
-      projectors = []
-      registryReadAt = Number.NEGATIVE_INFINITY
+      forgetProjectors()
       await ensureGenerations(db)
     }
     // The registry changes on a rebuild (this instance's, which marks it stale, or another's) and on
@@ -314,8 +272,7 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
         behind = await round()
       } catch (error) {
         options.onError?.(error)
-        projectors = []
-        registryReadAt = Number.NEGATIVE_INFINITY
+        forgetProjectors()
         await alarm.sleep(1_000)
       }
       if (stopping) break
@@ -356,6 +313,7 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
       stopping = true
       alarm.wakeWithin(0)
       await loop
+      forgetProjectors()
       await lease?.release()
     },
   }
@@ -397,8 +355,4 @@ const wakeableSleep = () => {
       at(until, resolve)
     },
   }
-}
-
-function assertNever(change: never): never {
-  throw new Error(`unhandled change ${JSON.stringify(change)}`)
 }

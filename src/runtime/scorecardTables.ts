@@ -104,30 +104,33 @@ export const nothingTouched = (): Touched => ({
   settings: false,
 })
 
-/** Writes `rows` a statement per chunk of 5,000 (a statement's parameters stay a bounded size). */
-const inChunks = async <T>(rows: ReadonlyArray<T>, write: (chunk: ReadonlyArray<T>) => Promise<unknown>): Promise<void> => {
-  for (let i = 0; i < rows.length; i += 5_000) await write(rows.slice(i, i + 5_000))
+/** One statement of a batch's write: computed where the state is (the fold thread), run where the store is. */
+export type Statement = { readonly text: string; readonly params: ReadonlyArray<unknown> }
+
+/** A statement per chunk of 5,000 rows (a statement's parameters stay a bounded size). */
+const inChunks = <T>(rows: ReadonlyArray<T>, statement: (chunk: ReadonlyArray<T>) => Statement): Statement[] => {
+  const statements: Statement[] = []
+  for (let i = 0; i < rows.length; i += 5_000) statements.push(statement(rows.slice(i, i + 5_000)))
+  return statements
 }
 
 /** Rows of a counters table (rep days, rep months): a rep, a period, the counters. */
 type CounterRow = { readonly repId: string; readonly period: string; readonly counters: DayCounters }
 
 /**
- * Upserts counter rows. Only the non-zero counters travel (a rep's day has a handful of its ~25
+ * Upserts of counter rows. Only the non-zero counters travel (a rep's day has a handful of its ~25
  * counters set); the others are read back as 0. Measured on PGlite for 12,000 rep days rewritten:
  * 43 µs a row with every counter sent, 24 sparse, 11 sparse in tables with fillfactor 50 (an
  * update then fits on its row's page and leaves the indexes alone).
  */
-const upsertCounters = (q: SqlQueryable, table: string, periodColumn: string, rows: ReadonlyArray<CounterRow>): Promise<void> =>
-  inChunks(rows, (chunk) =>
-    q.query(
-      `insert into ${table} (rep_id, ${periodColumn}, ${counterColumns})
+const upsertCounters = (table: string, periodColumn: string, rows: ReadonlyArray<CounterRow>): Statement[] =>
+  inChunks(rows, (chunk) => ({
+    text: `insert into ${table} (rep_id, ${periodColumn}, ${counterColumns})
        select rep_id, period, ${counterNames.map((c) => `coalesce(${quoted(c)}, 0)`).join(", ")} from jsonb_to_recordset($1::jsonb)
          as r(rep_id text, period text, ${counterNames.map((c) => `${quoted(c)} double precision`).join(", ")})
        on conflict (rep_id, ${periodColumn}) do update set ${counterNames.map((c) => `${quoted(c)} = excluded.${quoted(c)}`).join(", ")}`,
-      [JSON.stringify(chunk.map(sparseCounterRow))],
-    ),
-  )
+    params: [JSON.stringify(chunk.map(sparseCounterRow))],
+  }))
 
 const sparseCounterRow = ({ repId, period, counters }: CounterRow): Record<string, string | number> => {
   const row: Record<string, string | number> = { rep_id: repId, period }
@@ -135,26 +138,31 @@ const sparseCounterRow = ({ repId, period, counters }: CounterRow): Record<strin
   return row
 }
 
-const deleteCounters = async (q: SqlQueryable, table: string, periodColumn: string, rows: ReadonlyArray<{ readonly repId: string; readonly period: string }>): Promise<void> => {
-  if (rows.length === 0) return
-  await q.query(
-    `delete from ${table} using unnest($1::text[], $2::text[]) as r(rep_id, period)
+const deleteCounters = (table: string, periodColumn: string, rows: ReadonlyArray<{ readonly repId: string; readonly period: string }>): Statement[] =>
+  rows.length === 0
+    ? []
+    : [
+        {
+          text: `delete from ${table} using unnest($1::text[], $2::text[]) as r(rep_id, period)
      where ${table}.rep_id = r.rep_id and ${table}.${periodColumn} = r.period`,
-    [rows.map((r) => r.repId), rows.map((r) => r.period)],
-  )
-}
+          params: [rows.map((r) => r.repId), rows.map((r) => r.period)],
+        },
+      ]
 
 /**
- * Writes the touched rows as the state now has them (upserts: writing a row twice is harmless), and
- * deletes the touched rows the state no longer has (an identity's rows, merged into its rep). Month
- * rows are summed again from the state's days of each touched month. `written` marks the deal rows
- * written (the generation's events applied once this batch is in): readers fetch only the deals
- * written since they last looked (see `dealsOf`).
+ * The statements that write the touched rows as the state now has them (upserts: writing a row twice
+ * is harmless), and delete the touched rows the state no longer has (an identity's rows, merged into
+ * its rep). Month rows are summed again from the state's days of each touched month. Pure: the
+ * projection runner computes them on its fold thread and runs them in the transaction that moves the
+ * checkpoint, after it has moved: a deal row's `written` is then the generation's events applied
+ * with this batch (`eventsApplied`, read in the statement), and readers fetch only the deals written
+ * since they last looked (see `dealsOf`).
  */
-export const persistTouched = async (q: SqlQueryable, generation: number, state: LedgerState, touched: Touched, written: number): Promise<void> => {
+export const touchedStatements = (model: string, generation: number, state: LedgerState, touched: Touched): Statement[] => {
   const t = tablesOf(generation)
   const rows = <K, R>(keys: Set<K>, map: Map<K, R>) => [...keys].map((k) => map.get(k)).filter((r): r is R => r !== undefined)
   const gone = <K>(keys: Set<K>, map: Map<K, unknown>) => [...keys].filter((k) => !map.has(k))
+  const statements: Statement[] = []
 
   const dayRows: RepDayRow[] = []
   const goneDays: Array<{ readonly repId: string; readonly period: string }> = []
@@ -168,8 +176,8 @@ export const persistTouched = async (q: SqlQueryable, generation: number, state:
       months.set(`${repId}|${month}`, { repId, month })
     }
   }
-  await deleteCounters(q, t.repDays, "day", goneDays)
-  await upsertCounters(q, t.repDays, "day", dayRows.map(({ repId, day, ...counters }) => ({ repId, period: day, counters })))
+  statements.push(...deleteCounters(t.repDays, "day", goneDays))
+  statements.push(...upsertCounters(t.repDays, "day", dayRows.map(({ repId, day, ...counters }) => ({ repId, period: day, counters }))))
 
   const monthRows: CounterRow[] = []
   const goneMonths: Array<{ readonly repId: string; readonly period: string }> = []
@@ -182,86 +190,97 @@ export const persistTouched = async (q: SqlQueryable, generation: number, state:
     if (days.length === 0) goneMonths.push({ repId, period: month })
     else monthRows.push({ repId, period: month, counters: sumCounters(days) })
   }
-  await deleteCounters(q, t.repMonths, "month", goneMonths)
-  await upsertCounters(q, t.repMonths, "month", monthRows)
-  const deleteGone = async (table: string, keyColumn: string, keys: ReadonlyArray<string>) => {
-    if (keys.length === 0) return
-    await q.query(`delete from ${table} where ${keyColumn} in (select value from jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(keys)])
+  statements.push(...deleteCounters(t.repMonths, "month", goneMonths))
+  statements.push(...upsertCounters(t.repMonths, "month", monthRows))
+  const deleteGone = (table: string, keyColumn: string, keys: ReadonlyArray<string>) => {
+    if (keys.length > 0) statements.push({ text: `delete from ${table} where ${keyColumn} in (select value from jsonb_array_elements_text($1::jsonb))`, params: [JSON.stringify(keys)] })
   }
-  await deleteGone(t.reps, "rep_id", gone(touched.reps, state.reps))
-  await deleteGone(t.deals, "deal_id", gone(touched.deals, state.deals))
-  await deleteGone(t.meetings, "meeting_id", gone(touched.meetings, state.meetings))
-  await deleteGone(t.accounts, "account_id", gone(touched.accounts, state.accounts))
-  await deleteGone(t.contacts, "contact_id", gone(touched.contacts, state.contacts))
+  deleteGone(t.reps, "rep_id", gone(touched.reps, state.reps))
+  deleteGone(t.deals, "deal_id", gone(touched.deals, state.deals))
+  deleteGone(t.meetings, "meeting_id", gone(touched.meetings, state.meetings))
+  deleteGone(t.accounts, "account_id", gone(touched.accounts, state.accounts))
+  deleteGone(t.contacts, "contact_id", gone(touched.contacts, state.contacts))
 
-  const upsertJson = (table: string, keyColumn: string, items: ReadonlyArray<{ key: string; row: unknown; extra?: Record<string, unknown> }>, extraColumns: ReadonlyArray<[string, string]> = []) => {
+  /** Upserts of json rows; `computed` columns are set by an expression, the same for every row. */
+  const upsertJson = (
+    table: string,
+    keyColumn: string,
+    items: ReadonlyArray<{ key: string; row: unknown; extra?: Record<string, unknown> }>,
+    extraColumns: ReadonlyArray<[string, string]> = [],
+    computed: ReadonlyArray<[string, string]> = [],
+  ) => {
     const extras = extraColumns.map(([name]) => name)
-    return inChunks(items, (chunk) =>
-      q.query(
-        `insert into ${table} (${keyColumn}, ${[...extras, "row"].join(", ")})
-         select k, ${[...extras, "row"].join(", ")} from jsonb_to_recordset($1::jsonb)
+    const columns = [...extras, "row", ...computed.map(([name]) => name)]
+    statements.push(
+      ...inChunks(items, (chunk) => ({
+        text: `insert into ${table} (${keyColumn}, ${columns.join(", ")})
+         select k, ${[...extras, "row", ...computed.map(([, expression]) => expression)].join(", ")} from jsonb_to_recordset($1::jsonb)
            as r(k text, ${[...extraColumns.map(([n, type]) => `${n} ${type}`), "row jsonb"].join(", ")})
-         on conflict (${keyColumn}) do update set ${[...extras, "row"].map((c) => `${c} = excluded.${c}`).join(", ")}`,
-        [JSON.stringify(chunk.map(({ key, row, extra }) => ({ k: key, row, ...extra })))],
-      ),
+         on conflict (${keyColumn}) do update set ${columns.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+        params: [JSON.stringify(chunk.map(({ key, row, extra }) => ({ k: key, row, ...extra })))],
+      })),
     )
   }
-  await upsertJson(t.reps, "rep_id", rows(touched.reps, state.reps).map((row) => ({ key: row.repId, row })))
-  await upsertJson(
+  upsertJson(t.reps, "rep_id", rows(touched.reps, state.reps).map((row) => ({ key: row.repId, row })))
+  upsertJson(
     t.deals,
     "deal_id",
-    rows(touched.deals, state.deals).map((row) => ({ key: row.dealId, row, extra: { owner_rep_id: row.ownerRepId, written } })),
-    [["owner_rep_id", "text"], ["written", "bigint"]],
+    rows(touched.deals, state.deals).map((row) => ({ key: row.dealId, row, extra: { owner_rep_id: row.ownerRepId } })),
+    [["owner_rep_id", "text"]],
+    [["written", `(select events_applied from ledger_read_models where name = '${model}' and generation = ${Math.trunc(generation)})`]],
   )
-  await upsertJson(t.meetings, "meeting_id", rows(touched.meetings, state.meetings).map((row) => ({ key: row.meetingId, row })))
-  await upsertJson(
+  upsertJson(t.meetings, "meeting_id", rows(touched.meetings, state.meetings).map((row) => ({ key: row.meetingId, row })))
+  upsertJson(
     t.accounts,
     "account_id",
     rows(touched.accounts, state.accounts).map((row) => ({ key: row.accountId, row, extra: { targeted: row.targeted } })),
     [["targeted", "boolean"]],
   )
-  await upsertJson(t.contacts, "contact_id", rows(touched.contacts, state.contacts).map((row) => ({ key: row.contactId, row })))
-  await inChunks(rows(touched.accountActivity, state.accountActivity), (chunk) =>
-    q.query(
-      `insert into ${t.accountActivity} (account_id, activities, last_activity_at)
+  upsertJson(t.contacts, "contact_id", rows(touched.contacts, state.contacts).map((row) => ({ key: row.contactId, row })))
+  statements.push(
+    ...inChunks(rows(touched.accountActivity, state.accountActivity), (chunk) => ({
+      text: `insert into ${t.accountActivity} (account_id, activities, last_activity_at)
        select * from unnest($1::text[], $2::float8[], $3::text[])
        on conflict (account_id) do update set activities = excluded.activities, last_activity_at = excluded.last_activity_at`,
-      [chunk.map((r) => r.accountId), chunk.map((r) => r.activities), chunk.map((r) => r.lastActivityAt)],
-    ),
+      params: [chunk.map((r) => r.accountId), chunk.map((r) => r.activities), chunk.map((r) => r.lastActivityAt)],
+    })),
   )
   if (touched.quarterHours.size > 0) {
     const { byQuarterHour, events, firstMs, lastMs } = state.occurrences
     const quarterHours = [...touched.quarterHours]
-    await q.query(
-      `insert into ${t.occurrences} (quarter_hour, events) select * from unnest($1::bigint[], $2::bigint[])
+    statements.push(
+      {
+        text: `insert into ${t.occurrences} (quarter_hour, events) select * from unnest($1::bigint[], $2::bigint[])
        on conflict (quarter_hour) do update set events = excluded.events`,
-      [quarterHours, quarterHours.map((quarterHour) => byQuarterHour.get(quarterHour) ?? 0)],
-    )
-    await q.query(
-      `insert into ${t.occurrenceSpan} (id, events, first_ms, last_ms) values (1, $1, $2, $3)
+        params: [quarterHours, quarterHours.map((quarterHour) => byQuarterHour.get(quarterHour) ?? 0)],
+      },
+      {
+        text: `insert into ${t.occurrenceSpan} (id, events, first_ms, last_ms) values (1, $1, $2, $3)
        on conflict (id) do update set events = excluded.events, first_ms = excluded.first_ms, last_ms = excluded.last_ms`,
-      [events, firstMs, lastMs],
+        params: [events, firstMs, lastMs],
+      },
     )
   }
   if (touched.settings) {
-    await q.query(
-      `insert into ${t.settings} (id, settings) values (1, $1::jsonb) on conflict (id) do update set settings = excluded.settings`,
-      [JSON.stringify(state.settings)],
-    )
+    statements.push({
+      text: `insert into ${t.settings} (id, settings) values (1, $1::jsonb) on conflict (id) do update set settings = excluded.settings`,
+      params: [JSON.stringify(state.settings)],
+    })
   }
+  return statements
 }
 
 /**
- * Every row of `table` in key order, a page at a time (each read as `selectMany` reads), each handed
- * to `take`, with a turn of the event loop between pages: a large read model loads without holding
- * the process (on PGlite a query runs on this thread).
+ * Every row of `table` in key order, a page at a time (each read as `selectMany` reads), each page
+ * handed to `take`, with a turn of the event loop between pages: a large read model loads without
+ * holding the process (on PGlite a query runs on this thread).
  */
 const scan = async <Row extends Record<string, unknown>>(
   q: SqlQueryable,
   table: string,
   key: ReadonlyArray<string>,
   columns: string,
-  take: (row: Row) => void,
+  take: (rows: ReadonlyArray<Row>) => void,
   pageSize = 5_000,
 ): Promise<void> => {
   let after: ReadonlyArray<unknown> = []
@@ -269,7 +288,7 @@ const scan = async <Row extends Record<string, unknown>>(
     const where = after.length === 0 ? "" : `where (${key.join(", ")}) > (${key.map((_, i) => `$${i + 1}`).join(", ")})`
     const order = key.join(", ")
     const rows = await selectMany<Row>(q, `select ${columns} from ${table} ${where} order by ${order} limit ${pageSize}`, after, order)
-    for (const row of rows) take(row)
+    if (rows.length > 0) take(rows)
     const last = rows.at(-1)
     if (last === undefined || rows.length < pageSize) return
     after = key.map((column) => last[column])
@@ -277,33 +296,89 @@ const scan = async <Row extends Record<string, unknown>>(
   }
 }
 
+/** A page of a generation's stored rows, as read: which part of the state they make, and the rows. */
+export type StoredRows =
+  | { readonly part: "repDays"; readonly rows: ReadonlyArray<Record<string, unknown> & { rep_id: string; day: string }> }
+  | { readonly part: "reps"; readonly rows: ReadonlyArray<{ rep_id: string; row: RepRow }> }
+  | { readonly part: "deals"; readonly rows: ReadonlyArray<{ deal_id: string; row: DealRow }> }
+  | { readonly part: "meetings"; readonly rows: ReadonlyArray<{ meeting_id: string; row: MeetingRow }> }
+  | { readonly part: "accounts"; readonly rows: ReadonlyArray<{ account_id: string; row: AccountRow }> }
+  | { readonly part: "accountActivity"; readonly rows: ReadonlyArray<AccountActivityColumns> }
+  | { readonly part: "contacts"; readonly rows: ReadonlyArray<{ contact_id: string; row: ContactRow }> }
+  | { readonly part: "settings"; readonly rows: ReadonlyArray<{ settings: TeamSettings }> }
+  | { readonly part: "occurrences"; readonly rows: ReadonlyArray<{ quarter_hour: number | string; events: number | string }> }
+  | { readonly part: "occurrenceSpan"; readonly rows: ReadonlyArray<{ events: number | string; first_ms: number; last_ms: number }> }
+
+/**
+ * Reads a generation's stored state a page of rows at a time, each handed to `take` (the projection
+ * runner hands them to its fold thread, so that no whole state is ever copied between threads).
+ */
+export const readStoredRows = async (q: SqlQueryable, generation: number, take: (page: StoredRows) => void): Promise<void> => {
+  const t = tablesOf(generation)
+  await scan<Record<string, unknown> & { rep_id: string; day: string }>(q, t.repDays, ["rep_id", "day"], `rep_id, day, ${counterColumns}`, (rows) =>
+    take({ part: "repDays", rows }),
+  )
+  await scan<{ rep_id: string; row: RepRow }>(q, t.reps, ["rep_id"], "rep_id, row", (rows) => take({ part: "reps", rows }))
+  await scan<{ deal_id: string; row: DealRow }>(q, t.deals, ["deal_id"], "deal_id, row", (rows) => take({ part: "deals", rows }))
+  await scan<{ meeting_id: string; row: MeetingRow }>(q, t.meetings, ["meeting_id"], "meeting_id, row", (rows) => take({ part: "meetings", rows }))
+  await scan<{ account_id: string; row: AccountRow }>(q, t.accounts, ["account_id"], "account_id, row", (rows) => take({ part: "accounts", rows }))
+  await scan<AccountActivityColumns>(q, t.accountActivity, ["account_id"], accountActivityColumns, (rows) => take({ part: "accountActivity", rows }))
+  await scan<{ contact_id: string; row: ContactRow }>(q, t.contacts, ["contact_id"], "contact_id, row", (rows) => take({ part: "contacts", rows }))
+  take({ part: "settings", rows: await q.query<{ settings: TeamSettings }>(`select settings from ${t.settings} where id = 1`) })
+  await scan<{ quarter_hour: number | string; events: number | string }>(q, t.occurrences, ["quarter_hour"], "quarter_hour, events", (rows) =>
+    take({ part: "occurrences", rows }),
+  )
+  take({ part: "occurrenceSpan", rows: await q.query<{ events: number | string; first_ms: number; last_ms: number }>(`select events, first_ms, last_ms from ${t.occurrenceSpan}`) })
+}
+
+/** Puts a page of stored rows into a state: the one way a stored state is rebuilt, here or on the fold thread. */
+export const addStoredRows = (state: LedgerState, page: StoredRows): void => {
+  switch (page.part) {
+    case "repDays":
+      for (const { rep_id, day, ...counters } of page.rows) state.repDays.set(repDayKey(rep_id, day), { repId: rep_id, day, ...(numbers(counters) as DayCounters) })
+      return
+    case "reps":
+      for (const { rep_id, row } of page.rows) state.reps.set(rep_id, row)
+      for (const [alias, repId] of identityIndexOf(page.rows.map((r) => r.row))) state.identities.set(alias, repId)
+      return
+    case "deals":
+      for (const { deal_id, row } of page.rows) state.deals.set(deal_id, row)
+      return
+    case "meetings":
+      for (const { meeting_id, row } of page.rows) state.meetings.set(meeting_id, row)
+      return
+    case "accounts":
+      for (const { account_id, row } of page.rows) state.accounts.set(account_id, row)
+      return
+    case "accountActivity":
+      for (const row of page.rows) state.accountActivity.set(row.account_id, toAccountActivity(row))
+      return
+    case "contacts":
+      for (const { contact_id, row } of page.rows) state.contacts.set(contact_id, row)
+      return
+    case "settings":
+      for (const { settings } of page.rows) state.settings = settings
+      return
+    case "occurrences":
+      for (const { quarter_hour, events } of page.rows) state.occurrences.byQuarterHour.set(Number(quarter_hour), Number(events))
+      return
+    case "occurrenceSpan":
+      for (const { events, first_ms, last_ms } of page.rows) Object.assign(state.occurrences, { events: Number(events), firstMs: Number(first_ms), lastMs: Number(last_ms) })
+      return
+    default:
+      return assertNever(page)
+  }
+}
+
 /** Loads a generation's whole state, to resume folding where its checkpoint left off. */
 export const loadState = async (q: SqlQueryable, generation: number): Promise<LedgerState> => {
-  const t = tablesOf(generation)
   const state = emptyLedgerState()
-  await scan<Record<string, unknown> & { rep_id: string; day: string }>(q, t.repDays, ["rep_id", "day"], `rep_id, day, ${counterColumns}`, (row) => {
-    const { rep_id, day, ...counters } = row
-    state.repDays.set(repDayKey(rep_id, day), { repId: rep_id, day, ...(numbers(counters) as DayCounters) })
-  })
-  const load = <R>(table: string, key: string, into: Map<string, R>) =>
-    scan<Record<string, unknown> & { row: R }>(q, table, [key], `${key}, row`, (found) => into.set(found[key] as string, found.row))
-  await load<RepRow>(t.reps, "rep_id", state.reps)
-  for (const [alias, repId] of identityIndexOf(state.reps.values())) state.identities.set(alias, repId)
-  await load<DealRow>(t.deals, "deal_id", state.deals)
-  await load<MeetingRow>(t.meetings, "meeting_id", state.meetings)
-  await load<AccountRow>(t.accounts, "account_id", state.accounts)
-  await scan<AccountActivityColumns>(q, t.accountActivity, ["account_id"], accountActivityColumns, (row) =>
-    state.accountActivity.set(row.account_id, toAccountActivity(row)),
-  )
-  await load<ContactRow>(t.contacts, "contact_id", state.contacts)
-  const settings = (await q.query<{ settings: TeamSettings }>(`select settings from ${t.settings} where id = 1`))[0]
-  if (settings !== undefined) state.settings = settings.settings
-  await scan<{ quarter_hour: number | string; events: number | string }>(q, t.occurrences, ["quarter_hour"], "quarter_hour, events", (row) =>
-    state.occurrences.byQuarterHour.set(Number(row.quarter_hour), Number(row.events)),
-  )
-  const span = (await q.query<{ events: number | string; first_ms: number; last_ms: number }>(`select events, first_ms, last_ms from ${t.occurrenceSpan}`))[0]
-  if (span !== undefined) Object.assign(state.occurrences, { events: Number(span.events), firstMs: Number(span.first_ms), lastMs: Number(span.last_ms) })
+  await readStoredRows(q, generation, (page) => addStoredRows(state, page))
   return state
+}
+
+function assertNever(page: never): never {
+  throw new Error(`unhandled stored rows ${JSON.stringify(page)}`)
 }
 
 const numbers = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]))

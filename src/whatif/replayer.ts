@@ -25,7 +25,7 @@
  * const coverage = await replayer.read({ recorded: "2026-07-01T00:00:00Z" }, signal, ({ state }) => measure(state))
  */
 import { emptyLedgerState, foldEvent, type LedgerState } from "../../projections/index.js"
-import { toLedgerEvent } from "../runtime/projectionRunner.js"
+import { toLedgerEvent } from "../runtime/batchFold.js"
 import { foldedSnapshot } from "../runtime/snapshot.js"
 import { logStart, readLog, type AsOf, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"

@@ -1,0 +1,6 @@
+/** Builds the `ledger` command's bundle and the fold thread's beside it; answers the command's path. */
+export declare const buildLedgerBundle: () => Promise<string>
+/** The path of an up-to-date `ledger` bundle, built first if needed. */
+export declare const ledgerBundle: () => Promise<string>
+/** The path of an up-to-date fold thread's bundle (src/runtime/foldWorker.ts), built first if needed. */
+export declare const foldWorkerBundle: () => Promise<string>
