@@ -81,7 +81,11 @@ const startThread = async (): Promise<Thread> => {
  * tests give; copied once), then what `addStored` adds.
  */
 export const openFold = async (model: string, generation: number, initial: LedgerState = emptyLedgerState()): Promise<Fold> => {
-  started ??= startThread()
+  // A thread that could not start is not kept: the next open tries again.
+  started ??= startThread().catch((error: unknown) => {
+    started = undefined
+    throw error
+  })
   const thread = await started
   const fold = ++lastId
   const post = (request: FoldRequest) => {
