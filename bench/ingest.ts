@@ -4,7 +4,8 @@
  * on PostgreSQL when `DATABASE_URL` is set (a fresh database on that server).
  *
  * Targets (issue 7): 1,000-event batches at ≥ 75% of the raw batched insert; single events from 50
- * connections at ≥ 2.5× the raw one-commit-per-event limit, with p99 < 50 ms.
+ * connections at ≥ 2.5× the raw one-commit-per-event limit, with p99 < 50 ms. Each run measures its
+ * limits, then the HTTP load; a target is judged on the median of the runs' own ratios.
  */
 import { pathToFileURL } from "node:url"
 import { startServer } from "../src/server.js"
@@ -101,6 +102,21 @@ const failuresOf = (run: Run): string => {
   return Object.keys(failed).length === 0 ? "" : `; FAILED answers ${JSON.stringify({ batches: run.batches.failures, singles: run.singles.failures })}`
 }
 
+/**
+ * Each run's own ratio to its own limit, their median and range: the limits drift on this machine
+ * between minutes (bench/projections.ts measured a read at 87k and at 141k events/s on one day), so
+ * a figure is judged against the limit measured beside it, not against another run's.
+ */
+const ratiosOf = (runs: ReadonlyArray<Run>, ratio: (run: Run) => number) => {
+  const all = runs.map(ratio)
+  return { median: median(all), low: Math.min(...all), high: Math.max(...all) }
+}
+
+const percentText = ({ median, low, high }: ReturnType<typeof ratiosOf>) =>
+  `${Math.round(100 * median)}% (runs ${Math.round(100 * low)}–${Math.round(100 * high)}%)`
+
+const timesText = ({ median, low, high }: ReturnType<typeof ratiosOf>) => `${median.toFixed(1)}× (runs ${low.toFixed(1)}–${high.toFixed(1)}×)`
+
 const rowsOf = (backend: Backend, runs: ReadonlyArray<Run>): ReadonlyArray<Row> => {
   const commits = median(runs.map((r) => r.commits))
   const batchedRows = median(runs.map((r) => r.batchedRows))
@@ -111,6 +127,9 @@ const rowsOf = (backend: Backend, runs: ReadonlyArray<Run>): ReadonlyArray<Row> 
   const batchP99 = median(runs.map((r) => r.batches.p99Ms))
   const store = median(runs.map((r) => r.store.appendsPerSecond))
   const storeFailures = runs.reduce((n, r) => n + r.store.failures, 0)
+  const batchRatio = ratiosOf(runs, (r) => r.batches.eventsPerSecond / r.batchedRows)
+  const singleRatio = ratiosOf(runs, (r) => r.singles.eventsPerSecond / r.commits)
+  const storeRatio = ratiosOf(runs, (r) => r.store.appendsPerSecond / r.commits)
   return [
     { backend, measure: "raw: single-row INSERT, one commit each (1 connection)", figure: perSecond(commits) },
     { backend, measure: "raw: 10,000-row jsonb_to_recordset INSERT per commit", figure: perSecond(batchedRows) },
@@ -119,27 +138,27 @@ const rowsOf = (backend: Backend, runs: ReadonlyArray<Run>): ReadonlyArray<Row> 
       measure: `HTTP 1,000-event batches, ${batchConnections} connections (events)`,
       figure: `${perSecond(batches)} (p99 ${ms(batchP99)})`,
       limit: `${perSecond(batchedRows)} rows`,
-      ratio: `${Math.round((100 * batches) / batchedRows)}%`,
-      target: "≥ 75%",
-      met: batches >= 0.75 * batchedRows,
+      ratio: percentText(batchRatio),
+      target: "≥ 75% (median of the runs' ratios)",
+      met: batchRatio.median >= 0.75,
     },
     {
       backend,
       measure: `HTTP single events, ${singleConnections} connections`,
       figure: `${perSecond(singles)}, p50 ${ms(p50)}, p99 ${ms(p99)}`,
       limit: `${perSecond(commits)} commits`,
-      ratio: `${(singles / commits).toFixed(1)}×`,
+      ratio: timesText(singleRatio),
       target: "≥ 2.5×, p99 < 50 ms",
-      met: singles >= 2.5 * commits && p99 < 50,
+      met: singleRatio.median >= 2.5 && p99 < 50,
     },
     {
       backend,
       measure: `store.append without HTTP, ${appenders} concurrent single events`,
       figure: `${perSecond(store)}${storeFailures === 0 ? "" : ` (${storeFailures} failed)`}`,
       limit: `${perSecond(commits)} commits`,
-      ratio: `${(store / commits).toFixed(1)}×`,
+      ratio: timesText(storeRatio),
       target: "(≥ 2.5×, as HTTP)",
-      met: store >= 2.5 * commits && storeFailures === 0,
+      met: storeRatio.median >= 2.5 && storeFailures === 0,
     },
   ]
 }
