@@ -58,7 +58,8 @@ const startThread = async (): Promise<Thread> => {
   const thread: Thread = { worker, waiting: new Map() }
   const fail = (error: Error) => {
     thread.failure ??= error
-    if (started !== undefined && thread === current) started = undefined
+    // The next open starts a new thread (an earlier thread's late exit leaves the new one alone).
+    if (thread === current) started = current = undefined
     for (const waiting of thread.waiting.values()) waiting.reject(error)
     thread.waiting.clear()
   }

@@ -65,6 +65,13 @@ export const addGeneration = async (q: SqlQueryable, name: string, foldVersion: 
 }
 
 /**
+ * A SQL expression for a generation's events applied, as the transaction it runs in sees them:
+ * after `advanceCheckpoint`, with the batch being written (deal rows are stamped with it).
+ */
+export const eventsAppliedExpression = (name: string, generation: number): string =>
+  `(select events_applied from ledger_read_models where name = '${name.replaceAll("'", "''")}' and generation = ${Math.trunc(generation)})`
+
+/**
  * Moves a generation's checkpoint from `from` to `to`, only if it is still at `from`, and answers the
  * generation's events applied with these; `undefined` when another runner moved it meanwhile:
  * nothing is written and the caller's transaction must roll back.

@@ -25,6 +25,7 @@ import {
 } from "../../projections/index.js"
 import type { TeamSettings } from "../../events/index.js"
 import { selectMany, type SqlQueryable } from "../store/sql.js"
+import { eventsAppliedExpression } from "./registry.js"
 
 const quoted = (name: string) => `"${name}"`
 const counterColumns = counterNames.map(quoted).join(", ")
@@ -227,7 +228,7 @@ export const touchedStatements = (model: string, generation: number, state: Ledg
     "deal_id",
     rows(touched.deals, state.deals).map((row) => ({ key: row.dealId, row, extra: { owner_rep_id: row.ownerRepId } })),
     [["owner_rep_id", "text"]],
-    [["written", `(select events_applied from ledger_read_models where name = '${model}' and generation = ${Math.trunc(generation)})`]],
+    [["written", eventsAppliedExpression(model, generation)]],
   )
   upsertJson(t.meetings, "meeting_id", rows(touched.meetings, state.meetings).map((row) => ({ key: row.meetingId, row })))
   upsertJson(

@@ -448,8 +448,10 @@ export type FoldPage = { readonly text: string; readonly events: number; readonl
 /**
  * `readLog` for the folds: the same events, in the same order, behind the same fence, with only
  * what a fold reads of them (not the stream, metadata, recording instant or idempotency key), as one
- * json value on both backends; `undefined` past the end of the log. Measured on PGlite over the
- * demo's 1,006,980 events in pages of 5,000: the text read alone 6.6–7.3 s, decoded 7.9–9.2 s.
+ * json value on both backends (unlike `readLog`): the text crosses to the fold thread as it is, and
+ * the reading thread decodes nothing. Measured over the demo's events in pages of 5,000: on PGlite
+ * (1,006,980 events) the text alone 6.6–7.3 s, decoded 7.9–9.2 s; on PostgreSQL (204,119 events)
+ * the text 230k–249k events/s, rows decoded by the driver 191k–220k/s.
  */
 export const readFoldPage = async (q: SqlQueryable, options: LogRead): Promise<FoldPage | undefined> => {
   const { page, params } = logPage(options)
