@@ -4,6 +4,7 @@ import { streamOf, type LedgerEvent } from "../events/index.js"
 import { foldAll, type LedgerState } from "../projections/index.js"
 import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
 import { toLedgerEvent } from "../src/runtime/batchFold.js"
+import { stopFoldThread } from "../src/runtime/foldThread.js"
 import {
   closeProjector,
   ensureGenerations,
@@ -176,6 +177,36 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
     expect(stored?.checkpoint).toEqual({ transactionId: twentieth.transactionId, position: twentieth.position })
     const firstTwenty = foldAll(log.slice(0, 20).map(toLedgerEvent).filter((e): e is LedgerEvent => e !== undefined))
     expect(comparable(await loadState(store.db, generation.generation))).toEqual(comparable(firstTwenty))
+  })
+
+  it("a fold thread that dies mid-batch costs a reload: the batch fails, nothing is written, and the next step folds it on a new thread", async () => {
+    await reset(store.db)
+    const before = fc.sample(anyHistory(40), { numRuns: 6, seed: 11 }).flat()
+    const after = fc.sample(anyHistory(40), { numRuns: 6, seed: 12 }).flat()
+    expect(after.length).toBeGreaterThan(10)
+    await append(store.db, before)
+    const [generation] = await ensureGenerations(store.db)
+    if (generation === undefined) throw new Error("no generation")
+    const projector = await openProjector(store.db, generation)
+    try {
+      while ((await stepProjector(store.db, projector, 10)) > 0) {}
+      await append(store.db, after)
+      const checkpoint = projector.checkpoint
+
+      // The thread ends after the batch's first page was handed to it.
+      await expect(stepProjector(store.db, projector, { batchSize: 1_000, pageSize: 5 }, () => (void stopFoldThread(), false))).rejects.toThrow(
+        /the fold thread exited/,
+      )
+      expect(projector.checkpoint).toEqual(checkpoint)
+      expect((await liveGenerations(store.db, scorecardModel))[0]?.checkpoint).toEqual(checkpoint)
+
+      // The projector was loaded again from the store onto a new thread, and goes on from there.
+      while ((await stepProjector(store.db, projector, 10)) > 0) {}
+      expect(comparable(await loadState(store.db, generation.generation))).toEqual(comparable(await pureFoldOfLog(store.db)))
+      expect(comparable(await loadState(store.db, generation.generation))).toEqual(comparable(foldAll([...before, ...after])))
+    } finally {
+      closeProjector(projector)
+    }
   })
 
   it("a rebuild fills a new generation while the old one answers, then takes over", async () => {
