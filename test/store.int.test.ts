@@ -94,6 +94,17 @@ describe.each(backends)("the event store on $name", (backend) => {
     expect((await readAllFrom(store)).length).toBe(before)
   })
 
+  it("reads back instants of the years 1 to 99 as stored (PGlite's own timestamp parser took 0099 for 1999)", async () => {
+    const events = ["0001-06-01T00:00:00.000Z", "0099-12-31T23:59:59.999Z", "0100-01-01T00:00:00.000Z"].map((at) => call({ at }))
+    const appended = await appendToLog(store.db, [{ streamId: "rep-early-years", expected: "no_stream", events }])
+    const read = await readStream(store.db, "rep-early-years")
+    expect(read.map((e) => e.occurredAt)).toEqual(["0001-06-01T00:00:00.000Z", "0099-12-31T23:59:59.999Z", "0100-01-01T00:00:00.000Z"])
+    expect(appended.ok && appended.events).toEqual(read)
+    // A retry answers with the stored events, read by the same parser.
+    const retry = await appendToLog(store.db, [{ streamId: "rep-early-years", expected: "no_stream", events }])
+    expect(retry.ok && retry.events).toEqual(read)
+  })
+
   describe("idempotency", () => {
     it("a retry appends nothing and answers with the stored events", async () => {
       const events = [call({ key: "retry-1" }), call({ key: "retry-2" })]

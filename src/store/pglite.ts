@@ -3,7 +3,8 @@
  * process at a time writes it (two writers silently lose committed rows), as durable as
  * `durability` says (durability.ts: a killed process, or also an OS crash).
  */
-import { PGlite } from "@electric-sql/pglite"
+import { PGlite, types } from "@electric-sql/pglite"
+import postgresDate from "postgres-date"
 import { acquireDataDirLock } from "./dataDirLock.js"
 import { defaultDurability, durableNodeFs, startParamsFor, type Durability, type SyncObserver } from "./durability.js"
 import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
@@ -15,6 +16,17 @@ export type PgliteOptions = {
   readonly onSync?: SyncObserver
 }
 
+// CommonJS (`module.exports = parseDate`) typed as an ES module's default export: imported from an
+// ES module, the default export is the function itself.
+const parseTimestamp = postgresDate as unknown as typeof postgresDate.default
+
+/**
+ * PGlite reads a timestamptz with `new Date(text)`, whose lenient parse takes PostgreSQL's
+ * `0099-12-31 23:59:59+00` for 1999 and `0001-06-01 …` for 2001 (instants the ledger admits: years
+ * 1 to 9999). postgres-date, the parser node-postgres uses, reads every year as written.
+ */
+const parsers = { [types.TIMESTAMPTZ]: (text: string) => parseTimestamp(text) }
+
 /** Opens (creating if needed) the PGlite database in `dir`; refuses a directory another live process holds. */
 export const openPglite = async (dir: string, options: PgliteOptions = {}): Promise<SqlDatabase> => {
   const lock = acquireDataDirLock(dir)
@@ -23,8 +35,8 @@ export const openPglite = async (dir: string, options: PgliteOptions = {}): Prom
   try {
     db =
       durability === "os"
-        ? await PGlite.create({ fs: durableNodeFs(dir, options.onSync), startParams: startParamsFor(durability) })
-        : await PGlite.create(dir)
+        ? await PGlite.create({ fs: durableNodeFs(dir, options.onSync), startParams: startParamsFor(durability), parsers })
+        : await PGlite.create({ dataDir: dir, parsers })
   } catch (error) {
     lock.release()
     throw error
