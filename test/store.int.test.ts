@@ -1,3 +1,4 @@
+import fc from "fast-check"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { dealGuard } from "../src/ingest/appendEvents.js"
@@ -92,6 +93,30 @@ describe.each(backends)("the event store on $name", (backend) => {
     expect(result).toMatchObject({ ok: false, rejection: { streamId: "rep-b2" } })
     expect(await readStream(store.db, "rep-b1")).toEqual([])
     expect((await readAllFrom(store)).length).toBe(before)
+  })
+
+  it("answers each appended event as a read of the log gives it back (data and metadata as jsonb holds them, instants as stored)", async () => {
+    // jsonb refuses U+0000 in a string, and undefined members, -0 or exponents are JSON's, not jsonb's.
+    const anyData = fc.dictionary(fc.string(), fc.jsonValue({ noUnicodeString: false }), { maxKeys: 6 }).filter((d) => !JSON.stringify(d).includes("\\u0000"))
+    const anyInstant = fc
+      .date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true })
+      .chain((d) => fc.constantFrom(d.toISOString(), d.toISOString().replace("Z", "123Z"), d.toISOString().replace("Z", "+05:30")))
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ data: anyData, at: anyInstant, extra: fc.option(fc.double(), { nil: undefined }) }), { minLength: 1, maxLength: 5 }), async (specs) => {
+        const streamId = `rep-answer-${++n}`
+        const events = specs.map((spec, i): NewEvent => ({
+          type: "CallLogged",
+          schemaVersion: 1,
+          data: { ...spec.data, missing: undefined },
+          metadata: { source: "test", extra: spec.extra },
+          occurredAt: spec.at,
+          idempotencyKey: `${streamId}-${i}`,
+        }))
+        const result = await appendToLog(store.db, [{ streamId, expected: "no_stream", events }])
+        expect(result.ok && result.events).toEqual(await readStream(store.db, streamId))
+      }),
+      { numRuns: 40 },
+    )
   })
 
   it("reads back instants of the years 1 to 99 as stored (PGlite's own timestamp parser took 0099 for 1999)", async () => {

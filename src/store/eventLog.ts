@@ -116,8 +116,8 @@ type GroupState = {
   readonly earlierInGroup: Set<RecordedEvent>
   /** Stored history of each guarded stream, followed by what the group accepted for it. */
   readonly histories: Map<string, RecordedEvent[]>
-  /** Every accepted event, in the group's order. */
-  readonly rows: Row[]
+  /** Every accepted event, in the group's order: as sent, and as the database will hold it (its place in the log not yet known). */
+  readonly rows: Array<{ readonly sent: NewEvent; readonly accepted: RecordedEvent }>
 }
 
 type Judgement = { readonly ok: true; readonly appended: number } | { readonly ok: false; readonly rejection: AppendRejection }
@@ -172,33 +172,33 @@ const appendGroupInTransaction = async (
   const judgements = group.map((batch) => judge(state, batch))
   if (state.rows.length === 0) throw new NothingWritten(judgements.map((j, i) => answer(j, group[i] ?? [], stored, new Map())))
 
-  const written = new Set(state.rows.map((r) => r.streamId))
-  // One statement writes the events, in the group's order, and the streams' new heads; it answers
-  // with the events as stored, read as the log is read (one json value on PGlite, see `readLog`).
-  const insertedEvents = await eventsFrom(
-    tx,
-    {
-      from: "inserted",
-      with: `with inserted as (
+  const written = new Set(state.rows.map((r) => r.accepted.streamId))
+  // One statement writes the events, in the group's order, and the streams' new heads. It answers
+  // only each event's place in the log and its instants, as the database holds them (one json value);
+  // the rest of the stored event is what the group accepted. Answering whole events (data and
+  // metadata built into json, then parsed) cost 8–9% of a 1,000-event append on PGlite (measured).
+  const placed = await tx.query<{ placed: string }>(
+    `with inserted as (
        insert into ledger_events
          (stream_id, stream_version, type, schema_version, data, metadata, occurred_at, idempotency_key)
        select stream_id, stream_version, type, schema_version, data, metadata, occurred_at, idempotency_key
        from jsonb_to_recordset($1::jsonb) as r(ord int, stream_id text, stream_version bigint, type text, schema_version int,
             data jsonb, metadata jsonb, occurred_at timestamptz, idempotency_key text)
        order by ord
-       returning *
+       returning global_position, transaction_id, occurred_at, recorded_at
      ), heads as (
        insert into ledger_streams (stream_id, version)
        select stream_id, version from jsonb_to_recordset($2::jsonb) as h(stream_id text, version bigint)
        on conflict (stream_id) do update set version = excluded.version
-     )`,
-    },
+     )
+     select json_agg(json_build_array(global_position, transaction_id::text, ${epochMs("occurred_at")}, ${epochMs("recorded_at")}) order by global_position)::text as placed
+     from inserted`,
     [
       JSON.stringify(
-        state.rows.map(({ streamId, streamVersion, event }, ord) => ({
+        state.rows.map(({ sent: event, accepted }, ord) => ({
           ord,
-          stream_id: streamId,
-          stream_version: streamVersion,
+          stream_id: accepted.streamId,
+          stream_version: accepted.streamVersion,
           type: event.type,
           schema_version: event.schemaVersion,
           data: event.data,
@@ -210,6 +210,11 @@ const appendGroupInTransaction = async (
       JSON.stringify([...written].map((id) => ({ stream_id: id, version: state.versions.get(id) }))),
     ],
   )
+  const places = JSON.parse(placed[0]?.placed ?? "[]") as ReadonlyArray<[number, string, number, number]>
+  const insertedEvents = state.rows.map(({ accepted }, i): RecordedEvent => {
+    const [position, transactionId, occurredMs, recordedMs] = places[i] as [number, string, number, number]
+    return { ...accepted, position, transactionId, occurredAt: new Date(occurredMs).toISOString(), recordedAt: new Date(recordedMs).toISOString() }
+  })
   const inserted = new Map(insertedEvents.map((event) => [event.idempotencyKey, event]))
   const resolve = (event: RecordedEvent) => (state.earlierInGroup.has(event) ? (inserted.get(event.idempotencyKey) as RecordedEvent) : event)
   return judgements.map((judgement, i) => answer(judgement, group[i] ?? [], stored, inserted, resolve))
@@ -269,12 +274,17 @@ const judge = (state: GroupState, appends: ReadonlyArray<StreamAppend>): Judgeme
 
   for (const [streamId, version] of versions) state.versions.set(streamId, version)
   for (const row of rows) {
-    // What a later batch of the group sees of this one: the event as the database will hold it.
-    const accepted = { ...pending(row.streamId, row.event, row.streamVersion), data: roundTrip(row.event.data) }
+    // What a later batch of the group sees of this one, and what it is answered with once stored:
+    // the event as the database will hold it (as jsonb: no undefined members, JSON's numbers).
+    const accepted: RecordedEvent = {
+      ...pending(row.streamId, row.event, row.streamVersion),
+      data: roundTrip(row.event.data),
+      metadata: roundTrip(row.event.metadata) as Record<string, unknown>,
+    }
     state.known.set(row.event.idempotencyKey, accepted)
     state.earlierInGroup.add(accepted)
     state.histories.get(row.streamId)?.push(accepted)
-    state.rows.push(row)
+    state.rows.push({ sent: row.event, accepted })
   }
   return { ok: true, appended: rows.length }
 }
@@ -487,21 +497,19 @@ export const readLogToFold = async (q: SqlQueryable, options: LogRead): Promise<
 }
 
 /**
- * The events of a relation of ledger_events rows (`from`, after an optional WITH clause), decoded the
- * fastest way for the backend: on PGlite as one json value (see `readLog`), on PostgreSQL as rows.
+ * The events of a relation of ledger_events rows (`from`), decoded the fastest way for the backend: on PGlite as one json value (see `readLog`), on PostgreSQL as rows.
  */
 const eventsFrom = async (
   q: SqlQueryable,
-  query: { readonly with?: string; readonly from: string; readonly orderBy?: string },
+  query: { readonly from: string; readonly orderBy?: string },
   params: ReadonlyArray<unknown>,
 ): Promise<ReadonlyArray<RecordedEvent>> => {
   const orderBy = query.orderBy === undefined ? "" : ` order by ${query.orderBy}`
   if (q.backend === "postgres") {
-    return (await q.query<EventRow>(`${query.with ?? ""} select ${eventColumns} from ${query.from}${orderBy}`, params)).map(toRecorded)
+    return (await q.query<EventRow>(`select ${eventColumns} from ${query.from}${orderBy}`, params)).map(toRecorded)
   }
   const rows = await q.query<{ page: string | null }>(
-    `${query.with ?? ""}
-     select json_agg(json_build_array(global_position, transaction_id::text, stream_id, stream_version, type, schema_version,
+    `select json_agg(json_build_array(global_position, transaction_id::text, stream_id, stream_version, type, schema_version,
               data, metadata, ${epochMs("occurred_at")}, ${epochMs("recorded_at")}, idempotency_key)${orderBy})::text as page
      from ${query.from}`,
     params,
