@@ -105,7 +105,7 @@ describe("LEDGER_DURABILITY=os on the embedded store", () => {
   })
 
   it("syncs the data files and pg_control at a checkpoint", slow, async () => {
-    await store.db.query("insert into ledger_streams (stream_id, version) values ('checkpoint-probe', 0)")
+    await store.db.query("insert into ledger_api_keys (key_id, name, secret_hash, scopes) values ('checkpoint-probe', 'probe', 'x', '[]')")
     store.timeline.length = 0
     await store.db.exec("checkpoint")
     const synced = store.timeline.flatMap((m) => (m.kind === "synced" ? [m.file] : []))

@@ -76,7 +76,7 @@ const reset = async (db: SqlDatabase) => {
   for (const g of await liveGenerations(db, scorecardModel)) {
     for (const table of Object.values(tablesOf(g.generation))) await db.query(`drop table if exists ${table}`)
   }
-  await db.query("truncate ledger_events, ledger_streams, ledger_read_models")
+  await db.query("truncate ledger_events, ledger_read_models")
 }
 
 describe.each(backends)("the scorecard read model on $name", (backend) => {

@@ -170,6 +170,19 @@ describe.each(backends)("the event store on $name", (backend) => {
     })
   })
 
+  it("concurrent appenders of one stream each get the next version, none refused: every appender waits for the one before", async () => {
+    await appendToLog(store.db, [{ streamId: "rep-hot", expected: "no_stream", events: [call()] }])
+    const results = await Promise.all(Array.from({ length: 40 }, () => appendToLog(store.db, [{ streamId: "rep-hot", expected: "any", events: [call(), call()] }])))
+    expect(results.filter((r) => !r.ok)).toEqual([])
+    const stream = await readStream(store.db, "rep-hot")
+    expect(stream.map((e) => e.streamVersion)).toEqual(Array.from({ length: 81 }, (_, i) => i + 1))
+    // Each append's two events are next to each other in the stream.
+    for (const result of results) {
+      const [first, second] = result.ok ? result.events : []
+      expect((second?.streamVersion ?? 0) - (first?.streamVersion ?? 0)).toBe(1)
+    }
+  })
+
   it("a stream guard (the deal decider) refuses inside the transaction and nothing is stored", async () => {
     const opened = dealEvent("DealOpened", { dealId: "g1", repId: "ana", accountId: "acme", amount: 1000, source: "outbound" }, "g1-open")
     const won = dealEvent("DealWon", { dealId: "g1" }, "g1-won")

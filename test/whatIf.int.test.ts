@@ -53,7 +53,7 @@ const reset = async (db: SqlDatabase) => {
   for (const g of await liveGenerations(db, scorecardModel)) {
     for (const table of Object.values(tablesOf(g.generation))) await db.query(`drop table if exists ${table}`)
   }
-  await db.query("truncate ledger_events, ledger_streams, ledger_read_models")
+  await db.query("truncate ledger_events, ledger_read_models")
 }
 
 const parsedRequest = (input: Record<string, unknown>): WhatIfCoverage => {

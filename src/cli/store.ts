@@ -62,7 +62,7 @@ export const copySummary = (outcome: CopyOutcome, from: string): ReadonlyArray<s
         ? `Nothing to copy: the target already holds all ${n(events.total)} events of ${from} (checked equal to the source's).`
         : `Copied ${n(events.copied)} events from ${from}, after the ${n(events.alreadyThere)} an earlier copy had stored (checked equal to the source's).`,
     `Verified: ${n(events.total)} events on both sides, SHA-256 of the log in order ${events.sha256} on both sides; ` +
-      `${n(outcome.streams)} streams with the same heads.`,
+      `${n(outcome.streams)} streams with the same versions.`,
     `Copied ${count(outcome.apiKeys, "API key")}${outcome.apiKeys === 0 ? "" : " (their tokens work on the target)"}` +
       (outcome.sources === undefined ? "." : ` and the ingestion status of ${count(outcome.sources, "source")}.`),
     "Read models were not copied: start the server with DATABASE_URL set to the target and it rebuilds the scorecards from the log.",

@@ -174,14 +174,6 @@ export const restoreBatch = async (
         ),
       ],
     )
-    const heads = new Map<string, number>()
-    for (const event of batch) heads.set(event.streamId, Math.max(heads.get(event.streamId) ?? 0, event.streamVersion))
-    await tx.query(
-      `insert into ledger_streams (stream_id, version)
-       select stream_id, version from jsonb_to_recordset($1::jsonb) as h(stream_id text, version bigint)
-       on conflict (stream_id) do update set version = greatest(ledger_streams.version, excluded.version)`,
-      [JSON.stringify([...heads].map(([stream_id, version]) => ({ stream_id, version })))],
-    )
     const [after] = await tx.query<{ highest: number | string }>(
       `select setval(pg_get_serial_sequence('ledger_events', 'global_position'), max(global_position)) as highest
        from ledger_events`,

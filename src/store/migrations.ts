@@ -85,6 +85,13 @@ export const migrations: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "streams are their events",
+    // A stream's version is read from its last event (eventLog.ts): the heads table was written with
+    // every append for nothing the log did not already hold.
+    sql: `drop table ledger_streams`,
+  },
 ]
 
 const migrationLock = 7_340_001 // any constant shared by every instance of the ledger

@@ -5,8 +5,8 @@
  * What is copied, and how:
  * - every event, in log order, at its position, stream version, instants (to the microsecond),
  *   idempotency key and metadata: pages of the source's log written with `restoreBatch`
- *   (eventArchive.ts, the writer `ledger events import` restores with), which also sets the
- *   streams' heads and moves the target's position sequence past the copy;
+ *   (eventArchive.ts, the writer `ledger events import` restores with), which also moves the
+ *   target's position sequence past the copy;
  * - the API keys (their hashes: the same tokens work on the target) and the ingestion status
  *   (`ledger_sources`), row for row;
  * - NOT the read models: a server started on the target finds none and its projection runner
@@ -20,8 +20,8 @@
  * Verification, after the copy: the same number of events on both sides, and the same SHA-256 over
  * the canonical line of every event in log order (eventArchive.ts `archiveLine`, one line each,
  * `\n`-terminated). Without sub-millisecond instants that is the SHA-256 of `ledger events export`
- * on either store. Stream heads must agree with the events; every API key and source row must be
- * on the target as it is on the source.
+ * on either store. The streams must be as many, their versions summing the same and without gaps;
+ * every API key and source row must be on the target as it is on the source.
  *
  * The source's data directory is locked for the copy (dataDirLock.ts): a server on it must be
  * stopped first, so that the log cannot grow behind the copy's back.
@@ -185,7 +185,7 @@ const copyInto = async (source: SqlDatabase, target: SqlDatabase, options: CopyO
   return { events: { total, alreadyThere, copied, sha256 }, streams, apiKeys, sources }
 }
 
-/** The target against the source: events (count and checksum) and stream heads. Throws `CopyNotVerified`. */
+/** The target against the source: events (count and checksum) and streams. Throws `CopyNotVerified`. */
 const verify = async (
   source: SqlDatabase,
   target: SqlDatabase,
@@ -209,7 +209,7 @@ const verify = async (
   if (theirs.mismatched > 0 || theirs.streams !== ours.streams || theirs.versions !== ours.versions) {
     throw new CopyNotVerified(
       `the target's streams do not match: ${theirs.streams} streams summing to version ${theirs.versions} ` +
-        `(source ${ours.streams}, ${ours.versions}), ${theirs.mismatched} whose head is not their last event's version`,
+        `(source ${ours.streams}, ${ours.versions}), ${theirs.mismatched} whose versions are not 1 to their last`,
     )
   }
   return theirs.streams
@@ -288,13 +288,11 @@ const describe = (event: ArchivedEvent): string =>
 const countEvents = async (db: SqlQueryable): Promise<number> =>
   Number((await db.query<{ n: number | string }>("select count(*) as n from ledger_events"))[0]?.n ?? 0)
 
-/** How many streams, the sum of their versions, and how many disagree with their events (none, in a sound log). */
+/** How many streams, the sum of their versions, and how many have a gap in their versions (none, in a sound log). */
 const streamHeads = async (db: SqlQueryable) => {
   const [row] = await db.query<{ streams: number | string; versions: number | string | null; mismatched: number | string }>(
-    `select count(*) as streams, sum(s.version) as versions,
-            count(*) filter (where s.version is distinct from h.version) as mismatched
-     from ledger_streams s
-     full join (select stream_id, max(stream_version) as version from ledger_events group by stream_id) h using (stream_id)`,
+    `select count(*) as streams, sum(version) as versions, count(*) filter (where version <> events) as mismatched
+     from (select max(stream_version) as version, count(*) as events from ledger_events group by stream_id) as s`,
   )
   return { streams: Number(row?.streams ?? 0), versions: Number(row?.versions ?? 0), mismatched: Number(row?.mismatched ?? 0) }
 }
