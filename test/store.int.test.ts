@@ -12,6 +12,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from "../src/store/eventLog.js"
+import { migrate } from "../src/store/migrations.js"
 import { backends, type OpenedStore } from "./support/stores.js"
 
 let n = 0
@@ -181,6 +182,18 @@ describe.each(backends)("the event store on $name", (backend) => {
       const [first, second] = result.ok ? result.events : []
       expect((second?.streamVersion ?? 0) - (first?.streamVersion ?? 0)).toBe(1)
     }
+  })
+
+  it("a store from before migration 5 (a table of stream heads) loses the table and appends on from its streams' last events", async () => {
+    await appendToLog(store.db, [{ streamId: "rep-upgraded", expected: "no_stream", events: [call(), call()] }])
+    // The store as migration 4 left it: the heads table, kept by every append.
+    await store.db.exec(`create table ledger_streams (stream_id text primary key, version bigint not null);
+      insert into ledger_streams (stream_id, version) select stream_id, max(stream_version) from ledger_events group by stream_id;
+      delete from ledger_migrations where version = 5`)
+    expect(await migrate(store.db)).toEqual([5])
+    expect(await store.db.query("select to_regclass('ledger_streams') as heads")).toEqual([{ heads: null }])
+    const next = await appendToLog(store.db, [{ streamId: "rep-upgraded", expected: 2, events: [call()] }])
+    expect(next.ok && next.events.map((e) => e.streamVersion)).toEqual([3])
   })
 
   it("a stream guard (the deal decider) refuses inside the transaction and nothing is stored", async () => {
