@@ -87,16 +87,16 @@ export const buildLedgerBundle = async () => {
   return outfile
 }
 
-/** The path of an up-to-date bundle, built first if needed. */
-export const ledgerBundle = async () => {
+/** `file`, one of the bundles, built first if it is missing or older than a source. */
+const upToDate = async (file) => {
   if (builtAt() <= newestSource()) await buildLedgerBundle()
-  return outfile
+  return file
 }
 
+/** The path of an up-to-date bundle, built first if needed. */
+export const ledgerBundle = () => upToDate(outfile)
+
 /** The path of an up-to-date fold thread's bundle, built first if needed. */
-export const foldWorkerBundle = async () => {
-  if (builtAt() <= newestSource()) await buildLedgerBundle()
-  return foldWorkerFile
-}
+export const foldWorkerBundle = () => upToDate(foldWorkerFile)
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildLedgerBundle()

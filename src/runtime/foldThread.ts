@@ -2,9 +2,9 @@
  * @module The projection runner's fold thread, as the runner sees it. `openFold` opens a
  * generation's state on the thread, and `addStored` sends it the stored rows a page at a time (no
  * whole state is copied at once between threads: that held the server's thread for a moment and
- * doubled its memory while the copy lasted); `add` sends it each page of the log as read (json text, decoded
- * there); `statements` answers the writes of what the pages added since the last call touched,
- * computed there too. The runner's own thread is left with reading the log and writing the rows.
+ * doubled its memory while the copy lasted); `add` sends it each page of the log as read (json
+ * text, decoded there); `statements` answers the writes of what the pages added since the last call
+ * touched, computed there too. The runner's own thread is left with reading the log and writing the rows.
  *
  * Why a thread: on PGlite the store's queries run on the runner's thread, so a catch-up that also
  * folded there took the read, the fold and the write one after the other (measured on the demo's

@@ -2,8 +2,9 @@
  * @module The projection runner: folds the log into the scorecard read model. It catches up from
  * each generation's stored checkpoint, has its fold thread (foldThread.ts) apply a batch of events
  * with the pure folds of `projections/` while it reads on, then writes the touched rows and the new
- * checkpoint in one transaction — a crash mid-batch never double-counts. One runner per read model at a time, across every instance on
- * one database (a lease); a rebuild fills a new generation while the old one keeps answering.
+ * checkpoint in one transaction — a crash mid-batch never double-counts. One runner per read model
+ * at a time, across every instance on one database (a lease); a rebuild fills a new generation while
+ * the old one keeps answering.
  */
 import { committedHead, logBehind, logStart, readFoldPage, type Checkpoint } from "../store/eventLog.js"
 import type { Lease, SqlDatabase } from "../store/sql.js"

@@ -500,7 +500,8 @@ export const readLogToFold = async (q: SqlQueryable, options: LogRead): Promise<
 }
 
 /**
- * The events of a relation of ledger_events rows (`from`), decoded the fastest way for the backend: on PGlite as one json value (see `readLog`), on PostgreSQL as rows.
+ * The events of a relation of ledger_events rows (`from`), decoded the fastest way for the backend:
+ * on PGlite as one json value (see `readLog`), on PostgreSQL as rows.
  */
 const eventsFrom = async (
   q: SqlQueryable,

@@ -206,10 +206,10 @@ const verify = async (
     )
   }
   const [theirs, ours] = [await streamHeads(target), await streamHeads(source)]
-  if (theirs.mismatched > 0 || theirs.streams !== ours.streams || theirs.versions !== ours.versions) {
+  if (theirs.withGaps > 0 || theirs.streams !== ours.streams || theirs.versions !== ours.versions) {
     throw new CopyNotVerified(
       `the target's streams do not match: ${theirs.streams} streams summing to version ${theirs.versions} ` +
-        `(source ${ours.streams}, ${ours.versions}), ${theirs.mismatched} whose versions are not 1 to their last`,
+        `(source ${ours.streams}, ${ours.versions}), ${theirs.withGaps} whose versions are not 1 to their last`,
     )
   }
   return theirs.streams
@@ -290,11 +290,11 @@ const countEvents = async (db: SqlQueryable): Promise<number> =>
 
 /** How many streams, the sum of their versions, and how many have a gap in their versions (none, in a sound log). */
 const streamHeads = async (db: SqlQueryable) => {
-  const [row] = await db.query<{ streams: number | string; versions: number | string | null; mismatched: number | string }>(
-    `select count(*) as streams, sum(version) as versions, count(*) filter (where version <> events) as mismatched
+  const [row] = await db.query<{ streams: number | string; versions: number | string | null; with_gaps: number | string }>(
+    `select count(*) as streams, sum(version) as versions, count(*) filter (where version <> events) as with_gaps
      from (select max(stream_version) as version, count(*) as events from ledger_events group by stream_id) as s`,
   )
-  return { streams: Number(row?.streams ?? 0), versions: Number(row?.versions ?? 0), mismatched: Number(row?.mismatched ?? 0) }
+  return { streams: Number(row?.streams ?? 0), versions: Number(row?.versions ?? 0), withGaps: Number(row?.with_gaps ?? 0) }
 }
 
 /** A small table copied row for row, by its key: API keys, ingestion status (tens of rows, not millions). */
