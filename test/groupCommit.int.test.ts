@@ -303,6 +303,24 @@ describe.each(backends)("group commit on $name", (backend) => {
     expect(results.flatMap((r) => (r.ok ? r.events.map((e) => e.streamVersion) : []))).toEqual(Array.from({ length: 37 }, (_, i) => i + 1))
   })
 
+  it("gathers callers that keep arriving, a turn of the event loop apart, into one group; a lone caller commits alone", async () => {
+    const groups: GroupReport[] = []
+    const commits = groupCommit(store.db, { onGroup: (g) => groups.push(g) })
+    const turn = () => new Promise((resolve) => setImmediate(resolve))
+    // As webhooks reach the queue: each a turn after the last (a request takes turns to be read and checked).
+    const arriving: Array<Promise<unknown>> = []
+    for (let i = 0; i < 6; i++) {
+      arriving.push(commits.append([{ streamId: "rep-gather", expected: "any", events: [call("rep-gather")] }]))
+      await turn()
+    }
+    await Promise.all(arriving)
+    const lone = commits.append([{ streamId: "rep-gather", expected: "any", events: [call("rep-gather")] }])
+    await lone
+    await commits.close()
+
+    expect(groups.map((g) => g.callers)).toEqual([6, 1])
+  })
+
   it("answers every queued append before it closes, and refuses appends after", async () => {
     const commits = groupCommit(store.db)
     const queued = Array.from({ length: 5 }, () => commits.append([{ streamId: "rep-close", expected: "any", events: [call("rep-close")] }]))
