@@ -15,6 +15,7 @@ import { createApiKey } from "../src/store/apiKeys.js"
 import type { Durability } from "../src/store/durability.js"
 import { runHttpLoad } from "./httpLoad.js"
 import { createRawTable, dropRawTable, oneCommitPerEvent } from "./limits.js"
+import { settle } from "./support/settle.js"
 import { pgliteDirectory } from "./support/places.js"
 import { benchSettings, describeMachine, median, ms, perSecond, printTable, type Row } from "./support/report.js"
 
@@ -27,11 +28,14 @@ const measure = async (durability: Durability, options: ReturnType<typeof benchS
   try {
     const { token } = await createApiKey(server.sql, { name: "bench", scopes: ["ingest"] })
     await createRawTable(server.sql)
-    const load = (eventsPerRequest: number, connections: number, seconds = options.seconds) =>
-      runHttpLoad({ url: server.url, apiKey: token, eventsPerRequest, connections, seconds })
+    const load = async (eventsPerRequest: number, connections: number, seconds = options.seconds) => {
+      await settle(server)
+      return runHttpLoad({ url: server.url, apiKey: token, eventsPerRequest, connections, seconds })
+    }
     await load(1, 50, 0.5) // warm-up
     const runs: Measured[] = []
     for (let i = 0; i < options.runs; i++) {
+      await settle(server)
       const commits = await oneCommitPerEvent(server.sql, options.seconds)
       const singles = await load(1, 50)
       const batches = await load(1_000, 4)
