@@ -62,7 +62,10 @@ const measure = async (durability: Durability, options: ReturnType<typeof benchS
 export const benchDurability = async (options = benchSettings()): Promise<ReadonlyArray<Row>> => {
   const fast = await measure("process", options)
   const durable = await measure("os", options)
-  const cost = (os: number, process: number) => `${Math.round((100 * (process - os)) / process)}% less`
+  const cost = (os: number, process: number) => {
+    const less = Math.round((100 * (process - os)) / process)
+    return less >= 0 ? `${less}% less` : `${-less}% more (within the noise: measured one after the other)`
+  }
   return [
     {
       backend: "pglite os",
