@@ -26,7 +26,7 @@ export type OperationsConfig = {
 /**
  * What a server started without these settings uses. Programmatic starts (tests, benchmarks) log
  * nothing unless told; `ledger serve` reads LEDGER_LOG_LEVEL, default `info`. The rate limit sits
- * far above what one key sends in the benchmarks (about 800 single-event requests/s, README
+ * above what one key sends in the benchmarks (about 3,000 single-event requests/s, README
  * "Performance"): it stops a runaway client, not a busy dialer.
  */
 export const operationsDefaults: OperationsConfig = {
