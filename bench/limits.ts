@@ -5,7 +5,7 @@
  * runner reads is not filled with rows it would then have to skip during the HTTP measurements.
  */
 import { randomUUID } from "node:crypto"
-import type { SqlDatabase } from "../src/store/sql.js"
+import { jsonbBytes, type SqlDatabase } from "../src/store/sql.js"
 
 const rawType = "BenchRaw"
 const rawTable = "bench_raw_events"
@@ -51,7 +51,9 @@ export const batchedInsert = async (db: SqlDatabase, seconds: number, rows = 10_
   let batch = 0
   return repeatFor(seconds, async () => {
     batch += 1
-    const payload = JSON.stringify(
+    // Handed over as the ledger's append hands its rows (sql.ts `jsonbBytes`), so that the limit is
+    // the database's, not a slower way of passing it the same rows.
+    const payload = jsonbBytes(
       Array.from({ length: rows }, (_, i) => ({
         stream_id: `raw-${run}-${batch}-${i}`,
         idempotency_key: `raw-${run}-${batch}-${i}`,

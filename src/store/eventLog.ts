@@ -5,7 +5,7 @@
  * `(transaction_id, global_position)` behind the `pg_snapshot_xmin` fence (shared/DESIGN.md).
  */
 import { isDeepStrictEqual } from "node:util"
-import { sqlErrorCode, type SqlDatabase, type SqlQueryable } from "./sql.js"
+import { jsonbBytes, sqlErrorCode, type SqlDatabase, type SqlQueryable } from "./sql.js"
 
 /** What a writer expects of a stream before its append. */
 export type Expected = "any" | "no_stream" | "stream_exists" | number
@@ -192,7 +192,7 @@ const appendGroupInTransaction = async (
      select json_agg(json_build_array(global_position, transaction_id::text, ${epochMs("occurred_at")}, ${epochMs("recorded_at")}) order by global_position)::text as placed
      from inserted`,
     [
-      JSON.stringify(
+      jsonbBytes(
         state.rows.map(({ sent: event, accepted }, ord) => ({
           ord,
           stream_id: accepted.streamId,

@@ -27,6 +27,15 @@ const parseTimestamp = postgresDate as unknown as typeof postgresDate.default
  */
 const parsers = { [types.TIMESTAMPTZ]: (text: string) => parseTimestamp(text) }
 
+/**
+ * A jsonb parameter given as bytes is already in jsonb's binary form (sql.ts `jsonbBytes`) and
+ * goes as it is; PGlite's own jsonb serializer would write the byte array as a JSON array of numbers.
+ */
+const serializers = {
+  // Typed as answering text, but PGlite's Bind sends any byte array it is given in binary format.
+  [types.JSONB]: (value: unknown) => (value instanceof Uint8Array ? value : typeof value === "string" ? value : JSON.stringify(value)) as string,
+}
+
 /** Opens (creating if needed) the PGlite database in `dir`; refuses a directory another live process holds. */
 export const openPglite = async (dir: string, options: PgliteOptions = {}): Promise<SqlDatabase> => {
   const lock = acquireDataDirLock(dir)
@@ -35,8 +44,8 @@ export const openPglite = async (dir: string, options: PgliteOptions = {}): Prom
   try {
     db =
       durability === "os"
-        ? await PGlite.create({ fs: durableNodeFs(dir, options.onSync), startParams: startParamsFor(durability), parsers })
-        : await PGlite.create({ dataDir: dir, parsers })
+        ? await PGlite.create({ fs: durableNodeFs(dir, options.onSync), startParams: startParamsFor(durability), parsers, serializers })
+        : await PGlite.create({ dataDir: dir, parsers, serializers })
   } catch (error) {
     lock.release()
     throw error

@@ -25,6 +25,21 @@ export interface SqlDatabase extends SqlQueryable {
   readonly location: string
 }
 
+/**
+ * A value for a `$n::jsonb` parameter, as bytes in jsonb's binary form (a version byte, 1, then the
+ * JSON text as UTF-8), which both drivers send as they are. Given as text, PGlite measures a
+ * parameter's UTF-8 length twice, character by character in JavaScript, before encoding it: a
+ * 1,000-event insert took 26.5 ms with its payload as text against 22.0 ms as bytes (medians of 70,
+ * alternated, 2026-12-06). For large payloads; a small one gains nothing.
+ */
+export const jsonbBytes = (value: unknown): Uint8Array => {
+  const json = JSON.stringify(value)
+  const bytes = Buffer.allocUnsafe(1 + Buffer.byteLength(json))
+  bytes[0] = 1
+  bytes.write(json, 1)
+  return bytes
+}
+
 /** A PostgreSQL error code, when the error came from the server (e.g. `23505`, unique violation). */
 export const sqlErrorCode = (error: unknown): string | undefined =>
   typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined
