@@ -14,7 +14,7 @@
  */
 import { isDeepStrictEqual } from "node:util"
 import { committedHead, logStart, readLog, type Checkpoint, type RecordedEvent } from "./eventLog.js"
-import type { SqlDatabase } from "./sql.js"
+import { jsonbBytes, type SqlDatabase } from "./sql.js"
 
 /** One line of an archive. */
 export type ArchivedEvent = Omit<RecordedEvent, "transactionId">
@@ -158,7 +158,7 @@ export const restoreBatch = async (
             schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz, recorded_at timestamptz,
             idempotency_key text)`,
       [
-        JSON.stringify(
+        jsonbBytes(
           batch.map((event) => ({
             position: event.position,
             stream_id: event.streamId,
