@@ -13,9 +13,8 @@ import { pathToFileURL } from "node:url"
 import { startServer } from "../src/server.js"
 import { createApiKey } from "../src/store/apiKeys.js"
 import type { Durability } from "../src/store/durability.js"
-import { runHttpLoad } from "./httpLoad.js"
 import { createRawTable, dropRawTable, oneCommitPerEvent } from "./limits.js"
-import { settle } from "./support/settle.js"
+import { settle, settledLoad } from "./support/settle.js"
 import { pgliteDirectory } from "./support/places.js"
 import { benchSettings, describeMachine, median, ms, perSecond, printTable, type Row } from "./support/report.js"
 
@@ -28,10 +27,7 @@ const measure = async (durability: Durability, options: ReturnType<typeof benchS
   try {
     const { token } = await createApiKey(server.sql, { name: "bench", scopes: ["ingest"] })
     await createRawTable(server.sql)
-    const load = async (eventsPerRequest: number, connections: number, seconds = options.seconds) => {
-      await settle(server)
-      return runHttpLoad({ url: server.url, apiKey: token, eventsPerRequest, connections, seconds })
-    }
+    const load = settledLoad(server, token, options.seconds)
     await load(1, 50, 0.5) // warm-up
     const runs: Measured[] = []
     for (let i = 0; i < options.runs; i++) {

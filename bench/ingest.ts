@@ -13,12 +13,12 @@ import { createApiKey } from "../src/store/apiKeys.js"
 import { groupCommit } from "../src/store/groupCommit.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { benchDurability } from "./durability.js"
-import { runHttpLoad, type LoadReport } from "./httpLoad.js"
+import type { LoadReport } from "./httpLoad.js"
 import { batchedInsert, createRawTable, dropRawTable, oneCommitPerEvent } from "./limits.js"
 import { appenders, measureAppends, type Measured } from "./support/appenders.js"
 import { benchSettings, describeMachine, median, ms, perSecond, printTable, type Row } from "./support/report.js"
 import { freshPostgresDatabase, pgliteDirectory, type Place } from "./support/places.js"
-import { settle } from "./support/settle.js"
+import { settle, settledLoad } from "./support/settle.js"
 
 export type Backend = "pglite" | "postgres"
 
@@ -71,10 +71,7 @@ export const benchIngest = async (backend: Backend, options = benchSettings()): 
     await createRawTable(server.sql)
     // Each measure starts with the read model caught up (support/settle.ts); a load's own events are
     // folded while it runs, as they would be in production.
-    const load = async (eventsPerRequest: number, connections: number, seconds = options.seconds) => {
-      await settle(server)
-      return runHttpLoad({ url: server.url, apiKey: token, eventsPerRequest, connections, seconds })
-    }
+    const load = settledLoad(server, token, options.seconds)
     // Warm-up: JIT, the store's caches, the worker's first start. Half a second each left the first
     // run's single events a third below the next runs' (2026-12-06): a run's length each.
     await load(1, singleConnections)

@@ -60,9 +60,9 @@ export const defaultMaxGroupEvents = 5_000
  * its socket to the queue (its key checked, its body read, its events validated), so one turn
  * gathered only the requests that had come furthest: 28 callers a group from 50 connections, on
  * PGlite (whose transaction holds the thread, so nothing else moves meanwhile). Turning while
- * callers keep coming made groups of 44–46 and 40% more single-event webhooks per second (2,200–2,400
- * against 3,200–3,400, `ledger serve`, 50 connections, alternated runs, 2026-12-06); a limit of 16
- * turns did no better than 8.
+ * callers keep coming made groups of 44–46 and 45% more single-event webhooks per second (medians of
+ * five servers each, 2,214 against 3,204; `ledger serve`, 50 connections, 2026-12-06; README
+ * "Performance"); a limit of 16 turns did no better than 8.
  */
 const maxGatherTurns = 8
 

@@ -29,11 +29,13 @@ const parsers = { [types.TIMESTAMPTZ]: (text: string) => parseTimestamp(text) }
 
 /**
  * A jsonb parameter given as bytes is already in jsonb's binary form (sql.ts `jsonbBytes`) and
- * goes as it is; PGlite's own jsonb serializer would write the byte array as a JSON array of numbers.
+ * goes as it is; PGlite's own jsonb serializer, which serializes everything else, would write the
+ * byte array as a JSON array of numbers.
  */
+const pgliteJsonb = types.serializers[types.JSONB] as (value: unknown) => string
 const serializers = {
   // Typed as answering text, but PGlite's Bind sends any byte array it is given in binary format.
-  [types.JSONB]: (value: unknown) => (value instanceof Uint8Array ? value : typeof value === "string" ? value : JSON.stringify(value)) as string,
+  [types.JSONB]: (value: unknown) => (value instanceof Uint8Array ? (value as unknown as string) : pgliteJsonb(value)),
 }
 
 /** Opens (creating if needed) the PGlite database in `dir`; refuses a directory another live process holds. */
