@@ -62,7 +62,10 @@ export type RunnerOptions = {
   /**
    * How long after an append's wake-up the runner starts its round, so that a burst of appends is
    * folded and written in one round rather than one round each (well within the second in which
-   * new events must show in scorecards). A strong read wakes it at once.
+   * new events must show in scorecards). A strong read wakes it at once. Default 200 ms: a round
+   * costs the server's thread ~4 ms on PGlite whatever it folds (a read, a write), so under a
+   * steady stream of webhooks 50 ms spent ~7% of that thread on rounds; 200 ms gave single events
+   * 5,062 → 5,439/s (PGlite, 50 connections, medians of 9 alternated runs).
    */
   readonly lingerMs?: number
   /** How often the leader re-reads the generations registry for a rebuild started by another instance. */
@@ -206,7 +209,7 @@ export const defaultStep: Required<StepSize> = { batchSize: 250_000, pageSize: 5
 export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOptions = {}): Promise<ProjectionRunner> => {
   const step: StepSize = { batchSize: options.batchSize ?? defaultStep.batchSize, pageSize: options.pageSize ?? defaultStep.pageSize }
   const idleMs = options.idleMs ?? 250
-  const lingerMs = options.lingerMs ?? 50
+  const lingerMs = options.lingerMs ?? 200
   const registryRefreshMs = options.registryRefreshMs ?? 1_000
   let lease: Lease | undefined
   let projectors: Projector[] = []
