@@ -80,8 +80,11 @@ export const dealGuard: StreamGuard = (history, incoming) => {
   return undefined
 }
 
-/** Appends a batch of validated events atomically; answers the stored event for each, in the order sent. */
-export const appendEvents = Effect.fn("appendEvents")(function* (events: ReadonlyArray<EventToAppend>, provenance: Provenance) {
+/**
+ * Appends a batch of validated events atomically; answers the stored event for each, in the order
+ * sent. Untraced: it is on every ingest request (why: EventStore.append).
+ */
+export const appendEvents = Effect.fnUntraced(function* (events: ReadonlyArray<EventToAppend>, provenance: Provenance) {
   const store = yield* EventStore
   const { appends, keys } = toStreamAppends(events, provenance)
   const result = yield* store.append(appends)

@@ -36,8 +36,11 @@ const maxDecisions = 10
 export const signalKey = (source: string, deliveryKey: string): string =>
   deliveryKey.startsWith(`${source}:`) ? deliveryKey : `${source}:${deliveryKey}`
 
-/** Stores one call signal, then appends the call's CallLogged if the signals now amount to one. */
-export const recordCallSignal = Effect.fn("recordCallSignal")(function* (connector: Connector, signal: CallSignal) {
+/**
+ * Stores one call signal, then appends the call's CallLogged if the signals now amount to one.
+ * Untraced: it is on every dialer webhook (why: EventStore.append).
+ */
+export const recordCallSignal = Effect.fnUntraced(function* (connector: Connector, signal: CallSignal) {
   const store = yield* EventStore
   const callId = callIdOf(connector.source, signal.vendorCallId)
   const streamId = `call-${callId}`
