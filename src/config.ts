@@ -26,7 +26,7 @@ export type OperationsConfig = {
 /**
  * What a server started without these settings uses. Programmatic starts (tests, benchmarks) log
  * nothing unless told; `ledger serve` reads LEDGER_LOG_LEVEL, default `info`. The rate limit sits
- * above what one key sends in the benchmarks (about 3,000 single-event requests/s, README
+ * above what one key sends in the benchmarks (about 5,500 single-event requests/s, README
  * "Performance"): it stops a runaway client, not a busy dialer.
  */
 export const operationsDefaults: OperationsConfig = {
@@ -34,7 +34,7 @@ export const operationsDefaults: OperationsConfig = {
   metricsPublic: false,
   readiness: { maxLagEvents: 10_000, maxLagSeconds: 60 },
   shutdownTimeoutMs: 10_000,
-  rateLimit: { perSecond: 5_000, burst: 10_000 },
+  rateLimit: { perSecond: 10_000, burst: 20_000 },
 }
 
 /**

@@ -8,7 +8,7 @@ describe("the operations settings from the environment", () => {
       metricsPublic: false,
       readiness: { maxLagEvents: 10_000, maxLagSeconds: 60 },
       shutdownTimeoutMs: 10_000,
-      rateLimit: { perSecond: 5_000, burst: 10_000 },
+      rateLimit: { perSecond: 10_000, burst: 20_000 },
     })
   })
 
@@ -47,7 +47,7 @@ describe("the operations settings from the environment", () => {
   it("gives a server started from code the defaults with a silent log", () => {
     const fromCode = operationsOf({ port: 0, host: "127.0.0.1", store: { dataDir: "/tmp/x" }, bodyLimitBytes: 1 })
     expect(fromCode.logLevel).toBe("silent")
-    expect(fromCode.rateLimit).toEqual({ perSecond: 5_000, burst: 10_000 })
+    expect(fromCode.rateLimit).toEqual({ perSecond: 10_000, burst: 20_000 })
     expect(operationsOf({ port: 0, host: "127.0.0.1", store: { dataDir: "/tmp/x" }, bodyLimitBytes: 1, operations: { logLevel: "debug" } }).logLevel).toBe("debug")
   })
 })
