@@ -3,6 +3,7 @@
  * request is refused, each refusal naming what was wrong and storing nothing; and idempotency: a
  * retry, however it is sent (again, in another batch, twenty at once), stores its event once.
  */
+import http from "node:http"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -304,6 +305,19 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
         expect(answer.body.events[1]).toEqual(stored)
       })
 
+      it("of an event whose sender went away before the answer: it was stored once, and the retry is a duplicate", async () => {
+        const event = events.callLogged("c-sender-gone")
+        await sendAndHangUp(server, event)
+        const stored = await eventually(async () => (await server.log()).filter((e) => e.streamId === "call-c-sender-gone"))
+
+        const retry = await server.append(event)
+
+        expect(retry.status).toBe(200)
+        expect(retry.body).toMatchObject({ status: "duplicate", appended: 0, events: [{ position: stored[0]?.position }] })
+        expect(await server.log()).toEqual(expect.arrayContaining(stored))
+        expect((await server.log()).filter((e) => e.streamId === "call-c-sender-gone")).toHaveLength(1)
+      })
+
       it("inside one batch (the same event twice) stores it once", async () => {
         const event = events.callLogged("c-twice-in-batch")
 
@@ -429,3 +443,28 @@ const eventForKey = (run: string, key: number): OutgoingEvent => ({
   idempotencyKey: keyOf(run, key),
   data: { repId: `${run}-rep${key % 2}`, source: "aircall", externalId: `ext-${key}` },
 })
+
+/** Sends `event` with the admin key and closes the connection as soon as the request is written, without reading an answer. */
+const sendAndHangUp = (server: TestServer, event: OutgoingEvent): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const body = JSON.stringify(event)
+    const request = http.request(`${server.url}/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    })
+    request.on("error", () => undefined) // the hang-up's own error, once the answer finds the socket closed
+    request.end(body, () => {
+      request.destroy()
+      resolve()
+    })
+    request.on("socket", (socket) => socket.on("error", reject))
+  })
+
+/** `read`'s answer once it holds something, within 5 s. */
+const eventually = async <A>(read: () => Promise<ReadonlyArray<A>>): Promise<ReadonlyArray<A>> => {
+  for (const deadline = Date.now() + 5_000; ; ) {
+    const found = await read()
+    if (found.length > 0 || Date.now() > deadline) return found
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
