@@ -1,6 +1,6 @@
 /**
  * The content-hash idempotency key (src/ingest/idempotencyKey.ts): its text is a contract with every
- * event already stored under it, so the hand-written canonical JSON must give exactly what the first
+ * event already stored under it, so the sorted copy that writes it now must give exactly what the first
  * definition gave, the replacer below, for any JSON a request can carry.
  */
 import fc from "fast-check"
