@@ -19,15 +19,14 @@ export const contentKey = (event: { readonly type: string; readonly occurredAt: 
  */
 export const canonicalJson = (value: unknown): string => JSON.stringify(sortedCopy(value))
 
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-
 const sortedCopy = (value: unknown): unknown => {
   if (value === null || typeof value !== "object") return value
   if (Array.isArray(value)) return value.map(sortedCopy)
   // What JSON writes through `toJSON` (a Date) is written as that gives it.
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return sortedCopy((value as { toJSON: (key: string) => unknown }).toJSON(""))
   const copy: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort(byCodeUnits)) {
+  // The default sort orders strings by UTF-16 code units, as the first definition's comparison did.
+  for (const key of Object.keys(value).sort()) {
     const member = sortedCopy((value as Record<string, unknown>)[key])
     // A member named `__proto__` is defined, as JSON.parse does, not assigned (which sets the prototype).
     if (key === "__proto__") Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true })
