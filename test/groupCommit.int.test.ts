@@ -1,8 +1,10 @@
 /**
  * Group commit keeps every guarantee of the one-transaction-per-append store: concurrent appends
  * that share a transaction leave the same log, and get the same answers, as the same appends made
- * one at a time in the order the store took them (the order `append` was called).
+ * one at a time in the order the store took them: the order `append` was called with one group in
+ * flight at a time, an order the database chose with several (PostgreSQL's default).
  */
+import { isDeepStrictEqual } from "node:util"
 import fc from "fast-check"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -18,6 +20,7 @@ import {
 } from "../src/store/eventLog.js"
 import { groupCommit, type GroupReport } from "../src/store/groupCommit.js"
 import { openPostgres } from "../src/store/postgres.js"
+import type { SqlDatabase } from "../src/store/sql.js"
 import { backends, type OpenedStore } from "./support/stores.js"
 
 // ---- The appends a property run makes, named without a namespace so that two runs compare ----
@@ -140,6 +143,101 @@ const afterTicks = async (ticks: number) => {
   for (let i = 0; i < ticks; i++) await new Promise((resolve) => setImmediate(resolve))
 }
 
+/** A namespace's stored events by idempotency key, in the log's order. */
+const storedOf = async (store: OpenedStore, ns: string): Promise<ReadonlyMap<string, RecordedEvent>> => {
+  const rows = await store.db.query<{ key: string; transaction_id: string; position: string | number; stream_id: string; version: string | number; type: string; data: unknown; occurred_at: Date }>(
+    `select idempotency_key as key, transaction_id::text as transaction_id, global_position as position, stream_id,
+            stream_version as version, type, data, occurred_at
+     from ledger_events where stream_id like $1 order by ledger_events.transaction_id, global_position`,
+    [`${ns}%`],
+  )
+  return new Map(
+    rows.map((row) => [
+      row.key,
+      {
+        position: Number(row.position),
+        transactionId: row.transaction_id,
+        streamId: row.stream_id,
+        streamVersion: Number(row.version),
+        type: row.type,
+        schemaVersion: 1,
+        data: row.data,
+        metadata: {},
+        occurredAt: row.occurred_at.toISOString(),
+        recordedAt: "",
+        idempotencyKey: row.key,
+      },
+    ]),
+  )
+}
+
+/**
+ * What an answer says is true of the final log: the events it names are stored as it names them;
+ * a key refused as reused names a stored event of another stream or content; a refused expectation
+ * names a version the stream had (it only grows) that does not meet the expectation.
+ */
+const expectTrueOfLog = (answer: AppendResult, log: ReadonlyMap<string, RecordedEvent>, appends: ReadonlyArray<StreamAppend>) => {
+  if (answer.ok) {
+    for (const event of answer.events) {
+      expect(log.get(event.idempotencyKey)).toMatchObject({
+        streamId: event.streamId,
+        streamVersion: event.streamVersion,
+        position: event.position,
+        transactionId: event.transactionId,
+        type: event.type,
+        data: event.data,
+      })
+    }
+    return
+  }
+  const rejection = answer.rejection
+  switch (rejection._tag) {
+    case "IdempotencyKeyReused": {
+      const stored = log.get(rejection.idempotencyKey)
+      const sent = appends.flatMap((a) => a.events.filter((e) => e.idempotencyKey === rejection.idempotencyKey).map((event) => ({ streamId: a.streamId, event })))
+      const same = (a: { streamId: string; event: NewEvent }, b: { streamId: string; event: Pick<NewEvent, "type" | "occurredAt" | "data"> }) =>
+        a.streamId === b.streamId && a.event.type === b.event.type && Date.parse(a.event.occurredAt) === Date.parse(b.event.occurredAt) && isDeepStrictEqual(a.event.data, b.event.data)
+      // The key names another event: one stored by another caller, or another in this very batch.
+      const other = stored === undefined ? sent[0] : { streamId: stored.streamId, event: stored }
+      expect(other !== undefined && sent.some((s) => !same(s, other))).toBe(true)
+      return
+    }
+    case "WrongExpectedVersion": {
+      // The version the stream had, moved on by the refused batch's own earlier appends to it.
+      const final = Math.max(0, ...[...log.values()].filter((e) => e.streamId === rejection.streamId).map((e) => e.streamVersion))
+      const ownEarlier = appends.filter((a) => a.streamId === rejection.streamId).reduce((n, a) => n + a.events.length, 0)
+      expect(rejection.actual).toBeLessThanOrEqual(final + ownEarlier)
+      expect(rejection.expected === "no_stream" ? rejection.actual > 0 : rejection.expected === "stream_exists" ? rejection.actual === 0 : rejection.actual !== rejection.expected).toBe(true)
+      return
+    }
+    case "StreamRuleViolation":
+      expect(rejection.reason).not.toBe("")
+      return
+  }
+}
+
+/** `db` with its transactions counted: how many were open at once, at most. */
+const countingTransactions = (db: SqlDatabase) => {
+  let open = 0
+  let most = 0
+  return {
+    db: {
+      ...db,
+      query: db.query.bind(db),
+      transaction: (async (work) => {
+        open += 1
+        most = Math.max(most, open)
+        try {
+          return await db.transaction(work)
+        } finally {
+          open -= 1
+        }
+      }) as SqlDatabase["transaction"],
+    } satisfies SqlDatabase,
+    mostAtOnce: () => most,
+  }
+}
+
 let n = 0
 const call = (streamId: string, key = `solo-${++n}`): StreamAppend["events"][number] => ({
   type: "CallLogged",
@@ -169,7 +267,7 @@ describe.each(backends)("group commit on $name", (backend) => {
       ? undefined
       : Number((await observer.query("select count(*) as n from ledger_events where idempotency_key = any($1)", [keys])).rows[0].n)
 
-  it("concurrent appends leave the log, and get the answers, of the same appends made one at a time in the store's order", async () => {
+  it("concurrent appends, one group in flight, leave the log and get the answers of the same appends made one at a time in call order", async () => {
     let run = 0
     const groups: GroupReport[] = []
     await fc.assert(
@@ -177,7 +275,7 @@ describe.each(backends)("group commit on $name", (backend) => {
         run += 1
         const together = `g${run}-`
         const alone = `s${run}-`
-        const commits = groupCommit(store.db, { onGroup: (g) => groups.push(g) })
+        const commits = groupCommit(store.db, { maxGroupsInFlight: 1, onGroup: (g) => groups.push(g) })
         const order: number[] = []
         const answers: AppendResult[] = []
         await Promise.all(
@@ -210,6 +308,79 @@ describe.each(backends)("group commit on $name", (backend) => {
     // The property is only worth something if appends did share transactions.
     expect(Math.max(...groups.map((g) => g.callers))).toBeGreaterThan(3)
   })
+
+  it("with several groups in flight, every answer is true of the log, and the appending callers one at a time in log order give the same log", async () => {
+    let run = 0
+    let mostAtOnce = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(callerSpec, { minLength: 2, maxLength: 14 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 2, max: 3 }),
+        async (callers, maxGroupEvents, maxGroupsInFlight) => {
+          run += 1
+          const together = `c${run}-`
+          const alone = `a${run}-`
+          const counted = countingTransactions(store.db)
+          const commits = groupCommit(counted.db, { maxGroupEvents, maxGroupsInFlight })
+          const answers = await Promise.all(
+            callers.map(async (caller) => {
+              await afterTicks(caller.ticksBefore)
+              return commits.append(toAppends(caller, together))
+            }),
+          )
+          await commits.close()
+          mostAtOnce = Math.max(mostAtOnce, counted.mostAtOnce())
+
+          const log = await storedOf(store, together)
+          for (const [i, answer] of answers.entries()) expectTrueOfLog(answer, log, toAppends(callers[i] as CallerSpec, together))
+
+          // The callers that appended, one at a time in the order their events are in the log (a
+          // caller's last event is one it added: what it found stored was stored before it).
+          const order = [...log.keys()]
+          const writers = answers
+            .flatMap((answer, i) => (answer.ok && answer.appended > 0 ? [{ i, last: Math.max(...answer.events.map((e) => order.indexOf(e.idempotencyKey))) }] : []))
+            .sort((a, b) => a.last - b.last)
+          for (const { i } of writers) {
+            const replayed = await appendToLog(store.db, toAppends(callers[i] as CallerSpec, alone))
+            expect(normalResult(alone, replayed)).toEqual(normalResult(together, answers[i] as AppendResult))
+          }
+          expect(await logOf(store, together)).toEqual(await logOf(store, alone))
+        },
+      ),
+      { numRuns: 40 },
+    )
+    // On a server the groups' transactions did overlap; on PGlite they run one after the other.
+    if (backend.name === "postgres") expect(mostAtOnce).toBeGreaterThan(1)
+  })
+
+  if (backend.name === "postgres") {
+    it("a group waiting on another writer does not hold back the callers after it", async () => {
+      const other = new pg.Client({ connectionString: store.url })
+      await other.connect()
+      try {
+        await other.query("begin")
+        await other.query(
+          `insert into ledger_events (stream_id, stream_version, type, schema_version, data, occurred_at, idempotency_key)
+           values ('rep-blocking-elsewhere', 1, 'CallLogged', 1, '{"callId":"blocking"}', now(), 'blocking-key')`,
+        )
+        const commits = groupCommit(store.db)
+        const blocked = commits.append([{ streamId: "rep-blocked", expected: "any", events: [call("rep-blocked", "blocking-key")] }])
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        // The first group now waits on the unique index; the next caller has a group of its own.
+        const after = await commits.append([{ streamId: "rep-not-blocked", expected: "any", events: [call("rep-not-blocked")] }])
+        expect(after).toMatchObject({ ok: true, appended: 1 })
+        expect(await Promise.race([blocked.then(() => "answered"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 100))])).toBe(
+          "still waiting",
+        )
+        await other.query("commit")
+        expect(await blocked).toMatchObject({ ok: false, rejection: { _tag: "IdempotencyKeyReused", storedAs: { streamId: "rep-blocking-elsewhere" } } })
+        await commits.close()
+      } finally {
+        await other.end()
+      }
+    })
+  }
 
   it("a refused caller does not fail its neighbours in the same group, and the first comer wins", async () => {
     const groups: GroupReport[] = []
@@ -293,7 +464,7 @@ describe.each(backends)("group commit on $name", (backend) => {
 
   it("a group holds at most maxGroupEvents events, and a bigger batch commits alone", async () => {
     const groups: GroupReport[] = []
-    const commits = groupCommit(store.db, { maxGroupEvents: 10, onGroup: (g) => groups.push(g) })
+    const commits = groupCommit(store.db, { maxGroupEvents: 10, maxGroupsInFlight: 1, onGroup: (g) => groups.push(g) })
     const singles = Array.from({ length: 25 }, () => commits.append([{ streamId: "rep-max", expected: "any", events: [call("rep-max")] }]))
     const big = commits.append([{ streamId: "rep-max", expected: "any", events: Array.from({ length: 12 }, () => call("rep-max")) }])
     const results = await Promise.all([...singles, big])
