@@ -230,7 +230,7 @@ export const benchEmmettCatchUp = (serverUrl = requireDatabaseUrl(), total = cat
     await settle(theirsPlace)
     const theirs = await emmettCatchUp(theirsPlace.url as string, emmettPool, "rep_counts")
     process.stderr.write(`  catch-up: Emmett ${perSecond(theirs.events / theirs.seconds)} (${theirs.seconds.toFixed(1)} s)\n`)
-    checkCounts(total, ours.counts, theirs.counts)
+    expectExact("ledger", total, ours.counts)
     // Optionally, Emmett again with larger pulls than its default (a second processor, table of its own, same log).
     const tunedBatch = process.env.BENCH_CATCHUP_EMMETT_BATCH === undefined ? undefined : positiveInteger("BENCH_CATCHUP_EMMETT_BATCH", 0)
     let tuned: CatchUp | undefined
@@ -238,7 +238,6 @@ export const benchEmmettCatchUp = (serverUrl = requireDatabaseUrl(), total = cat
       await settle(theirsPlace)
       tuned = await emmettCatchUp(theirsPlace.url as string, emmettPool, "rep_counts_pulls", tunedBatch)
       process.stderr.write(`  catch-up: Emmett, pulls of ${tunedBatch}: ${perSecond(tuned.events / tuned.seconds)} (${tuned.seconds.toFixed(1)} s)\n`)
-      checkCounts(total, ours.counts, tuned.counts)
     }
     return catchUpRows(total, ours, theirs, tuned === undefined || tunedBatch === undefined ? undefined : { pull: tunedBatch, result: tuned })
   })
@@ -430,16 +429,35 @@ const emmettCatchUp = async (url: string, pool: pg.Pool, table: string, pullBatc
 }
 
 /** Throws unless both stores counted, for every rep, exactly the events the log holds for it. */
-const checkCounts = (total: number, ours: ReadonlyMap<string, number>, theirs: ReadonlyMap<string, number>): void => {
+/** The reps whose count is not the log's (at most `shown` of them, as text). */
+const wrongCounts = (total: number, counts: ReadonlyMap<string, number>, shown = 5): ReadonlyArray<string> => {
   const expected = new Map<string, number>()
   for (let k = 0; k < Math.min(total, catchUpReps); k++) expected.set(`rep-${k}`, Math.floor(total / catchUpReps) + (k < total % catchUpReps ? 1 : 0))
-  const wrong = (side: string, counts: ReadonlyMap<string, number>) =>
-    [...new Set([...expected.keys(), ...counts.keys()])]
-      .filter((rep) => counts.get(rep) !== expected.get(rep))
-      .slice(0, 5)
-      .map((rep) => `${side} ${rep}: ${counts.get(rep) ?? "none"}, expected ${expected.get(rep) ?? "none"}`)
-  const errors = [...wrong("ledger", ours), ...wrong("Emmett", theirs)]
-  if (errors.length > 0) throw new Error(`catch-up: rep_counts differ: ${errors.join("; ")}`)
+  return [...new Set([...expected.keys(), ...counts.keys()])]
+    .filter((rep) => counts.get(rep) !== expected.get(rep))
+    .slice(0, shown)
+    .map((rep) => `${rep}: ${counts.get(rep) ?? "none"}, expected ${expected.get(rep) ?? "none"}`)
+}
+
+/** The ledger's counts must be the log's: a benchmark of a wrong projection measures nothing. */
+const expectExact = (side: string, total: number, counts: ReadonlyMap<string, number>): void => {
+  const wrong = wrongCounts(total, counts)
+  if (wrong.length > 0) throw new Error(`catch-up: the ${side}'s rep_counts differ from the log: ${wrong.join("; ")}`)
+}
+
+/**
+ * Emmett's counts against the log's, for the table: reported, not thrown, as Emmett's answer. Once
+ * (2026-12-06, one run of two on one machine) its consumer reached the log's last checkpoint with
+ * 1,600 of 100,000 events uncounted, 8 for each rep, and the whole run was lost to the throw. The
+ * cause is not found: its read resumes after a position alone while ordering by (transaction id,
+ * position), which would skip a transaction holding lower positions under a later id, but two
+ * concurrent 5,000-event appends to Emmett took positions in transaction order in ten tries.
+ */
+const emmettCountsNote = (total: number, counts: ReadonlyMap<string, number>): string => {
+  const wrong = wrongCounts(total, counts, 3)
+  if (wrong.length === 0) return "equal"
+  const counted = [...counts.values()].reduce((a, b) => a + b, 0)
+  return `DIFFERENT, ${counted.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} events counted (${wrong.join("; ")}…)`
 }
 
 const catchUpRows = (
@@ -472,8 +490,8 @@ const catchUpRows = (
     },
     {
       backend: "postgres",
-      measure: `catch-up result: rep_counts of both = the log's count for each of the ${catchUpReps} reps`,
-      figure: "equal",
+      measure: `catch-up result: rep_counts against the log's count for each of the ${catchUpReps} reps`,
+      figure: `ledger: equal; Emmett: ${emmettCountsNote(total, theirs.counts)}${tuned === undefined ? "" : `; Emmett, pulls of ${tuned.pull}: ${emmettCountsNote(total, tuned.result.counts)}`}`,
     },
   ]
 }
