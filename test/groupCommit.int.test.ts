@@ -261,6 +261,19 @@ describe.each(backends)("group commit on $name", (backend) => {
     await store?.close()
   })
 
+  /** Another connection's transaction, left open, holding `key` in the log's unique index (PostgreSQL). */
+  const holdKeyElsewhere = async (key: string, streamId: string): Promise<pg.Client> => {
+    const other = new pg.Client({ connectionString: store.url })
+    await other.connect()
+    await other.query("begin")
+    await other.query(
+      `insert into ledger_events (stream_id, stream_version, type, schema_version, data, occurred_at, idempotency_key)
+       values ($1, 1, 'CallLogged', 1, $2, now(), $3)`,
+      [streamId, JSON.stringify({ callId: key }), key],
+    )
+    return other
+  }
+
   /** The rows another connection sees for these keys, right now. */
   const visibleElsewhere = async (keys: ReadonlyArray<string>) =>
     observer === undefined
@@ -353,34 +366,6 @@ describe.each(backends)("group commit on $name", (backend) => {
     // On a server the groups' transactions did overlap; on PGlite they run one after the other.
     if (backend.name === "postgres") expect(mostAtOnce).toBeGreaterThan(1)
   })
-
-  if (backend.name === "postgres") {
-    it("a group waiting on another writer does not hold back the callers after it", async () => {
-      const other = new pg.Client({ connectionString: store.url })
-      await other.connect()
-      try {
-        await other.query("begin")
-        await other.query(
-          `insert into ledger_events (stream_id, stream_version, type, schema_version, data, occurred_at, idempotency_key)
-           values ('rep-blocking-elsewhere', 1, 'CallLogged', 1, '{"callId":"blocking"}', now(), 'blocking-key')`,
-        )
-        const commits = groupCommit(store.db)
-        const blocked = commits.append([{ streamId: "rep-blocked", expected: "any", events: [call("rep-blocked", "blocking-key")] }])
-        await new Promise((resolve) => setTimeout(resolve, 100))
-        // The first group now waits on the unique index; the next caller has a group of its own.
-        const after = await commits.append([{ streamId: "rep-not-blocked", expected: "any", events: [call("rep-not-blocked")] }])
-        expect(after).toMatchObject({ ok: true, appended: 1 })
-        expect(await Promise.race([blocked.then(() => "answered"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 100))])).toBe(
-          "still waiting",
-        )
-        await other.query("commit")
-        expect(await blocked).toMatchObject({ ok: false, rejection: { _tag: "IdempotencyKeyReused", storedAs: { streamId: "rep-blocking-elsewhere" } } })
-        await commits.close()
-      } finally {
-        await other.end()
-      }
-    })
-  }
 
   it("a refused caller does not fail its neighbours in the same group, and the first comer wins", async () => {
     const groups: GroupReport[] = []
@@ -503,15 +488,9 @@ describe.each(backends)("group commit on $name", (backend) => {
 
   if (backend.name === "postgres") {
     it("a group that meets another writer's uncommitted key waits, loses the unique key, and is retried whole", async () => {
-      const other = new pg.Client({ connectionString: store.url })
-      await other.connect()
+      // Another instance holds the key in a transaction still open…
+      const other = await holdKeyElsewhere("held-key", "rep-held-elsewhere")
       try {
-        // Another instance holds the key in a transaction still open…
-        await other.query("begin")
-        await other.query(
-          `insert into ledger_events (stream_id, stream_version, type, schema_version, data, occurred_at, idempotency_key)
-           values ('rep-held-elsewhere', 1, 'CallLogged', 1, '{"callId":"held"}', now(), 'held-key')`,
-        )
         const groups: GroupReport[] = []
         const commits = groupCommit(store.db, { onGroup: (g) => groups.push(g) })
         // …while a group sends the same key (to another stream: another event) beside a neighbour.
@@ -529,6 +508,26 @@ describe.each(backends)("group commit on $name", (backend) => {
         await commits.close()
         expect(groups.map(({ stored, ...size }) => size)).toEqual([{ callers: 2, events: 2, replayedAlone: false }])
         expect(groups[0]?.stored.map((e) => e.streamId)).toEqual(["rep-held-neighbour"])
+      } finally {
+        await other.end()
+      }
+    })
+
+    it("a group waiting on another writer does not hold back the callers after it", async () => {
+      const other = await holdKeyElsewhere("blocking-key", "rep-blocking-elsewhere")
+      try {
+        const commits = groupCommit(store.db)
+        const blocked = commits.append([{ streamId: "rep-blocked", expected: "any", events: [call("rep-blocked", "blocking-key")] }])
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        // The first group now waits on the unique index; the next caller has a group of its own.
+        const after = await commits.append([{ streamId: "rep-not-blocked", expected: "any", events: [call("rep-not-blocked")] }])
+        expect(after).toMatchObject({ ok: true, appended: 1 })
+        expect(await Promise.race([blocked.then(() => "answered"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 100))])).toBe(
+          "still waiting",
+        )
+        await other.query("commit")
+        expect(await blocked).toMatchObject({ ok: false, rejection: { _tag: "IdempotencyKeyReused", storedAs: { streamId: "rep-blocking-elsewhere" } } })
+        await commits.close()
       } finally {
         await other.end()
       }

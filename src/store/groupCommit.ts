@@ -70,12 +70,14 @@ type Waiting = {
  * from 4 connections: 13,927 and 12,221 events/s in groups of up to 5,000, 12,522 and 9,928 in
  * groups of up to 1,000). A PostgreSQL server writes a group while this thread reads, checks and
  * judges the next: with two groups in flight and each 1,000-event batch a group of its own, the
- * server's thread and the database's work side by side, and four importers no longer wait for one
- * another's batches in one shared transaction: 15,688–17,673 against 10,576–12,176 events/s (runs
- * of 4 s, medians of 3, alternated, 2026-12-06). Either alone gained nothing (groups of up to 1,000,
- * one in flight: 10,576 and 11,432; two in flight, groups of up to 5,000 or 2,000: 11,027–11,780),
- * and a third group in flight nothing more (17,118 and 14,779). Single events from 50 connections
- * are the same either way (2,953–3,198 against 2,697–2,984/s): their groups are far below 1,000.
+ * server's thread and the database work side by side, and four importers no longer wait for one
+ * another's batches in one shared transaction. 1,000-event batches from 4 connections: 16,088 and
+ * 16,009 against 11,798 and 11,138 events/s with one group of up to 5,000 (medians of 3 runs of 4 s,
+ * alternated, 2026-12-06). Either half alone gained nothing (groups of up to 1,000 with one in
+ * flight: 10,576 and 11,432; two in flight with groups of up to 5,000 or 2,000: 11,027–11,780), nor
+ * did a third group in flight (17,118 and 14,779 against 15,688–17,673 with two). Single events from
+ * 50 connections measured the same (2,998 and 2,913 against 2,260 and 3,037/s): their groups stay
+ * far below 1,000.
  */
 const defaultsOf = (backend: SqlDatabase["backend"]) =>
   backend === "postgres" ? { maxGroupEvents: 1_000, maxGroupsInFlight: 2 } : { maxGroupEvents: 5_000, maxGroupsInFlight: 1 }
