@@ -230,7 +230,7 @@ export const benchEmmettCatchUp = (serverUrl = requireDatabaseUrl(), total = cat
     await settle(theirsPlace)
     const theirs = await emmettCatchUp(theirsPlace.url as string, emmettPool, "rep_counts")
     process.stderr.write(`  catch-up: Emmett ${perSecond(theirs.events / theirs.seconds)} (${theirs.seconds.toFixed(1)} s)\n`)
-    expectExact("ledger", total, ours.counts)
+    expectLedgerExact(total, ours.counts)
     // Optionally, Emmett again with larger pulls than its default (a second processor, table of its own, same log).
     const tunedBatch = process.env.BENCH_CATCHUP_EMMETT_BATCH === undefined ? undefined : positiveInteger("BENCH_CATCHUP_EMMETT_BATCH", 0)
     let tuned: CatchUp | undefined
@@ -428,7 +428,6 @@ const emmettCatchUp = async (url: string, pool: pg.Pool, table: string, pullBatc
   return { events: [...counts.values()].reduce((a, b) => a + b, 0), seconds, rawRead, counts }
 }
 
-/** Throws unless both stores counted, for every rep, exactly the events the log holds for it. */
 /** The reps whose count is not the log's (at most `shown` of them, as text). */
 const wrongCounts = (total: number, counts: ReadonlyMap<string, number>, shown = 5): ReadonlyArray<string> => {
   const expected = new Map<string, number>()
@@ -440,9 +439,9 @@ const wrongCounts = (total: number, counts: ReadonlyMap<string, number>, shown =
 }
 
 /** The ledger's counts must be the log's: a benchmark of a wrong projection measures nothing. */
-const expectExact = (side: string, total: number, counts: ReadonlyMap<string, number>): void => {
+const expectLedgerExact = (total: number, counts: ReadonlyMap<string, number>): void => {
   const wrong = wrongCounts(total, counts)
-  if (wrong.length > 0) throw new Error(`catch-up: the ${side}'s rep_counts differ from the log: ${wrong.join("; ")}`)
+  if (wrong.length > 0) throw new Error(`catch-up: the ledger's rep_counts differ from the log: ${wrong.join("; ")}`)
 }
 
 /**
@@ -453,11 +452,10 @@ const expectExact = (side: string, total: number, counts: ReadonlyMap<string, nu
  * position), which would skip a transaction holding lower positions under a later id, but two
  * concurrent 5,000-event appends to Emmett took positions in transaction order in ten tries.
  */
-const emmettCountsNote = (total: number, counts: ReadonlyMap<string, number>): string => {
-  const wrong = wrongCounts(total, counts, 3)
+const emmettCountsNote = (total: number, catchUp: CatchUp): string => {
+  const wrong = wrongCounts(total, catchUp.counts, 3)
   if (wrong.length === 0) return "equal"
-  const counted = [...counts.values()].reduce((a, b) => a + b, 0)
-  return `DIFFERENT, ${counted.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} events counted (${wrong.join("; ")}…)`
+  return `DIFFERENT, ${catchUp.events.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} events counted (${wrong.join("; ")}…)`
 }
 
 const catchUpRows = (
@@ -491,7 +489,7 @@ const catchUpRows = (
     {
       backend: "postgres",
       measure: `catch-up result: rep_counts against the log's count for each of the ${catchUpReps} reps`,
-      figure: `ledger: equal; Emmett: ${emmettCountsNote(total, theirs.counts)}${tuned === undefined ? "" : `; Emmett, pulls of ${tuned.pull}: ${emmettCountsNote(total, tuned.result.counts)}`}`,
+      figure: `ledger: equal; Emmett: ${emmettCountsNote(total, theirs)}${tuned === undefined ? "" : `; Emmett, pulls of ${tuned.pull}: ${emmettCountsNote(total, tuned.result)}`}`,
     },
   ]
 }

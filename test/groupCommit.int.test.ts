@@ -222,7 +222,6 @@ const countingTransactions = (db: SqlDatabase) => {
   return {
     db: {
       ...db,
-      query: db.query.bind(db),
       transaction: (async (work) => {
         open += 1
         most = Math.max(most, open)

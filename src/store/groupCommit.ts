@@ -4,9 +4,10 @@
  * event caps ingestion near 4,000 events/s on PGlite and 2,700/s per PostgreSQL connection, while
  * one batched insert reaches 50,000–70,000 rows/s.
  *
- * Natural batching, no timer: while a group's transaction is in flight, the appends that arrive
- * queue up; when it commits, the queue (up to `maxGroupEvents`) becomes the next group, once the
- * event loop has turned until callers stop arriving (see `gather`). An idle store commits an append
+ * Natural batching, no timer: while groups' transactions are in flight, the appends that arrive
+ * queue up; when one commits (or while there is room for another), the queue (up to
+ * `maxGroupEvents`) becomes the next group, once the event loop has turned until callers stop
+ * arriving (see `gather`). An idle store commits an append
  * after two turns of the event loop, so a lone caller waits for little but its own commit.
  *
  * On PGlite one group is in flight at a time (its transaction holds the thread), in the order
@@ -50,7 +51,8 @@ export type GroupReport = {
 export type GroupCommit = {
   /**
    * Appends one caller's batch, answered once the transaction holding it has committed, with the
-   * outcome it would have had alone. Batches are stored in the order `append` was called.
+   * outcome it would have had alone. With one group in flight (PGlite's default), batches are
+   * stored in the order `append` was called; with more, in an order the database chose.
    */
   append(appends: ReadonlyArray<StreamAppend>): Promise<AppendResult>
   /** Answers every queued append, then refuses new ones. */
