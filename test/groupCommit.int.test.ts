@@ -115,38 +115,10 @@ const normalResult = (ns: string, r: AppendResult) =>
     ? { ok: true, status: r.status, appended: r.appended, events: r.events.map((e) => normalEvent(ns, e)) }
     : { ok: false, rejection: normalRejection(ns, r.rejection) }
 
-/** A namespace's events in the log's order: (transaction id, global position). */
-const logOf = async (store: OpenedStore, ns: string) =>
-  (
-    await store.db.query<{ stream_id: string; stream_version: string | number; type: string; data: unknown; idempotency_key: string }>(
-      `select stream_id, stream_version, type, data, idempotency_key from ledger_events
-       where stream_id like $1 order by transaction_id, global_position`,
-      [`${ns}%`],
-    )
-  ).map((row) => ({
-    streamId: withoutNs(ns, row.stream_id),
-    streamVersion: Number(row.stream_version),
-    type: row.type,
-    data: row.data,
-    idempotencyKey: withoutNs(ns, row.idempotency_key),
-  }))
-
-const streamHeadsOf = async (store: OpenedStore, ns: string) =>
-  (
-    await store.db.query<{ stream_id: string; version: string | number }>(
-      "select stream_id, max(stream_version) as version from ledger_events where stream_id like $1 group by stream_id order by stream_id",
-      [`${ns}%`],
-    )
-  ).map((row) => [withoutNs(ns, row.stream_id), Number(row.version)])
-
-const afterTicks = async (ticks: number) => {
-  for (let i = 0; i < ticks; i++) await new Promise((resolve) => setImmediate(resolve))
-}
-
-/** What the checks below read of a stored event. */
+/** What the checks read of a stored event. */
 type StoredEvent = Pick<RecordedEvent, "position" | "transactionId" | "streamId" | "streamVersion" | "type" | "data" | "occurredAt">
 
-/** A namespace's stored events by idempotency key, in the log's order. */
+/** A namespace's stored events by idempotency key, in the log's order: (transaction id, global position). */
 const storedOf = async (store: OpenedStore, ns: string): Promise<ReadonlyMap<string, StoredEvent>> => {
   const rows = await store.db.query<{ key: string; transaction_id: string; position: string | number; stream_id: string; version: string | number; type: string; data: unknown; occurred_at: Date }>(
     `select idempotency_key as key, transaction_id::text as transaction_id, global_position as position, stream_id,
@@ -168,6 +140,28 @@ const storedOf = async (store: OpenedStore, ns: string): Promise<ReadonlyMap<str
       },
     ]),
   )
+}
+
+/** A namespace's events in the log's order, named without the namespace. */
+const logOf = async (store: OpenedStore, ns: string) =>
+  [...(await storedOf(store, ns))].map(([key, e]) => ({
+    streamId: withoutNs(ns, e.streamId),
+    streamVersion: e.streamVersion,
+    type: e.type,
+    data: e.data,
+    idempotencyKey: withoutNs(ns, key),
+  }))
+
+const streamHeadsOf = async (store: OpenedStore, ns: string) =>
+  (
+    await store.db.query<{ stream_id: string; version: string | number }>(
+      "select stream_id, max(stream_version) as version from ledger_events where stream_id like $1 group by stream_id order by stream_id",
+      [`${ns}%`],
+    )
+  ).map((row) => [withoutNs(ns, row.stream_id), Number(row.version)])
+
+const afterTicks = async (ticks: number) => {
+  for (let i = 0; i < ticks; i++) await new Promise((resolve) => setImmediate(resolve))
 }
 
 /**
