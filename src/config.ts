@@ -2,7 +2,7 @@
  * @module The server's configuration, from environment variables, validated with clear messages.
  */
 import { z } from "zod"
-import type { ConnectorSecrets } from "./connectors/connector.js"
+import type { ConnectorSecrets } from "./ingest/webhooks/connector.js"
 import { defaultDurability, durabilities } from "./store/durability.js"
 import type { StoreLocation } from "./store/EventStore.js"
 

@@ -4,8 +4,8 @@
  * call nobody picked up, `voicemail` the URL of a message left).
  */
 import { describe, expect, it } from "vitest"
-import { aircall } from "../src/connectors/aircall.js"
-import { callOutcomeOf, type CallSignal, type ConnectorSecrets, type Delivery } from "../src/connectors/connector.js"
+import { aircall } from "../src/ingest/webhooks/aircall.js"
+import { callOutcomeOf, type CallSignal, type ConnectorSecrets, type Delivery } from "../src/ingest/webhooks/connector.js"
 
 const secrets: ConnectorSecrets = { aircallToken: "aircall-webhook-token", calendlyToleranceSeconds: 180 }
 

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { accountOfEmail, calendly, calendlySignature, readCalendly } from "../src/connectors/calendly.js"
-import type { Delivery, LedgerLookup, Reading } from "../src/connectors/connector.js"
+import { accountOfEmail, calendly, calendlySignature, readCalendly } from "../src/ingest/webhooks/calendly.js"
+import type { Delivery, LedgerLookup, Reading } from "../src/ingest/webhooks/connector.js"
 
 const signingKey = "calendly-signing-key-for-tests"
 const created = readFileSync(new URL("./fixtures/calendly/invitee-created.json", import.meta.url), "utf8")

@@ -6,8 +6,8 @@
  */
 import { SignJWT, base64url } from "jose"
 import { describe, expect, it } from "vitest"
-import type { CallSignal, Delivery, Reading } from "../src/connectors/connector.js"
-import { dialpad, dialpadCallOutcome, parseDialpadJson, readDialpad } from "../src/connectors/dialpad.js"
+import type { CallSignal, Delivery, Reading } from "../src/ingest/webhooks/connector.js"
+import { dialpad, dialpadCallOutcome, parseDialpadJson, readDialpad } from "../src/ingest/webhooks/dialpad.js"
 
 const secret = "dp-webhook-secret"
 

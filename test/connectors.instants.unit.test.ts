@@ -1,10 +1,10 @@
 /**
- * Vendor instants read one way (src/connectors/instants.ts): UNIX seconds, UNIX milliseconds and
+ * Vendor instants read one way (src/ingest/webhooks/instants.ts): UNIX seconds, UNIX milliseconds and
  * dates in text become the ledger's ISO form when they name an instant within the years 0001–9999;
  * absent or unreadable values are `undefined`; a number or date past that range names its field.
  */
 import { describe, expect, it } from "vitest"
-import { InstantOutOfRange, instantOfEpoch, instantOfText } from "../src/connectors/instants.js"
+import { InstantOutOfRange, instantOfEpoch, instantOfText } from "../src/ingest/webhooks/instants.js"
 
 describe("UNIX times", () => {
   it("reads seconds and milliseconds, as numbers or digits, to the same instant", () => {

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import type { CallSignal, Delivery, Reading } from "../src/connectors/connector.js"
-import { readRingCentral, ringcentral, ringCentralCallOutcome } from "../src/connectors/ringcentral.js"
+import type { CallSignal, Delivery, Reading } from "../src/ingest/webhooks/connector.js"
+import { readRingCentral, ringcentral, ringCentralCallOutcome } from "../src/ingest/webhooks/ringcentral.js"
 
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`./fixtures/ringcentral/${name}`, import.meta.url), "utf8"))
 

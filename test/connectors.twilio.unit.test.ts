@@ -6,8 +6,8 @@
  */
 import { createHmac } from "node:crypto"
 import { describe, expect, it } from "vitest"
-import { callOutcomeOf, type CallSignal, type ConnectorSecrets, type Delivery } from "../src/connectors/connector.js"
-import { twilio, twilioSignature } from "../src/connectors/twilio.js"
+import { callOutcomeOf, type CallSignal, type ConnectorSecrets, type Delivery } from "../src/ingest/webhooks/connector.js"
+import { twilio, twilioSignature } from "../src/ingest/webhooks/twilio.js"
 
 const docsUrl = "https://mycompany.com/myapp.php?foo=1&bar=2"
 const docsToken = "12345"

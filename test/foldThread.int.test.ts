@@ -8,7 +8,7 @@ import type { LedgerEvent } from "../events/index.js"
 import { emptyLedgerState, foldAll } from "../projections/index.js"
 import { foldInto } from "../src/runtime/batchFold.js"
 import { openFold } from "../src/runtime/foldThread.js"
-import { nothingTouched, touchedStatements } from "../src/runtime/scorecardTables.js"
+import { nothingTouched, touchedStatements } from "../src/readModel/scorecardTables.js"
 import { decodeFoldPage } from "../src/store/eventLog.js"
 import { anyHistory } from "./support/histories.js"
 

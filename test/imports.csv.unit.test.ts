@@ -7,12 +7,12 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { Readable } from "node:stream"
 import { afterAll, describe, expect, it } from "vitest"
-import { silentProgress } from "../src/cli/progress.js"
-import { amountOf, instantOf, secondsOf } from "../src/imports/cellValues.js"
-import { CsvImportRefused, importCsv } from "../src/imports/csvImport.js"
-import { csvLine, csvRecords, CsvUnreadable } from "../src/imports/csvRecords.js"
-import { importSettings, mappingFileOptions, rowEvents, type ImportKind, type ImportOptions, type ImportSettings } from "../src/imports/importKinds.js"
-import { locateColumns, parsePairs, rowCells } from "../src/imports/mapping.js"
+import { silentProgress } from "../src/observability/progress.js"
+import { amountOf, instantOf, secondsOf } from "../src/ingest/csv/cellValues.js"
+import { CsvImportRefused, importCsv } from "../src/ingest/csv/csvImport.js"
+import { csvLine, csvRecords, CsvUnreadable } from "../src/ingest/csv/csvRecords.js"
+import { importSettings, mappingFileOptions, rowEvents, type ImportKind, type ImportOptions, type ImportSettings } from "../src/ingest/csv/importKinds.js"
+import { locateColumns, parsePairs, rowCells } from "../src/ingest/csv/mapping.js"
 
 const records = async (...chunks: string[]) => {
   const all = []

@@ -15,7 +15,7 @@ import {
   type StepSize,
 } from "../src/runtime/projectionRunner.js"
 import type { Generation } from "../src/runtime/registry.js"
-import { createTables, loadState, tablesOf } from "../src/runtime/scorecardTables.js"
+import { createTables, loadState, tablesOf } from "../src/readModel/scorecardTables.js"
 import { appendToLog, readLog, readLogToFold, type RecordedEvent } from "../src/store/eventLog.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { scorecardModel, startProjectionRunner } from "../src/runtime/projectionRunner.js"
 import { liveGenerations } from "../src/runtime/registry.js"
-import { tablesOf } from "../src/runtime/scorecardTables.js"
+import { tablesOf } from "../src/readModel/scorecardTables.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { backends, type OpenedStore } from "./support/stores.js"

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs"
 import { SignJWT } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { calendlySignature } from "../src/connectors/calendly.js"
+import { calendlySignature } from "../src/ingest/webhooks/calendly.js"
 import { serverBackends, startTestServer, type Answer, type StoredEvent, type TestServer } from "./support/server.js"
 
 const fixture = (path: string): string => readFileSync(new URL(`./fixtures/${path}`, import.meta.url), "utf8")

@@ -10,7 +10,8 @@ import { EventStore } from "../store/EventStore.js"
 import type { SqlDatabase } from "../store/sql.js"
 import { withConfiguredStore } from "./configuredStore.js"
 import { attempt } from "./failure.js"
-import { progressOn, type Progress } from "./progress.js"
+import type { Progress } from "../observability/progress.js"
+import { progressOn } from "./progress.js"
 
 /** The demo's seed when none is given: the same team on every machine. */
 export const demoSeed = 7

@@ -19,7 +19,8 @@ import type { SqlDatabase } from "../store/sql.js"
 import { withConfiguredStore } from "./configuredStore.js"
 import { attempt, CommandFailed } from "./failure.js"
 import { importArchive, type ImportOutcome } from "./importArchive.js"
-import { progressOn, silentProgress, type Progress } from "./progress.js"
+import { silentProgress, type Progress } from "../observability/progress.js"
+import { progressOn } from "./progress.js"
 
 const exportCommand = Command.make(
   "export",

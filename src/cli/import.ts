@@ -1,5 +1,5 @@
 /**
- * @module `ledger import deals|activities|reps <file>`: a CRM's CSV export into the ledger (src/imports/).
+ * @module `ledger import deals|activities|reps <file>`: a CRM's CSV export into the ledger (src/ingest/csv/).
  *
  * The file is read twice, in constant memory: every row is checked first, and one invalid row refuses the
  * whole file (nothing stored) unless `--skip-invalid` imports the valid rows and writes the others, with the
@@ -10,9 +10,9 @@ import { readFile } from "node:fs/promises"
 import path from "node:path"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { appendBatchEffect, type CsvImportOutcome, importCsv } from "../imports/csvImport.js"
-import { importKinds, importSettings, type ImportKind, type ImportOptions, mappingFileOptions } from "../imports/importKinds.js"
-import { crmPresets } from "../imports/presets.js"
+import { appendBatchEffect, type CsvImportOutcome, importCsv } from "../ingest/csv/csvImport.js"
+import { importKinds, importSettings, type ImportKind, type ImportOptions, mappingFileOptions } from "../ingest/csv/importKinds.js"
+import { crmPresets } from "../ingest/csv/presets.js"
 import { EventStore } from "../store/EventStore.js"
 import { withConfiguredStore } from "./configuredStore.js"
 import { attempt, CommandFailed } from "./failure.js"

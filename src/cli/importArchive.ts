@@ -15,7 +15,7 @@ import { archivePages, restoreBatch, sameArchivedEvent, type ArchivedEvent, type
 import { appendToLog, type AppendRejection, type RecordedEvent, type StreamAppend } from "../store/eventLog.js"
 import { sqlErrorCode, type SqlDatabase } from "../store/sql.js"
 import { archiveLines, parseArchiveLine } from "./archiveFile.js"
-import type { Progress } from "./progress.js"
+import type { Progress } from "../observability/progress.js"
 
 export type ImportOutcome = {
   /** `restored`: at the archived positions; `appended`: after the store's own events, with new positions. */

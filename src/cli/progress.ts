@@ -4,15 +4,7 @@
  * summary) or, for work that a log should follow, a plain line now and then.
  */
 import cliProgress from "cli-progress"
-
-export interface Progress {
-  /** Shows the current state: a label, and how far along when the total is known. */
-  update(text: string, done?: { readonly value: number; readonly total: number }): void
-  /** Clears the bar, before the summary is printed. */
-  done(): void
-}
-
-export const silentProgress: Progress = { update: () => {}, done: () => {} }
+import { silentProgress, type Progress } from "../observability/progress.js"
 
 /**
  * Progress on `stream`: a bar when it is a terminal; otherwise silence, or with `plainLines` one

@@ -5,7 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi"
 import { requestId } from "hono/request-id"
 import { eventJsonSchemas } from "../../events/index.js"
-import { dashboardRoutes } from "../dashboard/index.js"
+import { dashboardRoutes } from "./dashboard/index.js"
 import type { WebhooksConfig } from "../config.js"
 import type { Logger } from "../observability/log.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"

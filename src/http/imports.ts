@@ -1,6 +1,6 @@
 /**
  * @module `POST /v1/imports/{kind}`: a CRM's CSV export (deals, activities, reps) sent as `text/csv`, imported
- * exactly as `ledger import` does (src/imports/csvImport.ts), with the same options as query parameters.
+ * exactly as `ledger import` does (src/ingest/csv/csvImport.ts), with the same options as query parameters.
  *
  * The body is spooled to a temporary file first (streamed, up to `importLimitBytes`), because the import reads
  * it twice: every row is checked before anything is stored, and the file is refused as a whole when one row is
@@ -13,10 +13,10 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context } from "hono"
-import { appendBatchEffect, CsvImportRefused, importCsv, maxListedRejections, type CsvImportOutcome } from "../imports/csvImport.js"
-import { importKinds, importSettings, type ImportKind } from "../imports/importKinds.js"
-import { crmPresets } from "../imports/presets.js"
-import { silentProgress } from "../cli/progress.js"
+import { appendBatchEffect, CsvImportRefused, importCsv, maxListedRejections, type CsvImportOutcome } from "../ingest/csv/csvImport.js"
+import { importKinds, importSettings, type ImportKind } from "../ingest/csv/importKinds.js"
+import { crmPresets } from "../ingest/csv/presets.js"
+import { silentProgress } from "../observability/progress.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { requireScope, type AuthVariables } from "./auth.js"
 import { problem, Problem } from "./problem.js"

@@ -26,7 +26,7 @@ import {
   targetAccountsView,
   teamComparison,
   type DayWindow,
-} from "../runtime/scorecardQueries.js"
+} from "../readModel/scorecardQueries.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { requireScope, type AuthVariables } from "./auth.js"
 import { problem, Problem } from "./problem.js"

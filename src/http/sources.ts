@@ -9,7 +9,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context, MiddlewareHandler } from "hono"
-import { connectors } from "../connectors/index.js"
+import { connectors } from "../ingest/webhooks/index.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { listSources, silentSource, type DeliveryOutcome, type DeliveryTally, type SourceStatus } from "../store/sources.js"
 import { requireScope, type AuthVariables } from "./auth.js"

@@ -1,5 +1,5 @@
 /**
- * @module `POST /v1/webhooks/<source>`, one route per connector (src/connectors/index.ts). No API
+ * @module `POST /v1/webhooks/<source>`, one route per connector (src/ingest/webhooks/index.ts). No API
  * key: the vendor's signature or token is the authentication, checked by the connector before
  * anything is parsed. Every delivery is counted in the ingestion status (`GET /v1/sources`):
  * accepted, duplicate (a retry: nothing appended), ignored (an event the ledger does not map), or
@@ -12,7 +12,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import type { Context } from "hono"
 import { webhookDefaults, type WebhooksConfig } from "../config.js"
-import { connectors, type Connector, type Delivery, type LedgerLookup } from "../connectors/index.js"
+import { connectors, type Connector, type Delivery, type LedgerLookup } from "../ingest/webhooks/index.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { recordCallSignal, type InvalidCallSignal } from "../ingest/callSignals.js"
 import type { AppendError } from "../store/errors.js"

@@ -11,7 +11,7 @@
  */
 import { Data, Effect } from "effect"
 import { currentSchemaVersion, eventSchemas, unstorableText } from "../../events/index.js"
-import { callIdOf, callOutcomeOf, type CallFacts, type CallSignal, type Connector } from "../connectors/connector.js"
+import { callIdOf, callOutcomeOf, type CallFacts, type CallSignal, type Connector } from "./webhooks/connector.js"
 import { EventStore } from "../store/EventStore.js"
 import type { NewEvent, RecordedEvent } from "../store/eventLog.js"
 

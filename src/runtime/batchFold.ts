@@ -6,7 +6,7 @@
 import { upcast, isEventType, type LedgerEvent } from "../../events/index.js"
 import { foldEvent, quarterHourOf, type Change, type LedgerState } from "../../projections/index.js"
 import type { LoggedEvent, RecordedEvent } from "../store/eventLog.js"
-import type { Touched } from "./scorecardTables.js"
+import type { Touched } from "../readModel/scorecardTables.js"
 
 /**
  * Reads the stored event as the folds see it: current schema version, known type. An event stored at

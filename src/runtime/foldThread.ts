@@ -12,14 +12,14 @@
  * next one is read; on PostgreSQL it keeps the fold off the thread that answers requests.
  *
  * One thread a process, shared by every fold open in it, started by the first (from the bundle built
- * beside the `ledger` command's: src/cli/bundle.mjs), and holding the process open only while a
+ * beside the `ledger` command's: src/bundle.mjs), and holding the process open only while a
  * request waits for it. Pages are folded in the order they were added; a failure while folding is
  * answered by the next `statements`, and a thread that dies fails every fold open on it: the runner
  * then loads the state again from the store (projectionRunner.ts `reload`).
  */
 import { Worker } from "node:worker_threads"
 import { emptyLedgerState, type LedgerState } from "../../projections/index.js"
-import type { Statement, StoredRows } from "./scorecardTables.js"
+import type { Statement, StoredRows } from "../readModel/scorecardTables.js"
 
 /** What the runner asks of the fold thread. */
 export type FoldRequest =
@@ -52,7 +52,7 @@ let current: Thread | undefined
 let lastId = 0
 
 const startThread = async (): Promise<Thread> => {
-  const { foldWorkerBundle } = await import("../cli/bundle.mjs")
+  const { foldWorkerBundle } = await import("../bundle.mjs")
   const worker = new Worker(await foldWorkerBundle())
   worker.unref()
   const thread: Thread = { worker, waiting: new Map() }

@@ -10,7 +10,7 @@ import type { LedgerState } from "../../projections/index.js"
 import { decodeFoldPage } from "../store/eventLog.js"
 import { foldInto } from "./batchFold.js"
 import type { FoldReply, FoldRequest } from "./foldThread.js"
-import { addStoredRows, nothingTouched, touchedStatements, type Statement, type Touched } from "./scorecardTables.js"
+import { addStoredRows, nothingTouched, touchedStatements, type Statement, type Touched } from "../readModel/scorecardTables.js"
 
 /** A generation's fold: its state, what the pages folded since the last statements touched, and the first failure since. */
 type Open = { readonly model: string; readonly generation: number; readonly state: LedgerState; touched: Touched; failure?: string }

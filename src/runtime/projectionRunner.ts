@@ -10,7 +10,7 @@ import { committedHead, logBehind, logStart, readFoldPage, type Checkpoint } fro
 import type { Lease, SqlDatabase } from "../store/sql.js"
 import { openFold, type Fold } from "./foldThread.js"
 import { activeGeneration, addGeneration, advanceCheckpoint, liveGenerations, promote, reached, type Generation } from "./registry.js"
-import { createTables, dropTables, readStoredRows } from "./scorecardTables.js"
+import { createTables, dropTables, readStoredRows } from "../readModel/scorecardTables.js"
 
 export const scorecardModel = "scorecards"
 

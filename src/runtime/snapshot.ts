@@ -9,7 +9,7 @@ import type { Checkpoint } from "../store/eventLog.js"
 import { sqlErrorCode, type SqlDatabase } from "../store/sql.js"
 import { scorecardFoldVersion, scorecardModel } from "./projectionRunner.js"
 import { activeGeneration } from "./registry.js"
-import { loadState } from "./scorecardTables.js"
+import { loadState } from "../readModel/scorecardTables.js"
 
 export type FoldedSnapshot = { readonly state: LedgerState; readonly checkpoint: Checkpoint }
 

@@ -11,7 +11,7 @@
  *   activity imported.
  * - Without a name column, a rep's name is their id.
  */
-import { contentKey } from "../ingest/idempotencyKey.js"
+import { contentKey } from "../idempotencyKey.js"
 import type { ImportSettings, RowEvents } from "./importKinds.js"
 import { type FieldSpec, mapWord, type RowCells } from "./mapping.js"
 import { checkedEvents, type DraftEvent, instantIn, rowReader } from "./rowFields.js"

@@ -17,7 +17,7 @@
  * @example
  * const reading = aircall.read({ url, headers, body, receivedAt }, { aircallToken: "…", calendlyToleranceSeconds: 180 })
  */
-import { identityAlias } from "../../events/index.js"
+import { identityAlias } from "../../../events/index.js"
 import {
   malformed,
   notConfigured,

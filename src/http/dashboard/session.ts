@@ -15,8 +15,8 @@
 import { createHash, randomBytes } from "node:crypto"
 import type { Context } from "hono"
 import { deleteCookie, setCookie } from "hono/cookie"
-import { listApiKeys, verifyApiKey, type ApiKey } from "../store/apiKeys.js"
-import type { SqlQueryable } from "../store/sql.js"
+import { listApiKeys, verifyApiKey, type ApiKey } from "../../store/apiKeys.js"
+import type { SqlQueryable } from "../../store/sql.js"
 
 export const sessionCookieName = "ledger_session"
 

@@ -35,7 +35,7 @@
  * const reading = await readDialpad(delivery, process.env.LEDGER_DIALPAD_SECRET)
  */
 import { compactVerify, errors } from "jose"
-import { identityAlias } from "../../events/index.js"
+import { identityAlias } from "../../../events/index.js"
 import {
   deliveryKeyOf,
   malformed,
@@ -53,7 +53,7 @@ import {
 import { instantOfEpoch } from "./instants.js"
 import { isObject, textOf, type Json } from "./payload.js"
 
-/** A Dialpad field in milliseconds since the epoch, as ISO 8601 (src/connectors/instants.ts). */
+/** A Dialpad field in milliseconds since the epoch, as ISO 8601 (src/ingest/webhooks/instants.ts). */
 const instantOf = (call: Json, field: string): string | undefined => instantOfEpoch(call[field], "milliseconds", field)
 
 /** The states after which Dialpad's call is over. */

@@ -13,13 +13,13 @@
  * `import.meta.url` is replaced in each source by that file's own URL, so that paths relative to a
  * module (the dashboard's files, packages resolved from it) mean what they mean in the sources.
  *
- * Run directly (`node src/cli/bundle.mjs`), it builds the bundle now.
+ * Run directly (`node src/bundle.mjs`), it builds the bundle now.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
-const root = fileURLToPath(new URL("../..", import.meta.url))
+const root = fileURLToPath(new URL("..", import.meta.url))
 const sourceDirs = ["src", "events", "projections"]
 // Spelled in parts: this file is bundled too (the fold thread's client builds its bundle), and the
 // plugin below would otherwise rewrite its own search string.

@@ -40,7 +40,7 @@
  * const reading = await readCalendly(delivery, { signingKey, toleranceSeconds: 180 }, lookup)
  */
 import { createHmac } from "node:crypto"
-import { identityAlias, parseEvent, type IncomingEvent } from "../../events/index.js"
+import { identityAlias, parseEvent, type IncomingEvent } from "../../../events/index.js"
 import { malformed, notConfigured, readingInstants, sameSecret, unauthentic, type Connector, type Delivery, type LedgerLookup, type Reading } from "./connector.js"
 import { instantOfEpoch, instantOfText } from "./instants.js"
 import { isObject, type Json } from "./payload.js"
@@ -163,7 +163,7 @@ const ledgerEvent = (event: unknown): { readonly event: IncomingEvent } | { read
   return { rejection: malformed(`the Calendly payload does not make a valid ledger event: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`) }
 }
 
-/** A Calendly ISO 8601 field as the ledger's instant (src/connectors/instants.ts). */
+/** A Calendly ISO 8601 field as the ledger's instant (src/ingest/webhooks/instants.ts). */
 const instantOf = (value: unknown, field: string): string | undefined => instantOfText(trimmedText(value), field)
 
 /** Reads one Calendly delivery: the signature and its age first, then the invitee. */

@@ -24,8 +24,8 @@ import {
   type YieldMetric,
 } from "../../projections/index.js"
 import type { SqlQueryable } from "../store/sql.js"
-import { activeGeneration } from "./registry.js"
-import { scorecardModel } from "./projectionRunner.js"
+import { activeGeneration } from "../runtime/registry.js"
+import { scorecardModel } from "../runtime/projectionRunner.js"
 import { accountActivityOf, allReps, dealsOf, meetingsOf, repDaysOf, sumRepDays, targetAccounts, teamSettings } from "./scorecardTables.js"
 
 /** A window of whole days, both inclusive, in the team's time zone. */

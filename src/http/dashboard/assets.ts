@@ -1,5 +1,5 @@
 /**
- * @module The dashboard's static files: the page's own modules and styles (src/dashboard/public,
+ * @module The dashboard's static files: the page's own modules and styles (src/http/dashboard/public,
  * plain ES modules, no build step) and the charting library, served from the installed package so
  * that the page works with no internet.
  */

@@ -25,7 +25,7 @@ import {
 } from "../../projections/index.js"
 import type { TeamSettings } from "../../events/index.js"
 import { selectMany, type SqlQueryable } from "../store/sql.js"
-import { eventsAppliedExpression } from "./registry.js"
+import { eventsAppliedExpression } from "../runtime/registry.js"
 
 const quoted = (name: string) => `"${name}"`
 const counterColumns = counterNames.map(quoted).join(", ")

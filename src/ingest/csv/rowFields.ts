@@ -3,7 +3,7 @@
  * the events a row makes against the event vocabulary, so that a CSV row is held to the same schemas as an
  * event sent over HTTP.
  */
-import { identityAlias, parseEvent, type IncomingEvent } from "../../events/index.js"
+import { identityAlias, parseEvent, type IncomingEvent } from "../../../events/index.js"
 import type { CellValue, DateOrder } from "./cellValues.js"
 import { instantOf } from "./cellValues.js"
 import type { RowEvents, RowProblem } from "./importKinds.js"

@@ -19,7 +19,7 @@
  * const reading = twilio.read(delivery, { twilioAuthToken: "…", calendlyToleranceSeconds: 180 })
  */
 import { createHmac, timingSafeEqual } from "node:crypto"
-import { identityAlias } from "../../events/index.js"
+import { identityAlias } from "../../../events/index.js"
 import {
   deliveryKeyOf,
   malformed,

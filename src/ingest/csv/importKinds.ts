@@ -7,7 +7,7 @@
  * if (settings.ok) for (const cells of rows) console.log(rowEvents(settings.settings, cells))
  */
 import { z } from "zod"
-import type { IncomingEvent } from "../../events/index.js"
+import type { IncomingEvent } from "../../../events/index.js"
 import { activityFields, activityRowEvents, type ActivityKind, activityKinds, defaultActivityTypes, defaultCallOutcomes } from "./activityRows.js"
 import { dateOrders, instantOf, type DateOrder } from "./cellValues.js"
 import { dealFields, dealOutcomes, dealRowEvents, type DealOutcome } from "./dealRows.js"

@@ -10,7 +10,7 @@
  * if (reading.kind === "call") // append it as a CallEventReceived to call-aircall-<id>, then decide the CallLogged
  */
 import { createHash, timingSafeEqual } from "node:crypto"
-import type { EventData, IncomingEvent } from "../../events/index.js"
+import type { EventData, IncomingEvent } from "../../../events/index.js"
 import { InstantOutOfRange } from "./instants.js"
 
 /** The vendors the ledger takes webhooks from; each has the route `POST /v1/webhooks/<source>`. */
@@ -185,7 +185,7 @@ export const unauthentic = (reason: string): Reading => ({ kind: "rejected", rej
 export const malformed = (reason: string): Reading => ({ kind: "rejected", rejection: { status: 400, reason } })
 
 /**
- * Reads a payload's fields, answering an instant no Date or PostgreSQL holds (src/connectors/instants.ts)
+ * Reads a payload's fields, answering an instant no Date or PostgreSQL holds (src/ingest/webhooks/instants.ts)
  * as a 400 naming the field.
  *
  * @example

@@ -52,7 +52,7 @@
  * @example
  * const reading = readRingCentral(delivery, process.env.LEDGER_RINGCENTRAL_VERIFICATION_TOKEN)
  */
-import { identityAlias } from "../../events/index.js"
+import { identityAlias } from "../../../events/index.js"
 import {
   deliveryKeyOf,
   malformed,

@@ -6,10 +6,10 @@
  * This module reads `ledger_events` directly, read-only, for these summaries only; the log's own
  * reads and writes stay in src/store/eventLog.ts.
  */
-import { defaultTeamSettings, type TeamSettings } from "../../events/index.js"
-import { addDays, dayKeyOf, daysOfPeriod, quarterOf } from "../../projections/index.js"
-import { readContext, ReadModelNotReady } from "../runtime/scorecardQueries.js"
-import type { SqlQueryable } from "../store/sql.js"
+import { defaultTeamSettings, type TeamSettings } from "../../../events/index.js"
+import { addDays, dayKeyOf, daysOfPeriod, quarterOf } from "../../../projections/index.js"
+import { readContext, ReadModelNotReady } from "../../readModel/scorecardQueries.js"
+import type { SqlQueryable } from "../../store/sql.js"
 
 /** The metadata `source` the demo loader (src/demo/loadDemo.ts) stamps on every demo event. */
 export const demoSource = "demo"
