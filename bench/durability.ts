@@ -14,16 +14,26 @@ import { startServer } from "../src/server.js"
 import { createApiKey } from "../src/store/apiKeys.js"
 import type { Durability } from "../src/store/durability.js"
 import { createRawTable, dropRawTable, oneCommitPerEvent } from "./limits.js"
-import { settle, settledLoad } from "./support/settle.js"
 import { pgliteDirectory } from "./support/places.js"
 import { benchSettings, describeMachine, median, ms, perSecond, printTable, type Row } from "./support/report.js"
+import { settle, settledLoad } from "./support/settle.js"
 
-type Measured = { readonly commits: number; readonly singles: number; readonly singlesP99: number; readonly batches: number }
+type Measured = {
+  readonly commits: number
+  readonly singles: number
+  readonly singlesP99: number
+  readonly batches: number
+}
 
 const measure = async (durability: Durability, options: ReturnType<typeof benchSettings>): Promise<Measured> => {
   const place = await pgliteDirectory()
   const dataDir = "dataDir" in place.store ? place.store.dataDir : ""
-  const server = await startServer({ port: 0, host: "127.0.0.1", store: { dataDir, durability }, bodyLimitBytes: 16 * 1024 * 1024 })
+  const server = await startServer({
+    port: 0,
+    host: "127.0.0.1",
+    store: { dataDir, durability },
+    bodyLimitBytes: 16 * 1024 * 1024,
+  })
   try {
     const { token } = await createApiKey(server.sql, { name: "bench", scopes: ["ingest"] })
     await createRawTable(server.sql)
@@ -35,7 +45,12 @@ const measure = async (durability: Durability, options: ReturnType<typeof benchS
       const commits = await oneCommitPerEvent(server.sql, options.seconds)
       const singles = await load(1, 50)
       const batches = await load(1_000, 4)
-      runs.push({ commits, singles: singles.eventsPerSecond, singlesP99: singles.p99Ms, batches: batches.eventsPerSecond })
+      runs.push({
+        commits,
+        singles: singles.eventsPerSecond,
+        singlesP99: singles.p99Ms,
+        batches: batches.eventsPerSecond,
+      })
       process.stderr.write(
         `  pglite ${durability} run ${i + 1}/${options.runs}: ${perSecond(commits)} commits, HTTP ${perSecond(singles.eventsPerSecond)} single ` +
           `(p99 ${ms(singles.p99Ms)}), ${perSecond(batches.eventsPerSecond)} in batches\n`,

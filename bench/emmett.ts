@@ -34,23 +34,33 @@ import {
 import { Effect, ManagedRuntime } from "effect"
 import pg from "pg"
 import { defaultStep } from "../src/runtime/projectionRunner.js"
-import { committedHead, logStart, readLogToFold, type Checkpoint } from "../src/store/eventLog.js"
-import type { StoreFailure } from "../src/store/errors.js"
 import { EventStore } from "../src/store/EventStore.js"
+import type { StoreFailure } from "../src/store/errors.js"
+import { type Checkpoint, committedHead, logStart, readLogToFold } from "../src/store/eventLog.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { requireDatabaseUrl } from "./ingest.js"
-import { rawReadRate } from "./support/logReads.js"
 import { createRawTable, oneCommitPerEvent } from "./limits.js"
-import { appenders, measureAppends, type Append, type Measured } from "./support/appenders.js"
-import { benchSettings, describeMachine, median, perSecond, printTable, type Row } from "./support/report.js"
+import { type Append, appenders, type Measured, measureAppends } from "./support/appenders.js"
+import { rawReadRate } from "./support/logReads.js"
 import { freshPostgresDatabase, type Place } from "./support/places.js"
+import { benchSettings, describeMachine, median, perSecond, printTable, type Row } from "./support/report.js"
 
 export const hotStreams = 50
 const poolSize = 10
 
-const callData = (n: number) => ({ callId: `c${n}`, repId: "ana", direction: "outbound", disposition: "connected", durationSeconds: 95 })
+const callData = (n: number) => ({
+  callId: `c${n}`,
+  repId: "ana",
+  direction: "outbound",
+  disposition: "connected",
+  durationSeconds: 95,
+})
 
-type Run = { commits: number; ours: { distinct: Measured; hot: Measured }; emmett: { distinct: Measured; hot: Measured } }
+type Run = {
+  commits: number
+  ours: { distinct: Measured; hot: Measured }
+  emmett: { distinct: Measured; hot: Measured }
+}
 
 /** Both stores on one server, each in a fresh database of its own: the ledger's and Emmett's (migrated). */
 type SideBySide = {
@@ -63,7 +73,11 @@ type SideBySide = {
 }
 
 /** Runs `work` with both stores, then closes them and drops both databases. */
-const sideBySide = async <A>(serverUrl: string, databases: { readonly ours: string; readonly theirs: string }, work: (stores: SideBySide) => Promise<A>): Promise<A> => {
+const sideBySide = async <A>(
+  serverUrl: string,
+  databases: { readonly ours: string; readonly theirs: string },
+  work: (stores: SideBySide) => Promise<A>,
+): Promise<A> => {
   const oursPlace = await freshPostgresDatabase(serverUrl, databases.ours)
   const theirsPlace = await freshPostgresDatabase(serverUrl, databases.theirs)
   const runtime = ManagedRuntime.make(EventStore.layer(oursPlace.store))
@@ -71,9 +85,11 @@ const sideBySide = async <A>(serverUrl: string, databases: { readonly ours: stri
   emmettPool.on("error", () => {})
   const emmett = getPostgreSQLEventStore(theirsPlace.url as string, { connectionOptions: { pool: emmettPool } })
   try {
-    const store = await runtime.runPromise(Effect.gen(function* () {
-      return yield* EventStore
-    }))
+    const store = await runtime.runPromise(
+      Effect.gen(function* () {
+        return yield* EventStore
+      }),
+    )
     await emmett.schema.migrate()
     return await work({ runtime, store, oursPlace, theirsPlace, emmettPool, emmett })
   } finally {
@@ -86,52 +102,66 @@ const sideBySide = async <A>(serverUrl: string, databases: { readonly ours: stri
 }
 
 export const benchEmmett = (serverUrl = requireDatabaseUrl(), options = benchSettings()): Promise<ReadonlyArray<Row>> =>
-  sideBySide(serverUrl, { ours: "ledger_bench_vs_emmett", theirs: "emmett_bench" }, async ({ runtime, store, emmett }) => {
-    await createRawTable(store.sql)
-    const run = Date.now().toString(36)
-    const ours: Append = (streamId, n) =>
-      runtime.runPromise(
-        store.append([
-          {
-            streamId,
-            expected: "any",
-            events: [{ type: "CallLogged", schemaVersion: 1, data: callData(n), metadata: { source: "bench" }, occurredAt: "2026-11-02T14:05:00Z", idempotencyKey: `${run}-${n}` }],
-          },
-        ]),
-      )
-    const theirs: Append = (streamId, n) => emmett.appendToStream(streamId, [{ type: "CallLogged", data: callData(n) }])
-    let round = 0
-    const distinct = (n: number) => `call-${run}-${round}-${n}`
-    const hot = (n: number) => `rep-${run}-${(n * 7919) % hotStreams}`
+  sideBySide(
+    serverUrl,
+    { ours: "ledger_bench_vs_emmett", theirs: "emmett_bench" },
+    async ({ runtime, store, emmett }) => {
+      await createRawTable(store.sql)
+      const run = Date.now().toString(36)
+      const ours: Append = (streamId, n) =>
+        runtime.runPromise(
+          store.append([
+            {
+              streamId,
+              expected: "any",
+              events: [
+                {
+                  type: "CallLogged",
+                  schemaVersion: 1,
+                  data: callData(n),
+                  metadata: { source: "bench" },
+                  occurredAt: "2026-11-02T14:05:00Z",
+                  idempotencyKey: `${run}-${n}`,
+                },
+              ],
+            },
+          ]),
+        )
+      const theirs: Append = (streamId, n) =>
+        emmett.appendToStream(streamId, [{ type: "CallLogged", data: callData(n) }])
+      let round = 0
+      const distinct = (n: number) => `call-${run}-${round}-${n}`
+      const hot = (n: number) => `rep-${run}-${(n * 7919) % hotStreams}`
 
-    // Warm-up of both, uncounted.
-    await measureAppends(ours, distinct, 0.5)
-    await measureAppends(theirs, distinct, 0.5)
-    const runs: Run[] = []
-    for (let i = 0; i < options.runs; i++) {
-      round += 1
-      const commits = await oneCommitPerEvent(store.sql, options.seconds)
-      // Alternate who goes first, so that neither always meets the server warmer.
-      const pair = async (streamOf: (n: number) => string) => {
-        if (i % 2 === 0) {
-          const o = await measureAppends(ours, streamOf, options.seconds)
-          return { o, e: await measureAppends(theirs, streamOf, options.seconds) }
+      // Warm-up of both, uncounted.
+      await measureAppends(ours, distinct, 0.5)
+      await measureAppends(theirs, distinct, 0.5)
+      const runs: Run[] = []
+      for (let i = 0; i < options.runs; i++) {
+        round += 1
+        const commits = await oneCommitPerEvent(store.sql, options.seconds)
+        // Alternate who goes first, so that neither always meets the server warmer.
+        const pair = async (streamOf: (n: number) => string) => {
+          if (i % 2 === 0) {
+            const o = await measureAppends(ours, streamOf, options.seconds)
+            return { o, e: await measureAppends(theirs, streamOf, options.seconds) }
+          }
+          const e = await measureAppends(theirs, streamOf, options.seconds)
+          return { o: await measureAppends(ours, streamOf, options.seconds), e }
         }
-        const e = await measureAppends(theirs, streamOf, options.seconds)
-        return { o: await measureAppends(ours, streamOf, options.seconds), e }
+        const d = await pair(distinct)
+        const h = await pair(hot)
+        runs.push({ commits, ours: { distinct: d.o, hot: h.o }, emmett: { distinct: d.e, hot: h.e } })
+        const failed = [d.o, d.e, h.o, h.e].filter((m) => m.failures > 0)
+        process.stderr.write(
+          `  vs Emmett run ${i + 1}/${options.runs}: raw ${perSecond(commits)} commits; distinct ${perSecond(d.o.appendsPerSecond)} vs ${perSecond(d.e.appendsPerSecond)}; ` +
+            `hot ${perSecond(h.o.appendsPerSecond)} vs ${perSecond(h.e.appendsPerSecond)}` +
+            `${failed.length === 0 ? "" : `; failures ${failed.map((m) => `${m.failures} (${m.firstFailure})`).join(", ")}`}\n`,
+        )
       }
-      const d = await pair(distinct)
-      const h = await pair(hot)
-      runs.push({ commits, ours: { distinct: d.o, hot: h.o }, emmett: { distinct: d.e, hot: h.e } })
-      const failed = [d.o, d.e, h.o, h.e].filter((m) => m.failures > 0)
-      process.stderr.write(
-        `  vs Emmett run ${i + 1}/${options.runs}: raw ${perSecond(commits)} commits; distinct ${perSecond(d.o.appendsPerSecond)} vs ${perSecond(d.e.appendsPerSecond)}; ` +
-          `hot ${perSecond(h.o.appendsPerSecond)} vs ${perSecond(h.e.appendsPerSecond)}` +
-          `${failed.length === 0 ? "" : `; failures ${failed.map((m) => `${m.failures} (${m.firstFailure})`).join(", ")}`}\n`,
-      )
-    }
-    return rowsOf(runs)
-  })
+      return rowsOf(runs)
+    },
+  )
 
 const rowsOf = (runs: ReadonlyArray<Run>): ReadonlyArray<Row> => {
   const commits = median(runs.map((r) => r.commits))
@@ -141,7 +171,12 @@ const rowsOf = (runs: ReadonlyArray<Run>): ReadonlyArray<Row> => {
     const failures = (side: "ours" | "emmett") => runs.reduce((n, r) => n + pick(r[side]).failures, 0)
     const failed = (side: "ours" | "emmett") => (failures(side) === 0 ? "" : ` (${failures(side)} failed)`)
     return [
-      { backend: "postgres", measure: `Emmett: ${label}`, figure: `${perSecond(theirs)}${failed("emmett")}`, limit: `${perSecond(commits)} commits` },
+      {
+        backend: "postgres",
+        measure: `Emmett: ${label}`,
+        figure: `${perSecond(theirs)}${failed("emmett")}`,
+        limit: `${perSecond(commits)} commits`,
+      },
       {
         backend: "postgres",
         measure: `ledger: ${label}`,
@@ -154,7 +189,11 @@ const rowsOf = (runs: ReadonlyArray<Run>): ReadonlyArray<Row> => {
     ]
   }
   return [
-    { backend: "postgres", measure: "raw: single-row INSERT, one commit each (1 connection)", figure: perSecond(commits) },
+    {
+      backend: "postgres",
+      measure: "raw: single-row INSERT, one commit each (1 connection)",
+      figure: perSecond(commits),
+    },
     ...row(`${appenders} appenders, single events, each to a new stream`, (side) => side.distinct),
     ...row(`${appenders} appenders, single events, ${hotStreams} hot streams`, (side) => side.hot),
   ]
@@ -171,7 +210,13 @@ const loadConcurrency = 2
 /** How often the Emmett side's checkpoint is read while it catches up: the resolution of its time. */
 const checkpointPollMs = 20
 
-const catchUpData = (n: number) => ({ callId: `c${n}`, repId: `rep-${n % catchUpReps}`, direction: "outbound", disposition: "connected", durationSeconds: 95 })
+const catchUpData = (n: number) => ({
+  callId: `c${n}`,
+  repId: `rep-${n % catchUpReps}`,
+  direction: "outbound",
+  disposition: "connected",
+  durationSeconds: 95,
+})
 
 type CallLoggedEvent = Event<"CallLogged", ReturnType<typeof catchUpData>>
 
@@ -189,67 +234,92 @@ type CatchUp = {
  * same run, one catch-up of a per-rep counter from the start of each log to its end, and checks
  * that both end with the same `rep_counts` (and the counts the log holds). The ledger goes first.
  */
-export const benchEmmettCatchUp = (serverUrl = requireDatabaseUrl(), total = catchUpEvents()): Promise<ReadonlyArray<Row>> =>
-  sideBySide(serverUrl, { ours: "ledger_bench_catchup", theirs: "emmett_bench_catchup" }, async ({ runtime, store, oursPlace, theirsPlace, emmettPool, emmett }) => {
-    const loadStarted = performance.now()
-    await inBatches(total, (first, count, batch) =>
-      runtime.runPromise(
-        store.append([
-          {
-            streamId: `calls-${batch}`,
-            expected: "no_stream",
-            events: Array.from({ length: count }, (_, i) => ({
-              type: "CallLogged",
-              schemaVersion: 1,
-              data: catchUpData(first + i),
-              metadata: { source: "bench" },
-              occurredAt: "2026-11-02T14:05:00Z",
-              idempotencyKey: `catchup-${first + i}`,
-            })),
-          },
-        ]),
-      ),
-    )
-    const oursLoaded = performance.now()
-    await inBatches(total, (first, count, batch) =>
-      emmett.appendToStream<CallLoggedEvent>(
-        `calls-${batch}`,
-        Array.from({ length: count }, (_, i) => ({ type: "CallLogged", data: catchUpData(first + i) })),
-      ),
-    )
-    process.stderr.write(
-      `  catch-up: loaded ${total.toLocaleString("en-US")} events, ledger ${perSecond((total * 1000) / (oursLoaded - loadStarted))}, ` +
-        `Emmett ${perSecond((total * 1000) / (performance.now() - oursLoaded))} (untimed)\n`,
-    )
-    // Both logs as a catch-up meets them in service: vacuumed (hint bits set, visibility map, statistics), flushed.
-    await settle(oursPlace)
-    await settle(theirsPlace)
-
-    const ours = await ledgerCatchUp(store.sql)
-    process.stderr.write(`  catch-up: ledger ${perSecond(ours.events / ours.seconds)} (${ours.seconds.toFixed(1)} s)\n`)
-    await settle(theirsPlace)
-    const theirs = await emmettCatchUp(theirsPlace.url as string, emmettPool, "rep_counts")
-    process.stderr.write(`  catch-up: Emmett ${perSecond(theirs.events / theirs.seconds)} (${theirs.seconds.toFixed(1)} s)\n`)
-    expectLedgerExact(total, ours.counts)
-    // Optionally, Emmett again with larger pulls than its default (a second processor, table of its own, same log).
-    const tunedBatch = process.env.BENCH_CATCHUP_EMMETT_BATCH === undefined ? undefined : positiveInteger("BENCH_CATCHUP_EMMETT_BATCH", 0)
-    let tuned: CatchUp | undefined
-    if (tunedBatch !== undefined) {
+export const benchEmmettCatchUp = (
+  serverUrl = requireDatabaseUrl(),
+  total = catchUpEvents(),
+): Promise<ReadonlyArray<Row>> =>
+  sideBySide(
+    serverUrl,
+    { ours: "ledger_bench_catchup", theirs: "emmett_bench_catchup" },
+    async ({ runtime, store, oursPlace, theirsPlace, emmettPool, emmett }) => {
+      const loadStarted = performance.now()
+      await inBatches(total, (first, count, batch) =>
+        runtime.runPromise(
+          store.append([
+            {
+              streamId: `calls-${batch}`,
+              expected: "no_stream",
+              events: Array.from({ length: count }, (_, i) => ({
+                type: "CallLogged",
+                schemaVersion: 1,
+                data: catchUpData(first + i),
+                metadata: { source: "bench" },
+                occurredAt: "2026-11-02T14:05:00Z",
+                idempotencyKey: `catchup-${first + i}`,
+              })),
+            },
+          ]),
+        ),
+      )
+      const oursLoaded = performance.now()
+      await inBatches(total, (first, count, batch) =>
+        emmett.appendToStream<CallLoggedEvent>(
+          `calls-${batch}`,
+          Array.from({ length: count }, (_, i) => ({ type: "CallLogged", data: catchUpData(first + i) })),
+        ),
+      )
+      process.stderr.write(
+        `  catch-up: loaded ${total.toLocaleString("en-US")} events, ledger ${perSecond((total * 1000) / (oursLoaded - loadStarted))}, ` +
+          `Emmett ${perSecond((total * 1000) / (performance.now() - oursLoaded))} (untimed)\n`,
+      )
+      // Both logs as a catch-up meets them in service: vacuumed (hint bits set, visibility map, statistics), flushed.
+      await settle(oursPlace)
       await settle(theirsPlace)
-      tuned = await emmettCatchUp(theirsPlace.url as string, emmettPool, "rep_counts_pulls", tunedBatch)
-      process.stderr.write(`  catch-up: Emmett, pulls of ${tunedBatch}: ${perSecond(tuned.events / tuned.seconds)} (${tuned.seconds.toFixed(1)} s)\n`)
-    }
-    return catchUpRows(total, ours, theirs, tuned === undefined || tunedBatch === undefined ? undefined : { pull: tunedBatch, result: tuned })
-  })
+
+      const ours = await ledgerCatchUp(store.sql)
+      process.stderr.write(
+        `  catch-up: ledger ${perSecond(ours.events / ours.seconds)} (${ours.seconds.toFixed(1)} s)\n`,
+      )
+      await settle(theirsPlace)
+      const theirs = await emmettCatchUp(theirsPlace.url as string, emmettPool, "rep_counts")
+      process.stderr.write(
+        `  catch-up: Emmett ${perSecond(theirs.events / theirs.seconds)} (${theirs.seconds.toFixed(1)} s)\n`,
+      )
+      expectLedgerExact(total, ours.counts)
+      // Optionally, Emmett again with larger pulls than its default (a second processor, table of its own, same log).
+      const tunedBatch =
+        process.env.BENCH_CATCHUP_EMMETT_BATCH === undefined
+          ? undefined
+          : positiveInteger("BENCH_CATCHUP_EMMETT_BATCH", 0)
+      let tuned: CatchUp | undefined
+      if (tunedBatch !== undefined) {
+        await settle(theirsPlace)
+        tuned = await emmettCatchUp(theirsPlace.url as string, emmettPool, "rep_counts_pulls", tunedBatch)
+        process.stderr.write(
+          `  catch-up: Emmett, pulls of ${tunedBatch}: ${perSecond(tuned.events / tuned.seconds)} (${tuned.seconds.toFixed(1)} s)\n`,
+        )
+      }
+      return catchUpRows(
+        total,
+        ours,
+        theirs,
+        tuned === undefined || tunedBatch === undefined ? undefined : { pull: tunedBatch, result: tuned },
+      )
+    },
+  )
 
 const positiveInteger = (name: string, byDefault: number): number => {
   const value = Number(process.env[name] ?? byDefault)
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${process.env[name]}`)
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, not ${process.env[name]}`)
   return value
 }
 
 /** Runs `append(first, count, batch)` over `total` events in batches of `loadBatch`, `loadConcurrency` at a time. */
-const inBatches = async (total: number, append: (first: number, count: number, batch: number) => Promise<unknown>): Promise<void> => {
+const inBatches = async (
+  total: number,
+  append: (first: number, count: number, batch: number) => Promise<unknown>,
+): Promise<void> => {
   let next = 0
   let batch = 0
   await Promise.all(
@@ -337,7 +407,9 @@ const ledgerCatchUp = async (db: SqlDatabase): Promise<CatchUp> => {
     "select checkpoint_tx::text as tx, checkpoint_position as position from bench_catchup_checkpoints where projection = 'rep_counts'",
   )
   if (stored?.tx !== head.transactionId || Number(stored.position) !== head.position) {
-    throw new Error(`ledger catch-up: checkpoint ${stored?.tx}-${stored?.position} is not the log's last event ${head.transactionId}-${head.position}`)
+    throw new Error(
+      `ledger catch-up: checkpoint ${stored?.tx}-${stored?.position} is not the log's last event ${head.transactionId}-${head.position}`,
+    )
   }
   const rawRead = await rawReadRate((after) => readLogToFold(db, { after, limit: pageSize }))
   const rows = await db.query<{ rep_id: string; events: number }>("select rep_id, events from rep_counts")
@@ -379,7 +451,10 @@ const emmettCatchUp = async (url: string, pool: pg.Pool, table: string, pullBatc
     canHandle: ["CallLogged"],
     init: () => sql(`create table if not exists ${table} (rep_id text primary key, events int not null)`),
     evolve: (event) =>
-      sql(`insert into ${table} (rep_id, events) values (%L, 1) on conflict (rep_id) do update set events = ${table}.events + 1`, event.data.repId),
+      sql(
+        `insert into ${table} (rep_id, events) values (%L, 1) on conflict (rep_id) do update set events = ${table}.events + 1`,
+        event.data.repId,
+      ),
   })
   const consumer = getPostgreSQLEventStore(url, { connectionOptions: { pool } }).consumer(
     pullBatchSize === undefined ? undefined : { pulling: { batchSize: pullBatchSize } },
@@ -397,10 +472,15 @@ const emmettCatchUp = async (url: string, pool: pg.Pool, table: string, pullBatc
       const reached = (await readProcessorCheckpoint(db.execute, { processorId: processor.id })).lastProcessedCheckpoint
       if (reached !== null && reached >= last) break
       // A processor that throws is dropped by the consumer, which then stops: no checkpoint to wait for.
-      if (ended !== undefined) throw new Error(`Emmett catch-up: the consumer stopped at checkpoint ${reached} of ${last}${ended.error === undefined ? "" : `: ${String(ended.error)}`}`)
+      if (ended !== undefined)
+        throw new Error(
+          `Emmett catch-up: the consumer stopped at checkpoint ${reached} of ${last}${ended.error === undefined ? "" : `: ${String(ended.error)}`}`,
+        )
       if (performance.now() - reportedAt >= 30_000) {
         reportedAt = performance.now()
-        process.stderr.write(`  catch-up: Emmett at ${reached ?? 0n} of ${last} after ${Math.round((reportedAt - started) / 1000)} s\n`)
+        process.stderr.write(
+          `  catch-up: Emmett at ${reached ?? 0n} of ${last} after ${Math.round((reportedAt - started) / 1000)} s\n`,
+        )
       }
       await new Promise((resolve) => setTimeout(resolve, checkpointPollMs))
     }
@@ -431,7 +511,8 @@ const emmettCatchUp = async (url: string, pool: pg.Pool, table: string, pullBatc
 /** The reps whose count is not the log's (at most `shown` of them, as text). */
 const wrongCounts = (total: number, counts: ReadonlyMap<string, number>, shown = 5): ReadonlyArray<string> => {
   const expected = new Map<string, number>()
-  for (let k = 0; k < Math.min(total, catchUpReps); k++) expected.set(`rep-${k}`, Math.floor(total / catchUpReps) + (k < total % catchUpReps ? 1 : 0))
+  for (let k = 0; k < Math.min(total, catchUpReps); k++)
+    expected.set(`rep-${k}`, Math.floor(total / catchUpReps) + (k < total % catchUpReps ? 1 : 0))
   return [...new Set([...expected.keys(), ...counts.keys()])]
     .filter((rep) => counts.get(rep) !== expected.get(rep))
     .slice(0, shown)
@@ -476,7 +557,12 @@ const catchUpRows = (
     emmettRow(theirs, DefaultPostgreSQLEventStoreProcessorBatchSize, "defaults"),
     ...(tuned === undefined
       ? []
-      : [{ ...emmettRow(tuned.result, tuned.pull, "BENCH_CATCHUP_EMMETT_BATCH, not the default"), ratio: `ledger ${(rate(ours) / rate(tuned.result)).toFixed(1)}× this` }]),
+      : [
+          {
+            ...emmettRow(tuned.result, tuned.pull, "BENCH_CATCHUP_EMMETT_BATCH, not the default"),
+            ratio: `ledger ${(rate(ours) / rate(tuned.result)).toFixed(1)}× this`,
+          },
+        ]),
     {
       backend: "postgres",
       measure: `ledger: ${what}; readLogToFold pages of ${defaultStep.pageSize.toLocaleString("en-US")}, ${defaultStep.batchSize.toLocaleString("en-US")} events a transaction`,
@@ -496,8 +582,19 @@ const catchUpRows = (
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const only = process.argv[2]
-  if (only !== undefined && only !== "appends" && only !== "catchup") throw new Error(`usage: tsx bench/emmett.ts [appends|catchup], not ${only}`)
+  if (only !== undefined && only !== "appends" && only !== "catchup")
+    throw new Error(`usage: tsx bench/emmett.ts [appends|catchup], not ${only}`)
   console.log(`Benchmark against Emmett on ${describeMachine()}`)
-  const rows = [...(only === "catchup" ? [] : await benchEmmett()), ...(only === "appends" ? [] : await benchEmmettCatchUp())]
-  printTable(only === "appends" ? "Appends beside Emmett" : only === "catchup" ? "Projection catch-up beside Emmett" : "Appends and projection catch-up beside Emmett", rows)
+  const rows = [
+    ...(only === "catchup" ? [] : await benchEmmett()),
+    ...(only === "appends" ? [] : await benchEmmettCatchUp()),
+  ]
+  printTable(
+    only === "appends"
+      ? "Appends beside Emmett"
+      : only === "catchup"
+        ? "Projection catch-up beside Emmett"
+        : "Appends and projection catch-up beside Emmett",
+    rows,
+  )
 }

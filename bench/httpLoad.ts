@@ -38,10 +38,13 @@ export const runHttpLoad = (plan: LoadPlan): Promise<LoadReport> =>
     // loader hooks to a worker).
     const self = JSON.stringify(import.meta.url)
     const worker = import.meta.url.endsWith(".ts")
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => tsx.tsImport(${self}, ${self}))`, {
-          eval: true,
-          workerData: plan,
-        })
+      ? new Worker(
+          `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => tsx.tsImport(${self}, ${self}))`,
+          {
+            eval: true,
+            workerData: plan,
+          },
+        )
       : new Worker(new URL(import.meta.url), { workerData: plan })
     worker.once("message", (report: LoadReport) => resolve(report))
     worker.once("error", reject)
@@ -71,7 +74,11 @@ const generate = async (plan: LoadPlan): Promise<LoadReport> => {
         {
           method: "POST",
           agent,
-          headers: { authorization: `Bearer ${plan.apiKey}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+          headers: {
+            authorization: `Bearer ${plan.apiKey}`,
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          },
         },
         (response) => {
           response.resume()
@@ -101,7 +108,15 @@ const generate = async (plan: LoadPlan): Promise<LoadReport> => {
   )
   const seconds = (performance.now() - start) / 1000
   agent.destroy()
-  return { requests, events, seconds, eventsPerSecond: events / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), failures }
+  return {
+    requests,
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    failures,
+  }
 }
 
 if (!isMainThread && parentPort !== null) {

@@ -15,9 +15,9 @@ import type { SqlDatabase } from "../src/store/sql.js"
 import { benchDurability } from "./durability.js"
 import type { LoadReport } from "./httpLoad.js"
 import { batchedInsert, createRawTable, dropRawTable, oneCommitPerEvent } from "./limits.js"
-import { appenders, measureAppends, type Measured } from "./support/appenders.js"
+import { appenders, type Measured, measureAppends } from "./support/appenders.js"
+import { freshPostgresDatabase, type Place, pgliteDirectory } from "./support/places.js"
 import { benchSettings, describeMachine, median, ms, perSecond, printTable, type Row } from "./support/report.js"
-import { freshPostgresDatabase, pgliteDirectory, type Place } from "./support/places.js"
 import { settle, settledLoad } from "./support/settle.js"
 
 export type Backend = "pglite" | "postgres"
@@ -46,7 +46,13 @@ const storeSingles = async (db: SqlDatabase, seconds: number): Promise<Measured>
               {
                 type: "CallLogged",
                 schemaVersion: 1,
-                data: { callId: `store-${run}-${n}`, repId: "ana", direction: "outbound", disposition: "connected", durationSeconds: 95 },
+                data: {
+                  callId: `store-${run}-${n}`,
+                  repId: "ana",
+                  direction: "outbound",
+                  disposition: "connected",
+                  durationSeconds: 95,
+                },
                 metadata: { source: "bench" },
                 occurredAt: "2026-11-02T14:05:00Z",
                 idempotencyKey: `store-${run}-${n}`,
@@ -64,7 +70,8 @@ const storeSingles = async (db: SqlDatabase, seconds: number): Promise<Measured>
 
 /** Measures `runs` rounds of: raw limits, HTTP batches, HTTP single events; answers the table's rows. */
 export const benchIngest = async (backend: Backend, options = benchSettings()): Promise<ReadonlyArray<Row>> => {
-  const place: Place = backend === "pglite" ? await pgliteDirectory() : await freshPostgresDatabase(requireDatabaseUrl(), "ledger_bench")
+  const place: Place =
+    backend === "pglite" ? await pgliteDirectory() : await freshPostgresDatabase(requireDatabaseUrl(), "ledger_bench")
   const server = await startServer({ port: 0, host: "127.0.0.1", store: place.store, bodyLimitBytes: 16 * 1024 * 1024 })
   try {
     const { token } = await createApiKey(server.sql, { name: "bench", scopes: ["ingest"] })
@@ -104,7 +111,9 @@ export const benchIngest = async (backend: Backend, options = benchSettings()): 
 
 const failuresOf = (run: Run): string => {
   const failed = { ...run.batches.failures, ...run.singles.failures }
-  return Object.keys(failed).length === 0 ? "" : `; FAILED answers ${JSON.stringify({ batches: run.batches.failures, singles: run.singles.failures })}`
+  return Object.keys(failed).length === 0
+    ? ""
+    : `; FAILED answers ${JSON.stringify({ batches: run.batches.failures, singles: run.singles.failures })}`
 }
 
 /**
@@ -120,7 +129,8 @@ const ratiosOf = (runs: ReadonlyArray<Run>, ratio: (run: Run) => number) => {
 const percentText = ({ median, low, high }: ReturnType<typeof ratiosOf>) =>
   `${Math.round(100 * median)}% (runs ${Math.round(100 * low)}–${Math.round(100 * high)}%)`
 
-const timesText = ({ median, low, high }: ReturnType<typeof ratiosOf>) => `${median.toFixed(1)}× (runs ${low.toFixed(1)}–${high.toFixed(1)}×)`
+const timesText = ({ median, low, high }: ReturnType<typeof ratiosOf>) =>
+  `${median.toFixed(1)}× (runs ${low.toFixed(1)}–${high.toFixed(1)}×)`
 
 const rowsOf = (backend: Backend, runs: ReadonlyArray<Run>): ReadonlyArray<Row> => {
   const commits = median(runs.map((r) => r.commits))
@@ -170,7 +180,10 @@ const rowsOf = (backend: Backend, runs: ReadonlyArray<Run>): ReadonlyArray<Row> 
 
 export const requireDatabaseUrl = (): string => {
   const url = process.env.DATABASE_URL
-  if (url === undefined || url === "") throw new Error("DATABASE_URL is not set: the PostgreSQL benchmarks need a server (postgres://user@host:port/db, a role allowed to CREATE DATABASE)")
+  if (url === undefined || url === "")
+    throw new Error(
+      "DATABASE_URL is not set: the PostgreSQL benchmarks need a server (postgres://user@host:port/db, a role allowed to CREATE DATABASE)",
+    )
   return url
 }
 

@@ -17,7 +17,13 @@ export const createRawTable = async (db: SqlDatabase): Promise<void> => {
 
 export const dropRawTable = (db: SqlDatabase): Promise<void> => db.exec(`drop table if exists ${rawTable}`)
 
-const callData = (n: number) => ({ callId: `raw-${n}`, repId: "ana", direction: "outbound", disposition: "connected", durationSeconds: 95 })
+const callData = (n: number) => ({
+  callId: `raw-${n}`,
+  repId: "ana",
+  direction: "outbound",
+  disposition: "connected",
+  durationSeconds: 95,
+})
 
 /** Runs `step` back to back for `seconds`; answers units per second (`step` answers its units). */
 const repeatFor = async (seconds: number, step: () => Promise<number>): Promise<number> => {

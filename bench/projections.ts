@@ -16,10 +16,18 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { demoScaleFor, loadDemoTeam } from "../src/demo/index.js"
-import { closeProjector, defaultStep, ensureGenerations, openProjector, scorecardFoldVersion, scorecardModel, stepProjector } from "../src/runtime/projectionRunner.js"
-import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
 import { repScorecard, teamComparison } from "../src/readModel/scorecardQueries.js"
 import { allReps, createTables, dropTables } from "../src/readModel/scorecardTables.js"
+import {
+  closeProjector,
+  defaultStep,
+  ensureGenerations,
+  openProjector,
+  scorecardFoldVersion,
+  scorecardModel,
+  stepProjector,
+} from "../src/runtime/projectionRunner.js"
+import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
 import { countEvents, readFoldPage, readLog, readLogToFold } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
@@ -38,9 +46,16 @@ try {
   await migrate(db)
   let loadRate: number | undefined
   if ((await countEvents(db)) === 0) {
-    console.log(`loading about ${targetEvents.toLocaleString("en-US")} demo events (${reps} reps, 12 months) into PGlite in ${dir}…`)
+    console.log(
+      `loading about ${targetEvents.toLocaleString("en-US")} demo events (${reps} reps, 12 months) into PGlite in ${dir}…`,
+    )
     const started = performance.now()
-    const loaded = await loadDemoTeam(db, { seed: 1, reps, months: 12, scale: demoScaleFor({ events: targetEvents, reps, months: 12 }) })
+    const loaded = await loadDemoTeam(db, {
+      seed: 1,
+      reps,
+      months: 12,
+      scale: demoScaleFor({ events: targetEvents, reps, months: 12 }),
+    })
     loadRate = (loaded / (performance.now() - started)) * 1000
     console.log(`loaded ${loaded.toLocaleString("en-US")} events at ${perSecond(loadRate)}`)
   }
@@ -120,7 +135,9 @@ try {
     longestWrites.push(longestWrite)
     ratios.push(caughtUp.rate / read)
     textRatios.push(caughtUp.rate / (textRates.at(-1) as number))
-    process.stderr.write(`  run ${run + 1}/${runs}: read ${perSecond(read)}, catch-up ${perSecond(caughtUp.rate)} (${Math.round((100 * caughtUp.rate) / read)}%)\n`)
+    process.stderr.write(
+      `  run ${run + 1}/${runs}: read ${perSecond(read)}, catch-up ${perSecond(caughtUp.rate)} (${Math.round((100 * caughtUp.rate) / read)}%)\n`,
+    )
     if (run < runs - 1) await dropGeneration(caughtUp.generation)
   }
 
@@ -128,8 +145,14 @@ try {
   const built = (await liveGenerations(db, scorecardModel)).at(-1)
   if (built !== undefined && (await activeGeneration(db, scorecardModel))?.generation !== built.generation) {
     const others = (await liveGenerations(db, scorecardModel)).filter((g) => g.generation !== built.generation)
-    await db.query("delete from ledger_read_models where name = $1 and generation <> $2", [scorecardModel, built.generation])
-    await db.query("update ledger_read_models set status = 'active' where name = $1 and generation = $2", [scorecardModel, built.generation])
+    await db.query("delete from ledger_read_models where name = $1 and generation <> $2", [
+      scorecardModel,
+      built.generation,
+    ])
+    await db.query("update ledger_read_models set status = 'active' where name = $1 and generation = $2", [
+      scorecardModel,
+      built.generation,
+    ])
     for (const other of others) await dropTables(db, other.generation)
   }
 
@@ -155,32 +178,58 @@ try {
   const p99Scorecard = percentile(scorecardMs, 99)
   const p99Comparison = percentile(comparisonMs, 99)
   const backend = "pglite"
-  printTable(`Scorecard read model — ${total.toLocaleString("en-US")} events, ${repIds.length} reps, file-backed PGlite, median of ${runs} runs`, [
-    { backend, measure: `raw read of the log: readLogToFold, pages of ${pageSize.toLocaleString("en-US")} (json), the catch-up's own read`, figure: perSecond(raw) },
-    {
-      backend,
-      measure: "the same pages' text, not decoded (readFoldPage): the runner's thread's part of the read (its fold thread decodes)",
-      figure: perSecond(median(textRates)),
-      ratio: `catch-up: ${Math.round(median(textRatios) * 100)}% of it (runs ${Math.round(Math.min(...textRatios) * 100)}–${Math.round(Math.max(...textRatios) * 100)}%)`,
-    },
-    { backend, measure: "whole events: readLog (json), what a client reads", figure: perSecond(median(wholeRates)) },
-    { backend, measure: "whole rows decoded as rows (the former read)", figure: perSecond(median(rowRates)) },
-    {
-      backend,
-      measure: `catch-up: read + fold + write rows + checkpoint, batches of ${defaultStep.batchSize.toLocaleString("en-US")}`,
-      figure: perSecond(catchUpRate),
-      limit: perSecond(raw),
-      ratio: `${Math.round(ratio * 100)}% (runs ${Math.round(Math.min(...ratios) * 100)}–${Math.round(Math.max(...ratios) * 100)}%)`,
-      target: "≥ 60% of raw (median of the runs' ratios)",
-      met: ratio >= 0.6,
-    },
-    { backend, measure: "catch-up: the longest batch's write (one transaction: the store answers nothing else meanwhile)", figure: ms(median(longestWrites)) },
-    { backend, measure: "scorecard, one rep, a quarter by week: p50", figure: ms(percentile(scorecardMs, 50)) },
-    { backend, measure: "scorecard, one rep, a quarter by week: p99", figure: ms(p99Scorecard), target: "< 50 ms", met: p99Scorecard < 50 },
-    { backend, measure: "team comparison, all reps, a quarter: p50", figure: ms(percentile(comparisonMs, 50)) },
-    { backend, measure: "team comparison, all reps, a quarter: p99", figure: ms(p99Comparison), target: "< 50 ms", met: p99Comparison < 50 },
-    ...(loadRate === undefined ? [] : [{ backend, measure: "loading the demo events (appends of 2,000)", figure: perSecond(loadRate) }]),
-  ])
+  printTable(
+    `Scorecard read model — ${total.toLocaleString("en-US")} events, ${repIds.length} reps, file-backed PGlite, median of ${runs} runs`,
+    [
+      {
+        backend,
+        measure: `raw read of the log: readLogToFold, pages of ${pageSize.toLocaleString("en-US")} (json), the catch-up's own read`,
+        figure: perSecond(raw),
+      },
+      {
+        backend,
+        measure:
+          "the same pages' text, not decoded (readFoldPage): the runner's thread's part of the read (its fold thread decodes)",
+        figure: perSecond(median(textRates)),
+        ratio: `catch-up: ${Math.round(median(textRatios) * 100)}% of it (runs ${Math.round(Math.min(...textRatios) * 100)}–${Math.round(Math.max(...textRatios) * 100)}%)`,
+      },
+      { backend, measure: "whole events: readLog (json), what a client reads", figure: perSecond(median(wholeRates)) },
+      { backend, measure: "whole rows decoded as rows (the former read)", figure: perSecond(median(rowRates)) },
+      {
+        backend,
+        measure: `catch-up: read + fold + write rows + checkpoint, batches of ${defaultStep.batchSize.toLocaleString("en-US")}`,
+        figure: perSecond(catchUpRate),
+        limit: perSecond(raw),
+        ratio: `${Math.round(ratio * 100)}% (runs ${Math.round(Math.min(...ratios) * 100)}–${Math.round(Math.max(...ratios) * 100)}%)`,
+        target: "≥ 60% of raw (median of the runs' ratios)",
+        met: ratio >= 0.6,
+      },
+      {
+        backend,
+        measure: "catch-up: the longest batch's write (one transaction: the store answers nothing else meanwhile)",
+        figure: ms(median(longestWrites)),
+      },
+      { backend, measure: "scorecard, one rep, a quarter by week: p50", figure: ms(percentile(scorecardMs, 50)) },
+      {
+        backend,
+        measure: "scorecard, one rep, a quarter by week: p99",
+        figure: ms(p99Scorecard),
+        target: "< 50 ms",
+        met: p99Scorecard < 50,
+      },
+      { backend, measure: "team comparison, all reps, a quarter: p50", figure: ms(percentile(comparisonMs, 50)) },
+      {
+        backend,
+        measure: "team comparison, all reps, a quarter: p99",
+        figure: ms(p99Comparison),
+        target: "< 50 ms",
+        met: p99Comparison < 50,
+      },
+      ...(loadRate === undefined
+        ? []
+        : [{ backend, measure: "loading the demo events (appends of 2,000)", figure: perSecond(loadRate) }]),
+    ],
+  )
   console.log(`\n${describeMachine()}\n`)
 } finally {
   await db.close()

@@ -10,7 +10,9 @@ import { benchSettings, describeMachine, printTable, type Row } from "./support/
 
 const settings = benchSettings()
 console.log(`Benchmarks on ${describeMachine()}`)
-console.log(`Each figure: the median of ${settings.runs} runs of ${settings.seconds} s; raw limits measured in the same runs.`)
+console.log(
+  `Each figure: the median of ${settings.runs} runs of ${settings.seconds} s; raw limits measured in the same runs.`,
+)
 const rows: Row[] = [...(await benchIngest("pglite", settings))]
 if (process.env.DATABASE_URL) {
   rows.push(...(await benchIngest("postgres", settings)))

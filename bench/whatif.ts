@@ -14,7 +14,7 @@
  * With --data-dir the store is kept there (and loaded only if it holds no events yet), to run again
  * without loading a million events again; without it, a temporary directory is loaded and removed.
  */
-import { fork, type ChildProcess } from "node:child_process"
+import { type ChildProcess, fork } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { cpus, loadavg, tmpdir } from "node:os"
@@ -49,7 +49,8 @@ const catchUpReadModel = async (dataDir: string): Promise<number> => {
   try {
     const started = performance.now()
     const runner = await startProjectionRunner(db)
-    while (!(await runner.waitUntilCaughtUp({ timeoutMs: 30_000 }))) console.log(`  read model: ${(await runner.lag()).events.toLocaleString("en-US")} events to go`)
+    while (!(await runner.waitUntilCaughtUp({ timeoutMs: 30_000 })))
+      console.log(`  read model: ${(await runner.lag()).events.toLocaleString("en-US")} events to go`)
     await runner.stop()
     return (performance.now() - started) / 1000
   } finally {
@@ -74,11 +75,15 @@ const load = async (dataDir: string, events: number, reps: number): Promise<numb
       onProgress: (n) => {
         if (n < next) return
         next += 100_000
-        console.log(`  loaded ${n.toLocaleString("en-US")} events (${((performance.now() - started) / 1000).toFixed(0)} s)`)
+        console.log(
+          `  loaded ${n.toLocaleString("en-US")} events (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+        )
       },
     })
     const stored = await countEvents(db)
-    console.log(`  loaded ${stored.toLocaleString("en-US")} events in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+    console.log(
+      `  loaded ${stored.toLocaleString("en-US")} events in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    )
     return stored
   } finally {
     await db.close()
@@ -125,12 +130,19 @@ const whatIf = async (ready: Ready, pid: number, body: unknown): Promise<Measure
  * `times` team comparisons one after the other, after five unmeasured ones (the server may still be
  * loading its runner's state when it starts): their latency, and the server's peak RSS meanwhile.
  */
-const teamComparisons = async (ready: Ready, pid: number, window: { readonly from: string; readonly to: string }, times: number) => {
+const teamComparisons = async (
+  ready: Ready,
+  pid: number,
+  window: { readonly from: string; readonly to: string },
+  times: number,
+) => {
   resetPeak(pid)
   const taken: number[] = []
   for (let i = -5; i < times; i++) {
     const started = performance.now()
-    const response = await fetch(`${ready.url}/v1/team/comparison?from=${window.from}&to=${window.to}`, { headers: { authorization: `Bearer ${ready.token}` } })
+    const response = await fetch(`${ready.url}/v1/team/comparison?from=${window.from}&to=${window.to}`, {
+      headers: { authorization: `Bearer ${ready.token}` },
+    })
     await response.text()
     if (response.status !== 200) throw new Error(`the team comparison answered ${response.status}`)
     if (i >= 0) taken.push(performance.now() - started)
@@ -163,7 +175,11 @@ const pollHealth = (ready: Ready) => {
 
 const main = async () => {
   const { values } = parseArgs({
-    options: { events: { type: "string", default: "1000000" }, reps: { type: "string", default: "200" }, "data-dir": { type: "string" } },
+    options: {
+      events: { type: "string", default: "1000000" },
+      reps: { type: "string", default: "200" },
+      "data-dir": { type: "string" },
+    },
   })
   const kept = values["data-dir"]
   const dataDir = kept ?? (await mkdtemp(path.join(tmpdir(), "ledger-bench-whatif-")))
@@ -171,14 +187,20 @@ const main = async () => {
   try {
     console.log(`What-if coverage benchmark: store in ${dataDir}`)
     // Figures are wall times: a machine busy with other work stretches them (the load average says how busy).
-    const machine = () => `${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg().map((n) => n.toFixed(1)).join(" ")}`
+    const machine = () =>
+      `${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(" ")}`
     console.log(`On ${machine()}`)
     const stored = await storedEvents(dataDir)
     const events = stored > 0 ? stored : await load(dataDir, Number(values.events), Number(values.reps))
     const readModelSeconds = await catchUpReadModel(dataDir)
     console.log(`  read model caught up with the log in ${readModelSeconds.toFixed(1)} s`)
 
-    child = fork(new URL(import.meta.url).pathname, ["--serve", dataDir], { execArgv: ["--import", "tsx"], stdio: "inherit" })
+    child = fork(new URL(import.meta.url).pathname, ["--serve", dataDir], {
+      execArgv: ["--import", "tsx"],
+      stdio: "inherit",
+    })
     const pid = child.pid as number
     const ready = await new Promise<Ready>((resolve, reject) => {
       child?.once("message", (message) => resolve(message as Ready))
@@ -214,7 +236,11 @@ const main = async () => {
       row("next as-of what-if (folds the copy)", seconds(asOf.ms), ""),
       row("  peak RSS growth", mb(asOf.growthMb), ""),
       row("answer size", `${(cold.bytes / 1024).toFixed(0)} KB`, ""),
-      row("team comparisons of a quarter over HTTP: p50 / p99", `${serving.p50Ms.toFixed(1)} / ${serving.p99Ms.toFixed(1)} ms`, ""),
+      row(
+        "team comparisons of a quarter over HTTP: p50 / p99",
+        `${serving.p50Ms.toFixed(1)} / ${serving.p99Ms.toFixed(1)} ms`,
+        "",
+      ),
       row("server RSS serving them, holding the events (peak)", mb(serving.peakMb), ""),
       row("read model caught up before the server started (in this process)", seconds(readModelSeconds * 1000), ""),
     ]

@@ -69,7 +69,9 @@ export const evolveDeal = (state: DealState, event: DealEvent): DealState => {
 export const decideDeal = (state: DealState, event: DealEvent): string | undefined => {
   switch (event.type) {
     case "DealOpened":
-      return state.status === "none" ? undefined : `deal ${event.data.dealId} was already opened (it is ${state.status})`
+      return state.status === "none"
+        ? undefined
+        : `deal ${event.data.dealId} was already opened (it is ${state.status})`
     case "DealAmountChanged":
     case "DealCloseDateChanged":
     case "DealWon":

@@ -16,7 +16,9 @@ export const identityAlias = (source: string, externalId: string): string => `${
  *
  * @example parseIdentityAlias("twilio:+33612345678") // { source: "twilio", externalId: "+33612345678" }
  */
-export const parseIdentityAlias = (repId: string): { readonly source: string; readonly externalId: string } | undefined => {
+export const parseIdentityAlias = (
+  repId: string,
+): { readonly source: string; readonly externalId: string } | undefined => {
   const colon = repId.indexOf(":")
   if (colon <= 0 || colon === repId.length - 1) return undefined
   return { source: repId.slice(0, colon), externalId: repId.slice(colon + 1) }

@@ -18,7 +18,7 @@ import { TeamSettingsChanged } from "./team.js"
 
 export * from "./deals.js"
 export * from "./identity.js"
-export { unstorableText, type UnstorableText } from "./storableText.js"
+export { type UnstorableText, unstorableText } from "./storableText.js"
 export { defaultTeamSettings, type TeamSettings } from "./team.js"
 
 /** Every event type, with the schema of its `data`. */
@@ -93,7 +93,9 @@ export const EventEnvelope = z.strictObject({
 export type IncomingEvent = LedgerEvent & { readonly idempotencyKey?: string }
 
 export type EventIssue = { readonly path: string; readonly message: string }
-export type ParsedEvent = { readonly ok: true; readonly event: IncomingEvent } | { readonly ok: false; readonly issues: ReadonlyArray<EventIssue> }
+export type ParsedEvent =
+  | { readonly ok: true; readonly event: IncomingEvent }
+  | { readonly ok: false; readonly issues: ReadonlyArray<EventIssue> }
 
 /** Validates one event against the vocabulary; issues name the field (`data.repId`) and what is wrong. */
 export const parseEvent = (input: unknown): ParsedEvent => {
@@ -101,7 +103,10 @@ export const parseEvent = (input: unknown): ParsedEvent => {
   if (!envelope.success) return { ok: false, issues: issuesOf(envelope.error) }
   const { type, occurredAt, idempotencyKey, data } = envelope.data
   if (!isEventType(type)) {
-    return { ok: false, issues: [{ path: "type", message: `unknown event type "${type}"; expected one of ${eventTypes.join(", ")}` }] }
+    return {
+      ok: false,
+      issues: [{ path: "type", message: `unknown event type "${type}"; expected one of ${eventTypes.join(", ")}` }],
+    }
   }
   if (data === undefined) return { ok: false, issues: [{ path: "data", message: "is required" }] }
   const parsed = eventSchemas[type].safeParse(data)

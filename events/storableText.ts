@@ -12,7 +12,9 @@
 
 /** A lone surrogate: with the `u` flag a valid pair is one code point, so only an unpaired half matches. */
 const loneSurrogate = /\p{Surrogate}/u
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding U+0000 is this pattern's job
 const nulOrLoneSurrogate = /[\u0000\p{Surrogate}]/u
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding U+0000 is this pattern's job
 const everyNulOrLoneSurrogate = /[\u0000\p{Surrogate}]/gu
 
 /** Where a text is that PostgreSQL cannot store, and why, in words for the sender. */
@@ -23,14 +25,18 @@ export type UnstorableText = { readonly path: string; readonly message: string }
  * `root` itself for a string at the top) and the text. Walks with its own stack, so that a deeply
  * nested body cannot overflow it.
  */
-const firstTextMatching = (value: unknown, pattern: RegExp, root: string): { readonly path: string; readonly text: string; readonly isName: boolean } | undefined => {
+const firstTextMatching = (
+  value: unknown,
+  pattern: RegExp,
+  root: string,
+): { readonly path: string; readonly text: string; readonly isName: boolean } | undefined => {
   const pending: Array<readonly [unknown, string]> = [[value, root]]
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [item, path] = next
     if (typeof item === "string") {
       if (pattern.test(item)) return { path, text: item, isName: false }
     } else if (Array.isArray(item)) {
-      item.forEach((element, index) => pending.push([element, `${path}[${index}]`]))
+      for (const [index, element] of item.entries()) pending.push([element, `${path}[${index}]`])
     } else if (item !== null && typeof item === "object") {
       for (const [key, member] of Object.entries(item)) {
         const memberPath = path === "" ? key : `${path}.${key}`

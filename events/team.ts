@@ -6,10 +6,7 @@ import { Currency } from "./fields.js"
 
 export const TeamSettingsChanged = z
   .object({
-    timeZone: z
-      .string()
-      .refine(isTimeZone, "must be an IANA time zone such as Europe/Paris or UTC")
-      .optional(),
+    timeZone: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Paris or UTC").optional(),
     conversationSeconds: z.number().int().positive().optional(),
     declineQuietDays: z.number().int().nonnegative().optional(),
     fiscalYearStartMonth: z.number().int().min(1).max(12).optional(),

@@ -21,7 +21,11 @@ const dayMs = 86_400_000
 type ActivityEvent = EventOf<"CallLogged"> | EventOf<"EmailSent"> | EventOf<"TouchLogged">
 
 /** The changes of a logged call: a dial, maybe a connect and a conversation; inbound calls: none. */
-export const foldCall = (state: LedgerState, event: EventOf<"CallLogged">, occurredMs = Date.parse(event.occurredAt)): ReadonlyArray<Change> => {
+export const foldCall = (
+  state: LedgerState,
+  event: EventOf<"CallLogged">,
+  occurredMs = Date.parse(event.occurredAt),
+): ReadonlyArray<Change> => {
   const { direction, disposition, durationSeconds } = event.data
   if (direction !== "outbound") return noChanges
   const add: Partial<DayCounters> = { dials: 1 }
@@ -33,7 +37,11 @@ export const foldCall = (state: LedgerState, event: EventOf<"CallLogged">, occur
 }
 
 /** The changes of a sent email: an email, and a follow-up when it is one; replies: none. */
-export const foldEmail = (state: LedgerState, event: EventOf<"EmailSent">, occurredMs = Date.parse(event.occurredAt)): ReadonlyArray<Change> => {
+export const foldEmail = (
+  state: LedgerState,
+  event: EventOf<"EmailSent">,
+  occurredMs = Date.parse(event.occurredAt),
+): ReadonlyArray<Change> => {
   switch (event.data.kind) {
     case "first_touch":
       return foldActivity(state, event, occurredMs, { emails: 1 })
@@ -47,14 +55,22 @@ export const foldEmail = (state: LedgerState, event: EventOf<"EmailSent">, occur
 }
 
 /** The changes of a logged touch. */
-export const foldTouch = (state: LedgerState, event: EventOf<"TouchLogged">, occurredMs = Date.parse(event.occurredAt)): ReadonlyArray<Change> =>
-  foldActivity(state, event, occurredMs, { touches: 1 })
+export const foldTouch = (
+  state: LedgerState,
+  event: EventOf<"TouchLogged">,
+  occurredMs = Date.parse(event.occurredAt),
+): ReadonlyArray<Change> => foldActivity(state, event, occurredMs, { touches: 1 })
 
 /**
  * The one place an activity is counted: the rep's activities, badgering, targeted activities, and
  * the account's activity (for the target list).
  */
-const foldActivity = (state: LedgerState, event: ActivityEvent, at: number, add: Partial<DayCounters>): ReadonlyArray<Change> => {
+const foldActivity = (
+  state: LedgerState,
+  event: ActivityEvent,
+  at: number,
+  add: Partial<DayCounters>,
+): ReadonlyArray<Change> => {
   const { repId, accountId, contactId } = event.data
   add.activities = 1
   if (contactId !== undefined && isBadgering(state, contactId, at)) add.badgering = 1

@@ -8,10 +8,10 @@ import {
   type ContactRow,
   type DayCounters,
   type DealRow,
+  emptyRepDay,
   type LedgerState,
   type MeetingRow,
   type RepRow,
-  emptyRepDay,
   repDayKey,
 } from "./state.js"
 
@@ -22,7 +22,12 @@ import {
  * (`identityLinked`, derived from the reps' rows: nothing to store).
  */
 export type Change =
-  | { readonly kind: "repDay"; readonly repId: string; readonly day: string; readonly add: Readonly<Partial<DayCounters>> }
+  | {
+      readonly kind: "repDay"
+      readonly repId: string
+      readonly day: string
+      readonly add: Readonly<Partial<DayCounters>>
+    }
   | { readonly kind: "repDayRemoved"; readonly repId: string; readonly day: string }
   | { readonly kind: "rep"; readonly row: RepRow }
   | { readonly kind: "repRemoved"; readonly repId: string }
@@ -71,7 +76,8 @@ export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>)
         state.reps.delete(change.repId)
         break
       case "identityLinked":
-        for (const [alias, repId] of state.identities) if (repId === change.alias) state.identities.set(alias, change.repId)
+        for (const [alias, repId] of state.identities)
+          if (repId === change.alias) state.identities.set(alias, change.repId)
         state.identities.set(change.alias, change.repId)
         break
       case "deal":
@@ -85,7 +91,12 @@ export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>)
         break
       case "accountActivity": {
         const row = state.accountActivity.get(change.accountId)
-        if (row === undefined) state.accountActivity.set(change.accountId, { accountId: change.accountId, activities: 1, lastActivityAt: change.occurredAt })
+        if (row === undefined)
+          state.accountActivity.set(change.accountId, {
+            accountId: change.accountId,
+            activities: 1,
+            lastActivityAt: change.occurredAt,
+          })
         else {
           row.activities += 1
           if (isEarlier(row.lastActivityAt, change.occurredAt)) row.lastActivityAt = change.occurredAt
@@ -170,7 +181,8 @@ export const credit = (
   let rep = stored
   for (const change of changes) if (change.kind === "rep" && change.row.repId === repId) rep = change.row
   if (rep === undefined) changes.push({ kind: "rep", row: unknownRep(repId, occurredAt) })
-  else if (isEarlier(occurredAt, rep.firstSeenAt)) changes.push({ kind: "rep", row: { ...rep, firstSeenAt: occurredAt } })
+  else if (isEarlier(occurredAt, rep.firstSeenAt))
+    changes.push({ kind: "rep", row: { ...rep, firstSeenAt: occurredAt } })
 }
 
 function assertNever(change: never): never {

@@ -17,7 +17,7 @@
  *   yet: it is neither placed, ranked, counted in the medians nor in the top-20% contrast, but listed
  *   as `unattributed` with what it did in the window; an identity that did nothing in it is left out.
  */
-import { type EffectivenessMetric, median, metricsOf, ratio, type RepMetrics, sumCounters } from "./metrics.js"
+import { type EffectivenessMetric, median, metricsOf, type RepMetrics, ratio, sumCounters } from "./metrics.js"
 import type { DayCounters, DealRow } from "./state.js"
 
 export type Quadrant = "focused" | "grinding" | "spraying" | "idle"
@@ -51,10 +51,17 @@ export const unattributedCounterNames = [
 export type UnattributedCounts = { readonly [K in (typeof unattributedCounterNames)[number]]: number }
 
 /** One unlinked vendor identity's work in the window, under its alias `repId`. */
-export type UnattributedIdentity = { readonly repId: string; readonly source: string; readonly externalId: string } & UnattributedCounts
+export type UnattributedIdentity = {
+  readonly repId: string
+  readonly source: string
+  readonly externalId: string
+} & UnattributedCounts
 
 /** The work of identities nobody has linked yet: each one (most activities first) and their sums. */
-export type Unattributed = { readonly identities: ReadonlyArray<UnattributedIdentity>; readonly totals: UnattributedCounts }
+export type Unattributed = {
+  readonly identities: ReadonlyArray<UnattributedIdentity>
+  readonly totals: UnattributedCounts
+}
 
 /** A rep with the metrics of a window. */
 export type RepScorecard = { readonly repId: string; readonly metrics: RepMetrics }
@@ -147,7 +154,10 @@ export const placeReps = (
 }
 
 /** Reps ranked by an outcome-per-activity metric (meetingYield by default), best first. */
-export const rankReps = (reps: ReadonlyArray<RepScorecard>, by: RankingMetric = "meetingYield"): ReadonlyArray<RepRanking> => {
+export const rankReps = (
+  reps: ReadonlyArray<RepScorecard>,
+  by: RankingMetric = "meetingYield",
+): ReadonlyArray<RepRanking> => {
   const sign = rankingDirection[by] === "higher" ? -1 : 1
   const sorted = reps
     .map(({ repId, metrics }) => ({ repId, value: metrics[by] }))

@@ -57,7 +57,12 @@ export const qualifiedPipeline = (deals: Iterable<DealRow>, repId: string, at: s
   const atMs = Date.parse(at)
   let pipeline = 0
   for (const deal of deals) {
-    if (deal.ownerRepId === repId && deal.qualifiedAt !== null && Date.parse(deal.qualifiedAt) <= atMs && isOpenAt(deal, atMs)) {
+    if (
+      deal.ownerRepId === repId &&
+      deal.qualifiedAt !== null &&
+      Date.parse(deal.qualifiedAt) <= atMs &&
+      isOpenAt(deal, atMs)
+    ) {
       pipeline += deal.amount
     }
   }
@@ -118,7 +123,12 @@ export const qualifiedCoverage = (qualified: number, quota: number | null, wonSo
  *
  * @example // won 40k, lost 60k in the last year: valueWinRate 0.4 ⇒ 2.5
  */
-export const requiredCoverage = (deals: Iterable<DealRow>, repId: string, at: string, lookbackDays = 365): number | null => {
+export const requiredCoverage = (
+  deals: Iterable<DealRow>,
+  repId: string,
+  at: string,
+  lookbackDays = 365,
+): number | null => {
   const atMs = Date.parse(at)
   const fromMs = atMs - lookbackDays * dayMs
   let wonValue = 0

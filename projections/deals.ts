@@ -54,7 +54,10 @@ export const foldDealOpened = (state: LedgerState, event: EventOf<"DealOpened">)
 }
 
 /** A new amount for an open deal. */
-export const foldDealAmountChanged = (state: LedgerState, event: EventOf<"DealAmountChanged">): ReadonlyArray<Change> => {
+export const foldDealAmountChanged = (
+  state: LedgerState,
+  event: EventOf<"DealAmountChanged">,
+): ReadonlyArray<Change> => {
   const deal = state.deals.get(event.data.dealId)
   if (deal === undefined || deal.status !== "open") return noChanges
   return [{ kind: "deal", row: { ...deal, amount: event.data.amount } }]

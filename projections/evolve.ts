@@ -15,7 +15,7 @@
  */
 import type { LedgerEvent } from "../events/index.js"
 import { foldCall, foldEmail, foldTouch } from "./activities.js"
-import { applyChanges, noChanges, type Change } from "./changes.js"
+import { applyChanges, type Change, noChanges } from "./changes.js"
 import { foldDealAmountChanged, foldDealCloseDateChanged, foldDealClosed, foldDealOpened } from "./deals.js"
 import { foldRepIdentityLinked, resolveIdentities } from "./identities.js"
 import { foldMeetingBooked, foldMeetingHeld, foldMeetingMissed } from "./meetings.js"
@@ -37,7 +37,11 @@ import {
  * Every rep it names is first resolved through the linked vendor identities (identities.ts).
  * `occurredMs` is the event's instant, when the caller has it already (a catch-up reads it so).
  */
-export const evolve = (state: LedgerState, sent: LedgerEvent, occurredMs = Date.parse(sent.occurredAt)): ReadonlyArray<Change> => {
+export const evolve = (
+  state: LedgerState,
+  sent: LedgerEvent,
+  occurredMs = Date.parse(sent.occurredAt),
+): ReadonlyArray<Change> => {
   const event = resolveIdentities(state.identities, sent)
   switch (event.type) {
     case "RepJoined":
@@ -90,7 +94,11 @@ export const evolve = (state: LedgerState, sent: LedgerEvent, occurredMs = Date.
  * (occurrences.ts). Answers the changes (the live runner writes the rows they touched). The one
  * way an event enters a state: the live read model, rebuilds and what-if replays all fold with it.
  */
-export const foldEvent = (state: LedgerState, event: LedgerEvent, occurredMs = Date.parse(event.occurredAt)): ReadonlyArray<Change> => {
+export const foldEvent = (
+  state: LedgerState,
+  event: LedgerEvent,
+  occurredMs = Date.parse(event.occurredAt),
+): ReadonlyArray<Change> => {
   const changes = evolve(state, event, occurredMs)
   applyChanges(state, changes)
   countOccurrence(state.occurrences, occurredMs)

@@ -22,7 +22,14 @@
  * - An alias with no `RepJoined` that is not linked is an unlinked identity ({@link unlinkedIdentityOf}):
  *   the team view lists it as unattributed, not among the reps it ranks.
  */
-import { identityAlias, parseIdentityAlias, type EventData, type EventOf, type EventType, type LedgerEvent } from "../events/index.js"
+import {
+  type EventData,
+  type EventOf,
+  type EventType,
+  identityAlias,
+  type LedgerEvent,
+  parseIdentityAlias,
+} from "../events/index.js"
 import { type Change, isEarlier, noChanges, seenRep } from "./changes.js"
 import type { DealRow, LedgerState, MeetingRow, RepRow } from "./state.js"
 
@@ -83,7 +90,10 @@ export const resolveIdentities = (identities: ReadonlyMap<string, string>, event
  * reps (which may name an alias without a row: a meeting's owner, a decline, a manager). Links are
  * rare; the events after them cost one map lookup per rep-valued field.
  */
-export const foldRepIdentityLinked = (state: LedgerState, event: EventOf<"RepIdentityLinked">): ReadonlyArray<Change> => {
+export const foldRepIdentityLinked = (
+  state: LedgerState,
+  event: EventOf<"RepIdentityLinked">,
+): ReadonlyArray<Change> => {
   const { repId, source, externalId } = event.data
   const alias = identityAlias(source, externalId)
   if (alias === repId || state.identities.has(alias)) return noChanges
@@ -104,7 +114,9 @@ export const foldRepIdentityLinked = (state: LedgerState, event: EventOf<"RepIde
       quotas: { ...aliasRow.quotas, ...merged.quotas },
       identities: [
         ...merged.identities,
-        ...aliasRow.identities.filter((i) => !merged.identities.some((own) => own.source === i.source && own.externalId === i.externalId)),
+        ...aliasRow.identities.filter(
+          (i) => !merged.identities.some((own) => own.source === i.source && own.externalId === i.externalId),
+        ),
       ],
     }
   }
@@ -112,7 +124,11 @@ export const foldRepIdentityLinked = (state: LedgerState, event: EventOf<"RepIde
   const renamed = (id: string | null): string | null => (id === alias ? repId : id)
   for (const deal of state.deals.values()) {
     if (deal.ownerRepId !== alias && deal.originatorRepId !== alias) continue
-    const row: DealRow = { ...deal, ownerRepId: renamed(deal.ownerRepId) as string, originatorRepId: renamed(deal.originatorRepId) }
+    const row: DealRow = {
+      ...deal,
+      ownerRepId: renamed(deal.ownerRepId) as string,
+      originatorRepId: renamed(deal.originatorRepId),
+    }
     changes.push({ kind: "deal", row })
   }
   for (const meeting of state.meetings.values()) {
@@ -126,7 +142,8 @@ export const foldRepIdentityLinked = (state: LedgerState, event: EventOf<"RepIde
     changes.push({ kind: "meeting", row })
   }
   for (const contact of state.contacts.values()) {
-    if (contact.declinedToRepId === alias) changes.push({ kind: "contact", row: { ...contact, declinedToRepId: repId } })
+    if (contact.declinedToRepId === alias)
+      changes.push({ kind: "contact", row: { ...contact, declinedToRepId: repId } })
   }
   for (const other of state.reps.values()) {
     if (other.managerRepId === alias && other.repId !== alias && other.repId !== repId) {
@@ -141,5 +158,7 @@ export const foldRepIdentityLinked = (state: LedgerState, event: EventOf<"RepIde
  * The vendor identity a rep row stands for while nobody has linked it: a row whose id has the alias
  * form and that no `RepJoined` named; `undefined` for a rep.
  */
-export const unlinkedIdentityOf = (rep: Pick<RepRow, "repId" | "joinedAt">): { readonly source: string; readonly externalId: string } | undefined =>
+export const unlinkedIdentityOf = (
+  rep: Pick<RepRow, "repId" | "joinedAt">,
+): { readonly source: string; readonly externalId: string } | undefined =>
   rep.joinedAt === null ? parseIdentityAlias(rep.repId) : undefined

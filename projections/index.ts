@@ -7,92 +7,26 @@
  * const totals = sumCounters([...state.repDays.values()].filter((row) => row.repId === "ana"))
  * metricsOf(totals).meetingYield
  */
-export { accountOutcomes, type AccountOutcomes } from "./accounts.js"
+export { type AccountOutcomes, accountOutcomes } from "./accounts.js"
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
-export { evolve, foldAll, foldEvent } from "./evolve.js"
-export { noOccurrences, occurrencesBetween, quarterHourOf, type Occurrences } from "./occurrences.js"
-export { groupBy } from "./groupBy.js"
-export { repValuedFields, resolveIdentities, unlinkedIdentityOf } from "./identities.js"
-export {
-  counterNames,
-  emptyLedgerState,
-  identityIndexOf,
-  repDayKey,
-  type AccountActivityRow,
-  type AccountRow,
-  type ContactRow,
-  type CounterName,
-  type DayCounters,
-  type DealRow,
-  type DealStatus,
-  type LedgerState,
-  type MeetingRow,
-  type MeetingStatus,
-  type RepDayRow,
-  type RepRole,
-  type RepRow,
-} from "./state.js"
-export {
-  emptyCounters,
-  median,
-  metricsOf,
-  ratio,
-  salesCycleDaysOf,
-  sumCounters,
-  valueWinRateOf,
-  winRateOf,
-  type EffectivenessMetric,
-  type RepMetrics,
-} from "./metrics.js"
-export {
-  coverage,
-  coverageAt,
-  impliedLossRate,
-  openPipeline,
-  qualifiedCoverage,
-  qualifiedPipeline,
-  quotaAt,
-  requiredCoverage,
-  wonValueBetween,
-  type CoverageReport,
-  type QuotaInForce,
-} from "./coverage.js"
-export {
-  addDays,
-  bucketOf,
-  bucketsOfWindow,
-  dayKeyOf,
-  daysBetween,
-  daysOfPeriod,
-  isoWeekOf,
-  monthsWithin,
-  monthOf,
-  periodEnd,
-  periodStart,
-  quarterOf,
-  startOfDay,
-  type Bucket,
-  type Granularity,
-} from "./periods.js"
-export { maxWindowBuckets, maxWindowDays, windowIssue, type WindowIssue } from "./windowBounds.js"
 export {
   compareReps,
-  placeReps,
-  quadrantOf,
-  rankingDirection,
-  rankReps,
-  teamMedians,
-  topPerformersContrast,
   type GroupContrast,
+  placeReps,
   type Quadrant,
+  quadrantOf,
   type RankingMetric,
   type RepPlacement,
   type RepRanking,
   type RepScorecard,
   type RepWindow,
+  rankingDirection,
+  rankReps,
   type TeamComparison,
   type TeamMedians,
   type TopPerformersContrast,
+  teamMedians,
+  topPerformersContrast,
   type Unattributed,
   type UnattributedCounts,
   type UnattributedIdentity,
@@ -100,4 +34,70 @@ export {
   unattributedWork,
   type YieldMetric,
 } from "./comparison.js"
+export {
+  type CoverageReport,
+  coverage,
+  coverageAt,
+  impliedLossRate,
+  openPipeline,
+  type QuotaInForce,
+  qualifiedCoverage,
+  qualifiedPipeline,
+  quotaAt,
+  requiredCoverage,
+  wonValueBetween,
+} from "./coverage.js"
+export { evolve, foldAll, foldEvent } from "./evolve.js"
+export { groupBy } from "./groupBy.js"
+export { repValuedFields, resolveIdentities, unlinkedIdentityOf } from "./identities.js"
+export {
+  type EffectivenessMetric,
+  emptyCounters,
+  median,
+  metricsOf,
+  type RepMetrics,
+  ratio,
+  salesCycleDaysOf,
+  sumCounters,
+  valueWinRateOf,
+  winRateOf,
+} from "./metrics.js"
+export { noOccurrences, type Occurrences, occurrencesBetween, quarterHourOf } from "./occurrences.js"
+export {
+  addDays,
+  type Bucket,
+  bucketOf,
+  bucketsOfWindow,
+  dayKeyOf,
+  daysBetween,
+  daysOfPeriod,
+  type Granularity,
+  isoWeekOf,
+  monthOf,
+  monthsWithin,
+  periodEnd,
+  periodStart,
+  quarterOf,
+  startOfDay,
+} from "./periods.js"
+export {
+  type AccountActivityRow,
+  type AccountRow,
+  type ContactRow,
+  type CounterName,
+  counterNames,
+  type DayCounters,
+  type DealRow,
+  type DealStatus,
+  emptyLedgerState,
+  identityIndexOf,
+  type LedgerState,
+  type MeetingRow,
+  type MeetingStatus,
+  type RepDayRow,
+  type RepRole,
+  type RepRow,
+  repDayKey,
+} from "./state.js"
 export * from "./whatIf.js"
+export { maxWindowBuckets, maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"

@@ -46,7 +46,16 @@ export const foldMeetingBooked = (state: LedgerState, event: EventOf<"MeetingBoo
   if (existing === undefined) {
     changes.push({
       kind: "meeting",
-      row: { meetingId, bookerRepId: repId, heldByRepId: null, ...booking, status: "booked", bookedAt: event.occurredAt, heldAt: null, countedInCycle: false },
+      row: {
+        meetingId,
+        bookerRepId: repId,
+        heldByRepId: null,
+        ...booking,
+        status: "booked",
+        bookedAt: event.occurredAt,
+        heldAt: null,
+        countedInCycle: false,
+      },
     })
     return changes
   }
@@ -63,7 +72,14 @@ export const foldMeetingBooked = (state: LedgerState, event: EventOf<"MeetingBoo
       if (cycle.second) add.secondMeetings = 1
     }
     if (add.meetingsHeld !== undefined || add.secondMeetings !== undefined) {
-      credit(state, changes, heldBy, dayKeyOf(Date.parse(existing.heldAt), state.settings.timeZone), existing.heldAt, add)
+      credit(
+        state,
+        changes,
+        heldBy,
+        dayKeyOf(Date.parse(existing.heldAt), state.settings.timeZone),
+        existing.heldAt,
+        add,
+      )
     }
     row = { ...row, heldByRepId: heldBy, countedInCycle }
   }
@@ -86,10 +102,20 @@ export const foldMeetingHeld = (state: LedgerState, event: EventOf<"MeetingHeld"
     if (cycle.second) add.secondMeetings = 1
   }
   if (heldBy !== null) {
-    credit(state, changes, heldBy, dayKeyOf(Date.parse(event.occurredAt), state.settings.timeZone), event.occurredAt, add)
+    credit(
+      state,
+      changes,
+      heldBy,
+      dayKeyOf(Date.parse(event.occurredAt), state.settings.timeZone),
+      event.occurredAt,
+      add,
+    )
   }
   const base = existing ?? unbookedMeeting(meetingId, "held")
-  changes.push({ kind: "meeting", row: { ...base, status: "held", heldAt: event.occurredAt, heldByRepId: heldBy, countedInCycle } })
+  changes.push({
+    kind: "meeting",
+    row: { ...base, status: "held", heldAt: event.occurredAt, heldByRepId: heldBy, countedInCycle },
+  })
   return changes
 }
 
@@ -101,7 +127,12 @@ export const foldMeetingMissed = (
   const status: MeetingStatus = event.type === "MeetingCanceled" ? "canceled" : "no_show"
   const existing = state.meetings.get(event.data.meetingId)
   if (existing?.status === "held") return noChanges
-  return [{ kind: "meeting", row: existing === undefined ? unbookedMeeting(event.data.meetingId, status) : { ...existing, status } }]
+  return [
+    {
+      kind: "meeting",
+      row: existing === undefined ? unbookedMeeting(event.data.meetingId, status) : { ...existing, status },
+    },
+  ]
 }
 
 /**
@@ -117,7 +148,8 @@ const countInCycle = (
 ): { readonly counted: boolean; readonly second: boolean } => {
   const account = state.accounts.get(accountId) ?? newAccount(accountId)
   const heldMs = Date.parse(heldAt)
-  if (account.lastClosedAt !== null && heldMs <= Date.parse(account.lastClosedAt)) return { counted: false, second: false }
+  if (account.lastClosedAt !== null && heldMs <= Date.parse(account.lastClosedAt))
+    return { counted: false, second: false }
   const heldMeetingsInCycle = account.heldMeetingsInCycle + 1
   changes.push({ kind: "account", row: { ...account, heldMeetingsInCycle } })
   if (heldMeetingsInCycle === 2) {

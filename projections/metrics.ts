@@ -90,7 +90,8 @@ export const median = (values: Iterable<number | null | undefined>): number | nu
 export const winRateOf = (dealsWon: number, dealsLost: number): number | null => ratio(dealsWon, dealsWon + dealsLost)
 
 /** valueWinRate: wonValue / (wonValue + lostValue). */
-export const valueWinRateOf = (wonValue: number, lostValue: number): number | null => ratio(wonValue, wonValue + lostValue)
+export const valueWinRateOf = (wonValue: number, lostValue: number): number | null =>
+  ratio(wonValue, wonValue + lostValue)
 
 /**
  * salesCycleDays: the median of the days (elapsed, fractional: 36 hours is 1.5 days) from opened to

@@ -36,7 +36,9 @@ const civilOfDayNumber = (dayNumber: number): CivilDate => {
   const z = dayNumber + 719_468
   const era = Math.floor(z / 146_097)
   const dayOfEra = z - era * 146_097
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365)
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  )
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
   const mp = Math.floor((5 * dayOfYear + 2) / 153)
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1
@@ -56,7 +58,7 @@ const dayKeyOfCivil = (year: number, month: number, day: number): string => `${p
  */
 const dayNumberOfCivil = (year: number, month: number, day: number): number => {
   const normalizedYear = year + Math.floor((month - 1) / 12)
-  const normalizedMonth = (((month - 1) % 12) + 12) % 12 + 1
+  const normalizedMonth = ((((month - 1) % 12) + 12) % 12) + 1
   const y = normalizedMonth <= 2 ? normalizedYear - 1 : normalizedYear
   const era = Math.floor(y / 400)
   const yearOfEra = y - era * 400
@@ -110,7 +112,13 @@ const clocks = new Map<string, ZoneClock>()
 const clockOf = (timeZone: string): ZoneClock => {
   let clock = clocks.get(timeZone)
   if (clock === undefined) {
-    clock = { formatter: formatterOf(timeZone), dayKeys: new Map(), dayStarts: new Map(), lastBucket: Number.NaN, lastDayKey: "" }
+    clock = {
+      formatter: formatterOf(timeZone),
+      dayKeys: new Map(),
+      dayStarts: new Map(),
+      lastBucket: Number.NaN,
+      lastDayKey: "",
+    }
     clocks.set(timeZone, clock)
   }
   return clock
@@ -138,23 +146,43 @@ const formatterOf = (timeZone: string): Intl.DateTimeFormat | undefined => {
 
 /** The wall-clock reading of an instant in a zone, as if that reading were a UTC instant. */
 const wallClockOf = (formatter: Intl.DateTimeFormat, epochMs: number): number => {
-  let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
+  let year = 0,
+    month = 0,
+    day = 0,
+    hour = 0,
+    minute = 0,
+    second = 0
   for (const part of formatter.formatToParts(epochMs)) {
     switch (part.type) {
-      case "year": year = Number(part.value); break
-      case "month": month = Number(part.value); break
-      case "day": day = Number(part.value); break
-      case "hour": hour = Number(part.value); break
-      case "minute": minute = Number(part.value); break
-      case "second": second = Number(part.value); break
-      default: break
+      case "year":
+        year = Number(part.value)
+        break
+      case "month":
+        month = Number(part.value)
+        break
+      case "day":
+        day = Number(part.value)
+        break
+      case "hour":
+        hour = Number(part.value)
+        break
+      case "minute":
+        minute = Number(part.value)
+        break
+      case "second":
+        second = Number(part.value)
+        break
+      default:
+        break
     }
   }
   return dayNumberOfCivil(year, month, day) * dayMs + ((hour * 60 + minute) * 60 + second) * 1_000
 }
 
 const computeDayKey = (clock: ZoneClock, epochMs: number): string =>
-  dayKeyOfDayNumber(Math.floor((clock.formatter === undefined ? epochMs : wallClockOf(clock.formatter, epochMs)) / dayMs))
+  dayKeyOfDayNumber(
+    Math.floor((clock.formatter === undefined ? epochMs : wallClockOf(clock.formatter, epochMs)) / dayMs),
+  )
 
 /**
  * The team-calendar day (`YYYY-MM-DD`) of an instant (epoch milliseconds) in an IANA time zone.
@@ -198,7 +226,9 @@ export const startOfDay = (dayKey: string, timeZone: string): number => {
   if (known !== undefined) return known
   const formatter = clock.formatter
   // Candidates: local midnight read with the offset in force a day before and a day after.
-  const candidates = [-dayMs, dayMs].map((shift) => wallMidnight - (wallClockOf(formatter, wallMidnight + shift) - (wallMidnight + shift)))
+  const candidates = [-dayMs, dayMs].map(
+    (shift) => wallMidnight - (wallClockOf(formatter, wallMidnight + shift) - (wallMidnight + shift)),
+  )
   const valid = candidates.filter(
     (candidate) => computeDayKey(clock, candidate) === dayKey && computeDayKey(clock, candidate - 1) !== dayKey,
   )
@@ -325,12 +355,16 @@ export const bucketsOfWindow = (
 export const monthsWithin = (
   fromDay: string,
   toDay: string,
-): { readonly months: ReadonlyArray<string>; readonly edges: ReadonlyArray<{ readonly fromDay: string; readonly toDay: string }> } => {
+): {
+  readonly months: ReadonlyArray<string>
+  readonly edges: ReadonlyArray<{ readonly fromDay: string; readonly toDay: string }>
+} => {
   const months: string[] = []
   const edges: Array<{ fromDay: string; toDay: string }> = []
   for (const bucket of bucketsOfWindow(fromDay, toDay, "month")) {
     const whole = daysOfPeriod(bucket.key)
-    if (whole !== undefined && whole.firstDay === bucket.firstDay && whole.lastDay === bucket.lastDay) months.push(bucket.key)
+    if (whole !== undefined && whole.firstDay === bucket.firstDay && whole.lastDay === bucket.lastDay)
+      months.push(bucket.key)
     else edges.push({ fromDay: bucket.firstDay, toDay: bucket.lastDay })
   }
   return { months, edges }

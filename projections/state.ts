@@ -267,6 +267,7 @@ export const emptyLedgerState = (): LedgerState => ({
 /** The identity map of a set of rep rows: every identity a rep lists, as its alias, to that rep. */
 export const identityIndexOf = (reps: Iterable<RepRow>): Map<string, string> => {
   const index = new Map<string, string>()
-  for (const rep of reps) for (const { source, externalId } of rep.identities) index.set(identityAlias(source, externalId), rep.repId)
+  for (const rep of reps)
+    for (const { source, externalId } of rep.identities) index.set(identityAlias(source, externalId), rep.repId)
   return index
 }

@@ -67,7 +67,10 @@ export const foldAccountTargeted = (state: LedgerState, event: EventOf<"AccountT
 }
 
 /** An account taken off the target list. */
-export const foldAccountUntargeted = (state: LedgerState, event: EventOf<"AccountUntargeted">): ReadonlyArray<Change> => {
+export const foldAccountUntargeted = (
+  state: LedgerState,
+  event: EventOf<"AccountUntargeted">,
+): ReadonlyArray<Change> => {
   const account = state.accounts.get(event.data.accountId)
   if (account === undefined) return noChanges
   return [{ kind: "account", row: { ...account, targeted: false, untargetedAt: event.occurredAt } }]
@@ -93,7 +96,10 @@ export const foldProspectDeclined = (state: LedgerState, event: EventOf<"Prospec
 }
 
 /** New team settings: the given fields replace the ones in force. */
-export const foldTeamSettingsChanged = (state: LedgerState, event: EventOf<"TeamSettingsChanged">): ReadonlyArray<Change> => {
+export const foldTeamSettingsChanged = (
+  state: LedgerState,
+  event: EventOf<"TeamSettingsChanged">,
+): ReadonlyArray<Change> => {
   const changed = event.data
   const settings: TeamSettings = {
     timeZone: changed.timeZone ?? state.settings.timeZone,

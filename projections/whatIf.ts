@@ -38,7 +38,10 @@ export type HistoryRates = {
  * out of every activity rate (`activities − badgering`): effort that burns goodwill is not effort a
  * mandate should be priced at.
  */
-export const historyRates = (totals: Readonly<DayCounters>, options: { readonly excludeBadgering?: boolean } = {}): HistoryRates => {
+export const historyRates = (
+  totals: Readonly<DayCounters>,
+  options: { readonly excludeBadgering?: boolean } = {},
+): HistoryRates => {
   const activities = options.excludeBadgering === true ? totals.activities - totals.badgering : totals.activities
   const metrics = metricsOf({ ...totals, activities })
   return {
@@ -92,7 +95,8 @@ export const closingCost = (gap: number | null, rates: HistoryRates): ClosingCos
   return {
     extraDeals,
     extraMeetings: extraDeals === null || rates.meetingsPerDeal === null ? null : extraDeals * rates.meetingsPerDeal,
-    extraActivities: extraDeals === null || rates.activitiesPerDeal === null ? null : extraDeals * rates.activitiesPerDeal,
+    extraActivities:
+      extraDeals === null || rates.activitiesPerDeal === null ? null : extraDeals * rates.activitiesPerDeal,
   }
 }
 
@@ -113,14 +117,16 @@ export const expectedLosses = (input: {
   readonly avgDealSize: number | null
 }): ExpectedLosses => {
   const { target, remainingQuota, avgDealSize } = input
-  if (target === null || remainingQuota === null) return { pipelineAtTarget: null, expectedLostValue: null, expectedLostDeals: null }
+  if (target === null || remainingQuota === null)
+    return { pipelineAtTarget: null, expectedLostValue: null, expectedLostDeals: null }
   const pipelineAtTarget = target * Math.max(0, remainingQuota)
   const lossRate = impliedLossRate(target)
   const expectedLostValue = lossRate === null ? null : pipelineAtTarget * lossRate
   return {
     pipelineAtTarget,
     expectedLostValue,
-    expectedLostDeals: expectedLostValue === null || avgDealSize === null || avgDealSize === 0 ? null : expectedLostValue / avgDealSize,
+    expectedLostDeals:
+      expectedLostValue === null || avgDealSize === null || avgDealSize === 0 ? null : expectedLostValue / avgDealSize,
   }
 }
 

@@ -23,9 +23,13 @@ export type WindowIssue = { readonly parameter: "from" | "to" | "bucket"; readon
  * The first thing wrong with a window of day keys (`from` after `to`, a span over `maxWindowDays`,
  * more than `maxWindowBuckets` buckets of `granularity`), or `undefined` for a window a read can answer.
  */
-export const windowIssue = (window: { readonly from: string; readonly to: string }, granularity?: Granularity): WindowIssue | undefined => {
+export const windowIssue = (
+  window: { readonly from: string; readonly to: string },
+  granularity?: Granularity,
+): WindowIssue | undefined => {
   const span = daysBetween(window.from, window.to)
-  if (span < 0) return { parameter: "from", message: `must be on or before \`to\` (${window.from} is after ${window.to})` }
+  if (span < 0)
+    return { parameter: "from", message: `must be on or before \`to\` (${window.from} is after ${window.to})` }
   if (span > maxWindowDays) {
     return {
       parameter: "to",

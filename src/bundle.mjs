@@ -54,7 +54,10 @@ const builtAt = () => {
 export const buildLedgerBundle = async () => {
   const { build } = await import("esbuild")
   const built = await build({
-    entryPoints: { ledger: path.join(root, "src", "cli", "main.ts"), "fold-worker": path.join(root, "src", "runtime", "foldWorker.ts") },
+    entryPoints: {
+      ledger: path.join(root, "src", "cli", "main.ts"),
+      "fold-worker": path.join(root, "src", "runtime", "foldWorker.ts"),
+    },
     outdir,
     outExtension: { ".js": ".mjs" },
     write: false,
@@ -70,7 +73,10 @@ export const buildLedgerBundle = async () => {
         name: "module-urls",
         setup: (esbuild) => {
           esbuild.onLoad({ filter: /\.(ts|mjs)$/ }, (args) => ({
-            contents: readFileSync(args.path, "utf8").replaceAll(moduleUrl, JSON.stringify(pathToFileURL(args.path).href)),
+            contents: readFileSync(args.path, "utf8").replaceAll(
+              moduleUrl,
+              JSON.stringify(pathToFileURL(args.path).href),
+            ),
             loader: args.path.endsWith(".ts") ? "ts" : "js",
           }))
         },
@@ -79,7 +85,9 @@ export const buildLedgerBundle = async () => {
   })
   mkdirSync(outdir, { recursive: true })
   // The maps first: a bundle names its map, and a bundle is only ever replaced by a whole one.
-  for (const file of [...built.outputFiles].sort((a, b) => Number(b.path.endsWith(".map")) - Number(a.path.endsWith(".map")))) {
+  for (const file of [...built.outputFiles].sort(
+    (a, b) => Number(b.path.endsWith(".map")) - Number(a.path.endsWith(".map")),
+  )) {
     const partial = `${file.path}.${process.pid}.partial`
     writeFileSync(partial, file.contents)
     renameSync(partial, file.path)
@@ -99,4 +107,5 @@ export const ledgerBundle = () => upToDate(outfile)
 /** The path of an up-to-date fold thread's bundle, built first if needed. */
 export const foldWorkerBundle = () => upToDate(foldWorkerFile)
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildLedgerBundle()
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  await buildLedgerBundle()

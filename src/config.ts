@@ -51,8 +51,14 @@ const Env = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z.string().url("must be a postgres:// URL").optional(),
   LEDGER_DATA_DIR: z.string().min(1).default("./data"),
-  LEDGER_DURABILITY: z.enum(durabilities, 'must be "process" (survives a killed process) or "os" (also an OS crash; README "Durability")').default(defaultDurability),
-  LEDGER_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  LEDGER_DURABILITY: z
+    .enum(durabilities, 'must be "process" (survives a killed process) or "os" (also an OS crash; README "Durability")')
+    .default(defaultDurability),
+  LEDGER_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   LEDGER_LOG_LEVEL: z.enum(logLevels).default(operationsDefaults.logLevel),
   LEDGER_METRICS_PUBLIC: z.enum(["true", "false"], "must be true or false").default("false"),
   LEDGER_READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(operationsDefaults.readiness.maxLagEvents),
@@ -66,7 +72,11 @@ const Env = z.object({
   LEDGER_RINGCENTRAL_VERIFICATION_TOKEN: z.string().optional(),
   LEDGER_DIALPAD_SECRET: z.string().optional(),
   LEDGER_CALENDLY_SIGNING_KEY: z.string().optional(),
-  LEDGER_CALENDLY_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(webhookDefaults.calendlyToleranceSeconds),
+  LEDGER_CALENDLY_TOLERANCE_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(webhookDefaults.calendlyToleranceSeconds),
 })
 
 export type Config = {
@@ -100,13 +110,18 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
-    store: e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : { dataDir: e.LEDGER_DATA_DIR, durability: e.LEDGER_DURABILITY },
+    store:
+      e.DATABASE_URL !== undefined
+        ? { databaseUrl: e.DATABASE_URL }
+        : { dataDir: e.LEDGER_DATA_DIR, durability: e.LEDGER_DURABILITY },
     bodyLimitBytes: e.LEDGER_BODY_LIMIT_BYTES,
     webhooks: {
       ...(e.LEDGER_PUBLIC_URL === undefined ? {} : { publicUrl: e.LEDGER_PUBLIC_URL }),
       ...(e.LEDGER_AIRCALL_TOKEN === undefined ? {} : { aircallToken: e.LEDGER_AIRCALL_TOKEN }),
       ...(e.LEDGER_TWILIO_AUTH_TOKEN === undefined ? {} : { twilioAuthToken: e.LEDGER_TWILIO_AUTH_TOKEN }),
-      ...(e.LEDGER_RINGCENTRAL_VERIFICATION_TOKEN === undefined ? {} : { ringcentralVerificationToken: e.LEDGER_RINGCENTRAL_VERIFICATION_TOKEN }),
+      ...(e.LEDGER_RINGCENTRAL_VERIFICATION_TOKEN === undefined
+        ? {}
+        : { ringcentralVerificationToken: e.LEDGER_RINGCENTRAL_VERIFICATION_TOKEN }),
       ...(e.LEDGER_DIALPAD_SECRET === undefined ? {} : { dialpadSecret: e.LEDGER_DIALPAD_SECRET }),
       ...(e.LEDGER_CALENDLY_SIGNING_KEY === undefined ? {} : { calendlySigningKey: e.LEDGER_CALENDLY_SIGNING_KEY }),
       calendlyToleranceSeconds: e.LEDGER_CALENDLY_TOLERANCE_SECONDS,

@@ -6,20 +6,20 @@
  */
 import { writeFile } from "node:fs/promises"
 import path from "node:path"
-import { serve, type ServerType } from "@hono/node-server"
+import { type ServerType, serve } from "@hono/node-server"
 import { Effect, ManagedRuntime } from "effect"
-import packageJson from "../package.json" with { type: "json" }
 import type { DestinationStream } from "pino"
-import { operationsOf, type Config } from "./config.js"
+import packageJson from "../package.json" with { type: "json" }
+import { type Config, operationsOf } from "./config.js"
 import { buildApp } from "./http/app.js"
 import { createDraining } from "./http/draining.js"
 import type { AppOperations } from "./http/operations.js"
 import { createLogger } from "./observability/log.js"
 import { createMetrics } from "./observability/metrics.js"
+import { type ProjectionRunner, startProjectionRunner } from "./runtime/projectionRunner.js"
 import { countActiveApiKeys, createApiKey } from "./store/apiKeys.js"
-import { startProjectionRunner, type ProjectionRunner } from "./runtime/projectionRunner.js"
 import { EventStore } from "./store/EventStore.js"
-import { deliveryTally, type DeliveryTally } from "./store/sources.js"
+import { type DeliveryTally, deliveryTally } from "./store/sources.js"
 import type { SqlDatabase } from "./store/sql.js"
 
 export type RunningServer = {
@@ -51,26 +51,49 @@ export type StartOptions = {
 /** Opens the store, makes sure an admin key exists, and listens. */
 export const startServer = async (config: Config, options: StartOptions = {}): Promise<RunningServer> => {
   const settings = operationsOf(config)
-  const logger = createLogger({ level: settings.logLevel, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) })
+  const logger = createLogger({
+    level: settings.logLevel,
+    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+  })
   let server: ServerType | undefined
   let runner: ProjectionRunner | undefined
   const metrics = createMetrics({
-    projectionLag: () => (runner === undefined ? Promise.reject(new Error("the projection runner has not started")) : runner.lag()),
+    projectionLag: () =>
+      runner === undefined ? Promise.reject(new Error("the projection runner has not started")) : runner.lag(),
   })
   const operations: AppOperations = { logger, metrics, draining: createDraining(), settings }
   const runtime = ManagedRuntime.make(EventStore.layer(config.store, { onGroup: metrics.observeGroup }))
   try {
-    const store = await runtime.runPromise(Effect.gen(function* () {
-      return yield* EventStore
-    }))
+    const store = await runtime.runPromise(
+      Effect.gen(function* () {
+        return yield* EventStore
+      }),
+    )
     const firstAdminKey = await ensureAdminKey(store.sql, config)
     runner = await startProjectionRunner(store.sql, {
-      onError: (error) => logger.error({ err: error, component: "projection-runner" }, "the projection runner failed; it retries in a second"),
+      onError: (error) =>
+        logger.error(
+          { err: error, component: "projection-runner" },
+          "the projection runner failed; it retries in a second",
+        ),
     })
     const deliveries = deliveryTally(store.sql, {
-      onError: (error) => logger.warn({ err: error }, "could not count deliveries in the ingestion status; they are kept for the next try"),
+      onError: (error) =>
+        logger.warn(
+          { err: error },
+          "could not count deliveries in the ingestion status; they are kept for the next try",
+        ),
     })
-    const app = buildApp({ runtime, sql: store.sql, runner, deliveries, bodyLimitBytes: config.bodyLimitBytes, version: packageJson.version, operations, ...(config.webhooks === undefined ? {} : { webhooks: config.webhooks }) })
+    const app = buildApp({
+      runtime,
+      sql: store.sql,
+      runner,
+      deliveries,
+      bodyLimitBytes: config.bodyLimitBytes,
+      version: packageJson.version,
+      operations,
+      ...(config.webhooks === undefined ? {} : { webhooks: config.webhooks }),
+    })
     const address = await new Promise<{ port: number }>((resolve, reject) => {
       server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve(info))
       server.once("error", reject)
@@ -133,7 +156,9 @@ const gracefulStop = ({
     await closed
     clearTimeout(lingering)
     step = "writing the ingestion status's last counts"
-    await deliveries.close().catch((error: unknown) => logger.warn({ err: error }, "the last delivery counts could not be written"))
+    await deliveries
+      .close()
+      .catch((error: unknown) => logger.warn({ err: error }, "the last delivery counts could not be written"))
     step = "stopping the projection runner"
     await runner.stop()
     step = "closing the store (its last commit group, then its data directory)"
@@ -153,8 +178,13 @@ const gracefulStop = ({
     clearTimeout(timer)
     const tookMs = Math.round(performance.now() - startedAt)
     if (outcome === "done") return { complete: true, tookMs }
-    const inFlight = draining.inFlight().map((r) => `${r.method} ${r.path} (request ${r.requestId}, for ${Date.now() - r.sinceMs} ms)`)
-    const unfinished = [`was ${step}`, ...(inFlight.length > 0 ? [`requests still in flight: ${inFlight.join("; ")}`] : [])]
+    const inFlight = draining
+      .inFlight()
+      .map((r) => `${r.method} ${r.path} (request ${r.requestId}, for ${Date.now() - r.sinceMs} ms)`)
+    const unfinished = [
+      `was ${step}`,
+      ...(inFlight.length > 0 ? [`requests still in flight: ${inFlight.join("; ")}`] : []),
+    ]
     logger.error({ tookMs, unfinished }, "shutdown timed out")
     return { complete: false, tookMs, unfinished }
   }
@@ -167,6 +197,7 @@ const gracefulStop = ({
 const ensureAdminKey = async (sql: EventStore["Service"]["sql"], config: Config): Promise<string | undefined> => {
   if ((await countActiveApiKeys(sql)) > 0) return undefined
   const { token } = await createApiKey(sql, { name: "first admin", scopes: ["admin"] })
-  if ("dataDir" in config.store) await writeFile(path.join(config.store.dataDir, "admin-key.txt"), `${token}\n`, { mode: 0o600 })
+  if ("dataDir" in config.store)
+    await writeFile(path.join(config.store.dataDir, "admin-key.txt"), `${token}\n`, { mode: 0o600 })
   return token
 }

@@ -31,8 +31,12 @@ type Run = { readonly code: number; readonly stdout: string; readonly stderr: st
 /** Runs `ledger …args` to completion. */
 const ledger = (...args: string[]): Promise<Run> =>
   new Promise((resolve) =>
-    execFile(process.execPath, [bin, ...args], { cwd: repoRoot, env: storeEnv(), timeout: commandTimeoutMs }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: repoRoot, env: storeEnv(), timeout: commandTimeoutMs },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }),
     ),
   )
 
@@ -44,7 +48,8 @@ describe("ledger, the command", () => {
     const run = await ledger("--help")
 
     expect(run.code).toBe(0)
-    for (const command of ["serve", "demo", "migrate", "keys", "events"]) expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\s+\\S`, "m"))
+    for (const command of ["serve", "demo", "migrate", "keys", "events"])
+      expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\s+\\S`, "m"))
   })
 
   it("has a --help, with a description, on its subcommands", slow, async () => {
@@ -64,7 +69,9 @@ describe("ledger, the command", () => {
     const run = await ledger("keys", "list", "--colour")
 
     expect(run.code).not.toBe(0)
-    expect(lines(run.stderr)).toEqual(["ledger keys list: Unrecognized flag: --colour in command ledger keys list (see `ledger keys list --help`)"])
+    expect(lines(run.stderr)).toEqual([
+      "ledger keys list: Unrecognized flag: --colour in command ledger keys list (see `ledger keys list --help`)",
+    ])
     expect(run.stdout).toBe("")
   })
 
@@ -132,7 +139,9 @@ describe("ledger keys", () => {
 
     expect(revoke.code).toBe(0)
     expect(revoke.stdout).toContain(`Revoked API key ${keyId}`)
-    const revoked = (JSON.parse(list.stdout) as Array<{ keyId: string; revokedAt: string | null }>).find((k) => k.keyId === keyId)
+    const revoked = (JSON.parse(list.stdout) as Array<{ keyId: string; revokedAt: string | null }>).find(
+      (k) => k.keyId === keyId,
+    )
     expect(Date.parse(revoked!.revokedAt!)).not.toBeNaN()
   })
 
@@ -141,9 +150,13 @@ describe("ledger keys", () => {
     const unknown = await ledger("keys", "revoke", "0123456789ab")
 
     expect(again.code).not.toBe(0)
-    expect(lines(again.stderr)).toEqual([expect.stringMatching(new RegExp(`^ledger: API key ${keyId} \\("aircall webhook"\\) was already revoked at `))])
+    expect(lines(again.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^ledger: API key ${keyId} \\("aircall webhook"\\) was already revoked at `)),
+    ])
     expect(unknown.code).not.toBe(0)
-    expect(lines(unknown.stderr)).toEqual(["ledger: no API key has the id 0123456789ab; `ledger keys list` shows the ids"])
+    expect(lines(unknown.stderr)).toEqual([
+      "ledger: no API key has the id 0123456789ab; `ledger keys list` shows the ids",
+    ])
   })
 })
 

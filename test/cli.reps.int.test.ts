@@ -16,8 +16,8 @@ import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
-import { freshDatabase, postgresAvailable } from "./support/postgres.js"
 import { copyTemplateInto } from "./support/dataDirs.js"
+import { freshDatabase, postgresAvailable } from "./support/postgres.js"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
@@ -50,7 +50,11 @@ const backends: ReadonlyArray<{ readonly name: string; newStore(): Promise<Store
           name: "postgres",
           newStore: async (): Promise<Store> => {
             const database = await freshDatabase()
-            return { env: userEnv({ DATABASE_URL: database.url }), open: () => openPostgres(database.url), discard: database.drop }
+            return {
+              env: userEnv({ DATABASE_URL: database.url }),
+              open: () => openPostgres(database.url),
+              discard: database.drop,
+            }
           },
         },
       ]
@@ -61,8 +65,12 @@ type Run = { readonly code: number; readonly stdout: string; readonly stderr: st
 
 const ledger = (store: Store, ...args: string[]): Promise<Run> =>
   new Promise((resolve) =>
-    execFile(process.execPath, [bin, ...args], { cwd: repoRoot, env: store.env, timeout: commandTimeoutMs }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: repoRoot, env: store.env, timeout: commandTimeoutMs },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }),
     ),
   )
 
@@ -79,10 +87,26 @@ const withStore = async <A>(store: Store, work: (db: SqlDatabase) => Promise<A>)
   }
 }
 
-const appendEach = async (db: SqlDatabase, events: ReadonlyArray<{ streamId: string; type: string; data: Record<string, unknown>; occurredAt: string }>) => {
+const appendEach = async (
+  db: SqlDatabase,
+  events: ReadonlyArray<{ streamId: string; type: string; data: Record<string, unknown>; occurredAt: string }>,
+) => {
   for (const [i, event] of events.entries()) {
     const result = await appendToLog(db, [
-      { streamId: event.streamId, expected: "any", events: [{ type: event.type, schemaVersion: 1, data: event.data, metadata: {}, occurredAt: event.occurredAt, idempotencyKey: `seed-${i}` }] },
+      {
+        streamId: event.streamId,
+        expected: "any",
+        events: [
+          {
+            type: event.type,
+            schemaVersion: 1,
+            data: event.data,
+            metadata: {},
+            occurredAt: event.occurredAt,
+            idempotencyKey: `seed-${i}`,
+          },
+        ],
+      },
     ])
     if (!result.ok) throw new Error(JSON.stringify(result.rejection))
   }
@@ -97,8 +121,18 @@ describe.each(backends)("ledger reps link on $name", (backend) => {
     // ana and bo joined; aircall:123 made two calls on Nov 2 before anyone linked it.
     await withStore(store, (db) =>
       appendEach(db, [
-        { streamId: "rep-ana", type: "RepJoined", data: { repId: "ana", name: "Ana", role: "AE" }, occurredAt: "2026-10-01T09:00:00Z" },
-        { streamId: "rep-bo", type: "RepJoined", data: { repId: "bo", name: "Bo", role: "BDR" }, occurredAt: "2026-10-01T09:00:00Z" },
+        {
+          streamId: "rep-ana",
+          type: "RepJoined",
+          data: { repId: "ana", name: "Ana", role: "AE" },
+          occurredAt: "2026-10-01T09:00:00Z",
+        },
+        {
+          streamId: "rep-bo",
+          type: "RepJoined",
+          data: { repId: "bo", name: "Bo", role: "BDR" },
+          occurredAt: "2026-10-01T09:00:00Z",
+        },
         ...["c1", "c2"].map((callId) => ({
           streamId: `call-${callId}`,
           type: "CallLogged",
@@ -115,10 +149,18 @@ describe.each(backends)("ledger reps link on $name", (backend) => {
 
     expect(run.stderr).toBe("")
     expect(run.code).toBe(0)
-    expect(lines(run.stdout)).toEqual(["Linked aircall:123 to ana: the scorecards credit ana with its events, those recorded before the link included."])
+    expect(lines(run.stdout)).toEqual([
+      "Linked aircall:123 to ana: the scorecards credit ana with its events, those recorded before the link included.",
+    ])
     const log = await withStore(store, wholeLog)
     const links = log.filter((event) => event.type === "RepIdentityLinked")
-    expect(links).toEqual([expect.objectContaining({ streamId: "rep-ana", data: { repId: "ana", source: "aircall", externalId: "123" }, metadata: { source: "cli" } })])
+    expect(links).toEqual([
+      expect.objectContaining({
+        streamId: "rep-ana",
+        data: { repId: "ana", source: "aircall", externalId: "123" },
+        metadata: { source: "cli" },
+      }),
+    ])
     const state = foldAll(log.map(toLedgerEvent).filter((event) => event !== undefined))
     expect(state.repDays.get(repDayKey("ana", "2026-11-02"))?.dials).toBe(2)
     expect(state.reps.has("aircall:123")).toBe(false)
@@ -132,19 +174,29 @@ describe.each(backends)("ledger reps link on $name", (backend) => {
     expect((await withStore(store, wholeLog)).filter((event) => event.type === "RepIdentityLinked")).toHaveLength(1)
   })
 
-  it("refuses, in one line and changing nothing, an identity linked to another rep and a rep who never joined", slow, async () => {
-    const before = (await withStore(store, wholeLog)).length
-    const [elsewhere, unknown] = [
-      await ledger(store, "reps", "link", "bo", "--source", "aircall", "--external-id", "123"),
-      await ledger(store, "reps", "link", "anna", "--source", "aircall", "--external-id", "9"),
-    ]
+  it(
+    "refuses, in one line and changing nothing, an identity linked to another rep and a rep who never joined",
+    slow,
+    async () => {
+      const before = (await withStore(store, wholeLog)).length
+      const [elsewhere, unknown] = [
+        await ledger(store, "reps", "link", "bo", "--source", "aircall", "--external-id", "123"),
+        await ledger(store, "reps", "link", "anna", "--source", "aircall", "--external-id", "9"),
+      ]
 
-    expect(elsewhere.code).not.toBe(0)
-    expect(lines(elsewhere.stderr)).toEqual([expect.stringMatching(/^ledger: aircall:123 is already linked to rep "ana" \(since .+\); an identity counts for one rep/)])
-    expect(unknown.code).not.toBe(0)
-    expect(lines(unknown.stderr)).toEqual([expect.stringContaining('ledger: no rep "anna" has joined (no RepJoined in stream rep-anna)')])
-    expect((await withStore(store, wholeLog)).length).toBe(before)
-  })
+      expect(elsewhere.code).not.toBe(0)
+      expect(lines(elsewhere.stderr)).toEqual([
+        expect.stringMatching(
+          /^ledger: aircall:123 is already linked to rep "ana" \(since .+\); an identity counts for one rep/,
+        ),
+      ])
+      expect(unknown.code).not.toBe(0)
+      expect(lines(unknown.stderr)).toEqual([
+        expect.stringContaining('ledger: no rep "anna" has joined (no RepJoined in stream rep-anna)'),
+      ])
+      expect((await withStore(store, wholeLog)).length).toBe(before)
+    },
+  )
 
   it("names the flag of an empty external id", slow, async () => {
     const run = await ledger(store, "reps", "link", "ana", "--source", "aircall", "--external-id", "")

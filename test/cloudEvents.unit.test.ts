@@ -26,7 +26,10 @@ const issuesOf = (input: unknown, names = structuredNames()) => {
 
 describe("a CloudEvent as a ledger event", () => {
   it("takes type, time and data as the event, id + source as its idempotency key, and keeps the context as metadata", () => {
-    const mapped = toLedgerEvent(callCloudEvent({ subject: "call c1", comexampletenant: "acme", comexamplepriority: 3 }), structuredNames())
+    const mapped = toLedgerEvent(
+      callCloudEvent({ subject: "call c1", comexampletenant: "acme", comexamplepriority: 3 }),
+      structuredNames(),
+    )
 
     expect(mapped).toEqual({
       ok: true,
@@ -66,17 +69,29 @@ describe("a CloudEvent as a ledger event", () => {
     expect(ledgerTypeOf("dev.outcome-ledger.")).toBeUndefined()
 
     const mapped = toLedgerEvent(callCloudEvent({ type: "dev.outcome-ledger.CallLogged" }), structuredNames())
-    expect(mapped).toMatchObject({ ok: true, event: { type: "CallLogged", metadata: { cloudEvent: { type: "dev.outcome-ledger.CallLogged" } } } })
+    expect(mapped).toMatchObject({
+      ok: true,
+      event: { type: "CallLogged", metadata: { cloudEvent: { type: "dev.outcome-ledger.CallLogged" } } },
+    })
   })
 
   it("treats an attribute set to null as unset, and any JSON media type as JSON", () => {
-    expect(toLedgerEvent(callCloudEvent({ subject: null, datacontenttype: "application/json; charset=utf-8" }), structuredNames()).ok).toBe(true)
-    expect(toLedgerEvent(callCloudEvent({ datacontenttype: "application/vnd.acme.call+json" }), structuredNames()).ok).toBe(true)
+    expect(
+      toLedgerEvent(
+        callCloudEvent({ subject: null, datacontenttype: "application/json; charset=utf-8" }),
+        structuredNames(),
+      ).ok,
+    ).toBe(true)
+    expect(
+      toLedgerEvent(callCloudEvent({ datacontenttype: "application/vnd.acme.call+json" }), structuredNames()).ok,
+    ).toBe(true)
   })
 
   it("requires time, explaining that the ledger needs the instant", () => {
     const { time: _time, ...withoutTime } = callCloudEvent()
-    expect(issuesOf(withoutTime)).toEqual([{ path: "time", message: expect.stringMatching(/required.*instant.*RFC 3339/) }])
+    expect(issuesOf(withoutTime)).toEqual([
+      { path: "time", message: expect.stringMatching(/required.*instant.*RFC 3339/) },
+    ])
   })
 
   it("names every missing required attribute and says what each is for", () => {
@@ -87,13 +102,17 @@ describe("a CloudEvent as a ledger event", () => {
   })
 
   it("refuses another specversion, empty ids, a non-JSON datacontenttype and binary data", () => {
-    expect(issuesOf(callCloudEvent({ specversion: "0.3" }))).toEqual([{ path: "specversion", message: expect.stringContaining('send "1.0"') }])
+    expect(issuesOf(callCloudEvent({ specversion: "0.3" }))).toEqual([
+      { path: "specversion", message: expect.stringContaining('send "1.0"') },
+    ])
     expect(issuesOf(callCloudEvent({ id: "" }))).toEqual([{ path: "id", message: "must not be empty" }])
     expect(issuesOf(callCloudEvent({ datacontenttype: "application/xml" }))).toEqual([
       { path: "datacontenttype", message: expect.stringContaining("JSON data only") },
     ])
     const { data: _data, ...withoutData } = callCloudEvent()
-    expect(issuesOf({ ...withoutData, data_base64: "eyJ9" })).toEqual([{ path: "data_base64", message: expect.stringContaining("not accepted") }])
+    expect(issuesOf({ ...withoutData, data_base64: "eyJ9" })).toEqual([
+      { path: "data_base64", message: expect.stringContaining("not accepted") },
+    ])
   })
 
   it("refuses an unknown type, telling both accepted forms", () => {
@@ -110,8 +129,20 @@ describe("a CloudEvent as a ledger event", () => {
   })
 
   it("refuses attribute names and extension values the CloudEvents type system does not allow", () => {
-    const issues = issuesOf(callCloudEvent({ "Bad-Name": "x", comexampleobject: { a: 1 }, comexamplefraction: 1.5, comexamplecontrol: "a\u0000b" }))
-    expect(issues.map((i) => i.path)).toEqual(["Bad-Name", "comexampleobject", "comexamplefraction", "comexamplecontrol"])
+    const issues = issuesOf(
+      callCloudEvent({
+        "Bad-Name": "x",
+        comexampleobject: { a: 1 },
+        comexamplefraction: 1.5,
+        comexamplecontrol: "a\u0000b",
+      }),
+    )
+    expect(issues.map((i) => i.path)).toEqual([
+      "Bad-Name",
+      "comexampleobject",
+      "comexamplefraction",
+      "comexamplecontrol",
+    ])
   })
 
   it("takes names of Object.prototype's members as ordinary names", () => {
@@ -126,24 +157,37 @@ describe("a CloudEvent as a ledger event", () => {
   })
 
   it("refuses control characters in core attributes, which PostgreSQL could not store anyway", () => {
-    expect(issuesOf(callCloudEvent({ source: "/dialer\u0000" }))).toEqual([{ path: "source", message: expect.stringContaining("control characters") }])
+    expect(issuesOf(callCloudEvent({ source: "/dialer\u0000" }))).toEqual([
+      { path: "source", message: expect.stringContaining("control characters") },
+    ])
   })
 
   it("names the data's fields under data, and the instant under time, with the batch index", () => {
     const names = structuredNames(2)
-    const issues = issuesOf(callCloudEvent({ time: "2026-11-02 14:05", data: { ...callData, durationSeconds: "long" } }), names)
+    const issues = issuesOf(
+      callCloudEvent({ time: "2026-11-02 14:05", data: { ...callData, durationSeconds: "long" } }),
+      names,
+    )
     expect(issues.map((i) => i.path)).toEqual(["[2].time"])
-    expect(issuesOf(callCloudEvent({ data: { ...callData, durationSeconds: "long" } }), names).map((i) => i.path)).toEqual(["[2].data.durationSeconds"])
+    expect(
+      issuesOf(callCloudEvent({ data: { ...callData, durationSeconds: "long" } }), names).map((i) => i.path),
+    ).toEqual(["[2].data.durationSeconds"])
     expect(issuesOf("not an object", names)).toEqual([{ path: "[2]", message: expect.stringContaining("JSON object") }])
   })
 
   it("names attributes by their header in binary mode, and the data by its fields", () => {
-    expect(issuesOf({ specversion: "1.0", id: "e", source: "/s", type: "Nope", datacontenttype: "application/json", data: {} }, binaryNames).map((i) => i.path)).toEqual([
-      "ce-time",
-      "ce-type",
+    expect(
+      issuesOf(
+        { specversion: "1.0", id: "e", source: "/s", type: "Nope", datacontenttype: "application/json", data: {} },
+        binaryNames,
+      ).map((i) => i.path),
+    ).toEqual(["ce-time", "ce-type"])
+    expect(issuesOf({ ...callCloudEvent(), datacontenttype: "text/plain" }, binaryNames).map((i) => i.path)).toEqual([
+      "Content-Type",
     ])
-    expect(issuesOf({ ...callCloudEvent(), datacontenttype: "text/plain" }, binaryNames).map((i) => i.path)).toEqual(["Content-Type"])
-    expect(issuesOf({ ...callCloudEvent(), data: { ...callData, repId: "" } }, binaryNames).map((i) => i.path)).toEqual(["data.repId"])
+    expect(issuesOf({ ...callCloudEvent(), data: { ...callData, repId: "" } }, binaryNames).map((i) => i.path)).toEqual(
+      ["data.repId"],
+    )
   })
 })
 
@@ -160,15 +204,29 @@ describe("binary-mode headers", () => {
   it("refuses the overlong %C0%A0, a stray percent, raw non-ASCII and an unclosed quote", () => {
     expect(decodeHeaderValue("%C0%A0")).toMatchObject({ ok: false, message: expect.stringContaining("UTF-8") })
     expect(decodeHeaderValue("100%")).toMatchObject({ ok: false, message: expect.stringContaining("%25") })
-    expect(decodeHeaderValue("caf\u00e9")).toMatchObject({ ok: false, message: expect.stringContaining("percent-encode") })
+    expect(decodeHeaderValue("caf\u00e9")).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("percent-encode"),
+    })
     expect(decodeHeaderValue('"open')).toMatchObject({ ok: false, message: expect.stringContaining("never closed") })
   })
 
   it("reads every ce- header as an attribute, whatever the case of its name", () => {
-    const headers = new Headers({ "CE-SpecVersion": "1.0", "Ce-Id": "evt%201", "ce-source": "/dialer", "ce-comexampletenant": "acme", "content-type": "application/json" })
+    const headers = new Headers({
+      "CE-SpecVersion": "1.0",
+      "Ce-Id": "evt%201",
+      "ce-source": "/dialer",
+      "ce-comexampletenant": "acme",
+      "content-type": "application/json",
+    })
     expect(isBinaryCloudEvent(headers)).toBe(true)
-    expect(cloudEventOfHeaders(headers)).toEqual({ ok: true, attributes: { specversion: "1.0", id: "evt 1", source: "/dialer", comexampletenant: "acme" } })
-    expect(isBinaryCloudEvent(new Headers({ "content-type": "application/json", "ce-comexampletenant": "acme" }))).toBe(false)
+    expect(cloudEventOfHeaders(headers)).toEqual({
+      ok: true,
+      attributes: { specversion: "1.0", id: "evt 1", source: "/dialer", comexampletenant: "acme" },
+    })
+    expect(isBinaryCloudEvent(new Headers({ "content-type": "application/json", "ce-comexampletenant": "acme" }))).toBe(
+      false,
+    )
   })
 
   it("refuses ce-datacontenttype (Content-Type says it) and names a badly encoded header", () => {

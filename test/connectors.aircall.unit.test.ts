@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from "vitest"
 import { aircall } from "../src/ingest/webhooks/aircall.js"
-import { callOutcomeOf, type CallSignal, type ConnectorSecrets, type Delivery } from "../src/ingest/webhooks/connector.js"
+import {
+  type CallSignal,
+  type ConnectorSecrets,
+  callOutcomeOf,
+  type Delivery,
+} from "../src/ingest/webhooks/connector.js"
 
 const secrets: ConnectorSecrets = { aircallToken: "aircall-webhook-token", calendlyToleranceSeconds: 180 }
 
@@ -52,23 +57,35 @@ const signalOf = async (payload: unknown): Promise<CallSignal> => {
 describe("Aircall authenticity", () => {
   it("refuses a payload without the webhook token, or with another one, as 401", async () => {
     const { token: _token, ...unsigned } = envelope("call.ended", call())
-    expect(await aircall.read(deliveryOf(unsigned), secrets)).toMatchObject({ kind: "rejected", rejection: { status: 401, reason: expect.stringContaining("token") } })
-    expect(await aircall.read(deliveryOf(envelope("call.ended", call(), { token: "aircall-webhook-tokeN" })), secrets)).toMatchObject({
+    expect(await aircall.read(deliveryOf(unsigned), secrets)).toMatchObject({
+      kind: "rejected",
+      rejection: { status: 401, reason: expect.stringContaining("token") },
+    })
+    expect(
+      await aircall.read(deliveryOf(envelope("call.ended", call(), { token: "aircall-webhook-tokeN" })), secrets),
+    ).toMatchObject({
       kind: "rejected",
       rejection: { status: 401, reason: expect.stringContaining("LEDGER_AIRCALL_TOKEN") },
     })
-    expect(await aircall.read(deliveryOf("not json"), secrets)).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
+    expect(await aircall.read(deliveryOf("not json"), secrets)).toMatchObject({
+      kind: "rejected",
+      rejection: { status: 401 },
+    })
   })
 
   it("answers 503 naming the variable when no token is configured", async () => {
-    expect(await aircall.read(deliveryOf(envelope("call.ended", call())), { calendlyToleranceSeconds: 180 })).toMatchObject({
+    expect(
+      await aircall.read(deliveryOf(envelope("call.ended", call())), { calendlyToleranceSeconds: 180 }),
+    ).toMatchObject({
       kind: "rejected",
       rejection: { status: 503, reason: expect.stringContaining("LEDGER_AIRCALL_TOKEN") },
     })
   })
 
   it("ignores authentic events it does not map, and refuses a call event without its call", async () => {
-    expect(await aircall.read(deliveryOf(envelope("contact.created", { id: 1 }, { resource: "contact" })), secrets)).toMatchObject({ kind: "ignored" })
+    expect(
+      await aircall.read(deliveryOf(envelope("contact.created", { id: 1 }, { resource: "contact" })), secrets),
+    ).toMatchObject({ kind: "ignored" })
     expect(await aircall.read(deliveryOf(envelope("call.tagged", call())), secrets)).toMatchObject({ kind: "ignored" })
     expect(await aircall.read(deliveryOf(envelope("call.ended", { direction: "inbound" })), secrets)).toMatchObject({
       kind: "rejected",
@@ -97,14 +114,30 @@ describe("Aircall call events", () => {
   })
 
   it("reads an unanswered call with a voicemail as voicemail, and one without as no_answer (reason kept)", async () => {
-    const voicemail = await signalOf(envelope("call.ended", call({ direction: "inbound", answered_at: null, voicemail: "https://cdn.aircall.io/vm.mp3" })))
+    const voicemail = await signalOf(
+      envelope(
+        "call.ended",
+        call({ direction: "inbound", answered_at: null, voicemail: "https://cdn.aircall.io/vm.mp3" }),
+      ),
+    )
     expect(voicemail.facts).toMatchObject({ disposition: "voicemail", durationSeconds: 0, direction: "inbound" })
-    const missed = await signalOf(envelope("call.ended", call({ direction: "inbound", answered_at: null, missed_call_reason: "agents_did_not_answer" })))
-    expect(missed.facts).toMatchObject({ disposition: "no_answer", durationSeconds: 0, vendorStatus: "agents_did_not_answer" })
+    const missed = await signalOf(
+      envelope(
+        "call.ended",
+        call({ direction: "inbound", answered_at: null, missed_call_reason: "agents_did_not_answer" }),
+      ),
+    )
+    expect(missed.facts).toMatchObject({
+      disposition: "no_answer",
+      durationSeconds: 0,
+      vendorStatus: "agents_did_not_answer",
+    })
   })
 
   it("credits a call nobody took to its Aircall line", async () => {
-    const signal = await signalOf(envelope("call.ended", call({ user: null, answered_at: null, missed_call_reason: "no_available_agent" })))
+    const signal = await signalOf(
+      envelope("call.ended", call({ user: null, answered_at: null, missed_call_reason: "no_available_agent" })),
+    )
     expect(signal.facts.repId).toBe("aircall:number-77")
   })
 
@@ -131,7 +164,9 @@ describe("Aircall call events", () => {
 
 describe("a call's outcome from its signals", () => {
   it("is undefined until call.ended arrives, then one CallLogged whatever the order", async () => {
-    const created = await signalOf(envelope("call.created", call({ answered_at: null, ended_at: null }), { timestamp: t0 }))
+    const created = await signalOf(
+      envelope("call.created", call({ answered_at: null, ended_at: null }), { timestamp: t0 }),
+    )
     const answered = await signalOf(envelope("call.answered", call({ ended_at: null }), { timestamp: t0 + 12 }))
     const ended = await signalOf(envelope("call.ended", call()))
     expect(callOutcomeOf([created, answered])).toBeUndefined()

@@ -17,7 +17,10 @@ const config = { signingKey, toleranceSeconds: 180 }
 
 const delivery = (body: string, signature: string | undefined, receivedAt = new Date((t + 2) * 1000)): Delivery => ({
   url: "https://ledger.example.com/v1/webhooks/calendly",
-  headers: new Headers({ "content-type": "application/json", ...(signature === undefined ? {} : { "calendly-webhook-signature": signature }) }),
+  headers: new Headers({
+    "content-type": "application/json",
+    ...(signature === undefined ? {} : { "calendly-webhook-signature": signature }),
+  }),
   body,
   receivedAt,
 })
@@ -30,12 +33,21 @@ const signed = (payload: unknown, at = t): Delivery => {
 
 const invitee = (uuid: string, changes: Record<string, unknown> = {}, event = "invitee.created") => {
   const base = JSON.parse(created)
-  return { ...base, event, payload: { ...base.payload, uri: `https://api.calendly.com/scheduled_events/EVENT-${uuid}/invitees/${uuid}`, ...changes } }
+  return {
+    ...base,
+    event,
+    payload: {
+      ...base.payload,
+      uri: `https://api.calendly.com/scheduled_events/EVENT-${uuid}/invitees/${uuid}`,
+      ...changes,
+    },
+  }
 }
 
 /** A ledger holding the given MeetingBooked events: each idempotency key's meeting id. */
 const ledgerWith = (booked: Record<string, string>): LedgerLookup => ({
-  storedEvent: async (key) => (booked[key] === undefined ? undefined : { type: "MeetingBooked", data: { meetingId: booked[key] } }),
+  storedEvent: async (key) =>
+    booked[key] === undefined ? undefined : { type: "MeetingBooked", data: { meetingId: booked[key] } },
   streamEvents: async (streamId) =>
     Object.values(booked)
       .filter((meetingId) => streamId === `meeting-${meetingId}`)
@@ -62,11 +74,13 @@ describe("the signature and its replay window", () => {
       delivery(created, `t=${t + 1},v1=${opensslV1}`),
       delivery(created.replace("Bo Chen", "Bo Chan"), `t=${t},v1=${opensslV1}`),
     ]
-    for (const d of refusals) expect(await readCalendly(d, config)).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
+    for (const d of refusals)
+      expect(await readCalendly(d, config)).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
   })
 
   it("refuses a signature older (or newer) than the tolerance, 180 s by default: a replay", async () => {
-    const at = (secondsAfter: number) => delivery(created, `t=${t},v1=${opensslV1}`, new Date((t + secondsAfter) * 1000))
+    const at = (secondsAfter: number) =>
+      delivery(created, `t=${t},v1=${opensslV1}`, new Date((t + secondsAfter) * 1000))
     expect(await readCalendly(at(180), config)).toMatchObject({ kind: "events" })
     const replay = await readCalendly(at(181), config)
     expect(replay).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
@@ -76,7 +90,10 @@ describe("the signature and its replay window", () => {
   })
 
   it("answers 503 naming LEDGER_CALENDLY_SIGNING_KEY while no signing key is configured", async () => {
-    const reading = await readCalendly(delivery(created, `t=${t},v1=${opensslV1}`), { signingKey: undefined, toleranceSeconds: 180 })
+    const reading = await readCalendly(delivery(created, `t=${t},v1=${opensslV1}`), {
+      signingKey: undefined,
+      toleranceSeconds: 180,
+    })
     expect(reading).toMatchObject({ kind: "rejected", rejection: { status: 503 } })
     expect(JSON.stringify(reading)).toContain("LEDGER_CALENDLY_SIGNING_KEY")
   })
@@ -117,7 +134,9 @@ describe("invitee.created: a MeetingBooked", () => {
     const reading = await readCalendly(signed(noHost), config)
     expect(reading).toMatchObject({ kind: "rejected", rejection: { status: 400 } })
     expect(JSON.stringify(reading)).toContain("event_memberships")
-    expect(await readCalendly(signed({ event: "invitee_no_show.created", payload: {} }), config)).toMatchObject({ kind: "ignored" })
+    expect(await readCalendly(signed({ event: "invitee_no_show.created", payload: {} }), config)).toMatchObject({
+      kind: "ignored",
+    })
   })
 })
 
@@ -127,7 +146,16 @@ describe("invitee.canceled: a MeetingCanceled, unless it is a reschedule", () =>
 
   it("cancels the invitee's meeting, with who canceled and why", async () => {
     const reading = await readCalendly(
-      signed(canceled("A", { cancellation: { canceled_by: "Bo Chen", reason: "conflict", canceler_type: "invitee", created_at: "2026-11-03T08:59:59.000000Z" } })),
+      signed(
+        canceled("A", {
+          cancellation: {
+            canceled_by: "Bo Chen",
+            reason: "conflict",
+            canceler_type: "invitee",
+            created_at: "2026-11-03T08:59:59.000000Z",
+          },
+        }),
+      ),
       config,
     )
     expect(eventsOf(reading)).toEqual([
@@ -141,7 +169,15 @@ describe("invitee.canceled: a MeetingCanceled, unless it is a reschedule", () =>
   })
 
   it("ignores the cancel of a reschedule (rescheduled: true): the meeting stays booked", async () => {
-    const reading = await readCalendly(signed(canceled("A", { rescheduled: true, new_invitee: "https://api.calendly.com/scheduled_events/EVENT-B/invitees/B" })), config)
+    const reading = await readCalendly(
+      signed(
+        canceled("A", {
+          rescheduled: true,
+          new_invitee: "https://api.calendly.com/scheduled_events/EVENT-B/invitees/B",
+        }),
+      ),
+      config,
+    )
     expect(reading).toMatchObject({ kind: "ignored" })
   })
 })
@@ -152,7 +188,13 @@ describe("a reschedule keeps the meeting's id", () => {
 
   it("the new invitee's booking takes the old invitee's meeting, and a chain keeps the first one", async () => {
     const first = ledgerWith({ [key("A")]: "calendly-A" })
-    const toB = eventsOf(await calendly.read(signed(invitee("B", { old_invitee: uriOf("A") })), { calendlySigningKey: signingKey, calendlyToleranceSeconds: 180 }, first))
+    const toB = eventsOf(
+      await calendly.read(
+        signed(invitee("B", { old_invitee: uriOf("A") })),
+        { calendlySigningKey: signingKey, calendlyToleranceSeconds: 180 },
+        first,
+      ),
+    )
     expect(toB[0]?.data).toMatchObject({ meetingId: "calendly-A" })
     const afterB = ledgerWith({ [key("A")]: "calendly-A", [key("B")]: "calendly-A" })
     const toC = eventsOf(await readCalendly(signed(invitee("C", { old_invitee: uriOf("B") })), config, afterB))
@@ -161,7 +203,11 @@ describe("a reschedule keeps the meeting's id", () => {
 
   it("a cancel of a rescheduled invitee cancels the first meeting", async () => {
     const ledger = ledgerWith({ [key("A")]: "calendly-A", [key("B")]: "calendly-A" })
-    const reading = await readCalendly(signed(invitee("B", { old_invitee: uriOf("A") }, "invitee.canceled")), config, ledger)
+    const reading = await readCalendly(
+      signed(invitee("B", { old_invitee: uriOf("A") }, "invitee.canceled")),
+      config,
+      ledger,
+    )
     expect(eventsOf(reading)[0]?.data).toEqual({ meetingId: "calendly-A" })
   })
 
@@ -170,7 +216,9 @@ describe("a reschedule keeps the meeting's id", () => {
     expect(await readCalendly(signed(invitee("A")), config, rescheduledFirst)).toMatchObject({ kind: "ignored" })
     // while a retry of a booking that is in the ledger is read as before (the store then finds it a duplicate)
     const bookedAndMoved = ledgerWith({ [key("A")]: "calendly-A", [key("B")]: "calendly-A" })
-    expect(eventsOf(await readCalendly(signed(invitee("A")), config, bookedAndMoved))[0]?.data).toMatchObject({ meetingId: "calendly-A" })
+    expect(eventsOf(await readCalendly(signed(invitee("A")), config, bookedAndMoved))[0]?.data).toMatchObject({
+      meetingId: "calendly-A",
+    })
   })
 
   it("without the old booking in the ledger, the old invitee's own id", async () => {

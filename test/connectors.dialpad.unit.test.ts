@@ -4,7 +4,7 @@
  * (Dialpad's `CallProto`: call_id, state, direction, target, date_started/date_connected/date_ended
  * in milliseconds, duration in milliseconds) turned into one CallLogged per call.
  */
-import { SignJWT, base64url } from "jose"
+import { base64url, SignJWT } from "jose"
 import { describe, expect, it } from "vitest"
 import type { CallSignal, Delivery, Reading } from "../src/ingest/webhooks/connector.js"
 import { dialpad, dialpadCallOutcome, parseDialpadJson, readDialpad } from "../src/ingest/webhooks/dialpad.js"
@@ -46,7 +46,8 @@ const inbound = (state: string, at: number, extra: Record<string, unknown> = {})
   ...extra,
 })
 
-const read = async (payload: unknown, key?: string): Promise<Reading> => readDialpad(delivery(JSON.stringify(payload)), key)
+const read = async (payload: unknown, key?: string): Promise<Reading> =>
+  readDialpad(delivery(JSON.stringify(payload)), key)
 
 const signalOf = async (payload: unknown): Promise<CallSignal> => {
   const reading = await read(payload)
@@ -72,7 +73,10 @@ describe("who sent it: the JWT Dialpad signs with the webhook's secret", () => {
   })
 
   it("reads a call event signed with the configured secret", async () => {
-    const reading = await readDialpad(delivery(await signed(outbound("hangup", t0 + 100_000)), "application/jwt"), secret)
+    const reading = await readDialpad(
+      delivery(await signed(outbound("hangup", t0 + 100_000)), "application/jwt"),
+      secret,
+    )
     expect(reading).toMatchObject({ kind: "call", signal: { vendorCallId: "5738148658520064", vendorEvent: "hangup" } })
   })
 
@@ -81,7 +85,12 @@ describe("who sent it: the JWT Dialpad signs with the webhook's secret", () => {
     const [header, , signature] = token.split(".")
     const forgedClaims = base64url.encode(JSON.stringify(outbound("hangup", t0 + 100_000, { duration: 999_000 })))
     const unsigned = `${base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }))}.${forgedClaims}.`
-    for (const body of [`${header}.${forgedClaims}.${signature}`, unsigned, await signed(outbound("hangup", t0), secret, "HS384"), JSON.stringify(outbound("hangup", t0))]) {
+    for (const body of [
+      `${header}.${forgedClaims}.${signature}`,
+      unsigned,
+      await signed(outbound("hangup", t0), secret, "HS384"),
+      JSON.stringify(outbound("hangup", t0)),
+    ]) {
       expect(await readDialpad(delivery(body), secret)).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
     }
   })
@@ -96,7 +105,9 @@ describe("who sent it: the JWT Dialpad signs with the webhook's secret", () => {
 
 describe("one payload, one signal", () => {
   it("names the call, the state, the instant and the delivery, and reads the Call object's facts", async () => {
-    const signal = await signalOf(outbound("hangup", t0 + 100_000, { date_connected: t0 + 4_000, date_ended: t0 + 99_400, duration: 95_400 }))
+    const signal = await signalOf(
+      outbound("hangup", t0 + 100_000, { date_connected: t0 + 4_000, date_ended: t0 + 99_400, duration: 95_400 }),
+    )
     expect(signal).toMatchObject({
       vendorCallId: "5738148658520064",
       vendorEvent: "hangup",
@@ -117,14 +128,25 @@ describe("one payload, one signal", () => {
   })
 
   it("keeps 16-digit ids exact, past what a JavaScript number holds", async () => {
-    const text = '{"call_id": 9007199254740993, "state": "calling", "event_timestamp": 1793628000000, "target": {"id": 9007199254740995, "type": "user"}, "note": "\\"id\\": 12345678901234567"}'
-    expect(parseDialpadJson(text)).toMatchObject({ call_id: "9007199254740993", target: { id: "9007199254740995" }, note: '"id": 12345678901234567' })
+    const text =
+      '{"call_id": 9007199254740993, "state": "calling", "event_timestamp": 1793628000000, "target": {"id": 9007199254740995, "type": "user"}, "note": "\\"id\\": 12345678901234567"}'
+    expect(parseDialpadJson(text)).toMatchObject({
+      call_id: "9007199254740993",
+      target: { id: "9007199254740995" },
+      note: '"id": 12345678901234567',
+    })
     const reading = await readDialpad(delivery(text), undefined)
-    expect(reading).toMatchObject({ kind: "call", signal: { vendorCallId: "9007199254740993", facts: { repId: "dialpad:9007199254740995" } } })
+    expect(reading).toMatchObject({
+      kind: "call",
+      signal: { vendorCallId: "9007199254740993", facts: { repId: "dialpad:9007199254740995" } },
+    })
   })
 
   it("refuses what is not a call event with 400 naming the missing field", async () => {
-    expect(await readDialpad(delivery("not json"), undefined)).toMatchObject({ kind: "rejected", rejection: { status: 400 } })
+    expect(await readDialpad(delivery("not json"), undefined)).toMatchObject({
+      kind: "rejected",
+      rejection: { status: 400 },
+    })
     const noState = await read({ call_id: 1, event_timestamp: t0 })
     expect(noState).toMatchObject({ kind: "rejected", rejection: { status: 400 } })
     expect(JSON.stringify(noState)).toContain("state")
@@ -148,27 +170,52 @@ describe("the one CallLogged of a call", () => {
   const connected = { date_connected: t0 + 4_000, date_ended: t0 + 99_400, duration: 95_400 }
 
   it("an answered outbound call: connected, 95 s of talk (duration 95 400 ms), on the day it started", async () => {
-    const expected = { repId: "dialpad:4567890123456789", direction: "outbound", disposition: "connected", durationSeconds: 95, occurredAt: "2026-11-02T14:00:00.000Z" }
-    expect(await outcome(outbound("calling", t0), outbound("connected", t0 + 4_000, { date_connected: t0 + 4_000 }), outbound("hangup", t0 + 99_500, connected))).toEqual(expected)
+    const expected = {
+      repId: "dialpad:4567890123456789",
+      direction: "outbound",
+      disposition: "connected",
+      durationSeconds: 95,
+      occurredAt: "2026-11-02T14:00:00.000Z",
+    }
+    expect(
+      await outcome(
+        outbound("calling", t0),
+        outbound("connected", t0 + 4_000, { date_connected: t0 + 4_000 }),
+        outbound("hangup", t0 + 99_500, connected),
+      ),
+    ).toEqual(expected)
     // out of order: the hangup first is the whole call already
     expect(await outcome(outbound("hangup", t0 + 99_500, connected))).toEqual(expected)
     expect(dialpad.callOutcome).toBe(dialpadCallOutcome)
   })
 
   it("is not decided before the call ends", async () => {
-    expect(await outcome(outbound("calling", t0), outbound("connected", t0 + 4_000, { date_connected: t0 + 4_000 }))).toBeUndefined()
+    expect(
+      await outcome(outbound("calling", t0), outbound("connected", t0 + 4_000, { date_connected: t0 + 4_000 })),
+    ).toBeUndefined()
   })
 
   it("an outbound call nobody picked up: no_answer, 0 s", async () => {
-    expect(await outcome(outbound("calling", t0), outbound("hangup", t0 + 30_000, { date_ended: t0 + 30_000, duration: 0 }))).toMatchObject({
+    expect(
+      await outcome(outbound("calling", t0), outbound("hangup", t0 + 30_000, { date_ended: t0 + 30_000, duration: 0 })),
+    ).toMatchObject({
       disposition: "no_answer",
       durationSeconds: 0,
     })
   })
 
   it("an inbound call missed by the rep: no_answer; sent to voicemail: voicemail", async () => {
-    expect(await outcome(inbound("ringing", t0), inbound("missed", t0 + 25_000))).toMatchObject({ direction: "inbound", disposition: "no_answer" })
-    expect(await outcome(inbound("ringing", t0), inbound("voicemail", t0 + 25_000), inbound("hangup", t0 + 60_000, { date_ended: t0 + 60_000 }))).toMatchObject({
+    expect(await outcome(inbound("ringing", t0), inbound("missed", t0 + 25_000))).toMatchObject({
+      direction: "inbound",
+      disposition: "no_answer",
+    })
+    expect(
+      await outcome(
+        inbound("ringing", t0),
+        inbound("voicemail", t0 + 25_000),
+        inbound("hangup", t0 + 60_000, { date_ended: t0 + 60_000 }),
+      ),
+    ).toMatchObject({
       direction: "inbound",
       disposition: "voicemail",
       durationSeconds: 0,
@@ -176,7 +223,10 @@ describe("the one CallLogged of a call", () => {
   })
 
   it("a call center's group leg names no rep: stored, never logged (its operator legs are)", async () => {
-    const groupLeg = outbound("hangup", t0 + 60_000, { ...connected, target: { id: 111, type: "callcenter", name: "Sales line" } })
+    const groupLeg = outbound("hangup", t0 + 60_000, {
+      ...connected,
+      target: { id: 111, type: "callcenter", name: "Sales line" },
+    })
     expect((await signalOf(groupLeg)).facts.repId).toBeUndefined()
     expect(await outcome(groupLeg)).toBeUndefined()
   })

@@ -15,7 +15,8 @@ describe("UNIX times", () => {
   })
 
   it("leaves absent, zero, negative and non-numeric values undefined: vendors send 0 or null for 'not yet'", () => {
-    for (const value of [undefined, null, 0, -5, "soon", "", true, {}]) expect(instantOfEpoch(value, "seconds", "started_at")).toBeUndefined()
+    for (const value of [undefined, null, 0, -5, "soon", "", true, {}])
+      expect(instantOfEpoch(value, "seconds", "started_at")).toBeUndefined()
   })
 
   it("refuses what no Date or timestamptz holds, naming the field: past year 9999, or not finite", () => {
@@ -24,7 +25,9 @@ describe("UNIX times", () => {
     expect(() => instantOfEpoch(253_402_300_800, "seconds", "t")).toThrow(InstantOutOfRange)
     expect(() => instantOfEpoch(1e13, "seconds", "timestamp")).toThrow("`timestamp` (10000000000000)")
     expect(() => instantOfEpoch(1e20, "milliseconds", "date_started")).toThrow("`date_started`")
-    expect(() => instantOfEpoch(Number.POSITIVE_INFINITY, "milliseconds", "date_ended")).toThrow("`date_ended` (Infinity)")
+    expect(() => instantOfEpoch(Number.POSITIVE_INFINITY, "milliseconds", "date_ended")).toThrow(
+      "`date_ended` (Infinity)",
+    )
   })
 })
 

@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import type { CallSignal, Delivery, Reading } from "../src/ingest/webhooks/connector.js"
-import { readRingCentral, ringcentral, ringCentralCallOutcome } from "../src/ingest/webhooks/ringcentral.js"
+import { readRingCentral, ringCentralCallOutcome, ringcentral } from "../src/ingest/webhooks/ringcentral.js"
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`./fixtures/ringcentral/${name}`, import.meta.url), "utf8"))
+const fixture = (name: string): any =>
+  JSON.parse(readFileSync(new URL(`./fixtures/ringcentral/${name}`, import.meta.url), "utf8"))
 
 const token = "hello-world"
 
@@ -18,7 +19,8 @@ const delivery = (payload: unknown, headers: Record<string, string> = { "verific
   receivedAt: new Date("2020-06-23T01:20:00Z"),
 })
 
-const read = (payload: unknown, headers?: Record<string, string>): Reading => readRingCentral(delivery(payload, headers), token)
+const read = (payload: unknown, headers?: Record<string, string>): Reading =>
+  readRingCentral(delivery(payload, headers), token)
 
 const signalOf = (payload: unknown): CallSignal => {
   const reading = read(payload)
@@ -34,7 +36,13 @@ const signalsOf = (notifications: ReadonlyArray<unknown>): CallSignal[] =>
   })
 
 /** A notification of one extension's party in the webhook shape, for the dispositions RingCentral defines. */
-const partyNotification = (uuid: string, code: string, eventTime: string, party: Record<string, unknown> = {}, status: Record<string, unknown> = {}) => ({
+const partyNotification = (
+  uuid: string,
+  code: string,
+  eventTime: string,
+  party: Record<string, unknown> = {},
+  status: Record<string, unknown> = {},
+) => ({
   uuid,
   event: "/restapi/v1.0/account/1/extension/101/telephony/sessions",
   timestamp: eventTime,
@@ -44,7 +52,16 @@ const partyNotification = (uuid: string, code: string, eventTime: string, party:
     telephonySessionId: "s-1",
     sessionId: "1",
     eventTime,
-    parties: [{ extensionId: "101", id: "p-1-1", direction: "Outbound", status: { code, ...status }, missedCall: false, ...party }],
+    parties: [
+      {
+        extensionId: "101",
+        id: "p-1-1",
+        direction: "Outbound",
+        status: { code, ...status },
+        missedCall: false,
+        ...party,
+      },
+    ],
   },
 })
 
@@ -73,8 +90,14 @@ describe("the subscription handshake and the verification token", () => {
   it("rejects a delivery without Verification-Token, or with another one, as 401", () => {
     const published = fixture("webhook-shape-example.json")
     expect(read(published, {})).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
-    expect(read(published, { "verification-token": "hello-worle" })).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
-    expect(read(published, { "verification-token": "hello" })).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
+    expect(read(published, { "verification-token": "hello-worle" })).toMatchObject({
+      kind: "rejected",
+      rejection: { status: 401 },
+    })
+    expect(read(published, { "verification-token": "hello" })).toMatchObject({
+      kind: "rejected",
+      rejection: { status: 401 },
+    })
   })
 })
 
@@ -85,7 +108,13 @@ describe("the two published shapes of a notification", () => {
       vendorEvent: "Setup",
       occurredAt: "2020-06-14T19:27:18.340Z",
       deliveryKey: "ringcentral:1823485288313944239",
-      facts: { terminal: false, repId: "ringcentral:809646016", direction: "inbound", startedAt: "2020-06-14T19:27:18.340Z", vendorStatus: "Setup" },
+      facts: {
+        terminal: false,
+        repId: "ringcentral:809646016",
+        direction: "inbound",
+        startedAt: "2020-06-14T19:27:18.340Z",
+        vendorStatus: "Setup",
+      },
     })
   })
 
@@ -153,8 +182,16 @@ describe("the one CallLogged of a published call", () => {
     const decisions = arrivals.map((_, i) => ringCentralCallOutcome(arrivals.slice(0, i + 1)))
     // Disconnected, Answered (resumed), Hold, Answered, Proceeding: decided on the Proceeding
     expect(decisions.slice(0, 4)).toEqual([undefined, undefined, undefined, undefined])
-    expect(decisions[4]).toMatchObject({ disposition: "connected", durationSeconds: 16, occurredAt: "2020-06-23T01:19:25.166Z" })
-    expect(decisions[5]).toMatchObject({ disposition: "connected", durationSeconds: 16, occurredAt: "2020-06-23T01:19:21.627Z" })
+    expect(decisions[4]).toMatchObject({
+      disposition: "connected",
+      durationSeconds: 16,
+      occurredAt: "2020-06-23T01:19:25.166Z",
+    })
+    expect(decisions[5]).toMatchObject({
+      disposition: "connected",
+      durationSeconds: 16,
+      occurredAt: "2020-06-23T01:19:21.627Z",
+    })
   })
 
   it("out of order: the Disconnected first waits for the Answered, then gives the same call", () => {
@@ -173,12 +210,23 @@ describe("the one CallLogged of a published call", () => {
 })
 
 describe("every order of the published outbound call's six deliveries", () => {
-  const permutations = <T,>(items: ReadonlyArray<T>): T[][] =>
-    items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]))
+  const permutations = <T>(items: ReadonlyArray<T>): T[][] =>
+    items.length <= 1
+      ? [[...items]]
+      : items.flatMap((item, i) =>
+          permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+        )
 
   it("logs it once as connected, 16 s, unless the first Answered comes after the start, the end and the resume but before the Hold", () => {
     const signals = signalsOf(fixture("ringcentral-to-pstn.json"))
-    const [setup, proceeding, answered, hold, resumed, disconnected] = signals as [CallSignal, CallSignal, CallSignal, CallSignal, CallSignal, CallSignal]
+    const [setup, proceeding, answered, hold, resumed, disconnected] = signals as [
+      CallSignal,
+      CallSignal,
+      CallSignal,
+      CallSignal,
+      CallSignal,
+      CallSignal,
+    ]
     let fromTheResume = 0
     for (const order of permutations(signals)) {
       // as the plumbing does: the first delivery after which the signals amount to a CallLogged decides the call
@@ -194,7 +242,12 @@ describe("every order of the published outbound call's six deliveries", () => {
       // from 01:19:28.900 (the first Answered) or 01:19:38.865 (the resume) to 01:19:45.018
       const durationSeconds = seen.includes(answered) ? 16 : 6
       if (durationSeconds === 6) fromTheResume++
-      expect(ringCentralCallOutcome(seen)).toMatchObject({ repId: "ringcentral:809646016", direction: "outbound", disposition: "connected", durationSeconds })
+      expect(ringCentralCallOutcome(seen)).toMatchObject({
+        repId: "ringcentral:809646016",
+        direction: "outbound",
+        disposition: "connected",
+        durationSeconds,
+      })
     }
     // 96 of the 720 orders (worked out by enumeration): a rare pattern when deliveries are mostly in order
     expect(fromTheResume).toBe(96)
@@ -206,22 +259,34 @@ describe("dispositions as RingCentral defines them", () => {
   const setup = partyNotification("u1", "Setup", "2026-11-02T14:00:00.000Z")
 
   it("busy: the end's reason is TargetBusy", () => {
-    expect(outcomeOf(setup, partyNotification("u2", "Disconnected", "2026-11-02T14:00:05.000Z", {}, { reason: "TargetBusy" }))).toMatchObject({
+    expect(
+      outcomeOf(
+        setup,
+        partyNotification("u2", "Disconnected", "2026-11-02T14:00:05.000Z", {}, { reason: "TargetBusy" }),
+      ),
+    ).toMatchObject({
       disposition: "busy",
       durationSeconds: 0,
     })
   })
 
   it("no_answer: missedCall, or a reason that says nobody answered", () => {
-    const missed = partyNotification("u2", "Disconnected", "2026-11-02T14:00:30.000Z", { direction: "Inbound", missedCall: true })
+    const missed = partyNotification("u2", "Disconnected", "2026-11-02T14:00:30.000Z", {
+      direction: "Inbound",
+      missedCall: true,
+    })
     expect(outcomeOf(setup, missed)).toMatchObject({ disposition: "no_answer", direction: "outbound" })
     for (const reason of ["NoAnswer", "Timeout", "Rejected", "Cancelled"]) {
-      expect(outcomeOf(partyNotification("u3", "Disconnected", "2026-11-02T14:00:30.000Z", {}, { reason }))).toMatchObject({ disposition: "no_answer" })
+      expect(
+        outcomeOf(partyNotification("u3", "Disconnected", "2026-11-02T14:00:30.000Z", {}, { reason })),
+      ).toMatchObject({ disposition: "no_answer" })
     }
   })
 
   it("failed: the number could not be called", () => {
-    expect(outcomeOf(partyNotification("u2", "Disconnected", "2026-11-02T14:00:01.000Z", {}, { reason: "InvalidNumber" }))).toMatchObject({
+    expect(
+      outcomeOf(partyNotification("u2", "Disconnected", "2026-11-02T14:00:01.000Z", {}, { reason: "InvalidNumber" })),
+    ).toMatchObject({
       disposition: "failed",
     })
   })
@@ -233,7 +298,13 @@ describe("dispositions as RingCentral defines them", () => {
       partyNotification("u2", "VoiceMail", "2026-11-02T14:00:20.000Z", inbound),
       partyNotification("u3", "Disconnected", "2026-11-02T14:01:00.000Z", { ...inbound, missedCall: true }),
     )
-    expect(outcome).toEqual({ repId: "ringcentral:101", direction: "inbound", disposition: "voicemail", durationSeconds: 0, occurredAt: "2026-11-02T14:00:00.000Z" })
+    expect(outcome).toEqual({
+      repId: "ringcentral:101",
+      direction: "inbound",
+      disposition: "voicemail",
+      durationSeconds: 0,
+      occurredAt: "2026-11-02T14:00:00.000Z",
+    })
   })
 
   it("a transfer away (Gone) ends the party: connected for the time it held the call", () => {
@@ -242,10 +313,19 @@ describe("dispositions as RingCentral defines them", () => {
       partyNotification("u2", "Answered", "2026-11-02T14:00:10.000Z"),
       partyNotification("u3", "Gone", "2026-11-02T14:02:10.400Z", {}, { reason: "AttendedTransfer" }),
     )
-    expect(outcome).toMatchObject({ disposition: "connected", durationSeconds: 120, occurredAt: "2026-11-02T14:00:00.000Z" })
+    expect(outcome).toMatchObject({
+      disposition: "connected",
+      durationSeconds: 120,
+      occurredAt: "2026-11-02T14:00:00.000Z",
+    })
   })
 
   it("a normal end without any Answered yet is not decided: the Answered is still on its way", () => {
-    expect(outcomeOf(setup, partyNotification("u2", "Disconnected", "2026-11-02T14:03:00.000Z", {}, { reason: "CallFinished" }))).toBeUndefined()
+    expect(
+      outcomeOf(
+        setup,
+        partyNotification("u2", "Disconnected", "2026-11-02T14:03:00.000Z", {}, { reason: "CallFinished" }),
+      ),
+    ).toBeUndefined()
   })
 })

@@ -25,19 +25,25 @@ import {
   auditLog,
   comparableState,
   foldOfLog,
-  readWholeLog,
+  type LostTally,
   readModelStatus,
+  readWholeLog,
   rebuildFinished,
   roundPlan,
   tallyOfComparison,
   tallyOfLog,
-  type LostTally,
 } from "./support/crash.js"
-import { killEveryLedger, preparePostgres, savedAdminKey, spawnLedger, type LedgerProcess } from "./support/ledgerProcess.js"
 import { freshDataDir } from "./support/dataDirs.js"
+import {
+  killEveryLedger,
+  type LedgerProcess,
+  preparePostgres,
+  savedAdminKey,
+  spawnLedger,
+} from "./support/ledgerProcess.js"
 import { freshDatabase, postgresAvailable } from "./support/postgres.js"
 import type { StoredEvent } from "./support/server.js"
-import { history, post, retryLost, startTraffic, type Sent, type Target } from "./support/traffic.js"
+import { history, post, retryLost, type Sent, startTraffic, type Target } from "./support/traffic.js"
 
 const rounds = Number(process.env.LEDGER_CRASH_ROUNDS ?? 20)
 const seed = process.env.LEDGER_CRASH_SEED ?? String(Date.now() % 1_000_000_000)
@@ -47,7 +53,8 @@ const historyEvents = 5_000
 const verbose = process.env.LEDGER_CRASH_VERBOSE === "1"
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const started = performance.now()
-const trace = (line: string) => verbose && console.log(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${line}`)
+const trace = (line: string) =>
+  verbose && console.log(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${line}`)
 
 /** A store the rounds share, how to get the admin key, and how to read its rows from this process. */
 type CrashStore = {
@@ -125,22 +132,39 @@ describe(`crash safety: SIGKILL during ingestion and rebuilds (seed ${seed}, ${r
         const joined = {
           id: "joined",
           shape: "batch" as const,
-          events: reps.map((repId) => ({ type: "RepJoined", occurredAt: "2026-02-02T09:00:00.000Z", idempotencyKey: `joined-${repId}`, data: { repId, name: `Rep ${repId}`, role: "AE" } })),
+          events: reps.map((repId) => ({
+            type: "RepJoined",
+            occurredAt: "2026-02-02T09:00:00.000Z",
+            idempotencyKey: `joined-${repId}`,
+            data: { repId, name: `Rep ${repId}`, role: "AE" },
+          })),
         }
         requests.push({ ...joined, outcome: await post(target(), joined.shape, joined.events) })
         for (const [i, events] of history({ seed, reps, events: historyEvents, batchSize: 5_000 }).entries()) {
           requests.push({ id: `history-${i}`, shape: "batch", events, outcome: await post(target(), "batch", events) })
         }
-        expect(requests.filter((r) => r.outcome.kind !== "acked"), "the starting history was refused").toEqual([])
+        expect(
+          requests.filter((r) => r.outcome.kind !== "acked"),
+          "the starting history was refused",
+        ).toEqual([])
         trace(`${name}: ${historyEvents} events of history stored`)
 
         for (let round = 1; round <= rounds; round++) {
           const plan = roundPlan(seed, round)
           const context = `seed ${seed}, ${name}, round ${round} (kill ${plan.rebuild ? `at a rebuild started after ${plan.rebuild.startAfterMs} ms` : `after ${plan.killAfterMs} ms`}${"dataDir" in store.location ? `, LEDGER_DURABILITY=${plan.durability}` : ""})`
-          const traffic = startTraffic([target()], { seed: `${seed}:${name}:${round}`, tag: `r${round}`, singleClients: 4, batchClients: 2, reps })
+          const traffic = startTraffic([target()], {
+            seed: `${seed}:${name}:${round}`,
+            tag: `r${round}`,
+            singleClients: 4,
+            batchClients: 2,
+            reps,
+          })
           if (plan.rebuild) {
             await sleep(plan.rebuild.startAfterMs)
-            const started = await fetch(`${target().url}/v1/admin/rebuild`, { method: "POST", headers: { authorization: `Bearer ${key}` } })
+            const started = await fetch(`${target().url}/v1/admin/rebuild`, {
+              method: "POST",
+              headers: { authorization: `Bearer ${key}` },
+            })
             expect(started.status, context).toBe(202)
             // Killed as soon as the server says the new generation is building (counted so: it may finish in between).
             if ((await readModelStatus(target())).generations.some((g) => g.status === "building")) killedMidRebuild++
@@ -153,7 +177,10 @@ describe(`crash safety: SIGKILL during ingestion and rebuilds (seed ${seed}, ${r
           trace(`${context}: killed, ${traffic.sent.length} requests sent`)
 
           // The server killed ran under this round's durability: the restarted one recovers under the next's.
-          server = await spawnLedger({ store: store.location, env: { LEDGER_DURABILITY: roundPlan(seed, round + 1).durability } })
+          server = await spawnLedger({
+            store: store.location,
+            env: { LEDGER_DURABILITY: roundPlan(seed, round + 1).durability },
+          })
           trace(`${context}: restarted`)
           const crashed = await readWholeLog(target(), requests)
           expect(auditLog(crashed.events, requests, "crashed"), context).toEqual([])
@@ -169,9 +196,16 @@ describe(`crash safety: SIGKILL during ingestion and rebuilds (seed ${seed}, ${r
           log = [...crashed.events, ...(await readWholeLog(target(), requests, crashed.next)).events]
           expect(auditLog(log, requests, "retried"), context).toEqual([])
 
-          if (plan.rebuild) expect(await rebuildFinished(target(), 60_000), `${context}: the rebuild took over`).toBe(true)
-          expect(await tallyOfComparison(target(), reps), `${context}: the comparison against a tally of the log`).toEqual(tallyOfLog(log, reps))
-          if (db !== undefined) expect(comparableState(await activeReadModel(db)), `${context}: the read model's rows`).toEqual(comparableState(foldOfLog(log)))
+          if (plan.rebuild)
+            expect(await rebuildFinished(target(), 60_000), `${context}: the rebuild took over`).toBe(true)
+          expect(
+            await tallyOfComparison(target(), reps),
+            `${context}: the comparison against a tally of the log`,
+          ).toEqual(tallyOfLog(log, reps))
+          if (db !== undefined)
+            expect(comparableState(await activeReadModel(db)), `${context}: the read model's rows`).toEqual(
+              comparableState(foldOfLog(log)),
+            )
           trace(`${context}: checked, ${log.length} events in the log`)
         }
 
@@ -180,7 +214,10 @@ describe(`crash safety: SIGKILL during ingestion and rebuilds (seed ${seed}, ${r
           await server.kill()
           const stopped = await store.open()
           db = stopped
-          expect(comparableState(await activeReadModel(stopped)), `seed ${seed}, ${name}: the read model's rows after the last kill`).toEqual(comparableState(foldOfLog(log)))
+          expect(
+            comparableState(await activeReadModel(stopped)),
+            `seed ${seed}, ${name}: the read model's rows after the last kill`,
+          ).toEqual(comparableState(foldOfLog(log)))
         }
         const acked = requests.filter((r) => r.outcome.kind === "acked")
         console.log(
@@ -188,11 +225,16 @@ describe(`crash safety: SIGKILL during ingestion and rebuilds (seed ${seed}, ${r
             `${acked.length} requests acknowledged, lost answers: ${lost.singlesStored} singles stored + ${lost.singlesAbsent} not, ` +
             `${lost.batchesStored} batches stored whole + ${lost.batchesAbsent} not at all`,
         )
-        expect(lost.singlesAbsent + lost.batchesAbsent + lost.singlesStored + lost.batchesStored, "some requests were in flight at a kill").toBeGreaterThan(0)
+        expect(
+          lost.singlesAbsent + lost.batchesAbsent + lost.singlesStored + lost.batchesStored,
+          "some requests were in flight at a kill",
+        ).toBeGreaterThan(0)
         if (rounds >= 6) expect(killedMidRebuild, "kills that landed while a rebuild was building").toBeGreaterThan(0)
       } catch (error) {
         // What the server said last (its log lines, a stack) is the first thing to read after a failure.
-        console.error(`seed ${seed}, ${name}: the server's last output:\n${server?.output().split("\n").slice(-40).join("\n")}`)
+        console.error(
+          `seed ${seed}, ${name}: the server's last output:\n${server?.output().split("\n").slice(-40).join("\n")}`,
+        )
         throw error
       } finally {
         await server?.kill()

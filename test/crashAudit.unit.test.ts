@@ -55,14 +55,21 @@ const lost: Outcome = { kind: "lost", error: "other side closed" }
 describe("the crash audit", () => {
   it("passes a log holding each acknowledged event once, where its answer said", () => {
     const log = stored(call("a"), call("b"), call("c"))
-    const requests = [request("single", [call("a")], acked(log.slice(0, 1))), request("batch", [call("b"), call("c")], acked(log.slice(1)))]
+    const requests = [
+      request("single", [call("a")], acked(log.slice(0, 1))),
+      request("batch", [call("b"), call("c")], acked(log.slice(1))),
+    ]
     expect(auditLog(log, requests, "retried")).toEqual([])
   })
 
   it("reports an acknowledged event that is missing, or stored elsewhere than answered", () => {
     const log = stored(call("a"), call("b"))
     const answeredElsewhere = { ...(log[1] as StoredEvent), position: 99 }
-    const requests = [request("single", [call("a")], acked(log.slice(0, 1))), request("single", [call("b")], acked([answeredElsewhere])), request("single", [call("z")], acked([]))]
+    const requests = [
+      request("single", [call("a")], acked(log.slice(0, 1))),
+      request("single", [call("b")], acked([answeredElsewhere])),
+      request("single", [call("z")], acked([])),
+    ]
     expect(auditLog(log, requests, "crashed")).toEqual([
       expect.stringMatching(/single b .* answer put event 0 at 700-99, the log has it at 700-\d+/),
       "single z (1 events) was acknowledged (201) but 1 of its events are missing",
@@ -98,15 +105,17 @@ describe("the crash audit", () => {
 
   it("reports a lost request left unretried once retries are done", () => {
     expect(auditLog([], [request("single", [call("a")], lost)], "crashed")).toEqual([])
-    expect(auditLog([], [request("single", [call("a")], lost)], "retried")).toEqual(["single a (1 events) lost its answer and was not retried"])
+    expect(auditLog([], [request("single", [call("a")], lost)], "retried")).toEqual([
+      "single a (1 events) lost its answer and was not retried",
+    ])
   })
 
   it("checks the deal rule on every deal stream", () => {
     expect(dealRuleViolations(stored(deal("DealOpened", "d1"), deal("DealWon", "d1")))).toEqual([])
     expect(dealRuleViolations(stored(deal("DealWon", "d2")))).toEqual(["deal-d2 is not opened first and once: DealWon"])
-    expect(dealRuleViolations(stored(deal("DealOpened", "d3"), deal("DealLost", "d3"), deal("DealWon", "d3")))).toEqual([
-      "deal-d3 changed after it closed: DealOpened, DealLost, DealWon",
-    ])
+    expect(dealRuleViolations(stored(deal("DealOpened", "d3"), deal("DealLost", "d3"), deal("DealWon", "d3")))).toEqual(
+      ["deal-d3 changed after it closed: DealOpened, DealLost, DealWon"],
+    )
   })
 })
 
@@ -116,8 +125,18 @@ describe("the tally of a log", () => {
       call("c1"), // r1: a dial, connected
       call("c2", "r1", { disposition: "no_answer" }), // r1: a dial
       call("c3", "r2", { direction: "inbound" }), // inbound: not a dial
-      { type: "EmailSent", occurredAt: "2026-03-04T10:00:00.000Z", idempotencyKey: "e1", data: { emailId: "e1", repId: "r2", kind: "first_touch" } },
-      { type: "EmailSent", occurredAt: "2026-03-04T10:00:00.000Z", idempotencyKey: "e2", data: { emailId: "e2", repId: "r2", kind: "reply" } },
+      {
+        type: "EmailSent",
+        occurredAt: "2026-03-04T10:00:00.000Z",
+        idempotencyKey: "e1",
+        data: { emailId: "e1", repId: "r2", kind: "first_touch" },
+      },
+      {
+        type: "EmailSent",
+        occurredAt: "2026-03-04T10:00:00.000Z",
+        idempotencyKey: "e2",
+        data: { emailId: "e2", repId: "r2", kind: "reply" },
+      },
       deal("DealOpened", "d1", { repId: "r1", accountId: "a", amount: 10_000, source: "outbound" }),
       deal("DealAmountChanged", "d1", { amount: 12_000 }),
       deal("DealWon", "d1"), // won at 12,000, credited to r1, the owner

@@ -9,16 +9,16 @@
  */
 import { mkdir, rm } from "node:fs/promises"
 import path from "node:path"
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core"
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createSessionStore, idleLimitMs, lifetimeMs } from "../src/http/dashboard/session.js"
 import { loadDemoTeam } from "../src/demo/index.js"
+import { createSessionStore, idleLimitMs, lifetimeMs } from "../src/http/dashboard/session.js"
 import { createApiKey, revokeApiKey } from "../src/store/apiKeys.js"
 import { openDatabase } from "../src/store/EventStore.js"
 import { migrate } from "../src/store/migrations.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { freshDataDir } from "./support/dataDirs.js"
-import { startTestServer, type ServerBackend, type TestServer } from "./support/server.js"
+import { type ServerBackend, startTestServer, type TestServer } from "./support/server.js"
 
 const artifacts = path.resolve("test-artifacts")
 // The demo's history ends on 2026-11-20 (its default end date); the views look at its last three months.
@@ -49,13 +49,29 @@ const demoBackend: ServerBackend = {
 
 // Numbers as a person reads them in en-US (the browser's locale below): worked out here, not taken from the page's code.
 const none = "—"
-const count = (v: number | null) => (v === null ? none : new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }).format(v))
-const oneDecimal = (v: number | null) => (v === null ? none : new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v))
+const count = (v: number | null) =>
+  v === null ? none : new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }).format(v)
+const oneDecimal = (v: number | null) =>
+  v === null ? none : new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v)
 const percent = (v: number | null) =>
-  v === null ? none : new Intl.NumberFormat("en-US", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v)
+  v === null
+    ? none
+    : new Intl.NumberFormat("en-US", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v)
 const money = (currency: string) => (v: number | null) =>
-  v === null ? none : new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: 0, maximumFractionDigits: 0 }).format(v)
-const quadrantWords: Record<string, string> = { focused: "Focused", grinding: "Grinding", spraying: "Spraying", idle: "Idle" }
+  v === null
+    ? none
+    : new Intl.NumberFormat("en-US", {
+        style: "currency",
+        currency,
+        minimumFractionDigits: 0,
+        maximumFractionDigits: 0,
+      }).format(v)
+const quadrantWords: Record<string, string> = {
+  focused: "Focused",
+  grinding: "Grinding",
+  spraying: "Spraying",
+  idle: "Idle",
+}
 
 describe("the dashboard in a real browser", () => {
   let server: TestServer
@@ -68,7 +84,16 @@ describe("the dashboard in a real browser", () => {
       startTestServer(demoBackend),
       chromium.launch({
         executablePath: "/usr/bin/chromium",
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
       }),
     ])
     readKey = await server.keyWith(["read"])
@@ -91,7 +116,9 @@ describe("the dashboard in a real browser", () => {
   })
 
   /** A browser tab at 1280×800 in en-US, recording every console error and uncaught exception. */
-  const openPage = async (viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> => {
+  const openPage = async (
+    viewport = { width: 1280, height: 800 },
+  ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> => {
     const context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "UTC" })
     const page = await context.newPage()
     const errors: string[] = []
@@ -109,7 +136,8 @@ describe("the dashboard in a real browser", () => {
     await page.locator("header.top").waitFor({ state: "visible" })
   }
 
-  const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(artifacts, `dashboard-${name}.png`), fullPage: true })
+  const shoot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(artifacts, `dashboard-${name}.png`), fullPage: true })
 
   describe("signing in", () => {
     it("refuses a wrong key and a key without the read scope, each with its reason", async () => {
@@ -139,11 +167,21 @@ describe("the dashboard in a real browser", () => {
 
       const cookies = await context.cookies()
       expect(cookies).toHaveLength(1)
-      expect(cookies[0]).toMatchObject({ name: "ledger_session", httpOnly: true, sameSite: "Strict", path: "/", secure: false })
+      expect(cookies[0]).toMatchObject({
+        name: "ledger_session",
+        httpOnly: true,
+        sameSite: "Strict",
+        path: "/",
+        secure: false,
+      })
       expect(cookies[0]?.value).not.toContain(readKey.slice(4, 16))
       expect(cookies[0]?.value).not.toContain(readKey.slice(-20))
       // Neither the page's script nor its storage holds the key or the session.
-      expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual(["", 0, 0])
+      expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual([
+        "",
+        0,
+        0,
+      ])
       expect(await page.evaluate(async () => (await fetch("/v1/reps")).status)).toBe(200)
 
       await page.getByRole("button", { name: "Sign out" }).click()
@@ -179,7 +217,10 @@ describe("the dashboard in a real browser", () => {
       expect(answer.status).toBe(200)
       const cookie = /ledger_session=([^;]+)/.exec(answer.headers.get("set-cookie") ?? "")?.[1]
       expect(cookie).toBeDefined()
-      return { cookie: `ledger_session=${cookie}`, session: (await answer.json()) as { csrfToken: string; key: { scopes: string[] } } }
+      return {
+        cookie: `ledger_session=${cookie}`,
+        session: (await answer.json()) as { csrfToken: string; key: { scopes: string[] } },
+      }
     }
 
     it("reads GET routes, but writes nothing: a POST needs the CSRF token, and a session may only read", async () => {
@@ -191,7 +232,11 @@ describe("the dashboard in a real browser", () => {
       const withoutToken = await server.request("/v1/events", { key: null, headers: { cookie }, json: event })
       expect(withoutToken.status).toBe(403)
       expect(withoutToken.body.detail).toMatch(/x-ledger-csrf/)
-      const withToken = await server.request("/v1/events", { key: null, headers: { cookie, "x-ledger-csrf": session.csrfToken }, json: event })
+      const withToken = await server.request("/v1/events", {
+        key: null,
+        headers: { cookie, "x-ledger-csrf": session.csrfToken },
+        json: event,
+      })
       expect(withToken.status).toBe(403)
       expect(withToken.body.detail).toMatch(/needs "ingest"/)
     })
@@ -199,7 +244,10 @@ describe("the dashboard in a real browser", () => {
     it("leaves bearer keys as they were: a bad bearer key is refused even beside a good cookie", async () => {
       const { cookie } = await openSession()
 
-      const answer = await server.request("/v1/reps", { key: `olk_000000000000_${"x".repeat(43)}`, headers: { cookie } })
+      const answer = await server.request("/v1/reps", {
+        key: `olk_000000000000_${"x".repeat(43)}`,
+        headers: { cookie },
+      })
 
       expect(answer.status).toBe(401)
       expect(answer.body.detail).toBe("the API key is unknown or revoked")
@@ -231,7 +279,9 @@ describe("the dashboard in a real browser", () => {
 
       await page.goto(`${server.url}/#/team?${windowQuery}`)
       await page.locator("table.ranking tbody tr").first().waitFor()
-      await page.waitForFunction(() => (window as any).Chart?.getChart(document.getElementById("team-scatter")) !== undefined)
+      await page.waitForFunction(
+        () => (window as any).Chart?.getChart(document.getElementById("team-scatter")) !== undefined,
+      )
 
       expect(await page.locator("#demo-badge").isVisible()).toBe(true)
       expect(await page.locator("#demo-badge").textContent()).toBe("Demo data")
@@ -250,10 +300,13 @@ describe("the dashboard in a real browser", () => {
       expect([...drawn].sort()).toEqual(withYield.map((rep) => rep.name).sort())
       expect(await page.locator("figure.chart-scatter").getAttribute("data-points")).toBe(String(withYield.length))
       // Reps without a yield (no activity) are named under the chart rather than dropped silently.
-      for (const rep of reps.filter((r) => r.metrics.meetingYield === null)) expect(await page.locator("#unplotted").textContent()).toContain(rep.name)
+      for (const rep of reps.filter((r) => r.metrics.meetingYield === null))
+        expect(await page.locator("#unplotted").textContent()).toContain(rep.name)
 
       const rows = page.locator("table.ranking tbody tr")
-      expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row))).toEqual(reps.map((rep) => rep.repId))
+      expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row))).toEqual(
+        reps.map((rep) => rep.repId),
+      )
       for (const rep of reps) {
         const row = page.locator(`table.ranking tr[data-row="${rep.repId}"]`)
         const cell = (column: string) => row.locator(`[data-col="${column}"]`).textContent()
@@ -282,14 +335,20 @@ describe("the dashboard in a real browser", () => {
         })
       }
       const contrast = page.locator(".contrast tbody tr").filter({ hasText: "Activities per rep" })
-      expect(await contrast.locator('[data-col="top"]').textContent()).toBe(count(comparison.contrast.top.activitiesPerRep))
-      expect(await contrast.locator('[data-col="rest"]').textContent()).toBe(count(comparison.contrast.rest.activitiesPerRep))
+      expect(await contrast.locator('[data-col="top"]').textContent()).toBe(
+        count(comparison.contrast.top.activitiesPerRep),
+      )
+      expect(await contrast.locator('[data-col="rest"]').textContent()).toBe(
+        count(comparison.contrast.rest.activitiesPerRep),
+      )
       await shoot(page, "team")
 
       // The other yield: revenue per activity, its own quadrants.
       await page.getByRole("button", { name: "Revenue per activity" }).click()
       await page.waitForFunction(() =>
-        (window as any).Chart?.getChart(document.getElementById("team-scatter"))?.options.scales.y.title.text.startsWith("Revenue per activity"),
+        (window as any).Chart?.getChart(
+          document.getElementById("team-scatter"),
+        )?.options.scales.y.title.text.startsWith("Revenue per activity"),
       )
       const byRevenue = (await server.request(`/v1/team/comparison?${windowQuery}&yield=revenuePerActivity`)).body
       const scatterPoints = await page.evaluate(() => {
@@ -314,9 +373,19 @@ describe("the dashboard in a real browser", () => {
       await page.locator("#funnel").waitFor()
       expect(page.url()).toContain(`#/rep/${encodeURIComponent(top.repId)}`)
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(top.name)
-      const scorecard = (await server.request(`/v1/reps/${encodeURIComponent(top.repId)}/scorecard?${windowQuery}`)).body
+      const scorecard = (await server.request(`/v1/reps/${encodeURIComponent(top.repId)}/scorecard?${windowQuery}`))
+        .body
       const m = scorecard.metrics
-      const steps = ["dials", "connects", "conversations", "meetingsBooked", "meetingsHeld", "secondMeetings", "dealsOpened", "dealsWon"]
+      const steps = [
+        "dials",
+        "connects",
+        "conversations",
+        "meetingsBooked",
+        "meetingsHeld",
+        "secondMeetings",
+        "dealsOpened",
+        "dealsWon",
+      ]
       const shown = await page.locator("#funnel li").evaluateAll((items) =>
         items.map((li) => ({
           step: (li as HTMLElement).dataset.step,
@@ -327,15 +396,18 @@ describe("the dashboard in a real browser", () => {
       expect(shown.map((s) => s.step)).toEqual(steps)
       steps.forEach((step, index) => {
         const previous = steps[index - 1]
-        const expected =
-          previous === undefined ? "" : m[previous] === 0 ? none : `${percent(m[step] / m[previous])} of`
+        const expected = previous === undefined ? "" : m[previous] === 0 ? none : `${percent(m[step] / m[previous])} of`
         expect(shown[index]?.count).toBe(count(m[step]))
         expect(shown[index]?.conversion?.startsWith(expected)).toBe(true)
       })
       // e.g. "24.1% of dials": the connect rate, by its METRICS.md definition connects / dials.
       if (m.dials > 0) expect(shown[1]?.conversion).toBe(`${percent(m.connectRate)} of dials`)
-      expect(await page.locator("#coverage dd").nth(4).textContent()).toBe(scorecard.coverage.requiredCoverage === null ? none : `${oneDecimal(scorecard.coverage.requiredCoverage)}×`)
-      await page.waitForFunction(() => (window as any).Chart?.getChart(document.getElementById("rep-series")) !== undefined)
+      expect(await page.locator("#coverage dd").nth(4).textContent()).toBe(
+        scorecard.coverage.requiredCoverage === null ? none : `${oneDecimal(scorecard.coverage.requiredCoverage)}×`,
+      )
+      await page.waitForFunction(
+        () => (window as any).Chart?.getChart(document.getElementById("rep-series")) !== undefined,
+      )
       await shoot(page, "rep")
       expect(errors).toEqual([])
       await context.close()
@@ -345,10 +417,23 @@ describe("the dashboard in a real browser", () => {
       const { context, page, errors } = await openPage()
       await signIn(page)
       const replay = async (coverageTarget: number) =>
-        (await server.request("/v1/what-if/coverage", { json: { coverageTarget, ...window, period: "quarter", rules: { qualifiedOnly: false, excludeBadgering: false } } })).body
+        (
+          await server.request("/v1/what-if/coverage", {
+            json: {
+              coverageTarget,
+              ...window,
+              period: "quarter",
+              rules: { qualifiedOnly: false, excludeBadgering: false },
+            },
+          })
+        ).body
       const totalsShown = async () =>
         Object.fromEntries(
-          await page.locator("#what-if-totals .kpi").evaluateAll((kpis) => kpis.map((k) => [k.querySelector(".kpi-label")?.textContent, k.querySelector(".kpi-value")?.textContent])),
+          await page
+            .locator("#what-if-totals .kpi")
+            .evaluateAll((kpis) =>
+              kpis.map((k) => [k.querySelector(".kpi-label")?.textContent, k.querySelector(".kpi-value")?.textContent]),
+            ),
         )
 
       await page.goto(`${server.url}/#/what-if?${windowQuery}&target=3`)
@@ -376,8 +461,12 @@ describe("the dashboard in a real browser", () => {
       expect(await page.locator(".headline.lead").textContent()).toContain(`plans to lose ${percent(0.9)}`)
       expect(await page.locator("#back-test").textContent()).toContain("Back-test")
       const lastPeriod = atTen.periods.at(-1)
-      expect(await page.locator("table.what-if-table tbody tr").count()).toBe(lastPeriod.reps.filter((r: any) => r.quota !== null).length)
-      await page.waitForFunction(() => (window as any).Chart?.getChart(document.getElementById("what-if-bars")) !== undefined)
+      expect(await page.locator("table.what-if-table tbody tr").count()).toBe(
+        lastPeriod.reps.filter((r: any) => r.quota !== null).length,
+      )
+      await page.waitForFunction(
+        () => (window as any).Chart?.getChart(document.getElementById("what-if-bars")) !== undefined,
+      )
       await shoot(page, "what-if")
       expect(errors).toEqual([])
       await context.close()
@@ -399,7 +488,9 @@ describe("the dashboard in a real browser", () => {
       expect(await sourceRow.locator("th").allTextContents()).toEqual(["demo"])
       // The connectors' table comes first: the event API and every webhook, each with its route.
       const connectors = page.getByRole("table", { name: /^Connectors/ })
-      expect(await connectors.locator("tbody th").allTextContents()).toEqual(expect.arrayContaining(["api", "aircall", "twilio"]))
+      expect(await connectors.locator("tbody th").allTextContents()).toEqual(
+        expect.arrayContaining(["api", "aircall", "twilio"]),
+      )
       expect(await page.locator("table").nth(2).locator("tbody tr").count()).toBe(10)
       await shoot(page, "ingestion")
       expect(errors).toEqual([])
@@ -411,7 +502,9 @@ describe("the dashboard in a real browser", () => {
       await signIn(page)
       await page.goto(`${server.url}/#/team?${windowQuery}`)
       await page.locator("table.ranking").waitFor()
-      await page.waitForFunction(() => (window as any).Chart?.getChart(document.getElementById("team-scatter")) !== undefined)
+      await page.waitForFunction(
+        () => (window as any).Chart?.getChart(document.getElementById("team-scatter")) !== undefined,
+      )
 
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
       await shoot(page, "team-phone")

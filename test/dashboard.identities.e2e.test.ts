@@ -6,9 +6,9 @@
  */
 import { mkdir } from "node:fs/promises"
 import path from "node:path"
-import { chromium, type Browser, type Page } from "playwright-core"
+import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { serverBackends, startTestServer, type OutgoingEvent, type TestServer } from "./support/server.js"
+import { type OutgoingEvent, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
 const artifacts = path.resolve("test-artifacts")
 const windowQuery = "from=2026-11-01&to=2026-11-30"
@@ -33,7 +33,16 @@ describe("unattributed work in the dashboard's team view", () => {
       startTestServer(serverBackends[0]!),
       chromium.launch({
         executablePath: "/usr/bin/chromium",
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
       }),
     ])
     await mkdir(artifacts, { recursive: true })
@@ -57,7 +66,9 @@ describe("unattributed work in the dashboard's team view", () => {
   })
 
   const teamView = async (): Promise<Page> => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", timezoneId: "UTC" })).newPage()
+    const page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", timezoneId: "UTC" })
+    ).newPage()
     const errors: string[] = []
     page.on("pageerror", (error) => errors.push(error.message))
     await page.goto(server.url)
@@ -74,16 +85,29 @@ describe("unattributed work in the dashboard's team view", () => {
     expect((await server.request(`/v1/team/comparison?${windowQuery}&consistency=strong`)).status).toBe(200)
     const page = await teamView()
 
-    await expect.poll(() => page.locator("#unattributed .headline").textContent()).toBe("3 activities from unlinked identity: aircall:77.")
+    await expect
+      .poll(() => page.locator("#unattributed .headline").textContent())
+      .toBe("3 activities from unlinked identity: aircall:77.")
     await page.locator("#unattributed summary").click()
-    expect(await page.locator('#unattributed tr[data-row="aircall:77"] td[data-col="activities"]').textContent()).toBe("3")
-    expect(await page.locator('.ranking tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute("data-row")))).toEqual(["ana", "bo"])
+    expect(await page.locator('#unattributed tr[data-row="aircall:77"] td[data-col="activities"]').textContent()).toBe(
+      "3",
+    )
+    expect(
+      await page.locator(".ranking tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-row"))),
+    ).toEqual(["ana", "bo"])
     await page.screenshot({ path: path.join(artifacts, "dashboard-team-unattributed.png"), fullPage: true })
     await page.context().close()
   }, 120_000)
 
   it("shows nothing unattributed once the identity is linked, and ana's 5 activities", async () => {
-    expect((await server.request("/v1/reps/ana/identities", { method: "POST", json: { source: "aircall", externalId: "77" } })).status).toBe(201)
+    expect(
+      (
+        await server.request("/v1/reps/ana/identities", {
+          method: "POST",
+          json: { source: "aircall", externalId: "77" },
+        })
+      ).status,
+    ).toBe(201)
     expect((await server.request(`/v1/team/comparison?${windowQuery}&consistency=strong`)).status).toBe(200)
     const page = await teamView()
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { DemoLoadRejected, generateDemoTeam, loadDemoTeam, type DemoTeamOptions } from "../src/demo/index.js"
+import { DemoLoadRejected, type DemoTeamOptions, generateDemoTeam, loadDemoTeam } from "../src/demo/index.js"
 import { countEvents, readLog, readStream } from "../src/store/eventLog.js"
 import { backends, type OpenedStore } from "./support/stores.js"
 
@@ -28,7 +28,11 @@ for (const backend of backends) {
       expect(progress.length).toBe(Math.ceil(generated / 500))
       expect(progress).toEqual([...progress].sort((a, b) => a - b))
       const [first] = await readLog(store.db, { limit: 1 })
-      expect(first).toMatchObject({ type: "TeamSettingsChanged", idempotencyKey: "demo-11-1", metadata: { source: "demo", demoSeed: 11 } })
+      expect(first).toMatchObject({
+        type: "TeamSettingsChanged",
+        idempotencyKey: "demo-11-1",
+        metadata: { source: "demo", demoSeed: 11 },
+      })
     }, 120_000)
 
     it("keeps each deal's history in its own stream, in order", async () => {

@@ -1,31 +1,38 @@
 import { createHash } from "node:crypto"
 import { beforeAll, describe, expect, it } from "vitest"
 import {
+  type DealEvent,
+  type DealState,
   decideDeal,
+  type EventType,
   evolveDeal,
   initialDealState,
   isDealEvent,
   parseEvent,
-  type DealEvent,
-  type DealState,
-  type EventType,
 } from "../events/index.js"
 import {
   applyChanges,
   compareReps,
+  type DayCounters,
   emptyLedgerState,
   evolve,
+  type LedgerState,
   metricsOf,
   periodEnd,
   periodStart,
-  sumCounters,
-  wonValueBetween,
-  type DayCounters,
-  type LedgerState,
   type Quadrant,
   type RepMetrics,
+  sumCounters,
+  wonValueBetween,
 } from "../projections/index.js"
-import { archetypeCounts, demoRoster, demoScaleFor, generateDemoTeam, type DemoTeamOptions, type SellingArchetype } from "../src/demo/index.js"
+import {
+  archetypeCounts,
+  type DemoTeamOptions,
+  demoRoster,
+  demoScaleFor,
+  generateDemoTeam,
+  type SellingArchetype,
+} from "../src/demo/index.js"
 
 const seed = 7
 const options: DemoTeamOptions = { seed } // 25 reps, 12 months to 2026-11-20, scale 1
@@ -80,7 +87,8 @@ const readDemo = (runOptions: DemoTeamOptions): DemoRun => {
 
     const parsed = parseEvent(event)
     if (!parsed.ok) invalid.push(`${event.type} ${JSON.stringify(parsed.issues)}`)
-    else if (parsed.event.occurredAt !== event.occurredAt) invalid.push(`${event.type} occurredAt ${event.occurredAt} is not normalised`)
+    else if (parsed.event.occurredAt !== event.occurredAt)
+      invalid.push(`${event.type} occurredAt ${event.occurredAt} is not normalised`)
     if (event.idempotencyKey !== `demo-${runOptions.seed}-${count}` || keys.has(event.idempotencyKey)) badKeys++
     keys.add(event.idempotencyKey)
 
@@ -92,12 +100,28 @@ const readDemo = (runOptions: DemoTeamOptions): DemoRun => {
       deals.set(dealEvent.data.dealId, evolveDeal(before, dealEvent))
     }
     if (event.type === "MeetingBooked") booked.add(event.data.meetingId)
-    if ((event.type === "MeetingHeld" || event.type === "MeetingCanceled" || event.type === "MeetingNoShow") && !booked.has(event.data.meetingId)) {
+    if (
+      (event.type === "MeetingHeld" || event.type === "MeetingCanceled" || event.type === "MeetingNoShow") &&
+      !booked.has(event.data.meetingId)
+    ) {
       meetingOutcomesBeforeBooking++
     }
     applyChanges(state, evolve(state, event))
   }
-  return { hash: hash.digest("hex"), count, byType, firstType, firstAt, lastAt, invalid, badKeys, dealRejections, meetingOutcomesBeforeBooking, late, state }
+  return {
+    hash: hash.digest("hex"),
+    count,
+    byType,
+    firstType,
+    firstAt,
+    lastAt,
+    invalid,
+    badKeys,
+    dealRejections,
+    meetingOutcomesBeforeBooking,
+    late,
+    state,
+  }
 }
 
 /** The default demo, read once for the whole file. */
@@ -181,7 +205,10 @@ describe("the demo team's events", () => {
     expect(count("AccountUntargeted")).toBeGreaterThanOrEqual(1)
     // Every AE has a quota for every quarter it works in: five quarters touch the year.
     const aes = demoRoster(options).filter((rep) => rep.role === "AE")
-    for (const ae of aes) expect(Object.keys(run.state.reps.get(ae.repId)?.quotas ?? {}).length).toBeGreaterThanOrEqual(ae.joinsOn === "2025-11-21" ? 4 : 2)
+    for (const ae of aes)
+      expect(Object.keys(run.state.reps.get(ae.repId)?.quotas ?? {}).length).toBeGreaterThanOrEqual(
+        ae.joinsOn === "2025-11-21" ? 4 : 2,
+      )
   })
 })
 
@@ -259,7 +286,9 @@ describe("the demo team's archetypes, as the ledger's own scorecards see them", 
 
   it("places each archetype in its own quadrant when AEs are compared with AEs", () => {
     const aes = roster.filter((rep) => rep.role === "AE")
-    const comparison = compareReps(aes.map((rep) => ({ repId: rep.repId, totals: totals.get(rep.repId) as DayCounters })))
+    const comparison = compareReps(
+      aes.map((rep) => ({ repId: rep.repId, totals: totals.get(rep.repId) as DayCounters })),
+    )
     const quadrantOf = new Map(comparison.reps.map((rep) => [rep.repId, rep.quadrant]))
     const share = (archetype: SellingArchetype, quadrant: Quadrant) =>
       repsOf(archetype).filter((rep) => quadrantOf.get(rep.repId) === quadrant).length / repsOf(archetype).length
@@ -285,14 +314,21 @@ describe("the demo team's archetypes, as the ledger's own scorecards see them", 
         const end = periodEnd(period, zone) as number
         if (start < dataStart || end > dataEnd) continue // the partial first quarter, the one in progress
         quarters++
-        const won = wonValueBetween(state.deals.values(), ae.repId, new Date(start).toISOString(), new Date(end - 1).toISOString())
+        const won = wonValueBetween(
+          state.deals.values(),
+          ae.repId,
+          new Date(start).toISOString(),
+          new Date(end - 1).toISOString(),
+        )
         if (won >= quota) hit++
       }
     }
     expect(quarters).toBeGreaterThanOrEqual(55)
     expect(hit / quarters).toBeGreaterThan(0.1)
     expect(hit / quarters).toBeLessThan(0.45)
-    const team = metricsOf(sumCounters(roster.filter((rep) => rep.role === "AE").map((rep) => totals.get(rep.repId) as DayCounters)))
+    const team = metricsOf(
+      sumCounters(roster.filter((rep) => rep.role === "AE").map((rep) => totals.get(rep.repId) as DayCounters)),
+    )
     expect(team.winRate as number).toBeGreaterThan(0.15)
     expect(team.winRate as number).toBeLessThan(0.3)
   })

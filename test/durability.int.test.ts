@@ -33,14 +33,19 @@ const call = (id: string): NewEvent => ({
 })
 
 /** What happened, in order: a file PostgreSQL synced, an append called, an append acknowledged. */
-type Moment = { readonly kind: "synced"; readonly file: string } | { readonly kind: "called" | "acknowledged"; readonly append: number }
+type Moment =
+  | { readonly kind: "synced"; readonly file: string }
+  | { readonly kind: "called" | "acknowledged"; readonly append: number }
 
 type Opened = { readonly db: SqlDatabase; readonly timeline: Moment[]; readonly dir: string; close(): Promise<void> }
 
 const open = async (durability: Durability): Promise<Opened> => {
   const dir = await freshDataDir(`ledger-durability-${durability}-`)
   const timeline: Moment[] = []
-  const db = await openPglite(dir, { durability, onSync: (file) => timeline.push({ kind: "synced", file: path.relative(dir, file) }) })
+  const db = await openPglite(dir, {
+    durability,
+    onSync: (file) => timeline.push({ kind: "synced", file: path.relative(dir, file) }),
+  })
   await migrate(db)
   return {
     db,
@@ -67,7 +72,8 @@ describe("LEDGER_DURABILITY=os on the embedded store", () => {
   afterAll(() => store?.close())
 
   it("runs PostgreSQL with fsync on, syncing the log with fsync (Emscripten's fdatasync does nothing)", async () => {
-    const setting = async (name: string) => Object.values((await store.db.query<Record<string, string>>(`show ${name}`))[0] ?? {})[0]
+    const setting = async (name: string) =>
+      Object.values((await store.db.query<Record<string, string>>(`show ${name}`))[0] ?? {})[0]
     expect({
       fsync: await setting("fsync"),
       synchronousCommit: await setting("synchronous_commit"),
@@ -105,7 +111,9 @@ describe("LEDGER_DURABILITY=os on the embedded store", () => {
   })
 
   it("syncs the data files and pg_control at a checkpoint", slow, async () => {
-    await store.db.query("insert into ledger_api_keys (key_id, name, secret_hash, scopes) values ('checkpoint-probe', 'probe', 'x', '[]')")
+    await store.db.query(
+      "insert into ledger_api_keys (key_id, name, secret_hash, scopes) values ('checkpoint-probe', 'probe', 'x', '[]')",
+    )
     store.timeline.length = 0
     await store.db.exec("checkpoint")
     const synced = store.timeline.flatMap((m) => (m.kind === "synced" ? [m.file] : []))

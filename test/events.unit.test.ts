@@ -39,6 +39,8 @@ describe("the event vocabulary", () => {
   it("exports a JSON Schema for every event type", () => {
     const schemas = eventJsonSchemas()
     expect(Object.keys(schemas)).toEqual([...eventTypes])
-    expect(schemas.DealOpened).toMatchObject({ properties: { data: { required: expect.arrayContaining(["dealId", "amount"]) } } })
+    expect(schemas.DealOpened).toMatchObject({
+      properties: { data: { required: expect.arrayContaining(["dealId", "amount"]) } },
+    })
   })
 })

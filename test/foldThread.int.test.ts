@@ -6,9 +6,9 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { LedgerEvent } from "../events/index.js"
 import { emptyLedgerState, foldAll } from "../projections/index.js"
+import { nothingTouched, touchedStatements } from "../src/readModel/scorecardTables.js"
 import { foldInto } from "../src/runtime/batchFold.js"
 import { openFold } from "../src/runtime/foldThread.js"
-import { nothingTouched, touchedStatements } from "../src/readModel/scorecardTables.js"
 import { decodeFoldPage } from "../src/store/eventLog.js"
 import { anyHistory } from "./support/histories.js"
 
@@ -19,19 +19,24 @@ const pageText = (events: ReadonlyArray<LedgerEvent>, from: number) =>
 describe("the fold thread", () => {
   it("answers the statements this thread computes for the same events, however the pages are cut", async () => {
     await fc.assert(
-      fc.asyncProperty(anyHistory(40), anyHistory(30), fc.integer({ min: 1, max: 12 }), async (before, batch, pageSize) => {
-        // The state as a generation loaded it from the store, then one batch folded page by page.
-        const fold = await openFold("scorecards", 7, foldAll(before))
-        for (let i = 0; i < batch.length; i += pageSize) fold.add(pageText(batch.slice(i, i + pageSize), i))
-        const answered = await fold.statements()
-        fold.close()
+      fc.asyncProperty(
+        anyHistory(40),
+        anyHistory(30),
+        fc.integer({ min: 1, max: 12 }),
+        async (before, batch, pageSize) => {
+          // The state as a generation loaded it from the store, then one batch folded page by page.
+          const fold = await openFold("scorecards", 7, foldAll(before))
+          for (let i = 0; i < batch.length; i += pageSize) fold.add(pageText(batch.slice(i, i + pageSize), i))
+          const answered = await fold.statements()
+          fold.close()
 
-        const state = foldAll(before)
-        const touched = nothingTouched()
-        foldInto(state, decodeFoldPage(pageText(batch, 0)), touched)
-        expect(answered).toEqual(touchedStatements("scorecards", 7, state, touched))
-        expect(answered.length).toBeGreaterThan(0)
-      }),
+          const state = foldAll(before)
+          const touched = nothingTouched()
+          foldInto(state, decodeFoldPage(pageText(batch, 0)), touched)
+          expect(answered).toEqual(touchedStatements("scorecards", 7, state, touched))
+          expect(answered.length).toBeGreaterThan(0)
+        },
+      ),
       { numRuns: 40 },
     )
   })

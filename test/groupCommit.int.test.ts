@@ -10,15 +10,15 @@ import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { dealGuard } from "../src/ingest/appendEvents.js"
 import {
-  appendToLog,
   type AppendRejection,
   type AppendResult,
+  appendToLog,
   type Expected,
   type NewEvent,
   type RecordedEvent,
   type StreamAppend,
 } from "../src/store/eventLog.js"
-import { groupCommit, type GroupReport } from "../src/store/groupCommit.js"
+import { type GroupReport, groupCommit } from "../src/store/groupCommit.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { backends, type OpenedStore } from "./support/stores.js"
@@ -44,7 +44,13 @@ const eventOf = (spec: EventSpec, stream: number, ns: string): NewEvent => {
       ...base,
       type: "CallLogged",
       occurredAt: `2026-11-02T09:0${spec.variant}:00.000Z`,
-      data: { callId: `c${spec.key}`, repId: "ana", direction: "outbound", disposition: "connected", durationSeconds: spec.variant },
+      data: {
+        callId: `c${spec.key}`,
+        repId: "ana",
+        direction: "outbound",
+        disposition: "connected",
+        durationSeconds: spec.variant,
+      },
     }
   }
   const dealId = name.slice("deal-".length)
@@ -116,11 +122,23 @@ const normalResult = (ns: string, r: AppendResult) =>
     : { ok: false, rejection: normalRejection(ns, r.rejection) }
 
 /** What the checks read of a stored event. */
-type StoredEvent = Pick<RecordedEvent, "position" | "transactionId" | "streamId" | "streamVersion" | "type" | "data" | "occurredAt">
+type StoredEvent = Pick<
+  RecordedEvent,
+  "position" | "transactionId" | "streamId" | "streamVersion" | "type" | "data" | "occurredAt"
+>
 
 /** A namespace's stored events by idempotency key, in the log's order: (transaction id, global position). */
 const storedOf = async (store: OpenedStore, ns: string): Promise<ReadonlyMap<string, StoredEvent>> => {
-  const rows = await store.db.query<{ key: string; transaction_id: string; position: string | number; stream_id: string; version: string | number; type: string; data: unknown; occurred_at: Date }>(
+  const rows = await store.db.query<{
+    key: string
+    transaction_id: string
+    position: string | number
+    stream_id: string
+    version: string | number
+    type: string
+    data: unknown
+    occurred_at: Date
+  }>(
     `select idempotency_key as key, transaction_id::text as transaction_id, global_position as position, stream_id,
             stream_version as version, type, data, occurred_at
      from ledger_events where stream_id like $1 order by ledger_events.transaction_id, global_position`,
@@ -169,7 +187,11 @@ const afterTicks = async (ticks: number) => {
  * a key refused as reused names a stored event of another stream or content; a refused expectation
  * names a version the stream had (it only grows) that does not meet the expectation.
  */
-const expectTrueOfLog = (answer: AppendResult, log: ReadonlyMap<string, StoredEvent>, appends: ReadonlyArray<StreamAppend>) => {
+const expectTrueOfLog = (
+  answer: AppendResult,
+  log: ReadonlyMap<string, StoredEvent>,
+  appends: ReadonlyArray<StreamAppend>,
+) => {
   if (answer.ok) {
     for (const event of answer.events) {
       expect(log.get(event.idempotencyKey)).toMatchObject({
@@ -187,9 +209,19 @@ const expectTrueOfLog = (answer: AppendResult, log: ReadonlyMap<string, StoredEv
   switch (rejection._tag) {
     case "IdempotencyKeyReused": {
       const stored = log.get(rejection.idempotencyKey)
-      const sent = appends.flatMap((a) => a.events.filter((e) => e.idempotencyKey === rejection.idempotencyKey).map((event) => ({ streamId: a.streamId, event })))
-      const same = (a: { streamId: string; event: NewEvent }, b: { streamId: string; event: Pick<NewEvent, "type" | "occurredAt" | "data"> }) =>
-        a.streamId === b.streamId && a.event.type === b.event.type && Date.parse(a.event.occurredAt) === Date.parse(b.event.occurredAt) && isDeepStrictEqual(a.event.data, b.event.data)
+      const sent = appends.flatMap((a) =>
+        a.events
+          .filter((e) => e.idempotencyKey === rejection.idempotencyKey)
+          .map((event) => ({ streamId: a.streamId, event })),
+      )
+      const same = (
+        a: { streamId: string; event: NewEvent },
+        b: { streamId: string; event: Pick<NewEvent, "type" | "occurredAt" | "data"> },
+      ) =>
+        a.streamId === b.streamId &&
+        a.event.type === b.event.type &&
+        Date.parse(a.event.occurredAt) === Date.parse(b.event.occurredAt) &&
+        isDeepStrictEqual(a.event.data, b.event.data)
       // The key names another event: one stored by another caller, or another in this very batch.
       const other = stored === undefined ? sent[0] : { streamId: stored.streamId, event: stored }
       expect(other !== undefined && sent.some((s) => !same(s, other))).toBe(true)
@@ -197,10 +229,21 @@ const expectTrueOfLog = (answer: AppendResult, log: ReadonlyMap<string, StoredEv
     }
     case "WrongExpectedVersion": {
       // The version the stream had, moved on by the refused batch's own earlier appends to it.
-      const final = Math.max(0, ...[...log.values()].filter((e) => e.streamId === rejection.streamId).map((e) => e.streamVersion))
-      const ownEarlier = appends.filter((a) => a.streamId === rejection.streamId).reduce((n, a) => n + a.events.length, 0)
+      const final = Math.max(
+        0,
+        ...[...log.values()].filter((e) => e.streamId === rejection.streamId).map((e) => e.streamVersion),
+      )
+      const ownEarlier = appends
+        .filter((a) => a.streamId === rejection.streamId)
+        .reduce((n, a) => n + a.events.length, 0)
       expect(rejection.actual).toBeLessThanOrEqual(final + ownEarlier)
-      expect(rejection.expected === "no_stream" ? rejection.actual > 0 : rejection.expected === "stream_exists" ? rejection.actual === 0 : rejection.actual !== rejection.expected).toBe(true)
+      expect(
+        rejection.expected === "no_stream"
+          ? rejection.actual > 0
+          : rejection.expected === "stream_exists"
+            ? rejection.actual === 0
+            : rejection.actual !== rejection.expected,
+      ).toBe(true)
       return
     }
     case "StreamRuleViolation":
@@ -270,7 +313,10 @@ describe.each(backends)("group commit on $name", (backend) => {
   const visibleElsewhere = async (keys: ReadonlyArray<string>) =>
     observer === undefined
       ? undefined
-      : Number((await observer.query("select count(*) as n from ledger_events where idempotency_key = any($1)", [keys])).rows[0].n)
+      : Number(
+          (await observer.query("select count(*) as n from ledger_events where idempotency_key = any($1)", [keys]))
+            .rows[0].n,
+        )
 
   it("concurrent appends, one group in flight, leave the log and get the answers of the same appends made one at a time in call order", async () => {
     let run = 0
@@ -338,13 +384,18 @@ describe.each(backends)("group commit on $name", (backend) => {
           mostAtOnce = Math.max(mostAtOnce, counted.mostAtOnce())
 
           const log = await storedOf(store, together)
-          for (const [i, answer] of answers.entries()) expectTrueOfLog(answer, log, toAppends(callers[i] as CallerSpec, together))
+          for (const [i, answer] of answers.entries())
+            expectTrueOfLog(answer, log, toAppends(callers[i] as CallerSpec, together))
 
           // The callers that appended, one at a time in the order their events are in the log (a
           // caller's last event is one it added: what it found stored was stored before it).
           const order = [...log.keys()]
           const writers = answers
-            .flatMap((answer, i) => (answer.ok && answer.appended > 0 ? [{ i, last: Math.max(...answer.events.map((e) => order.indexOf(e.idempotencyKey))) }] : []))
+            .flatMap((answer, i) =>
+              answer.ok && answer.appended > 0
+                ? [{ i, last: Math.max(...answer.events.map((e) => order.indexOf(e.idempotencyKey))) }]
+                : [],
+            )
             .sort((a, b) => a.last - b.last)
           for (const { i } of writers) {
             const replayed = await appendToLog(store.db, toAppends(callers[i] as CallerSpec, alone))
@@ -362,14 +413,22 @@ describe.each(backends)("group commit on $name", (backend) => {
   it("a refused caller does not fail its neighbours in the same group, and the first comer wins", async () => {
     const groups: GroupReport[] = []
     const commits = groupCommit(store.db, { onGroup: (g) => groups.push(g) })
-    await appendToLog(store.db, [{ streamId: "rep-n-existing", expected: "any", events: [call("rep-n-existing", "n-taken")] }])
+    await appendToLog(store.db, [
+      { streamId: "rep-n-existing", expected: "any", events: [call("rep-n-existing", "n-taken")] },
+    ])
     // Called in one tick: one group, in this order.
     const pending = [
       commits.append([{ streamId: "rep-n-new", expected: "no_stream", events: [call("rep-n-new")] }]),
       commits.append([{ streamId: "rep-n-new", expected: "no_stream", events: [call("rep-n-new")] }]),
       commits.append([{ streamId: "rep-n-other", expected: "any", events: [call("rep-n-other")] }]),
       commits.append([{ streamId: "rep-n-new", expected: "no_stream", events: [call("rep-n-new")] }]),
-      commits.append([{ streamId: "rep-n-existing", expected: "any", events: [{ ...call("rep-n-existing", "n-taken"), data: { other: true } }] }]),
+      commits.append([
+        {
+          streamId: "rep-n-existing",
+          expected: "any",
+          events: [{ ...call("rep-n-existing", "n-taken"), data: { other: true } }],
+        },
+      ]),
       commits.append([{ streamId: "rep-n-new", expected: 1, events: [call("rep-n-new"), call("rep-n-new")] }]),
       commits.append([
         { streamId: "rep-n-other", expected: 1, events: [call("rep-n-other")] },
@@ -381,7 +440,12 @@ describe.each(backends)("group commit on $name", (backend) => {
 
     expect(groups.map(({ stored, ...size }) => size)).toEqual([{ callers: 7, events: 9, replayedAlone: false }])
     // What the group added, in the log's order: the four accepted events, none of the refused.
-    expect(groups[0]?.stored.map((e) => `${e.streamId}@${e.streamVersion}`)).toEqual(["rep-n-new@1", "rep-n-other@1", "rep-n-new@2", "rep-n-new@3"])
+    expect(groups[0]?.stored.map((e) => `${e.streamId}@${e.streamVersion}`)).toEqual([
+      "rep-n-new@1",
+      "rep-n-other@1",
+      "rep-n-new@2",
+      "rep-n-new@3",
+    ])
     expect(results.map((r) => (r.ok ? `appended ${r.appended}` : r.rejection._tag))).toEqual([
       "appended 1",
       "WrongExpectedVersion",
@@ -391,8 +455,14 @@ describe.each(backends)("group commit on $name", (backend) => {
       "appended 2", // expected version 1: the first caller's event, committed in the same transaction
       "WrongExpectedVersion",
     ])
-    expect(results[1]).toMatchObject({ ok: false, rejection: { streamId: "rep-n-new", expected: "no_stream", actual: 1 } })
-    expect(results[6]).toMatchObject({ ok: false, rejection: { streamId: "rep-n-fresh", expected: "stream_exists", actual: 0 } })
+    expect(results[1]).toMatchObject({
+      ok: false,
+      rejection: { streamId: "rep-n-new", expected: "no_stream", actual: 1 },
+    })
+    expect(results[6]).toMatchObject({
+      ok: false,
+      rejection: { streamId: "rep-n-fresh", expected: "stream_exists", actual: 0 },
+    })
     const appended = results.flatMap((r) => (r.ok ? r.events : []))
     expect(new Set(appended.map((e) => e.transactionId)).size).toBe(1)
     // Stored in the order the callers came: positions rise with the queue.
@@ -412,9 +482,20 @@ describe.each(backends)("group commit on $name", (backend) => {
     const commits = groupCommit(store.db, { onGroup: (g) => groups.push(g) })
     const pending = [
       commits.append([{ streamId: "rep-bad-1", expected: "any", events: [call("rep-bad-1", "bad-ok-1")] }]),
-      commits.append([{ streamId: "rep-bad-2", expected: "any", events: [{ ...call("rep-bad-2", "bad-date"), occurredAt: "not an instant" }] }]),
+      commits.append([
+        {
+          streamId: "rep-bad-2",
+          expected: "any",
+          events: [{ ...call("rep-bad-2", "bad-date"), occurredAt: "not an instant" }],
+        },
+      ]),
       commits.append([{ streamId: "rep-bad-1", expected: 1, events: [call("rep-bad-1", "bad-ok-2")] }]),
-    ].map((p) => p.then((r) => ({ result: r }), (error: unknown) => ({ error })))
+    ].map((p) =>
+      p.then(
+        (r) => ({ result: r }),
+        (error: unknown) => ({ error }),
+      ),
+    )
     const [first, bad, third] = await Promise.all(pending)
     await commits.close()
 
@@ -430,8 +511,12 @@ describe.each(backends)("group commit on $name", (backend) => {
     const groups: GroupReport[] = []
     const commits = groupCommit(store.db, { onGroup: (g) => groups.push(g) })
     await appendToLog(store.db, [{ streamId: "rep-retry", expected: "any", events: [call("rep-retry", "retry-1")] }])
-    const retried = commits.append([{ streamId: "rep-retry", expected: "any", events: [call("rep-retry", "retry-1"), call("rep-retry", "retry-2")] }])
-    const duplicate = commits.append([{ streamId: "rep-retry", expected: "any", events: [call("rep-retry", "retry-1")] }])
+    const retried = commits.append([
+      { streamId: "rep-retry", expected: "any", events: [call("rep-retry", "retry-1"), call("rep-retry", "retry-2")] },
+    ])
+    const duplicate = commits.append([
+      { streamId: "rep-retry", expected: "any", events: [call("rep-retry", "retry-1")] },
+    ])
     expect(await retried).toMatchObject({ ok: true, appended: 1 })
     expect(await duplicate).toMatchObject({ ok: true, status: "duplicate" })
     await commits.close()
@@ -442,13 +527,19 @@ describe.each(backends)("group commit on $name", (backend) => {
   it("a group holds at most maxGroupEvents events, and a bigger batch commits alone", async () => {
     const groups: GroupReport[] = []
     const commits = groupCommit(store.db, { maxGroupEvents: 10, maxGroupsInFlight: 1, onGroup: (g) => groups.push(g) })
-    const singles = Array.from({ length: 25 }, () => commits.append([{ streamId: "rep-max", expected: "any", events: [call("rep-max")] }]))
-    const big = commits.append([{ streamId: "rep-max", expected: "any", events: Array.from({ length: 12 }, () => call("rep-max")) }])
+    const singles = Array.from({ length: 25 }, () =>
+      commits.append([{ streamId: "rep-max", expected: "any", events: [call("rep-max")] }]),
+    )
+    const big = commits.append([
+      { streamId: "rep-max", expected: "any", events: Array.from({ length: 12 }, () => call("rep-max")) },
+    ])
     const results = await Promise.all([...singles, big])
     await commits.close()
 
     expect(groups.map((g) => g.events)).toEqual([10, 10, 5, 12])
-    expect(results.flatMap((r) => (r.ok ? r.events.map((e) => e.streamVersion) : []))).toEqual(Array.from({ length: 37 }, (_, i) => i + 1))
+    expect(results.flatMap((r) => (r.ok ? r.events.map((e) => e.streamVersion) : []))).toEqual(
+      Array.from({ length: 37 }, (_, i) => i + 1),
+    )
   })
 
   it("gathers callers that keep arriving, a turn of the event loop apart, into one group; a lone caller commits alone", async () => {
@@ -471,9 +562,13 @@ describe.each(backends)("group commit on $name", (backend) => {
 
   it("answers every queued append before it closes, and refuses appends after", async () => {
     const commits = groupCommit(store.db)
-    const queued = Array.from({ length: 5 }, () => commits.append([{ streamId: "rep-close", expected: "any", events: [call("rep-close")] }]))
+    const queued = Array.from({ length: 5 }, () =>
+      commits.append([{ streamId: "rep-close", expected: "any", events: [call("rep-close")] }]),
+    )
     const closing = commits.close()
-    await expect(commits.append([{ streamId: "rep-close", expected: "any", events: [call("rep-close")] }])).rejects.toThrow(/closing/)
+    await expect(
+      commits.append([{ streamId: "rep-close", expected: "any", events: [call("rep-close")] }]),
+    ).rejects.toThrow(/closing/)
     await closing
     expect((await Promise.all(queued)).every((r) => r.ok)).toBe(true)
   })
@@ -486,15 +581,23 @@ describe.each(backends)("group commit on $name", (backend) => {
         const groups: GroupReport[] = []
         const commits = groupCommit(store.db, { onGroup: (g) => groups.push(g) })
         // …while a group sends the same key (to another stream: another event) beside a neighbour.
-        const racer = commits.append([{ streamId: "rep-held-here", expected: "any", events: [call("rep-held-here", "held-key")] }])
-        const neighbour = commits.append([{ streamId: "rep-held-neighbour", expected: "any", events: [call("rep-held-neighbour")] }])
+        const racer = commits.append([
+          { streamId: "rep-held-here", expected: "any", events: [call("rep-held-here", "held-key")] },
+        ])
+        const neighbour = commits.append([
+          { streamId: "rep-held-neighbour", expected: "any", events: [call("rep-held-neighbour")] },
+        ])
         // The group is now blocked on the unique index, until the other transaction commits.
         await new Promise((resolve) => setTimeout(resolve, 200))
         expect(groups).toEqual([])
         await other.query("commit")
         expect(await racer).toMatchObject({
           ok: false,
-          rejection: { _tag: "IdempotencyKeyReused", idempotencyKey: "held-key", storedAs: { streamId: "rep-held-elsewhere" } },
+          rejection: {
+            _tag: "IdempotencyKeyReused",
+            idempotencyKey: "held-key",
+            storedAs: { streamId: "rep-held-elsewhere" },
+          },
         })
         expect(await neighbour).toMatchObject({ ok: true, appended: 1 })
         await commits.close()
@@ -509,16 +612,26 @@ describe.each(backends)("group commit on $name", (backend) => {
       const other = await holdKeyElsewhere("blocking-key", "rep-blocking-elsewhere")
       try {
         const commits = groupCommit(store.db)
-        const blocked = commits.append([{ streamId: "rep-blocked", expected: "any", events: [call("rep-blocked", "blocking-key")] }])
+        const blocked = commits.append([
+          { streamId: "rep-blocked", expected: "any", events: [call("rep-blocked", "blocking-key")] },
+        ])
         await new Promise((resolve) => setTimeout(resolve, 100))
         // The first group now waits on the unique index; the next caller has a group of its own.
-        const after = await commits.append([{ streamId: "rep-not-blocked", expected: "any", events: [call("rep-not-blocked")] }])
+        const after = await commits.append([
+          { streamId: "rep-not-blocked", expected: "any", events: [call("rep-not-blocked")] },
+        ])
         expect(after).toMatchObject({ ok: true, appended: 1 })
-        expect(await Promise.race([blocked.then(() => "answered"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 100))])).toBe(
-          "still waiting",
-        )
+        expect(
+          await Promise.race([
+            blocked.then(() => "answered"),
+            new Promise((resolve) => setTimeout(() => resolve("still waiting"), 100)),
+          ]),
+        ).toBe("still waiting")
         await other.query("commit")
-        expect(await blocked).toMatchObject({ ok: false, rejection: { _tag: "IdempotencyKeyReused", storedAs: { streamId: "rep-blocking-elsewhere" } } })
+        expect(await blocked).toMatchObject({
+          ok: false,
+          rejection: { _tag: "IdempotencyKeyReused", storedAs: { streamId: "rep-blocking-elsewhere" } },
+        })
         await commits.close()
       } finally {
         await other.end()
@@ -552,7 +665,9 @@ describe.each(backends)("group commit on $name", (backend) => {
           expect([a, b].filter((r) => !r.ok && r.rejection._tag === "IdempotencyKeyReused")).toHaveLength(1)
           expect(neighbour).toMatchObject({ ok: true, appended: 1 })
         }
-        const stored = await store.db.query<{ n: string }>("select count(*) as n from ledger_events where idempotency_key like 'race-%'")
+        const stored = await store.db.query<{ n: string }>(
+          "select count(*) as n from ledger_events where idempotency_key like 'race-%'",
+        )
         expect(Number(stored[0]?.n)).toBe(20)
         // Retried as a group, not fallen back to one transaction per caller.
         expect(groups.every((g) => !g.replayedAlone)).toBe(true)

@@ -7,14 +7,14 @@ import http from "node:http"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
+  type Answer,
   events,
   expectNothingStored,
   expectProblem,
-  serverBackends,
-  startTestServer,
-  type Answer,
   type OutgoingEvent,
   type StoredEvent,
+  serverBackends,
+  startTestServer,
   type TestServer,
 } from "./support/server.js"
 
@@ -53,13 +53,23 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
 
     it("stores a batch across three streams and answers each event in the order sent", async () => {
       const before = await server.log()
-      const batch = [events.repJoined("bea"), events.callLogged("c-batch", "2026-11-02T10:00:00Z", { repId: "bea" }), events.dealOpened("batch")]
+      const batch = [
+        events.repJoined("bea"),
+        events.callLogged("c-batch", "2026-11-02T10:00:00Z", { repId: "bea" }),
+        events.dealOpened("batch"),
+      ]
 
       const answer = await server.append({ events: batch })
 
       expect(answer.status).toBe(201)
       expect(answer.body).toMatchObject({ status: "appended", appended: 3 })
-      expect(answer.body.events.map((e: { type: string; streamId: string; streamVersion: number }) => [e.type, e.streamId, e.streamVersion])).toEqual([
+      expect(
+        answer.body.events.map((e: { type: string; streamId: string; streamVersion: number }) => [
+          e.type,
+          e.streamId,
+          e.streamVersion,
+        ]),
+      ).toEqual([
         ["RepJoined", "rep-bea", 1],
         ["CallLogged", "call-c-batch", 1],
         ["DealOpened", "deal-batch", 1],
@@ -94,12 +104,16 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
       expectProblem(answer, 400, ["type", "CallMade"])
       expect(answer.body.errors).toHaveLength(1)
       expect(answer.body.errors[0].path).toBe("type")
-      for (const known of ["CallLogged", "DealOpened", "TeamSettingsChanged"]) expect(answer.body.errors[0].message).toContain(known)
+      for (const known of ["CallLogged", "DealOpened", "TeamSettingsChanged"])
+        expect(answer.body.errors[0].message).toContain(known)
     })
 
     it("refuses malformed JSON with 400", async () => {
       const answer = await expectNothingStored(server, () =>
-        server.request("/v1/events", { body: '{"type": "CallLogged", "occurredAt": ', headers: { "content-type": "application/json" } }),
+        server.request("/v1/events", {
+          body: '{"type": "CallLogged", "occurredAt": ',
+          headers: { "content-type": "application/json" },
+        }),
       )
 
       expectProblem(answer, 400, [/not valid JSON/])
@@ -107,7 +121,10 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
 
     it("refuses a body that is not application/json with 415, saying what to send", async () => {
       const answer = await expectNothingStored(server, () =>
-        server.request("/v1/events", { body: JSON.stringify(events.callLogged("c-text")), headers: { "content-type": "text/plain" } }),
+        server.request("/v1/events", {
+          body: JSON.stringify(events.callLogged("c-text")),
+          headers: { "content-type": "text/plain" },
+        }),
       )
 
       expectProblem(answer, 415, ["application/json", "text/plain"])
@@ -122,7 +139,9 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
     })
 
     it("refuses a body that grows past the limit without declaring its length (chunked), with 413", async () => {
-      const chunk = new TextEncoder().encode(`{"type":"CallLogged","occurredAt":"2026-11-02T14:05:00Z","data":{"note":"${"x".repeat(64 * 1024)}`)
+      const chunk = new TextEncoder().encode(
+        `{"type":"CallLogged","occurredAt":"2026-11-02T14:05:00Z","data":{"note":"${"x".repeat(64 * 1024)}`,
+      )
       const chunks = Math.ceil(bodyLimitBytes / chunk.byteLength) + 1
       let sent = 0
       const body = new ReadableStream<Uint8Array>({
@@ -165,7 +184,9 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
     })
 
     it("refuses an occurredAt without a time zone, saying one is needed", async () => {
-      const answer = await expectNothingStored(server, () => server.append(events.callLogged("c-local", "2026-11-02T14:05:00")))
+      const answer = await expectNothingStored(server, () =>
+        server.append(events.callLogged("c-local", "2026-11-02T14:05:00")),
+      )
 
       expectProblem(answer, 400, ["occurredAt", "time zone"])
       expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(["occurredAt"])
@@ -174,9 +195,15 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
     // JSON allows U+0000 in a string; PostgreSQL's jsonb cannot store it. It is the sender's data
     // that cannot be kept, so a 400 naming the field, not a 503 that invites retrying forever.
     it("refuses a text field holding a NUL character (U+0000) with 400 naming the field", async () => {
-      const event = { type: "RepJoined", occurredAt: "2026-11-01T09:00:00Z", data: { repId: "nul", name: "Ana\u0000Lee", role: "AE" } }
+      const event = {
+        type: "RepJoined",
+        occurredAt: "2026-11-01T09:00:00Z",
+        data: { repId: "nul", name: "Ana\u0000Lee", role: "AE" },
+      }
 
-      const answer = await expectNothingStored(server, () => server.append({ events: [events.repJoined("beside-nul"), event] }))
+      const answer = await expectNothingStored(server, () =>
+        server.append({ events: [events.repJoined("beside-nul"), event] }),
+      )
 
       expectProblem(answer, 400, ["events[1].data.name"])
     })
@@ -214,14 +241,20 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
 
       expect(answer.status).toBe(201)
       const stream = await server.request("/v1/streams/deal-d-quick")
-      expect(stream.body.events.map((e: { type: string; streamVersion: number }) => [e.streamVersion, e.type])).toEqual([
-        [1, "DealOpened"],
-        [2, "DealWon"],
-      ])
+      expect(stream.body.events.map((e: { type: string; streamVersion: number }) => [e.streamVersion, e.type])).toEqual(
+        [
+          [1, "DealOpened"],
+          [2, "DealWon"],
+        ],
+      )
     })
 
     it("refuses a whole batch when one of its deal events breaks a rule, storing none of the others", async () => {
-      const batch = [events.callLogged("c-alongside-ghost"), events.dealOpened("d-batch"), events.dealLost("d-other-ghost")]
+      const batch = [
+        events.callLogged("c-alongside-ghost"),
+        events.dealOpened("d-batch"),
+        events.dealLost("d-other-ghost"),
+      ]
 
       const answer = await expectNothingStored(server, () => server.append({ events: batch }))
 
@@ -230,29 +263,41 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
     })
 
     it("treats a retry of the DealWon that closed a deal as a duplicate (200), not a conflict", async () => {
-      expect((await server.append({ events: [events.dealOpened("d-retried-win"), events.dealWon("d-retried-win")] })).status).toBe(201)
+      expect(
+        (await server.append({ events: [events.dealOpened("d-retried-win"), events.dealWon("d-retried-win")] })).status,
+      ).toBe(201)
 
       const retry = await server.append(events.dealWon("d-retried-win"))
 
       expect(retry.status).toBe(200)
-      expect(retry.body).toMatchObject({ status: "duplicate", events: [{ streamId: "deal-d-retried-win", streamVersion: 2 }] })
+      expect(retry.body).toMatchObject({
+        status: "duplicate",
+        events: [{ streamId: "deal-d-retried-win", streamVersion: 2 }],
+      })
     })
 
     it("lets exactly one of DealWon and DealLost close a deal when both arrive at once", async () => {
       const deals = ["d-race-0", "d-race-1", "d-race-2", "d-race-3", "d-race-4"]
       expect((await server.append({ events: deals.map((id) => events.dealOpened(id)) })).status).toBe(201)
 
-      const answers = await Promise.all(deals.flatMap((id) => [server.append(events.dealWon(id)), server.append(events.dealLost(id))]))
+      const answers = await Promise.all(
+        deals.flatMap((id) => [server.append(events.dealWon(id)), server.append(events.dealLost(id))]),
+      )
 
       for (const [i, id] of deals.entries()) {
         expect([answers[2 * i]?.status, answers[2 * i + 1]?.status].sort(), id).toEqual([201, 409])
         const stream = await server.request(`/v1/streams/deal-${id}`)
-        expect(stream.body.events.map((e: StoredEvent) => e.streamVersion), id).toEqual([1, 2])
+        expect(
+          stream.body.events.map((e: StoredEvent) => e.streamVersion),
+          id,
+        ).toEqual([1, 2])
       }
     })
 
     it("lets exactly one of 10 different DealOpened open a new deal when they arrive at once", async () => {
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => server.append(events.dealOpened("d-opened-at-once", 1_000 * (i + 1)))))
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => server.append(events.dealOpened("d-opened-at-once", 1_000 * (i + 1)))),
+      )
 
       expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array(9).fill(409)])
       const stream = await server.request("/v1/streams/deal-d-opened-at-once")
@@ -261,7 +306,8 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
   })
 
   describe("idempotency", () => {
-    const storedWithKey = async (idempotencyKey: string) => (await server.log()).filter((e) => e.idempotencyKey === idempotencyKey)
+    const storedWithKey = async (idempotencyKey: string) =>
+      (await server.log()).filter((e) => e.idempotencyKey === idempotencyKey)
 
     describe("a retry", () => {
       it("of one event without a key (its key is its content's hash) answers 200 `duplicate` with the stored event", async () => {
@@ -280,12 +326,24 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
         const first = await server.append({
           type: "CallLogged",
           occurredAt: "2026-11-04T09:30:00Z",
-          data: { callId: "c-rewritten", repId: "ana", direction: "inbound", disposition: "voicemail", durationSeconds: 12 },
+          data: {
+            callId: "c-rewritten",
+            repId: "ana",
+            direction: "inbound",
+            disposition: "voicemail",
+            durationSeconds: 12,
+          },
         })
         expect(first.status).toBe(201)
 
         const retry = await server.append({
-          data: { durationSeconds: 12, disposition: "voicemail", direction: "inbound", repId: "ana", callId: "c-rewritten" },
+          data: {
+            durationSeconds: 12,
+            disposition: "voicemail",
+            direction: "inbound",
+            repId: "ana",
+            callId: "c-rewritten",
+          },
           occurredAt: "2026-11-04T10:30:00+01:00",
           type: "CallLogged",
         })
@@ -297,11 +355,17 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
       it("of a batch partly stored appends only what is new, answering every event in the order sent", async () => {
         const stored = (await server.append(events.callLogged("c-partly-1"))).body.events[0] as StoredEvent
 
-        const answer = await server.append({ events: [events.callLogged("c-partly-0"), events.callLogged("c-partly-1"), events.callLogged("c-partly-2")] })
+        const answer = await server.append({
+          events: [events.callLogged("c-partly-0"), events.callLogged("c-partly-1"), events.callLogged("c-partly-2")],
+        })
 
         expect(answer.status).toBe(201)
         expect(answer.body).toMatchObject({ status: "appended", appended: 2 })
-        expect(answer.body.events.map((e: StoredEvent) => e.streamId)).toEqual(["call-c-partly-0", "call-c-partly-1", "call-c-partly-2"])
+        expect(answer.body.events.map((e: StoredEvent) => e.streamId)).toEqual([
+          "call-c-partly-0",
+          "call-c-partly-1",
+          "call-c-partly-2",
+        ])
         expect(answer.body.events[1]).toEqual(stored)
       })
 
@@ -316,7 +380,11 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
         const retry = await server.append(event)
 
         expect(retry.status).toBe(200)
-        expect(retry.body).toMatchObject({ status: "duplicate", appended: 0, events: [{ position: stored[0]?.position }] })
+        expect(retry.body).toMatchObject({
+          status: "duplicate",
+          appended: 0,
+          events: [{ position: stored[0]?.position }],
+        })
         expect(await storedOf()).toEqual(stored)
       })
 
@@ -337,11 +405,17 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
         expect((await server.append(original)).status).toBe(201)
 
         const answer = await expectNothingStored(server, () =>
-          server.append({ ...events.callLogged("c-keyed", "2026-11-02T14:05:00Z", { durationSeconds: 30 }), idempotencyKey: "crm-export-7/row-12" }),
+          server.append({
+            ...events.callLogged("c-keyed", "2026-11-02T14:05:00Z", { durationSeconds: 30 }),
+            idempotencyKey: "crm-export-7/row-12",
+          }),
         )
 
         expectProblem(answer, 409, ["crm-export-7/row-12", "CallLogged", "call-c-keyed"])
-        expect(answer.body.storedEvent).toMatchObject({ idempotencyKey: "crm-export-7/row-12", data: { durationSeconds: 95 } })
+        expect(answer.body.storedEvent).toMatchObject({
+          idempotencyKey: "crm-export-7/row-12",
+          data: { durationSeconds: 95 },
+        })
       })
 
       it("within one batch is refused with 409, storing neither", async () => {
@@ -385,14 +459,19 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
               const raced = await Promise.all([server.append(body), server.append(body), server.append(body)])
               answers.push(...raced.map((answer) => ({ keys: sentKeys, answer })))
             } else {
-              for (let i = 0; i < (retry === "sequentially" ? 2 : 1); i++) answers.push({ keys: sentKeys, answer: await server.append(body) })
+              for (let i = 0; i < (retry === "sequentially" ? 2 : 1); i++)
+                answers.push({ keys: sentKeys, answer: await server.append(body) })
             }
           }
           if (allAtOnce) await Promise.all(batches.map(send))
           else for (const batch of batches) await send(batch)
 
           const distinctKeys = new Set(batches.flatMap((b) => b.keys.map((k) => keyOf(run, k))))
-          expect(answers.filter(({ answer }) => answer.status !== 200 && answer.status !== 201).map(({ answer }) => answer.body)).toEqual([])
+          expect(
+            answers
+              .filter(({ answer }) => answer.status !== 200 && answer.status !== 201)
+              .map(({ answer }) => answer.body),
+          ).toEqual([])
           // every answer names, in the order sent, the one stored event of each key
           const positionOfKey = new Map<string, number>()
           for (const { keys, answer } of answers) {
@@ -431,7 +510,11 @@ describe.each(serverBackends)("POST /v1/events on $name", (backend) => {
 
 /** `count` distinct events as short as the vocabulary allows (about 80 bytes of JSON each). */
 const shortEvents = (count: number, prefix: string): OutgoingEvent[] =>
-  Array.from({ length: count }, (_, i) => ({ type: "RepLeft", occurredAt: "2026-11-02T14:05:00Z", data: { repId: `${prefix}${i}` } }))
+  Array.from({ length: count }, (_, i) => ({
+    type: "RepLeft",
+    occurredAt: "2026-11-02T14:05:00Z",
+    data: { repId: `${prefix}${i}` },
+  }))
 
 const keyOf = (run: string, key: number) => `${run}/k${key}`
 
@@ -452,7 +535,11 @@ const sendAndHangUp = (server: TestServer, event: OutgoingEvent): Promise<void> 
     const body = JSON.stringify(event)
     const request = http.request(`${server.url}/v1/events`, {
       method: "POST",
-      headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      headers: {
+        authorization: `Bearer ${server.adminKey}`,
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      },
     })
     let written = false
     // Once written, the hang-up's own error (the answer finding the socket closed) is expected.

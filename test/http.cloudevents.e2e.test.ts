@@ -4,9 +4,23 @@
  * nothing; every refusal is a problem naming the attribute as sent and stores nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { events, expectNothingStored, expectProblem, serverBackends, startTestServer, type Answer, type TestServer } from "./support/server.js"
+import {
+  type Answer,
+  events,
+  expectNothingStored,
+  expectProblem,
+  serverBackends,
+  startTestServer,
+  type TestServer,
+} from "./support/server.js"
 
-const callData = (callId: string) => ({ callId, repId: "ana", direction: "outbound", disposition: "connected", durationSeconds: 95 })
+const callData = (callId: string) => ({
+  callId,
+  repId: "ana",
+  direction: "outbound",
+  disposition: "connected",
+  durationSeconds: 95,
+})
 
 const cloudEvent = (id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   specversion: "1.0",
@@ -87,13 +101,18 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
     it("takes the type under the dev.outcome-ledger. prefix as well", async () => {
       const answer = await structured(cloudEvent("s-prefixed", { type: "dev.outcome-ledger.CallLogged" }))
       expect(answer.status).toBe(201)
-      expect(answer.body.events[0]).toMatchObject({ type: "CallLogged", metadata: { cloudEvent: { type: "dev.outcome-ledger.CallLogged" } } })
+      expect(answer.body.events[0]).toMatchObject({
+        type: "CallLogged",
+        metadata: { cloudEvent: { type: "dev.outcome-ledger.CallLogged" } },
+      })
     })
 
     it("stores the same id from another source as another event", async () => {
       await structured(cloudEvent("s-shared"))
       const before = (await server.log()).length
-      const answer = await structured(cloudEvent("s-shared", { source: "/dialer/other", data: callData("call-s-shared-other") }))
+      const answer = await structured(
+        cloudEvent("s-shared", { source: "/dialer/other", data: callData("call-s-shared-other") }),
+      )
       expect(answer.status).toBe(201)
       expect(await server.log()).toHaveLength(before + 1)
     })
@@ -114,15 +133,23 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
     })
 
     it("refuses another specversion, a non-JSON datacontenttype and an unknown type, each by its attribute", async () => {
-      expectProblem(await expectNothingStored(server, () => structured(cloudEvent("s-v03", { specversion: "0.3" }))), 400, [/specversion/])
       expectProblem(
-        await expectNothingStored(server, () => structured(cloudEvent("s-xml", { datacontenttype: "application/xml", data: "<call/>" }))),
+        await expectNothingStored(server, () => structured(cloudEvent("s-v03", { specversion: "0.3" }))),
+        400,
+        [/specversion/],
+      )
+      expectProblem(
+        await expectNothingStored(server, () =>
+          structured(cloudEvent("s-xml", { datacontenttype: "application/xml", data: "<call/>" })),
+        ),
         400,
         [/datacontenttype/],
       )
-      expectProblem(await expectNothingStored(server, () => structured(cloudEvent("s-type", { type: "com.example.CallLogged" }))), 400, [
-        /type: unknown event type "com\.example\.CallLogged"/,
-      ])
+      expectProblem(
+        await expectNothingStored(server, () => structured(cloudEvent("s-type", { type: "com.example.CallLogged" }))),
+        400,
+        [/type: unknown event type "com\.example\.CallLogged"/],
+      )
     })
 
     it("refuses a data field the event type does not allow, named under data", async () => {
@@ -141,7 +168,9 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
     })
 
     it("refuses a CloudEvents format other than JSON with a 415", async () => {
-      const answer = await expectNothingStored(server, () => structured(cloudEvent("s-avro"), "application/cloudevents+avro"))
+      const answer = await expectNothingStored(server, () =>
+        structured(cloudEvent("s-avro"), "application/cloudevents+avro"),
+      )
       expectProblem(answer, 415, [/application\/cloudevents\+json/])
     })
 
@@ -154,8 +183,16 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
 
     it("needs an API key with the ingest scope", async () => {
       const read = await server.keyWith(["read"])
-      const anonymous = await server.request("/v1/events", { key: null, body: JSON.stringify(cloudEvent("s-anon")), headers: { "content-type": "application/cloudevents+json" } })
-      const reader = await server.request("/v1/events", { key: read, body: JSON.stringify(cloudEvent("s-reader")), headers: { "content-type": "application/cloudevents+json" } })
+      const anonymous = await server.request("/v1/events", {
+        key: null,
+        body: JSON.stringify(cloudEvent("s-anon")),
+        headers: { "content-type": "application/cloudevents+json" },
+      })
+      const reader = await server.request("/v1/events", {
+        key: read,
+        body: JSON.stringify(cloudEvent("s-reader")),
+        headers: { "content-type": "application/cloudevents+json" },
+      })
       expect([anonymous.status, reader.status]).toEqual([401, 403])
     })
   })
@@ -167,12 +204,20 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
         cloudEvent("b-2", { data: { ...callData("call-b-2"), repId: "bea" } }),
       ])
       expect(answer.status).toBe(201)
-      expect(answer.body).toMatchObject({ appended: 2, events: [{ type: "RepJoined", streamId: "rep-bea" }, { type: "CallLogged", streamId: "call-call-b-2" }] })
+      expect(answer.body).toMatchObject({
+        appended: 2,
+        events: [
+          { type: "RepJoined", streamId: "rep-bea" },
+          { type: "CallLogged", streamId: "call-call-b-2" },
+        ],
+      })
     })
 
     it("refuses the whole batch when one event is invalid, naming its index and attribute", async () => {
       const { time: _time, ...withoutTime } = cloudEvent("b-bad-2")
-      const answer = await expectNothingStored(server, () => batched([cloudEvent("b-good-0"), cloudEvent("b-good-1"), withoutTime]))
+      const answer = await expectNothingStored(server, () =>
+        batched([cloudEvent("b-good-0"), cloudEvent("b-good-1"), withoutTime]),
+      )
       expectProblem(answer, 400, [/\[2\]\.time: is required/])
     })
 
@@ -191,14 +236,25 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
 
   describe("binary mode", () => {
     it("stores the body as data, with the attributes from the ce- headers, percent-decoded", async () => {
-      const answer = await binary({ "ce-id": "bin-1", "ce-source": "/dialer/acme%20eu", "ce-subject": "Euro%20%E2%82%AC" }, callData("call-bin-1"))
+      const answer = await binary(
+        { "ce-id": "bin-1", "ce-source": "/dialer/acme%20eu", "ce-subject": "Euro%20%E2%82%AC" },
+        callData("call-bin-1"),
+      )
 
       expect(answer.status).toBe(201)
       expect(answer.body.events[0]).toMatchObject({
         type: "CallLogged",
         occurredAt: "2026-11-02T14:05:00.000Z",
         data: callData("call-bin-1"),
-        metadata: { source: "cloudevents", cloudEvent: { id: "bin-1", source: "/dialer/acme eu", subject: "Euro €", datacontenttype: "application/json" } },
+        metadata: {
+          source: "cloudevents",
+          cloudEvent: {
+            id: "bin-1",
+            source: "/dialer/acme eu",
+            subject: "Euro €",
+            datacontenttype: "application/json",
+          },
+        },
       })
     })
 
@@ -206,7 +262,9 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
       const first = await binary({ "ce-id": "bin-retry" }, callData("call-bin-retry"))
       expect(first.status).toBe(201)
 
-      const again = await expectNothingStored(server, () => binary({ "ce-id": "bin-retry" }, callData("call-bin-retry")))
+      const again = await expectNothingStored(server, () =>
+        binary({ "ce-id": "bin-retry" }, callData("call-bin-retry")),
+      )
       const asStructured = await expectNothingStored(server, () =>
         structured(cloudEvent("bin-retry", { time: "2026-11-02T14:05:00Z", data: callData("call-bin-retry") })),
       )
@@ -217,17 +275,35 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
       const answer = await expectNothingStored(server, () =>
         server.request("/v1/events", {
           body: JSON.stringify(callData("call-bin-no-time")),
-          headers: { "content-type": "application/json", "ce-specversion": "1.0", "ce-type": "CallLogged", "ce-source": "/dialer", "ce-id": "bin-no-time" },
+          headers: {
+            "content-type": "application/json",
+            "ce-specversion": "1.0",
+            "ce-type": "CallLogged",
+            "ce-source": "/dialer",
+            "ce-id": "bin-no-time",
+          },
         }),
       )
       expectProblem(answer, 400, [/ce-time: is required/])
     })
 
     it("refuses a badly encoded header, an unknown ce-type and ce-datacontenttype, each by its header", async () => {
-      expectProblem(await expectNothingStored(server, () => binary({ "ce-id": "%C0%A0" }, callData("call-bin-x"))), 400, [/ce-id/])
-      expectProblem(await expectNothingStored(server, () => binary({ "ce-id": "bin-type", "ce-type": "CallMade" }, callData("call-bin-x"))), 400, [/ce-type/])
       expectProblem(
-        await expectNothingStored(server, () => binary({ "ce-id": "bin-dct", "ce-datacontenttype": "application/json" }, callData("call-bin-x"))),
+        await expectNothingStored(server, () => binary({ "ce-id": "%C0%A0" }, callData("call-bin-x"))),
+        400,
+        [/ce-id/],
+      )
+      expectProblem(
+        await expectNothingStored(server, () =>
+          binary({ "ce-id": "bin-type", "ce-type": "CallMade" }, callData("call-bin-x")),
+        ),
+        400,
+        [/ce-type/],
+      )
+      expectProblem(
+        await expectNothingStored(server, () =>
+          binary({ "ce-id": "bin-dct", "ce-datacontenttype": "application/json" }, callData("call-bin-x")),
+        ),
         400,
         [/ce-datacontenttype/],
       )
@@ -237,7 +313,14 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
       const answer = await expectNothingStored(server, () =>
         server.request("/v1/events", {
           body: "<call/>",
-          headers: { "content-type": "application/xml", "ce-specversion": "1.0", "ce-type": "CallLogged", "ce-source": "/d", "ce-id": "bin-xml", "ce-time": "2026-11-02T14:05:00Z" },
+          headers: {
+            "content-type": "application/xml",
+            "ce-specversion": "1.0",
+            "ce-type": "CallLogged",
+            "ce-source": "/d",
+            "ce-id": "bin-xml",
+            "ce-time": "2026-11-02T14:05:00Z",
+          },
         }),
       )
       expectProblem(answer, 415, [/binary mode/, /application\/json/])
@@ -257,7 +340,10 @@ describe.each(serverBackends)("CloudEvents on POST /v1/events on $name", (backen
   // events were stored with the provenance `cloudevents`.
   it("counts CloudEvents requests in GET /v1/sources as the source cloudevents, not api", async () => {
     const countOf = async (source: string) =>
-      (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === source) ?? { eventsReceived: 0, deliveries: { accepted: 0, rejected: 0 } }
+      (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === source) ?? {
+        eventsReceived: 0,
+        deliveries: { accepted: 0, rejected: 0 },
+      }
     const [apiBefore, cloudBefore] = [await countOf("api"), await countOf("cloudevents")]
 
     expect((await structured(cloudEvent("counted-1"))).status).toBe(201)

@@ -4,7 +4,15 @@
  * `/openapi.json` and `/docs`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { events, expectNothingStored, expectProblem, serverBackends, startTestServer, type StoredEvent, type TestServer } from "./support/server.js"
+import {
+  events,
+  expectNothingStored,
+  expectProblem,
+  type StoredEvent,
+  serverBackends,
+  startTestServer,
+  type TestServer,
+} from "./support/server.js"
 
 describe.each(serverBackends)("reading the ledger on $name", (backend) => {
   let server: TestServer
@@ -17,7 +25,8 @@ describe.each(serverBackends)("reading the ledger on $name", (backend) => {
     it("pages through the log with `limit` and `next`, every event once, in order", async () => {
       // 7 events in 3 requests, so that pages of 3 straddle the appends.
       const sent = [["p1", "p2"], ["p3"], ["p4", "p5", "p6", "p7"]]
-      for (const ids of sent) expect((await server.append({ events: ids.map((id) => events.callLogged(id)) })).status).toBe(201)
+      for (const ids of sent)
+        expect((await server.append({ events: ids.map((id) => events.callLogged(id)) })).status).toBe(201)
 
       const pages: StoredEvent[][] = []
       let cursor: string | undefined
@@ -37,7 +46,9 @@ describe.each(serverBackends)("reading the ledger on $name", (backend) => {
       expect(pages.slice(0, -1).every((page) => page.length === 3)).toBe(true)
       expect(pages.at(-1)?.length).toBeLessThanOrEqual(3)
       const read = pages.flat()
-      expect(read.map((e) => e.streamId).filter((id) => /^call-p\d$/.test(id))).toEqual(sent.flat().map((id) => `call-${id}`))
+      expect(read.map((e) => e.streamId).filter((id) => /^call-p\d$/.test(id))).toEqual(
+        sent.flat().map((id) => `call-${id}`),
+      )
       expect(new Set(read.map((e) => e.position)).size).toBe(read.length)
       expect(read).toEqual([...read].sort(inLogOrder))
       expect(read).toEqual(await server.log())
@@ -72,12 +83,17 @@ describe.each(serverBackends)("reading the ledger on $name", (backend) => {
       expect((await server.append({ events: [march, january, february] })).status).toBe(201)
 
       // The same instant as 2020-02-01T00:00:00Z, written with an offset.
-      const answer = await server.request(`/v1/events?limit=5000&occurredBy=${encodeURIComponent("2020-02-01T01:00:00+01:00")}`)
+      const answer = await server.request(
+        `/v1/events?limit=5000&occurredBy=${encodeURIComponent("2020-02-01T01:00:00+01:00")}`,
+      )
 
       expect(answer.status).toBe(200)
       const read: StoredEvent[] = answer.body.events
       expect(read.every((e) => Date.parse(e.occurredAt) <= Date.parse("2020-02-01T00:00:00Z"))).toBe(true)
-      expect(read.map((e) => e.streamId).filter((id) => id.startsWith("call-asof-"))).toEqual(["call-asof-jan", "call-asof-feb"])
+      expect(read.map((e) => e.streamId).filter((id) => id.startsWith("call-asof-"))).toEqual([
+        "call-asof-jan",
+        "call-asof-feb",
+      ])
     })
 
     it("refuses an occurredBy that is not an instant with a time zone, naming it", async () => {
@@ -90,7 +106,15 @@ describe.each(serverBackends)("reading the ledger on $name", (backend) => {
   describe("GET /v1/streams/{id}", () => {
     it("answers a deal's events in version order", async () => {
       expect((await server.append(events.dealOpened("x", 10_000))).status).toBe(201)
-      expect((await server.append({ type: "DealAmountChanged", occurredAt: "2026-11-10T10:00:00Z", data: { dealId: "x", amount: 14_000 } })).status).toBe(201)
+      expect(
+        (
+          await server.append({
+            type: "DealAmountChanged",
+            occurredAt: "2026-11-10T10:00:00Z",
+            data: { dealId: "x", amount: 14_000 },
+          })
+        ).status,
+      ).toBe(201)
       expect((await server.append(events.dealWon("x"))).status).toBe(201)
 
       const answer = await server.request("/v1/streams/deal-x")
@@ -154,7 +178,9 @@ describe.each(serverBackends)("reading the ledger on $name", (backend) => {
     })
 
     it("refuses a request without Authorization with 401 and a Bearer challenge", async () => {
-      const answer = await expectNothingStored(server, () => server.append(events.callLogged("c-anonymous"), { key: null }))
+      const answer = await expectNothingStored(server, () =>
+        server.append(events.callLogged("c-anonymous"), { key: null }),
+      )
 
       expectProblem(answer, 401, ["Authorization: Bearer"])
       expect(answer.headers.get("www-authenticate")).toMatch(/^Bearer /)
@@ -171,7 +197,9 @@ describe.each(serverBackends)("reading the ledger on $name", (backend) => {
     })
 
     it("refuses a read-only key on POST /v1/events with 403 naming the scope it needs", async () => {
-      const answer = await expectNothingStored(server, () => server.append(events.callLogged("c-read-only"), { key: readKey }))
+      const answer = await expectNothingStored(server, () =>
+        server.append(events.callLogged("c-read-only"), { key: readKey }),
+      )
 
       expectProblem(answer, 403, ['"ingest"', "[read]"])
     })

@@ -7,7 +7,9 @@ import { loneSurrogatePath } from "../src/http/body.js"
 
 describe("finding an unpaired surrogate in a parsed JSON body", () => {
   it("names the member, the array index or the whole body that holds one", () => {
-    expect(loneSurrogatePath(JSON.parse('{"events":[{"data":{"name":"ok"}},{"data":{"name":"\\ud800x"}}]}'))).toBe("events[1].data.name")
+    expect(loneSurrogatePath(JSON.parse('{"events":[{"data":{"name":"ok"}},{"data":{"name":"\\ud800x"}}]}'))).toBe(
+      "events[1].data.name",
+    )
     expect(loneSurrogatePath(JSON.parse('{"data":{"\\udfff":1}}'))).toBe("data.\udfff")
     expect(loneSurrogatePath(JSON.parse('"\\udc00"'))).toBe("(body)")
   })

@@ -11,14 +11,33 @@ import { canonicalJson, contentKey } from "../src/ingest/idempotencyKey.js"
 const firstDefinition = (value: unknown): string | undefined =>
   JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   )
 
 /** Member names a JS object orders on its own (array indices, and numbers just past them), beside any string. */
 const memberName = fc.oneof(
   fc.string(),
-  fc.constantFrom("0", "1", "2", "10", "01", "-1", "1.5", "1e3", "4294967294", "4294967295", "9007199254740993", "__proto__", "B", "a", "é", "😀"),
+  fc.constantFrom(
+    "0",
+    "1",
+    "2",
+    "10",
+    "01",
+    "-1",
+    "1.5",
+    "1e3",
+    "4294967294",
+    "4294967295",
+    "9007199254740993",
+    "__proto__",
+    "B",
+    "a",
+    "é",
+    "😀",
+  ),
   fc.nat().map(String),
 )
 
@@ -62,7 +81,16 @@ describe("contentKey", () => {
     const event = {
       type: "CallLogged",
       occurredAt: "2026-11-02T14:05:00Z",
-      data: { repId: "ana", callId: "c-1", durationSeconds: 95, direction: "outbound", disposition: "connected", tags: ["b", "a"], "10": 1, "2": { z: null, a: [1, { y: 2, x: 3 }] } },
+      data: {
+        repId: "ana",
+        callId: "c-1",
+        durationSeconds: 95,
+        direction: "outbound",
+        disposition: "connected",
+        tags: ["b", "a"],
+        "10": 1,
+        "2": { z: null, a: [1, { y: 2, x: 3 }] },
+      },
     }
     expect(contentKey(event)).toBe("sha256:21427df23d5354dd66d05419ebe26de0735a47359de2ea5ca80a019f8d7185a4")
   })

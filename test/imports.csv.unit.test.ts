@@ -7,12 +7,19 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { Readable } from "node:stream"
 import { afterAll, describe, expect, it } from "vitest"
-import { silentProgress } from "../src/observability/progress.js"
 import { amountOf, instantOf, secondsOf } from "../src/ingest/csv/cellValues.js"
 import { CsvImportRefused, importCsv } from "../src/ingest/csv/csvImport.js"
-import { csvLine, csvRecords, CsvUnreadable } from "../src/ingest/csv/csvRecords.js"
-import { importSettings, mappingFileOptions, rowEvents, type ImportKind, type ImportOptions, type ImportSettings } from "../src/ingest/csv/importKinds.js"
+import { CsvUnreadable, csvLine, csvRecords } from "../src/ingest/csv/csvRecords.js"
+import {
+  type ImportKind,
+  type ImportOptions,
+  type ImportSettings,
+  importSettings,
+  mappingFileOptions,
+  rowEvents,
+} from "../src/ingest/csv/importKinds.js"
 import { locateColumns, parsePairs, rowCells } from "../src/ingest/csv/mapping.js"
+import { silentProgress } from "../src/observability/progress.js"
 
 const records = async (...chunks: string[]) => {
   const all = []
@@ -71,7 +78,7 @@ describe("reading CSV as CRMs export it", () => {
   })
 
   it("reads a record split across chunks (a stream delivers the file in pieces)", async () => {
-    expect(await records('id,na', 'me\r\n1,"Acme,', ' Inc."\r', "\n2,B\r\n")).toEqual([
+    expect(await records("id,na", 'me\r\n1,"Acme,', ' Inc."\r', "\n2,B\r\n")).toEqual([
       { line: 1, cells: ["id", "name"] },
       { line: 2, cells: ["1", "Acme, Inc."] },
       { line: 3, cells: ["2", "B"] },
@@ -85,7 +92,9 @@ describe("reading CSV as CRMs export it", () => {
   })
 
   it("writes a rejected row back as CSV, quoting what needs it", () => {
-    expect(csvLine(["006A", "Acme, Inc.", 'said "no"', "two\nlines", ""])).toBe('006A,"Acme, Inc.","said ""no""","two\nlines",\r\n')
+    expect(csvLine(["006A", "Acme, Inc.", 'said "no"', "two\nlines", ""])).toBe(
+      '006A,"Acme, Inc.","said ""no""","two\nlines",\r\n',
+    )
   })
 })
 
@@ -101,14 +110,29 @@ describe("options", () => {
   })
 
   it("names the option and the pair that is not name=value", () => {
-    expect(parsePairs("dealId=Id,owner", "--columns")).toEqual({ ok: false, reason: expect.stringMatching(/^--columns: "owner" is not a name=value pair/) })
+    expect(parsePairs("dealId=Id,owner", "--columns")).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^--columns: "owner" is not a name=value pair/),
+    })
   })
 
   it("refuses an unknown preset, an unknown field and a stage mapped to no outcome, naming each", () => {
-    expect(importSettings("deals", { preset: "zoho" })).toEqual({ ok: false, reason: expect.stringMatching(/--preset: "zoho" is not one of salesforce, hubspot, pipedrive/) })
-    expect(importSettings("deals", { columns: "dealid=Id" })).toEqual({ ok: false, reason: expect.stringMatching(/--columns: "dealid" is not a field of a deals import/) })
-    expect(importSettings("deals", { stages: "Closed Won=closed" })).toEqual({ ok: false, reason: expect.stringMatching(/--stages: "Closed Won=closed": "closed" is not one of open, won, lost/) })
-    expect(importSettings("reps", { columns: "identity=SF User" })).toEqual({ ok: false, reason: expect.stringMatching(/--identity-source/) })
+    expect(importSettings("deals", { preset: "zoho" })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/--preset: "zoho" is not one of salesforce, hubspot, pipedrive/),
+    })
+    expect(importSettings("deals", { columns: "dealid=Id" })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/--columns: "dealid" is not a field of a deals import/),
+    })
+    expect(importSettings("deals", { stages: "Closed Won=closed" })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/--stages: "Closed Won=closed": "closed" is not one of open, won, lost/),
+    })
+    expect(importSettings("reps", { columns: "identity=SF User" })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/--identity-source/),
+    })
   })
 
   it("reads a JSON mapping file, and names the member that is wrong", () => {
@@ -116,7 +140,10 @@ describe("options", () => {
       ok: true,
       options: { preset: "hubspot", stages: { "Verbal Yes": "open" }, dates: "dmy" },
     })
-    expect(mappingFileOptions('{ "stage": { "Won": "won" } }')).toEqual({ ok: false, reason: expect.stringMatching(/Unrecognized key.*"stage".*the members are preset, columns, stages/) })
+    expect(mappingFileOptions('{ "stage": { "Won": "won" } }')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/Unrecognized key.*"stage".*the members are preset, columns, stages/),
+    })
     expect(mappingFileOptions("{ preset: hubspot }")).toEqual({ ok: false, reason: expect.stringMatching(/^not JSON/) })
   })
 
@@ -137,9 +164,15 @@ describe("cell values", () => {
   })
 
   it("refuses a date that does not exist, saying how it was read", () => {
-    expect(instantOf("20/11/2026", "mdy")).toEqual({ ok: false, reason: expect.stringMatching(/not a real date \(read as month\/day\/year: --dates dmy/) })
+    expect(instantOf("20/11/2026", "mdy")).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/not a real date \(read as month\/day\/year: --dates dmy/),
+    })
     expect(instantOf("2026-02-30", "mdy")).toEqual({ ok: false, reason: expect.stringMatching(/not a real date/) })
-    expect(instantOf("next week", "mdy")).toEqual({ ok: false, reason: expect.stringMatching(/"next week" is not a date/) })
+    expect(instantOf("next week", "mdy")).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/"next week" is not a date/),
+    })
   })
 
   it("reads amounts with thousands separators and a currency sign, and refuses what is no amount", () => {
@@ -151,7 +184,9 @@ describe("cell values", () => {
   })
 
   it("reads call durations as seconds, m:ss or h:mm:ss", () => {
-    expect([secondsOf("95"), secondsOf("1:35"), secondsOf("0:01:35")]).toEqual([95, 95, 95].map((value) => ({ ok: true, value })))
+    expect([secondsOf("95"), secondsOf("1:35"), secondsOf("0:01:35")]).toEqual(
+      [95, 95, 95].map((value) => ({ ok: true, value })),
+    )
   })
 })
 
@@ -163,7 +198,9 @@ describe("deal rows", () => {
   }
 
   it("a won deal is a DealOpened at its creation and a DealWon at its close date, keyed by the deal's id", () => {
-    expect(eventsOfRow("deals", options, header, ["D1", "ana", "acme", "Won", "2026-10-01", "2026-11-20", "12,000"])).toEqual({
+    expect(
+      eventsOfRow("deals", options, header, ["D1", "ana", "acme", "Won", "2026-10-01", "2026-11-20", "12,000"]),
+    ).toEqual({
       ok: true,
       events: [
         {
@@ -172,13 +209,26 @@ describe("deal rows", () => {
           idempotencyKey: "csv:deals:D1:opened",
           data: { dealId: "D1", repId: "ana", accountId: "acme", amount: 12000, source: "outbound" },
         },
-        { type: "DealWon", occurredAt: "2026-11-20T12:00:00.000Z", idempotencyKey: "csv:deals:D1:won", data: { dealId: "D1", amount: 12000 } },
+        {
+          type: "DealWon",
+          occurredAt: "2026-11-20T12:00:00.000Z",
+          idempotencyKey: "csv:deals:D1:won",
+          data: { dealId: "D1", amount: 12000 },
+        },
       ],
     })
   })
 
   it("an open deal is a DealOpened whose expected close date is the close date column", () => {
-    const row = eventsOfRow("deals", options, header, ["D2", "ana", "acme", "Negotiation", "2026-10-01", "2026-12-15", "5000"])
+    const row = eventsOfRow("deals", options, header, [
+      "D2",
+      "ana",
+      "acme",
+      "Negotiation",
+      "2026-10-01",
+      "2026-12-15",
+      "5000",
+    ])
     expect(row).toMatchObject({ ok: true, events: [{ type: "DealOpened", data: { expectedCloseDate: "2026-12-15" } }] })
     expect(row.ok && row.events.length).toBe(1)
   })
@@ -192,8 +242,19 @@ describe("deal rows", () => {
   })
 
   it("an unknown stage is the stage column's problem, and says how to map it", () => {
-    const row = eventsOfRow("deals", { ...options, stages: "Won=won,Lost=lost" }, header, ["D4", "ana", "acme", "Verbal", "2026-10-01", "", "5000"])
-    expect(row).toEqual({ ok: false, problems: [{ field: "stage", reason: expect.stringContaining('--stages "Verbal=open"') }] })
+    const row = eventsOfRow("deals", { ...options, stages: "Won=won,Lost=lost" }, header, [
+      "D4",
+      "ana",
+      "acme",
+      "Verbal",
+      "2026-10-01",
+      "",
+      "5000",
+    ])
+    expect(row).toEqual({
+      ok: false,
+      problems: [{ field: "stage", reason: expect.stringContaining('--stages "Verbal=open"') }],
+    })
   })
 
   it("reports every problem of the row: empty required cells, an amount that is none", () => {
@@ -209,48 +270,147 @@ describe("deal rows", () => {
   })
 
   it("checks the events against the vocabulary: an invalid currency is the currency column's problem", () => {
-    const row = eventsOfRow("deals", { ...options, columns: `${options.columns},currency=Cur` }, [...header, "Cur"], ["D6", "ana", "acme", "Won", "2026-10-01", "2026-11-01", "5", "dollars"])
+    const row = eventsOfRow(
+      "deals",
+      { ...options, columns: `${options.columns},currency=Cur` },
+      [...header, "Cur"],
+      ["D6", "ana", "acme", "Won", "2026-10-01", "2026-11-01", "5", "dollars"],
+    )
     expect(row).toEqual({ ok: false, problems: [{ field: "currency", reason: expect.stringContaining("ISO 4217") }] })
   })
 
   it("with --identity-source, the owner is the CRM user's identity alias", () => {
-    const row = eventsOfRow("deals", { ...options, identitySource: "salesforce" }, header, ["D7", "Ana Lopez", "acme", "Won", "2026-10-01", "2026-11-01", "5"])
+    const row = eventsOfRow("deals", { ...options, identitySource: "salesforce" }, header, [
+      "D7",
+      "Ana Lopez",
+      "acme",
+      "Won",
+      "2026-10-01",
+      "2026-11-01",
+      "5",
+    ])
     expect(row.ok && row.events[0]?.data).toMatchObject({ repId: "salesforce:Ana Lopez" })
   })
 
   it("a header without a required column is refused, naming the column and listing the file's", () => {
     const settings = settingsOf("deals", options)
-    const located = locateColumns(["Id", "Owner", "Account", "Created", "Closed", "Amount"], settings.fields, settings.columns, settings.namedColumns)
-    expect(located).toEqual({ ok: false, reason: expect.stringMatching(/the header has no column "Stage" \(stage\); its columns are "Id", "Owner"/) })
+    const located = locateColumns(
+      ["Id", "Owner", "Account", "Created", "Closed", "Amount"],
+      settings.fields,
+      settings.columns,
+      settings.namedColumns,
+    )
+    expect(located).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/the header has no column "Stage" \(stage\); its columns are "Id", "Owner"/),
+    })
   })
 })
 
 describe("the presets read each CRM's own export header", () => {
   it("Salesforce: an Opportunities report, US dates, Closed Won", () => {
-    const header = ["Opportunity Owner", "Account Name", "Opportunity Name", "Stage", "Amount", "Opportunity Currency", "Close Date", "Created Date", "Opportunity ID"]
-    const row = eventsOfRow("deals", { preset: "salesforce" }, header, ["Ana Lopez", "Acme", "Acme renewal", "Closed Won", "12,000.00", "USD", "11/20/2026", "10/1/2026", "0065g00000AbCdE"])
+    const header = [
+      "Opportunity Owner",
+      "Account Name",
+      "Opportunity Name",
+      "Stage",
+      "Amount",
+      "Opportunity Currency",
+      "Close Date",
+      "Created Date",
+      "Opportunity ID",
+    ]
+    const row = eventsOfRow("deals", { preset: "salesforce" }, header, [
+      "Ana Lopez",
+      "Acme",
+      "Acme renewal",
+      "Closed Won",
+      "12,000.00",
+      "USD",
+      "11/20/2026",
+      "10/1/2026",
+      "0065g00000AbCdE",
+    ])
     expect(row.ok && row.events).toEqual([
       {
         type: "DealOpened",
         occurredAt: "2026-10-01T12:00:00.000Z",
         idempotencyKey: "csv:deals:0065g00000AbCdE:opened",
-        data: { dealId: "0065g00000AbCdE", repId: "Ana Lopez", accountId: "Acme", amount: 12000, currency: "USD", source: "outbound" },
+        data: {
+          dealId: "0065g00000AbCdE",
+          repId: "Ana Lopez",
+          accountId: "Acme",
+          amount: 12000,
+          currency: "USD",
+          source: "outbound",
+        },
       },
-      { type: "DealWon", occurredAt: "2026-11-20T12:00:00.000Z", idempotencyKey: "csv:deals:0065g00000AbCdE:won", data: { dealId: "0065g00000AbCdE", amount: 12000 } },
+      {
+        type: "DealWon",
+        occurredAt: "2026-11-20T12:00:00.000Z",
+        idempotencyKey: "csv:deals:0065g00000AbCdE:won",
+        data: { dealId: "0065g00000AbCdE", amount: 12000 },
+      },
     ])
   })
 
   it("Salesforce: an open stage of the default sales process, without a currency column", () => {
-    const header = ["Opportunity ID", "Opportunity Owner", "Account Name", "Stage", "Created Date", "Close Date", "Amount"]
-    const row = eventsOfRow("deals", { preset: "salesforce" }, header, ["006X", "ana", "Acme", "Id. Decision Makers", "10/1/2026", "12/31/2026", "5000"])
+    const header = [
+      "Opportunity ID",
+      "Opportunity Owner",
+      "Account Name",
+      "Stage",
+      "Created Date",
+      "Close Date",
+      "Amount",
+    ]
+    const row = eventsOfRow("deals", { preset: "salesforce" }, header, [
+      "006X",
+      "ana",
+      "Acme",
+      "Id. Decision Makers",
+      "10/1/2026",
+      "12/31/2026",
+      "5000",
+    ])
     expect(row.ok && row.events.map((e) => [e.type, e.data])).toEqual([
-      ["DealOpened", { dealId: "006X", repId: "ana", accountId: "Acme", amount: 5000, source: "outbound", expectedCloseDate: "2026-12-31" }],
+      [
+        "DealOpened",
+        {
+          dealId: "006X",
+          repId: "ana",
+          accountId: "Acme",
+          amount: 5000,
+          source: "outbound",
+          expectedCloseDate: "2026-12-31",
+        },
+      ],
     ])
   })
 
   it("HubSpot: a deals export, its default pipeline's Closed Lost with the reason", () => {
-    const header = ["Record ID", "Deal Name", "Deal Stage", "Close Date", "Deal owner", "Amount", "Create Date", "Associated Company", "Closed lost reason"]
-    const row = eventsOfRow("deals", { preset: "hubspot" }, header, ["1234567890", "Globex pilot", "Closed Lost", "2026-11-02 16:30", "Bo Berg", "3000", "2026-10-07 09:15", "Globex", "Budget"])
+    const header = [
+      "Record ID",
+      "Deal Name",
+      "Deal Stage",
+      "Close Date",
+      "Deal owner",
+      "Amount",
+      "Create Date",
+      "Associated Company",
+      "Closed lost reason",
+    ]
+    const row = eventsOfRow("deals", { preset: "hubspot" }, header, [
+      "1234567890",
+      "Globex pilot",
+      "Closed Lost",
+      "2026-11-02 16:30",
+      "Bo Berg",
+      "3000",
+      "2026-10-07 09:15",
+      "Globex",
+      "Budget",
+    ])
     expect(row.ok && row.events).toEqual([
       {
         type: "DealOpened",
@@ -258,61 +418,241 @@ describe("the presets read each CRM's own export header", () => {
         idempotencyKey: "csv:deals:1234567890:opened",
         data: { dealId: "1234567890", repId: "Bo Berg", accountId: "Globex", amount: 3000, source: "outbound" },
       },
-      { type: "DealLost", occurredAt: "2026-11-02T16:30:00.000Z", idempotencyKey: "csv:deals:1234567890:lost", data: { dealId: "1234567890", reason: "Budget" } },
+      {
+        type: "DealLost",
+        occurredAt: "2026-11-02T16:30:00.000Z",
+        idempotencyKey: "csv:deals:1234567890:lost",
+        data: { dealId: "1234567890", reason: "Budget" },
+      },
     ])
   })
 
   it("HubSpot: every stage of the default sales pipeline is known", () => {
-    const header = ["Record ID", "Deal Stage", "Close Date", "Deal owner", "Amount", "Create Date", "Associated Company"]
-    const stages = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In", "Contract Sent", "Closed Won", "Closed Lost"]
+    const header = [
+      "Record ID",
+      "Deal Stage",
+      "Close Date",
+      "Deal owner",
+      "Amount",
+      "Create Date",
+      "Associated Company",
+    ]
+    const stages = [
+      "Appointment Scheduled",
+      "Qualified To Buy",
+      "Presentation Scheduled",
+      "Decision Maker Bought-In",
+      "Contract Sent",
+      "Closed Won",
+      "Closed Lost",
+    ]
     const outcomes = stages.map((stage) => {
-      const row = eventsOfRow("deals", { preset: "hubspot" }, header, ["1", stage, "2026-11-02", "bo", "1", "2026-10-01", "Globex"])
+      const row = eventsOfRow("deals", { preset: "hubspot" }, header, [
+        "1",
+        stage,
+        "2026-11-02",
+        "bo",
+        "1",
+        "2026-10-01",
+        "Globex",
+      ])
       return row.ok ? row.events.map((e) => e.type).join("+") : "invalid"
     })
-    expect(outcomes).toEqual(["DealOpened", "DealOpened", "DealOpened", "DealOpened", "DealOpened", "DealOpened+DealWon", "DealOpened+DealLost"])
+    expect(outcomes).toEqual([
+      "DealOpened",
+      "DealOpened",
+      "DealOpened",
+      "DealOpened",
+      "DealOpened",
+      "DealOpened+DealWon",
+      "DealOpened+DealLost",
+    ])
   })
 
   it("Pipedrive: a deals export, where won and lost are the Status and the expected close date has its own column", () => {
-    const header = ["Deal - ID", "Deal - Title", "Deal - Owner", "Deal - Value", "Deal - Currency", "Deal - Organization", "Deal - Stage", "Deal - Status", "Deal - Deal created", "Deal - Deal closed on", "Deal - Expected close date"]
-    const won = eventsOfRow("deals", { preset: "pipedrive" }, header, ["42", "Initech deal", "Cy Chen", "7500", "EUR", "Initech", "Negotiations Started", "Won", "2026-09-15 10:00:00", "2026-11-10 15:00:00", "2026-11-30"])
+    const header = [
+      "Deal - ID",
+      "Deal - Title",
+      "Deal - Owner",
+      "Deal - Value",
+      "Deal - Currency",
+      "Deal - Organization",
+      "Deal - Stage",
+      "Deal - Status",
+      "Deal - Deal created",
+      "Deal - Deal closed on",
+      "Deal - Expected close date",
+    ]
+    const won = eventsOfRow("deals", { preset: "pipedrive" }, header, [
+      "42",
+      "Initech deal",
+      "Cy Chen",
+      "7500",
+      "EUR",
+      "Initech",
+      "Negotiations Started",
+      "Won",
+      "2026-09-15 10:00:00",
+      "2026-11-10 15:00:00",
+      "2026-11-30",
+    ])
     expect(won.ok && won.events.map((e) => [e.type, e.occurredAt, e.data])).toEqual([
-      ["DealOpened", "2026-09-15T10:00:00.000Z", { dealId: "42", repId: "Cy Chen", accountId: "Initech", amount: 7500, currency: "EUR", source: "outbound" }],
+      [
+        "DealOpened",
+        "2026-09-15T10:00:00.000Z",
+        { dealId: "42", repId: "Cy Chen", accountId: "Initech", amount: 7500, currency: "EUR", source: "outbound" },
+      ],
       ["DealWon", "2026-11-10T15:00:00.000Z", { dealId: "42", amount: 7500 }],
     ])
-    const open = eventsOfRow("deals", { preset: "pipedrive" }, header, ["43", "Umbrella", "Cy Chen", "100", "EUR", "Umbrella", "Proposal Made", "Open", "2026-09-15 10:00:00", "", "2026-12-20"])
+    const open = eventsOfRow("deals", { preset: "pipedrive" }, header, [
+      "43",
+      "Umbrella",
+      "Cy Chen",
+      "100",
+      "EUR",
+      "Umbrella",
+      "Proposal Made",
+      "Open",
+      "2026-09-15 10:00:00",
+      "",
+      "2026-12-20",
+    ])
     expect(open.ok && open.events.map((e) => e.data)).toEqual([
-      { dealId: "43", repId: "Cy Chen", accountId: "Umbrella", amount: 100, currency: "EUR", source: "outbound", expectedCloseDate: "2026-12-20" },
+      {
+        dealId: "43",
+        repId: "Cy Chen",
+        accountId: "Umbrella",
+        amount: 100,
+        currency: "EUR",
+        source: "outbound",
+        expectedCloseDate: "2026-12-20",
+      },
     ])
   })
 
   it("Pipedrive: an activities export, tasks skipped, a meeting not done only booked", () => {
-    const header = ["Activity - ID", "Activity - Type", "Activity - Subject", "Activity - Assigned to user", "Activity - Due date", "Activity - Organization", "Activity - Duration", "Activity - Done"]
+    const header = [
+      "Activity - ID",
+      "Activity - Type",
+      "Activity - Subject",
+      "Activity - Assigned to user",
+      "Activity - Due date",
+      "Activity - Organization",
+      "Activity - Duration",
+      "Activity - Done",
+    ]
     const options = { preset: "pipedrive" }
-    const call = eventsOfRow("activities", options, header, ["7", "Call", "Intro", "Cy Chen", "2026-11-03", "Initech", "00:04:10", "Done"])
+    const call = eventsOfRow("activities", options, header, [
+      "7",
+      "Call",
+      "Intro",
+      "Cy Chen",
+      "2026-11-03",
+      "Initech",
+      "00:04:10",
+      "Done",
+    ])
     expect(call.ok && call.events).toEqual([
       {
         type: "CallLogged",
         occurredAt: "2026-11-03T12:00:00.000Z",
         idempotencyKey: "csv:activities:7:call",
-        data: { callId: "7", repId: "Cy Chen", accountId: "Initech", direction: "outbound", disposition: "connected", durationSeconds: 250 },
+        data: {
+          callId: "7",
+          repId: "Cy Chen",
+          accountId: "Initech",
+          direction: "outbound",
+          disposition: "connected",
+          durationSeconds: 250,
+        },
       },
     ])
-    expect(eventsOfRow("activities", options, header, ["8", "Task", "Send deck", "Cy Chen", "2026-11-03", "", "", "To do"])).toEqual({ ok: true, events: [] })
-    const meeting = eventsOfRow("activities", options, header, ["9", "Meeting", "Demo", "Cy Chen", "2026-11-04 14:00", "Initech", "", "To do"])
+    expect(
+      eventsOfRow("activities", options, header, ["8", "Task", "Send deck", "Cy Chen", "2026-11-03", "", "", "To do"]),
+    ).toEqual({ ok: true, events: [] })
+    const meeting = eventsOfRow("activities", options, header, [
+      "9",
+      "Meeting",
+      "Demo",
+      "Cy Chen",
+      "2026-11-04 14:00",
+      "Initech",
+      "",
+      "To do",
+    ])
     expect(meeting.ok && meeting.events.map((e) => e.type)).toEqual(["MeetingBooked"])
   })
 
   it("HubSpot: an activities export, the call outcome read through HubSpot's outcomes", () => {
-    const header = ["Record ID", "Activity type", "Activity date", "Activity assigned to", "Call direction", "Call duration", "Call outcome", "Associated Company"]
-    const row = eventsOfRow("activities", { preset: "hubspot" }, header, ["55", "Call", "2026-11-03 09:30", "Bo Berg", "Outbound", "0", "Left voicemail", "Globex"])
-    expect(row.ok && row.events[0]?.data).toEqual({ callId: "55", repId: "Bo Berg", accountId: "Globex", direction: "outbound", disposition: "voicemail", durationSeconds: 0 })
+    const header = [
+      "Record ID",
+      "Activity type",
+      "Activity date",
+      "Activity assigned to",
+      "Call direction",
+      "Call duration",
+      "Call outcome",
+      "Associated Company",
+    ]
+    const row = eventsOfRow("activities", { preset: "hubspot" }, header, [
+      "55",
+      "Call",
+      "2026-11-03 09:30",
+      "Bo Berg",
+      "Outbound",
+      "0",
+      "Left voicemail",
+      "Globex",
+    ])
+    expect(row.ok && row.events[0]?.data).toEqual({
+      callId: "55",
+      repId: "Bo Berg",
+      accountId: "Globex",
+      direction: "outbound",
+      disposition: "voicemail",
+      durationSeconds: 0,
+    })
   })
 
   it("Salesforce: a Tasks and Events report, an internal call skipped", () => {
-    const header = ["Activity ID", "Assigned", "Subject", "Type", "Date", "Account", "Call Type", "Call Duration", "Call Result"]
-    expect(eventsOfRow("activities", { preset: "salesforce" }, header, ["00T1", "ana", "Sync", "Call", "11/3/2026", "", "Internal", "60", ""])).toEqual({ ok: true, events: [] })
-    const email = eventsOfRow("activities", { preset: "salesforce" }, header, ["00T2", "ana", "Follow-up", "Email", "11/3/2026", "Acme", "", "", ""])
-    expect(email.ok && email.events.map((e) => [e.type, e.data])).toEqual([["EmailSent", { emailId: "00T2", repId: "ana", accountId: "Acme", kind: "follow_up" }]])
+    const header = [
+      "Activity ID",
+      "Assigned",
+      "Subject",
+      "Type",
+      "Date",
+      "Account",
+      "Call Type",
+      "Call Duration",
+      "Call Result",
+    ]
+    expect(
+      eventsOfRow("activities", { preset: "salesforce" }, header, [
+        "00T1",
+        "ana",
+        "Sync",
+        "Call",
+        "11/3/2026",
+        "",
+        "Internal",
+        "60",
+        "",
+      ]),
+    ).toEqual({ ok: true, events: [] })
+    const email = eventsOfRow("activities", { preset: "salesforce" }, header, [
+      "00T2",
+      "ana",
+      "Follow-up",
+      "Email",
+      "11/3/2026",
+      "Acme",
+      "",
+      "",
+      "",
+    ])
+    expect(email.ok && email.events.map((e) => [e.type, e.data])).toEqual([
+      ["EmailSent", { emailId: "00T2", repId: "ana", accountId: "Acme", kind: "follow_up" }],
+    ])
   })
 })
 
@@ -337,13 +677,24 @@ describe("activity and roster rows", () => {
   it("a roster row is a RepJoined with team and manager, and the CRM identity linked", () => {
     const row = eventsOfRow(
       "reps",
-      { columns: "repId=Id,name=Name,role=Title,team=Team,manager=Manager,identity=Salesforce user", identitySource: "salesforce" },
+      {
+        columns: "repId=Id,name=Name,role=Title,team=Team,manager=Manager,identity=Salesforce user",
+        identitySource: "salesforce",
+      },
       ["Id", "Name", "Title", "Team", "Manager", "Salesforce user"],
       ["ana", "Ana Lopez", "SDR", "East", "mia", "Ana Lopez"],
     )
     expect(row.ok && row.events.map((e) => [e.type, e.occurredAt, e.data])).toEqual([
-      ["RepJoined", "2000-01-01T12:00:00.000Z", { repId: "ana", name: "Ana Lopez", role: "BDR", team: "East", managerRepId: "mia" }],
-      ["RepIdentityLinked", "2000-01-01T12:00:00.000Z", { repId: "ana", source: "salesforce", externalId: "Ana Lopez" }],
+      [
+        "RepJoined",
+        "2000-01-01T12:00:00.000Z",
+        { repId: "ana", name: "Ana Lopez", role: "BDR", team: "East", managerRepId: "mia" },
+      ],
+      [
+        "RepIdentityLinked",
+        "2000-01-01T12:00:00.000Z",
+        { repId: "ana", source: "salesforce", externalId: "Ana Lopez" },
+      ],
     ])
   })
 
@@ -403,13 +754,20 @@ describe("a dry run of a whole file", () => {
   })
 
   it("refuses a file whose header lacks a column, naming it", async () => {
-    const file = fileWith("missing.csv", "Opportunity ID,Opportunity Owner,Stage,Created Date,Close Date,Amount\n006A,ana,Closed Won,10/1/2026,11/20/2026,1\n")
+    const file = fileWith(
+      "missing.csv",
+      "Opportunity ID,Opportunity Owner,Stage,Created Date,Close Date,Amount\n006A,ana,Closed Won,10/1/2026,11/20/2026,1\n",
+    )
     await expect(dryRun(file, "deals", { preset: "salesforce" })).rejects.toThrow(CsvImportRefused)
-    await expect(dryRun(file, "deals", { preset: "salesforce" })).rejects.toThrow(/line 1: the header has no column "Account Name" \(account\)/)
+    await expect(dryRun(file, "deals", { preset: "salesforce" })).rejects.toThrow(
+      /line 1: the header has no column "Account Name" \(account\)/,
+    )
   })
 
   it("rejects a row with more cells than the header (a comma not quoted)", async () => {
     const file = fileWith("wide.csv", "repId,name\nana,Ana\nbo,Berg, Bo\n")
-    expect((await dryRun(file, "reps", {})).rejections).toEqual([{ line: 3, column: "(row)", reason: expect.stringContaining("has 3 cells where the header has 2 columns") }])
+    expect((await dryRun(file, "reps", {})).rejections).toEqual([
+      { line: 3, column: "(row)", reason: expect.stringContaining("has 3 cells where the header has 2 columns") },
+    ])
   })
 })

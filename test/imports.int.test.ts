@@ -4,8 +4,8 @@
  * constant memory.
  */
 import { execFile } from "node:child_process"
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { once } from "node:events"
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -13,17 +13,17 @@ import v8 from "node:v8"
 import vm from "node:vm"
 import { ManagedRuntime } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { silentProgress } from "../src/observability/progress.js"
 import { appendBatchEffect, importCsv } from "../src/ingest/csv/csvImport.js"
 import { importSettings } from "../src/ingest/csv/importKinds.js"
+import { silentProgress } from "../src/observability/progress.js"
 import { EventStore } from "../src/store/EventStore.js"
-import { readLog, type RecordedEvent } from "../src/store/eventLog.js"
+import { type RecordedEvent, readLog } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
-import { freshDatabase, postgresAvailable, type FreshDatabase } from "./support/postgres.js"
 import { copyTemplateInto } from "./support/dataDirs.js"
+import { type FreshDatabase, freshDatabase, postgresAvailable } from "./support/postgres.js"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
@@ -76,8 +76,12 @@ type Run = { readonly code: number; readonly stdout: string; readonly stderr: st
 /** Runs `ledger …args` on `store`. */
 const ledger = (store: Store, args: ReadonlyArray<string>): Promise<Run> =>
   new Promise((resolve) => {
-    const child = execFile(process.execPath, [bin, ...args], { cwd: repoRoot, env: store.env, timeout: commandTimeoutMs }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: repoRoot, env: store.env, timeout: commandTimeoutMs },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }),
     )
     child.stdin?.end()
   })
@@ -96,7 +100,8 @@ const logOf = async (store: Store): Promise<ReadonlyArray<RecordedEvent>> => {
 const keysOf = (log: ReadonlyArray<RecordedEvent>) => log.map((event) => event.idempotencyKey)
 
 // A Salesforce Opportunities report as exported: every field quoted, US dates, a stage of this org's own (Verbal).
-const header = '"Opportunity ID","Opportunity Owner","Account Name","Stage","Created Date","Close Date","Amount","Opportunity Currency"\r\n'
+const header =
+  '"Opportunity ID","Opportunity Owner","Account Name","Stage","Created Date","Close Date","Amount","Opportunity Currency"\r\n'
 const rowA = '"006A","ana","Acme, Inc.","Closed Won","10/1/2026","11/20/2026","12,000.00","USD"\r\n'
 const rowB = '"006B","bo","Globex","Negotiation/Review","10/5/2026","12/15/2026","5,000.00","USD"\r\n'
 const rowC = '"006C","bo","Initech","Closed Lost","10/7/2026","11/2/2026","3,000.00","USD"\r\n'
@@ -113,7 +118,9 @@ describe.each(postgresAvailable ? [pglite(), postgres()] : [pglite()])("ledger i
     const run = await ledger(store, ["import", "deals", deals, "--preset", "salesforce", "--dry-run"])
     expect(run).toMatchObject({ code: 0, stderr: "" })
     // A: DealOpened + DealWon; B: DealOpened; C: DealOpened + DealLost; D (line 5) is invalid.
-    expect(run.stdout).toContain("Dry run: nothing was stored. 4 rows, 5 events to import:\n  DealLost: 1\n  DealOpened: 3\n  DealWon: 1")
+    expect(run.stdout).toContain(
+      "Dry run: nothing was stored. 4 rows, 5 events to import:\n  DealLost: 1\n  DealOpened: 3\n  DealWon: 1",
+    )
     expect(run.stdout).toContain('line 5, column "Stage": unknown stage "Verbal"')
     expect(await logOf(store)).toEqual([])
   })
@@ -121,30 +128,49 @@ describe.each(postgresAvailable ? [pglite(), postgres()] : [pglite()])("ledger i
   it("refuses the file for one invalid row, naming its line and column, and stores nothing", slow, async () => {
     const run = await ledger(store, ["import", "deals", deals, "--preset", "salesforce"])
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/^ledger: .*deals\.csv, line 5, column "Stage": unknown stage "Verbal".*nothing was imported: correct the file, or import the valid rows with --skip-invalid\n$/)
+    expect(run.stderr).toMatch(
+      /^ledger: .*deals\.csv, line 5, column "Stage": unknown stage "Verbal".*nothing was imported: correct the file, or import the valid rows with --skip-invalid\n$/,
+    )
     expect(await logOf(store)).toEqual([])
     expect(existsSync(`${deals}.rejects.csv`)).toBe(false)
   })
 
-  it("--skip-invalid imports the valid rows and writes the invalid one, with the reason, to the rejects file", slow, async () => {
-    const run = await ledger(store, ["import", "deals", deals, "--preset", "salesforce", "--skip-invalid"])
-    expect(run).toMatchObject({ code: 0, stderr: "" })
-    expect(run.stdout).toContain("Imported 5 events from 4 rows")
-    expect(run.stdout).toContain(`1 row(s) rejected, written with the reason to ${deals}.rejects.csv`)
-    expect(readFileSync(`${deals}.rejects.csv`, "utf8")).toBe(
-      "Opportunity ID,Opportunity Owner,Account Name,Stage,Created Date,Close Date,Amount,Opportunity Currency,Rejected because\r\n" +
-        '006D,cy,Umbrella,Verbal,10/9/2026,12/1/2026,"8,000.00",USD,"line 5, column Stage: unknown stage ""Verbal""; say what it means with --stages ""Verbal=open"" (or won, lost), or ""*=open"" for every stage not listed"\r\n',
-    )
-    const log = await logOf(store)
-    expect(keysOf(log)).toEqual(["csv:deals:006A:opened", "csv:deals:006A:won", "csv:deals:006B:opened", "csv:deals:006C:opened", "csv:deals:006C:lost"])
-    expect(log[0]).toMatchObject({
-      streamId: "deal-006A",
-      type: "DealOpened",
-      occurredAt: "2026-10-01T12:00:00.000Z",
-      data: { dealId: "006A", repId: "ana", accountId: "Acme, Inc.", amount: 12000, currency: "USD", source: "outbound" },
-      metadata: { source: "csv", import: "deals" },
-    })
-  })
+  it(
+    "--skip-invalid imports the valid rows and writes the invalid one, with the reason, to the rejects file",
+    slow,
+    async () => {
+      const run = await ledger(store, ["import", "deals", deals, "--preset", "salesforce", "--skip-invalid"])
+      expect(run).toMatchObject({ code: 0, stderr: "" })
+      expect(run.stdout).toContain("Imported 5 events from 4 rows")
+      expect(run.stdout).toContain(`1 row(s) rejected, written with the reason to ${deals}.rejects.csv`)
+      expect(readFileSync(`${deals}.rejects.csv`, "utf8")).toBe(
+        "Opportunity ID,Opportunity Owner,Account Name,Stage,Created Date,Close Date,Amount,Opportunity Currency,Rejected because\r\n" +
+          '006D,cy,Umbrella,Verbal,10/9/2026,12/1/2026,"8,000.00",USD,"line 5, column Stage: unknown stage ""Verbal""; say what it means with --stages ""Verbal=open"" (or won, lost), or ""*=open"" for every stage not listed"\r\n',
+      )
+      const log = await logOf(store)
+      expect(keysOf(log)).toEqual([
+        "csv:deals:006A:opened",
+        "csv:deals:006A:won",
+        "csv:deals:006B:opened",
+        "csv:deals:006C:opened",
+        "csv:deals:006C:lost",
+      ])
+      expect(log[0]).toMatchObject({
+        streamId: "deal-006A",
+        type: "DealOpened",
+        occurredAt: "2026-10-01T12:00:00.000Z",
+        data: {
+          dealId: "006A",
+          repId: "ana",
+          accountId: "Acme, Inc.",
+          amount: 12000,
+          currency: "USD",
+          source: "outbound",
+        },
+        metadata: { source: "csv", import: "deals" },
+      })
+    },
+  )
 
   it("importing the same file again appends nothing", slow, async () => {
     const before = await logOf(store)
@@ -154,21 +180,32 @@ describe.each(postgresAvailable ? [pglite(), postgres()] : [pglite()])("ledger i
     expect(await logOf(store)).toEqual(before)
   })
 
-  it("a later export appends only what changed: the open deal won (at its final amount), the corrected row", slow, async () => {
-    const later = file(`${backend.name}-deals-later.csv`)
-    // B closed, for 5,500 where it was opened at 5,000: the opening stays as first imported, the win counts at 5,500.
-    const bWon = rowB.replace('"Negotiation/Review","10/5/2026","12/15/2026","5,000.00"', '"Closed Won","10/5/2026","11/28/2026","5,500.00"')
-    writeFileSync(later, `${header}${rowA}${bWon}${rowC}${rowD.replace("Verbal", "Prospecting")}`)
-    const run = await ledger(store, ["import", "deals", later, "--preset", "salesforce"])
-    expect(run).toMatchObject({ code: 0, stderr: "" })
-    // A's two events, B's opening and C's two are stored; B's DealWon and D's DealOpened are new.
-    expect(run.stdout).toContain("Imported 2 events from 4 rows, 4 already in the ledger")
-    expect(run.stdout).toContain("1 deal(s) were opened by an earlier import with other details")
-    const log = await logOf(store)
-    expect(keysOf(log).slice(5)).toEqual(["csv:deals:006B:won", "csv:deals:006D:opened"])
-    expect(log[5]).toMatchObject({ type: "DealWon", occurredAt: "2026-11-28T12:00:00.000Z", data: { dealId: "006B", amount: 5500 } })
-    expect(log[2]).toMatchObject({ type: "DealOpened", data: { dealId: "006B", amount: 5000 } })
-  })
+  it(
+    "a later export appends only what changed: the open deal won (at its final amount), the corrected row",
+    slow,
+    async () => {
+      const later = file(`${backend.name}-deals-later.csv`)
+      // B closed, for 5,500 where it was opened at 5,000: the opening stays as first imported, the win counts at 5,500.
+      const bWon = rowB.replace(
+        '"Negotiation/Review","10/5/2026","12/15/2026","5,000.00"',
+        '"Closed Won","10/5/2026","11/28/2026","5,500.00"',
+      )
+      writeFileSync(later, `${header}${rowA}${bWon}${rowC}${rowD.replace("Verbal", "Prospecting")}`)
+      const run = await ledger(store, ["import", "deals", later, "--preset", "salesforce"])
+      expect(run).toMatchObject({ code: 0, stderr: "" })
+      // A's two events, B's opening and C's two are stored; B's DealWon and D's DealOpened are new.
+      expect(run.stdout).toContain("Imported 2 events from 4 rows, 4 already in the ledger")
+      expect(run.stdout).toContain("1 deal(s) were opened by an earlier import with other details")
+      const log = await logOf(store)
+      expect(keysOf(log).slice(5)).toEqual(["csv:deals:006B:won", "csv:deals:006D:opened"])
+      expect(log[5]).toMatchObject({
+        type: "DealWon",
+        occurredAt: "2026-11-28T12:00:00.000Z",
+        data: { dealId: "006B", amount: 5500 },
+      })
+      expect(log[2]).toMatchObject({ type: "DealOpened", data: { dealId: "006B", amount: 5000 } })
+    },
+  )
 
   it("a closed deal the ledger holds with another outcome stops the import at its row, and says so", slow, async () => {
     const before = await logOf(store)
@@ -176,7 +213,9 @@ describe.each(postgresAvailable ? [pglite(), postgres()] : [pglite()])("ledger i
     writeFileSync(changed, `${header}${rowA.replace("12,000.00", "15,000.00")}${rowC}`)
     const run = await ledger(store, ["import", "deals", changed, "--preset", "salesforce"])
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/line 2: the ledger already holds this row's DealWon \(csv:deals:006A:won\) with other details.*nothing was imported/)
+    expect(run.stderr).toMatch(
+      /line 2: the ledger already holds this row's DealWon \(csv:deals:006A:won\) with other details.*nothing was imported/,
+    )
     expect(await logOf(store)).toEqual(before)
   })
 })
@@ -185,14 +224,23 @@ describe("ledger import reps and activities", () => {
   it("a roster linking CRM names, then activities credited by those names", slow, async () => {
     const store = await pglite().newStore()
     const roster = file("roster.csv")
-    writeFileSync(roster, "Id,Name,Title,Team,Manager,Salesforce user\r\nmia,Mia Ross,Sales Manager,East,,Mia Ross\r\nana,Ana Lopez,Account Executive,East,mia,Ana Lopez\r\n")
+    writeFileSync(
+      roster,
+      "Id,Name,Title,Team,Manager,Salesforce user\r\nmia,Mia Ross,Sales Manager,East,,Mia Ross\r\nana,Ana Lopez,Account Executive,East,mia,Ana Lopez\r\n",
+    )
     const reps = await ledger(store, [
-      "import", "reps", roster,
-      "--columns", "repId=Id,name=Name,role=Title,team=Team,manager=Manager,identity=Salesforce user",
-      "--identity-source", "salesforce",
+      "import",
+      "reps",
+      roster,
+      "--columns",
+      "repId=Id,name=Name,role=Title,team=Team,manager=Manager,identity=Salesforce user",
+      "--identity-source",
+      "salesforce",
     ])
     expect(reps).toMatchObject({ code: 0, stderr: "" })
-    expect(reps.stdout).toContain("Imported 4 events from 2 rows.\nThe rows' events:\n  RepIdentityLinked: 2\n  RepJoined: 2")
+    expect(reps.stdout).toContain(
+      "Imported 4 events from 2 rows.\nThe rows' events:\n  RepIdentityLinked: 2\n  RepJoined: 2",
+    )
     const activities = file("activities.csv")
     writeFileSync(
       activities,
@@ -200,15 +248,48 @@ describe("ledger import reps and activities", () => {
         "00T1,Ana Lopez,Intro,Call,11/3/2026,Acme,,Outbound,95,\r\n" +
         "00T2,Ana Lopez,Demo,Meeting,11/4/2026,Acme,,,,\r\n",
     )
-    const run = await ledger(store, ["import", "activities", activities, "--preset", "salesforce", "--identity-source", "salesforce"])
+    const run = await ledger(store, [
+      "import",
+      "activities",
+      activities,
+      "--preset",
+      "salesforce",
+      "--identity-source",
+      "salesforce",
+    ])
     expect(run).toMatchObject({ code: 0, stderr: "" })
     const log = await logOf(store)
-    expect(log.filter((e) => e.streamId.startsWith("call-") || e.streamId.startsWith("meeting-")).map((e) => [e.type, e.data])).toEqual([
-      ["CallLogged", { callId: "00T1", repId: "salesforce:Ana Lopez", accountId: "Acme", direction: "outbound", disposition: "connected", durationSeconds: 95 }],
-      ["MeetingBooked", { meetingId: "00T2", repId: "salesforce:Ana Lopez", accountId: "Acme", scheduledFor: "2026-11-04T12:00:00.000Z", source: "outbound" }],
+    expect(
+      log
+        .filter((e) => e.streamId.startsWith("call-") || e.streamId.startsWith("meeting-"))
+        .map((e) => [e.type, e.data]),
+    ).toEqual([
+      [
+        "CallLogged",
+        {
+          callId: "00T1",
+          repId: "salesforce:Ana Lopez",
+          accountId: "Acme",
+          direction: "outbound",
+          disposition: "connected",
+          durationSeconds: 95,
+        },
+      ],
+      [
+        "MeetingBooked",
+        {
+          meetingId: "00T2",
+          repId: "salesforce:Ana Lopez",
+          accountId: "Acme",
+          scheduledFor: "2026-11-04T12:00:00.000Z",
+          source: "outbound",
+        },
+      ],
       ["MeetingHeld", { meetingId: "00T2", repId: "salesforce:Ana Lopez" }],
     ])
-    expect(log.find((e) => e.type === "RepIdentityLinked" && (e.data as { repId: string }).repId === "ana")?.data).toEqual({
+    expect(
+      log.find((e) => e.type === "RepIdentityLinked" && (e.data as { repId: string }).repId === "ana")?.data,
+    ).toEqual({
       repId: "ana",
       source: "salesforce",
       externalId: "Ana Lopez",
@@ -238,7 +319,9 @@ describe("a 100,000-row file", () => {
     await once(out, "finish")
   }
 
-  it("imports in constant memory: the heap stays within 100 MB of where it started, and again appends nothing", { timeout: 900_000 }, async () => {
+  it("imports in constant memory: the heap stays within 100 MB of where it started, and again appends nothing", {
+    timeout: 900_000,
+  }, async () => {
     const csv = file("calls-100k.csv")
     await writeCalls(csv)
     const dir = file("pglite-100k")
@@ -268,20 +351,37 @@ describe("a 100,000-row file", () => {
       collectGarbage()
       const baseline = process.memoryUsage().heapUsed
       const first = await importOnce()
-      expect(first).toMatchObject({ rows, rejected: 0, appended: rows, alreadyStored: 0, eventsByType: { CallLogged: rows } })
+      expect(first).toMatchObject({
+        rows,
+        rejected: 0,
+        appended: rows,
+        alreadyStored: 0,
+        eventsByType: { CallLogged: rows },
+      })
       // Both passes report every 1,000 rows (200 reports), sampled one in ten.
       expect(samples.length).toBe((2 * rows) / 1_000 / 10)
       const mb = (bytes: number) => bytes / 1024 / 1024
       const peakGrowthMb = mb(Math.max(...samples) - baseline)
       // Holding the rows would grow the heap with them: the last sample of pass 2 against its first shows no such drift.
       const pass2DriftMb = mb((samples.at(-1) as number) - (samples[samples.length / 2] as number))
-      console.log(`100,000 rows: heap ${mb(baseline).toFixed(0)} MB at the start, growth at most ${peakGrowthMb.toFixed(1)} MB, drift over pass 2 ${pass2DriftMb.toFixed(1)} MB`)
+      console.log(
+        `100,000 rows: heap ${mb(baseline).toFixed(0)} MB at the start, growth at most ${peakGrowthMb.toFixed(1)} MB, drift over pass 2 ${pass2DriftMb.toFixed(1)} MB`,
+      )
       expect(peakGrowthMb).toBeLessThan(100)
       expect(pass2DriftMb).toBeLessThan(10)
 
-      const again = await importCsv({ file: csv, settings: settings.settings, mode: "import", skipInvalid: false, append: (events) => runtime.runPromise(appendBatchEffect(events, { source: "csv" })), progress: silentProgress })
+      const again = await importCsv({
+        file: csv,
+        settings: settings.settings,
+        mode: "import",
+        skipInvalid: false,
+        append: (events) => runtime.runPromise(appendBatchEffect(events, { source: "csv" })),
+        progress: silentProgress,
+      })
       expect(again).toMatchObject({ appended: 0, alreadyStored: rows })
-      const [{ count }] = (await db.query<{ count: string }>("select count(*)::text as count from ledger_events")) as [{ count: string }]
+      const [{ count }] = (await db.query<{ count: string }>("select count(*)::text as count from ledger_events")) as [
+        { count: string },
+      ]
       expect(Number(count)).toBe(rows)
     } finally {
       await runtime.dispose()

@@ -18,14 +18,14 @@ import {
   auditLog,
   comparableState,
   foldOfLog,
-  readWholeLog,
   readModelStatus,
+  readWholeLog,
   tallyOfComparison,
   tallyOfLog,
 } from "./support/crash.js"
-import { killEveryLedger, preparePostgres, spawnLedger, type LedgerProcess } from "./support/ledgerProcess.js"
-import { freshDatabase, postgresAvailable, type FreshDatabase } from "./support/postgres.js"
-import { post, retryLost, startTraffic, type Sent, type SentEvent, type Target } from "./support/traffic.js"
+import { killEveryLedger, type LedgerProcess, preparePostgres, spawnLedger } from "./support/ledgerProcess.js"
+import { type FreshDatabase, freshDatabase, postgresAvailable } from "./support/postgres.js"
+import { post, retryLost, type Sent, type SentEvent, startTraffic, type Target } from "./support/traffic.js"
 
 const seed = process.env.LEDGER_CRASH_SEED ?? String(Date.now() % 1_000_000_000)
 const reps = ["r1", "r2", "r3", "r4", "r5"]
@@ -42,19 +42,39 @@ afterAll(async () => {
 })
 
 describe.runIf(postgresAvailable)(`three instances on one PostgreSQL (seed ${seed})`, () => {
-  it("ingest concurrently without losing or doubling, fold with one runner, and take over a killed leader's lease", { timeout: 240_000 }, async () => {
+  it("ingest concurrently without losing or doubling, fold with one runner, and take over a killed leader's lease", {
+    timeout: 240_000,
+  }, async () => {
     database = await freshDatabase()
     const key = await preparePostgres(database.url)
     const db = await openPostgres(database.url, { maxConnections: 2 })
     try {
-      const servers: LedgerProcess[] = await Promise.all([1, 2, 3].map(() => spawnLedger({ store: { databaseUrl: (database as FreshDatabase).url } })))
+      const servers: LedgerProcess[] = await Promise.all(
+        [1, 2, 3].map(() => spawnLedger({ store: { databaseUrl: (database as FreshDatabase).url } })),
+      )
       const targets: Target[] = servers.map((server) => ({ url: server.url, key }))
       const requests: Sent[] = []
-      const joined: SentEvent[] = reps.map((repId) => ({ type: "RepJoined", occurredAt: "2026-02-02T09:00:00.000Z", idempotencyKey: `joined-${repId}`, data: { repId, name: `Rep ${repId}`, role: "AE" } }))
-      requests.push({ id: "joined", shape: "batch", events: joined, outcome: await post(targets[0] as Target, "batch", joined) })
+      const joined: SentEvent[] = reps.map((repId) => ({
+        type: "RepJoined",
+        occurredAt: "2026-02-02T09:00:00.000Z",
+        idempotencyKey: `joined-${repId}`,
+        data: { repId, name: `Rep ${repId}`, role: "AE" },
+      }))
+      requests.push({
+        id: "joined",
+        shape: "batch",
+        events: joined,
+        outcome: await post(targets[0] as Target, "batch", joined),
+      })
 
       // Clients spread over the three; leadership sampled meanwhile.
-      const traffic = startTraffic(targets, { seed: `${seed}:together`, tag: "together", singleClients: 6, batchClients: 3, reps })
+      const traffic = startTraffic(targets, {
+        seed: `${seed}:together`,
+        tag: "together",
+        singleClients: 6,
+        batchClients: 3,
+        reps,
+      })
       const samples: boolean[][] = []
       for (let i = 0; i < 15; i++) {
         samples.push(await leaders(targets))
@@ -65,15 +85,25 @@ describe.runIf(postgresAvailable)(`three instances on one PostgreSQL (seed ${see
         type: "CallLogged",
         occurredAt: "2026-03-10T10:00:00.000Z",
         idempotencyKey: `contested-${i}`,
-        data: { callId: `contested-${i}`, repId: "r1", direction: "outbound", disposition: "connected", durationSeconds: 60 },
+        data: {
+          callId: `contested-${i}`,
+          repId: "r1",
+          direction: "outbound",
+          disposition: "connected",
+          durationSeconds: 60,
+        },
       }))
       const answers = await Promise.all(targets.map((target) => post(target, "batch", contested)))
       traffic.stop()
       requests.push(...(await traffic.settled))
-      answers.forEach((outcome, i) => requests.push({ id: `contested@${i}`, shape: "batch", events: contested, outcome }))
+      for (const [i, outcome] of answers.entries())
+        requests.push({ id: `contested@${i}`, shape: "batch", events: contested, outcome })
       expect(answers.map((a) => (a.kind === "acked" ? a.status : a.kind)).sort()).toEqual([200, 200, 201])
 
-      expect(samples.filter((sample) => sample.filter(Boolean).length !== 1), "samples where not exactly one instance leads").toEqual([])
+      expect(
+        samples.filter((sample) => sample.filter(Boolean).length !== 1),
+        "samples where not exactly one instance leads",
+      ).toEqual([])
       // 7340101: the scorecards lease key of src/runtime/projectionRunner.ts (a session advisory lock).
       const holders = await db.query<{ n: number }>(`select count(*)::int as n from pg_locks
          where locktype = 'advisory' and granted and objid = 7340101 and database = (select oid from pg_database where datname = current_database())`)
@@ -88,7 +118,10 @@ describe.runIf(postgresAvailable)(`three instances on one PostgreSQL (seed ${see
         expect(again.kind === "acked" ? again.status : again).toBe(200)
       }
       const afterRetries = await readWholeLog(targets[2] as Target, requests, together.next)
-      expect(afterRetries.events.map((e) => e.type), "stored by the retries: only the log's mark").toEqual(["AccountTargeted"])
+      expect(
+        afterRetries.events.map((e) => e.type),
+        "stored by the retries: only the log's mark",
+      ).toEqual(["AccountTargeted"])
       const caughtUp = [...together.events, ...afterRetries.events]
 
       // Caught up: the read model applied each event of the log once, and equals its fold.
@@ -98,7 +131,13 @@ describe.runIf(postgresAvailable)(`three instances on one PostgreSQL (seed ${see
 
       // SIGKILL the leader while clients ingest on all three.
       const leader = (await leaders(targets)).indexOf(true)
-      const traffic2 = startTraffic(targets, { seed: `${seed}:kill`, tag: "kill", singleClients: 6, batchClients: 3, reps })
+      const traffic2 = startTraffic(targets, {
+        seed: `${seed}:kill`,
+        tag: "kill",
+        singleClients: 6,
+        batchClients: 3,
+        reps,
+      })
       await sleep(500)
       await (servers[leader] as LedgerProcess).kill()
       const survivors = targets.filter((_, i) => i !== leader)
@@ -109,7 +148,9 @@ describe.runIf(postgresAvailable)(`three instances on one PostgreSQL (seed ${see
         tookOver = (await leaders(survivors)).filter(Boolean).length === 1
       }
       expect(tookOver, "a surviving instance took the lease over within 20 s").toBe(true)
-      console.log(`multi-instance (seed ${seed}): instance ${leader + 1} of 3 led and was killed; the lease was taken over after ${Date.now() - handover} ms`)
+      console.log(
+        `multi-instance (seed ${seed}): instance ${leader + 1} of 3 led and was killed; the lease was taken over after ${Date.now() - handover} ms`,
+      )
       await sleep(500)
       traffic2.stop()
       const afterKill = await traffic2.settled

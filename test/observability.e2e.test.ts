@@ -1,17 +1,17 @@
 import type { AddressInfo } from "node:net"
-import { serve, type ServerType } from "@hono/node-server"
+import { type ServerType, serve } from "@hono/node-server"
 import { Effect, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { operationsDefaults, type OperationsConfig } from "../src/config.js"
+import { type OperationsConfig, operationsDefaults } from "../src/config.js"
 import { buildApp } from "../src/http/app.js"
 import { createDraining } from "../src/http/draining.js"
 import { createLogger } from "../src/observability/log.js"
 import { createMetrics } from "../src/observability/metrics.js"
-import { startProjectionRunner, type ProjectionRunner } from "../src/runtime/projectionRunner.js"
+import { type ProjectionRunner, startProjectionRunner } from "../src/runtime/projectionRunner.js"
 import { createApiKey } from "../src/store/apiKeys.js"
 import { EventStore } from "../src/store/EventStore.js"
 import { deliveryTally } from "../src/store/sources.js"
-import { events, serverBackends, startTestServer, type TestServer } from "./support/server.js"
+import { type Answer, events, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
 /** One sample of the Prometheus text format: `name{label="value",…} value`. */
 type Sample = { readonly name: string; readonly labels: Record<string, string>; readonly value: number }
@@ -24,7 +24,9 @@ const parseMetrics = (text: string): ReadonlyArray<Sample> =>
     .map((line) => {
       const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
       if (match === null) throw new Error(`not a Prometheus sample: ${line}`)
-      const labels = Object.fromEntries([...(match[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]))
+      const labels = Object.fromEntries(
+        [...(match[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+      )
       const value = Number(match[3])
       // prom-client writes NaN as "Nan" (the event-loop lag before its first sample): Prometheus reads any case.
       if (Number.isNaN(value) && match[3]?.toLowerCase() !== "nan") throw new Error(`not a number in: ${line}`)
@@ -32,7 +34,7 @@ const parseMetrics = (text: string): ReadonlyArray<Sample> =>
     })
 
 /** The value of the one sample named `name` whose labels include `labels` (0 when there is none yet). */
-const valueOf = (samples: ReadonlyArray<Sample>, name: string, labels: Record<string, string> = {}): number => {
+const sampleValue = (samples: ReadonlyArray<Sample>, name: string, labels: Record<string, string> = {}): number => {
   const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`)
   return found[0]?.value ?? 0
@@ -84,7 +86,8 @@ describe.each(serverBackends)("GET /metrics on $name", (backend) => {
     expect((await server.append(events.callLogged("call-m4"), { key: "olk_000000000000_nope" })).status).toBe(401)
     const after = await scrape()
 
-    const moved = (name: string, labels: Record<string, string> = {}) => valueOf(after, name, labels) - valueOf(before, name, labels)
+    const moved = (name: string, labels: Record<string, string> = {}) =>
+      sampleValue(after, name, labels) - sampleValue(before, name, labels)
     expect({
       created: moved("ledger_ingest_requests_total", { source: "api", status: "201" }),
       retried: moved("ledger_ingest_requests_total", { source: "api", status: "200" }),
@@ -100,14 +103,16 @@ describe.each(serverBackends)("GET /metrics on $name", (backend) => {
 })
 
 describe("the JSON log", () => {
-  it("is one JSON object a line, each request's line with its method, path, status, duration and request id", { timeout: 180_000 }, async () => {
+  it("is one JSON object a line, each request's line with its method, path, status, duration and request id", {
+    timeout: 180_000,
+  }, async () => {
     const lines: string[] = []
     const destination = { write: (chunk: string) => void lines.push(...chunk.split("\n").filter((l) => l !== "")) }
     const server = await startTestServer(serverBackends[0] as (typeof serverBackends)[number], {
       operations: { logLevel: "info", metricsPublic: true },
       logDestination: destination,
     })
-    let answers
+    let answers: Answer[]
     try {
       const fromStart = lines.length
       answers = [
@@ -120,7 +125,12 @@ describe("the JSON log", () => {
       expect((await server.request("/healthz")).status).toBe(200)
       const requestLines = lines.slice(fromStart).map((line) => JSON.parse(line) as Record<string, unknown>)
 
-      expect(answers.map((a) => a.headers.get("x-request-id"))).toEqual([expect.any(String), "client-chose-this-id", expect.any(String), expect.any(String)])
+      expect(answers.map((a) => a.headers.get("x-request-id"))).toEqual([
+        expect.any(String),
+        "client-chose-this-id",
+        expect.any(String),
+        expect.any(String),
+      ])
       expect(requestLines).toEqual(
         answers.map((answer, i) => ({
           level: "info",
@@ -140,7 +150,13 @@ describe("the JSON log", () => {
       await server.close()
     }
     // Start and stop are logged too, as JSON.
-    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(expect.arrayContaining(["listening", "shutting down: refusing new requests, finishing those in flight", "stopped"]))
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(
+      expect.arrayContaining([
+        "listening",
+        "shutting down: refusing new requests, finishing those in flight",
+        "stopped",
+      ]),
+    )
   })
 })
 
@@ -151,9 +167,11 @@ describe("the JSON log", () => {
 const startWithIdleProjections = async (readiness: OperationsConfig["readiness"]) => {
   const place = await (serverBackends[0] as (typeof serverBackends)[number]).prepare()
   const runtime = ManagedRuntime.make(EventStore.layer(place.store))
-  const store = await runtime.runPromise(Effect.gen(function* () {
-    return yield* EventStore
-  }))
+  const store = await runtime.runPromise(
+    Effect.gen(function* () {
+      return yield* EventStore
+    }),
+  )
   const { token } = await createApiKey(store.sql, { name: "test", scopes: ["admin"] })
   const idle: ProjectionRunner = await startProjectionRunner(store.sql)
   await idle.stop()
@@ -165,13 +183,24 @@ const startWithIdleProjections = async (readiness: OperationsConfig["readiness"]
     settings: { ...operationsDefaults, readiness },
   }
   const deliveries = deliveryTally(store.sql)
-  const app = buildApp({ runtime, sql: store.sql, runner: idle, deliveries, bodyLimitBytes: 1_000_000, version: "test", operations })
+  const app = buildApp({
+    runtime,
+    sql: store.sql,
+    runner: idle,
+    deliveries,
+    bodyLimitBytes: 1_000_000,
+    version: "test",
+    operations,
+  })
   const listener: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s))
   })
   const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`
   const call = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers } })
+    const response = await fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
+    })
     const text = await response.text()
     return { status: response.status, headers: response.headers, body: text.startsWith("{") ? JSON.parse(text) : text }
   }
@@ -202,25 +231,38 @@ describe("GET /readyz and /healthz", () => {
     try {
       expect(await server.call("/readyz")).toMatchObject({
         status: 200,
-        body: { status: "ready", lag: { model: "scorecards", events: 0, seconds: 0 }, limits: { maxLagEvents: 2, maxLagSeconds: 3_600 } },
+        body: {
+          status: "ready",
+          lag: { model: "scorecards", events: 0, seconds: 0 },
+          limits: { maxLagEvents: 2, maxLagSeconds: 3_600 },
+        },
       })
       const batch = { events: [events.repJoined("ivy"), events.callLogged("call-i1"), events.callLogged("call-i2")] }
       expect((await server.call("/v1/events", { method: "POST", body: JSON.stringify(batch) })).status).toBe(201)
 
       const lagging = await server.call("/readyz")
-      expect(lagging).toMatchObject({ status: 503, body: { status: "lagging", lag: { events: 3 }, detail: expect.stringMatching(/3 events/) } })
+      expect(lagging).toMatchObject({
+        status: 503,
+        body: { status: "lagging", lag: { events: 3 }, detail: expect.stringMatching(/3 events/) },
+      })
       const metrics = parseMetrics((await server.call("/metrics")).body as string)
-      expect(valueOf(metrics, "ledger_projection_lag_events", { model: "scorecards" })).toBe(3)
-      expect(valueOf(metrics, "ledger_projection_lag_seconds", { model: "scorecards" })).toBeGreaterThan(0)
+      expect(sampleValue(metrics, "ledger_projection_lag_events", { model: "scorecards" })).toBe(3)
+      expect(sampleValue(metrics, "ledger_projection_lag_seconds", { model: "scorecards" })).toBeGreaterThan(0)
       // Liveness is not readiness: the process still answers.
       expect(await server.call("/healthz")).toMatchObject({ status: 200, body: { status: "ok" } })
 
       await server.fold()
-      expect(await server.call("/readyz")).toMatchObject({ status: 200, body: { status: "ready", lag: { events: 0, seconds: 0 } } })
+      expect(await server.call("/readyz")).toMatchObject({
+        status: 200,
+        body: { status: "ready", lag: { events: 0, seconds: 0 } },
+      })
 
       // A store that no longer answers is not ready either.
       await server.closeStore()
-      expect(await server.call("/readyz")).toMatchObject({ status: 503, body: { status: "store_unavailable", detail: expect.stringMatching(/^the store did not answer: /) } })
+      expect(await server.call("/readyz")).toMatchObject({
+        status: 503,
+        body: { status: "store_unavailable", detail: expect.stringMatching(/^the store did not answer: /) },
+      })
     } finally {
       await server.close()
     }
@@ -229,7 +271,9 @@ describe("GET /readyz and /healthz", () => {
   it("is 503 once the oldest unapplied event is older than LEDGER_READY_MAX_LAG_SECONDS, and while draining", async () => {
     const server = await startWithIdleProjections({ maxLagEvents: 1_000, maxLagSeconds: 0.2 })
     try {
-      expect((await server.call("/v1/events", { method: "POST", body: JSON.stringify(events.repJoined("zoe")) })).status).toBe(201)
+      expect(
+        (await server.call("/v1/events", { method: "POST", body: JSON.stringify(events.repJoined("zoe")) })).status,
+      ).toBe(201)
       await new Promise((resolve) => setTimeout(resolve, 300))
 
       const lagging = await server.call("/readyz")

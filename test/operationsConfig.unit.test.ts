@@ -29,7 +29,9 @@ describe("the operations settings from the environment", () => {
       shutdownTimeoutMs: 30_000,
       rateLimit: { perSecond: 20, burst: 40 },
     })
-    expect(loadConfig({ LEDGER_RATE_LIMIT_PER_SECOND: "20", LEDGER_RATE_LIMIT_BURST: "5" }).operations?.rateLimit).toEqual({ perSecond: 20, burst: 5 })
+    expect(
+      loadConfig({ LEDGER_RATE_LIMIT_PER_SECOND: "20", LEDGER_RATE_LIMIT_BURST: "5" }).operations?.rateLimit,
+    ).toEqual({ perSecond: 20, burst: 5 })
   })
 
   it.each([
@@ -48,6 +50,14 @@ describe("the operations settings from the environment", () => {
     const fromCode = operationsOf({ port: 0, host: "127.0.0.1", store: { dataDir: "/tmp/x" }, bodyLimitBytes: 1 })
     expect(fromCode.logLevel).toBe("silent")
     expect(fromCode.rateLimit).toEqual({ perSecond: 10_000, burst: 20_000 })
-    expect(operationsOf({ port: 0, host: "127.0.0.1", store: { dataDir: "/tmp/x" }, bodyLimitBytes: 1, operations: { logLevel: "debug" } }).logLevel).toBe("debug")
+    expect(
+      operationsOf({
+        port: 0,
+        host: "127.0.0.1",
+        store: { dataDir: "/tmp/x" },
+        bodyLimitBytes: 1,
+        operations: { logLevel: "debug" },
+      }).logLevel,
+    ).toBe("debug")
   })
 })

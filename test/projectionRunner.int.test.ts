@@ -1,22 +1,22 @@
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { streamOf, type LedgerEvent } from "../events/index.js"
+import { type LedgerEvent, streamOf } from "../events/index.js"
 import { foldAll, type LedgerState } from "../projections/index.js"
-import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
+import { createTables, loadState, tablesOf } from "../src/readModel/scorecardTables.js"
 import { toLedgerEvent } from "../src/runtime/batchFold.js"
 import { stopFoldThread } from "../src/runtime/foldThread.js"
 import {
   closeProjector,
   ensureGenerations,
   openProjector,
+  type StepSize,
   scorecardModel,
   startProjectionRunner,
   stepProjector,
-  type StepSize,
 } from "../src/runtime/projectionRunner.js"
 import type { Generation } from "../src/runtime/registry.js"
-import { createTables, loadState, tablesOf } from "../src/readModel/scorecardTables.js"
-import { appendToLog, readLog, readLogToFold, type RecordedEvent } from "../src/store/eventLog.js"
+import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
+import { appendToLog, type RecordedEvent, readLog, readLogToFold } from "../src/store/eventLog.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { anyHistory, anyHistoryWithIdentities } from "./support/histories.js"
@@ -31,7 +31,16 @@ const append = async (db: SqlDatabase, events: ReadonlyArray<LedgerEvent>, batch
       events.slice(i, i + batchSize).map((event) => ({
         streamId: streamOf(event),
         expected: "any" as const,
-        events: [{ type: event.type, schemaVersion: 1, data: event.data, metadata: {}, occurredAt: event.occurredAt, idempotencyKey: `k${++keySeq}` }],
+        events: [
+          {
+            type: event.type,
+            schemaVersion: 1,
+            data: event.data,
+            metadata: {},
+            occurredAt: event.occurredAt,
+            idempotencyKey: `k${++keySeq}`,
+          },
+        ],
       })),
     )
     if (!result.ok) throw new Error(JSON.stringify(result.rejection))
@@ -40,7 +49,11 @@ const append = async (db: SqlDatabase, events: ReadonlyArray<LedgerEvent>, batch
 
 const wholeLog = async (db: SqlDatabase): Promise<RecordedEvent[]> => {
   const all: RecordedEvent[] = []
-  for (let page = await readLog(db, { limit: 1000 }); page.length > 0; page = await readLog(db, { limit: 1000, after: page.at(-1) })) {
+  for (
+    let page = await readLog(db, { limit: 1000 });
+    page.length > 0;
+    page = await readLog(db, { limit: 1000, after: page.at(-1) })
+  ) {
     all.push(...page)
   }
   return all
@@ -63,7 +76,12 @@ const pureFoldOfLog = async (db: SqlDatabase) =>
   foldAll((await wholeLog(db)).map(toLedgerEvent).filter((e): e is LedgerEvent => e !== undefined))
 
 /** One step of a projector loaded from what is stored (as after a restart). */
-const stepFromStored = async (db: SqlDatabase, generation: Generation, size: number | StepSize, stopping?: () => boolean) => {
+const stepFromStored = async (
+  db: SqlDatabase,
+  generation: Generation,
+  size: number | StepSize,
+  stopping?: () => boolean,
+) => {
   const projector = await openProjector(db, generation)
   try {
     return await stepProjector(db, projector, size, stopping)
@@ -90,31 +108,35 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
 
   it("built incrementally in random batches with restarts, equals a rebuild, equals the pure fold", async () => {
     await fc.assert(
-      fc.asyncProperty(anyHistory(50), fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 6 }), async (events, batchSizes) => {
-        await reset(store.db)
-        await append(store.db, events)
-        const [generation] = await ensureGenerations(store.db)
-        if (generation === undefined) throw new Error("no generation")
+      fc.asyncProperty(
+        anyHistory(50),
+        fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 6 }),
+        async (events, batchSizes) => {
+          await reset(store.db)
+          await append(store.db, events)
+          const [generation] = await ensureGenerations(store.db)
+          if (generation === undefined) throw new Error("no generation")
 
-        // Incremental: every step is a "restart" — a projector loaded from what is stored.
-        for (let step = 0; ; step++) {
-          const stored = (await liveGenerations(store.db, scorecardModel))[0] as typeof generation
-          if ((await stepFromStored(store.db, stored, batchSizes[step % batchSizes.length] as number)) === 0) break
-        }
-        const incremental = await loadState(store.db, generation.generation)
+          // Incremental: every step is a "restart" — a projector loaded from what is stored.
+          for (let step = 0; ; step++) {
+            const stored = (await liveGenerations(store.db, scorecardModel))[0] as typeof generation
+            if ((await stepFromStored(store.db, stored, batchSizes[step % batchSizes.length] as number)) === 0) break
+          }
+          const incremental = await loadState(store.db, generation.generation)
 
-        // Rebuild: a new generation from the start of the log, in one pass.
-        const rebuilt = await addGeneration(store.db, scorecardModel, generation.foldVersion)
-        await createTables(store.db, rebuilt.generation)
-        const projector = await openProjector(store.db, rebuilt)
-        while ((await stepProjector(store.db, projector, 1000)) > 0) {}
-        closeProjector(projector)
-        const fromScratch = await loadState(store.db, rebuilt.generation)
+          // Rebuild: a new generation from the start of the log, in one pass.
+          const rebuilt = await addGeneration(store.db, scorecardModel, generation.foldVersion)
+          await createTables(store.db, rebuilt.generation)
+          const projector = await openProjector(store.db, rebuilt)
+          while ((await stepProjector(store.db, projector, 1000)) > 0) {}
+          closeProjector(projector)
+          const fromScratch = await loadState(store.db, rebuilt.generation)
 
-        const pure = comparable(foldAll(events))
-        expect(comparable(incremental)).toEqual(pure)
-        expect(comparable(fromScratch)).toEqual(pure)
-      }),
+          const pure = comparable(foldAll(events))
+          expect(comparable(incremental)).toEqual(pure)
+          expect(comparable(fromScratch)).toEqual(pure)
+        },
+      ),
       { numRuns: backend.name === "pglite" ? 25 : 15 },
     )
   }, 120_000)
@@ -122,20 +144,24 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
   it("with vendor identities linked before, between and after their events: incremental with restarts equals the pure fold", async () => {
     // A link merges rows away: the runner must delete them, and a restart must rebuild the identity map.
     await fc.assert(
-      fc.asyncProperty(anyHistoryWithIdentities(50), fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 6 }), async (events, batchSizes) => {
-        await reset(store.db)
-        await append(store.db, events)
-        const [generation] = await ensureGenerations(store.db)
-        if (generation === undefined) throw new Error("no generation")
-        for (let step = 0; ; step++) {
-          const stored = (await liveGenerations(store.db, scorecardModel))[0] as typeof generation
-          if ((await stepFromStored(store.db, stored, batchSizes[step % batchSizes.length] as number)) === 0) break
-        }
-        const incremental = await loadState(store.db, generation.generation)
-        const pure = foldAll(events)
-        expect(comparable(incremental)).toEqual(comparable(pure))
-        expect(incremental.identities).toEqual(pure.identities)
-      }),
+      fc.asyncProperty(
+        anyHistoryWithIdentities(50),
+        fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 6 }),
+        async (events, batchSizes) => {
+          await reset(store.db)
+          await append(store.db, events)
+          const [generation] = await ensureGenerations(store.db)
+          if (generation === undefined) throw new Error("no generation")
+          for (let step = 0; ; step++) {
+            const stored = (await liveGenerations(store.db, scorecardModel))[0] as typeof generation
+            if ((await stepFromStored(store.db, stored, batchSizes[step % batchSizes.length] as number)) === 0) break
+          }
+          const incremental = await loadState(store.db, generation.generation)
+          const pure = foldAll(events)
+          expect(comparable(incremental)).toEqual(comparable(pure))
+          expect(incremental.identities).toEqual(pure.identities)
+        },
+      ),
       { numRuns: backend.name === "pglite" ? 25 : 15 },
     )
   }, 120_000)
@@ -145,7 +171,11 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
     await append(store.db, fc.sample(anyHistory(40), { numRuns: 12, seed: 5 }).flat())
     const whole = await wholeLog(store.db)
     const toFold = []
-    for (let page = await readLogToFold(store.db, { limit: 9 }); page.length > 0; page = await readLogToFold(store.db, { limit: 9, after: page.at(-1) })) {
+    for (
+      let page = await readLogToFold(store.db, { limit: 9 });
+      page.length > 0;
+      page = await readLogToFold(store.db, { limit: 9, after: page.at(-1) })
+    ) {
       toFold.push(...page)
     }
     expect(whole.length).toBeGreaterThan(20)
@@ -175,7 +205,12 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
     const stored = (await liveGenerations(store.db, scorecardModel))[0]
     const twentieth = log[19] as RecordedEvent
     expect(stored?.checkpoint).toEqual({ transactionId: twentieth.transactionId, position: twentieth.position })
-    const firstTwenty = foldAll(log.slice(0, 20).map(toLedgerEvent).filter((e): e is LedgerEvent => e !== undefined))
+    const firstTwenty = foldAll(
+      log
+        .slice(0, 20)
+        .map(toLedgerEvent)
+        .filter((e): e is LedgerEvent => e !== undefined),
+    )
     expect(comparable(await loadState(store.db, generation.generation))).toEqual(comparable(firstTwenty))
   })
 
@@ -194,16 +229,23 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
       const checkpoint = projector.checkpoint
 
       // The thread ends after the batch's first page was handed to it.
-      await expect(stepProjector(store.db, projector, { batchSize: 1_000, pageSize: 5 }, () => (void stopFoldThread(), false))).rejects.toThrow(
-        /the fold thread exited/,
-      )
+      await expect(
+        stepProjector(store.db, projector, { batchSize: 1_000, pageSize: 5 }, () => {
+          void stopFoldThread()
+          return false
+        }),
+      ).rejects.toThrow(/the fold thread exited/)
       expect(projector.checkpoint).toEqual(checkpoint)
       expect((await liveGenerations(store.db, scorecardModel))[0]?.checkpoint).toEqual(checkpoint)
 
       // The projector was loaded again from the store onto a new thread, and goes on from there.
       while ((await stepProjector(store.db, projector, 10)) > 0) {}
-      expect(comparable(await loadState(store.db, generation.generation))).toEqual(comparable(await pureFoldOfLog(store.db)))
-      expect(comparable(await loadState(store.db, generation.generation))).toEqual(comparable(foldAll([...before, ...after])))
+      expect(comparable(await loadState(store.db, generation.generation))).toEqual(
+        comparable(await pureFoldOfLog(store.db)),
+      )
+      expect(comparable(await loadState(store.db, generation.generation))).toEqual(
+        comparable(foldAll([...before, ...after])),
+      )
     } finally {
       closeProjector(projector)
     }
@@ -221,8 +263,12 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
       expect(building.status).toBe("building")
       expect((await activeGeneration(store.db, scorecardModel))?.generation).toBe(before?.generation)
       // It takes over once it has caught up, with the same rows.
-      await expect.poll(async () => (await activeGeneration(store.db, scorecardModel))?.generation, { timeout: 10_000 }).toBe(building.generation)
-      expect(comparable(await loadState(store.db, building.generation))).toEqual(comparable(await pureFoldOfLog(store.db)))
+      await expect
+        .poll(async () => (await activeGeneration(store.db, scorecardModel))?.generation, { timeout: 10_000 })
+        .toBe(building.generation)
+      expect(comparable(await loadState(store.db, building.generation))).toEqual(
+        comparable(await pureFoldOfLog(store.db)),
+      )
       const retiredTables = async () =>
         (
           await store.db.query<{ n: number }>(
@@ -261,14 +307,18 @@ describe.each(backends)("the scorecard read model on $name", (backend) => {
         expect(await first.waitUntilCaughtUp()).toBe(true)
         expect([first.isLeader(), second.isLeader()].filter(Boolean)).toHaveLength(1)
         const active = await activeGeneration(store.db, scorecardModel)
-        expect(comparable(await loadState(store.db, active?.generation as number))).toEqual(comparable(await pureFoldOfLog(store.db)))
+        expect(comparable(await loadState(store.db, active?.generation as number))).toEqual(
+          comparable(await pureFoldOfLog(store.db)),
+        )
 
         const [leader, follower] = first.isLeader() ? [first, second] : [second, first]
         await leader.stop()
         await append(store.db, fc.sample(anyHistory(40), { numRuns: 1, seed: 12 })[0] as LedgerEvent[])
         expect(await follower.waitUntilCaughtUp({ timeoutMs: 10_000 })).toBe(true)
         expect(follower.isLeader()).toBe(true)
-        expect(comparable(await loadState(store.db, active?.generation as number))).toEqual(comparable(await pureFoldOfLog(store.db)))
+        expect(comparable(await loadState(store.db, active?.generation as number))).toEqual(
+          comparable(await pureFoldOfLog(store.db)),
+        )
       } finally {
         await first.stop()
         await second.stop()

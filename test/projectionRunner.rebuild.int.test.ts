@@ -5,9 +5,9 @@
  * catalog: found by test/crash.e2e.test.ts as a 500 from `POST /v1/admin/rebuild`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { tablesOf } from "../src/readModel/scorecardTables.js"
 import { scorecardModel, startProjectionRunner } from "../src/runtime/projectionRunner.js"
 import { liveGenerations } from "../src/runtime/registry.js"
-import { tablesOf } from "../src/readModel/scorecardTables.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { backends, type OpenedStore } from "./support/stores.js"
@@ -36,15 +36,21 @@ describe.each(backends)("a rebuild on $name", (backend) => {
         for (const generation of await liveGenerations(observer, scorecardModel)) {
           if (generation.status !== "building") continue
           const names = Object.values(tablesOf(generation.generation))
-          const [found] = await observer.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_name = any($1::text[])`, [names])
-          if ((found?.n ?? 0) < names.length) sightings.push(`generation ${generation.generation} with ${found?.n} of its ${names.length} tables`)
+          const [found] = await observer.query<{ n: number }>(
+            `select count(*)::int as n from information_schema.tables where table_name = any($1::text[])`,
+            [names],
+          )
+          if ((found?.n ?? 0) < names.length)
+            sightings.push(`generation ${generation.generation} with ${found?.n} of its ${names.length} tables`)
         }
       }
     })()
     try {
       for (let i = 0; i < 5; i++) {
         await runner.rebuild()
-        await expect.poll(async () => (await liveGenerations(store.db, scorecardModel)).map((g) => g.status), { timeout: 10_000 }).toEqual(["active"])
+        await expect
+          .poll(async () => (await liveGenerations(store.db, scorecardModel)).map((g) => g.status), { timeout: 10_000 })
+          .toEqual(["active"])
       }
     } finally {
       watching = false

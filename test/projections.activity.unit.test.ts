@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import type { EventData, EventOf, EventType, LedgerEvent } from "../events/index.js"
-import { foldAll, metricsOf, repDayKey, sumCounters, type LedgerState } from "../projections/index.js"
+import { foldAll, type LedgerState, metricsOf, repDayKey, sumCounters } from "../projections/index.js"
 
 const event = <T extends EventType>(type: T, occurredAt: string, data: EventData<T>): EventOf<T> =>
   ({ type, occurredAt, data }) as EventOf<T>
@@ -8,7 +8,14 @@ const event = <T extends EventType>(type: T, occurredAt: string, data: EventData
 const dayOf = (state: LedgerState, repId: string, day: string) => state.repDays.get(repDayKey(repId, day))
 
 const call = (id: string, occurredAt: string, rest: Partial<EventData<"CallLogged">> = {}) =>
-  event("CallLogged", occurredAt, { callId: id, repId: "ana", direction: "outbound", disposition: "no_answer", durationSeconds: 0, ...rest })
+  event("CallLogged", occurredAt, {
+    callId: id,
+    repId: "ana",
+    direction: "outbound",
+    disposition: "no_answer",
+    durationSeconds: 0,
+    ...rest,
+  })
 
 describe("activity counters", () => {
   it("counts dials, connects, conversations, emails, follow-ups and touches of a day", () => {
@@ -98,17 +105,30 @@ describe("targeted activity", () => {
   it("counts activity on an account while it is on the target list, as of the activity's fold", () => {
     const events: Array<LedgerEvent> = [
       call("c1", "2026-11-02T09:00:00Z", { accountId: "acme" }), // not yet targeted
-      event("AccountTargeted", "2026-11-02T10:00:00Z", { accountId: "acme", reason: "buys_what_we_sell", incumbent: "Rival" }),
+      event("AccountTargeted", "2026-11-02T10:00:00Z", {
+        accountId: "acme",
+        reason: "buys_what_we_sell",
+        incumbent: "Rival",
+      }),
       call("c2", "2026-11-02T11:00:00Z", { accountId: "acme" }), // targeted
       call("c3", "2026-11-02T11:30:00Z"), // no account
       event("AccountUntargeted", "2026-11-02T12:00:00Z", { accountId: "acme" }),
-      event("EmailSent", "2026-11-02T13:00:00Z", { emailId: "e1", repId: "ana", accountId: "acme", kind: "first_touch" }), // no longer
+      event("EmailSent", "2026-11-02T13:00:00Z", {
+        emailId: "e1",
+        repId: "ana",
+        accountId: "acme",
+        kind: "first_touch",
+      }), // no longer
     ]
     const state = foldAll(events)
     const day = dayOf(state, "ana", "2026-11-02")!
     expect(day).toMatchObject({ activities: 4, targetedActivities: 1 })
     expect(metricsOf(day).targetFocus).toBe(1 / 4)
-    expect(state.accounts.get("acme")).toMatchObject({ targeted: false, incumbent: "Rival", untargetedAt: "2026-11-02T12:00:00Z" })
+    expect(state.accounts.get("acme")).toMatchObject({
+      targeted: false,
+      incumbent: "Rival",
+      untargetedAt: "2026-11-02T12:00:00Z",
+    })
   })
 })
 
@@ -117,10 +137,24 @@ describe("reps who never joined", () => {
     const ghostCall = call("c1", "2026-11-02T09:00:00Z", { repId: "ghost" })
     const before = foldAll([ghostCall])
     expect(dayOf(before, "ghost", "2026-11-02")?.dials).toBe(1)
-    expect(before.reps.get("ghost")).toMatchObject({ repId: "ghost", name: null, role: null, joinedAt: null, firstSeenAt: "2026-11-02T09:00:00Z" })
+    expect(before.reps.get("ghost")).toMatchObject({
+      repId: "ghost",
+      name: null,
+      role: null,
+      joinedAt: null,
+      firstSeenAt: "2026-11-02T09:00:00Z",
+    })
 
-    const after = foldAll([ghostCall, event("RepJoined", "2026-11-03T09:00:00Z", { repId: "ghost", name: "Gus", role: "BDR" })])
-    expect(after.reps.get("ghost")).toMatchObject({ name: "Gus", role: "BDR", joinedAt: "2026-11-03T09:00:00Z", firstSeenAt: "2026-11-02T09:00:00Z" })
+    const after = foldAll([
+      ghostCall,
+      event("RepJoined", "2026-11-03T09:00:00Z", { repId: "ghost", name: "Gus", role: "BDR" }),
+    ])
+    expect(after.reps.get("ghost")).toMatchObject({
+      name: "Gus",
+      role: "BDR",
+      joinedAt: "2026-11-03T09:00:00Z",
+      firstSeenAt: "2026-11-02T09:00:00Z",
+    })
   })
 })
 
@@ -129,14 +163,27 @@ describe("account activity (for the target list)", () => {
     const state = foldAll([
       event("AccountTargeted", "2026-11-01T09:00:00Z", { accountId: "acme", reason: "buys_what_we_sell" }),
       call("c1", "2026-11-02T09:00:00Z", { accountId: "acme" }), // ana's dial on acme
-      event("EmailSent", "2026-11-03T09:00:00Z", { emailId: "e1", repId: "bo", accountId: "acme", kind: "first_touch" }), // bo's email
+      event("EmailSent", "2026-11-03T09:00:00Z", {
+        emailId: "e1",
+        repId: "bo",
+        accountId: "acme",
+        kind: "first_touch",
+      }), // bo's email
       event("TouchLogged", "2026-11-01T08:00:00Z", { touchId: "t1", repId: "bo", accountId: "acme", channel: "sms" }), // late arrival, earlier instant
       event("EmailSent", "2026-11-04T09:00:00Z", { emailId: "e2", repId: "bo", accountId: "acme", kind: "reply" }), // a reply: not activity
       call("c2", "2026-11-02T10:00:00Z", { accountId: "globex" }), // another account
     ])
     expect(state.accounts.get("acme")).toMatchObject({ targeted: true })
-    expect(state.accountActivity.get("acme")).toEqual({ accountId: "acme", activities: 3, lastActivityAt: "2026-11-03T09:00:00Z" })
-    expect(state.accountActivity.get("globex")).toEqual({ accountId: "globex", activities: 1, lastActivityAt: "2026-11-02T10:00:00Z" })
+    expect(state.accountActivity.get("acme")).toEqual({
+      accountId: "acme",
+      activities: 3,
+      lastActivityAt: "2026-11-03T09:00:00Z",
+    })
+    expect(state.accountActivity.get("globex")).toEqual({
+      accountId: "globex",
+      activities: 1,
+      lastActivityAt: "2026-11-02T10:00:00Z",
+    })
     // an account known only from activity has no row of its own: nothing is known of it but its activity
     expect(state.accounts.has("globex")).toBe(false)
   })

@@ -1,13 +1,30 @@
 import { describe, expect, it } from "vitest"
-import { compareReps, type DayCounters, emptyCounters, rankReps, type RepWindow, topPerformersContrast } from "../projections/index.js"
+import {
+  compareReps,
+  type DayCounters,
+  emptyCounters,
+  type RepWindow,
+  rankReps,
+  topPerformersContrast,
+} from "../projections/index.js"
 
-const rep = (repId: string, values: Partial<DayCounters>): RepWindow => ({ repId, totals: { ...emptyCounters(), ...values } })
+const rep = (repId: string, values: Partial<DayCounters>): RepWindow => ({
+  repId,
+  totals: { ...emptyCounters(), ...values },
+})
 
 // A team's month. meetingYield = meetings booked per 100 activities.
 const team: Array<RepWindow> = [
   rep("ana", { activities: 100, meetingsBooked: 5, dealsWon: 3, dealsLost: 1, wonValue: 300_000, lostValue: 100_000 }), // yield 5
   rep("bea", { activities: 400, meetingsBooked: 8, dealsWon: 1, dealsLost: 4, wonValue: 50_000, lostValue: 200_000 }), // yield 2
-  rep("carl", { activities: 300, meetingsBooked: 12, dealsWon: 2, dealsLost: 3, wonValue: 120_000, lostValue: 180_000 }), // yield 4
+  rep("carl", {
+    activities: 300,
+    meetingsBooked: 12,
+    dealsWon: 2,
+    dealsLost: 3,
+    wonValue: 120_000,
+    lostValue: 180_000,
+  }), // yield 4
   rep("dee", { activities: 50, meetingsBooked: 1, dealsLost: 1, lostValue: 40_000 }), // yield 2
   rep("eve", {}), // no activity: yield null
 ]
@@ -111,14 +128,25 @@ describe("unattributed work of unlinked vendor identities", () => {
 
   it("are listed with their work, most activities first, and summed", () => {
     const { unattributed } = compareReps(withIdentities)
-    expect(unattributed.identities.map((i) => [i.repId, i.source, i.externalId, i.activities, i.meetingsBooked])).toEqual([
+    expect(
+      unattributed.identities.map((i) => [i.repId, i.source, i.externalId, i.activities, i.meetingsBooked]),
+    ).toEqual([
       ["aircall:77", "aircall", "77", 40, 2],
       ["calendly:bo@example.com", "calendly", "bo@example.com", 0, 3],
     ])
-    expect(unattributed.totals).toMatchObject({ activities: 40, dials: 40, meetingsBooked: 5, dealsWon: 0, wonValue: 0 })
+    expect(unattributed.totals).toMatchObject({
+      activities: 40,
+      dials: 40,
+      meetingsBooked: 5,
+      dealsWon: 0,
+      wonValue: 0,
+    })
   })
 
   it("are empty when every identity is linked", () => {
-    expect(compareReps(team).unattributed).toEqual({ identities: [], totals: expect.objectContaining({ activities: 0, meetingsBooked: 0 }) })
+    expect(compareReps(team).unattributed).toEqual({
+      identities: [],
+      totals: expect.objectContaining({ activities: 0, meetingsBooked: 0 }),
+    })
   })
 })

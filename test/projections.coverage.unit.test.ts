@@ -55,7 +55,13 @@ describe("pipeline and coverage", () => {
   it("gives the worked example: quota 100k, won 40k, open 180k ⇒ coverage 3", () => {
     expect(openPipeline(deals, "ana", midNovember)).toBe(180_000) // d2 100k + d3 80k; d4 not yet opened
     expect(qualifiedPipeline(deals, "ana", midNovember)).toBe(80_000) // d3, qualified Nov 10
-    const report = coverageAt({ deals, rep: state.reps.get("ana"), repId: "ana", settings: state.settings, at: midNovember })
+    const report = coverageAt({
+      deals,
+      rep: state.reps.get("ana"),
+      repId: "ana",
+      settings: state.settings,
+      at: midNovember,
+    })
     expect(report).toMatchObject({ wonValue: 40_000, openPipeline: 180_000, qualifiedPipeline: 80_000 })
     expect(report.coverage).toBe(3) // 180k / (100k − 40k)
     expect(report.qualifiedCoverage).toBeCloseTo(4 / 3, 12) // 80k / 60k
@@ -77,13 +83,20 @@ describe("pipeline and coverage", () => {
   })
 
   it("uses a month quota when there is no quarter quota", () => {
-    const carl = foldAll([event("QuotaSet", "2026-10-01T00:00:00Z", { repId: "carl", period: "2026-11", amount: 20_000 })])
-    expect(quotaAt(carl.reps.get("carl"), midNovember, carl.settings)).toMatchObject({ period: "2026-11", amount: 20_000 })
+    const carl = foldAll([
+      event("QuotaSet", "2026-10-01T00:00:00Z", { repId: "carl", period: "2026-11", amount: 20_000 }),
+    ])
+    expect(quotaAt(carl.reps.get("carl"), midNovember, carl.settings)).toMatchObject({
+      period: "2026-11",
+      amount: 20_000,
+    })
   })
 
   it("finds a fiscal quarter's quota, and the period start in the team's zone", () => {
     const settings = { ...defaultTeamSettings, fiscalYearStartMonth: 2, timeZone: "Europe/Paris" }
-    const rep = foldAll([event("QuotaSet", "2026-10-01T00:00:00Z", { repId: "dee", period: "2027-Q4", amount: 50_000 })]).reps.get("dee")
+    const rep = foldAll([
+      event("QuotaSet", "2026-10-01T00:00:00Z", { repId: "dee", period: "2027-Q4", amount: 50_000 }),
+    ]).reps.get("dee")
     // fiscal Q4 of FY2027 is Nov 2026 .. Jan 2027; Paris midnight on Nov 1 is 23:00 UTC the day before
     expect(quotaAt(rep, midNovember, settings)).toEqual({
       period: "2027-Q4",
@@ -111,7 +124,10 @@ describe("requiredCoverage", () => {
     // with a 30-day lookback nothing closed: null
     expect(requiredCoverage(deals, "bea", midNovember, 30)).toBeNull()
     // a rep who only lost: no pipeline is enough, null rather than Infinity
-    const lost = foldAll([opened("l1", "2026-03-01T00:00:00Z", "lou", 10_000), event("DealLost", "2026-04-01T00:00:00Z", { dealId: "l1" })])
+    const lost = foldAll([
+      opened("l1", "2026-03-01T00:00:00Z", "lou", 10_000),
+      event("DealLost", "2026-04-01T00:00:00Z", { dealId: "l1" }),
+    ])
     expect(requiredCoverage([...lost.deals.values()], "lou", midNovember)).toBeNull()
   })
 })

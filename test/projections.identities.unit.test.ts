@@ -7,11 +7,11 @@ import {
   evolve,
   foldAll,
   identityIndexOf,
+  type LedgerState,
   repDayKey,
   repValuedFields,
   resolveIdentities,
   unlinkedIdentityOf,
-  type LedgerState,
 } from "../projections/index.js"
 import { anyHistoryWithIdentities } from "./support/histories.js"
 
@@ -21,8 +21,19 @@ const event = <T extends EventType>(type: T, occurredAt: string, data: EventData
 const dayOf = (state: LedgerState, repId: string, day: string) => state.repDays.get(repDayKey(repId, day))
 const rowsOf = (state: LedgerState, repId: string) => [...state.repDays.values()].filter((row) => row.repId === repId)
 
-const call = (callId: string, occurredAt: string, repId: string, disposition: "connected" | "no_answer" = "no_answer") =>
-  event("CallLogged", occurredAt, { callId, repId, direction: "outbound", disposition, durationSeconds: disposition === "connected" ? 90 : 0 })
+const call = (
+  callId: string,
+  occurredAt: string,
+  repId: string,
+  disposition: "connected" | "no_answer" = "no_answer",
+) =>
+  event("CallLogged", occurredAt, {
+    callId,
+    repId,
+    direction: "outbound",
+    disposition,
+    durationSeconds: disposition === "connected" ? 90 : 0,
+  })
 const link = (occurredAt: string, repId: string, source: string, externalId: string) =>
   event("RepIdentityLinked", occurredAt, { repId, source, externalId })
 const anaJoined = event("RepJoined", "2026-10-01T08:00:00Z", { repId: "ana", name: "Ana", role: "AE", team: "east" })
@@ -42,12 +53,20 @@ describe("a vendor identity linked to a rep", () => {
     expect(dayOf(state, "ana", "2026-11-03")).toMatchObject({ dials: 1, activities: 1 })
     expect(rowsOf(state, "aircall:77")).toEqual([])
     expect(state.reps.has("aircall:77")).toBe(false)
-    expect(state.reps.get("ana")).toMatchObject({ name: "Ana", team: "east", identities: [{ source: "aircall", externalId: "77" }] })
+    expect(state.reps.get("ana")).toMatchObject({
+      name: "Ana",
+      team: "east",
+      identities: [{ source: "aircall", externalId: "77" }],
+    })
     expect(state.identities).toEqual(new Map([["aircall:77", "ana"]]))
   })
 
   it("credits the rep, not the identity, with what happens after the link", () => {
-    const state = foldAll([anaJoined, link("2026-11-01T08:00:00Z", "ana", "aircall", "77"), call("c1", "2026-11-02T09:00:00Z", "aircall:77")])
+    const state = foldAll([
+      anaJoined,
+      link("2026-11-01T08:00:00Z", "ana", "aircall", "77"),
+      call("c1", "2026-11-02T09:00:00Z", "aircall:77"),
+    ])
     expect(dayOf(state, "ana", "2026-11-02")?.dials).toBe(1)
     expect(state.reps.has("aircall:77")).toBe(false)
   })
@@ -59,19 +78,59 @@ describe("a vendor identity linked to a rep", () => {
       event("QuotaSet", "2026-10-01T09:00:00Z", { repId: "ana", period: "2026-Q4", amount: 100_000 }),
       link("2026-11-05T12:00:00Z", "ana", "aircall", "77"),
     ])
-    expect(state.reps.get("ana")).toMatchObject({ firstSeenAt: "2026-09-15T09:00:00Z", joinedAt: "2026-10-01T08:00:00Z", quotas: { "2026-Q4": 100_000 } })
+    expect(state.reps.get("ana")).toMatchObject({
+      firstSeenAt: "2026-09-15T09:00:00Z",
+      joinedAt: "2026-10-01T08:00:00Z",
+      quotas: { "2026-Q4": 100_000 },
+    })
   })
 
   it("rewrites the deals, meetings, declines and managers that name the identity", () => {
     const state = foldAll([
       anaJoined,
-      event("RepJoined", "2026-10-01T08:00:00Z", { repId: "bo", name: "Bo", role: "BDR", managerRepId: "calendly:ana@example.com" }),
-      event("DealOpened", "2026-10-02T08:00:00Z", { dealId: "d1", repId: "calendly:ana@example.com", accountId: "acme", amount: 10_000, source: "outbound", originatorRepId: "bo" }),
-      event("DealOpened", "2026-10-02T09:00:00Z", { dealId: "d2", repId: "bo", accountId: "acme", amount: 5_000, source: "inbound", originatorRepId: "calendly:ana@example.com" }),
-      event("MeetingBooked", "2026-10-03T08:00:00Z", { meetingId: "m1", repId: "bo", ownerRepId: "calendly:ana@example.com", accountId: "acme", scheduledFor: "2026-10-06T08:00:00Z", source: "outbound" }),
-      event("MeetingBooked", "2026-10-03T09:00:00Z", { meetingId: "m2", repId: "calendly:ana@example.com", accountId: "acme", scheduledFor: "2026-10-07T08:00:00Z", source: "outbound" }),
+      event("RepJoined", "2026-10-01T08:00:00Z", {
+        repId: "bo",
+        name: "Bo",
+        role: "BDR",
+        managerRepId: "calendly:ana@example.com",
+      }),
+      event("DealOpened", "2026-10-02T08:00:00Z", {
+        dealId: "d1",
+        repId: "calendly:ana@example.com",
+        accountId: "acme",
+        amount: 10_000,
+        source: "outbound",
+        originatorRepId: "bo",
+      }),
+      event("DealOpened", "2026-10-02T09:00:00Z", {
+        dealId: "d2",
+        repId: "bo",
+        accountId: "acme",
+        amount: 5_000,
+        source: "inbound",
+        originatorRepId: "calendly:ana@example.com",
+      }),
+      event("MeetingBooked", "2026-10-03T08:00:00Z", {
+        meetingId: "m1",
+        repId: "bo",
+        ownerRepId: "calendly:ana@example.com",
+        accountId: "acme",
+        scheduledFor: "2026-10-06T08:00:00Z",
+        source: "outbound",
+      }),
+      event("MeetingBooked", "2026-10-03T09:00:00Z", {
+        meetingId: "m2",
+        repId: "calendly:ana@example.com",
+        accountId: "acme",
+        scheduledFor: "2026-10-07T08:00:00Z",
+        source: "outbound",
+      }),
       event("MeetingHeld", "2026-10-07T08:00:00Z", { meetingId: "m2" }),
-      event("ProspectDeclined", "2026-10-04T08:00:00Z", { contactId: "k1", repId: "calendly:ana@example.com", how: "said_no" }),
+      event("ProspectDeclined", "2026-10-04T08:00:00Z", {
+        contactId: "k1",
+        repId: "calendly:ana@example.com",
+        how: "said_no",
+      }),
       link("2026-10-10T08:00:00Z", "ana", "calendly", "ana@example.com"),
       event("DealWon", "2026-10-20T08:00:00Z", { dealId: "d1" }),
     ])
@@ -98,7 +157,9 @@ describe("links that change nothing, and chains", () => {
     const relinked = foldAll([...calls, anaJoined, link("2026-11-03T08:00:00Z", "ana", "aircall", "77")])
     expect(evolve(first, link("2026-11-04T08:00:00Z", "bo", "aircall", "77"))).toEqual([])
     expect(evolve(relinked, link("2026-11-04T08:00:00Z", "ana", "aircall", "77"))).toEqual([]) // the same link again
-    expect(evolve(first, call("c3", "2026-11-05T08:00:00Z", "aircall:77"))).toContainEqual(expect.objectContaining({ kind: "repDay", repId: "ana" }))
+    expect(evolve(first, call("c3", "2026-11-05T08:00:00Z", "aircall:77"))).toContainEqual(
+      expect.objectContaining({ kind: "repDay", repId: "ana" }),
+    )
   })
 
   it("ignores an identity linked to its own alias, or through a cycle back to it", () => {
@@ -118,7 +179,12 @@ describe("links that change nothing, and chains", () => {
       call("c4", "2026-11-05T09:00:00Z", "aircall:77"),
     ])
     expect(rowsOf(state, "ana").reduce((sum, row) => sum + row.dials, 0)).toBe(4)
-    expect(state.identities).toEqual(new Map([["aircall:77", "ana"], ["twilio:5", "ana"]]))
+    expect(state.identities).toEqual(
+      new Map([
+        ["aircall:77", "ana"],
+        ["twilio:5", "ana"],
+      ]),
+    )
     expect(identityIndexOf(state.reps.values())).toEqual(state.identities) // what a reload rebuilds
     expect([...state.reps.keys()]).toEqual(["ana"])
   })
@@ -130,8 +196,18 @@ describe("resolution at the entry of the fold", () => {
   })
 
   it("replaces every linked identity an event names, and returns the event itself when none is", () => {
-    const identities = new Map([["aircall:1", "ana"], ["calendly:bo", "bo"]])
-    const booked = event("MeetingBooked", "2026-11-02T09:00:00Z", { meetingId: "m1", repId: "calendly:bo", ownerRepId: "aircall:1", accountId: "acme", scheduledFor: "2026-11-03T09:00:00Z", source: "outbound" })
+    const identities = new Map([
+      ["aircall:1", "ana"],
+      ["calendly:bo", "bo"],
+    ])
+    const booked = event("MeetingBooked", "2026-11-02T09:00:00Z", {
+      meetingId: "m1",
+      repId: "calendly:bo",
+      ownerRepId: "aircall:1",
+      accountId: "acme",
+      scheduledFor: "2026-11-03T09:00:00Z",
+      source: "outbound",
+    })
     expect(resolveIdentities(identities, booked).data).toMatchObject({ repId: "bo", ownerRepId: "ana" })
     const plain = call("c1", "2026-11-02T09:00:00Z", "carl")
     expect(resolveIdentities(identities, plain)).toBe(plain)
@@ -139,7 +215,10 @@ describe("resolution at the entry of the fold", () => {
 
   it("tells an unlinked identity from a rep", () => {
     expect(unlinkedIdentityOf({ repId: "aircall:77", joinedAt: null })).toEqual({ source: "aircall", externalId: "77" })
-    expect(unlinkedIdentityOf({ repId: "calendly:ana@example.com", joinedAt: null })).toEqual({ source: "calendly", externalId: "ana@example.com" })
+    expect(unlinkedIdentityOf({ repId: "calendly:ana@example.com", joinedAt: null })).toEqual({
+      source: "calendly",
+      externalId: "ana@example.com",
+    })
     expect(unlinkedIdentityOf({ repId: "aircall:77", joinedAt: "2026-10-01T08:00:00Z" })).toBeUndefined() // someone hired under that id
     expect(unlinkedIdentityOf({ repId: "ghost", joinedAt: null })).toBeUndefined()
     expect(unlinkedIdentityOf({ repId: ":77", joinedAt: null })).toBeUndefined()

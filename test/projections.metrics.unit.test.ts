@@ -56,9 +56,19 @@ describe("metricsOf", () => {
 
   it("gives the effectiveness of a worked example", () => {
     const totals = counters({
-      activities: 200, meetingsBooked: 5, dealsOpened: 4, dealsWon: 2, dealsLost: 3,
-      wonValue: 60_000, lostValue: 90_000, targetedActivities: 50, badgering: 10,
-      meetingsHeld: 4, secondMeetings: 1, openedValue: 100_000, outboundOpenedValue: 25_000,
+      activities: 200,
+      meetingsBooked: 5,
+      dealsOpened: 4,
+      dealsWon: 2,
+      dealsLost: 3,
+      wonValue: 60_000,
+      lostValue: 90_000,
+      targetedActivities: 50,
+      badgering: 10,
+      meetingsHeld: 4,
+      secondMeetings: 1,
+      openedValue: 100_000,
+      outboundOpenedValue: 25_000,
     })
     const metrics = metricsOf(totals)
     expect(metrics.activitiesPerMeeting).toBe(40) // 200 / 5

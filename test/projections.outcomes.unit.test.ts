@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import type { EventData, EventOf, EventType, LedgerEvent } from "../events/index.js"
-import { foldAll, metricsOf, repDayKey, sumCounters, type LedgerState } from "../projections/index.js"
+import { foldAll, type LedgerState, metricsOf, repDayKey, sumCounters } from "../projections/index.js"
 
 const event = <T extends EventType>(type: T, occurredAt: string, data: EventData<T>): EventOf<T> =>
   ({ type, occurredAt, data }) as EventOf<T>
@@ -29,9 +29,20 @@ const november: Array<LedgerEvent> = [
   booked("m2", "2026-11-06T09:00:00Z", "bea", "acme", "ana"),
   held("m2", "2026-11-10T15:00:00Z"), // 2nd: a second meeting
   event("DealOpened", "2026-11-12T09:00:00Z", {
-    dealId: "d1", repId: "ana", accountId: "acme", amount: 50_000, source: "outbound", originatorRepId: "bea",
+    dealId: "d1",
+    repId: "ana",
+    accountId: "acme",
+    amount: 50_000,
+    source: "outbound",
+    originatorRepId: "bea",
   }),
-  event("DealOpened", "2026-11-14T09:00:00Z", { dealId: "d3", repId: "ana", accountId: "initech", amount: 30_000, source: "inbound" }),
+  event("DealOpened", "2026-11-14T09:00:00Z", {
+    dealId: "d3",
+    repId: "ana",
+    accountId: "initech",
+    amount: 30_000,
+    source: "inbound",
+  }),
   event("DealAmountChanged", "2026-11-15T09:00:00Z", { dealId: "d1", amount: 60_000 }),
   event("DealWon", "2026-11-20T09:00:00Z", { dealId: "d1", amount: 55_000 }), // closes acme's cycle
   event("DealLost", "2026-11-21T09:00:00Z", { dealId: "d3", reason: "price" }),
@@ -58,7 +69,11 @@ describe("meetings", () => {
     // ana held m1, m2, m3, m4; m2 and m4 were second meetings: 2 / 4
     const metrics = metricsOf(totalsOf(state, "ana"))
     expect(metrics).toMatchObject({ meetingsBooked: 2, meetingsHeld: 4, secondMeetings: 2, secondMeetingRate: 0.5 })
-    expect(state.accounts.get("acme")).toMatchObject({ heldMeetingsInCycle: 2, lastClosedAt: "2026-11-20T09:00:00Z", openDealIds: [] })
+    expect(state.accounts.get("acme")).toMatchObject({
+      heldMeetingsInCycle: 2,
+      lastClosedAt: "2026-11-20T09:00:00Z",
+      openDealIds: [],
+    })
   })
 
   it("keeps a held meeting held when a cancel arrives after it", () => {
@@ -79,13 +94,20 @@ describe("meetings", () => {
   })
 
   it("credits whoever MeetingHeld names over the owner", () => {
-    const covered = foldAll([booked("m7", "2026-11-02T09:00:00Z", "bea", "acme", "ana"), held("m7", "2026-11-05T15:00:00Z", "carl")])
+    const covered = foldAll([
+      booked("m7", "2026-11-02T09:00:00Z", "bea", "acme", "ana"),
+      held("m7", "2026-11-05T15:00:00Z", "carl"),
+    ])
     expect(dayOf(covered, "carl", "2026-11-05")?.meetingsHeld).toBe(1)
     expect(dayOf(covered, "ana", "2026-11-05")).toBeUndefined()
   })
 
   it("counts a meeting held twice once", () => {
-    const twice = foldAll([booked("m1", "2026-11-02T09:00:00Z", "bea", "acme", "ana"), held("m1", "2026-11-05T15:00:00Z"), held("m1", "2026-11-05T16:00:00Z")])
+    const twice = foldAll([
+      booked("m1", "2026-11-02T09:00:00Z", "bea", "acme", "ana"),
+      held("m1", "2026-11-05T15:00:00Z"),
+      held("m1", "2026-11-05T16:00:00Z"),
+    ])
     expect(totalsOf(twice, "ana").meetingsHeld).toBe(1)
   })
 })
@@ -94,7 +116,12 @@ describe("deals", () => {
   const state = foldAll(november)
 
   it("credits the owner with the opened deal and the originator under dealsOriginated", () => {
-    expect(dayOf(state, "ana", "2026-11-12")).toMatchObject({ dealsOpened: 1, openedValue: 50_000, outboundOpenedValue: 50_000, dealsOriginated: 0 })
+    expect(dayOf(state, "ana", "2026-11-12")).toMatchObject({
+      dealsOpened: 1,
+      openedValue: 50_000,
+      outboundOpenedValue: 50_000,
+      dealsOriginated: 0,
+    })
     expect(dayOf(state, "bea", "2026-11-12")).toMatchObject({ dealsOpened: 0, dealsOriginated: 1 })
   })
 
@@ -102,7 +129,12 @@ describe("deals", () => {
     // d1 opened at 50k, changed to 60k, won at 55k: DealWon's amount wins
     expect(dayOf(state, "ana", "2026-11-20")).toMatchObject({ dealsWon: 1, wonValue: 55_000, targetDealsWon: 1 })
     expect(dayOf(state, "ana", "2026-11-21")).toMatchObject({ dealsLost: 1, lostValue: 30_000, nonTargetDealsLost: 1 })
-    expect(state.deals.get("d1")).toMatchObject({ status: "won", amount: 55_000, closedAt: "2026-11-20T09:00:00Z", onTargetAccount: true })
+    expect(state.deals.get("d1")).toMatchObject({
+      status: "won",
+      amount: 55_000,
+      closedAt: "2026-11-20T09:00:00Z",
+      onTargetAccount: true,
+    })
     expect(state.deals.get("d3")).toMatchObject({ status: "lost", amount: 30_000, onTargetAccount: false })
   })
 
@@ -124,7 +156,13 @@ describe("deals", () => {
     expect(state.deals.get("d3")?.qualifiedAt).toBeNull()
 
     const globex = foldAll([
-      event("DealOpened", "2026-11-03T09:00:00Z", { dealId: "d2", repId: "carl", accountId: "globex", amount: 20_000, source: "inbound" }),
+      event("DealOpened", "2026-11-03T09:00:00Z", {
+        dealId: "d2",
+        repId: "carl",
+        accountId: "globex",
+        amount: 20_000,
+        source: "inbound",
+      }),
       booked("m5", "2026-11-03T10:00:00Z", "carl", "globex"),
       held("m5", "2026-11-04T10:00:00Z"), // 1st: not yet
       booked("m6", "2026-11-05T10:00:00Z", "carl", "globex"),
@@ -136,7 +174,14 @@ describe("deals", () => {
 
   it("credits an originator who owns the deal under both", () => {
     const own = foldAll([
-      event("DealOpened", "2026-11-03T09:00:00Z", { dealId: "d9", repId: "ana", accountId: "acme", amount: 10, source: "outbound", originatorRepId: "ana" }),
+      event("DealOpened", "2026-11-03T09:00:00Z", {
+        dealId: "d9",
+        repId: "ana",
+        accountId: "acme",
+        amount: 10,
+        source: "outbound",
+        originatorRepId: "ana",
+      }),
     ])
     expect(dayOf(own, "ana", "2026-11-03")).toMatchObject({ dealsOpened: 1, dealsOriginated: 1 })
   })

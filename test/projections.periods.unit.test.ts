@@ -34,7 +34,13 @@ describe("day keys in the team's time zone", () => {
 
   it("files events under the day of the zone in force when they are folded", () => {
     const call = (callId: string, occurredAt: string) =>
-      event("CallLogged", occurredAt, { callId, repId: "ana", direction: "outbound", disposition: "busy", durationSeconds: 0 })
+      event("CallLogged", occurredAt, {
+        callId,
+        repId: "ana",
+        direction: "outbound",
+        disposition: "busy",
+        durationSeconds: 0,
+      })
     const state = foldAll([
       call("c1", "2026-11-02T23:30:00Z"), // UTC: Nov 2
       event("TeamSettingsChanged", "2026-11-03T00:00:00Z", { timeZone: "Europe/Paris" }),
@@ -104,10 +110,19 @@ describe("periods and windows", () => {
       { key: "2026-11", firstDay: "2026-11-20", lastDay: "2026-11-30" },
       { key: "2026-12", firstDay: "2026-12-01", lastDay: "2026-12-10" },
     ])
-    expect(bucketsOfWindow("2026-12-30", "2027-01-05", "week").map((bucket) => bucket.key)).toEqual(["2026-W53", "2027-W01"])
-    expect(bucketsOfWindow("2026-10-30", "2026-11-02", "day").map((bucket) => bucket.key)).toEqual([
-      "2026-10-30", "2026-10-31", "2026-11-01", "2026-11-02",
+    expect(bucketsOfWindow("2026-12-30", "2027-01-05", "week").map((bucket) => bucket.key)).toEqual([
+      "2026-W53",
+      "2027-W01",
     ])
-    expect(bucketsOfWindow("2026-12-15", "2027-02-15", "quarter", 2).map((bucket) => bucket.key)).toEqual(["2027-Q4", "2028-Q1"])
+    expect(bucketsOfWindow("2026-10-30", "2026-11-02", "day").map((bucket) => bucket.key)).toEqual([
+      "2026-10-30",
+      "2026-10-31",
+      "2026-11-01",
+      "2026-11-02",
+    ])
+    expect(bucketsOfWindow("2026-12-15", "2027-02-15", "quarter", 2).map((bucket) => bucket.key)).toEqual([
+      "2027-Q4",
+      "2028-Q1",
+    ])
   })
 })

@@ -4,7 +4,16 @@
  * 1900–1999: both found by test/fuzz.e2e.test.ts.
  */
 import { describe, expect, it } from "vitest"
-import { addDays, bucketsOfWindow, daysBetween, daysOfPeriod, isoWeekOf, maxWindowBuckets, maxWindowDays, windowIssue } from "../projections/index.js"
+import {
+  addDays,
+  bucketsOfWindow,
+  daysBetween,
+  daysOfPeriod,
+  isoWeekOf,
+  maxWindowBuckets,
+  maxWindowDays,
+  windowIssue,
+} from "../projections/index.js"
 
 describe("windowIssue", () => {
   it("answers a window within the bounds", () => {
@@ -15,15 +24,24 @@ describe("windowIssue", () => {
   })
 
   it("names `from` when it is after `to`", () => {
-    expect(windowIssue({ from: "2026-12-31", to: "2026-10-01" })).toMatchObject({ parameter: "from", message: expect.stringContaining("on or before `to`") })
+    expect(windowIssue({ from: "2026-12-31", to: "2026-10-01" })).toMatchObject({
+      parameter: "from",
+      message: expect.stringContaining("on or before `to`"),
+    })
   })
 
   it("names `to` past the longest span, whatever the bucket", () => {
     expect(maxWindowDays).toBe(3_660)
     expect(windowIssue({ from: "2026-01-01", to: addDays("2026-01-01", 3_660) })).toBeUndefined()
-    expect(windowIssue({ from: "2026-01-01", to: addDays("2026-01-01", 3_661) })).toMatchObject({ parameter: "to", message: expect.stringContaining("3660 days") })
+    expect(windowIssue({ from: "2026-01-01", to: addDays("2026-01-01", 3_661) })).toMatchObject({
+      parameter: "to",
+      message: expect.stringContaining("3660 days"),
+    })
     // The window the fuzz test sent: answered at once, not after building 520,000 weekly buckets.
-    expect(windowIssue({ from: "0001-01-01", to: "9999-12-31" }, "day")).toMatchObject({ parameter: "to", message: expect.stringContaining("spans 3652058") })
+    expect(windowIssue({ from: "0001-01-01", to: "9999-12-31" }, "day")).toMatchObject({
+      parameter: "to",
+      message: expect.stringContaining("spans 3652058"),
+    })
   })
 
   it("names `bucket` when the series would have more than maxWindowBuckets buckets", () => {
@@ -31,7 +49,10 @@ describe("windowIssue", () => {
     // 1,000 days from 2024-01-01 end on 2026-09-26 (366 + 365 + 269 days).
     expect(addDays("2024-01-01", 999)).toBe("2026-09-26")
     expect(windowIssue({ from: "2024-01-01", to: "2026-09-26" }, "day")).toBeUndefined()
-    expect(windowIssue({ from: "2024-01-01", to: "2026-09-27" }, "day")).toMatchObject({ parameter: "bucket", message: expect.stringContaining("1001 buckets") })
+    expect(windowIssue({ from: "2024-01-01", to: "2026-09-27" }, "day")).toMatchObject({
+      parameter: "bucket",
+      message: expect.stringContaining("1001 buckets"),
+    })
     expect(windowIssue({ from: "2024-01-01", to: "2026-09-27" }, "week")).toBeUndefined()
   })
 })

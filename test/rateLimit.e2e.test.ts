@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { events, expectNothingStored, expectProblem, serverBackends, startTestServer, type TestServer } from "./support/server.js"
+import {
+  events,
+  expectNothingStored,
+  expectProblem,
+  serverBackends,
+  startTestServer,
+  type TestServer,
+} from "./support/server.js"
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -23,8 +30,15 @@ describe.each(serverBackends)("rate limits on the ingest routes on $name", (back
       [201, "0"],
     ])
     expect(burst[0]?.headers.get("ratelimit-limit")).toBe("3")
-    const refused = await expectNothingStored(server, () => server.append(events.callLogged("call-burst-refused"), { key }))
-    expectProblem(refused, 429, [/0.1 requests per second/, /bursts up to 3/, /nothing was stored/, /retry after \d+ s/])
+    const refused = await expectNothingStored(server, () =>
+      server.append(events.callLogged("call-burst-refused"), { key }),
+    )
+    expectProblem(refused, 429, [
+      /0.1 requests per second/,
+      /bursts up to 3/,
+      /nothing was stored/,
+      /retry after \d+ s/,
+    ])
     // Empty, and a token every 10 s: the next within 10 s (less, by the time the burst took).
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0)
     expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(10)
@@ -39,11 +53,20 @@ describe.each(serverBackends)("rate limits on the ingest routes on $name", (back
   it("keeps each key's bucket apart, counts every ingest route in one bucket, and never limits reads", async () => {
     const busy = await server.keyWith(["ingest"])
     const other = await server.keyWith(["ingest"])
-    for (let i = 0; i < 3; i++) expect((await server.append(events.callLogged(`call-busy-${i}`), { key: busy })).status).toBe(201)
+    for (let i = 0; i < 3; i++)
+      expect((await server.append(events.callLogged(`call-busy-${i}`), { key: busy })).status).toBe(201)
 
     expect((await server.append(events.callLogged("call-busy-x"), { key: busy })).status).toBe(429)
     // The CSV imports share the key's bucket: whatever the route answers, the limit comes first.
-    expect((await server.request("/v1/imports/activities", { key: busy, body: "a,b\n", headers: { "content-type": "text/csv" } })).status).toBe(429)
+    expect(
+      (
+        await server.request("/v1/imports/activities", {
+          key: busy,
+          body: "a,b\n",
+          headers: { "content-type": "text/csv" },
+        })
+      ).status,
+    ).toBe(429)
     expect((await server.append(events.callLogged("call-other"), { key: other })).status).toBe(201)
     for (let i = 0; i < 6; i++) expect((await server.request("/v1/events?limit=1")).status).toBe(200)
   })
@@ -51,18 +74,30 @@ describe.each(serverBackends)("rate limits on the ingest routes on $name", (back
   it("limits webhooks, which carry no key, per vendor and client address", async () => {
     const answers = []
     for (let i = 0; i < 4; i++) {
-      answers.push(await server.request("/v1/webhooks/aircall", { key: null, json: { event: "call.ended", data: { id: i } } }))
+      answers.push(
+        await server.request("/v1/webhooks/aircall", { key: null, json: { event: "call.ended", data: { id: i } } }),
+      )
     }
 
     expect(answers.slice(0, 3).map((a) => a.status)).not.toContain(429)
     expectProblem(answers[3] as (typeof answers)[number], 429, [/webhooks from aircall at this address/])
     // Another vendor from the same address has a bucket of its own.
-    expect((await server.request("/v1/webhooks/twilio", { key: null, body: "CallSid=CA1", headers: { "content-type": "application/x-www-form-urlencoded" } })).status).not.toBe(429)
+    expect(
+      (
+        await server.request("/v1/webhooks/twilio", {
+          key: null,
+          body: "CallSid=CA1",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        })
+      ).status,
+    ).not.toBe(429)
   })
 })
 
 describe("rate limits turned off", () => {
-  it("LEDGER_RATE_LIMIT_PER_SECOND=0 sends no RateLimit headers and refuses nothing", { timeout: 180_000 }, async () => {
+  it("LEDGER_RATE_LIMIT_PER_SECOND=0 sends no RateLimit headers and refuses nothing", {
+    timeout: 180_000,
+  }, async () => {
     const backend = serverBackends[0] as (typeof serverBackends)[number]
     const server = await startTestServer(backend, { operations: { rateLimit: { perSecond: 0, burst: 1 } } })
     try {

@@ -40,10 +40,9 @@ describe.runIf(postgres !== undefined)("consistency=strong on postgres while ano
       const answer = await server.request("/v1/reps/ana/scorecard?from=2026-11-01&to=2026-11-30&consistency=strong")
 
       // Either caught up (the call counted) or honest about not having caught up in time.
-      expect(answer.status === 200 ? { status: 200, dials: answer.body.metrics.dials } : { status: answer.status }).toBeOneOf([
-        { status: 200, dials: 1 },
-        { status: 503 },
-      ])
+      expect(
+        answer.status === 200 ? { status: 200, dials: answer.body.metrics.dials } : { status: answer.status },
+      ).toBeOneOf([{ status: 200, dials: 1 }, { status: 503 }])
     } finally {
       await other.query("rollback").catch(() => undefined)
       await other.end()

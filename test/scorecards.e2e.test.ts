@@ -17,12 +17,16 @@
  * instant 2026-12-31T22:59:59.999Z.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { serverBackends, startTestServer, type OutgoingEvent, type TestServer } from "./support/server.js"
+import { type OutgoingEvent, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
 // ---------------------------------------------------------------------------------------------
 // The events, as a client sends them.
 
-const settingsChanged = (at: string, data: Record<string, unknown>): OutgoingEvent => ({ type: "TeamSettingsChanged", occurredAt: at, data })
+const settingsChanged = (at: string, data: Record<string, unknown>): OutgoingEvent => ({
+  type: "TeamSettingsChanged",
+  occurredAt: at,
+  data,
+})
 const repJoined = (repId: string, role: string, team: string): OutgoingEvent => ({
   type: "RepJoined",
   occurredAt: "2026-09-01T08:00:00Z",
@@ -38,14 +42,31 @@ const targeted = (accountId: string, name: string, at: string): OutgoingEvent =>
   occurredAt: at,
   data: { accountId, name, reason: "buys_what_we_sell" },
 })
-const untargeted = (accountId: string, at: string): OutgoingEvent => ({ type: "AccountUntargeted", occurredAt: at, data: { accountId } })
-type CallDetails = { disposition: string; durationSeconds?: number; direction?: "outbound" | "inbound"; accountId?: string; contactId?: string }
+const untargeted = (accountId: string, at: string): OutgoingEvent => ({
+  type: "AccountUntargeted",
+  occurredAt: at,
+  data: { accountId },
+})
+type CallDetails = {
+  disposition: string
+  durationSeconds?: number
+  direction?: "outbound" | "inbound"
+  accountId?: string
+  contactId?: string
+}
 const call = (callId: string, repId: string, at: string, details: CallDetails): OutgoingEvent => ({
   type: "CallLogged",
   occurredAt: at,
   data: { callId, repId, direction: "outbound", durationSeconds: 0, ...details },
 })
-const email = (emailId: string, repId: string, at: string, kind: string, accountId: string, contactId?: string): OutgoingEvent => ({
+const email = (
+  emailId: string,
+  repId: string,
+  at: string,
+  kind: string,
+  accountId: string,
+  contactId?: string,
+): OutgoingEvent => ({
   type: "EmailSent",
   occurredAt: at,
   data: { emailId, repId, kind, accountId, ...(contactId === undefined ? {} : { contactId }) },
@@ -60,12 +81,21 @@ const declined = (contactId: string, accountId: string, repId: string, at: strin
   occurredAt: at,
   data: { contactId, accountId, repId, how: "said_no" },
 })
-const booked = (meetingId: string, repId: string, at: string, meeting: { ownerRepId?: string; accountId: string; scheduledFor: string }): OutgoingEvent => ({
+const booked = (
+  meetingId: string,
+  repId: string,
+  at: string,
+  meeting: { ownerRepId?: string; accountId: string; scheduledFor: string },
+): OutgoingEvent => ({
   type: "MeetingBooked",
   occurredAt: at,
   data: { meetingId, repId, source: "outbound", ...meeting },
 })
-const meeting = (type: "MeetingHeld" | "MeetingCanceled" | "MeetingNoShow", meetingId: string, at: string): OutgoingEvent => ({
+const meeting = (
+  type: "MeetingHeld" | "MeetingCanceled" | "MeetingNoShow",
+  meetingId: string,
+  at: string,
+): OutgoingEvent => ({
   type,
   occurredAt: at,
   data: { meetingId },
@@ -81,11 +111,20 @@ const dealWon = (dealId: string, at: string, amount?: number): OutgoingEvent => 
   occurredAt: at,
   data: { dealId, ...(amount === undefined ? {} : { amount }) },
 })
-const dealLost = (dealId: string, at: string): OutgoingEvent => ({ type: "DealLost", occurredAt: at, data: { dealId, reason: "budget" } })
+const dealLost = (dealId: string, at: string): OutgoingEvent => ({
+  type: "DealLost",
+  occurredAt: at,
+  data: { dealId, reason: "budget" },
+})
 
 /** The quarter (calendar, as the team keeps) of today in Paris: what GET /v1/reps measures quotas at. */
 const quarterOfTodayInParis = (): string => {
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date())
+  const today = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/Paris",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date())
   return `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`
 }
 const todaysQuarter = quarterOfTodayInParis()
@@ -105,7 +144,11 @@ const history: ReadonlyArray<OutgoingEvent> = [
   // GET /v1/reps measures at "now": when this runs after 2026-Q4, the same quotas for today's quarter.
   ...(todaysQuarter === "2026-Q4"
     ? []
-    : [quotaSet("ana", todaysQuarter, 120_000, "2026-09-10T09:01:00Z"), quotaSet("cy", todaysQuarter, 80_000, "2026-09-10T09:01:00Z"), quotaSet("dee", todaysQuarter, 50_000, "2026-09-10T09:01:00Z")]),
+    : [
+        quotaSet("ana", todaysQuarter, 120_000, "2026-09-10T09:01:00Z"),
+        quotaSet("cy", todaysQuarter, 80_000, "2026-09-10T09:01:00Z"),
+        quotaSet("dee", todaysQuarter, 50_000, "2026-09-10T09:01:00Z"),
+      ]),
   targeted("hooli", "Hooli", "2026-09-15T09:00:00Z"),
   untargeted("hooli", "2026-09-20T09:00:00Z"),
   // Before the quarter: a deal ana lost in June (outside the window, inside requiredCoverage's 365-day lookback).
@@ -123,15 +166,28 @@ const history: ReadonlyArray<OutgoingEvent> = [
   call("b-c4", "bo", "2026-10-07T09:00:00Z", { disposition: "connected", durationSeconds: 45, accountId: "initech" }),
   email("b-e1", "bo", "2026-10-07T09:30:00Z", "first_touch", "initech"),
   call("a-c2", "ana", "2026-10-07T10:00:00Z", { disposition: "connected", durationSeconds: 30, accountId: "globex" }),
-  booked("m1", "bo", "2026-10-08T09:00:00Z", { ownerRepId: "ana", accountId: "globex", scheduledFor: "2026-10-14T13:00:00Z" }),
+  booked("m1", "bo", "2026-10-08T09:00:00Z", {
+    ownerRepId: "ana",
+    accountId: "globex",
+    scheduledFor: "2026-10-14T13:00:00Z",
+  }),
   call("b-c5", "bo", "2026-10-09T09:00:00Z", { disposition: "no_answer", accountId: "initech" }),
   email("a-e1", "ana", "2026-10-09T10:00:00Z", "first_touch", "acme", "wile"), // before wile declines: not badgering
   declined("wile", "acme", "ana", "2026-10-10T12:00:00Z"),
-  booked("m3", "bo", "2026-10-12T09:00:00Z", { ownerRepId: "cy", accountId: "initech", scheduledFor: "2026-10-19T13:00:00Z" }),
+  booked("m3", "bo", "2026-10-12T09:00:00Z", {
+    ownerRepId: "cy",
+    accountId: "initech",
+    scheduledFor: "2026-10-19T13:00:00Z",
+  }),
   email("a-e2", "ana", "2026-10-12T10:00:00Z", "follow_up", "acme", "roadrunner"),
   email("a-e3", "ana", "2026-10-13T10:00:00Z", "reply", "acme", "roadrunner"), // a reply: counts nowhere
   meeting("MeetingHeld", "m1", "2026-10-14T13:00:00Z"), // held by its owner, ana: globex's 1st held meeting
-  dealOpened("d1", "ana", "2026-10-15T09:00:00Z", { accountId: "globex", amount: 60_000, source: "outbound", originatorRepId: "bo" }),
+  dealOpened("d1", "ana", "2026-10-15T09:00:00Z", {
+    accountId: "globex",
+    amount: 60_000,
+    source: "outbound",
+    originatorRepId: "bo",
+  }),
   meeting("MeetingHeld", "m3", "2026-10-19T13:00:00Z"), // held by cy: initech's 1st
   dealOpened("d3", "ana", "2026-10-20T09:00:00Z", { accountId: "acme", amount: 15_000, source: "outbound" }),
   dealOpened("d6", "cy", "2026-10-20T09:00:00Z", { accountId: "initech", amount: 50_000, source: "outbound" }),
@@ -139,7 +195,12 @@ const history: ReadonlyArray<OutgoingEvent> = [
   email("a-e4", "ana", "2026-10-20T11:00:00Z", "follow_up", "acme", "wile"), // 9 d 23 h after the decline: badgering
   call("c-c1", "cy", "2026-10-21T09:00:00Z", { disposition: "connected", durationSeconds: 200, accountId: "initech" }),
   call("c-c2", "cy", "2026-10-22T09:00:00Z", { disposition: "connected", durationSeconds: 150, accountId: "initech" }),
-  call("a-c7", "ana", "2026-10-22T10:00:00Z", { direction: "inbound", disposition: "connected", durationSeconds: 300, accountId: "acme" }), // inbound: nowhere
+  call("a-c7", "ana", "2026-10-22T10:00:00Z", {
+    direction: "inbound",
+    disposition: "connected",
+    durationSeconds: 300,
+    accountId: "acme",
+  }), // inbound: nowhere
   dealOpened("d7", "cy", "2026-10-25T09:00:00Z", { accountId: "initech", amount: 10_000, source: "inbound" }),
 
   // November (UTC+1)
@@ -148,7 +209,11 @@ const history: ReadonlyArray<OutgoingEvent> = [
   call("a-c5", "ana", "2026-11-04T09:00:00Z", { disposition: "busy" }),
   call("a-c6", "ana", "2026-11-04T09:10:00Z", { disposition: "failed" }),
   meeting("MeetingHeld", "m2", "2026-11-05T14:00:00Z"), // globex's 2nd held meeting: a second meeting; d1 qualifies
-  booked("m4", "bo", "2026-11-09T09:00:00Z", { ownerRepId: "cy", accountId: "initech", scheduledFor: "2026-11-16T13:00:00Z" }),
+  booked("m4", "bo", "2026-11-09T09:00:00Z", {
+    ownerRepId: "cy",
+    accountId: "initech",
+    scheduledFor: "2026-11-16T13:00:00Z",
+  }),
   dealWon("d2", "2026-11-10T08:00:00Z", 25_000), // the final amount: 25k, not the 20k it opened at
   meeting("MeetingCanceled", "m4", "2026-11-12T09:00:00Z"),
   touch("a-t1", "ana", "2026-11-12T10:00:00Z", "social", "globex"),
@@ -260,7 +325,12 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       expect(answer.body.coverage).toEqual({
         repId: "ana",
         at: "2026-12-31T22:59:59.999Z",
-        quota: { period: "2026-Q4", amount: 120_000, start: "2026-09-30T22:00:00.000Z", end: "2026-12-31T23:00:00.000Z" },
+        quota: {
+          period: "2026-Q4",
+          amount: 120_000,
+          start: "2026-09-30T22:00:00.000Z",
+          end: "2026-12-31T23:00:00.000Z",
+        },
         wonValue: 55_000,
         openPipeline: 100_000,
         qualifiedPipeline: 60_000,
@@ -275,7 +345,9 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
 
       expect(answer.status).toBe(200)
       expect(answer.body.bucket).toBe("month")
-      expect(answer.body.series.map((b: { bucket: string; from: string; to: string }) => [b.bucket, b.from, b.to])).toEqual([
+      expect(
+        answer.body.series.map((b: { bucket: string; from: string; to: string }) => [b.bucket, b.from, b.to]),
+      ).toEqual([
         ["2026-10", "2026-10-01", "2026-10-31"],
         ["2026-11", "2026-11-01", "2026-11-30"],
         ["2026-12", "2026-12-01", "2026-12-31"],
@@ -368,11 +440,15 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
     })
 
     it("puts a call at 23:30Z on the next day's bucket, in Paris", async () => {
-      const answer = await server.request("/v1/reps/ana/scorecard?from=2026-11-30&to=2026-12-01&bucket=day&consistency=strong")
+      const answer = await server.request(
+        "/v1/reps/ana/scorecard?from=2026-11-30&to=2026-12-01&bucket=day&consistency=strong",
+      )
 
       expect(answer.status).toBe(200)
       // a-c8 happened on Nov 30 at 23:30Z: 00:30 on Dec 1 in Paris
-      expect(answer.body.series.map((b: { bucket: string; metrics: { dials: number } }) => [b.bucket, b.metrics.dials])).toEqual([
+      expect(
+        answer.body.series.map((b: { bucket: string; metrics: { dials: number } }) => [b.bucket, b.metrics.dials]),
+      ).toEqual([
         ["2026-11-30", 0],
         ["2026-12-01", 1],
       ])
@@ -380,7 +456,9 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
     })
 
     it("measures November's coverage against the quarter's quota, not the month's", async () => {
-      const answer = await server.request("/v1/reps/ana/scorecard?from=2026-11-01&to=2026-11-30&bucket=month&consistency=strong")
+      const answer = await server.request(
+        "/v1/reps/ana/scorecard?from=2026-11-01&to=2026-11-30&bucket=month&consistency=strong",
+      )
 
       expect(answer.status).toBe(200)
       // Measured at 2026-11-30T22:59:59.999Z (a-c8, at 23:30Z, is December's). Open then: d1 60k
@@ -391,7 +469,12 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       expect(answer.body.coverage).toEqual({
         repId: "ana",
         at: "2026-11-30T22:59:59.999Z",
-        quota: { period: "2026-Q4", amount: 120_000, start: "2026-09-30T22:00:00.000Z", end: "2026-12-31T23:00:00.000Z" },
+        quota: {
+          period: "2026-Q4",
+          amount: 120_000,
+          start: "2026-09-30T22:00:00.000Z",
+          end: "2026-12-31T23:00:00.000Z",
+        },
         wonValue: 25_000,
         openPipeline: 105_000,
         qualifiedPipeline: 60_000,
@@ -505,16 +588,31 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       const answer = await server.request(`/v1/team/comparison?${q4}&sort=winRate&consistency=strong`)
 
       expect(answer.status).toBe(200)
-      expect(answer.body).toMatchObject({ team: null, rankBy: "winRate", yieldBy: "meetingYield", medians: { activities: 6, yield: 25 } })
+      expect(answer.body).toMatchObject({
+        team: null,
+        rankBy: "winRate",
+        yieldBy: "meetingYield",
+        medians: { activities: 6, yield: 25 },
+      })
       // winRate: ana 2/3, cy 1/2; bo and dee closed nothing (null): unranked, listed last by repId
-      expect(answer.body.reps.map((r: { repId: string; rank: number | null; quadrant: string | null }) => [r.repId, r.rank, r.quadrant])).toEqual([
+      expect(
+        answer.body.reps.map((r: { repId: string; rank: number | null; quadrant: string | null }) => [
+          r.repId,
+          r.rank,
+          r.quadrant,
+        ]),
+      ).toEqual([
         ["ana", 1, "spraying"],
         ["cy", 2, "focused"],
         ["bo", null, "grinding"],
         ["dee", null, null],
       ])
       const byId = new Map(answer.body.reps.map((r: { repId: string }) => [r.repId, r]))
-      expect(byId.get("ana")).toMatchObject({ team: "east", metrics: { activities: 13, winRate: about(2 / 3) }, coverage: { openPipeline: 100_000 } })
+      expect(byId.get("ana")).toMatchObject({
+        team: "east",
+        metrics: { activities: 13, winRate: about(2 / 3) },
+        coverage: { openPipeline: 100_000 },
+      })
       expect(byId.get("cy")).toMatchObject({ metrics: { activities: 4, winRate: 0.5, meetingYield: 25 } })
     })
 
@@ -544,7 +642,12 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
           targetFocus: null,
         },
         // 50k quota, nothing won or open: coverage 0 / 50k = 0; no closed deal: requiredCoverage null
-        coverage: { quota: { period: "2026-Q4", amount: 50_000 }, openPipeline: 0, coverage: 0, requiredCoverage: null },
+        coverage: {
+          quota: { period: "2026-Q4", amount: 50_000 },
+          openPipeline: 0,
+          coverage: 0,
+          requiredCoverage: null,
+        },
       })
     })
 
@@ -559,7 +662,13 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
         top: {
           repIds: ["ana"],
           activitiesPerRep: 13,
-          metrics: { activities: 13, wonValue: 55_000, winRate: about(2 / 3), meetingYield: about(100 / 13), salesCycleDays: 35 },
+          metrics: {
+            activities: 13,
+            wonValue: 55_000,
+            winRate: about(2 / 3),
+            meetingYield: about(100 / 13),
+            salesCycleDays: 35,
+          },
         },
         rest: {
           repIds: ["cy", "bo", "dee"],
@@ -587,7 +696,13 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       // ana 13 > 8, low yield: spraying; bo 8 is not above 8, 37.5 ≥ 25: focused; cy 4, 25: focused.
       // Ranked by meetingYield (the default): bo 37.5, cy 25, ana 7.7.
       expect(answer.body).toMatchObject({ team: "east", rankBy: "meetingYield", medians: { activities: 8, yield: 25 } })
-      expect(answer.body.reps.map((r: { repId: string; rank: number | null; quadrant: string | null }) => [r.repId, r.rank, r.quadrant])).toEqual([
+      expect(
+        answer.body.reps.map((r: { repId: string; rank: number | null; quadrant: string | null }) => [
+          r.repId,
+          r.rank,
+          r.quadrant,
+        ]),
+      ).toEqual([
         ["bo", 1, "focused"],
         ["cy", 2, "focused"],
         ["ana", 3, "spraying"],
@@ -605,7 +720,9 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       // ana 13 > 6, at the median: grinding; bo 8 > 6, 0: spraying; cy 4 ≤ 6, 12,500: focused.
       expect(answer.body.medians).toEqual({ activities: 6, yield: about(55_000 / 13) })
       expect(
-        Object.fromEntries(answer.body.reps.map((r: { repId: string; quadrant: string | null }) => [r.repId, r.quadrant])),
+        Object.fromEntries(
+          answer.body.reps.map((r: { repId: string; quadrant: string | null }) => [r.repId, r.quadrant]),
+        ),
       ).toEqual({ ana: "grinding", bo: "spraying", cy: "focused", dee: null })
     })
   })
@@ -619,7 +736,13 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       expect(Object.keys(byId).sort()).toEqual(["ana", "bo", "cy", "dee"])
       // ana's 2026-Q4 quota is the corrected 120k; in November her 40k month quota also applies, but
       // the quarter's is in force
-      expect(byId.ana).toMatchObject({ name: "Rep ana", role: "AE", team: "east", active: true, quota: { period: todaysQuarter, amount: 120_000 } })
+      expect(byId.ana).toMatchObject({
+        name: "Rep ana",
+        role: "AE",
+        team: "east",
+        active: true,
+        quota: { period: todaysQuarter, amount: 120_000 },
+      })
       expect(byId.bo).toMatchObject({ role: "BDR", team: "east", quota: null })
       expect(byId.cy).toMatchObject({ role: "AE", team: "east", quota: { period: todaysQuarter, amount: 80_000 } })
       expect(byId.dee).toMatchObject({ role: "AE", team: "west", quota: { period: todaysQuarter, amount: 50_000 } })
@@ -662,7 +785,10 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       expect(appended.status).toBe(201)
 
       await expect
-        .poll(async () => (await server.request(`/v1/reps/bo/scorecard?${q4}`)).body.metrics.dials, { timeout: 2_000, interval: 50 })
+        .poll(async () => (await server.request(`/v1/reps/bo/scorecard?${q4}`)).body.metrics.dials, {
+          timeout: 2_000,
+          interval: 50,
+        })
         .toBe(6)
     })
   })

@@ -30,22 +30,45 @@ describe.each(serverBackends)("the scorecard routes' refusals on $name", (backen
 
     // One reason per fault: a `from` that is no date is not "after `to`" (2026/10/01 only sorts after
     // 2026-12-31 as a string, '/' > '-').
-    it.each(["2026/10/01", "2026-02-30"])("refuses from=%s, not a date as YYYY-MM-DD, with that one reason", async (from) => {
-      const answer = await server.request(`/v1/reps/ana/scorecard?from=${from}&to=2026-12-31`)
+    it.each(["2026/10/01", "2026-02-30"])(
+      "refuses from=%s, not a date as YYYY-MM-DD, with that one reason",
+      async (from) => {
+        const answer = await server.request(`/v1/reps/ana/scorecard?from=${from}&to=2026-12-31`)
 
-      expectProblem(answer, 400, ["query.from", "YYYY-MM-DD"])
-      expect(answer.body.errors).toEqual([{ path: "query.from", message: "must be a date as YYYY-MM-DD" }])
-    })
+        expectProblem(answer, 400, ["query.from", "YYYY-MM-DD"])
+        expect(answer.body.errors).toEqual([{ path: "query.from", message: "must be a date as YYYY-MM-DD" }])
+      },
+    )
 
     // Found by test/fuzz.e2e.test.ts: year 0000 was read as 1900; 0001–9999 by week answered 500
     // after 10 s, by day burned minutes of CPU. Each is now a 400 at once.
     describe("the window's bounds: years 0001–9999, 3,660 days, 1,000 buckets", () => {
       it.each([
         ["a year 0000 `from` on the comparison", "/v1/team/comparison?from=0000-01-01", "query.from", "0001 to 9999"],
-        ["a year 0000 `to` on a scorecard", "/v1/reps/ana/scorecard?from=2026-01-01&to=0000-12-31", "query.to", "0001 to 9999"],
-        ["a span of 8,000 years", "/v1/reps/ana/scorecard?from=0001-01-01&to=9999-12-31&bucket=day", "query.to", "at most 3660 days"],
-        ["a span of 11 years on the comparison", "/v1/team/comparison?from=2016-01-01&to=2026-12-31", "query.to", "at most 3660 days"],
-        ["1,096 daily buckets", "/v1/reps/ana/scorecard?from=2024-01-01&to=2026-12-31&bucket=day", "query.bucket", "1096 buckets"],
+        [
+          "a year 0000 `to` on a scorecard",
+          "/v1/reps/ana/scorecard?from=2026-01-01&to=0000-12-31",
+          "query.to",
+          "0001 to 9999",
+        ],
+        [
+          "a span of 8,000 years",
+          "/v1/reps/ana/scorecard?from=0001-01-01&to=9999-12-31&bucket=day",
+          "query.to",
+          "at most 3660 days",
+        ],
+        [
+          "a span of 11 years on the comparison",
+          "/v1/team/comparison?from=2016-01-01&to=2026-12-31",
+          "query.to",
+          "at most 3660 days",
+        ],
+        [
+          "1,096 daily buckets",
+          "/v1/reps/ana/scorecard?from=2024-01-01&to=2026-12-31&bucket=day",
+          "query.bucket",
+          "1096 buckets",
+        ],
       ])("refuses %s, naming the parameter", async (_, url, path, mention) => {
         const started = Date.now()
         const answer = await server.request(url)
@@ -62,7 +85,9 @@ describe.each(serverBackends)("the scorecard routes' refusals on $name", (backen
       })
 
       it("answers the longest window by week, and a year by day", async () => {
-        expect((await server.request("/v1/reps/ana/scorecard?from=2016-12-31&to=2026-12-31&consistency=strong")).status).toBe(200)
+        expect(
+          (await server.request("/v1/reps/ana/scorecard?from=2016-12-31&to=2026-12-31&consistency=strong")).status,
+        ).toBe(200)
         const byDay = await server.request("/v1/reps/ana/scorecard?from=2026-01-01&to=2026-12-31&bucket=day")
         expect(byDay.status).toBe(200)
         expect(byDay.body.series).toHaveLength(365)
@@ -107,18 +132,23 @@ describe.each(serverBackends)("the scorecard routes' refusals on $name", (backen
     expect(answer.headers.get("www-authenticate")).toMatch(/^Bearer/)
   })
 
-  it.each(readRoutes)("answers 403 to a read of %s with an ingest-only key, naming the scope it needs", async (route) => {
-    const ingestOnly = await server.keyWith(["ingest"])
+  it.each(readRoutes)(
+    "answers 403 to a read of %s with an ingest-only key, naming the scope it needs",
+    async (route) => {
+      const ingestOnly = await server.keyWith(["ingest"])
 
-    const answer = await server.request(route, { key: ingestOnly })
+      const answer = await server.request(route, { key: ingestOnly })
 
-    expectProblem(answer, 403, ['"read"'])
-  })
+      expectProblem(answer, 403, ['"read"'])
+    },
+  )
 
   it("answers a read key with 200", async () => {
     const readOnly = await server.keyWith(["read"])
 
-    const answer = await server.request("/v1/reps/ana/scorecard?from=2026-11-01&to=2026-11-30&consistency=strong", { key: readOnly })
+    const answer = await server.request("/v1/reps/ana/scorecard?from=2026-11-01&to=2026-11-30&consistency=strong", {
+      key: readOnly,
+    })
 
     // events.callLogged: ana's connected outbound call of 95 s on Nov 2 (UTC, the default zone)
     expect(answer.status).toBe(200)

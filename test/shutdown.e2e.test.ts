@@ -34,7 +34,14 @@ const startServe = async (dataDir: string, env: Record<string, string> = {}): Pr
   const { DATABASE_URL: _url, ...inherited } = process.env
   const child = spawn(process.execPath, ["src/cli/bin.mjs", "serve", "--empty"], {
     cwd: repositoryRoot,
-    env: { ...inherited, PORT: String(await freePort()), HOST: "127.0.0.1", LEDGER_DATA_DIR: dataDir, LEDGER_LOG_LEVEL: "info", ...env },
+    env: {
+      ...inherited,
+      PORT: String(await freePort()),
+      HOST: "127.0.0.1",
+      LEDGER_DATA_DIR: dataDir,
+      LEDGER_LOG_LEVEL: "info",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   })
   running.add(child)
@@ -52,21 +59,34 @@ const startServe = async (dataDir: string, env: Record<string, string> = {}): Pr
   for (;;) {
     const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1]
     if (url !== undefined) {
-      return { url, stdout: () => stdout.split("\n").filter((l) => l !== ""), stderr: () => stderr, signal: (name) => child.kill(name), exited }
+      return {
+        url,
+        stdout: () => stdout.split("\n").filter((l) => l !== ""),
+        stderr: () => stderr,
+        signal: (name) => child.kill(name),
+        exited,
+      }
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`ledger serve did not start:\n${stdout}\n${stderr}`)
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`ledger serve did not start:\n${stdout}\n${stderr}`)
     await sleep(50)
   }
 }
 
 const post = (url: string, key: string, body: unknown) =>
-  fetch(`${url}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) })
+  fetch(`${url}/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  })
 
 /** The whole log, paged through `GET /v1/events`. */
 const readLog = async (url: string, key: string): Promise<ReadonlyArray<StoredEvent>> => {
   const all: StoredEvent[] = []
   for (let after = "0-0"; ; ) {
-    const page = (await (await fetch(`${url}/v1/events?limit=5000&after=${after}`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+    const page = (await (
+      await fetch(`${url}/v1/events?limit=5000&after=${after}`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as {
       events: StoredEvent[]
       next: string
     }
@@ -88,7 +108,11 @@ describe("ledger serve on SIGTERM", () => {
       const sent = Array.from({ length: 6 }, (_, request) => {
         const batch = Array.from({ length: 1_000 }, (_, i) => events.callLogged(`call-${request}-${i}`))
         return post(first.url, key, { events: batch }).then(
-          async (answer) => ({ status: answer.status, answeredAt: performance.now(), stored: ((await answer.json()) as { events?: StoredEvent[] }).events ?? [] }),
+          async (answer) => ({
+            status: answer.status,
+            answeredAt: performance.now(),
+            stored: ((await answer.json()) as { events?: StoredEvent[] }).events ?? [],
+          }),
           (error: unknown) => ({ status: 0, answeredAt: performance.now(), stored: [], error }),
         )
       })
@@ -116,7 +140,9 @@ describe("ledger serve on SIGTERM", () => {
         .filter((l) => l.startsWith("{"))
         .map((l) => JSON.parse(l) as { msg: string; requestId?: string })
       expect(logLines.filter((l) => l.msg === "request").every((l) => typeof l.requestId === "string")).toBe(true)
-      expect(logLines.map((l) => l.msg)).toEqual(expect.arrayContaining(["shutting down: refusing new requests, finishing those in flight", "stopped"]))
+      expect(logLines.map((l) => l.msg)).toEqual(
+        expect.arrayContaining(["shutting down: refusing new requests, finishing those in flight", "stopped"]),
+      )
 
       // The lock is released: a new server opens the same directory at once, and holds every acknowledged event once.
       const second = await startServe(dataDir)
@@ -143,11 +169,16 @@ describe("ledger serve on SIGTERM", () => {
       const server = await startServe(dataDir, { LEDGER_SHUTDOWN_TIMEOUT_MS: "2000" })
       const key = await savedAdminKey(dataDir)
       // A client that sends the start of its body and then nothing: the request stays in flight.
-      const stalled = http.request(`${server.url}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } })
+      const stalled = http.request(`${server.url}/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      })
       stalled.on("error", () => {})
       stalled.write('{"events":[')
       const inFlight = async () => {
-        const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text()
+        const text = await (
+          await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${key}` } })
+        ).text()
         return Number(/^ledger_http_requests_in_flight (\d+)$/m.exec(text)?.[1] ?? 0)
       }
       while ((await inFlight()) < 2) await sleep(50) // the stalled request, and this scrape

@@ -9,12 +9,18 @@ import { loneSurrogatePath, storableCopy, unstorableText } from "../events/stora
 
 describe("unstorableText", () => {
   it("names the first NUL or lone surrogate, in a value or a member name, below the root", () => {
-    expect(unstorableText({ CallSid: "a\u0000b" })).toEqual({ path: "CallSid", message: "must not contain the NUL character (U+0000)" })
+    expect(unstorableText({ CallSid: "a\u0000b" })).toEqual({
+      path: "CallSid",
+      message: "must not contain the NUL character (U+0000)",
+    })
     expect(unstorableText({ contact: { tags: ["ok", "x\udc00"] } }, "data")).toEqual({
       path: "data.contact.tags[1]",
       message: "must not contain an unpaired UTF-16 surrogate (such as \\ud800), which is no Unicode character",
     })
-    expect(unstorableText({ "k\u0000": 1 })).toMatchObject({ path: "k\u0000", message: expect.stringContaining("member name") })
+    expect(unstorableText({ "k\u0000": 1 })).toMatchObject({
+      path: "k\u0000",
+      message: expect.stringContaining("member name"),
+    })
     expect(unstorableText("a\u0000", "the delivery key")).toMatchObject({ path: "the delivery key" })
     expect(unstorableText("\ud800")).toMatchObject({ path: "(body)" })
   })
@@ -39,8 +45,15 @@ describe("storableCopy", () => {
 
 describe("parseEvent", () => {
   it("refuses a NUL in data or the idempotency key, naming the field", () => {
-    const event = { type: "RepJoined", occurredAt: "2026-11-01T09:00:00Z", data: { repId: "ana", name: "Ana\u0000", role: "AE" } }
-    expect(parseEvent(event)).toEqual({ ok: false, issues: [{ path: "data.name", message: "must not contain the NUL character (U+0000)" }] })
+    const event = {
+      type: "RepJoined",
+      occurredAt: "2026-11-01T09:00:00Z",
+      data: { repId: "ana", name: "Ana\u0000", role: "AE" },
+    }
+    expect(parseEvent(event)).toEqual({
+      ok: false,
+      issues: [{ path: "data.name", message: "must not contain the NUL character (U+0000)" }],
+    })
     const keyed = { ...event, data: { ...event.data, name: "Ana" }, idempotencyKey: "k\u0000" }
     expect(parseEvent(keyed)).toMatchObject({ ok: false, issues: [{ path: "idempotencyKey" }] })
   })

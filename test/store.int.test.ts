@@ -5,12 +5,12 @@ import { dealGuard } from "../src/ingest/appendEvents.js"
 import {
   appendToLog,
   awaitHiddenCommits,
-  readLog,
-  readStream,
-  visibleHead,
   type Checkpoint,
   type NewEvent,
   type RecordedEvent,
+  readLog,
+  readStream,
+  visibleHead,
 } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
 import { backends, type OpenedStore } from "./support/stores.js"
@@ -22,7 +22,13 @@ const call = (options: { key?: string; at?: string; repId?: string } = {}): NewE
   return {
     type: "CallLogged",
     schemaVersion: 1,
-    data: { callId: `c${n}`, repId: options.repId ?? "ana", direction: "outbound", disposition: "no_answer", durationSeconds: 0 },
+    data: {
+      callId: `c${n}`,
+      repId: options.repId ?? "ana",
+      direction: "outbound",
+      disposition: "no_answer",
+      durationSeconds: 0,
+    },
     metadata: { source: "test" },
     occurredAt: options.at ?? "2026-11-02T09:00:00.000Z",
     idempotencyKey: options.key ?? `key-${n}-${Math.random()}`,
@@ -98,33 +104,51 @@ describe.each(backends)("the event store on $name", (backend) => {
 
   it("answers each appended event as a read of the log gives it back (data and metadata as jsonb holds them, instants as stored)", async () => {
     // jsonb refuses U+0000 in a string, and undefined members, -0 or exponents are JSON's, not jsonb's.
-    const anyData = fc.dictionary(fc.string(), fc.jsonValue({ noUnicodeString: false }), { maxKeys: 6 }).filter((d) => !JSON.stringify(d).includes("\\u0000"))
+    const anyData = fc
+      .dictionary(fc.string(), fc.jsonValue({ noUnicodeString: false }), { maxKeys: 6 })
+      .filter((d) => !JSON.stringify(d).includes("\\u0000"))
     const anyInstant = fc
       .date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true })
-      .chain((d) => fc.constantFrom(d.toISOString(), d.toISOString().replace("Z", "123Z"), d.toISOString().replace("Z", "+05:30")))
+      .chain((d) =>
+        fc.constantFrom(d.toISOString(), d.toISOString().replace("Z", "123Z"), d.toISOString().replace("Z", "+05:30")),
+      )
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ data: anyData, at: anyInstant, extra: fc.option(fc.double(), { nil: undefined }) }), { minLength: 1, maxLength: 5 }), async (specs) => {
-        const streamId = `rep-answer-${++n}`
-        const events = specs.map((spec, i): NewEvent => ({
-          type: "CallLogged",
-          schemaVersion: 1,
-          data: { ...spec.data, missing: undefined },
-          metadata: { source: "test", extra: spec.extra },
-          occurredAt: spec.at,
-          idempotencyKey: `${streamId}-${i}`,
-        }))
-        const result = await appendToLog(store.db, [{ streamId, expected: "no_stream", events }])
-        expect(result.ok && result.events).toEqual(await readStream(store.db, streamId))
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ data: anyData, at: anyInstant, extra: fc.option(fc.double(), { nil: undefined }) }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        async (specs) => {
+          const streamId = `rep-answer-${++n}`
+          const events = specs.map(
+            (spec, i): NewEvent => ({
+              type: "CallLogged",
+              schemaVersion: 1,
+              data: { ...spec.data, missing: undefined },
+              metadata: { source: "test", extra: spec.extra },
+              occurredAt: spec.at,
+              idempotencyKey: `${streamId}-${i}`,
+            }),
+          )
+          const result = await appendToLog(store.db, [{ streamId, expected: "no_stream", events }])
+          expect(result.ok && result.events).toEqual(await readStream(store.db, streamId))
+        },
+      ),
       { numRuns: 40 },
     )
   })
 
   it("reads back instants of the years 1 to 99 as stored (PGlite's own timestamp parser took 0099 for 1999)", async () => {
-    const events = ["0001-06-01T00:00:00.000Z", "0099-12-31T23:59:59.999Z", "0100-01-01T00:00:00.000Z"].map((at) => call({ at }))
+    const events = ["0001-06-01T00:00:00.000Z", "0099-12-31T23:59:59.999Z", "0100-01-01T00:00:00.000Z"].map((at) =>
+      call({ at }),
+    )
     const appended = await appendToLog(store.db, [{ streamId: "rep-early-years", expected: "no_stream", events }])
     const read = await readStream(store.db, "rep-early-years")
-    expect(read.map((e) => e.occurredAt)).toEqual(["0001-06-01T00:00:00.000Z", "0099-12-31T23:59:59.999Z", "0100-01-01T00:00:00.000Z"])
+    expect(read.map((e) => e.occurredAt)).toEqual([
+      "0001-06-01T00:00:00.000Z",
+      "0099-12-31T23:59:59.999Z",
+      "0100-01-01T00:00:00.000Z",
+    ])
     expect(appended.ok && appended.events).toEqual(read)
     // A retry answers with the stored events, read by the same parser.
     const retry = await appendToLog(store.db, [{ streamId: "rep-early-years", expected: "no_stream", events }])
@@ -149,7 +173,9 @@ describe.each(backends)("the event store on $name", (backend) => {
 
     it("a key reused for a different event is refused", async () => {
       await appendToLog(store.db, [{ streamId: "rep-i3", expected: "any", events: [call({ key: "reused" })] }])
-      const other = await appendToLog(store.db, [{ streamId: "rep-i3", expected: "any", events: [call({ key: "reused" })] }])
+      const other = await appendToLog(store.db, [
+        { streamId: "rep-i3", expected: "any", events: [call({ key: "reused" })] },
+      ])
       expect(other).toMatchObject({ ok: false, rejection: { _tag: "IdempotencyKeyReused", idempotencyKey: "reused" } })
     })
 
@@ -158,7 +184,9 @@ describe.each(backends)("the event store on $name", (backend) => {
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           // half of them append to the stream alone, half together with an event of their own
-          appendToLog(store.db, [{ streamId: "rep-i4", expected: "any", events: i % 2 === 0 ? [event] : [event, call({ key: `own-${i}` })] }]),
+          appendToLog(store.db, [
+            { streamId: "rep-i4", expected: "any", events: i % 2 === 0 ? [event] : [event, call({ key: `own-${i}` })] },
+          ]),
         ),
       )
       expect(results.every((r) => r.ok)).toBe(true)
@@ -173,7 +201,11 @@ describe.each(backends)("the event store on $name", (backend) => {
 
   it("concurrent appenders of one stream each get the next version, none refused: every appender waits for the one before", async () => {
     await appendToLog(store.db, [{ streamId: "rep-hot", expected: "no_stream", events: [call()] }])
-    const results = await Promise.all(Array.from({ length: 40 }, () => appendToLog(store.db, [{ streamId: "rep-hot", expected: "any", events: [call(), call()] }])))
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        appendToLog(store.db, [{ streamId: "rep-hot", expected: "any", events: [call(), call()] }]),
+      ),
+    )
     expect(results.filter((r) => !r.ok)).toEqual([])
     const stream = await readStream(store.db, "rep-hot")
     expect(stream.map((e) => e.streamVersion)).toEqual(Array.from({ length: 81 }, (_, i) => i + 1))
@@ -197,11 +229,19 @@ describe.each(backends)("the event store on $name", (backend) => {
   })
 
   it("a stream guard (the deal decider) refuses inside the transaction and nothing is stored", async () => {
-    const opened = dealEvent("DealOpened", { dealId: "g1", repId: "ana", accountId: "acme", amount: 1000, source: "outbound" }, "g1-open")
+    const opened = dealEvent(
+      "DealOpened",
+      { dealId: "g1", repId: "ana", accountId: "acme", amount: 1000, source: "outbound" },
+      "g1-open",
+    )
     const won = dealEvent("DealWon", { dealId: "g1" }, "g1-won")
     const lost = dealEvent("DealLost", { dealId: "g1" }, "g1-lost")
-    expect(await appendToLog(store.db, [{ streamId: "deal-g1", expected: "any", events: [opened, won], guard: dealGuard }])).toMatchObject({ ok: true })
-    const refused = await appendToLog(store.db, [{ streamId: "deal-g1", expected: "any", events: [lost], guard: dealGuard }])
+    expect(
+      await appendToLog(store.db, [{ streamId: "deal-g1", expected: "any", events: [opened, won], guard: dealGuard }]),
+    ).toMatchObject({ ok: true })
+    const refused = await appendToLog(store.db, [
+      { streamId: "deal-g1", expected: "any", events: [lost], guard: dealGuard },
+    ])
     expect(refused).toMatchObject({
       ok: false,
       rejection: { _tag: "StreamRuleViolation", streamId: "deal-g1", state: { status: "won", amount: 1000 } },
@@ -214,7 +254,9 @@ describe.each(backends)("the event store on $name", (backend) => {
       const head = await visibleHead(store.db)
       const appended: RecordedEvent[] = []
       for (let i = 0; i < 7; i++) {
-        const r = await appendToLog(store.db, [{ streamId: `rep-r${i % 3}`, expected: "any", events: [call(), call()] }])
+        const r = await appendToLog(store.db, [
+          { streamId: `rep-r${i % 3}`, expected: "any", events: [call(), call()] },
+        ])
         if (r.ok) appended.push(...r.events)
       }
       const read = await readAllFrom(store, head)
@@ -223,12 +265,20 @@ describe.each(backends)("the event store on $name", (backend) => {
 
     it("reads as of an occurred instant, a recorded instant, or a checkpoint", async () => {
       const head = await visibleHead(store.db)
-      const early = await appendToLog(store.db, [{ streamId: "rep-asof", expected: "any", events: [call({ at: "2026-01-10T00:00:00Z" })] }])
-      const late = await appendToLog(store.db, [{ streamId: "rep-asof", expected: "any", events: [call({ at: "2026-03-10T00:00:00Z" })] }])
+      const early = await appendToLog(store.db, [
+        { streamId: "rep-asof", expected: "any", events: [call({ at: "2026-01-10T00:00:00Z" })] },
+      ])
+      const late = await appendToLog(store.db, [
+        { streamId: "rep-asof", expected: "any", events: [call({ at: "2026-03-10T00:00:00Z" })] },
+      ])
       if (!early.ok || !late.ok) throw new Error("setup failed")
       const byOccurred = await readStream(store.db, "rep-asof", { asOf: { occurredAt: "2026-02-01T00:00:00Z" } })
       expect(byOccurred.map((e) => e.occurredAt)).toEqual(["2026-01-10T00:00:00.000Z"])
-      const byCheckpoint = await readLog(store.db, { after: head, limit: 100, asOf: { until: early.events[0] as RecordedEvent } })
+      const byCheckpoint = await readLog(store.db, {
+        after: head,
+        limit: 100,
+        asOf: { until: early.events[0] as RecordedEvent },
+      })
       expect(byCheckpoint.map((e) => e.position)).toEqual([early.events[0]?.position])
       const byRecorded = await readStream(store.db, "rep-asof", { asOf: { recordedAt: early.events[0]?.recordedAt } })
       expect(byRecorded.map((e) => e.position)).toContain(early.events[0]?.position)
@@ -238,7 +288,8 @@ describe.each(backends)("the event store on $name", (backend) => {
     if (backend.name === "pglite") {
       // A fresh PGlite store starts near transaction id 750, so the 999 → 1000 boundary is close.
       it("orders the log by transaction id as a number, across a change in its number of digits", async () => {
-        const txid = async () => BigInt((await store.db.query<{ x: string }>("select pg_current_xact_id()::text as x"))[0]?.x ?? 0)
+        const txid = async () =>
+          BigInt((await store.db.query<{ x: string }>("select pg_current_xact_id()::text as x"))[0]?.x ?? 0)
         const head = await visibleHead(store.db)
         const boundary = 10n ** BigInt((await txid()).toString().length)
         const before = await appendToLog(store.db, [{ streamId: "rep-digits", expected: "any", events: [call()] }])
@@ -246,7 +297,10 @@ describe.each(backends)("the event store on $name", (backend) => {
         const after = await appendToLog(store.db, [{ streamId: "rep-digits", expected: "any", events: [call()] }])
         if (!before.ok || !after.ok) throw new Error("setup failed")
         expect(BigInt(after.events[0]?.transactionId ?? 0)).toBeGreaterThanOrEqual(boundary)
-        expect((await readAllFrom(store, head)).map((e) => e.position)).toEqual([before.events[0]?.position, after.events[0]?.position])
+        expect((await readAllFrom(store, head)).map((e) => e.position)).toEqual([
+          before.events[0]?.position,
+          after.events[0]?.position,
+        ])
         expect((await visibleHead(store.db)).position).toBe(after.events[0]?.position)
       })
     }
@@ -279,7 +333,9 @@ describe.each(backends)("the event store on $name", (backend) => {
            values ('rep-slow', 1, 'RepLeft', 1, '{"repId":"slow"}', now(), 'fence-slow')`,
         )
         // …while a fast writer, with a later transaction id, commits.
-        const fast = await appendToLog(store.db, [{ streamId: "rep-fast", expected: "any", events: [call({ key: "fence-fast" })] }])
+        const fast = await appendToLog(store.db, [
+          { streamId: "rep-fast", expected: "any", events: [call({ key: "fence-fast" })] },
+        ])
         expect(fast.ok).toBe(true)
 
         // A catch-up reader reading now must not see the fast event yet: checkpointing past it
@@ -298,14 +354,18 @@ describe.each(backends)("the event store on $name", (backend) => {
         const start = await visibleHead(store.db)
         await slow.query("begin")
         await slow.query("select pg_current_xact_id()") // holds a transaction id older than the append's
-        const fast = await appendToLog(store.db, [{ streamId: "rep-waited", expected: "any", events: [call({ key: "hidden-fast" })] }])
+        const fast = await appendToLog(store.db, [
+          { streamId: "rep-waited", expected: "any", events: [call({ key: "hidden-fast" })] },
+        ])
         expect(fast.ok).toBe(true)
 
         // Told to wait 100 ms while the writer stays open: it gives up, and the fence still hides the event.
         const gaveUpAt = Date.now()
         await awaitHiddenCommits(store.db, 100)
         expect(Date.now() - gaveUpAt).toBeGreaterThanOrEqual(100)
-        expect((await readLog(store.db, { after: start, limit: 100 })).map((e) => e.idempotencyKey)).not.toContain("hidden-fast")
+        expect((await readLog(store.db, { after: start, limit: 100 })).map((e) => e.idempotencyKey)).not.toContain(
+          "hidden-fast",
+        )
 
         // Told to wait 10 s, with the writer ending 200 ms from now: it waits for that, not longer.
         const ending = new Promise((resolve) => setTimeout(resolve, 200)).then(() => slow.query("commit"))
@@ -315,7 +375,9 @@ describe.each(backends)("the event store on $name", (backend) => {
         await ending
         expect(waited).toBeGreaterThanOrEqual(150)
         expect(waited).toBeLessThan(5_000)
-        expect((await readLog(store.db, { after: start, limit: 100 })).map((e) => e.idempotencyKey)).toContain("hidden-fast")
+        expect((await readLog(store.db, { after: start, limit: 100 })).map((e) => e.idempotencyKey)).toContain(
+          "hidden-fast",
+        )
       }))
   }
 })

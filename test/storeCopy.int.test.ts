@@ -19,7 +19,7 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { loadDemoTeam } from "../src/demo/index.js"
-import { startServer, type RunningServer } from "../src/server.js"
+import { type RunningServer, startServer } from "../src/server.js"
 import { archiveLine, archivePages } from "../src/store/eventArchive.js"
 import { appendToLog, type NewEvent } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
@@ -29,7 +29,7 @@ import { deliveryTally } from "../src/store/sources.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { copyStore } from "../src/store/storeCopy.js"
 import { copyTemplateInto } from "./support/dataDirs.js"
-import { freshDatabase, postgresAvailable, type FreshDatabase } from "./support/postgres.js"
+import { type FreshDatabase, freshDatabase, postgresAvailable } from "./support/postgres.js"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
@@ -76,7 +76,9 @@ const rowsOf = async (db: SqlDatabase, table: string, orderBy: string) => {
 
 /** Every event, in log order, without the transaction id (the copying database's, not the event's). */
 const eventRows = async (db: SqlDatabase) =>
-  (await rowsOf(db, "ledger_events", "ledger_events.transaction_id, global_position")).map(({ transaction_id: _, ...event }) => event)
+  (await rowsOf(db, "ledger_events", "ledger_events.transaction_id, global_position")).map(
+    ({ transaction_id: _, ...event }) => event,
+  )
 
 /**
  * SHA-256 of the log as `ledger events export` writes it, except that the one event stored to the microsecond
@@ -86,7 +88,8 @@ const exportDigest = async (db: SqlDatabase): Promise<string> => {
   const digest = createHash("sha256")
   for await (const page of archivePages(db)) {
     for (const event of page) {
-      const exact = event.idempotencyKey === "micro-call" ? { ...event, occurredAt: "2026-11-02T14:06:00.123456Z" } : event
+      const exact =
+        event.idempotencyKey === "micro-call" ? { ...event, occurredAt: "2026-11-02T14:06:00.123456Z" } : event
       digest.update(`${archiveLine(exact)}\n`)
     }
   }
@@ -122,8 +125,9 @@ const scorecardAnswers = async (server: RunningServer, key: string) => {
   }
 }
 
-const serverOn = (store: { readonly dataDir: string; readonly durability: "process" } | { readonly databaseUrl: string }) =>
-  startServer({ port: 0, host: "127.0.0.1", store, bodyLimitBytes: 5 * 1024 * 1024 })
+const serverOn = (
+  store: { readonly dataDir: string; readonly durability: "process" } | { readonly databaseUrl: string },
+) => startServer({ port: 0, host: "127.0.0.1", store, bodyLimitBytes: 5 * 1024 * 1024 })
 
 describe.runIf(postgresAvailable)("ledger store copy, from an embedded store into PostgreSQL", () => {
   let workDir: string
@@ -158,12 +162,28 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
       {
         streamId: "call-micro",
         expected: "no_stream",
-        events: [at("2026-11-02T14:06:00.123456Z", { type: "CallLogged", idempotencyKey: "micro-call", data: { callId: "micro", repId: "ana", direction: "outbound", disposition: "connected", durationSeconds: 7 } })],
+        events: [
+          at("2026-11-02T14:06:00.123456Z", {
+            type: "CallLogged",
+            idempotencyKey: "micro-call",
+            data: {
+              callId: "micro",
+              repId: "ana",
+              direction: "outbound",
+              disposition: "connected",
+              durationSeconds: 7,
+            },
+          }),
+        ],
       },
     ])
     expect(micro.ok).toBe(true)
     const deliveries = deliveryTally(sourceServer.sql)
-    deliveries.record("twilio", { kind: "rejected", status: 401, reason: "X-Twilio-Signature does not match" }, new Date())
+    deliveries.record(
+      "twilio",
+      { kind: "rejected", status: 401, reason: "X-Twilio-Signature does not match" },
+      new Date(),
+    )
     await deliveries.close()
   }, 600_000)
 
@@ -184,33 +204,47 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
   })
 
   it("refuses a --from that is not an embedded store, and a --to that is not PostgreSQL or not there", async () => {
-    await expect(copyStore({ from: path.join(workDir, "nowhere"), to: target.url })).rejects.toThrow(/--from .*nowhere: no such directory/)
-    await expect(copyStore({ from: workDir, to: target.url })).rejects.toThrow(/is not an embedded store \(no PG_VERSION in it\)/)
-    await expect(copyStore({ from: sourceDir, to: "mysql://db/ledger" })).rejects.toThrow(/--to must be a PostgreSQL URL/)
+    await expect(copyStore({ from: path.join(workDir, "nowhere"), to: target.url })).rejects.toThrow(
+      /--from .*nowhere: no such directory/,
+    )
+    await expect(copyStore({ from: workDir, to: target.url })).rejects.toThrow(
+      /is not an embedded store \(no PG_VERSION in it\)/,
+    )
+    await expect(copyStore({ from: sourceDir, to: "mysql://db/ledger" })).rejects.toThrow(
+      /--to must be a PostgreSQL URL/,
+    )
     const missing = new URL(target.url)
     missing.pathname = `/${target.name}_missing`
-    await expect(copyStore({ from: sourceDir, to: missing.toString() })).rejects.toThrow(/cannot reach the target .*_missing: database .* does not exist/)
+    await expect(copyStore({ from: sourceDir, to: missing.toString() })).rejects.toThrow(
+      /cannot reach the target .*_missing: database .* does not exist/,
+    )
   })
 
-  it("resumes a copy killed in the middle: the second run goes on after the batches the first committed", slow, async () => {
-    const child = spawn(process.execPath, copyCommand(sourceDir, target.url), { cwd: repoRoot, stdio: "ignore" })
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
-    let stored = 0
-    while (stored === 0 && child.exitCode === null) {
-      await new Promise((resolve) => setTimeout(resolve, 25))
-      stored = await countOn(target.url)
-    }
-    child.kill("SIGKILL")
-    expect(await exited).toBeNull() // killed, not finished
-    const afterKill = await countOn(target.url)
-    expect(afterKill).toBeGreaterThan(0)
+  it(
+    "resumes a copy killed in the middle: the second run goes on after the batches the first committed",
+    slow,
+    async () => {
+      const child = spawn(process.execPath, copyCommand(sourceDir, target.url), { cwd: repoRoot, stdio: "ignore" })
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+      let stored = 0
+      while (stored === 0 && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 25))
+        stored = await countOn(target.url)
+      }
+      child.kill("SIGKILL")
+      expect(await exited).toBeNull() // killed, not finished
+      const afterKill = await countOn(target.url)
+      expect(afterKill).toBeGreaterThan(0)
 
-    const resumed = await ledger(copyCommand(sourceDir, target.url))
-    expect(resumed.stderr).toBe("")
-    expect(resumed.code).toBe(0)
-    expect(resumed.stdout).toMatch(new RegExp(`after the ${afterKill.toLocaleString("en-US")} an earlier copy had stored`))
-    expect(resumed.stdout).toContain("Read models were not copied")
-  })
+      const resumed = await ledger(copyCommand(sourceDir, target.url))
+      expect(resumed.stderr).toBe("")
+      expect(resumed.code).toBe(0)
+      expect(resumed.stdout).toMatch(
+        new RegExp(`after the ${afterKill.toLocaleString("en-US")} an earlier copy had stored`),
+      )
+      expect(resumed.stdout).toContain("Read models were not copied")
+    },
+  )
 
   it("leaves every event on the target as in the source, and says the checksum both sides agree on", slow, async () => {
     let digest = ""
@@ -220,10 +254,16 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
       const sourceEvents = await eventRows(from)
       expect(sourceEvents.length).toBeGreaterThan(6_000)
       expect(await eventRows(to)).toEqual(sourceEvents)
-      expect(sourceEvents.find((row) => row.idempotency_key === "micro-call")?.occurred_at).toBe("2026-11-02T14:06:00.123456")
+      expect(sourceEvents.find((row) => row.idempotency_key === "micro-call")?.occurred_at).toBe(
+        "2026-11-02T14:06:00.123456",
+      )
 
-      expect(await rowsOf(to, "ledger_api_keys", `key_id collate "C"`)).toEqual(await rowsOf(from, "ledger_api_keys", `key_id collate "C"`))
-      expect(await rowsOf(to, "ledger_sources", `source collate "C"`)).toEqual(await rowsOf(from, "ledger_sources", `source collate "C"`))
+      expect(await rowsOf(to, "ledger_api_keys", `key_id collate "C"`)).toEqual(
+        await rowsOf(from, "ledger_api_keys", `key_id collate "C"`),
+      )
+      expect(await rowsOf(to, "ledger_sources", `source collate "C"`)).toEqual(
+        await rowsOf(from, "ledger_sources", `source collate "C"`),
+      )
       expect((await from.query("select source from ledger_sources where source = 'twilio'")).length).toBe(1)
       // Read models are the target's server's to build.
       expect(await to.query("select name from ledger_read_models")).toEqual([])
@@ -238,7 +278,9 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
     // The checksum the copy prints (run again: nothing left to copy) is that of the canonical lines on either side.
     const again = await ledger(copyCommand(sourceDir, target.url))
     expect(again.stderr).toBe("")
-    expect(again.stdout).toContain(`Nothing to copy: the target already holds all ${events.toLocaleString("en-US")} events`)
+    expect(again.stdout).toContain(
+      `Nothing to copy: the target already holds all ${events.toLocaleString("en-US")} events`,
+    )
     expect(again.stdout).toContain(`SHA-256 of the log in order ${digest} on both sides`)
   })
 
@@ -250,12 +292,36 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
         {
           streamId: "call-later-1",
           expected: "no_stream",
-          events: [at("2026-11-20T10:00:00Z", { type: "CallLogged", idempotencyKey: "later-1", data: { callId: "later-1", repId: "ana", direction: "inbound", disposition: "connected", durationSeconds: 30 } })],
+          events: [
+            at("2026-11-20T10:00:00Z", {
+              type: "CallLogged",
+              idempotencyKey: "later-1",
+              data: {
+                callId: "later-1",
+                repId: "ana",
+                direction: "inbound",
+                disposition: "connected",
+                durationSeconds: 30,
+              },
+            }),
+          ],
         },
         {
           streamId: "call-later-2",
           expected: "no_stream",
-          events: [at("2026-11-20T11:00:00Z", { type: "CallLogged", idempotencyKey: "later-2", data: { callId: "later-2", repId: "ana", direction: "outbound", disposition: "no_answer", durationSeconds: 0 } })],
+          events: [
+            at("2026-11-20T11:00:00Z", {
+              type: "CallLogged",
+              idempotencyKey: "later-2",
+              data: {
+                callId: "later-2",
+                repId: "ana",
+                direction: "outbound",
+                disposition: "no_answer",
+                durationSeconds: 0,
+              },
+            }),
+          ],
         },
       ])
       expect(result.ok).toBe(true)
@@ -274,14 +340,28 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
       try {
         await migrate(db)
         const own = await appendToLog(db, [
-          { streamId: "rep-zoe", expected: "no_stream", events: [at("2026-10-01T09:00:00Z", { type: "RepJoined", idempotencyKey: "zoe-joined", data: { repId: "zoe", name: "Zoe", role: "AE" } })] },
+          {
+            streamId: "rep-zoe",
+            expected: "no_stream",
+            events: [
+              at("2026-10-01T09:00:00Z", {
+                type: "RepJoined",
+                idempotencyKey: "zoe-joined",
+                data: { repId: "zoe", name: "Zoe", role: "AE" },
+              }),
+            ],
+          },
         ])
         expect(own.ok).toBe(true)
         const run = await ledger(copyCommand(sourceDir, other.url))
         expect(run.code).not.toBe(0)
-        expect(run.stderr).toMatch(/already holds events, and its event #1 is not the source's \(RepJoined at position 1, rep-zoe version 1, key "zoe-joined" on the target/)
+        expect(run.stderr).toMatch(
+          /already holds events, and its event #1 is not the source's \(RepJoined at position 1, rep-zoe version 1, key "zoe-joined" on the target/,
+        )
         expect(run.stderr).toContain("copy into an empty database. Nothing was written")
-        expect((await db.query("select idempotency_key from ledger_events")).map((row) => row.idempotency_key)).toEqual(["zoe-joined"])
+        expect((await db.query("select idempotency_key from ledger_events")).map((row) => row.idempotency_key)).toEqual(
+          ["zoe-joined"],
+        )
       } finally {
         await db.close()
       }
@@ -290,23 +370,27 @@ describe.runIf(postgresAvailable)("ledger store copy, from an embedded store int
     }
   })
 
-  it("a server on the target answers the scorecards the source's server answered, to the source's API key", slow, async () => {
-    const onSource = await serverOn(source)
-    let expected: Awaited<ReturnType<typeof scorecardAnswers>>
-    try {
-      expected = await scorecardAnswers(onSource, adminKey)
-    } finally {
-      await onSource.close()
-    }
-    expect(expected.scorecards.length).toBeGreaterThan(2)
-    expect(expected.scorecards.every((answer) => answer.status === 200)).toBe(true)
+  it(
+    "a server on the target answers the scorecards the source's server answered, to the source's API key",
+    slow,
+    async () => {
+      const onSource = await serverOn(source)
+      let expected: Awaited<ReturnType<typeof scorecardAnswers>>
+      try {
+        expected = await scorecardAnswers(onSource, adminKey)
+      } finally {
+        await onSource.close()
+      }
+      expect(expected.scorecards.length).toBeGreaterThan(2)
+      expect(expected.scorecards.every((answer) => answer.status === 200)).toBe(true)
 
-    const onTarget = await serverOn({ databaseUrl: target.url })
-    try {
-      expect(onTarget.firstAdminKey).toBeUndefined() // the copied keys are there: no new admin key
-      expect(await scorecardAnswers(onTarget, adminKey)).toEqual(expected)
-    } finally {
-      await onTarget.close()
-    }
-  })
+      const onTarget = await serverOn({ databaseUrl: target.url })
+      try {
+        expect(onTarget.firstAdminKey).toBeUndefined() // the copied keys are there: no new admin key
+        expect(await scorecardAnswers(onTarget, adminKey)).toEqual(expected)
+      } finally {
+        await onTarget.close()
+      }
+    },
+  )
 })

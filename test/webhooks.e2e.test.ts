@@ -5,7 +5,15 @@
  */
 import { createHmac } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { expectNothingStored, expectProblem, serverBackends, startTestServer, type Answer, type StoredEvent, type TestServer } from "./support/server.js"
+import {
+  type Answer,
+  expectNothingStored,
+  expectProblem,
+  type StoredEvent,
+  serverBackends,
+  startTestServer,
+  type TestServer,
+} from "./support/server.js"
 
 const aircallToken = "aircall-webhook-token"
 const twilioToken = "twilio-auth-token"
@@ -36,7 +44,11 @@ const aircallEvent = (event: string, data: unknown, at: number, token = aircallT
 const twilioForm = (params: Record<string, string>) => new URLSearchParams(params).toString()
 const twilioSignature = (params: Record<string, string>, token = twilioToken) =>
   createHmac("sha1", token)
-    .update(Object.keys(params).sort().reduce((signed, key) => signed + key + params[key], `${publicUrl}/v1/webhooks/twilio`))
+    .update(
+      Object.keys(params)
+        .sort()
+        .reduce((signed, key) => signed + key + params[key], `${publicUrl}/v1/webhooks/twilio`),
+    )
     .digest("base64")
 
 const twilioCallback = (callSid: string, status: string, extra: Record<string, string> = {}) => ({
@@ -49,7 +61,8 @@ const twilioCallback = (callSid: string, status: string, extra: Record<string, s
   ...extra,
 })
 
-const callStream = (log: ReadonlyArray<StoredEvent>, callId: string) => log.filter((e) => e.streamId === `call-${callId}`)
+const callStream = (log: ReadonlyArray<StoredEvent>, callId: string) =>
+  log.filter((e) => e.streamId === `call-${callId}`)
 
 describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
   let server: TestServer
@@ -63,19 +76,29 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
   const postAircall = (body: string): Promise<Answer> =>
     server.request("/v1/webhooks/aircall", { key: null, body, headers: { "content-type": "application/json" } })
   /** Signed as Twilio signs, unless a `signature` is given (`null`: no header at all). */
-  const postTwilio = (params: Record<string, string>, signature: string | null = twilioSignature(params)): Promise<Answer> =>
+  const postTwilio = (
+    params: Record<string, string>,
+    signature: string | null = twilioSignature(params),
+  ): Promise<Answer> =>
     server.request("/v1/webhooks/twilio", {
       key: null,
       body: twilioForm(params),
-      headers: { "content-type": "application/x-www-form-urlencoded", ...(signature === null ? {} : { "x-twilio-signature": signature }) },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...(signature === null ? {} : { "x-twilio-signature": signature }),
+      },
     })
 
   describe("Aircall", () => {
     it("stores each call event in the call's stream, and one CallLogged once call.ended arrives", async () => {
-      const created = await postAircall(aircallEvent("call.created", aircallCall(501, { answered_at: null, ended_at: null }), t0))
+      const created = await postAircall(
+        aircallEvent("call.created", aircallCall(501, { answered_at: null, ended_at: null }), t0),
+      )
       expect(created.status).toBe(200)
       expect(created.body).toEqual({ status: "accepted", appended: 1, callId: "aircall-501", callLogged: false })
-      expect((await postAircall(aircallEvent("call.answered", aircallCall(501, { ended_at: null }), t0 + 10))).body).toMatchObject({ appended: 1, callLogged: false })
+      expect(
+        (await postAircall(aircallEvent("call.answered", aircallCall(501, { ended_at: null }), t0 + 10))).body,
+      ).toMatchObject({ appended: 1, callLogged: false })
       const ended = await postAircall(aircallEvent("call.ended", aircallCall(501), t0 + 160))
       expect(ended.body).toEqual({ status: "accepted", appended: 2, callId: "aircall-501", callLogged: true })
 
@@ -90,19 +113,39 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
       expect(stream[2]?.metadata).toMatchObject({ source: "aircall", raw: { event: "call.ended", data: { id: 501 } } })
       expect(stream[3]).toMatchObject({
         occurredAt: "2026-11-02T14:00:00.000Z",
-        data: { callId: "aircall-501", repId: "aircall:4021", direction: "outbound", disposition: "connected", durationSeconds: 120 },
+        data: {
+          callId: "aircall-501",
+          repId: "aircall:4021",
+          direction: "outbound",
+          disposition: "connected",
+          durationSeconds: 120,
+        },
       })
     })
 
     it("logs the right call when call.ended comes before call.created", async () => {
-      const ended = await postAircall(aircallEvent("call.ended", aircallCall(502, { direction: "inbound", answered_at: null, voicemail: "https://cdn.aircall.io/vm/502.mp3" }), t0 + 160))
+      const ended = await postAircall(
+        aircallEvent(
+          "call.ended",
+          aircallCall(502, { direction: "inbound", answered_at: null, voicemail: "https://cdn.aircall.io/vm/502.mp3" }),
+          t0 + 160,
+        ),
+      )
       expect(ended.body).toMatchObject({ appended: 2, callLogged: true })
-      const created = await postAircall(aircallEvent("call.created", aircallCall(502, { direction: "inbound", answered_at: null, ended_at: null }), t0))
+      const created = await postAircall(
+        aircallEvent("call.created", aircallCall(502, { direction: "inbound", answered_at: null, ended_at: null }), t0),
+      )
       expect(created.body).toEqual({ status: "accepted", appended: 1, callId: "aircall-502", callLogged: true })
 
       const logged = callStream(await server.log(), "aircall-502").filter((e) => e.type === "CallLogged")
       expect(logged).toHaveLength(1)
-      expect(logged[0]?.data).toEqual({ callId: "aircall-502", repId: "aircall:4021", direction: "inbound", disposition: "voicemail", durationSeconds: 0 })
+      expect(logged[0]?.data).toEqual({
+        callId: "aircall-502",
+        repId: "aircall:4021",
+        direction: "inbound",
+        disposition: "voicemail",
+        durationSeconds: 0,
+      })
     })
 
     it("appends nothing for a retried delivery", async () => {
@@ -114,9 +157,13 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
     })
 
     it("refuses a forged or missing token with 401 and stores nothing", async () => {
-      const forged = await expectNothingStored(server, () => postAircall(aircallEvent("call.ended", aircallCall(504), t0 + 160, "guessed-token")))
+      const forged = await expectNothingStored(server, () =>
+        postAircall(aircallEvent("call.ended", aircallCall(504), t0 + 160, "guessed-token")),
+      )
       expectProblem(forged, 401, [/LEDGER_AIRCALL_TOKEN/, /nothing was stored/])
-      const unsigned = await expectNothingStored(server, () => postAircall(JSON.stringify({ resource: "call", event: "call.ended", timestamp: t0, data: aircallCall(504) })))
+      const unsigned = await expectNothingStored(server, () =>
+        postAircall(JSON.stringify({ resource: "call", event: "call.ended", timestamp: t0, data: aircallCall(504) })),
+      )
       expectProblem(unsigned, 401, [/token/])
     })
 
@@ -134,26 +181,56 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
 
   describe("Twilio", () => {
     it("stores status callbacks and logs the call on its terminal status", async () => {
-      const ringing = twilioCallback("CA100", "ringing", { Timestamp: "Mon, 02 Nov 2026 14:05:01 +0000", SequenceNumber: "1" })
-      expect((await postTwilio(ringing)).body).toEqual({ status: "accepted", appended: 1, callId: "twilio-CA100", callLogged: false })
-      const completed = twilioCallback("CA100", "completed", { CallDuration: "64", Timestamp: "Mon, 02 Nov 2026 14:06:13 +0000", SequenceNumber: "3" })
-      expect((await postTwilio(completed)).body).toEqual({ status: "accepted", appended: 2, callId: "twilio-CA100", callLogged: true })
+      const ringing = twilioCallback("CA100", "ringing", {
+        Timestamp: "Mon, 02 Nov 2026 14:05:01 +0000",
+        SequenceNumber: "1",
+      })
+      expect((await postTwilio(ringing)).body).toEqual({
+        status: "accepted",
+        appended: 1,
+        callId: "twilio-CA100",
+        callLogged: false,
+      })
+      const completed = twilioCallback("CA100", "completed", {
+        CallDuration: "64",
+        Timestamp: "Mon, 02 Nov 2026 14:06:13 +0000",
+        SequenceNumber: "3",
+      })
+      expect((await postTwilio(completed)).body).toEqual({
+        status: "accepted",
+        appended: 2,
+        callId: "twilio-CA100",
+        callLogged: true,
+      })
 
       const logged = callStream(await server.log(), "twilio-CA100").filter((e) => e.type === "CallLogged")
       expect(logged.map((e) => e.data)).toEqual([
-        { callId: "twilio-CA100", repId: "twilio:+14155550100", direction: "outbound", disposition: "connected", durationSeconds: 64 },
+        {
+          callId: "twilio-CA100",
+          repId: "twilio:+14155550100",
+          direction: "outbound",
+          disposition: "connected",
+          durationSeconds: 64,
+        },
       ])
     })
 
     it("logs a busy call from a terminal callback that arrives first, and keeps it when ringing comes late", async () => {
-      expect((await postTwilio(twilioCallback("CA101", "busy", { Timestamp: "Mon, 02 Nov 2026 14:07:00 +0000" }))).body).toMatchObject({ appended: 2, callLogged: true })
-      expect((await postTwilio(twilioCallback("CA101", "ringing", { Timestamp: "Mon, 02 Nov 2026 14:06:50 +0000" }))).body).toMatchObject({ appended: 1, callLogged: true })
+      expect(
+        (await postTwilio(twilioCallback("CA101", "busy", { Timestamp: "Mon, 02 Nov 2026 14:07:00 +0000" }))).body,
+      ).toMatchObject({ appended: 2, callLogged: true })
+      expect(
+        (await postTwilio(twilioCallback("CA101", "ringing", { Timestamp: "Mon, 02 Nov 2026 14:06:50 +0000" }))).body,
+      ).toMatchObject({ appended: 1, callLogged: true })
       const logged = callStream(await server.log(), "twilio-CA101").filter((e) => e.type === "CallLogged")
       expect(logged.map((e) => e.data.disposition)).toEqual(["busy"])
     })
 
     it("appends nothing for a retried callback", async () => {
-      const completed = twilioCallback("CA102", "completed", { CallDuration: "12", Timestamp: "Mon, 02 Nov 2026 14:08:00 +0000" })
+      const completed = twilioCallback("CA102", "completed", {
+        CallDuration: "12",
+        Timestamp: "Mon, 02 Nov 2026 14:08:00 +0000",
+      })
       expect((await postTwilio(completed)).body).toMatchObject({ appended: 2 })
       const retry = await expectNothingStored(server, () => postTwilio(completed))
       expect(retry.body).toEqual({ status: "duplicate", appended: 0, callId: "twilio-CA102", callLogged: true })
@@ -161,19 +238,35 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
 
     it("refuses a forged or missing signature with 401 and stores nothing", async () => {
       const params = twilioCallback("CA103", "completed", { CallDuration: "30" })
-      expectProblem(await expectNothingStored(server, () => postTwilio(params, twilioSignature(params, "another-token"))), 401, [/X-Twilio-Signature/])
+      expectProblem(
+        await expectNothingStored(server, () => postTwilio(params, twilioSignature(params, "another-token"))),
+        401,
+        [/X-Twilio-Signature/],
+      )
       // Signed for the URL the server listens on: behind the proxy, Twilio signs the public one.
       const local = createHmac("sha1", twilioToken)
-        .update(Object.keys(params).sort().reduce((s, k) => s + k + params[k as keyof typeof params], `${server.url}/v1/webhooks/twilio`))
+        .update(
+          Object.keys(params)
+            .sort()
+            .reduce((s, k) => s + k + params[k as keyof typeof params], `${server.url}/v1/webhooks/twilio`),
+        )
         .digest("base64")
       expectProblem(await expectNothingStored(server, () => postTwilio(params, local)), 401, [/LEDGER_PUBLIC_URL/])
       expectProblem(await expectNothingStored(server, () => postTwilio(params, null)), 401, [/no X-Twilio-Signature/])
     })
 
     it("logs one call when two terminal callbacks race", async () => {
-      const completed = twilioCallback("CA104", "completed", { CallDuration: "40", Timestamp: "Mon, 02 Nov 2026 14:09:00 +0000" })
+      const completed = twilioCallback("CA104", "completed", {
+        CallDuration: "40",
+        Timestamp: "Mon, 02 Nov 2026 14:09:00 +0000",
+      })
       const again = { ...completed, SequenceNumber: "4" } // another delivery of the end, not a byte-identical retry
-      const answers = await Promise.all([postTwilio(completed), postTwilio(again), postTwilio(completed), postTwilio(again)])
+      const answers = await Promise.all([
+        postTwilio(completed),
+        postTwilio(again),
+        postTwilio(completed),
+        postTwilio(again),
+      ])
       for (const answer of answers) expect(answer.status).toBe(200)
       const stream = callStream(await server.log(), "twilio-CA104")
       expect(stream.filter((e) => e.type === "CallLogged")).toHaveLength(1)
@@ -184,12 +277,15 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
   // Found by test/fuzz.e2e.test.ts: each was a 503 (PostgreSQL refused the text) or a 500 (a
   // RangeError in toISOString), answers that invite the vendor to retry forever.
   describe("payloads the ledger cannot store", () => {
-    const twilioSource = async () => (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === "twilio")
+    const twilioSource = async () =>
+      (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === "twilio")
 
     it("refuses a NUL character (%00) in a Twilio parameter with 400 naming it, stores nothing, and counts the rejection", async () => {
       const before = await twilioSource()
 
-      const answer = await expectNothingStored(server, () => postTwilio(twilioCallback("CA\u0000300", "completed", { CallDuration: "9" })))
+      const answer = await expectNothingStored(server, () =>
+        postTwilio(twilioCallback("CA\u0000300", "completed", { CallDuration: "9" })),
+      )
 
       expectProblem(answer, 400, ["`CallSid`", "NUL character (U+0000)"])
       expect(await twilioSource()).toMatchObject({
@@ -199,7 +295,9 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
     })
 
     it("refuses an Aircall timestamp past what a Date holds with 400 naming the field", async () => {
-      const answer = await expectNothingStored(server, () => postAircall(aircallEvent("call.ended", aircallCall(301), 1e13)))
+      const answer = await expectNothingStored(server, () =>
+        postAircall(aircallEvent("call.ended", aircallCall(301), 1e13)),
+      )
 
       expectProblem(answer, 400, ["`timestamp`", "0001 to 9999"])
     })
@@ -228,25 +326,41 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
         lastSeenAt: expect.any(String),
         lastRejection: { status: 401, reason: expect.stringContaining("X-Twilio-Signature does not match") },
       })
-      expect(answer.body.sources.map((s: { source: string }) => s.source)).toEqual(expect.arrayContaining(["api", "aircall", "twilio"]))
+      expect(answer.body.sources.map((s: { source: string }) => s.source)).toEqual(
+        expect.arrayContaining(["api", "aircall", "twilio"]),
+      )
     })
 
     it("is documented in the OpenAPI document, with a route per connector", async () => {
       const { paths } = (await server.request("/openapi.json", { key: null })).body
-      expect(paths["/v1/sources"].get).toMatchObject({ security: [{ bearer: [] }], responses: { 200: expect.anything() } })
-      for (const source of ["aircall", "twilio"]) expect(paths[`/v1/webhooks/${source}`].post.responses).toHaveProperty("401")
+      expect(paths["/v1/sources"].get).toMatchObject({
+        security: [{ bearer: [] }],
+        responses: { 200: expect.anything() },
+      })
+      for (const source of ["aircall", "twilio"])
+        expect(paths[`/v1/webhooks/${source}`].post.responses).toHaveProperty("401")
     })
 
     it("counts POST /v1/events as the source api", async () => {
-      const before = (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === "api")
-      const event = { type: "RepJoined", occurredAt: "2026-11-01T09:00:00Z", data: { repId: "sources-ana", name: "Ana", role: "AE" } }
+      const before = (await server.request("/v1/sources")).body.sources.find(
+        (s: { source: string }) => s.source === "api",
+      )
+      const event = {
+        type: "RepJoined",
+        occurredAt: "2026-11-01T09:00:00Z",
+        data: { repId: "sources-ana", name: "Ana", role: "AE" },
+      }
       await server.append(event)
       await server.append(event)
       await server.append({ type: "RepJoined", occurredAt: "2026-11-01T09:00:00Z", data: { repId: "x" } })
       const api = (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === "api")
       expect(api).toMatchObject({
         eventsReceived: before.eventsReceived + 1,
-        deliveries: { accepted: before.deliveries.accepted + 1, duplicate: before.deliveries.duplicate + 1, rejected: before.deliveries.rejected + 1 },
+        deliveries: {
+          accepted: before.deliveries.accepted + 1,
+          duplicate: before.deliveries.duplicate + 1,
+          rejected: before.deliveries.rejected + 1,
+        },
         lastRejection: { status: 400, reason: expect.stringContaining("data.name") },
       })
     })
@@ -254,10 +368,16 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
     it("answers 503 naming the variable for a connector nobody configured, and asks for an API key", async () => {
       const bare = await startTestServer(backend)
       try {
-        const answer = await bare.request("/v1/webhooks/aircall", { key: null, body: aircallEvent("call.ended", aircallCall(1), t0), headers: { "content-type": "application/json" } })
+        const answer = await bare.request("/v1/webhooks/aircall", {
+          key: null,
+          body: aircallEvent("call.ended", aircallCall(1), t0),
+          headers: { "content-type": "application/json" },
+        })
         expectProblem(answer, 503, [/LEDGER_AIRCALL_TOKEN/])
         expect((await bare.request("/v1/sources", { key: null })).status).toBe(401)
-        const aircall = (await bare.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === "aircall")
+        const aircall = (await bare.request("/v1/sources")).body.sources.find(
+          (s: { source: string }) => s.source === "aircall",
+        )
         expect(aircall).toMatchObject({ deliveries: { rejected: 1, accepted: 0 }, lastRejection: { status: 503 } })
       } finally {
         await bare.close()

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs"
 import { SignJWT } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { calendlySignature } from "../src/ingest/webhooks/calendly.js"
-import { serverBackends, startTestServer, type Answer, type StoredEvent, type TestServer } from "./support/server.js"
+import { type Answer, type StoredEvent, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
 const fixture = (path: string): string => readFileSync(new URL(`./fixtures/${path}`, import.meta.url), "utf8")
 
@@ -99,7 +99,12 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
         "content-type": "application/json",
         "verification-token": secrets.ringcentralVerificationToken,
       })
-      expect(answer.body).toMatchObject({ status: "accepted", appended: 1, callId: "ringcentral-Y3MxNzE4NDE5MDM0MzQwMTgzODRAMTAuNjIuMjUuMTEx", callLogged: false })
+      expect(answer.body).toMatchObject({
+        status: "accepted",
+        appended: 1,
+        callId: "ringcentral-Y3MxNzE4NDE5MDM0MzQwMTgzODRAMTAuNjIuMjUuMTEx",
+        callLogged: false,
+      })
     })
   })
 
@@ -119,7 +124,11 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
       new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(key))
     const dp = async (body: string) => post(server, "dialpad", body, { "content-type": "application/jwt" })
     const stream = "call-dialpad-5738148658520064"
-    const hangup = event("hangup", t0 + 99_500, { date_connected: t0 + 4_000, date_ended: t0 + 99_400, duration: 95_400 })
+    const hangup = event("hangup", t0 + 99_500, {
+      date_connected: t0 + 4_000,
+      date_ended: t0 + 99_400,
+      duration: 95_400,
+    })
 
     it("refuses a token signed with another secret, and unsigned JSON, with 401; nothing stored", async () => {
       expect((await dp(await jwt(hangup, "not-the-secret"))).status).toBe(401)
@@ -129,27 +138,56 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
 
     it("logs the call once: the hangup first already holds it; later states and a retry add no second CallLogged", async () => {
       const first = await dp(await jwt(hangup))
-      expect(first.body).toMatchObject({ status: "accepted", appended: 2, callId: "dialpad-5738148658520064", callLogged: true })
+      expect(first.body).toMatchObject({
+        status: "accepted",
+        appended: 2,
+        callId: "dialpad-5738148658520064",
+        callLogged: true,
+      })
       expect((await dp(await jwt(event("calling", t0)))).body).toMatchObject({ status: "accepted", appended: 1 })
-      expect((await dp(await jwt(event("connected", t0 + 4_000, { date_connected: t0 + 4_000 })))).body).toMatchObject({ status: "accepted", appended: 1 })
+      expect((await dp(await jwt(event("connected", t0 + 4_000, { date_connected: t0 + 4_000 })))).body).toMatchObject({
+        status: "accepted",
+        appended: 1,
+      })
       expect((await dp(await jwt(hangup))).body).toMatchObject({ status: "duplicate", appended: 0 })
       const events = await streamEvents(server, stream)
-      expect(events.map((e) => e.type)).toEqual(["CallEventReceived", "CallLogged", "CallEventReceived", "CallEventReceived"])
+      expect(events.map((e) => e.type)).toEqual([
+        "CallEventReceived",
+        "CallLogged",
+        "CallEventReceived",
+        "CallEventReceived",
+      ])
       expect(events[1]).toMatchObject({
         occurredAt: "2026-11-02T14:00:00.000Z",
-        data: { callId: "dialpad-5738148658520064", repId: "dialpad:4567890123456789", direction: "outbound", disposition: "connected", durationSeconds: 95 },
+        data: {
+          callId: "dialpad-5738148658520064",
+          repId: "dialpad:4567890123456789",
+          direction: "outbound",
+          disposition: "connected",
+          durationSeconds: 95,
+        },
       })
     })
 
     // Found by test/fuzz.e2e.test.ts: the payload is stored whole (metadata.raw), and PostgreSQL
     // refused it (503); a date past what a Date holds threw in toISOString (500).
     it("refuses a payload holding a NUL or a lone surrogate, or a date no Date holds, with 400 naming the field; counted as rejected", async () => {
-      const dialpadSource = async () => (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === "dialpad")
+      const dialpadSource = async () =>
+        (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === "dialpad")
       const before = await dialpadSource()
       const refusals = [
-        { claims: event("calling", t0, { call_id: 77, contact: { id: "c-1", name: "Bo\u0000Chen" } }), mentions: ["`contact.name`", "NUL character"] },
-        { claims: event("calling", t0, { call_id: 78, note: "\ud800" }), mentions: ["`note`", "unpaired UTF-16 surrogate"] },
-        { claims: event("calling", t0, { call_id: 79, date_started: 1e20 }), mentions: ["`date_started`", "0001 to 9999"] },
+        {
+          claims: event("calling", t0, { call_id: 77, contact: { id: "c-1", name: "Bo\u0000Chen" } }),
+          mentions: ["`contact.name`", "NUL character"],
+        },
+        {
+          claims: event("calling", t0, { call_id: 78, note: "\ud800" }),
+          mentions: ["`note`", "unpaired UTF-16 surrogate"],
+        },
+        {
+          claims: event("calling", t0, { call_id: 79, date_started: 1e20 }),
+          mentions: ["`date_started`", "0001 to 9999"],
+        },
       ]
       for (const { claims, mentions } of refusals) {
         const answer = await dp(await jwt(claims))
@@ -157,7 +195,10 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
         for (const mention of mentions) expect(answer.body.detail).toContain(mention)
       }
       for (const callId of [77, 78, 79]) expect(await streamEvents(server, `call-dialpad-${callId}`)).toEqual([])
-      expect(await dialpadSource()).toMatchObject({ deliveries: { rejected: before.deliveries.rejected + 3 }, lastRejection: { status: 400 } })
+      expect(await dialpadSource()).toMatchObject({
+        deliveries: { rejected: before.deliveries.rejected + 3 },
+        lastRejection: { status: 400 },
+      })
     })
   })
 
@@ -169,18 +210,26 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
       event,
       payload: { ...created.payload, uri: uriOf(uuid), ...changes },
     })
-    const signatureFor = (body: string, t = Math.floor(Date.now() / 1000)) => `t=${t},v1=${calendlySignature(secrets.calendlySigningKey, String(t), body)}`
+    const signatureFor = (body: string, t = Math.floor(Date.now() / 1000)) =>
+      `t=${t},v1=${calendlySignature(secrets.calendlySigningKey, String(t), body)}`
     const cl = (payload: unknown, signature?: string) => {
       const body = JSON.stringify(payload)
-      return post(server, "calendly", body, { "content-type": "application/json", "calendly-webhook-signature": signature ?? signatureFor(body) })
+      return post(server, "calendly", body, {
+        "content-type": "application/json",
+        "calendly-webhook-signature": signature ?? signatureFor(body),
+      })
     }
     const meetingEvents = (meetingId: string) => streamEvents(server, `meeting-${meetingId}`)
 
     it("refuses a forged signature and a replay outside the window with 401; nothing stored", async () => {
       const body = JSON.stringify(invitee("X", "invitee.created"))
-      const forged = await post(server, "calendly", body, { "calendly-webhook-signature": signatureFor(body).replace(/v1=(.)/, (_, c) => `v1=${c === "0" ? "1" : "0"}`) })
+      const forged = await post(server, "calendly", body, {
+        "calendly-webhook-signature": signatureFor(body).replace(/v1=(.)/, (_, c) => `v1=${c === "0" ? "1" : "0"}`),
+      })
       const missing = await post(server, "calendly", body, { "content-type": "application/json" })
-      const stale = await post(server, "calendly", body, { "calendly-webhook-signature": signatureFor(body, Math.floor(Date.now() / 1000) - 600) })
+      const stale = await post(server, "calendly", body, {
+        "calendly-webhook-signature": signatureFor(body, Math.floor(Date.now() / 1000) - 600),
+      })
       expect([forged.status, missing.status, stale.status]).toEqual([401, 401, 401])
       expect(stale.body.detail).toContain("LEDGER_CALENDLY_TOLERANCE_SECONDS=180")
       expect(await meetingEvents("calendly-X")).toEqual([])
@@ -198,8 +247,16 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
         (
           await server.append({
             events: [
-              { type: "RepJoined", occurredAt: "2026-10-01T08:00:00Z", data: { repId: "ana", name: "Ana Ruiz", role: "BDR" } },
-              { type: "RepIdentityLinked", occurredAt: "2026-10-01T08:00:00Z", data: { repId: "ana", source: "calendly", externalId: "ana@ourco.example" } },
+              {
+                type: "RepJoined",
+                occurredAt: "2026-10-01T08:00:00Z",
+                data: { repId: "ana", name: "Ana Ruiz", role: "BDR" },
+              },
+              {
+                type: "RepIdentityLinked",
+                occurredAt: "2026-10-01T08:00:00Z",
+                data: { repId: "ana", source: "calendly", externalId: "ana@ourco.example" },
+              },
             ],
           })
         ).status,
@@ -215,11 +272,20 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
         scheduled_event: { ...created.payload.scheduled_event, start_time: "2026-11-06T10:00:00.000000Z" },
       })
       expect((await cl(bookingB)).body).toMatchObject({ status: "accepted", appended: 1 })
-      const cancelA = invitee("A", "invitee.canceled", { status: "canceled", rescheduled: true, new_invitee: uriOf("B") })
+      const cancelA = invitee("A", "invitee.canceled", {
+        status: "canceled",
+        rescheduled: true,
+        new_invitee: uriOf("B"),
+      })
       expect((await cl(cancelA)).body).toMatchObject({ status: "ignored", appended: 0 })
 
       // rescheduled again, B → C, the cancel of B arriving first this time
-      const cancelB = invitee("B", "invitee.canceled", { old_invitee: uriOf("A"), status: "canceled", rescheduled: true, new_invitee: uriOf("C") })
+      const cancelB = invitee("B", "invitee.canceled", {
+        old_invitee: uriOf("A"),
+        status: "canceled",
+        rescheduled: true,
+        new_invitee: uriOf("C"),
+      })
       expect((await cl(cancelB)).body).toMatchObject({ status: "ignored", appended: 0 })
       const bookingC = invitee("C", "invitee.created", {
         old_invitee: uriOf("B"),
@@ -235,7 +301,9 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
         ["MeetingBooked", "calendly-A", "2026-11-09T08:30:00.000Z"],
       ])
       // one meeting booked in November, moved twice
-      const scorecard = await server.request("/v1/reps/ana/scorecard?from=2026-11-01&to=2026-11-30&bucket=month&consistency=strong")
+      const scorecard = await server.request(
+        "/v1/reps/ana/scorecard?from=2026-11-01&to=2026-11-30&bucket=month&consistency=strong",
+      )
       expect(scorecard.status).toBe(200)
       expect(scorecard.body.metrics.meetingsBooked).toBe(1)
 
@@ -243,7 +311,12 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
       const cancelC = invitee("C", "invitee.canceled", {
         old_invitee: uriOf("B"),
         status: "canceled",
-        cancellation: { canceled_by: "Bo Chen", reason: "no budget", canceler_type: "invitee", created_at: "2026-11-04T10:00:00.000000Z" },
+        cancellation: {
+          canceled_by: "Bo Chen",
+          reason: "no budget",
+          canceler_type: "invitee",
+          created_at: "2026-11-04T10:00:00.000000Z",
+        },
       })
       expect((await cl(cancelC)).body).toMatchObject({ status: "accepted", appended: 1 })
       expect((await meetingEvents("calendly-A")).at(-1)).toMatchObject({
@@ -259,7 +332,9 @@ describe.each(serverBackends)("RingCentral, Dialpad and Calendly webhooks on $na
       })
       expect((await cl(rescheduled)).body).toMatchObject({ status: "accepted", appended: 1 })
       expect((await cl(invitee("D", "invitee.created"))).body).toMatchObject({ status: "ignored", appended: 0 })
-      expect((await meetingEvents("calendly-D")).map((e) => [e.type, e.data.scheduledFor])).toEqual([["MeetingBooked", "2026-11-12T10:00:00.000Z"]])
+      expect((await meetingEvents("calendly-D")).map((e) => [e.type, e.data.scheduledFor])).toEqual([
+        ["MeetingBooked", "2026-11-12T10:00:00.000Z"],
+      ])
     })
   })
 })

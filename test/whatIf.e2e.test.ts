@@ -4,7 +4,13 @@
  * neither the log nor the read model changed by any of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { expectProblem, serverBackends, startTestServer, type OutgoingEvent, type TestServer } from "./support/server.js"
+import {
+  expectProblem,
+  type OutgoingEvent,
+  serverBackends,
+  startTestServer,
+  type TestServer,
+} from "./support/server.js"
 
 const opened = (dealId: string, at: string, amount: number): OutgoingEvent => ({
   type: "DealOpened",
@@ -15,7 +21,11 @@ const opened = (dealId: string, at: string, amount: number): OutgoingEvent => ({
 // Zoe on 2026-Q3 (see test/whatIf.int.test.ts for the figures worked out): 150k left, 150k open,
 // requiredCoverage 2.125; a 4x mandate asks 600k: 450k short.
 const zoe: ReadonlyArray<OutgoingEvent> = [
-  { type: "RepJoined", occurredAt: "2025-09-01T09:00:00Z", data: { repId: "zoe", name: "Zoe", role: "AE", team: "south" } },
+  {
+    type: "RepJoined",
+    occurredAt: "2025-09-01T09:00:00Z",
+    data: { repId: "zoe", name: "Zoe", role: "AE", team: "south" },
+  },
   opened("z0", "2025-10-01T09:00:00Z", 30_000),
   opened("z4", "2025-10-02T09:00:00Z", 90_000),
   { type: "DealWon", occurredAt: "2025-12-01T09:00:00Z", data: { dealId: "z0" } },
@@ -42,7 +52,8 @@ describe.each(serverBackends)("POST /v1/what-if/coverage on $name", (backend) =>
   })
   afterAll(() => server?.close())
 
-  const whatIf = (body: unknown, key?: string | null) => server.request("/v1/what-if/coverage", { json: body, ...(key === undefined ? {} : { key }) })
+  const whatIf = (body: unknown, key?: string | null) =>
+    server.request("/v1/what-if/coverage", { json: body, ...(key === undefined ? {} : { key }) })
 
   it("answers per rep and period, with the team totals and the back-test", async () => {
     const answer = await whatIf(q3)
@@ -50,7 +61,12 @@ describe.each(serverBackends)("POST /v1/what-if/coverage on $name", (backend) =>
     expect(answer.status).toBe(200)
     expect(answer.body.mandate).toEqual({ coverageTarget: 4, impliedLossRate: 0.75 })
     const [period] = answer.body.periods
-    expect(period).toMatchObject({ period: "2026-Q3", start: "2026-07-01T00:00:00.000Z", end: "2026-10-01T00:00:00.000Z", over: true })
+    expect(period).toMatchObject({
+      period: "2026-Q3",
+      start: "2026-07-01T00:00:00.000Z",
+      end: "2026-10-01T00:00:00.000Z",
+      over: true,
+    })
     expect(period.reps[0]).toMatchObject({
       repId: "zoe",
       remainingQuota: 150_000,
@@ -62,8 +78,16 @@ describe.each(serverBackends)("POST /v1/what-if/coverage on $name", (backend) =>
       wonByEnd: 140_000,
       hitQuota: false,
     })
-    expect(period.totals).toMatchObject({ reps: 1, remainingQuota: 150_000, coverage: 1, mandate: { met: 0, notMet: 1, gap: 450_000 } })
-    expect(answer.body.totals.backTest.mandate).toEqual({ met: { reps: 0, hitQuota: 0, hitRate: null }, notMet: { reps: 1, hitQuota: 0, hitRate: 0 } })
+    expect(period.totals).toMatchObject({
+      reps: 1,
+      remainingQuota: 150_000,
+      coverage: 1,
+      mandate: { met: 0, notMet: 1, gap: 450_000 },
+    })
+    expect(answer.body.totals.backTest.mandate).toEqual({
+      met: { reps: 0, hitQuota: 0, hitRate: null },
+      notMet: { reps: 1, hitQuota: 0, hitRate: 0 },
+    })
   })
 
   it("gives the same bytes for the same request", async () => {
@@ -85,7 +109,12 @@ describe.each(serverBackends)("POST /v1/what-if/coverage on $name", (backend) =>
     const readModelBefore = await server.request(comparison)
     expect(readModelBefore.status).toBe(200)
 
-    for (const body of [q3, { ...q3, coverageTarget: 8 }, { ...q3, asOf: { recorded: new Date().toISOString() } }, { ...q3, asOf: { occurred: "2026-06-30T00:00:00Z" } }]) {
+    for (const body of [
+      q3,
+      { ...q3, coverageTarget: 8 },
+      { ...q3, asOf: { recorded: new Date().toISOString() } },
+      { ...q3, asOf: { occurred: "2026-06-30T00:00:00Z" } },
+    ]) {
       expect((await whatIf(body)).status).toBe(200)
     }
 
@@ -102,10 +131,26 @@ describe.each(serverBackends)("POST /v1/what-if/coverage on $name", (backend) =>
     ["an unknown period", { ...q3, period: "week" }, ["period"]],
     ["an unknown field", { ...q3, coverage: 3 }, ["coverage"]],
     ["an unknown team", { ...q3, team: "north" }, ["team", '"north"', "south"]],
-    ["a window with no events", { ...q3, from: "2030-01-01", to: "2030-03-31" }, ["from", "no event occurred", "2025-09-01"]],
-    ["an asOf before the first event", { ...q3, asOf: { occurred: "2020-01-01T00:00:00Z" } }, ["asOf.occurred", "before the first event"]],
-    ["an asOf recorded before the first event", { ...q3, asOf: { recorded: "2020-01-01T00:00:00Z" } }, ["asOf.recorded"]],
-    ["an asOf with both bounds", { ...q3, asOf: { occurred: "2026-01-01T00:00:00Z", recorded: "2026-01-01T00:00:00Z" } }, ["asOf", "exactly one"]],
+    [
+      "a window with no events",
+      { ...q3, from: "2030-01-01", to: "2030-03-31" },
+      ["from", "no event occurred", "2025-09-01"],
+    ],
+    [
+      "an asOf before the first event",
+      { ...q3, asOf: { occurred: "2020-01-01T00:00:00Z" } },
+      ["asOf.occurred", "before the first event"],
+    ],
+    [
+      "an asOf recorded before the first event",
+      { ...q3, asOf: { recorded: "2020-01-01T00:00:00Z" } },
+      ["asOf.recorded"],
+    ],
+    [
+      "an asOf with both bounds",
+      { ...q3, asOf: { occurred: "2026-01-01T00:00:00Z", recorded: "2026-01-01T00:00:00Z" } },
+      ["asOf", "exactly one"],
+    ],
     ["an asOf that is no instant", { ...q3, asOf: { occurred: "yesterday" } }, ["asOf.occurred", "ISO 8601"]],
   ])("refuses %s with a 400 naming the field", async (_, body, mentions) => {
     const answer = await whatIf(body)
@@ -117,7 +162,13 @@ describe.each(serverBackends)("POST /v1/what-if/coverage on $name", (backend) =>
   it("refuses without a key (401), with a key lacking read (403), and a body that is not JSON (415)", async () => {
     expectProblem(await whatIf(q3, null), 401)
     expectProblem(await whatIf(q3, await server.keyWith(["ingest"])), 403, ["read"])
-    expectProblem(await server.request("/v1/what-if/coverage", { body: "coverageTarget=3", headers: { "content-type": "text/plain" } }), 415)
+    expectProblem(
+      await server.request("/v1/what-if/coverage", {
+        body: "coverageTarget=3",
+        headers: { "content-type": "text/plain" },
+      }),
+      415,
+    )
   })
 
   it("is in the OpenAPI document, with how each figure is computed", async () => {

@@ -6,17 +6,17 @@
  */
 import fc from "fast-check"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { streamOf, type EventData, type EventOf, type EventType, type LedgerEvent } from "../events/index.js"
+import { type EventData, type EventOf, type EventType, type LedgerEvent, streamOf } from "../events/index.js"
 import { coverageAt, foldAll } from "../projections/index.js"
 import { whatIfRoutes } from "../src/http/whatIf.js"
+import { loadState, tablesOf } from "../src/readModel/scorecardTables.js"
 import { scorecardModel, startProjectionRunner } from "../src/runtime/projectionRunner.js"
 import { activeGeneration, liveGenerations } from "../src/runtime/registry.js"
-import { loadState, tablesOf } from "../src/readModel/scorecardTables.js"
 import { createApiKey } from "../src/store/apiKeys.js"
 import { appendToLog, countEvents, readLog } from "../src/store/eventLog.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { measureCoverageWhatIf } from "../src/whatif/coverageWhatIf.js"
-import { coverageWhatIf, LogReplayer, ReplayCancelled, type CoverageWhatIfAnswer } from "../src/whatif/index.js"
+import { type CoverageWhatIfAnswer, coverageWhatIf, LogReplayer, ReplayCancelled } from "../src/whatif/index.js"
 import { parseWhatIfCoverage, type WhatIfCoverage } from "../src/whatif/request.js"
 import { anyHistory } from "./support/histories.js"
 import { backends, type OpenedStore } from "./support/stores.js"
@@ -43,7 +43,16 @@ const append = async (db: SqlDatabase, events: ReadonlyArray<LedgerEvent>) => {
     events.map((e) => ({
       streamId: streamOf(e),
       expected: "any" as const,
-      events: [{ type: e.type, schemaVersion: 1, data: e.data, metadata: {}, occurredAt: e.occurredAt, idempotencyKey: `wi-${++keySeq}` }],
+      events: [
+        {
+          type: e.type,
+          schemaVersion: 1,
+          data: e.data,
+          metadata: {},
+          occurredAt: e.occurredAt,
+          idempotencyKey: `wi-${++keySeq}`,
+        },
+      ],
     })),
   )
   if (!result.ok) throw new Error(JSON.stringify(result.rejection))
@@ -62,7 +71,11 @@ const parsedRequest = (input: Record<string, unknown>): WhatIfCoverage => {
   return parsed.request
 }
 
-const answerOf = async (replayer: LogReplayer, input: Record<string, unknown>, signal?: AbortSignal): Promise<CoverageWhatIfAnswer> => {
+const answerOf = async (
+  replayer: LogReplayer,
+  input: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<CoverageWhatIfAnswer> => {
   const outcome = await coverageWhatIf(replayer, input, signal)
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.issues))
   return outcome.answer
@@ -91,7 +104,13 @@ const zoe: ReadonlyArray<LedgerEvent> = [
   opened("z1", "2026-06-20T09:00:00Z", "zoe", 50_000),
   event("DealWon", "2026-07-01T00:00:00Z", { dealId: "z1" }),
   event("DealWon", "2026-08-10T09:00:00Z", { dealId: "z2" }),
-  event("CallLogged", "2026-10-02T09:00:00Z", { callId: "after-q3", repId: "zoe", direction: "outbound", disposition: "connected", durationSeconds: 30 }),
+  event("CallLogged", "2026-10-02T09:00:00Z", {
+    callId: "after-q3",
+    repId: "zoe",
+    direction: "outbound",
+    disposition: "connected",
+    durationSeconds: 30,
+  }),
 ]
 const zoeQ3 = { coverageTarget: 4, from: "2026-07-01", to: "2026-09-30", period: "quarter" }
 
@@ -122,9 +141,19 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
       wonByEnd: 140_000, // z1 50k + z2 90k
       hitQuota: false,
     })
-    expect(rep?.mandate).toMatchObject({ met: false, gap: 450_000, pipelineAtTarget: 600_000, expectedLostValue: 450_000, extraDeals: 7.03125 })
+    expect(rep?.mandate).toMatchObject({
+      met: false,
+      gap: 450_000,
+      pipelineAtTarget: 600_000,
+      expectedLostValue: 450_000,
+      extraDeals: 7.03125,
+    })
     expect(rep?.repTarget).toMatchObject({ target: 2.125, met: false, gap: 168_750 })
-    expect(answer.replay).toMatchObject({ eventsReplayed: zoe.length, timeZone: "UTC", lastOccurredAt: "2026-10-02T09:00:00.000Z" })
+    expect(answer.replay).toMatchObject({
+      eventsReplayed: zoe.length,
+      timeZone: "UTC",
+      lastOccurredAt: "2026-10-02T09:00:00.000Z",
+    })
   })
 
   it("with the live read model's rules, reproduces the live scorecards' coverage at every period's start", async () => {
@@ -135,12 +164,31 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
         await catchUpReadModel(store.db)
         const generation = await activeGeneration(store.db, scorecardModel)
         const live = await loadState(store.db, generation?.generation as number)
-        const answer = await answerOf(new LogReplayer(store.db), { coverageTarget: 3, from: "2026-01-01", to: "2027-12-31", period: "month" })
+        const answer = await answerOf(new LogReplayer(store.db), {
+          coverageTarget: 3,
+          from: "2026-01-01",
+          to: "2027-12-31",
+          period: "month",
+        })
         for (const period of answer.periods) {
           for (const rep of period.reps) {
             const deals = [...live.deals.values()].filter((d) => d.ownerRepId === rep.repId)
-            const expected = coverageAt({ deals, rep: live.reps.get(rep.repId), repId: rep.repId, settings: live.settings, at: period.start })
-            expect([rep.quota, rep.wonSoFar, rep.openPipeline, rep.qualifiedPipeline, rep.coverage, rep.qualifiedCoverage, rep.requiredCoverage]).toEqual([
+            const expected = coverageAt({
+              deals,
+              rep: live.reps.get(rep.repId),
+              repId: rep.repId,
+              settings: live.settings,
+              at: period.start,
+            })
+            expect([
+              rep.quota,
+              rep.wonSoFar,
+              rep.openPipeline,
+              rep.qualifiedPipeline,
+              rep.coverage,
+              rep.qualifiedCoverage,
+              rep.requiredCoverage,
+            ]).toEqual([
               expected.quota,
               expected.wonValue,
               expected.openPipeline,
@@ -169,8 +217,13 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
         const replayer = new LogReplayer(store.db, { onPage: (n) => (read += n) })
         const input = { coverageTarget: 3, from: "2026-01-01", to: "2027-12-31", period: "quarter" }
         const replayed = await coverageWhatIf(replayer, input)
-        const pure = measureCoverageWhatIf({ state: foldAll(events), logHasEvents: events.length > 0 }, parsedRequest(input))
-        expect(JSON.stringify(replayed.ok ? replayed.answer : replayed.issues)).toBe(JSON.stringify(pure.ok ? pure.answer : [pure.issue]))
+        const pure = measureCoverageWhatIf(
+          { state: foldAll(events), logHasEvents: events.length > 0 },
+          parsedRequest(input),
+        )
+        expect(JSON.stringify(replayed.ok ? replayed.answer : replayed.issues)).toBe(
+          JSON.stringify(pure.ok ? pure.answer : [pure.issue]),
+        )
         expect(read).toBe(after.length)
       }),
       { numRuns: 6 },
@@ -190,15 +243,26 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
       expect(fromCopy).toBe(fromSql)
       const rep = (JSON.parse(fromCopy) as CoverageWhatIfAnswer).periods[0]?.reps[0]
       // as of then, z1 was open and not won: 200k left, 200k open (z1, z2, z3); Q3 not over
-      expect(rep).toMatchObject({ wonSoFar: 0, remainingQuota: 200_000, openPipeline: 200_000, coverage: 1, hitQuota: null })
+      expect(rep).toMatchObject({
+        wonSoFar: 0,
+        remainingQuota: 200_000,
+        openPipeline: 200_000,
+        coverage: 1,
+        hitQuota: null,
+      })
     }
     // A log past the copy's limit drops the copy and reads the store, with the same answer.
     const small = new LogReplayer(store.db, { maxCopiedEvents: 5 })
     expect(JSON.stringify(await answerOf(small, { ...zoeQ3, asOf: { occurred: "2026-06-30T00:00:00Z" } }))).toBe(
-      JSON.stringify(await answerOf(new LogReplayer(store.db), { ...zoeQ3, asOf: { occurred: "2026-06-30T00:00:00Z" } })),
+      JSON.stringify(
+        await answerOf(new LogReplayer(store.db), { ...zoeQ3, asOf: { occurred: "2026-06-30T00:00:00Z" } }),
+      ),
     )
     // Before anything was recorded: refused, naming the bound.
-    const refused = await coverageWhatIf(new LogReplayer(store.db), { ...zoeQ3, asOf: { recorded: "2000-01-01T00:00:00Z" } })
+    const refused = await coverageWhatIf(new LogReplayer(store.db), {
+      ...zoeQ3,
+      asOf: { recorded: "2000-01-01T00:00:00Z" },
+    })
     expect(refused).toMatchObject({ ok: false, issues: [{ path: "asOf.recorded" }] })
   })
 
@@ -215,13 +279,20 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
     expect(JSON.stringify(await answerOf(replayer, zoeQ3))).toBe(extended) // and again: the same bytes
     // Its first as-of request makes the copy of what it had read: the answer of a fresh replayer reading SQL.
     const asOf = { ...zoeQ3, asOf: { occurred: "2026-06-30T00:00:00Z" } }
-    expect(JSON.stringify(await answerOf(replayer, asOf))).toBe(JSON.stringify(await answerOf(new LogReplayer(store.db, { maxCopiedEvents: 0 }), asOf)))
+    expect(JSON.stringify(await answerOf(replayer, asOf))).toBe(
+      JSON.stringify(await answerOf(new LogReplayer(store.db, { maxCopiedEvents: 0 }), asOf)),
+    )
   })
 
   it("answers requests that arrive together as it answers them one by one", async () => {
     await append(store.db, zoe)
     const replayer = new LogReplayer(store.db, { pageSize: 3 })
-    const requests = [zoeQ3, { ...zoeQ3, coverageTarget: 8 }, { ...zoeQ3, asOf: { occurred: "2026-06-30T00:00:00Z" } }, { ...zoeQ3, period: "month" }]
+    const requests = [
+      zoeQ3,
+      { ...zoeQ3, coverageTarget: 8 },
+      { ...zoeQ3, asOf: { occurred: "2026-06-30T00:00:00Z" } },
+      { ...zoeQ3, period: "month" },
+    ]
     const together = await Promise.all(requests.map((r) => answerOf(replayer, r)))
     const alone: CoverageWhatIfAnswer[] = []
     for (const r of requests) alone.push(await answerOf(new LogReplayer(store.db), r))
@@ -247,7 +318,9 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
     await expect(coverageWhatIf(replayer, zoeQ3, controller.signal)).rejects.toBeInstanceOf(ReplayCancelled)
     expect(pagesRead).toBe(2)
     // What it had read stays valid: the next request goes on from there.
-    expect(JSON.stringify(await answerOf(replayer, zoeQ3))).toBe(JSON.stringify(await answerOf(new LogReplayer(store.db), zoeQ3)))
+    expect(JSON.stringify(await answerOf(replayer, zoeQ3))).toBe(
+      JSON.stringify(await answerOf(new LogReplayer(store.db), zoeQ3)),
+    )
   })
 
   it("over HTTP, a client that disconnects stops the replay, and nothing is written", async () => {
@@ -255,7 +328,11 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
     const { token } = await createApiKey(store.db, { name: "what-if test", scopes: ["read"] })
     const controller = new AbortController()
     let pagesRead = 0
-    const app = whatIfRoutes({ sql: store.db, bodyLimitBytes: 1_000_000, whatIf: { pageSize: 2, onPage: () => ++pagesRead === 1 && controller.abort() } })
+    const app = whatIfRoutes({
+      sql: store.db,
+      bodyLimitBytes: 1_000_000,
+      whatIf: { pageSize: 2, onPage: () => ++pagesRead === 1 && controller.abort() },
+    })
     const before = await countEvents(store.db)
     const response = await app.fetch(
       new Request("http://ledger.test/v1/what-if/coverage", {

@@ -16,11 +16,11 @@ import {
   foldAll,
   historyRates,
   impliedLossRate,
+  type LedgerState,
   pipelineGap,
   policyOutcome,
-  type LedgerState,
 } from "../projections/index.js"
-import { measureCoverageWhatIf, type CoverageWhatIfAnswer, type RepPeriod } from "../src/whatif/coverageWhatIf.js"
+import { type CoverageWhatIfAnswer, measureCoverageWhatIf, type RepPeriod } from "../src/whatif/coverageWhatIf.js"
 import { LogCopy } from "../src/whatif/logCopy.js"
 import { parseWhatIfCoverage, type WhatIfCoverage } from "../src/whatif/request.js"
 import { anyHistory } from "./support/histories.js"
@@ -51,7 +51,14 @@ const repIn = (answer: CoverageWhatIfAnswer, period: string, repId: string): Rep
 const opened = (dealId: string, at: string, repId: string, amount: number, accountId: string) =>
   event("DealOpened", at, { dealId, repId, accountId, amount, source: "outbound" })
 const call = (id: string, at: string, repId: string, contactId?: string) =>
-  event("CallLogged", at, { callId: id, repId, direction: "outbound", disposition: "no_answer", durationSeconds: 0, ...(contactId === undefined ? {} : { contactId }) })
+  event("CallLogged", at, {
+    callId: id,
+    repId,
+    direction: "outbound",
+    disposition: "no_answer",
+    durationSeconds: 0,
+    ...(contactId === undefined ? {} : { contactId }),
+  })
 const booked = (meetingId: string, at: string, repId: string, accountId: string) =>
   event("MeetingBooked", at, { meetingId, repId, accountId, scheduledFor: at, source: "outbound" })
 const day = (n: number) => `2025-12-${String(n).padStart(2, "0")}T10:00:00Z`
@@ -106,9 +113,21 @@ describe("the what-if formulas", () => {
 
   it("prices a gap at the rep's own history: deals, then meetings per deal, activities per deal", () => {
     // 10 deals opened for 200k (20k each), 25 meetings booked, 400 activities of which 100 badgering.
-    const totals = { ...emptyCounters(), dealsOpened: 10, openedValue: 200_000, meetingsBooked: 25, activities: 400, badgering: 100 }
+    const totals = {
+      ...emptyCounters(),
+      dealsOpened: 10,
+      openedValue: 200_000,
+      meetingsBooked: 25,
+      activities: 400,
+      badgering: 100,
+    }
     const rates = historyRates(totals)
-    expect(rates).toMatchObject({ avgDealSize: 20_000, meetingsPerDeal: 2.5, activitiesPerMeeting: 16, activitiesPerDeal: 40 })
+    expect(rates).toMatchObject({
+      avgDealSize: 20_000,
+      meetingsPerDeal: 2.5,
+      activitiesPerMeeting: 16,
+      activitiesPerDeal: 40,
+    })
     // a 60k gap: 3 deals, 7.5 meetings, 120 activities — and 7.5 meetings × 16 activities each is 120 too
     expect(closingCost(60_000, rates)).toEqual({ extraDeals: 3, extraMeetings: 7.5, extraActivities: 120 })
     // without badgering: 300 activities, 12 per meeting, 30 per deal ⇒ 90
@@ -156,7 +175,10 @@ describe("the what-if formulas", () => {
       { met: null, hitQuota: true }, // no quota left at the start: not judged
       { met: true, hitQuota: null }, // period not over: not judged
     ])
-    expect(tally).toEqual({ met: { reps: 2, hitQuota: 1, hitRate: 0.5 }, notMet: { reps: 2, hitQuota: 1, hitRate: 0.5 } })
+    expect(tally).toEqual({
+      met: { reps: 2, hitQuota: 1, hitRate: 0.5 },
+      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5 },
+    })
     expect(backTest([]).met.hitRate).toBeNull()
   })
 })
@@ -197,19 +219,42 @@ describe("a what-if on a hand-made history", () => {
       hitQuota: false,
     })
     // 3x: 300k asked, 100k open ⇒ 200k short: 4 deals of 50k, 8 meetings, 40 activities
-    expect(rep.mandate).toMatchObject({ target: 3, met: false, gap: 200_000, extraDeals: 4, extraMeetings: 8, extraActivities: 40, pipelineAtTarget: 300_000 })
+    expect(rep.mandate).toMatchObject({
+      target: 3,
+      met: false,
+      gap: 200_000,
+      extraDeals: 4,
+      extraMeetings: 8,
+      extraActivities: 40,
+      pipelineAtTarget: 300_000,
+    })
     // it plans to lose two thirds of 300k: 200k, 4 deals of 50k
     expect(rep.mandate.expectedLostValue).toBeCloseTo(200_000, 6)
     expect(rep.mandate.expectedLostDeals).toBeCloseTo(4, 12)
     // her own 2.5x: 250k asked ⇒ 150k short: 3 deals, 6 meetings, 30 activities; it plans to lose 60% of 250k
-    expect(rep.repTarget).toMatchObject({ target: 2.5, met: false, gap: 150_000, extraDeals: 3, extraMeetings: 6, extraActivities: 30, pipelineAtTarget: 250_000 })
+    expect(rep.repTarget).toMatchObject({
+      target: 2.5,
+      met: false,
+      gap: 150_000,
+      extraDeals: 3,
+      extraMeetings: 6,
+      extraActivities: 30,
+      pipelineAtTarget: 250_000,
+    })
     expect(rep.repTarget.impliedLossRate).toBeCloseTo(0.6, 12)
     expect(rep.repTarget.expectedLostValue).toBeCloseTo(150_000, 6)
   })
 
   it("an 8x mandate plans to lose 87.5%: 700k of the 800k it asks of Ana", () => {
     const rep = repIn(answerOf(ana, { coverageTarget: 8, ...q2 }), "2026-Q2", "ana")
-    expect(rep.mandate).toMatchObject({ impliedLossRate: 0.875, gap: 700_000, extraDeals: 14, pipelineAtTarget: 800_000, expectedLostValue: 700_000, expectedLostDeals: 14 })
+    expect(rep.mandate).toMatchObject({
+      impliedLossRate: 0.875,
+      gap: 700_000,
+      extraDeals: 14,
+      pipelineAtTarget: 800_000,
+      expectedLostValue: 700_000,
+      expectedLostDeals: 14,
+    })
   })
 
   it("with qualifiedOnly counts only d4: 300k − 50k = 250k short, 5 deals", () => {
@@ -267,20 +312,44 @@ describe("the back-test", () => {
   it("of 4 reps, 2 met the 3x mandate and 1 of them hit quota; of the 2 that did not, 1 hit: 0.5 and 0.5", () => {
     const answer = answerOf([...ana, ...west], { coverageTarget: 3, ...q3 })
     const period = answer.periods[0]
-    expect(period?.reps.map((r) => [r.repId, r.coverage, r.requiredCoverage, r.mandate.met, r.repTarget.met, r.wonByEnd, r.hitQuota])).toEqual([
+    expect(
+      period?.reps.map((r) => [
+        r.repId,
+        r.coverage,
+        r.requiredCoverage,
+        r.mandate.met,
+        r.repTarget.met,
+        r.wonByEnd,
+        r.hitQuota,
+      ]),
+    ).toEqual([
       ["bo", 3, 2, true, true, 100_000, true],
       ["cy", 3, 4, true, false, 50_000, false],
       ["di", 1, 1.25, false, false, 100_000, true],
       ["ed", 1, 2, false, false, 0, false],
     ])
-    expect(period?.totals.backTest.mandate).toEqual({ met: { reps: 2, hitQuota: 1, hitRate: 0.5 }, notMet: { reps: 2, hitQuota: 1, hitRate: 0.5 } })
-    expect(period?.totals.backTest.repTarget).toEqual({ met: { reps: 1, hitQuota: 1, hitRate: 1 }, notMet: { reps: 3, hitQuota: 1, hitRate: 1 / 3 } })
+    expect(period?.totals.backTest.mandate).toEqual({
+      met: { reps: 2, hitQuota: 1, hitRate: 0.5 },
+      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5 },
+    })
+    expect(period?.totals.backTest.repTarget).toEqual({
+      met: { reps: 1, hitQuota: 1, hitRate: 1 },
+      notMet: { reps: 3, hitQuota: 1, hitRate: 1 / 3 },
+    })
     expect(answer.totals.backTest).toEqual(period?.totals.backTest)
   })
 
   it("adds up the team: 400k left, 800k open, team coverage 2, 3x gap 400k", () => {
     const totals = answerOf(west, { coverageTarget: 3, ...q3 }).periods[0]?.totals
-    expect(totals).toMatchObject({ reps: 4, repsWithQuota: 4, repsWithQuotaLeft: 4, quota: 400_000, remainingQuota: 400_000, openPipeline: 800_000, coverage: 2 })
+    expect(totals).toMatchObject({
+      reps: 4,
+      repsWithQuota: 4,
+      repsWithQuotaLeft: 4,
+      quota: 400_000,
+      remainingQuota: 400_000,
+      openPipeline: 800_000,
+      coverage: 2,
+    })
     // gaps: bo 0, cy 0, di 200k, ed 200k
     expect(totals?.mandate).toMatchObject({ met: 2, notMet: 2, gap: 400_000, pipelineAtTarget: 1_200_000 })
   })
@@ -308,7 +377,13 @@ describe("what a what-if refuses", () => {
     expect(issues({ coverageTarget: 0.5, ...q2 })).toEqual(["coverageTarget"])
     expect(issues({ coverageTarget: -3, ...q2 })).toEqual(["coverageTarget"])
     expect(issues({ coverageTarget: 3, from: "2026-07-01", to: "2026-06-30", period: "quarter" })).toEqual(["from"])
-    expect(issues({ coverageTarget: 3, ...q2, asOf: { occurred: "2026-01-01T00:00:00Z", recorded: "2026-01-01T00:00:00Z" } })).toEqual(["asOf"])
+    expect(
+      issues({
+        coverageTarget: 3,
+        ...q2,
+        asOf: { occurred: "2026-01-01T00:00:00Z", recorded: "2026-01-01T00:00:00Z" },
+      }),
+    ).toEqual(["asOf"])
     expect(issues({ coverageTarget: 3, ...q2, period: "week" })).toEqual(["period"])
     expect(issues({ coverageTarget: 3, ...q2, rules: { qualifiedOnly: "yes" } })).toEqual(["rules.qualifiedOnly"])
   })
@@ -347,7 +422,13 @@ describe("the replay's fold and copy", () => {
         for (const period of answer.periods) {
           for (const rep of period.reps) {
             const deals = [...live.deals.values()].filter((d) => d.ownerRepId === rep.repId)
-            const expected = coverageAt({ deals, rep: live.reps.get(rep.repId), repId: rep.repId, settings: live.settings, at: period.start })
+            const expected = coverageAt({
+              deals,
+              rep: live.reps.get(rep.repId),
+              repId: rep.repId,
+              settings: live.settings,
+              at: period.start,
+            })
             expect({
               quota: rep.quota,
               wonValue: rep.wonSoFar,
@@ -387,11 +468,15 @@ describe("the replay's fold and copy", () => {
     fc.assert(
       fc.property(anyHistory(60), (events) => {
         const copy = new LogCopy()
-        events.forEach((e, i) => copy.append(e, 1_000 * i))
+        for (const [i, e] of events.entries()) copy.append(e, 1_000 * i)
         expect(copy.size).toBe(events.length)
         expect(Array.from({ length: copy.size }, (_, i) => copy.eventAt(i))).toEqual(events)
-        expect(Array.from({ length: copy.size }, (_, i) => copy.recordedMsAt(i))).toEqual(events.map((_, i) => 1_000 * i))
-        expect(Array.from({ length: copy.size }, (_, i) => copy.occurredMsAt(i))).toEqual(events.map((e) => Date.parse(e.occurredAt)))
+        expect(Array.from({ length: copy.size }, (_, i) => copy.recordedMsAt(i))).toEqual(
+          events.map((_, i) => 1_000 * i),
+        )
+        expect(Array.from({ length: copy.size }, (_, i) => copy.occurredMsAt(i))).toEqual(
+          events.map((e) => Date.parse(e.occurredAt)),
+        )
       }),
       { numRuns: 50 },
     )
@@ -399,14 +484,25 @@ describe("the replay's fold and copy", () => {
 
   it("the log copy gives back ids that never repeat (kept as they are) and ids that do (interned) alike", () => {
     // more than a chunk (65,536 events): sealed chunks keep their unique ids joined in one string
-    const calls = Array.from({ length: 70_000 }, (_, i) => call(`call-${i}`, new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), `rep-${i % 7}`, i % 3 === 0 ? `p${i % 11}` : undefined))
+    const calls = Array.from({ length: 70_000 }, (_, i) =>
+      call(
+        `call-${i}`,
+        new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+        `rep-${i % 7}`,
+        i % 3 === 0 ? `p${i % 11}` : undefined,
+      ),
+    )
     const copy = new LogCopy()
     for (const c of calls) copy.append(c, 0)
     expect(Array.from({ length: copy.size }, (_, i) => copy.eventAt(i))).toEqual(calls)
   })
 
   it("the log copy keeps numbers, nulls, nested values and key order exactly", () => {
-    const odd = { type: "TeamSettingsChanged", occurredAt: "2026-01-01T00:00:00.000Z", data: { b: -0, a: 1.5, big: 2 ** 40, neg: -7, none: null, yes: true, no: false, list: [1, "x", { z: 1 }] } }
+    const odd = {
+      type: "TeamSettingsChanged",
+      occurredAt: "2026-01-01T00:00:00.000Z",
+      data: { b: -0, a: 1.5, big: 2 ** 40, neg: -7, none: null, yes: true, no: false, list: [1, "x", { z: 1 }] },
+    }
     const copy = new LogCopy()
     copy.append(odd as unknown as LedgerEvent, 0)
     const back = copy.eventAt(0)

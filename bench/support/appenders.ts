@@ -12,7 +12,11 @@ export type Measured = { readonly appendsPerSecond: number; readonly failures: n
 let sequence = 0 // across measurements: every event appended is a new one
 
 /** `appenders` loops appending one event at a time for `seconds`, to the stream `streamOf` names. */
-export const measureAppends = async (append: Append, streamOf: (n: number) => string, seconds: number): Promise<Measured> => {
+export const measureAppends = async (
+  append: Append,
+  streamOf: (n: number) => string,
+  seconds: number,
+): Promise<Measured> => {
   let appended = 0
   let failures = 0
   let firstFailure: string | undefined
@@ -32,5 +36,9 @@ export const measureAppends = async (append: Append, streamOf: (n: number) => st
       }
     }),
   )
-  return { appendsPerSecond: appended / ((performance.now() - start) / 1000), failures, ...(firstFailure === undefined ? {} : { firstFailure }) }
+  return {
+    appendsPerSecond: appended / ((performance.now() - start) / 1000),
+    failures,
+    ...(firstFailure === undefined ? {} : { firstFailure }),
+  }
 }

@@ -2,7 +2,7 @@
  * @module The raw read of a log: every page from the start, nothing done with the events — the limit
  * a catch-up is measured against.
  */
-import { logStart, type Checkpoint } from "../../src/store/eventLog.js"
+import { type Checkpoint, logStart } from "../../src/store/eventLog.js"
 
 /** A page as a reader answers it: how many events, and where it ends. */
 type PageRead = { readonly events: number; readonly last: Checkpoint }
@@ -20,5 +20,7 @@ export const rawReadRate = (read: (after: Checkpoint) => Promise<ReadonlyArray<C
   pagesReadRate(async (after) => {
     const page = await read(after)
     const last = page.at(-1)
-    return last === undefined ? undefined : { events: page.length, last: { transactionId: last.transactionId, position: last.position } }
+    return last === undefined
+      ? undefined
+      : { events: page.length, last: { transactionId: last.transactionId, position: last.position } }
   })

@@ -8,16 +8,23 @@ import os from "node:os"
 export const median = (values: ReadonlyArray<number>): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
-  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted.length % 2 === 1
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /** The `p`-th percentile (0–100) by nearest rank. */
 export const percentile = (values: ReadonlyArray<number>, p: number): number => {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number)
+  return sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number)
 }
 
-export const perSecond = (n: number): string => (Number.isFinite(n) ? `${Math.round(n).toLocaleString("en-US")}/s` : "–")
+export const perSecond = (n: number): string =>
+  Number.isFinite(n) ? `${Math.round(n).toLocaleString("en-US")}/s` : "–"
 export const ms = (n: number): string => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n)} ms` : "–")
 
 export type Row = {
@@ -36,7 +43,15 @@ export type Row = {
 /** Prints rows as a Markdown table (pasteable into README.md). */
 export const printTable = (title: string, rows: ReadonlyArray<Row>): void => {
   const header = ["backend", "measure", "figure (median)", "raw limit, same runs", "vs limit", "target", "met"]
-  const cells = rows.map((r) => [r.backend, r.measure, r.figure, r.limit ?? "", r.ratio ?? "", r.target ?? "", r.met === undefined ? "" : r.met ? "yes" : "NO"])
+  const cells = rows.map((r) => [
+    r.backend,
+    r.measure,
+    r.figure,
+    r.limit ?? "",
+    r.ratio ?? "",
+    r.target ?? "",
+    r.met === undefined ? "" : r.met ? "yes" : "NO",
+  ])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)))
   const line = (c: ReadonlyArray<string>) => `| ${c.map((s, i) => s.padEnd(widths[i] as number)).join(" | ")} |`
   console.log(`\n### ${title}\n`)
@@ -48,7 +63,10 @@ export const printTable = (title: string, rows: ReadonlyArray<Row>): void => {
 /** The machine a table was measured on: the figures mean little without it. */
 export const describeMachine = (): string => {
   const cpus = os.cpus()
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(" ")
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")
   return `${cpus.length} × ${cpus[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; load average at start ${load}`
 }
 

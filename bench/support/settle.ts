@@ -5,10 +5,11 @@
  * events measured right after 1,000-event batches shared the core with the batches' catch-up.
  */
 import type { RunningServer } from "../../src/server.js"
-import { runHttpLoad, type LoadReport } from "../httpLoad.js"
+import { type LoadReport, runHttpLoad } from "../httpLoad.js"
 
 export const settle = async (server: RunningServer): Promise<void> => {
-  if (!(await server.scorecardsCaughtUp(120_000))) throw new Error("the read model did not catch up within 2 minutes between two measures")
+  if (!(await server.scorecardsCaughtUp(120_000)))
+    throw new Error("the read model did not catch up within 2 minutes between two measures")
 }
 
 /** An HTTP load on `server` (runs of `seconds` unless told), each started once the server has settled. */

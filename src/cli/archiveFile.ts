@@ -11,12 +11,21 @@
 import { createReadStream } from "node:fs"
 import { createInterface } from "node:readline"
 import { z } from "zod"
-import { currentSchemaVersion, eventSchemas, isEventType, streamOf, upcast, type LedgerEvent } from "../../events/index.js"
 import { Instant } from "../../events/fields.js"
-import { archiveFields, type ArchivedEvent } from "../store/eventArchive.js"
+import {
+  currentSchemaVersion,
+  eventSchemas,
+  isEventType,
+  type LedgerEvent,
+  streamOf,
+  upcast,
+} from "../../events/index.js"
+import { type ArchivedEvent, archiveFields } from "../store/eventArchive.js"
 
 /** The non-blank lines of `file`, with their line numbers (counting blank lines too, as an editor does). */
-export async function* archiveLines(file: string): AsyncGenerator<{ readonly lineNumber: number; readonly text: string }> {
+export async function* archiveLines(
+  file: string,
+): AsyncGenerator<{ readonly lineNumber: number; readonly text: string }> {
   const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity })
   let lineNumber = 0
   for await (const text of lines) {
@@ -55,7 +64,11 @@ export const parseArchiveLine = (text: string): ParsedLine => {
     return { ok: false, field: "(line)", message: `not valid JSON: ${(error as Error).message}` }
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    return { ok: false, field: "(line)", message: "not a JSON object: each line is one event, as `ledger events export` writes it" }
+    return {
+      ok: false,
+      field: "(line)",
+      message: "not a JSON object: each line is one event, as `ledger events export` writes it",
+    }
   }
   const missing = archiveFields.find((field) => !(field in json))
   if (missing !== undefined) return { ok: false, field: missing, message: "is required" }
@@ -93,11 +106,19 @@ export const parseArchiveLine = (text: string): ParsedLine => {
   const checked = eventSchemas[event.type].safeParse(data)
   if (!checked.success) {
     const issue = checked.error.issues[0]
-    return { ok: false, field: ["data", ...(issue?.path ?? []).map(String)].join("."), message: issue?.message ?? "is invalid" }
+    return {
+      ok: false,
+      field: ["data", ...(issue?.path ?? []).map(String)].join("."),
+      message: issue?.message ?? "is invalid",
+    }
   }
   const belongsTo = streamOf({ type: event.type, occurredAt: event.occurredAt, data: checked.data } as LedgerEvent)
   if (belongsTo !== event.streamId) {
-    return { ok: false, field: "streamId", message: `a ${event.type} with this data belongs to stream "${belongsTo}", not "${event.streamId}"` }
+    return {
+      ok: false,
+      field: "streamId",
+      message: `a ${event.type} with this data belongs to stream "${belongsTo}", not "${event.streamId}"`,
+    }
   }
   return { ok: true, event }
 }

@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import { loadConfig } from "../config.js"
 import { EventStore, openDatabase, type StoreLocation } from "../store/EventStore.js"
 import type { SqlDatabase } from "../store/sql.js"
-import { commandFailed, type CommandFailed } from "./failure.js"
+import { type CommandFailed, commandFailed } from "./failure.js"
 
 const configuredLocation: Effect.Effect<StoreLocation, CommandFailed> = Effect.try({
   try: () => loadConfig().store,

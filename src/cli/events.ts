@@ -13,13 +13,13 @@ import path from "node:path"
 import { pipeline } from "node:stream/promises"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { archiveLine, archivePages } from "../store/eventArchive.js"
+import { type Progress, silentProgress } from "../observability/progress.js"
 import { EventStore } from "../store/EventStore.js"
+import { archiveLine, archivePages } from "../store/eventArchive.js"
 import type { SqlDatabase } from "../store/sql.js"
 import { withConfiguredStore } from "./configuredStore.js"
 import { attempt, CommandFailed } from "./failure.js"
-import { importArchive, type ImportOutcome } from "./importArchive.js"
-import { silentProgress, type Progress } from "../observability/progress.js"
+import { type ImportOutcome, importArchive } from "./importArchive.js"
 import { progressOn } from "./progress.js"
 
 const exportCommand = Command.make(
@@ -51,7 +51,9 @@ const exportCommand = Command.make(
     yield* Console.log(`Exported ${events(exported)} to ${file}.`)
   }),
 ).pipe(
-  Command.withDescription("Write the whole event log as NDJSON (one event a line, in log order), to stdout or --output"),
+  Command.withDescription(
+    "Write the whole event log as NDJSON (one event a line, in log order), to stdout or --output",
+  ),
   Command.withExamples([
     { command: "ledger events export --output backup.ndjson", description: "Back up the log" },
     { command: "ledger events export | gzip > backup.ndjson.gz", description: "Stream it elsewhere" },
@@ -61,7 +63,9 @@ const exportCommand = Command.make(
 const importCommand = Command.make(
   "import",
   {
-    file: Argument.String("file").pipe(Argument.withDescription("An NDJSON file from `ledger events export`, or - for stdin")),
+    file: Argument.String("file").pipe(
+      Argument.withDescription("An NDJSON file from `ledger events export`, or - for stdin"),
+    ),
   },
   Effect.fn("events.import")(function* ({ file }) {
     const outcome = yield* withReadableArchive(file, (readable) =>
@@ -89,7 +93,8 @@ export const eventsCommand = Command.make("events").pipe(
 
 export const importSummary = (outcome: ImportOutcome): string => {
   if (outcome.events === 0) return "The file holds no events: nothing to import."
-  if (outcome.imported === 0) return `Nothing imported: the store already holds all ${events(outcome.events)} of the file.`
+  if (outcome.imported === 0)
+    return `Nothing imported: the store already holds all ${events(outcome.events)} of the file.`
   const skipped = outcome.alreadyStored === 0 ? "" : `, ${outcome.alreadyStored} skipped as already stored`
   return outcome.how === "restored"
     ? `Imported ${events(outcome.imported)} as exported (same positions, stream versions and instants)${skipped}.`
@@ -187,7 +192,8 @@ const withReadableArchive = <A, E, R>(
   return Effect.acquireUseRelease(
     Effect.tryPromise({
       try: () => mkdtemp(path.join(tmpdir(), "ledger-import-")),
-      catch: (error) => new CommandFailed({ reason: `cannot make a temporary copy of stdin: ${(error as Error).message}` }),
+      catch: (error) =>
+        new CommandFailed({ reason: `cannot make a temporary copy of stdin: ${(error as Error).message}` }),
     }),
     (dir) =>
       Effect.tryPromise({

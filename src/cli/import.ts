@@ -11,44 +11,114 @@ import path from "node:path"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { appendBatchEffect, type CsvImportOutcome, importCsv } from "../ingest/csv/csvImport.js"
-import { importKinds, importSettings, type ImportKind, type ImportOptions, mappingFileOptions } from "../ingest/csv/importKinds.js"
+import {
+  type ImportKind,
+  type ImportOptions,
+  importKinds,
+  importSettings,
+  mappingFileOptions,
+} from "../ingest/csv/importKinds.js"
 import { crmPresets } from "../ingest/csv/presets.js"
 import { EventStore } from "../store/EventStore.js"
 import { withConfiguredStore } from "./configuredStore.js"
 import { attempt, CommandFailed } from "./failure.js"
 import { progressOn } from "./progress.js"
 
-const optionalString = (name: string, description: string) => Flag.String(name).pipe(Flag.withDescription(description), Flag.optional)
+const optionalString = (name: string, description: string) =>
+  Flag.String(name).pipe(Flag.withDescription(description), Flag.optional)
 
 const importFlags = {
   file: Argument.String("file").pipe(Argument.withDescription("The CSV file, as the CRM exported it")),
-  preset: optionalString("preset", `The CRM the file comes from, for its default columns and stage names: ${crmPresets.join(", ")}`),
-  mapping: optionalString("mapping", "A JSON file of options: { preset, columns, stages, types, outcomes, roles, dates, … } (flags override it)"),
-  columns: optionalString("columns", 'Which column holds each field, e.g. "dealId=Opportunity ID,owner=Opportunity Owner"'),
-  stages: optionalString("stages", 'What each stage means: open, won or lost, e.g. "Closed Won=won,Closed Lost=lost,*=open"'),
-  types: optionalString("types", 'What each activity type is: call, email, meeting, social, sms, in_person, other or skip, e.g. "Task=skip"'),
-  outcomes: optionalString("outcomes", 'What each call outcome is: connected, no_answer, voicemail, busy or failed'),
+  preset: optionalString(
+    "preset",
+    `The CRM the file comes from, for its default columns and stage names: ${crmPresets.join(", ")}`,
+  ),
+  mapping: optionalString(
+    "mapping",
+    "A JSON file of options: { preset, columns, stages, types, outcomes, roles, dates, … } (flags override it)",
+  ),
+  columns: optionalString(
+    "columns",
+    'Which column holds each field, e.g. "dealId=Opportunity ID,owner=Opportunity Owner"',
+  ),
+  stages: optionalString(
+    "stages",
+    'What each stage means: open, won or lost, e.g. "Closed Won=won,Closed Lost=lost,*=open"',
+  ),
+  types: optionalString(
+    "types",
+    'What each activity type is: call, email, meeting, social, sms, in_person, other or skip, e.g. "Task=skip"',
+  ),
+  outcomes: optionalString("outcomes", "What each call outcome is: connected, no_answer, voicemail, busy or failed"),
   roles: optionalString("roles", 'What each role is: AE, BDR, manager or other, e.g. "Account Manager=AE"'),
-  dates: Flag.Literals("dates", ["mdy", "dmy"]).pipe(Flag.withDescription("How slashed dates read: 11/20/2026 (mdy) or 20/11/2026 (dmy); ISO dates always read"), Flag.optional),
-  identitySource: optionalString("identity-source", "The owner column holds this CRM's user names or ids (e.g. salesforce), linked to reps by the roster"),
-  dealSource: Flag.Literals("deal-source", ["outbound", "inbound", "referral"]).pipe(Flag.withDescription("Where the deals and meetings came from (default outbound)"), Flag.optional),
-  joinedOn: optionalString("joined-on", "When the roster's reps joined, for a roster without a start-date column (default 2000-01-01)"),
-  role: Flag.Literals("role", ["AE", "BDR", "manager", "other"]).pipe(Flag.withDescription("The role of reps whose row has none (default AE)"), Flag.optional),
-  dryRun: Flag.Boolean("dry-run").pipe(Flag.withDescription("Check the file and report what would be imported; store nothing"), Flag.withDefault(false)),
-  skipInvalid: Flag.Boolean("skip-invalid").pipe(Flag.withDescription("Import the valid rows; write the invalid ones, with the reason, to the rejects file"), Flag.withDefault(false)),
+  dates: Flag.Literals("dates", ["mdy", "dmy"]).pipe(
+    Flag.withDescription("How slashed dates read: 11/20/2026 (mdy) or 20/11/2026 (dmy); ISO dates always read"),
+    Flag.optional,
+  ),
+  identitySource: optionalString(
+    "identity-source",
+    "The owner column holds this CRM's user names or ids (e.g. salesforce), linked to reps by the roster",
+  ),
+  dealSource: Flag.Literals("deal-source", ["outbound", "inbound", "referral"]).pipe(
+    Flag.withDescription("Where the deals and meetings came from (default outbound)"),
+    Flag.optional,
+  ),
+  joinedOn: optionalString(
+    "joined-on",
+    "When the roster's reps joined, for a roster without a start-date column (default 2000-01-01)",
+  ),
+  role: Flag.Literals("role", ["AE", "BDR", "manager", "other"]).pipe(
+    Flag.withDescription("The role of reps whose row has none (default AE)"),
+    Flag.optional,
+  ),
+  dryRun: Flag.Boolean("dry-run").pipe(
+    Flag.withDescription("Check the file and report what would be imported; store nothing"),
+    Flag.withDefault(false),
+  ),
+  skipInvalid: Flag.Boolean("skip-invalid").pipe(
+    Flag.withDescription("Import the valid rows; write the invalid ones, with the reason, to the rejects file"),
+    Flag.withDefault(false),
+  ),
   rejects: optionalString("rejects", "Where --skip-invalid writes the rejected rows (default <file>.rejects.csv)"),
 }
 
-type ImportFlags = { readonly [K in keyof typeof importFlags]: (typeof importFlags)[K] extends Argument.Argument<infer A> ? A : (typeof importFlags)[K] extends Flag.Flag<infer A> ? A : never }
+type ImportFlags = {
+  readonly [K in keyof typeof importFlags]: (typeof importFlags)[K] extends Argument.Argument<infer A>
+    ? A
+    : (typeof importFlags)[K] extends Flag.Flag<infer A>
+      ? A
+      : never
+}
 
 const examples: Record<ImportKind, ReadonlyArray<{ command: string; description: string }>> = {
   deals: [
-    { command: "ledger import deals opportunities.csv --preset salesforce --dry-run", description: "See what a Salesforce export would import" },
-    { command: 'ledger import deals deals.csv --preset hubspot --stages "Verbal Yes=open"', description: "A HubSpot export with a stage of your own" },
-    { command: 'ledger import deals deals.csv --columns "dealId=Id,owner=Rep,account=Company,stage=Status,openedAt=Created,closeDate=Closed,amount=Value" --stages "Won=won,Lost=lost,*=open"', description: "Any other CRM" },
+    {
+      command: "ledger import deals opportunities.csv --preset salesforce --dry-run",
+      description: "See what a Salesforce export would import",
+    },
+    {
+      command: 'ledger import deals deals.csv --preset hubspot --stages "Verbal Yes=open"',
+      description: "A HubSpot export with a stage of your own",
+    },
+    {
+      command:
+        'ledger import deals deals.csv --columns "dealId=Id,owner=Rep,account=Company,stage=Status,openedAt=Created,closeDate=Closed,amount=Value" --stages "Won=won,Lost=lost,*=open"',
+      description: "Any other CRM",
+    },
   ],
-  activities: [{ command: "ledger import activities activities.csv --preset pipedrive --identity-source pipedrive", description: "Pipedrive activities, owners by their Pipedrive name" }],
-  reps: [{ command: 'ledger import reps team.csv --columns "repId=Id,name=Name,team=Team,manager=Manager,identity=Salesforce User" --identity-source salesforce', description: "A roster that also says how Salesforce names each rep" }],
+  activities: [
+    {
+      command: "ledger import activities activities.csv --preset pipedrive --identity-source pipedrive",
+      description: "Pipedrive activities, owners by their Pipedrive name",
+    },
+  ],
+  reps: [
+    {
+      command:
+        'ledger import reps team.csv --columns "repId=Id,name=Name,team=Team,manager=Manager,identity=Salesforce User" --identity-source salesforce',
+      description: "A roster that also says how Salesforce names each rep",
+    },
+  ],
 }
 
 const importKindCommand = (kind: ImportKind) =>
@@ -76,16 +146,23 @@ const importKindCommand = (kind: ImportKind) =>
       const outcome = flags.dryRun
         ? yield* attempt(() => run(() => Promise.reject(new Error("a dry run appends nothing"))))
         : yield* withConfiguredStore(
-        EventStore.use((store) =>
-          attempt(() => run((events) => Effect.runPromise(appendBatchEffect(events, provenance).pipe(Effect.provideService(EventStore, store))))),
-        ),
-      )
+            EventStore.use((store) =>
+              attempt(() =>
+                run((events) =>
+                  Effect.runPromise(
+                    appendBatchEffect(events, provenance).pipe(Effect.provideService(EventStore, store)),
+                  ),
+                ),
+              ),
+            ),
+          )
       yield* Console.log(importReport(outcome, flags.skipInvalid))
     }),
   ).pipe(Command.withDescription(descriptions[kind]), Command.withExamples(examples[kind]))
 
 const descriptions: Record<ImportKind, string> = {
-  deals: "Import a CRM's deal (opportunity) export: open deals become DealOpened, closed ones DealOpened and DealWon or DealLost",
+  deals:
+    "Import a CRM's deal (opportunity) export: open deals become DealOpened, closed ones DealOpened and DealWon or DealLost",
   activities: "Import a CRM's activity export: calls, emails, meetings and other touches",
   reps: "Import a team roster (team, manager): every rep appears in every comparison, even with no activity",
 }
@@ -126,7 +203,9 @@ const readMappingFile = (file: string): Effect.Effect<ImportOptions, CommandFail
   }).pipe(
     Effect.flatMap((text) => {
       const options = mappingFileOptions(text)
-      return options.ok ? Effect.succeed(options.options) : Effect.fail(new CommandFailed({ reason: `--mapping ${file}: ${options.reason}` }))
+      return options.ok
+        ? Effect.succeed(options.options)
+        : Effect.fail(new CommandFailed({ reason: `--mapping ${file}: ${options.reason}` }))
     }),
   )
 
@@ -134,7 +213,9 @@ const checkReadable = (file: string): Effect.Effect<void, CommandFailed> =>
   Effect.tryPromise({
     try: () => readFile(file).then(() => undefined),
     catch: (error) =>
-      new CommandFailed({ reason: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}` }),
+      new CommandFailed({
+        reason: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      }),
   })
 
 /** What an import did (or would do), in a few lines: events by type, rows rejected and where they went. */
@@ -146,19 +227,28 @@ export const importReport = (outcome: CsvImportOutcome, skipInvalid: boolean): s
   const lines: string[] = []
   const rows = `${outcome.rows} row${outcome.rows === 1 ? "" : "s"}`
   if (outcome.dryRun) {
-    lines.push(`Dry run: nothing was stored. ${rows}, ${total} event${total === 1 ? "" : "s"} to import${types.length > 0 ? ":" : "."}`, ...types)
+    lines.push(
+      `Dry run: nothing was stored. ${rows}, ${total} event${total === 1 ? "" : "s"} to import${types.length > 0 ? ":" : "."}`,
+      ...types,
+    )
   } else {
-    const already = outcome.alreadyStored === 0 ? "" : `, ${outcome.alreadyStored} already in the ledger (imported before)`
+    const already =
+      outcome.alreadyStored === 0 ? "" : `, ${outcome.alreadyStored} already in the ledger (imported before)`
     lines.push(`Imported ${outcome.appended} event${outcome.appended === 1 ? "" : "s"} from ${rows}${already}.`)
     if (types.length > 0) lines.push("The rows' events:", ...types)
   }
   if (outcome.openingsKept > 0) {
-    lines.push(`${outcome.openingsKept} deal(s) were opened by an earlier import with other details (an amount changed since): their opening is kept as first imported, their close imported.`)
+    lines.push(
+      `${outcome.openingsKept} deal(s) were opened by an earlier import with other details (an amount changed since): their opening is kept as first imported, their close imported.`,
+    )
   }
-  if (outcome.rowsWithoutEvents > 0) lines.push(`${outcome.rowsWithoutEvents} row(s) make no event by design (a type mapped to skip, an internal call).`)
+  if (outcome.rowsWithoutEvents > 0)
+    lines.push(`${outcome.rowsWithoutEvents} row(s) make no event by design (a type mapped to skip, an internal call).`)
   if (outcome.notes > 0) lines.push(`${outcome.notes} line(s) of one cell (a report's title or footer) were ignored.`)
   if (outcome.rejected > 0) {
-    const listed = outcome.rejections.slice(0, 10).map((r) => `  line ${r.line}${r.column === "(row)" ? "" : `, column "${r.column}"`}: ${r.reason}`)
+    const listed = outcome.rejections
+      .slice(0, 10)
+      .map((r) => `  line ${r.line}${r.column === "(row)" ? "" : `, column "${r.column}"`}: ${r.reason}`)
     const more = outcome.rejected > listed.length ? [`  … and ${outcome.rejected - listed.length} more`] : []
     if (outcome.dryRun) {
       lines.push(
@@ -166,7 +256,12 @@ export const importReport = (outcome: CsvImportOutcome, skipInvalid: boolean): s
         ...listed,
         ...more,
       )
-    } else lines.push(`${outcome.rejected} row(s) rejected${outcome.rejectsFile === undefined ? "" : `, written with the reason to ${outcome.rejectsFile}`}:`, ...listed, ...more)
+    } else
+      lines.push(
+        `${outcome.rejected} row(s) rejected${outcome.rejectsFile === undefined ? "" : `, written with the reason to ${outcome.rejectsFile}`}:`,
+        ...listed,
+        ...more,
+      )
   }
   return lines.join("\n")
 }

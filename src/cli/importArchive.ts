@@ -11,11 +11,17 @@
  *    skipped.
  */
 import { dealGuard } from "../ingest/appendEvents.js"
-import { archivePages, restoreBatch, sameArchivedEvent, type ArchivedEvent, type RestoreExpectation } from "../store/eventArchive.js"
-import { appendToLog, type AppendRejection, type RecordedEvent, type StreamAppend } from "../store/eventLog.js"
-import { sqlErrorCode, type SqlDatabase } from "../store/sql.js"
-import { archiveLines, parseArchiveLine } from "./archiveFile.js"
 import type { Progress } from "../observability/progress.js"
+import {
+  type ArchivedEvent,
+  archivePages,
+  type RestoreExpectation,
+  restoreBatch,
+  sameArchivedEvent,
+} from "../store/eventArchive.js"
+import { type AppendRejection, appendToLog, type RecordedEvent, type StreamAppend } from "../store/eventLog.js"
+import { type SqlDatabase, sqlErrorCode } from "../store/sql.js"
+import { archiveLines, parseArchiveLine } from "./archiveFile.js"
 
 export type ImportOutcome = {
   /** `restored`: at the archived positions; `appended`: after the store's own events, with new positions. */
@@ -102,12 +108,18 @@ async function* storedEvents(db: SqlDatabase): AsyncGenerator<RecordedEvent, voi
 }
 
 /** The file's events after its first `skip`, each with its line number; a line that has turned invalid since pass 1 stops the import. */
-async function* archivedEvents(file: string, skip: number): AsyncGenerator<{ readonly lineNumber: number; readonly event: ArchivedEvent }> {
+async function* archivedEvents(
+  file: string,
+  skip: number,
+): AsyncGenerator<{ readonly lineNumber: number; readonly event: ArchivedEvent }> {
   let index = 0
   for await (const { lineNumber, text } of archiveLines(file)) {
     if (++index <= skip) continue
     const line = parseArchiveLine(text)
-    if (!line.ok) throw new ImportRefused(`line ${lineNumber} changed while it was being imported (field ${line.field}: ${line.message})`)
+    if (!line.ok)
+      throw new ImportRefused(
+        `line ${lineNumber} changed while it was being imported (field ${line.field}: ${line.message})`,
+      )
     yield { lineNumber, event: line.event }
   }
 }
@@ -116,7 +128,12 @@ async function* archivedEvents(file: string, skip: number): AsyncGenerator<{ rea
  * Pass 2 on a store that holds the file's beginning: the rest, at its archived positions. A batch ends where the
  * positions stop ascending, since one transaction's rows are read back in position order (see `restoreBatch`).
  */
-const restoreArchive = async (db: SqlDatabase, file: string, survey: Survey, progress: Progress): Promise<ImportOutcome> => {
+const restoreArchive = async (
+  db: SqlDatabase,
+  file: string,
+  survey: Survey,
+  progress: Progress,
+): Promise<ImportOutcome> => {
   let expected: RestoreExpectation = { highestPosition: survey.highestStoredPosition, eventCount: survey.alreadyStored }
   let imported = 0
   let batch: ArchivedEvent[] = []
@@ -139,7 +156,8 @@ const restoreArchive = async (db: SqlDatabase, file: string, survey: Survey, pro
   try {
     for await (const { lineNumber, event } of archivedEvents(file, survey.alreadyStored)) {
       const previous = batch.at(-1)
-      if (batch.length >= restoreBatchSize || (previous !== undefined && event.position <= previous.position)) await flush()
+      if (batch.length >= restoreBatchSize || (previous !== undefined && event.position <= previous.position))
+        await flush()
       if (batch.length === 0) firstLine = lineNumber
       batch.push(event)
     }
@@ -151,7 +169,12 @@ const restoreArchive = async (db: SqlDatabase, file: string, survey: Survey, pro
 }
 
 /** Pass 2 on a store with a history of its own: every event through the idempotent append, a batch per transaction. */
-const appendArchive = async (db: SqlDatabase, file: string, events: number, progress: Progress): Promise<ImportOutcome> => {
+const appendArchive = async (
+  db: SqlDatabase,
+  file: string,
+  events: number,
+  progress: Progress,
+): Promise<ImportOutcome> => {
   let imported = 0
   let alreadyStored = 0
   let batch: Array<{ readonly lineNumber: number; readonly event: ArchivedEvent }> = []
@@ -193,7 +216,10 @@ const streamAppends = (events: ReadonlyArray<ArchivedEvent>): ReadonlyArray<Stre
   return appends
 }
 
-const refusal = (rejection: AppendRejection, batch: ReadonlyArray<{ readonly lineNumber: number; readonly event: ArchivedEvent }>): string => {
+const refusal = (
+  rejection: AppendRejection,
+  batch: ReadonlyArray<{ readonly lineNumber: number; readonly event: ArchivedEvent }>,
+): string => {
   switch (rejection._tag) {
     case "IdempotencyKeyReused": {
       const line = batch.find((l) => l.event.idempotencyKey === rejection.idempotencyKey)?.lineNumber

@@ -3,7 +3,7 @@
  */
 import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { createApiKey, listApiKeys, revokeApiKey, scopes, type ApiKey, type Scope } from "../store/apiKeys.js"
+import { type ApiKey, createApiKey, listApiKeys, revokeApiKey, type Scope, scopes } from "../store/apiKeys.js"
 import { EventStore } from "../store/EventStore.js"
 import { withConfiguredStore } from "./configuredStore.js"
 import { attempt, CommandFailed } from "./failure.js"
@@ -23,7 +23,7 @@ const create = Command.make(
   "create",
   {
     name: Flag.String("name").pipe(
-      Flag.withDescription("Who or what the key is for, e.g. \"aircall webhook\" (shown in `ledger keys list`)"),
+      Flag.withDescription('Who or what the key is for, e.g. "aircall webhook" (shown in `ledger keys list`)'),
       Flag.mapTryCatch(
         (name) => {
           if (name.trim() === "") throw new Error("empty name")
@@ -47,14 +47,22 @@ const create = Command.make(
       EventStore.use((store) => attempt(() => createApiKey(store.sql, { name, scopes: granted }))),
     )
     if (quiet) return yield* Console.log(token)
-    yield* Console.log(`Created API key ${key.keyId} "${key.name}" with scopes ${key.scopes.join(",")}:\n\n  ${token}\n`)
+    yield* Console.log(
+      `Created API key ${key.keyId} "${key.name}" with scopes ${key.scopes.join(",")}:\n\n  ${token}\n`,
+    )
     yield* Console.log("This token will not be shown again (only a hash of it is stored): keep it somewhere safe now.")
   }),
 ).pipe(
   Command.withDescription("Create an API key and print its token, once"),
   Command.withExamples([
-    { command: "ledger keys create --name \"aircall webhook\" --scopes ingest", description: "A key that may only append events" },
-    { command: "TOKEN=$(ledger keys create --name ci --scopes ingest,read --quiet)", description: "Only the token, for a script" },
+    {
+      command: 'ledger keys create --name "aircall webhook" --scopes ingest',
+      description: "A key that may only append events",
+    },
+    {
+      command: "TOKEN=$(ledger keys create --name ci --scopes ingest,read --quiet)",
+      description: "Only the token, for a script",
+    },
   ]),
 )
 
@@ -66,7 +74,10 @@ const list = Command.make(
   Effect.fn("keys.list")(function* ({ json }) {
     const keys = yield* withConfiguredStore(EventStore.use((store) => attempt(() => listApiKeys(store.sql))))
     if (json) return yield* Console.log(JSON.stringify(keys, null, 2))
-    if (keys.length === 0) return yield* Console.log("No API keys yet: create one with `ledger keys create --name <name> --scopes <scopes>`.")
+    if (keys.length === 0)
+      return yield* Console.log(
+        "No API keys yet: create one with `ledger keys create --name <name> --scopes <scopes>`.",
+      )
     yield* Console.log(keyTable(keys))
   }),
 ).pipe(Command.withDescription("List the API keys (never their secrets), revoked ones included"))
@@ -78,7 +89,14 @@ export const keyTable = (keys: ReadonlyArray<ApiKey>): string => {
     ...keys.map((key) => [key.keyId, key.name, key.scopes.join(","), key.createdAt, key.revokedAt ?? "-"]),
   ]
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n")
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n")
 }
 
 const revoke = Command.make(

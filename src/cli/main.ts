@@ -12,8 +12,8 @@ import { CliOutput, Command } from "effect/cli"
 import packageJson from "../../package.json" with { type: "json" }
 import { demoCommand } from "./demo.js"
 import { eventsCommand } from "./events.js"
-import { importCommand } from "./import.js"
 import { reasonOf } from "./failure.js"
+import { importCommand } from "./import.js"
 import { keys } from "./keys.js"
 import { migrate } from "./migrate.js"
 import { repsCommand } from "./reps.js"
@@ -23,7 +23,17 @@ import { whatIfCommand } from "./whatIf.js"
 
 const ledger = Command.make("ledger").pipe(
   Command.withDescription("Outcome Ledger: sales activity and outcomes, as an event log"),
-  Command.withSubcommands([serve, demoCommand, migrate, keys, eventsCommand, importCommand, whatIfCommand, storeCommand, repsCommand]),
+  Command.withSubcommands([
+    serve,
+    demoCommand,
+    migrate,
+    keys,
+    eventsCommand,
+    importCommand,
+    whatIfCommand,
+    storeCommand,
+    repsCommand,
+  ]),
 )
 
 /** An invalid invocation as one line (instead of the command's whole help followed by the errors). */

@@ -17,7 +17,8 @@ export const migrate = Command.make(
       attempt(async () => ({ applied: await applyMigrations(db), location: db.location })),
     )
     const latest = migrations.at(-1)?.version ?? 0
-    if (applied.length === 0) return yield* Console.log(`The store at ${location} is up to date (schema version ${latest}).`)
+    if (applied.length === 0)
+      return yield* Console.log(`The store at ${location} is up to date (schema version ${latest}).`)
     for (const version of applied) {
       yield* Console.log(`Applied migration ${version}: ${migrations.find((m) => m.version === version)?.name ?? "?"}`)
     }

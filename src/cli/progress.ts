@@ -4,13 +4,16 @@
  * summary) or, for work that a log should follow, a plain line now and then.
  */
 import cliProgress from "cli-progress"
-import { silentProgress, type Progress } from "../observability/progress.js"
+import { type Progress, silentProgress } from "../observability/progress.js"
 
 /**
  * Progress on `stream`: a bar when it is a terminal; otherwise silence, or with `plainLines` one
  * line every `everyMs` (default 5 s) so that a log shows the work advancing.
  */
-export const progressOn = (stream: NodeJS.WriteStream, options: { readonly plainLines?: boolean; readonly everyMs?: number } = {}): Progress => {
+export const progressOn = (
+  stream: NodeJS.WriteStream,
+  options: { readonly plainLines?: boolean; readonly everyMs?: number } = {},
+): Progress => {
   if (!stream.isTTY) {
     if (options.plainLines !== true) return silentProgress
     let printedAt = 0
@@ -19,7 +22,9 @@ export const progressOn = (stream: NodeJS.WriteStream, options: { readonly plain
         const now = Date.now()
         if (now - printedAt < (options.everyMs ?? 5_000)) return
         printedAt = now
-        stream.write(`${text}${done === undefined ? "" : ` (${Math.floor((100 * done.value) / Math.max(done.total, 1))}%)`}\n`)
+        stream.write(
+          `${text}${done === undefined ? "" : ` (${Math.floor((100 * done.value) / Math.max(done.total, 1))}%)`}\n`,
+        )
       },
       done: () => {},
     }

@@ -12,8 +12,12 @@ import { CommandFailed } from "./failure.js"
 const link = Command.make(
   "link",
   {
-    repId: Argument.String("repId").pipe(Argument.withDescription("The rep, as RepJoined named them (`GET /v1/reps` lists them)")),
-    source: Flag.String("source").pipe(Flag.withDescription("The vendor: aircall, twilio, ringcentral, dialpad, calendly, csv…")),
+    repId: Argument.String("repId").pipe(
+      Argument.withDescription("The rep, as RepJoined named them (`GET /v1/reps` lists them)"),
+    ),
+    source: Flag.String("source").pipe(
+      Flag.withDescription("The vendor: aircall, twilio, ringcentral, dialpad, calendly, csv…"),
+    ),
     externalId: Flag.String("external-id").pipe(
       Flag.withDescription("The vendor's id for the rep: user id, extension, phone number or email"),
     ),
@@ -21,7 +25,10 @@ const link = Command.make(
   Effect.fn("reps.link")(function* ({ repId, source, externalId }) {
     const alias = identityAlias(source, externalId)
     const outcome = yield* withConfiguredStore(
-      linkIdentity({ repId, source, externalId }, { occurredAt: new Date().toISOString(), provenance: { source: "cli" } }).pipe(
+      linkIdentity(
+        { repId, source, externalId },
+        { occurredAt: new Date().toISOString(), provenance: { source: "cli" } },
+      ).pipe(
         Effect.catchTags({
           InvalidIdentityLink: (error) =>
             Effect.fail(
@@ -30,7 +37,11 @@ const link = Command.make(
               }),
             ),
           RepNotJoined: () =>
-            Effect.fail(new CommandFailed({ reason: `no rep "${repId}" has joined (no RepJoined in stream rep-${repId}); append its RepJoined first, or check the id` })),
+            Effect.fail(
+              new CommandFailed({
+                reason: `no rep "${repId}" has joined (no RepJoined in stream rep-${repId}); append its RepJoined first, or check the id`,
+              }),
+            ),
           IdentityLinkedElsewhere: (error) =>
             Effect.fail(
               new CommandFailed({
@@ -41,17 +52,24 @@ const link = Command.make(
       ),
     )
     if (outcome.status === "already_linked") {
-      return yield* Console.log(`${alias} was already linked to ${repId} (since ${outcome.event.occurredAt}): nothing appended.`)
+      return yield* Console.log(
+        `${alias} was already linked to ${repId} (since ${outcome.event.occurredAt}): nothing appended.`,
+      )
     }
     yield* Console.log(
       `Linked ${alias} to ${repId}: the scorecards credit ${repId} with its events, those recorded before the link included.`,
     )
   }),
 ).pipe(
-  Command.withDescription("Link a vendor identity to a rep: the events recorded under it, past and future, count for the rep"),
+  Command.withDescription(
+    "Link a vendor identity to a rep: the events recorded under it, past and future, count for the rep",
+  ),
   Command.withExamples([
     { command: "ledger reps link ana --source aircall --external-id 123", description: "ana is Aircall user 123" },
-    { command: "ledger reps link bo --source calendly --external-id bo@example.com", description: "bo's Calendly bookings" },
+    {
+      command: "ledger reps link bo --source calendly --external-id bo@example.com",
+      description: "bo's Calendly bookings",
+    },
   ]),
 )
 

@@ -4,7 +4,7 @@
  */
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import { copyStore, type CopyOutcome, type CopyStep } from "../store/storeCopy.js"
+import { type CopyOutcome, type CopyStep, copyStore } from "../store/storeCopy.js"
 import { attempt } from "./failure.js"
 import { progressOn } from "./progress.js"
 
@@ -17,8 +17,12 @@ const stepLabels: Record<CopyStep, string> = {
 const copyCommand = Command.make(
   "copy",
   {
-    from: Flag.String("from").pipe(Flag.withDescription("The embedded store's data directory (LEDGER_DATA_DIR); no server may run on it")),
-    to: Flag.String("to").pipe(Flag.withDescription("The PostgreSQL database to copy into (postgres://user@host:port/database)")),
+    from: Flag.String("from").pipe(
+      Flag.withDescription("The embedded store's data directory (LEDGER_DATA_DIR); no server may run on it"),
+    ),
+    to: Flag.String("to").pipe(
+      Flag.withDescription("The PostgreSQL database to copy into (postgres://user@host:port/database)"),
+    ),
   },
   Effect.fn("store.copy")(function* ({ from, to }) {
     const progress = progressOn(process.stdout, { plainLines: true })
@@ -27,7 +31,10 @@ const copyCommand = Command.make(
         from,
         to,
         progress: (step, done, total) =>
-          progress.update(`${stepLabels[step]}: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}`, { value: done, total }),
+          progress.update(`${stepLabels[step]}: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}`, {
+            value: done,
+            total,
+          }),
       }).finally(() => progress.done()),
     )
     for (const line of copySummary(outcome, from)) yield* Console.log(line)

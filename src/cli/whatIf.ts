@@ -9,7 +9,13 @@ import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { BackTest } from "../../projections/index.js"
 import { EventStore } from "../store/EventStore.js"
-import { coverageWhatIf, LogReplayer, type CoverageWhatIfAnswer, type FieldIssue, type PeriodAnswer } from "../whatif/index.js"
+import {
+  type CoverageWhatIfAnswer,
+  coverageWhatIf,
+  type FieldIssue,
+  LogReplayer,
+  type PeriodAnswer,
+} from "../whatif/index.js"
 import { withConfiguredStore } from "./configuredStore.js"
 import { attempt, CommandFailed } from "./failure.js"
 
@@ -25,21 +31,42 @@ const flagOf: Record<string, string> = {
   "asOf.recorded": "--as-of-recorded",
 }
 
-const issueLine = (issue: FieldIssue) => `${flagOf[issue.path] ?? issue.path}: ${issue.message.replaceAll("`occurred`", "--as-of-occurred").replaceAll("`recorded`", "--as-of-recorded").replaceAll("`to`", "--to").replaceAll("`from`", "--from")}`
+const issueLine = (issue: FieldIssue) =>
+  `${flagOf[issue.path] ?? issue.path}: ${issue.message.replaceAll("`occurred`", "--as-of-occurred").replaceAll("`recorded`", "--as-of-recorded").replaceAll("`to`", "--to").replaceAll("`from`", "--from")}`
 
 const coverageCommand = Command.make(
   "coverage",
   {
-    target: Flag.Finite("target").pipe(Flag.withDescription("The flat coverage mandate to test, e.g. 3 (pipeline = 3 × the quota left); at least 1")),
+    target: Flag.Finite("target").pipe(
+      Flag.withDescription("The flat coverage mandate to test, e.g. 3 (pipeline = 3 × the quota left); at least 1"),
+    ),
     from: Flag.String("from").pipe(Flag.withDescription("First day of the window, YYYY-MM-DD (team time zone)")),
     to: Flag.String("to").pipe(Flag.withDescription("Last day of the window, YYYY-MM-DD (inclusive)")),
-    period: Flag.Literals("period", ["month", "quarter"]).pipe(Flag.withDescription("Measure by month or by (fiscal) quarter"), Flag.withDefault("quarter" as const)),
+    period: Flag.Literals("period", ["month", "quarter"]).pipe(
+      Flag.withDescription("Measure by month or by (fiscal) quarter"),
+      Flag.withDefault("quarter" as const),
+    ),
     team: Flag.String("team").pipe(Flag.withDescription("Only the reps of this team"), Flag.optional),
-    qualifiedOnly: Flag.Boolean("qualified-only").pipe(Flag.withDescription("Count only qualified pipeline (second meeting held) toward the mandate"), Flag.withDefault(false)),
-    excludeBadgering: Flag.Boolean("exclude-badgering").pipe(Flag.withDescription("Leave badgering out of the activity rates a gap is priced at"), Flag.withDefault(false)),
-    asOfOccurred: Flag.String("as-of-occurred").pipe(Flag.withDescription("Replay only what had happened by this instant (ISO 8601)"), Flag.optional),
-    asOfRecorded: Flag.String("as-of-recorded").pipe(Flag.withDescription("Replay only what had been recorded by this instant (ISO 8601)"), Flag.optional),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("Print the answer as JSON (the body of POST /v1/what-if/coverage)"), Flag.withDefault(false)),
+    qualifiedOnly: Flag.Boolean("qualified-only").pipe(
+      Flag.withDescription("Count only qualified pipeline (second meeting held) toward the mandate"),
+      Flag.withDefault(false),
+    ),
+    excludeBadgering: Flag.Boolean("exclude-badgering").pipe(
+      Flag.withDescription("Leave badgering out of the activity rates a gap is priced at"),
+      Flag.withDefault(false),
+    ),
+    asOfOccurred: Flag.String("as-of-occurred").pipe(
+      Flag.withDescription("Replay only what had happened by this instant (ISO 8601)"),
+      Flag.optional,
+    ),
+    asOfRecorded: Flag.String("as-of-recorded").pipe(
+      Flag.withDescription("Replay only what had been recorded by this instant (ISO 8601)"),
+      Flag.optional,
+    ),
+    json: Flag.Boolean("json").pipe(
+      Flag.withDescription("Print the answer as JSON (the body of POST /v1/what-if/coverage)"),
+      Flag.withDefault(false),
+    ),
   },
   Effect.fn("whatIf.coverage")(function* (flags) {
     const occurred = Option.getOrUndefined(flags.asOfOccurred)
@@ -51,12 +78,19 @@ const coverageCommand = Command.make(
       period: flags.period,
       ...(Option.isSome(flags.team) ? { team: flags.team.value } : {}),
       rules: { qualifiedOnly: flags.qualifiedOnly, excludeBadgering: flags.excludeBadgering },
-      ...(occurred === undefined && recorded === undefined ? {} : { asOf: { ...(occurred === undefined ? {} : { occurred }), ...(recorded === undefined ? {} : { recorded }) } }),
+      ...(occurred === undefined && recorded === undefined
+        ? {}
+        : {
+            asOf: { ...(occurred === undefined ? {} : { occurred }), ...(recorded === undefined ? {} : { recorded }) },
+          }),
     }
     const outcome = yield* withConfiguredStore(
-      EventStore.use((store) => attempt(() => coverageWhatIf(new LogReplayer(store.sql, { maxCopiedEvents: 0 }), request))),
+      EventStore.use((store) =>
+        attempt(() => coverageWhatIf(new LogReplayer(store.sql, { maxCopiedEvents: 0 }), request)),
+      ),
     )
-    if (!outcome.ok) return yield* new CommandFailed({ reason: `what-if coverage: ${outcome.issues.map(issueLine).join("; ")}` })
+    if (!outcome.ok)
+      return yield* new CommandFailed({ reason: `what-if coverage: ${outcome.issues.map(issueLine).join("; ")}` })
     yield* Console.log(flags.json ? JSON.stringify(outcome.answer, null, 2) : whatIfReport(outcome.answer))
   }),
 ).pipe(
@@ -65,8 +99,14 @@ const coverageCommand = Command.make(
       "the losses it plans, and whether reps who met it hit quota more often (side by side with each rep's requiredCoverage)",
   ),
   Command.withExamples([
-    { command: "ledger what-if coverage --target 3 --from 2026-01-01 --to 2026-12-31 --period quarter", description: "A 3x mandate over 2026, by quarter" },
-    { command: "ledger what-if coverage --target 8 --from 2026-01-01 --to 2026-06-30 --qualified-only --json", description: "8x on qualified pipeline, as JSON" },
+    {
+      command: "ledger what-if coverage --target 3 --from 2026-01-01 --to 2026-12-31 --period quarter",
+      description: "A 3x mandate over 2026, by quarter",
+    },
+    {
+      command: "ledger what-if coverage --target 8 --from 2026-01-01 --to 2026-06-30 --qualified-only --json",
+      description: "8x on qualified pipeline, as JSON",
+    },
   ]),
 )
 
@@ -79,7 +119,10 @@ export const whatIfCommand = Command.make("what-if").pipe(
 // The readable report.
 
 const dash = "—"
-const grouped = (n: number) => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+const grouped = (n: number) =>
+  Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",")
 const money = (n: number | null) => (n === null ? dash : grouped(n))
 const times = (n: number | null) => (n === null ? dash : `${n.toFixed(2)}x`)
 const count = (n: number | null) => {
@@ -92,10 +135,30 @@ const yesNo = (b: boolean | null) => (b === null ? dash : b ? "yes" : "no")
 
 const table = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
   const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)))
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ")).join("\n")
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+        .join("  "),
+    )
+    .join("\n")
 }
 
-const header = ["REP", "QUOTA LEFT", "PIPELINE", "COVERAGE", "QUALIFIED", "REQUIRED", "GAP", "+DEALS", "+MEETINGS", "+ACTIVITIES", "EXPECTED LOSS", "MET", "HIT QUOTA"]
+const header = [
+  "REP",
+  "QUOTA LEFT",
+  "PIPELINE",
+  "COVERAGE",
+  "QUALIFIED",
+  "REQUIRED",
+  "GAP",
+  "+DEALS",
+  "+MEETINGS",
+  "+ACTIVITIES",
+  "EXPECTED LOSS",
+  "MET",
+  "HIT QUOTA",
+]
 
 const periodTable = (period: PeriodAnswer): string => {
   const rows = period.reps.map((rep) => [

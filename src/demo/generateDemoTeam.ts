@@ -13,7 +13,7 @@
  */
 import type { IncomingEvent } from "../../events/index.js"
 import { isWorkingDay, localInstant } from "./calendar.js"
-import { resolveDemoOptions, type DemoTeamOptions } from "./options.js"
+import { type DemoTeamOptions, resolveDemoOptions } from "./options.js"
 import { workDay } from "./outreach.js"
 import { planTeam } from "./team.js"
 import { createWorld } from "./world.js"

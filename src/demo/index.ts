@@ -6,9 +6,10 @@
  * @example
  * const loaded = await loadDemoTeam(db, { seed: 42 }) // ≈ 300,000 events, labelled source "demo"
  */
-export { archetypeCounts, demoRoster, type DemoRep } from "./roster.js"
-export { profiles, type Archetype, type Profile, type SellingArchetype } from "./archetypes.js"
-export { generateDemoTeam, type DemoEvent } from "./generateDemoTeam.js"
-export { demoDefaults, demoScaleFor, type DemoTeamOptions } from "./options.js"
-export { DemoLoadRejected, demoProvenance, loadDemoTeam, type LoadDemoOptions } from "./loadDemo.js"
-export { seededRandom, type Random } from "./random.js"
+
+export { type Archetype, type Profile, profiles, type SellingArchetype } from "./archetypes.js"
+export { type DemoEvent, generateDemoTeam } from "./generateDemoTeam.js"
+export { DemoLoadRejected, demoProvenance, type LoadDemoOptions, loadDemoTeam } from "./loadDemo.js"
+export { type DemoTeamOptions, demoDefaults, demoScaleFor } from "./options.js"
+export { type Random, seededRandom } from "./random.js"
+export { archetypeCounts, type DemoRep, demoRoster } from "./roster.js"

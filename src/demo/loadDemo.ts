@@ -8,10 +8,10 @@
  * @example
  * const loaded = await loadDemoTeam(db, { seed: 42, onProgress: (n) => console.log(`${n} events loaded`) })
  */
-import { toStreamAppends, type Provenance } from "../ingest/appendEvents.js"
-import { appendToLog, type AppendRejection } from "../store/eventLog.js"
+import { type Provenance, toStreamAppends } from "../ingest/appendEvents.js"
+import { type AppendRejection, appendToLog } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"
-import { generateDemoTeam, type DemoEvent } from "./generateDemoTeam.js"
+import { type DemoEvent, generateDemoTeam } from "./generateDemoTeam.js"
 import type { DemoTeamOptions } from "./options.js"
 
 export type LoadDemoOptions = DemoTeamOptions & {
@@ -38,7 +38,8 @@ export class DemoLoadRejected extends Error {
  */
 export const loadDemoTeam = async (db: SqlDatabase, options: LoadDemoOptions): Promise<number> => {
   const batchSize = options.batchSize ?? 2_000
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`)
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize must be a positive integer, got ${batchSize}`)
   const provenance = demoProvenance(options.seed)
   let batch: Array<DemoEvent> = []
   let events = 0

@@ -39,9 +39,12 @@ export const resolveDemoOptions = (options: DemoTeamOptions): ResolvedDemoOption
   const scale = options.scale ?? demoDefaults.scale
   const endDate = options.endDate ?? demoDefaults.endDate
   if (!Number.isSafeInteger(seed)) throw new Error(`demo option seed must be an integer, got ${seed}`)
-  if (!Number.isInteger(reps) || reps < 1 || reps > 10_000) throw new Error(`demo option reps must be an integer from 1 to 10000, got ${reps}`)
-  if (!Number.isInteger(months) || months < 1 || months > 120) throw new Error(`demo option months must be an integer from 1 to 120, got ${months}`)
-  if (!(scale > 0 && scale <= 100)) throw new Error(`demo option scale must be a number above 0 and at most 100, got ${scale}`)
+  if (!Number.isInteger(reps) || reps < 1 || reps > 10_000)
+    throw new Error(`demo option reps must be an integer from 1 to 10000, got ${reps}`)
+  if (!Number.isInteger(months) || months < 1 || months > 120)
+    throw new Error(`demo option months must be an integer from 1 to 120, got ${months}`)
+  if (!(scale > 0 && scale <= 100))
+    throw new Error(`demo option scale must be a number above 0 and at most 100, got ${scale}`)
   const lastDay = dayNumberOf(endDate)
   return { seed, reps, months, scale, firstDay: monthsBefore(lastDay, months) + 1, lastDay }
 }
@@ -58,5 +61,9 @@ export const eventsPerRepMonth = 990
  *
  * @example demoScaleFor({ events: 1_000_000, reps: 200 }) // ≈ 0.42: about a million events in a year
  */
-export const demoScaleFor = (target: { readonly events: number; readonly reps?: number; readonly months?: number }): number =>
+export const demoScaleFor = (target: {
+  readonly events: number
+  readonly reps?: number
+  readonly months?: number
+}): number =>
   target.events / ((target.reps ?? demoDefaults.reps) * (target.months ?? demoDefaults.months) * eventsPerRepMonth)

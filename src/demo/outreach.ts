@@ -11,13 +11,13 @@ import {
   businessInstant,
   contactIdOf,
   contactKey,
+  type Decline,
   declineMemory,
   emit,
   onTeam,
-  weekIndex,
-  type Decline,
   type SimRep,
   type World,
+  weekIndex,
 } from "./world.js"
 
 const minuteMs = 60_000
@@ -78,7 +78,8 @@ const activity = (world: World, rep: SimRep, at: number, dayStart: number): void
     contact = contactKey(world, account)
     // A rep who checks the CRM before reaching out picks someone else at the account.
     if (saidNoRecently(world, contact, dayStart) && random.chance(profile.respectsNo)) {
-      for (let tries = 0; tries < 3 && saidNoRecently(world, contact, dayStart); tries++) contact = contactKey(world, account)
+      for (let tries = 0; tries < 3 && saidNoRecently(world, contact, dayStart); tries++)
+        contact = contactKey(world, account)
     }
   }
   const badgering = decline !== undefined
@@ -101,7 +102,15 @@ const activity = (world: World, rep: SimRep, at: number, dayStart: number): void
           : disposition === "no_answer"
             ? random.int(0, 25)
             : 0
-    const call = { callId: world.newId(), repId, accountId, contactId, direction: "outbound", disposition, durationSeconds } as const
+    const call = {
+      callId: world.newId(),
+      repId,
+      accountId,
+      contactId,
+      direction: "outbound",
+      disposition,
+      durationSeconds,
+    } as const
     emit(world, "CallLogged", at, call, random.chance(lateCallRate) ? at + random.int(6, 40) * hourMs : at)
     const after = at + durationSeconds * 1000 + random.int(1, 10) * minuteMs
     if (badgering) {
@@ -113,13 +122,27 @@ const activity = (world: World, rep: SimRep, at: number, dayStart: number): void
     }
   } else if (channel < profile.dialShare + profile.emailShare) {
     const kind = badgering || random.chance(profile.followUpShare) ? "follow_up" : "first_touch"
-    emit(world, "EmailSent", at, { emailId: world.newId(), repId, accountId, contactId, threadId: `${repId}~${contactId}`, kind })
+    emit(world, "EmailSent", at, {
+      emailId: world.newId(),
+      repId,
+      accountId,
+      contactId,
+      threadId: `${repId}~${contactId}`,
+      kind,
+    })
     if (badgering) {
       if (random.chance(0.15)) hearNo(world, rep, contact, at + random.int(1, 30) * hourMs, "unsubscribed")
     } else if (random.chance(profile.meetingPerEmail * yieldFactor)) {
       // The prospect wrote back; the rep answers and books (a reply is not outreach: it counts nowhere).
       const answeredAt = at + random.int(1, 26) * hourMs
-      emit(world, "EmailSent", answeredAt, { emailId: world.newId(), repId, accountId, contactId, threadId: `${repId}~${contactId}`, kind: "reply" })
+      emit(world, "EmailSent", answeredAt, {
+        emailId: world.newId(),
+        repId,
+        accountId,
+        contactId,
+        threadId: `${repId}~${contactId}`,
+        kind: "reply",
+      })
       startOpportunity(world, rep, contact, "outbound", answeredAt + random.int(2, 30) * minuteMs)
     } else if (random.chance(profile.declinePerEmail * (onTarget ? 0.5 : 1))) {
       hearNo(world, rep, contact, at + random.int(1, 30) * hourMs, "unsubscribed")
@@ -135,7 +158,8 @@ const activity = (world: World, rep: SimRep, at: number, dayStart: number): void
   }
 }
 
-const dispositionOfMiss = (draw: number) => (draw < 0.55 ? "no_answer" : draw < 0.93 ? "voicemail" : draw < 0.98 ? "busy" : "failed")
+const dispositionOfMiss = (draw: number) =>
+  draw < 0.55 ? "no_answer" : draw < 0.93 ? "voicemail" : draw < 0.98 ? "busy" : "failed"
 
 /** A contact who told this rep no before today, within the quiet period; undefined when none. */
 const recentDecline = (world: World, rep: SimRep, dayStart: number): Decline | undefined => {
@@ -149,7 +173,13 @@ const saidNoRecently = (world: World, contact: number, dayStart: number): boolea
   return at !== undefined && at < dayStart && dayStart - at < quietPeriodMs
 }
 
-const hearNo = (world: World, rep: SimRep, contact: number, at: number, how: "said_no" | "unsubscribed" | "do_not_contact"): void => {
+const hearNo = (
+  world: World,
+  rep: SimRep,
+  contact: number,
+  at: number,
+  how: "said_no" | "unsubscribed" | "do_not_contact",
+): void => {
   emit(world, "ProspectDeclined", at, {
     contactId: contactIdOf(contact),
     accountId: accountIdOf(accountOfContact(contact)),

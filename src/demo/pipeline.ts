@@ -19,9 +19,9 @@ import {
   emit,
   meetingSlot,
   onTeam,
-  workingDayFrom,
   type SimRep,
   type World,
+  workingDayFrom,
 } from "./world.js"
 
 type Source = EventData<"MeetingBooked">["source"]
@@ -107,7 +107,10 @@ const bookMeeting = (world: World, booker: SimRep, opportunity: Opportunity, at:
     opportunity,
     booker,
     stage,
-    scheduledFor: meetingSlot(random, addWorkingDays(localDayOf(at), random.int(stage === 1 ? 1 : 3, stage === 1 ? 8 : 10))),
+    scheduledFor: meetingSlot(
+      random,
+      addWorkingDays(localDayOf(at), random.int(stage === 1 ? 1 : 3, stage === 1 ? 8 : 10)),
+    ),
   }
   emitBooking(world, meeting, at)
   planOutcome(world, meeting, at, false)
@@ -130,7 +133,10 @@ const emitBooking = (world: World, meeting: Meeting, at: number): void => {
 const planOutcome = (world: World, meeting: Meeting, bookedAt: number, rescheduled: boolean): void => {
   const { random, timeline } = world
   const { opportunity, stage } = meeting
-  const show = Math.min(0.97, opportunity.owner.profile.showRate + (stage === 2 ? 0.08 : 0) + (opportunity.onTarget ? 0.04 : 0))
+  const show = Math.min(
+    0.97,
+    opportunity.owner.profile.showRate + (stage === 2 ? 0.08 : 0) + (opportunity.onTarget ? 0.04 : 0),
+  )
   const draw = random.next()
   if (draw < show) {
     timeline.schedule(meeting.scheduledFor, () => hold(world, meeting))
@@ -150,7 +156,8 @@ const planOutcome = (world: World, meeting: Meeting, bookedAt: number, reschedul
       if (!ownerStillThere(world, meeting)) return
       emit(world, "MeetingNoShow", timeline.now(), { meetingId: meeting.meetingId, reason: "prospect did not join" })
       // A second meeting missed: some AEs open the deal anyway, unqualified.
-      if (stage === 2 && !opportunity.dealOpened && random.chance(0.15)) openDeal(world, opportunity, timeline.now() + hourMs)
+      if (stage === 2 && !opportunity.dealOpened && random.chance(0.15))
+        openDeal(world, opportunity, timeline.now() + hourMs)
     })
   }
 }
@@ -208,7 +215,9 @@ const openDeal = (world: World, opportunity: Opportunity, at: number): void => {
   // The warning of DOMAIN.md: a BDR credited as "lead originator" for a deal the AE found.
   const creditedBdr =
     opportunity.originator ??
-    (owner.rep.archetype === "sprayer" && owner.teamBdrs.length > 0 && random.chance(0.05) ? random.pick(owner.teamBdrs) : undefined)
+    (owner.rep.archetype === "sprayer" && owner.teamBdrs.length > 0 && random.chance(0.05)
+      ? random.pick(owner.teamBdrs)
+      : undefined)
   emit(world, "DealOpened", at, {
     dealId: deal.dealId,
     repId: owner.rep.repId,
@@ -247,7 +256,9 @@ const dealStep = (world: World, deal: Deal): void => {
     emit(world, "DealCloseDateChanged", now, { dealId: deal.dealId, expectedCloseDate: dateOf(deal.expectedDay) })
     if (random.chance(0.45)) {
       // Sprayers and idle reps compete on price (DOMAIN.md); the others' deals grow in scope.
-      deal.amount = roundAmount(deal.amount * (random.chance(discountRate(owner)) ? random.between(0.7, 0.92) : random.between(1.05, 1.3)))
+      deal.amount = roundAmount(
+        deal.amount * (random.chance(discountRate(owner)) ? random.between(0.7, 0.92) : random.between(1.05, 1.3)),
+      )
       emit(world, "DealAmountChanged", now + minuteMs, { dealId: deal.dealId, amount: deal.amount })
     }
     planDealStep(world, deal, today)
@@ -279,7 +290,13 @@ const dealStep = (world: World, deal: Deal): void => {
 }
 
 const discountRate = (owner: SimRep): number =>
-  owner.rep.archetype === "sprayer" ? 0.6 : owner.rep.archetype === "idle" ? 0.5 : owner.rep.archetype === "grinder" ? 0.3 : 0.1
+  owner.rep.archetype === "sprayer"
+    ? 0.6
+    : owner.rep.archetype === "idle"
+      ? 0.5
+      : owner.rep.archetype === "grinder"
+        ? 0.3
+        : 0.1
 
 /** Deal amounts as CRMs hold them: to the nearest 500, at least 2,500. */
 const roundAmount = (amount: number): number => Math.max(2_500, Math.round(amount / 500) * 500)

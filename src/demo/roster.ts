@@ -10,7 +10,7 @@ import type { Archetype, SellingArchetype } from "./archetypes.js"
 import { roleOf } from "./archetypes.js"
 import { addWorkingDays, dateOf, isWorkingDay, weekdayOf } from "./calendar.js"
 import { emailLocalPart, firstNames, lastNames, teamNames } from "./names.js"
-import { resolveDemoOptions, type DemoTeamOptions, type ResolvedDemoOptions } from "./options.js"
+import { type DemoTeamOptions, type ResolvedDemoOptions, resolveDemoOptions } from "./options.js"
 import { deriveSeed, seededRandom } from "./random.js"
 
 export type DemoRep = {

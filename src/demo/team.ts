@@ -7,10 +7,19 @@
  * most quarters and everyone else rarely does: about a quarter of AE-quarters at or above quota,
  * as DOMAIN.md says most reps miss.
  */
-import { dateOf, dayNumberOf, demoTimeZone, localInstant, nextQuarterStart, quarterOf, quarterStart, workingDaysBetween } from "./calendar.js"
-import type { DemoRep } from "./roster.js"
+import {
+  dateOf,
+  dayNumberOf,
+  demoTimeZone,
+  localInstant,
+  nextQuarterStart,
+  quarterOf,
+  quarterStart,
+  workingDaysBetween,
+} from "./calendar.js"
 import { untargetReasons } from "./names.js"
-import { accountIdOf, emit, workingDayFrom, type ListedAccount, type SimRep, type World } from "./world.js"
+import type { DemoRep } from "./roster.js"
+import { accountIdOf, emit, type ListedAccount, type SimRep, type World, workingDayFrom } from "./world.js"
 
 /** One AE's quota for a full quarter at scale 1 (USD). */
 export const quarterlyQuota = 80_000
@@ -46,7 +55,8 @@ export const planTeam = (world: World): void => {
       let joinClock = localInstant(workingDayFrom(dayNumberOf(rep.joinsOn)), 8 * 60)
       join(world, rep, () => (joinClock += secondMs))
     }
-    if (rep.leavesOn !== undefined) emit(world, "RepLeft", localInstant(dayNumberOf(rep.leavesOn), 17 * 60 + 30), { repId: rep.repId })
+    if (rep.leavesOn !== undefined)
+      emit(world, "RepLeft", localInstant(dayNumberOf(rep.leavesOn), 17 * 60 + 30), { repId: rep.repId })
   }
 
   // The target list moves: a few accounts come off it, a few new dream clients go on.
@@ -57,13 +67,21 @@ export const planTeam = (world: World): void => {
     const offDay = workingDayFrom(firstDay + Math.floor(horizon * random.between(0.35, 0.75)))
     const dropped = random.int(0, world.firstPoolAccount - 1)
     const reason = random.pick(untargetReasons)
-    world.timeline.schedule(localInstant(offDay, 7 * 60 + 30), () => untarget(world, dropped, world.timeline.now(), reason))
+    world.timeline.schedule(localInstant(offDay, 7 * 60 + 30), () =>
+      untarget(world, dropped, world.timeline.now(), reason),
+    )
     // A new dream client from the wide market, for a focused AE.
     const onDay = workingDayFrom(firstDay + Math.floor(horizon * random.between(0.3, 0.7)))
     const account = world.firstPoolAccount + i
     const focused = world.aes.filter((ae) => ae.rep.archetype === "focused")
     const owner = focused.length > 0 ? random.pick(focused) : undefined
-    const added: ListedAccount = { account, name: world.nameOf(account), reason: "dream_client", incumbent: undefined, owner }
+    const added: ListedAccount = {
+      account,
+      name: world.nameOf(account),
+      reason: "dream_client",
+      incumbent: undefined,
+      owner,
+    }
     world.timeline.schedule(localInstant(onDay, 7 * 60 + 45), () => {
       world.listed.set(account, added)
       owner?.ownedTargets.push(account)
@@ -118,6 +136,6 @@ const untarget = (world: World, account: number, at: number, reason: string): vo
   world.targeted[account] = 0
   world.targets.splice(world.targets.indexOf(account), 1)
   const owned = world.listed.get(account)?.owner?.ownedTargets
-  if (owned !== undefined && owned.includes(account)) owned.splice(owned.indexOf(account), 1)
+  if (owned?.includes(account)) owned.splice(owned.indexOf(account), 1)
   emit(world, "AccountUntargeted", at, { accountId: accountIdOf(account), reason })
 }

@@ -4,12 +4,12 @@
  * one way to emit an event.
  */
 import type { EventData, EventType } from "../../events/index.js"
-import { profiles, type Profile } from "./archetypes.js"
+import { type Profile, profiles } from "./archetypes.js"
 import { dayNumberOf, isoInstant, isWorkingDay, localInstant } from "./calendar.js"
 import { companyName, companyNames, competitors } from "./names.js"
 import type { ResolvedDemoOptions } from "./options.js"
-import { deriveSeed, seededRandom, type Random } from "./random.js"
-import { rosterOf, type DemoRep } from "./roster.js"
+import { deriveSeed, type Random, seededRandom } from "./random.js"
+import { type DemoRep, rosterOf } from "./roster.js"
 import { createTimeline, type PendingEvent, type Timeline } from "./timeline.js"
 
 /** A contact who declined, remembered by the rep who heard it (and may ignore it). */
@@ -99,7 +99,8 @@ export const createWorld = (options: ResolvedDemoOptions): World => {
     .filter((rep) => rep.role !== "manager")
     .map((rep) => {
       const weeksOff = new Set<number>()
-      if (weeks > 8) for (let i = 0; i < Math.round((2 * weeks) / 52); i++) weeksOff.add(firstWeek + random.int(2, weeks - 2))
+      if (weeks > 8)
+        for (let i = 0; i < Math.round((2 * weeks) / 52); i++) weeksOff.add(firstWeek + random.int(2, weeks - 2))
       return {
         rep,
         profile: profiles[rep.archetype as Exclude<typeof rep.archetype, "manager">],
@@ -167,7 +168,13 @@ export const createWorld = (options: ResolvedDemoOptions): World => {
 }
 
 /** Emits an event of `type` that happened at `at` (and arrives at `arrivesAt`, for a late one). */
-export const emit = <T extends EventType>(world: World, type: T, at: number, data: EventData<T>, arrivesAt = at): void => {
+export const emit = <T extends EventType>(
+  world: World,
+  type: T,
+  at: number,
+  data: EventData<T>,
+  arrivesAt = at,
+): void => {
   // The key is set when the event comes out (keys number events in emission order); the object is
   // created with it so that setting it does not change the object's shape.
   world.timeline.emit(arrivesAt, { type, occurredAt: isoInstant(at), idempotencyKey: "", data } as PendingEvent)

@@ -8,12 +8,12 @@
  * curl -X POST -H "authorization: Bearer $ADMIN_KEY" http://127.0.0.1:8080/v1/admin/rebuild
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
-import { RebuildAlreadyRunning, scorecardModel, type ProjectionRunner } from "../runtime/projectionRunner.js"
-import { liveGenerations, type Generation } from "../runtime/registry.js"
+import { type ProjectionRunner, RebuildAlreadyRunning, scorecardModel } from "../runtime/projectionRunner.js"
+import { type Generation, liveGenerations } from "../runtime/registry.js"
 import { formatCheckpoint } from "../store/eventLog.js"
 import type { SqlQueryable } from "../store/sql.js"
-import { requireScope, type AuthVariables } from "./auth.js"
-import { problem, Problem } from "./problem.js"
+import { type AuthVariables, requireScope } from "./auth.js"
+import { Problem, problem } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type AdminRoutesDeps = { readonly sql: SqlQueryable; readonly runner: ProjectionRunner }
@@ -23,7 +23,9 @@ const GenerationView = z
     readModel: z.string(),
     generation: z.number().int(),
     foldVersion: z.number().int().describe("The version of the folds it was built with"),
-    status: z.enum(["building", "active", "retired"]).describe("`building` fills up from the log start; `active` answers the reads"),
+    status: z
+      .enum(["building", "active", "retired"])
+      .describe("`building` fills up from the log start; `active` answers the reads"),
     checkpoint: z.string().describe("The last log position applied, as a `/v1/events` cursor"),
     eventsApplied: z.number().int(),
     updatedAt: z.string(),
@@ -40,7 +42,10 @@ const toView = (generation: Generation) => ({
   updatedAt: generation.updatedAt,
 })
 
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+})
 const refusals = { 401: problemResponse("No valid API key"), 403: problemResponse("The key lacks the admin scope") }
 
 export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
@@ -61,7 +66,10 @@ export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
           description: "This instance's runner and every building or active generation, oldest first",
           content: {
             "application/json": {
-              schema: z.object({ projectionRunner: z.object({ leader: z.boolean() }), generations: z.array(GenerationView) }),
+              schema: z.object({
+                projectionRunner: z.object({ leader: z.boolean() }),
+                generations: z.array(GenerationView),
+              }),
             },
           },
         },
@@ -69,7 +77,13 @@ export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
       },
     }),
     async (c) =>
-      c.json({ projectionRunner: { leader: runner.isLeader() }, generations: (await liveGenerations(sql, scorecardModel)).map(toView) }, 200),
+      c.json(
+        {
+          projectionRunner: { leader: runner.isLeader() },
+          generations: (await liveGenerations(sql, scorecardModel)).map(toView),
+        },
+        200,
+      ),
   )
 
   app.openapi(

@@ -5,26 +5,26 @@
 import { OpenAPIHono } from "@hono/zod-openapi"
 import { requestId } from "hono/request-id"
 import { eventJsonSchemas } from "../../events/index.js"
-import { dashboardRoutes } from "./dashboard/index.js"
 import type { WebhooksConfig } from "../config.js"
 import type { Logger } from "../observability/log.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
-import type { SqlDatabase } from "../store/sql.js"
 import type { DeliveryTally } from "../store/sources.js"
+import type { SqlDatabase } from "../store/sql.js"
 import { adminRoutes } from "./admin.js"
+import { dashboardRoutes } from "./dashboard/index.js"
 import { mountDocs } from "./docs.js"
 import { eventRoutes } from "./events.js"
 import { identityRoutes } from "./identities.js"
 import { importRoutes } from "./imports.js"
-import { operationsRoutes, quietOperations, type AppOperations } from "./operations.js"
+import { type AppOperations, operationsRoutes, quietOperations } from "./operations.js"
 import { problem } from "./problem.js"
 import { rateLimitIngest } from "./rateLimit.js"
 import { observeRequests } from "./requestLog.js"
+import type { LedgerRuntime } from "./runtime.js"
 import { scorecardRoutes } from "./scorecards.js"
 import { sourceRoutes } from "./sources.js"
 import { webhookRoutes } from "./webhooks.js"
 import { whatIfRoutes } from "./whatIf.js"
-import type { LedgerRuntime } from "./runtime.js"
 
 export type AppDeps = {
   readonly runtime: LedgerRuntime
@@ -60,7 +60,11 @@ export const buildApp = (deps: AppDeps) => {
   mountDocs(app, deps.version)
   app.route("/", dashboardRoutes(deps))
   app.notFound((c) =>
-    problem(c, { title: "Not found", status: 404, detail: `no route ${c.req.method} ${c.req.path}; see /docs for the API` }),
+    problem(c, {
+      title: "Not found",
+      status: 404,
+      detail: `no route ${c.req.method} ${c.req.path}; see /docs for the API`,
+    }),
   )
   app.onError((error, c) => {
     const log: Logger = c.get("log" as never) ?? operations.logger

@@ -8,7 +8,7 @@
 import { timingSafeEqual } from "node:crypto"
 import type { Context, MiddlewareHandler } from "hono"
 import { getCookie } from "hono/cookie"
-import { verifyApiKey, type ApiKey, type Scope } from "../store/apiKeys.js"
+import { type ApiKey, type Scope, verifyApiKey } from "../store/apiKeys.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { problem } from "./problem.js"
 
@@ -56,7 +56,9 @@ const sessionCredentials = async (c: Context, db: SqlQueryable): Promise<Session
   if (c.req.method === "GET" || c.req.method === "HEAD") return { kind: "key", key: session.key }
   const echoed = Buffer.from(c.req.header(csrfHeader) ?? "")
   const expected = Buffer.from(session.csrfToken)
-  return echoed.length === expected.length && timingSafeEqual(echoed, expected) ? { kind: "key", key: session.key } : { kind: "csrf_token_missing" }
+  return echoed.length === expected.length && timingSafeEqual(echoed, expected)
+    ? { kind: "key", key: session.key }
+    : { kind: "csrf_token_missing" }
 }
 
 /** Requires a valid key carrying `scope` (an admin key carries every scope). */
@@ -73,11 +75,23 @@ export const requireScope =
         case "none":
           return problem(
             c,
-            { title: "Unauthorized", status: 401, detail: "send an API key as `Authorization: Bearer <key>` (create one with `ledger keys create`)" },
+            {
+              title: "Unauthorized",
+              status: 401,
+              detail: "send an API key as `Authorization: Bearer <key>` (create one with `ledger keys create`)",
+            },
             challenge,
           )
         case "ended":
-          return problem(c, { title: "Unauthorized", status: 401, detail: "the dashboard session has expired, was signed out, or its API key was revoked; sign in again" }, challenge)
+          return problem(
+            c,
+            {
+              title: "Unauthorized",
+              status: 401,
+              detail: "the dashboard session has expired, was signed out, or its API key was revoked; sign in again",
+            },
+            challenge,
+          )
         case "csrf_token_missing":
           return problem(c, {
             title: "Forbidden",
@@ -90,7 +104,11 @@ export const requireScope =
     } else {
       key = await verifyApiKey(db, token)
       if (key === undefined) {
-        return problem(c, { title: "Unauthorized", status: 401, detail: "the API key is unknown or revoked" }, challenge)
+        return problem(
+          c,
+          { title: "Unauthorized", status: 401, detail: "the API key is unknown or revoked" },
+          challenge,
+        )
       }
     }
     if (!key.scopes.includes(scope) && !key.scopes.includes("admin")) {

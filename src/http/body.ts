@@ -6,7 +6,9 @@ import type { Context } from "hono"
 import { loneSurrogatePath } from "../../events/storableText.js"
 import { problem } from "./problem.js"
 
-export type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly response: Response }
+export type JsonBody =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly response: Response }
 
 const isJson = (contentType: string | undefined) =>
   contentType !== undefined && /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType)
@@ -23,7 +25,8 @@ export const readJsonBody = async (c: Context, limitBytes: number): Promise<Json
   }
   const text = await readBody(c, limitBytes)
   if (text === undefined) return tooLarge(c, limitBytes)
-  if (text.trim() === "") return fail(c, { title: "Malformed JSON", status: 400, detail: "the request body is empty; send a JSON document" })
+  if (text.trim() === "")
+    return fail(c, { title: "Malformed JSON", status: 400, detail: "the request body is empty; send a JSON document" })
   let value: unknown
   try {
     value = JSON.parse(text)

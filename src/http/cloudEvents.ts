@@ -6,15 +6,24 @@
 import type { Context } from "hono"
 import type { EventIssue } from "../../events/index.js"
 import { cloudEventOfHeaders, isBinaryCloudEvent } from "../ingest/cloudEventHeaders.js"
-import { binaryNames, isJsonMediaType, structuredNames, toLedgerEvent, type CloudLedgerEvent } from "../ingest/cloudEvents.js"
+import {
+  binaryNames,
+  type CloudLedgerEvent,
+  isJsonMediaType,
+  structuredNames,
+  toLedgerEvent,
+} from "../ingest/cloudEvents.js"
 import { readJsonBody } from "./body.js"
-import { problem, type ProblemBody } from "./problem.js"
+import { type ProblemBody, problem } from "./problem.js"
 
 /** `structured`: one event as `application/cloudevents+json`; `batched`: an array as `application/cloudevents-batch+json`; `binary`: `ce-*` headers. */
 export type CloudEventsMode = "structured" | "batched" | "binary"
 
 /** The media types of the JSON event format and of its batch format. */
-export const cloudEventsMediaTypes = { structured: "application/cloudevents+json", batched: "application/cloudevents-batch+json" } as const
+export const cloudEventsMediaTypes = {
+  structured: "application/cloudevents+json",
+  batched: "application/cloudevents-batch+json",
+} as const
 
 /**
  * The content mode of a request, from its Content-Type first (binding §3), then from the `ce-*`
@@ -63,14 +72,24 @@ export const readCloudEvents = async (
       return mapped(c, [toLedgerEvent(body.value, structuredNames())])
     case "binary":
       return mapped(c, [
-        toLedgerEvent({ ...(headerAttributes?.ok ? headerAttributes.attributes : {}), datacontenttype: contentType, data: body.value }, binaryNames),
+        toLedgerEvent(
+          {
+            ...(headerAttributes?.ok ? headerAttributes.attributes : {}),
+            datacontenttype: contentType,
+            data: body.value,
+          },
+          binaryNames,
+        ),
       ])
     case "batched": {
       if (!Array.isArray(body.value)) {
-        return invalid(c, [{ path: "(body)", message: `a ${cloudEventsMediaTypes.batched} body is a JSON array of CloudEvents` }])
+        return invalid(c, [
+          { path: "(body)", message: `a ${cloudEventsMediaTypes.batched} body is a JSON array of CloudEvents` },
+        ])
       }
       // The binding allows an empty batch, but the ledger's batches are never empty: an empty one is surely a sender's bug.
-      if (body.value.length === 0) return invalid(c, [{ path: "(body)", message: "the batch is empty: send at least one CloudEvent" }])
+      if (body.value.length === 0)
+        return invalid(c, [{ path: "(body)", message: "the batch is empty: send at least one CloudEvent" }])
       if (body.value.length > maxBatchSize) {
         return fail(c, {
           title: "Payload too large",

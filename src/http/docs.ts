@@ -2,11 +2,12 @@
  * @module The OpenAPI 3.1 document at `/openapi.json` and a rendered API reference at `/docs`
  * (Swagger UI, served from the installed package: no CDN, it works offline).
  */
-import { createRequire } from "node:module"
+
 import { readFile } from "node:fs/promises"
+import { createRequire } from "node:module"
 import path from "node:path"
-import { Hono } from "hono"
 import type { OpenAPIHono } from "@hono/zod-openapi"
+import { Hono } from "hono"
 
 const swaggerDir = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"))
 const assets: Record<string, string> = {
@@ -23,7 +24,7 @@ const page = `<!doctype html>
 const init = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#api", deepLinking: true })`
 
 /** Adds `/openapi.json` and `/docs` to an app whose routes carry their OpenAPI definitions. */
-export const mountDocs = (app: OpenAPIHono<any>, version: string) => {
+export const mountDocs = (app: OpenAPIHono, version: string) => {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
@@ -45,7 +46,10 @@ export const mountDocs = (app: OpenAPIHono<any>, version: string) => {
     // Own members only: `assets["constructor"]` is Object's, and reading that file was a 500 (test/fuzz.e2e.test.ts).
     const type = Object.hasOwn(assets, file) ? assets[file] : undefined
     if (type === undefined) return c.notFound()
-    return c.body(await readFile(path.join(swaggerDir, file)), 200, { "content-type": type, "cache-control": "public, max-age=86400" })
+    return c.body(await readFile(path.join(swaggerDir, file)), 200, {
+      "content-type": type,
+      "cache-control": "public, max-age=86400",
+    })
   })
   app.route("/docs", docs)
 }

@@ -13,7 +13,12 @@
 import type { MiddlewareHandler } from "hono"
 import { problem } from "./problem.js"
 
-export type InFlightRequest = { readonly method: string; readonly path: string; readonly requestId: string; readonly sinceMs: number }
+export type InFlightRequest = {
+  readonly method: string
+  readonly path: string
+  readonly requestId: string
+  readonly sinceMs: number
+}
 
 export type Draining = {
   readonly middleware: MiddlewareHandler
@@ -42,11 +47,21 @@ export const createDraining = (): Draining => {
       if (draining && !probes.has(c.req.path)) {
         return problem(
           c,
-          { title: "Shutting down", status: 503, detail: "this server is shutting down and takes no new requests; nothing was stored: retry (another instance, or this one once restarted)" },
+          {
+            title: "Shutting down",
+            status: 503,
+            detail:
+              "this server is shutting down and takes no new requests; nothing was stored: retry (another instance, or this one once restarted)",
+          },
           { connection: "close", "retry-after": "1" },
         )
       }
-      const request: InFlightRequest = { method: c.req.method, path: c.req.path, requestId: c.get("requestId" as never), sinceMs: Date.now() }
+      const request: InFlightRequest = {
+        method: c.req.method,
+        path: c.req.path,
+        requestId: c.get("requestId" as never),
+        sinceMs: Date.now(),
+      }
       inFlight.add(request)
       try {
         await next()

@@ -5,18 +5,24 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import type { Context } from "hono"
 import { Instant } from "../../events/fields.js"
-import { eventTypes, parseEvent, type EventIssue, type IncomingEvent } from "../../events/index.js"
+import { type EventIssue, eventTypes, type IncomingEvent, parseEvent } from "../../events/index.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { EventStore } from "../store/EventStore.js"
-import { formatCheckpoint, parseCheckpoint, streamVersion, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
-import type { SqlQueryable } from "../store/sql.js"
+import {
+  type Checkpoint,
+  formatCheckpoint,
+  parseCheckpoint,
+  type RecordedEvent,
+  streamVersion,
+} from "../store/eventLog.js"
 import type { DeliveryTally } from "../store/sources.js"
-import { requireScope, type AuthVariables } from "./auth.js"
+import type { SqlQueryable } from "../store/sql.js"
+import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
-import { countApiDeliveries, noteAppended } from "./sources.js"
 import { cloudEventsMediaTypes, cloudEventsMode, readCloudEvents } from "./cloudEvents.js"
-import { problem, Problem } from "./problem.js"
-import { respond, type LedgerRuntime } from "./runtime.js"
+import { Problem, problem } from "./problem.js"
+import { type LedgerRuntime, respond } from "./runtime.js"
+import { countApiDeliveries, noteAppended } from "./sources.js"
 import { validationHook } from "./validation.js"
 
 export const maxBatchSize = 5_000
@@ -34,7 +40,9 @@ export type EventRoutesDeps = {
 const StoredEvent = z
   .object({
     position: z.number().int().describe("Global position (an identity, unique but not gap-free)"),
-    transactionId: z.string().describe("The appending transaction (xid8); the log is ordered by (transactionId, position)"),
+    transactionId: z
+      .string()
+      .describe("The appending transaction (xid8); the log is ordered by (transactionId, position)"),
     streamId: z.string(),
     streamVersion: z.number().int(),
     type: z.enum(eventTypes as [string, ...string[]]),
@@ -67,19 +75,34 @@ const IncomingEventDoc = z
 const CloudEventDoc = z
   .object({
     specversion: z.literal("1.0"),
-    id: z.string().min(1).describe("Unique for its source; `id` + `source` is the idempotency key, so a redelivery appends nothing"),
-    source: z.string().min(1).describe("A URI-reference naming the producer, e.g. `/crm/hubspot`; kept in the event's metadata"),
-    type: z.string().describe("A ledger event type, bare (`CallLogged`) or under `dev.outcome-ledger.` (`dev.outcome-ledger.CallLogged`)"),
+    id: z
+      .string()
+      .min(1)
+      .describe("Unique for its source; `id` + `source` is the idempotency key, so a redelivery appends nothing"),
+    source: z
+      .string()
+      .min(1)
+      .describe("A URI-reference naming the producer, e.g. `/crm/hubspot`; kept in the event's metadata"),
+    type: z
+      .string()
+      .describe(
+        "A ledger event type, bare (`CallLogged`) or under `dev.outcome-ledger.` (`dev.outcome-ledger.CallLogged`)",
+      ),
     time: z.string().describe("Required by the ledger: the event's `occurredAt` (RFC 3339)"),
     datacontenttype: z.string().optional().describe("JSON only (`application/json` or `*/*+json`); absent means JSON"),
     subject: z.string().optional(),
     dataschema: z.string().optional(),
     data: z.record(z.string(), z.unknown()).describe("The ledger event's data: see GET /v1/event-types"),
   })
-  .catchall(z.union([z.string(), z.number().int(), z.boolean()]).describe("Extension attributes, kept in the event's metadata"))
+  .catchall(
+    z.union([z.string(), z.number().int(), z.boolean()]).describe("Extension attributes, kept in the event's metadata"),
+  )
   .openapi("CloudEvent")
 
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+})
 
 /** Builds the routes; `deps.sql` checks API keys. */
 export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppended }: EventRoutesDeps) => {
@@ -103,7 +126,12 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
         },
       },
       headers: z.object({
-        "ce-specversion": z.literal("1.0").optional().describe("Binary mode: with ce-id, ce-source, ce-type and ce-time, the body (application/json) is the event's data"),
+        "ce-specversion": z
+          .literal("1.0")
+          .optional()
+          .describe(
+            "Binary mode: with ce-id, ce-source, ce-type and ce-time, the body (application/json) is the event's data",
+          ),
         "ce-id": z.string().optional(),
         "ce-source": z.string().optional(),
         "ce-type": z.string().optional(),
@@ -112,11 +140,16 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
     },
     responses: {
       201: { description: "Appended", content: { "application/json": { schema: AppendAnswer } } },
-      200: { description: "Every idempotency key was already stored: nothing appended", content: { "application/json": { schema: AppendAnswer } } },
+      200: {
+        description: "Every idempotency key was already stored: nothing appended",
+        content: { "application/json": { schema: AppendAnswer } },
+      },
       400: problemResponse("Malformed JSON, an unknown event type, an invalid field or CloudEvents attribute"),
       401: problemResponse("No valid API key"),
       403: problemResponse("The key lacks the ingest scope"),
-      409: problemResponse("A deal rule refuses the event (e.g. DealWon on a deal that is not open), or an idempotency key reused"),
+      409: problemResponse(
+        "A deal rule refuses the event (e.g. DealWon on a deal that is not open), or an idempotency key reused",
+      ),
       413: problemResponse("Body over the size limit, or more than 5,000 events"),
       415: problemResponse("Not application/json, or a CloudEvents format other than JSON"),
     },
@@ -124,14 +157,24 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
   app.post("/v1/events", requireScope(sql, "ingest"), countApiDeliveries(deliveries), async (c) => {
     const cloudEvents = cloudEventsMode(c.req.raw.headers)
     const batch =
-      cloudEvents === undefined ? await readLedgerBatch(c, bodyLimitBytes) : await readCloudEvents(c, cloudEvents, { bodyLimitBytes, maxBatchSize })
+      cloudEvents === undefined
+        ? await readLedgerBatch(c, bodyLimitBytes)
+        : await readCloudEvents(c, cloudEvents, { bodyLimitBytes, maxBatchSize })
     if (!batch.ok) return batch.response
     const source = cloudEvents === undefined ? "api" : "cloudevents"
-    return respond(c, runtime, appendEvents(batch.events, { source, correlationId: c.get("requestId" as never) }), (stored) => {
-      if (stored.appended > 0) onAppended?.()
-      noteAppended(c, stored.appended)
-      return c.json({ status: stored.status, appended: stored.appended, events: stored.events }, stored.status === "appended" ? 201 : 200)
-    })
+    return respond(
+      c,
+      runtime,
+      appendEvents(batch.events, { source, correlationId: c.get("requestId" as never) }),
+      (stored) => {
+        if (stored.appended > 0) onAppended?.()
+        noteAppended(c, stored.appended)
+        return c.json(
+          { status: stored.status, appended: stored.appended, events: stored.events },
+          stored.status === "appended" ? 201 : 200,
+        )
+      },
+    )
   })
 
   app.openapi(
@@ -156,9 +199,12 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
       },
       responses: {
         200: {
-          description: "A page of the log; `next` is the cursor to read on from (the same cursor when the page is empty)",
+          description:
+            "A page of the log; `next` is the cursor to read on from (the same cursor when the page is empty)",
           content: {
-            "application/json": { schema: z.object({ events: z.array(StoredEvent), next: z.string() }).openapi("LogPage") },
+            "application/json": {
+              schema: z.object({ events: z.array(StoredEvent), next: z.string() }).openapi("LogPage"),
+            },
           },
         },
         400: problemResponse("A bad cursor, limit or instant"),
@@ -172,7 +218,10 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
         store.readLog({
           limit: q.limit,
           ...(after === undefined ? {} : { after }),
-          asOf: { ...(q.occurredBy === undefined ? {} : { occurredAt: q.occurredBy }), ...(q.recordedBy === undefined ? {} : { recordedAt: q.recordedBy }) },
+          asOf: {
+            ...(q.occurredBy === undefined ? {} : { occurredAt: q.occurredBy }),
+            ...(q.recordedBy === undefined ? {} : { recordedAt: q.recordedBy }),
+          },
         }),
       )
       return respond(c, runtime, read, (events) => {
@@ -193,7 +242,11 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
       request: {
         params: z.object({
           // PostgreSQL text cannot hold U+0000: a stream id with one names no stream (it was a 503).
-          streamId: z.string().min(1).refine((id) => !id.includes("\u0000"), "must not contain the NUL character (%00)").openapi({ example: "deal-42" }),
+          streamId: z
+            .string()
+            .min(1)
+            .refine((id) => !id.includes("\u0000"), "must not contain the NUL character (%00)")
+            .openapi({ example: "deal-42" }),
         }),
         query: z.object({ fromVersion: z.coerce.number().int().min(1).default(1) }),
       },
@@ -202,7 +255,9 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
           description: "The stream's events",
           content: {
             "application/json": {
-              schema: z.object({ streamId: z.string(), version: z.number().int(), events: z.array(StoredEvent) }).openapi("Stream"),
+              schema: z
+                .object({ streamId: z.string(), version: z.number().int(), events: z.array(StoredEvent) })
+                .openapi("Stream"),
             },
           },
         },
@@ -223,8 +278,15 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
       )
       return respond(c, runtime, read, ({ events, version }) =>
         version === 0
-          ? (problem(c, { title: "Stream not found", status: 404, detail: `no events in stream "${streamId}"` }) as never)
-          : c.json({ streamId, version, events: events as Array<RecordedEvent & { data: Record<string, unknown> }> }, 200),
+          ? (problem(c, {
+              title: "Stream not found",
+              status: 404,
+              detail: `no events in stream "${streamId}"`,
+            }) as never)
+          : c.json(
+              { streamId, version, events: events as Array<RecordedEvent & { data: Record<string, unknown> }> },
+              200,
+            ),
       )
     },
   )
@@ -232,13 +294,18 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
   return app
 }
 
-type Batch = { readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> } | { readonly ok: false; readonly problem: Parameters<typeof problem>[1] }
+type Batch =
+  | { readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> }
+  | { readonly ok: false; readonly problem: Parameters<typeof problem>[1] }
 
 /** The ledger's own JSON: one event or `{ events: [...] }`, or the problem answer that refuses it. */
 const readLedgerBatch = async (
   c: Context,
   bodyLimitBytes: number,
-): Promise<{ readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> } | { readonly ok: false; readonly response: Response }> => {
+): Promise<
+  | { readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> }
+  | { readonly ok: false; readonly response: Response }
+> => {
   const body = await readJsonBody(c, bodyLimitBytes)
   if (!body.ok) return body
   const batch = parseBatch(body.value)
@@ -247,7 +314,8 @@ const readLedgerBatch = async (
 
 /** One event or `{ events: [...] }`; every invalid field of every event, named by index and path. */
 export const parseBatch = (body: unknown): Batch => {
-  const isBatch = typeof body === "object" && body !== null && !Array.isArray(body) && "events" in body && !("type" in body)
+  const isBatch =
+    typeof body === "object" && body !== null && !Array.isArray(body) && "events" in body && !("type" in body)
   const items: ReadonlyArray<unknown> | undefined = isBatch ? asArray((body as { events: unknown }).events) : [body]
   if (items === undefined) {
     return invalid([{ path: "events", message: "must be an array of events" }])
@@ -268,7 +336,10 @@ export const parseBatch = (body: unknown): Batch => {
   items.forEach((item, index) => {
     const parsed = parseEvent(item)
     if (parsed.ok) events.push(parsed.event)
-    else issues.push(...parsed.issues.map((i) => ({ path: isBatch ? `events[${index}].${i.path}` : i.path, message: i.message })))
+    else
+      issues.push(
+        ...parsed.issues.map((i) => ({ path: isBatch ? `events[${index}].${i.path}` : i.path, message: i.message })),
+      )
   })
   return issues.length === 0 ? { ok: true, events } : invalid(issues)
 }

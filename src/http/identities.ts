@@ -6,14 +6,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import { identityAlias } from "../../events/index.js"
-import { linkIdentity, type LinkOutcome } from "../ingest/linkIdentity.js"
-import type { ProjectionRunner } from "../runtime/projectionRunner.js"
+import { type LinkOutcome, linkIdentity } from "../ingest/linkIdentity.js"
 import { ReadModelNotReady, repIdentities } from "../readModel/scorecardQueries.js"
+import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
-import { requireScope, type AuthVariables } from "./auth.js"
+import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
-import { problem, Problem } from "./problem.js"
-import { respond, type LedgerRuntime } from "./runtime.js"
+import { Problem, problem } from "./problem.js"
+import { type LedgerRuntime, respond } from "./runtime.js"
 import { validationHook } from "./validation.js"
 
 export type IdentityRoutesDeps = {
@@ -23,12 +23,21 @@ export type IdentityRoutesDeps = {
   readonly bodyLimitBytes: number
 }
 
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+})
 
 const IdentityLinkRequest = z
   .strictObject({
-    source: z.string().describe("The vendor: aircall, twilio, ringcentral, dialpad, calendly, csv…").openapi({ example: "aircall" }),
-    externalId: z.string().describe("The vendor's id for the rep: user id, extension, phone number or email").openapi({ example: "123" }),
+    source: z
+      .string()
+      .describe("The vendor: aircall, twilio, ringcentral, dialpad, calendly, csv…")
+      .openapi({ example: "aircall" }),
+    externalId: z
+      .string()
+      .describe("The vendor's id for the rep: user id, extension, phone number or email")
+      .openapi({ example: "123" }),
   })
   .openapi("IdentityLinkRequest")
 
@@ -36,8 +45,14 @@ const IdentityLinkAnswer = z
   .object({
     status: z.enum(["linked", "already_linked"]),
     repId: z.string(),
-    identity: z.object({ source: z.string(), externalId: z.string(), alias: z.string().describe("The repId its events are recorded under, e.g. aircall:123") }),
-    event: z.record(z.string(), z.unknown()).describe("The stored RepIdentityLinked, as GET /v1/streams/rep-{repId} shows it"),
+    identity: z.object({
+      source: z.string(),
+      externalId: z.string(),
+      alias: z.string().describe("The repId its events are recorded under, e.g. aircall:123"),
+    }),
+    event: z
+      .record(z.string(), z.unknown())
+      .describe("The stored RepIdentityLinked, as GET /v1/streams/rep-{repId} shows it"),
   })
   .openapi("IdentityLink")
 
@@ -67,7 +82,10 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
     },
     responses: {
       201: { description: "Linked now", content: { "application/json": { schema: IdentityLinkAnswer } } },
-      200: { description: "Already linked to this rep: nothing appended; the stored link", content: { "application/json": { schema: IdentityLinkAnswer } } },
+      200: {
+        description: "Already linked to this rep: nothing appended; the stored link",
+        content: { "application/json": { schema: IdentityLinkAnswer } },
+      },
       400: problemResponse("Malformed JSON, or a missing or invalid source or externalId; `errors[].path` names it"),
       401: problemResponse("No valid API key"),
       403: problemResponse("The key lacks the ingest scope"),
@@ -84,23 +102,45 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
     if (!body.ok) return body.response
     const request = IdentityLinkRequest.safeParse(body.value)
     if (!request.success) {
-      return invalid(c, request.error.issues.map((issue) => ({ path: ["body", ...issue.path.map(String)].join("."), message: issue.message })))
+      return invalid(
+        c,
+        request.error.issues.map((issue) => ({
+          path: ["body", ...issue.path.map(String)].join("."),
+          message: issue.message,
+        })),
+      )
     }
     const { source, externalId } = request.data
     const answer = (outcome: LinkOutcome) =>
       c.json(
-        { status: outcome.status, repId, identity: { source, externalId, alias: identityAlias(source, externalId) }, event: outcome.event },
+        {
+          status: outcome.status,
+          repId,
+          identity: { source, externalId, alias: identityAlias(source, externalId) },
+          event: outcome.event,
+        },
         outcome.status === "linked" ? 201 : 200,
       )
     const program = linkIdentity(
       { repId, source, externalId },
-      { occurredAt: new Date().toISOString(), provenance: { source: "api", correlationId: c.get("requestId" as never) } },
+      {
+        occurredAt: new Date().toISOString(),
+        provenance: { source: "api", correlationId: c.get("requestId" as never) },
+      },
     ).pipe(
       Effect.tap((outcome) => Effect.sync(() => (outcome.status === "linked" ? runner.wake() : undefined))),
       Effect.map(answer),
       Effect.catchTags({
         InvalidIdentityLink: (error) =>
-          Effect.succeed(invalid(c, error.issues.map((issue) => ({ ...issue, path: issue.path === "repId" ? "params.repId" : `body.${issue.path}` })))),
+          Effect.succeed(
+            invalid(
+              c,
+              error.issues.map((issue) => ({
+                ...issue,
+                path: issue.path === "repId" ? "params.repId" : `body.${issue.path}`,
+              })),
+            ),
+          ),
         RepNotJoined: (error) =>
           Effect.succeed(
             problem(c, {
@@ -152,16 +192,29 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
       const { repId } = c.req.valid("param")
       const { consistency } = c.req.valid("query")
       if (consistency === "strong" && !(await runner.waitUntilCaughtUp({ timeoutMs: 5_000 }))) {
-        return problem(c, { title: "Not caught up", status: 503, detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual" }, { "retry-after": "1" }) as never
+        return problem(
+          c,
+          {
+            title: "Not caught up",
+            status: 503,
+            detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual",
+          },
+          { "retry-after": "1" },
+        ) as never
       }
       try {
         const found = await repIdentities(sql, repId)
         if (found === undefined) {
-          return problem(c, { title: "Rep not found", status: 404, detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them` }) as never
+          return problem(c, {
+            title: "Rep not found",
+            status: 404,
+            detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them`,
+          }) as never
         }
         return c.json(found, 200)
       } catch (error) {
-        if (error instanceof ReadModelNotReady) return problem(c, { title: "Not ready", status: 503, detail: error.message }, { "retry-after": "2" }) as never
+        if (error instanceof ReadModelNotReady)
+          return problem(c, { title: "Not ready", status: 503, detail: error.message }, { "retry-after": "2" }) as never
         throw error
       }
     },
@@ -170,7 +223,10 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
   return app
 }
 
-const invalid = (c: Parameters<typeof problem>[0], errors: ReadonlyArray<{ readonly path: string; readonly message: string }>) =>
+const invalid = (
+  c: Parameters<typeof problem>[0],
+  errors: ReadonlyArray<{ readonly path: string; readonly message: string }>,
+) =>
   problem(c, {
     title: "Invalid request",
     status: 400,

@@ -6,20 +6,27 @@
  * it twice: every row is checked before anything is stored, and the file is refused as a whole when one row is
  * invalid, in constant memory whatever the file's size. The temporary file is removed once answered.
  */
-import { createWriteStream } from "node:fs"
+
 import { once } from "node:events"
+import { createWriteStream } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context } from "hono"
-import { appendBatchEffect, CsvImportRefused, importCsv, maxListedRejections, type CsvImportOutcome } from "../ingest/csv/csvImport.js"
-import { importKinds, importSettings, type ImportKind } from "../ingest/csv/importKinds.js"
+import {
+  appendBatchEffect,
+  type CsvImportOutcome,
+  CsvImportRefused,
+  importCsv,
+  maxListedRejections,
+} from "../ingest/csv/csvImport.js"
+import { type ImportKind, importKinds, importSettings } from "../ingest/csv/importKinds.js"
 import { crmPresets } from "../ingest/csv/presets.js"
 import { silentProgress } from "../observability/progress.js"
 import type { SqlQueryable } from "../store/sql.js"
-import { requireScope, type AuthVariables } from "./auth.js"
-import { problem, Problem } from "./problem.js"
+import { type AuthVariables, requireScope } from "./auth.js"
+import { Problem, problem } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 import { validationHook } from "./validation.js"
 
@@ -41,17 +48,44 @@ const flag = z
   .describe("true or false")
 
 const ImportQuery = z.object({
-  preset: z.enum(crmPresets as [string, ...string[]]).optional().describe("The CRM the file comes from: its default columns and stage names"),
-  columns: z.string().optional().describe('Which column holds each field: "dealId=Opportunity ID,owner=Opportunity Owner"'),
-  stages: z.string().optional().describe('What each stage means (open, won, lost): "Closed Won=won,Closed Lost=lost,*=open"'),
-  types: z.string().optional().describe('What each activity type is (call, email, meeting, social, sms, in_person, other, skip)'),
+  preset: z
+    .enum(crmPresets as [string, ...string[]])
+    .optional()
+    .describe("The CRM the file comes from: its default columns and stage names"),
+  columns: z
+    .string()
+    .optional()
+    .describe('Which column holds each field: "dealId=Opportunity ID,owner=Opportunity Owner"'),
+  stages: z
+    .string()
+    .optional()
+    .describe('What each stage means (open, won, lost): "Closed Won=won,Closed Lost=lost,*=open"'),
+  types: z
+    .string()
+    .optional()
+    .describe("What each activity type is (call, email, meeting, social, sms, in_person, other, skip)"),
   outcomes: z.string().optional().describe("What each call outcome is (connected, no_answer, voicemail, busy, failed)"),
   roles: z.string().optional().describe("What each role is (AE, BDR, manager, other)"),
-  dates: z.enum(["mdy", "dmy"]).optional().describe("How slashed dates read: 11/20/2026 (mdy, default) or 20/11/2026 (dmy)"),
-  identitySource: z.string().optional().describe("The owner column holds this CRM's user names or ids (identity aliases)"),
-  dealSource: z.enum(["outbound", "inbound", "referral"]).optional().describe("Where the deals and meetings came from (default outbound)"),
-  joinedOn: z.string().optional().describe("When the roster's reps joined, without a start-date column (default 2000-01-01)"),
-  role: z.enum(["AE", "BDR", "manager", "other"]).optional().describe("The role of reps whose row has none (default AE)"),
+  dates: z
+    .enum(["mdy", "dmy"])
+    .optional()
+    .describe("How slashed dates read: 11/20/2026 (mdy, default) or 20/11/2026 (dmy)"),
+  identitySource: z
+    .string()
+    .optional()
+    .describe("The owner column holds this CRM's user names or ids (identity aliases)"),
+  dealSource: z
+    .enum(["outbound", "inbound", "referral"])
+    .optional()
+    .describe("Where the deals and meetings came from (default outbound)"),
+  joinedOn: z
+    .string()
+    .optional()
+    .describe("When the roster's reps joined, without a start-date column (default 2000-01-01)"),
+  role: z
+    .enum(["AE", "BDR", "manager", "other"])
+    .optional()
+    .describe("The role of reps whose row has none (default AE)"),
   dryRun: flag.describe("Check the file and answer what would be imported; store nothing"),
   skipInvalid: flag.describe("Import the valid rows and list the rejected ones, instead of refusing the file"),
 })
@@ -65,18 +99,33 @@ const ImportAnswer = z
     rows: z.number().int().describe("Data rows in the file"),
     rowsWithoutEvents: z.number().int().describe("Rows that make no event by design (a type mapped to skip)"),
     notes: z.number().int().describe("Lines of one cell (a report's title or footer), ignored"),
-    eventsByType: z.record(z.string(), z.number().int()).describe("The valid rows' events by type: imported, or to be imported in a dry run"),
+    eventsByType: z
+      .record(z.string(), z.number().int())
+      .describe("The valid rows' events by type: imported, or to be imported in a dry run"),
     appended: z.number().int().describe("Events this request stored"),
     alreadyStored: z.number().int().describe("Events the ledger already held: the file was imported before"),
-    openingsKept: z.number().int().describe("Deals an earlier import opened with other details: their opening kept, their close imported"),
+    openingsKept: z
+      .number()
+      .int()
+      .describe("Deals an earlier import opened with other details: their opening kept, their close imported"),
     rejected: z.number().int().describe("Rows not imported (skipInvalid), or that would refuse the file (dry run)"),
-    rejections: z.array(RowRejectionDoc).describe(`The first ${maxListedRejections} rejected rows: line, column, reason`),
+    rejections: z
+      .array(RowRejectionDoc)
+      .describe(`The first ${maxListedRejections} rejected rows: line, column, reason`),
   })
   .openapi("ImportAnswer")
 
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+})
 
-export const importRoutes = ({ runtime, sql, importLimitBytes = defaultImportLimitBytes, onAppended }: ImportRoutesDeps) => {
+export const importRoutes = ({
+  runtime,
+  sql,
+  importLimitBytes = defaultImportLimitBytes,
+  onAppended,
+}: ImportRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
 
   app.openAPIRegistry.registerPath({
@@ -87,7 +136,7 @@ export const importRoutes = ({ runtime, sql, importLimitBytes = defaultImportLim
       "The body is the file as the CRM exported it (`text/csv`; a BOM, CRLF line ends and quoted fields are fine). Every row is checked first: " +
       "one invalid row refuses the whole file with a 422 listing the rows (line, column, reason) and nothing is stored, unless `skipInvalid`. " +
       "Importing the same file again appends nothing (each row's events carry the row's own idempotency key). " +
-      "See the README, \"Importing from a CRM\", for the fields of each kind and the presets.",
+      'See the README, "Importing from a CRM", for the fields of each kind and the presets.',
     security: [{ bearer: [] }],
     request: {
       params: z.object({ kind: z.enum(importKinds as [ImportKind, ...ImportKind[]]) }),
@@ -96,12 +145,17 @@ export const importRoutes = ({ runtime, sql, importLimitBytes = defaultImportLim
     },
     responses: {
       201: { description: "Imported", content: { "application/json": { schema: ImportAnswer } } },
-      200: { description: "A dry run's report, or an import that stored nothing new (imported before)", content: { "application/json": { schema: ImportAnswer } } },
+      200: {
+        description: "A dry run's report, or an import that stored nothing new (imported before)",
+        content: { "application/json": { schema: ImportAnswer } },
+      },
       400: problemResponse("An invalid option"),
       401: problemResponse("No valid API key"),
       403: problemResponse("The key lacks the ingest scope"),
       404: problemResponse("No such kind of import"),
-      409: problemResponse("A row is at odds with the ledger (a deal imported before with other details); the rows before it were imported"),
+      409: problemResponse(
+        "A row is at odds with the ledger (a deal imported before with other details); the rows before it were imported",
+      ),
       413: problemResponse("The body is over the import size limit"),
       415: problemResponse("Not text/csv"),
       422: problemResponse("Invalid rows, a missing column or unreadable CSV: nothing was stored"),
@@ -111,7 +165,11 @@ export const importRoutes = ({ runtime, sql, importLimitBytes = defaultImportLim
   app.post("/v1/imports/:kind", requireScope(sql, "ingest"), async (c) => {
     const kind = importKinds.find((k) => k === c.req.param("kind"))
     if (kind === undefined) {
-      return problem(c, { title: "Not found", status: 404, detail: `no import of "${c.req.param("kind")}"; import one of ${importKinds.join(", ")}` })
+      return problem(c, {
+        title: "Not found",
+        status: 404,
+        detail: `no import of "${c.req.param("kind")}"; import one of ${importKinds.join(", ")}`,
+      })
     }
     const contentType = c.req.header("content-type")
     if (contentType === undefined || !/^(text\/csv|application\/csv)\s*(;|$)/i.test(contentType)) {
@@ -123,12 +181,25 @@ export const importRoutes = ({ runtime, sql, importLimitBytes = defaultImportLim
     }
     const query = ImportQuery.safeParse(c.req.query())
     if (!query.success) {
-      const errors = query.error.issues.map((issue) => ({ path: ["query", ...issue.path.map(String)].join("."), message: issue.message }))
-      return problem(c, { title: "Invalid request", status: 400, detail: errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors })
+      const errors = query.error.issues.map((issue) => ({
+        path: ["query", ...issue.path.map(String)].join("."),
+        message: issue.message,
+      }))
+      return problem(c, {
+        title: "Invalid request",
+        status: 400,
+        detail: errors.map((e) => `${e.path}: ${e.message}`).join("; "),
+        errors,
+      })
     }
     const { dryRun, skipInvalid, ...options } = query.data
     const settings = importSettings(kind, options)
-    if (!settings.ok) return problem(c, { title: "Invalid request", status: 400, detail: settings.reason.replace(/^--([a-z-]+)/, (_, flag: string) => `query.${camel(flag)}`) })
+    if (!settings.ok)
+      return problem(c, {
+        title: "Invalid request",
+        status: 400,
+        detail: settings.reason.replace(/^--([a-z-]+)/, (_, flag: string) => `query.${camel(flag)}`),
+      })
 
     const dir = await mkdtemp(path.join(tmpdir(), "ledger-upload-"))
     try {
@@ -141,7 +212,11 @@ export const importRoutes = ({ runtime, sql, importLimitBytes = defaultImportLim
           detail: `the CSV body is over the import limit of ${importLimitBytes} bytes; split the file, or import it with \`ledger import ${kind}\``,
         })
       }
-      const provenance = { source: "csv", correlationId: c.get("requestId" as never) as string, extra: { import: kind } }
+      const provenance = {
+        source: "csv",
+        correlationId: c.get("requestId" as never) as string,
+        extra: { import: kind },
+      }
       let outcome: CsvImportOutcome
       try {
         outcome = await importCsv({
@@ -176,7 +251,10 @@ const refused = (c: Context, error: CsvImportRefused) => {
     title: conflict ? "Conflict with the ledger" : "Invalid CSV",
     status: conflict ? 409 : 422,
     detail: error.message,
-    errors: error.rejections.map((r) => ({ path: `line ${r.line}${r.column === "(row)" ? "" : `, column ${r.column}`}`, message: r.reason })),
+    errors: error.rejections.map((r) => ({
+      path: `line ${r.line}${r.column === "(row)" ? "" : `, column ${r.column}`}`,
+      message: r.reason,
+    })),
     appended: error.appended,
   })
 }
@@ -189,6 +267,7 @@ const spool = async (request: Request, file: string, limitBytes: number): Promis
   let failed: Error | undefined
   out.on("error", (error) => (failed = error))
   let size = 0
+  let complete: boolean
   try {
     if (request.body !== null) {
       const reader = request.body.getReader()
@@ -199,17 +278,22 @@ const spool = async (request: Request, file: string, limitBytes: number): Promis
         if (failed !== undefined) break
         if (size > limitBytes) {
           await reader.cancel()
-          return false
+          break
         }
-        if (!out.write(value)) await new Promise<void>((resolve) => (out.once("drain", () => resolve()), out.once("error", () => resolve())))
+        if (!out.write(value))
+          await new Promise<void>((resolve) => {
+            out.once("drain", () => resolve())
+            out.once("error", () => resolve())
+          })
       }
     }
-    return true
+    complete = size <= limitBytes
   } finally {
     out.end()
     if (!out.closed) await once(out, "close")
-    if (failed !== undefined) throw new Error(`could not spool the CSV body to ${file}: ${failed.message}`)
   }
+  if (failed !== undefined) throw new Error(`could not spool the CSV body to ${file}: ${failed.message}`)
+  return complete
 }
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())

@@ -7,7 +7,7 @@
  * app.route("/", operationsRoutes({ sql, runner, operations }))
  */
 import { OpenAPIHono } from "@hono/zod-openapi"
-import { operationsDefaults, type OperationsConfig } from "../config.js"
+import { type OperationsConfig, operationsDefaults } from "../config.js"
 import { createLogger, type Logger } from "../observability/log.js"
 import { createMetrics, type LedgerMetrics } from "../observability/metrics.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
@@ -46,8 +46,9 @@ export const operationsRoutes = ({ sql, runner, operations }: OperationsRoutesDe
 
   app.get("/readyz", async (c) => {
     const limits = settings.readiness
-    if (draining.isDraining()) return c.json({ status: "draining", detail: "shutting down: send no more traffic here" }, 503)
-    let lag
+    if (draining.isDraining())
+      return c.json({ status: "draining", detail: "shutting down: send no more traffic here" }, 503)
+    let lag: Awaited<ReturnType<typeof runner.lag>>
     try {
       lag = await runner.lag()
     } catch (error) {
@@ -60,7 +61,9 @@ export const operationsRoutes = ({ sql, runner, operations }: OperationsRoutesDe
         lag: { model: lag.model, events: lag.events, seconds: Math.round(lag.seconds * 1000) / 1000 },
         limits: { maxLagEvents: limits.maxLagEvents, maxLagSeconds: limits.maxLagSeconds },
         ...(behind
-          ? { detail: `the ${lag.model} are ${lag.events} events (${lag.seconds.toFixed(1)} s) behind the log, over LEDGER_READY_MAX_LAG_EVENTS or LEDGER_READY_MAX_LAG_SECONDS` }
+          ? {
+              detail: `the ${lag.model} are ${lag.events} events (${lag.seconds.toFixed(1)} s) behind the log, over LEDGER_READY_MAX_LAG_EVENTS or LEDGER_READY_MAX_LAG_SECONDS`,
+            }
           : {}),
       },
       behind ? 503 : 200,

@@ -2,9 +2,10 @@
  * @module RFC 9457 problem details: the one shape every error answer takes, and the one mapper
  * from the ledger's typed errors to HTTP statuses.
  */
+
+import { z } from "@hono/zod-openapi"
 import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
-import { z } from "@hono/zod-openapi"
 import type { AppendError } from "../store/errors.js"
 
 export const Problem = z
@@ -31,12 +32,20 @@ export type ProblemBody = {
 
 /** A problem answer, `application/problem+json`. */
 export const problem = (c: Context, body: ProblemBody, headers: Record<string, string> = {}): Response =>
-  c.body(JSON.stringify({ type: body.type ?? `https://outcome-ledger.dev/problems/${slug(body.title)}`, ...body }), body.status, {
-    "content-type": "application/problem+json",
-    ...headers,
-  })
+  c.body(
+    JSON.stringify({ type: body.type ?? `https://outcome-ledger.dev/problems/${slug(body.title)}`, ...body }),
+    body.status,
+    {
+      "content-type": "application/problem+json",
+      ...headers,
+    },
+  )
 
-const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
 
 /** The one mapping of the store's typed errors to problems. */
 export const problemOfError = (error: AppendError): ProblemBody => {

@@ -15,9 +15,9 @@
 import { createHash } from "node:crypto"
 import { getConnInfo } from "@hono/node-server/conninfo"
 import type { Context, MiddlewareHandler } from "hono"
-import { ingestSourceOf, type IngestRoute } from "./ingestSource.js"
+import { type IngestRoute, ingestSourceOf } from "./ingestSource.js"
 import { problem } from "./problem.js"
-import { tokenBuckets, type BucketPolicy } from "./tokenBucket.js"
+import { type BucketPolicy, tokenBuckets } from "./tokenBucket.js"
 
 /**
  * Limits the ingest routes (others pass untouched); a `perSecond` of 0 turns the limit off.

@@ -8,15 +8,21 @@
  * app.use(observeRequests({ logger, metrics }))
  */
 import type { MiddlewareHandler } from "hono"
-import type { LedgerMetrics } from "../observability/metrics.js"
 import type { Logger } from "../observability/log.js"
+import type { LedgerMetrics } from "../observability/metrics.js"
 import { ingestSourceOf } from "./ingestSource.js"
 
 export type LogVariables = { log: Logger; requestId: string }
 
 /** Logs and measures every request; the ingest routes are also counted by source. */
 export const observeRequests =
-  ({ logger, metrics }: { readonly logger: Logger; readonly metrics: LedgerMetrics }): MiddlewareHandler<{ Variables: LogVariables }> =>
+  ({
+    logger,
+    metrics,
+  }: {
+    readonly logger: Logger
+    readonly metrics: LedgerMetrics
+  }): MiddlewareHandler<{ Variables: LogVariables }> =>
   async (c, next) => {
     const started = performance.now()
     const log = logger.child({ requestId: c.get("requestId") })

@@ -8,28 +8,28 @@ import { CalendarDate } from "../../events/fields.js"
 import {
   dayKeyOf,
   daysOfPeriod,
+  type Granularity,
   maxWindowBuckets,
   maxWindowDays,
   quarterOf,
+  type RankingMetric,
   rankingDirection,
   unattributedCounterNames,
   windowIssue,
-  type Granularity,
-  type RankingMetric,
 } from "../../projections/index.js"
-import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import {
+  type DayWindow,
   listReps,
-  readContext,
   ReadModelNotReady,
+  readContext,
   repScorecard,
   targetAccountsView,
   teamComparison,
-  type DayWindow,
 } from "../readModel/scorecardQueries.js"
+import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
-import { requireScope, type AuthVariables } from "./auth.js"
-import { problem, Problem } from "./problem.js"
+import { type AuthVariables, requireScope } from "./auth.js"
+import { Problem, problem } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type ScorecardRoutesDeps = { readonly sql: SqlQueryable; readonly runner: ProjectionRunner }
@@ -38,7 +38,9 @@ const rankingMetrics = Object.keys(rankingDirection) as [RankingMetric, ...Ranki
 
 const day = CalendarDate
 const windowQuery = {
-  from: day.optional().describe("First day of the window (inclusive, team time zone). Default: the start of the current quarter"),
+  from: day
+    .optional()
+    .describe("First day of the window (inclusive, team time zone). Default: the start of the current quarter"),
   to: day.optional().describe("Last day of the window (inclusive). Default: today"),
   consistency: z
     .enum(["eventual", "strong"])
@@ -57,7 +59,10 @@ const windowChecked = <S extends z.ZodObject<typeof windowQuery & z.ZodRawShape>
     if (issue !== undefined) ctx.addIssue({ code: "custom", message: issue.message, path: [issue.parameter] })
   })
 
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+})
 const common = {
   400: problemResponse(
     `A bad window (unparseable date, a year outside 0001–9999, from after to, over ${maxWindowDays} days, over ${maxWindowBuckets} buckets) or an unknown metric; the problem names the parameter`,
@@ -70,7 +75,12 @@ const json = (description: string, schema: z.ZodType) => ({ description, content
 // The answers are large and fully derived from projections' types; documented loosely, typed in code.
 const AnyObject = z.record(z.string(), z.unknown())
 
-const UnattributedCounts = z.object(Object.fromEntries(unattributedCounterNames.map((name) => [name, z.number()])) as Record<(typeof unattributedCounterNames)[number], z.ZodNumber>)
+const UnattributedCounts = z.object(
+  Object.fromEntries(unattributedCounterNames.map((name) => [name, z.number()])) as Record<
+    (typeof unattributedCounterNames)[number],
+    z.ZodNumber
+  >,
+)
 const Unattributed = z
   .object({
     identities: z
@@ -104,21 +114,38 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
   ): Promise<Response> => {
     try {
       if (query.consistency === "strong" && !(await runner.waitUntilCaughtUp({ timeoutMs: 5_000 }))) {
-        return problem(c, {
-          title: "Not caught up",
-          status: 503,
-          detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual",
-        }, { "retry-after": "1" })
+        return problem(
+          c,
+          {
+            title: "Not caught up",
+            status: 503,
+            detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual",
+          },
+          { "retry-after": "1" },
+        )
       }
       const { settings } = await readContext(sql)
       const today = dayKeyOf(Date.now(), settings.timeZone)
       const to = query.to ?? today
-      const from = query.from ?? daysOfPeriod(quarterOf(to, settings.fiscalYearStartMonth), settings.fiscalYearStartMonth)?.firstDay ?? to
+      const from =
+        query.from ??
+        daysOfPeriod(quarterOf(to, settings.fiscalYearStartMonth), settings.fiscalYearStartMonth)?.firstDay ??
+        to
       const issue = windowIssue({ from, to }, query.bucket)
       if (issue !== undefined) {
-        const defaulted = query.from === undefined ? `the default \`from\` is ${from}; ` : query.to === undefined ? `the default \`to\` is ${to}; ` : ""
+        const defaulted =
+          query.from === undefined
+            ? `the default \`from\` is ${from}; `
+            : query.to === undefined
+              ? `the default \`to\` is ${to}; `
+              : ""
         const error = { path: `query.${issue.parameter}`, message: `${defaulted}${issue.message}` }
-        return problem(c, { title: "Invalid request", status: 400, detail: `${error.path}: ${error.message}`, errors: [error] })
+        return problem(c, {
+          title: "Invalid request",
+          status: 400,
+          detail: `${error.path}: ${error.message}`,
+          errors: [error],
+        })
       }
       return await work({ from, to })
     } catch (error) {
@@ -156,7 +183,9 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
       middleware: [read] as const,
       request: {
         params: z.object({ repId: z.string().min(1) }),
-        query: windowChecked(z.object({ ...windowQuery, bucket: z.enum(["day", "week", "month", "quarter"]).default("week") })),
+        query: windowChecked(
+          z.object({ ...windowQuery, bucket: z.enum(["day", "week", "month", "quarter"]).default("week") }),
+        ),
       },
       responses: { 200: json("The scorecard", AnyObject), 404: problemResponse("No such rep"), ...common },
     }),
@@ -166,7 +195,11 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
       return answer(c, query, async (window) => {
         const scorecard = await repScorecard(sql, repId, window, query.bucket)
         return scorecard === undefined
-          ? problem(c, { title: "Rep not found", status: 404, detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them` })
+          ? problem(c, {
+              title: "Rep not found",
+              status: 404,
+              detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them`,
+            })
           : c.json(scorecard, 200)
       }) as never
     },
@@ -196,7 +229,14 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
     async (c) => {
       const query = c.req.valid("query")
       return answer(c, query, async (window) =>
-        c.json(await teamComparison(sql, window, { ...(query.team === undefined ? {} : { team: query.team }), rankBy: query.sort, yieldBy: query.yield }), 200),
+        c.json(
+          await teamComparison(sql, window, {
+            ...(query.team === undefined ? {} : { team: query.team }),
+            rankBy: query.sort,
+            yieldBy: query.yield,
+          }),
+          200,
+        ),
       ) as never
     },
   )
@@ -211,7 +251,8 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
       request: { query: z.object({ consistency: windowQuery.consistency }) },
       responses: { 200: json("The target accounts", z.object({ accounts: z.array(AnyObject) })), ...common },
     }),
-    async (c) => answer(c, c.req.valid("query"), async () => c.json({ accounts: await targetAccountsView(sql) }, 200)) as never,
+    async (c) =>
+      answer(c, c.req.valid("query"), async () => c.json({ accounts: await targetAccountsView(sql) }, 200)) as never,
   )
 
   return app

@@ -10,16 +10,26 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context, MiddlewareHandler } from "hono"
 import { connectors } from "../ingest/webhooks/index.js"
+import {
+  type DeliveryOutcome,
+  type DeliveryTally,
+  listSources,
+  type SourceStatus,
+  silentSource,
+} from "../store/sources.js"
 import type { SqlQueryable } from "../store/sql.js"
-import { listSources, silentSource, type DeliveryOutcome, type DeliveryTally, type SourceStatus } from "../store/sources.js"
-import { requireScope, type AuthVariables } from "./auth.js"
+import { type AuthVariables, requireScope } from "./auth.js"
 import { cloudEventsMode } from "./cloudEvents.js"
 import { Problem } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 const SourceView = z
   .object({
-    source: z.string().describe("`api` or `cloudevents` (POST /v1/events, the ledger's JSON or CloudEvents) or a connector: aircall, twilio, …"),
+    source: z
+      .string()
+      .describe(
+        "`api` or `cloudevents` (POST /v1/events, the ledger's JSON or CloudEvents) or a connector: aircall, twilio, …",
+      ),
     route: z.string().describe("Where the source delivers"),
     eventsReceived: z.number().int().describe("Events its deliveries added to the log"),
     deliveries: z.object({
@@ -48,7 +58,13 @@ export const sourcesView = (recorded: ReadonlyArray<SourceStatus>) => {
   return names.map((name) => ({ ...(known.get(name) ?? silentSource(name)), route: routeOf(name) }))
 }
 
-export const sourceRoutes = ({ sql, deliveries }: { readonly sql: SqlQueryable; readonly deliveries: DeliveryTally }) => {
+export const sourceRoutes = ({
+  sql,
+  deliveries,
+}: {
+  readonly sql: SqlQueryable
+  readonly deliveries: DeliveryTally
+}) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
   app.openapi(
     createRoute({
@@ -60,7 +76,10 @@ export const sourceRoutes = ({ sql, deliveries }: { readonly sql: SqlQueryable; 
       security: [{ bearer: [] }],
       middleware: [requireScope(sql, "read")] as const,
       responses: {
-        200: { description: "Every source", content: { "application/json": { schema: z.object({ sources: z.array(SourceView) }).openapi("Sources") } } },
+        200: {
+          description: "Every source",
+          content: { "application/json": { schema: z.object({ sources: z.array(SourceView) }).openapi("Sources") } },
+        },
         401: { description: "No valid API key", content: { "application/problem+json": { schema: Problem } } },
       },
     }),
@@ -82,7 +101,10 @@ export const noteAppended = (c: Context, appended: number): void => c.set(append
 
 /** A rejection's reason: the problem's detail (a small body, read only for refusals). */
 const problemDetail = async (response: Response, status: number): Promise<string> => {
-  const problem = (await response.clone().json().catch(() => ({}))) as { detail?: unknown }
+  const problem = (await response
+    .clone()
+    .json()
+    .catch(() => ({}))) as { detail?: unknown }
   return typeof problem.detail === "string" ? problem.detail : `answered ${status}`
 }
 

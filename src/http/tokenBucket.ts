@@ -39,7 +39,10 @@ type Bucket = { tokens: number; updatedAtMs: number }
  * buckets are dropped, then the least recently used (which then starts full again: under a flood of
  * new clients the limit loosens rather than memory growing without bound).
  */
-export const tokenBuckets = (policy: BucketPolicy, { maxClients = 10_000 }: { readonly maxClients?: number } = {}): TokenBuckets => {
+export const tokenBuckets = (
+  policy: BucketPolicy,
+  { maxClients = 10_000 }: { readonly maxClients?: number } = {},
+): TokenBuckets => {
   if (!(policy.perSecond > 0) || !(policy.burst >= 1)) {
     throw new RangeError(`a token bucket needs perSecond > 0 and burst >= 1 (got ${policy.perSecond}, ${policy.burst})`)
   }

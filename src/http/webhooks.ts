@@ -11,17 +11,17 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import type { Context } from "hono"
-import { webhookDefaults, type WebhooksConfig } from "../config.js"
-import { connectors, type Connector, type Delivery, type LedgerLookup } from "../ingest/webhooks/index.js"
+import { type WebhooksConfig, webhookDefaults } from "../config.js"
 import { appendEvents } from "../ingest/appendEvents.js"
-import { recordCallSignal, type InvalidCallSignal } from "../ingest/callSignals.js"
-import type { AppendError } from "../store/errors.js"
+import { type InvalidCallSignal, recordCallSignal } from "../ingest/callSignals.js"
+import { type Connector, connectors, type Delivery, type LedgerLookup } from "../ingest/webhooks/index.js"
 import type { EventStore } from "../store/EventStore.js"
+import type { AppendError } from "../store/errors.js"
 import { readByIdempotencyKey, readStream } from "../store/eventLog.js"
-import type { SqlQueryable } from "../store/sql.js"
 import type { DeliveryOutcome, DeliveryTally } from "../store/sources.js"
+import type { SqlQueryable } from "../store/sql.js"
 import { readTextBody } from "./body.js"
-import { problem, problemOfError, Problem, type ProblemBody } from "./problem.js"
+import { Problem, type ProblemBody, problem, problemOfError } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 
 export type WebhookRoutesDeps = {
@@ -46,7 +46,10 @@ const WebhookAnswer = z
   })
   .openapi("WebhookAnswer")
 
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+})
 
 /**
  * The URL the vendor posted to: the request's own, or, behind a proxy, the same path and query on
@@ -70,11 +73,16 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
       description: `The vendor posts here as its documentation says (README "Connectors"); its signature or token is checked against the configured secret. A retried delivery appends nothing.`,
       tags: ["Connectors"],
       responses: {
-        200: { description: "Accepted, a retry (duplicate) or an event the ledger does not map (ignored)", content: { "application/json": { schema: WebhookAnswer } } },
+        200: {
+          description: "Accepted, a retry (duplicate) or an event the ledger does not map (ignored)",
+          content: { "application/json": { schema: WebhookAnswer } },
+        },
         400: problemResponse("Authentic but not the payload the vendor documents; nothing stored"),
         401: problemResponse("Missing or wrong signature/token; nothing stored"),
         413: problemResponse("Body over the size limit"),
-        503: problemResponse("The connector's secret is not configured (the detail names the variable), or the store is unavailable"),
+        503: problemResponse(
+          "The connector's secret is not configured (the detail names the variable), or the store is unavailable",
+        ),
       },
     })
     app.post(path, (c) => receive(c, connector, deps))
@@ -104,7 +112,12 @@ const receive = async (c: Context, connector: Connector, deps: WebhookRoutesDeps
     case "rejected":
       count({ kind: "rejected", ...reading.rejection })
       return problem(c, {
-        title: reading.rejection.status === 401 ? "Not authenticated" : reading.rejection.status === 503 ? "Connector not configured" : "Malformed webhook",
+        title:
+          reading.rejection.status === 401
+            ? "Not authenticated"
+            : reading.rejection.status === 503
+              ? "Connector not configured"
+              : "Malformed webhook",
         status: reading.rejection.status,
         detail: `${connector.source}: ${reading.rejection.reason}; nothing was stored`,
       })
@@ -120,10 +133,16 @@ const receive = async (c: Context, connector: Connector, deps: WebhookRoutesDeps
       const { appended, duplicate, callId, callLogged } = recorded.value
       count(duplicate && appended === 0 ? { kind: "duplicate" } : { kind: "accepted", eventsAppended: appended })
       if (appended > 0) deps.onAppended?.()
-      return c.json({ status: duplicate ? "duplicate" : "accepted", appended, callId, callLogged: callLogged !== undefined }, 200)
+      return c.json(
+        { status: duplicate ? "duplicate" : "accepted", appended, callId, callLogged: callLogged !== undefined },
+        200,
+      )
     }
     case "events": {
-      const stored = await run(deps.runtime, appendEvents(reading.events, { source: connector.source, correlationId: c.get("requestId" as never) }))
+      const stored = await run(
+        deps.runtime,
+        appendEvents(reading.events, { source: connector.source, correlationId: c.get("requestId" as never) }),
+      )
       if (!stored.ok) {
         count({ kind: "rejected", status: stored.problem.status, reason: stored.problem.detail })
         return problem(c, stored.problem)
@@ -145,7 +164,10 @@ const ledgerLookup = (sql: SqlQueryable): LedgerLookup => ({
 type Ran<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly problem: ProblemBody }
 
 /** Runs a store program, its typed errors as the one problem mapping (an invalid signal is a 400). */
-const run = <A>(runtime: LedgerRuntime, program: Effect.Effect<A, AppendError | InvalidCallSignal, EventStore>): Promise<Ran<A>> =>
+const run = <A>(
+  runtime: LedgerRuntime,
+  program: Effect.Effect<A, AppendError | InvalidCallSignal, EventStore>,
+): Promise<Ran<A>> =>
   runtime.runPromise(
     program.pipe(
       Effect.map((value): Ran<A> => ({ ok: true, value })),

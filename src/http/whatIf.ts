@@ -6,12 +6,18 @@
  * last one. A replay yields between pages (other requests go on) and stops when its client disconnects.
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi"
-import { coverageWhatIfFormulas } from "../whatif/formulas.js"
-import { coverageWhatIf, LogReplayer, ReplayCancelled, WhatIfCoverageRequest, type ReplayerOptions } from "../whatif/index.js"
 import type { SqlDatabase } from "../store/sql.js"
-import { requireScope, type AuthVariables } from "./auth.js"
+import { coverageWhatIfFormulas } from "../whatif/formulas.js"
+import {
+  coverageWhatIf,
+  LogReplayer,
+  ReplayCancelled,
+  type ReplayerOptions,
+  WhatIfCoverageRequest,
+} from "../whatif/index.js"
+import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
-import { problem, Problem } from "./problem.js"
+import { Problem, problem } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type WhatIfRoutesDeps = {
@@ -21,7 +27,10 @@ export type WhatIfRoutesDeps = {
   readonly whatIf?: ReplayerOptions
 }
 
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } })
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+})
 
 export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
@@ -30,7 +39,8 @@ export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) 
   app.openAPIRegistry.registerPath({
     method: "post",
     path: "/v1/what-if/coverage",
-    summary: "Replay history under a flat coverage mandate: what it asks, costs and plans to lose, and whether it predicted quota",
+    summary:
+      "Replay history under a flat coverage mandate: what it asks, costs and plans to lose, and whether it predicted quota",
     description: coverageWhatIfFormulas,
     security: [{ bearer: [] }],
     request: { body: { required: true, content: { "application/json": { schema: WhatIfCoverageRequest } } } },
@@ -39,7 +49,9 @@ export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) 
         description: "Per period: each rep's figures and the team totals; the window's totals and back-test",
         content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
       },
-      400: problemResponse("An invalid field, an asOf before the first event, a window without events or an unknown team; `errors[].path` names the field"),
+      400: problemResponse(
+        "An invalid field, an asOf before the first event, a window without events or an unknown team; `errors[].path` names the field",
+      ),
       401: problemResponse("No valid API key"),
       403: problemResponse("The key lacks the read scope"),
       413: problemResponse("Body over the size limit"),
@@ -63,7 +75,8 @@ export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) 
       return c.json(outcome.answer, 200)
     } catch (error) {
       // The client is gone: nobody reads this answer, but the handler must end.
-      if (error instanceof ReplayCancelled) return problem(c, { title: "Cancelled", status: 503, detail: error.message })
+      if (error instanceof ReplayCancelled)
+        return problem(c, { title: "Cancelled", status: 503, detail: error.message })
       throw error
     }
   })

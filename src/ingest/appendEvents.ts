@@ -8,12 +8,12 @@
 import { Effect } from "effect"
 import {
   currentSchemaVersion,
+  type DealEvent,
   decideDeal,
   evolveDeal,
+  type IncomingEvent,
   initialDealState,
   streamOf,
-  type DealEvent,
-  type IncomingEvent,
 } from "../../events/index.js"
 import { EventStore } from "../store/EventStore.js"
 import type { NewEvent, StreamAppend, StreamGuard } from "../store/eventLog.js"

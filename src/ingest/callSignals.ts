@@ -11,9 +11,9 @@
  */
 import { Data, Effect } from "effect"
 import { currentSchemaVersion, eventSchemas, unstorableText } from "../../events/index.js"
-import { callIdOf, callOutcomeOf, type CallFacts, type CallSignal, type Connector } from "./webhooks/connector.js"
 import { EventStore } from "../store/EventStore.js"
 import type { NewEvent, RecordedEvent } from "../store/eventLog.js"
+import { type CallFacts, type CallSignal, type Connector, callIdOf, callOutcomeOf } from "./webhooks/connector.js"
 
 /** What one call signal did to the log. */
 export type RecordedCallSignal = {
@@ -47,13 +47,24 @@ export const recordCallSignal = Effect.fnUntraced(function* (connector: Connecto
   // PostgreSQL's text and jsonb cannot hold a NUL or a lone surrogate, and the payload is stored
   // whole (metadata.raw): refused naming the vendor's field, not a 503 on the append.
   const unstorable = unstorableText(signal.raw) ?? unstorableText(signal.deliveryKey, "the delivery key")
-  if (unstorable !== undefined) return yield* new InvalidCallSignal({ reason: `\`${unstorable.path}\` ${unstorable.message}, which the ledger cannot store` })
+  if (unstorable !== undefined)
+    return yield* new InvalidCallSignal({
+      reason: `\`${unstorable.path}\` ${unstorable.message}, which the ledger cannot store`,
+    })
   // Validated like any event: a vendor id too long for an Id is refused here, not stored half-right.
-  const parsed = eventSchemas.CallEventReceived.safeParse({ callId, vendor: connector.source, vendorEvent: signal.vendorEvent, ...signal.facts })
+  const parsed = eventSchemas.CallEventReceived.safeParse({
+    callId,
+    vendor: connector.source,
+    vendorEvent: signal.vendorEvent,
+    ...signal.facts,
+  })
   if (!parsed.success) return yield* new InvalidCallSignal({ reason: issuesText(parsed.error) })
   const data = parsed.data
   const unstorableFact = unstorableText(data, "data")
-  if (unstorableFact !== undefined) return yield* new InvalidCallSignal({ reason: `${unstorableFact.path} ${unstorableFact.message}, which the ledger cannot store` })
+  if (unstorableFact !== undefined)
+    return yield* new InvalidCallSignal({
+      reason: `${unstorableFact.path} ${unstorableFact.message}, which the ledger cannot store`,
+    })
   const received: NewEvent = {
     type: "CallEventReceived",
     schemaVersion: currentSchemaVersion.CallEventReceived,
@@ -73,11 +84,16 @@ export const recordCallSignal = Effect.fnUntraced(function* (connector: Connecto
     const history = yield* store.readStream(streamId)
     const logged = history.find((event) => event.type === "CallLogged")
     if (logged !== undefined) return { appended: signalsAppended, duplicate, callId, callLogged: logged }
-    const outcome = (connector.callOutcome ?? callOutcomeOf)(history.filter((e) => e.type === "CallEventReceived").map(signalOf))
+    const outcome = (connector.callOutcome ?? callOutcomeOf)(
+      history.filter((e) => e.type === "CallEventReceived").map(signalOf),
+    )
     if (outcome === undefined) return { appended: signalsAppended, duplicate, callId }
     const { occurredAt, ...facts } = outcome
     const loggedData = eventSchemas.CallLogged.safeParse({ callId, ...facts })
-    if (!loggedData.success) return yield* new InvalidCallSignal({ reason: `the call's CallLogged would be invalid: ${issuesText(loggedData.error)}` })
+    if (!loggedData.success)
+      return yield* new InvalidCallSignal({
+        reason: `the call's CallLogged would be invalid: ${issuesText(loggedData.error)}`,
+      })
     const callLogged: NewEvent = {
       type: "CallLogged",
       schemaVersion: currentSchemaVersion.CallLogged,
@@ -90,20 +106,31 @@ export const recordCallSignal = Effect.fnUntraced(function* (connector: Connecto
     const appended = yield* store.append([{ streamId, expected: version, events: [callLogged] }]).pipe(
       Effect.map((result) => ({ event: result.events[0] as RecordedEvent, count: result.appended })),
       // Another delivery of this call got in first: read again (it may have logged the call itself).
-      Effect.catchTag("WrongExpectedVersion", (error) => (decision < maxDecisions ? Effect.succeed(undefined) : Effect.fail(error))),
+      Effect.catchTag("WrongExpectedVersion", (error) =>
+        decision < maxDecisions ? Effect.succeed(undefined) : Effect.fail(error),
+      ),
       // Another writer stored the call's CallLogged from other signals: reading again finds it.
-      Effect.catchTag("IdempotencyKeyReused", (error) => (decision < maxDecisions ? Effect.succeed(undefined) : Effect.fail(error))),
+      Effect.catchTag("IdempotencyKeyReused", (error) =>
+        decision < maxDecisions ? Effect.succeed(undefined) : Effect.fail(error),
+      ),
     )
-    if (appended !== undefined) return { appended: signalsAppended + appended.count, duplicate, callId, callLogged: appended.event }
+    if (appended !== undefined)
+      return { appended: signalsAppended + appended.count, duplicate, callId, callLogged: appended.event }
   }
 })
 
-const issuesText = (error: { readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }> }) =>
-  error.issues.map((issue) => `${issue.path.map(String).join(".") || "(data)"}: ${issue.message}`).join("; ")
+const issuesText = (error: {
+  readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>
+}) => error.issues.map((issue) => `${issue.path.map(String).join(".") || "(data)"}: ${issue.message}`).join("; ")
 
 /** A stored CallEventReceived as the signal it was. */
 const signalOf = (event: RecordedEvent): CallSignal => {
-  const { callId: _callId, vendor: _vendor, vendorEvent, ...facts } = event.data as { callId: string; vendor: string; vendorEvent: string } & CallFacts
+  const {
+    callId: _callId,
+    vendor: _vendor,
+    vendorEvent,
+    ...facts
+  } = event.data as { callId: string; vendor: string; vendorEvent: string } & CallFacts
   return {
     vendorCallId: String(_callId).slice(String(_vendor).length + 1),
     vendorEvent,

@@ -29,11 +29,17 @@ export const cloudEventOfHeaders = (headers: Headers): HeaderAttributes => {
     if (!header.startsWith("ce-")) return
     const attribute = header.slice(3)
     if (attribute === "datacontenttype") {
-      issues.push({ path: header, message: "must not be sent in binary mode: the Content-Type header is the data's content type" })
+      issues.push({
+        path: header,
+        message: "must not be sent in binary mode: the Content-Type header is the data's content type",
+      })
       return
     }
     if (!/^[a-z0-9]+$/.test(attribute)) {
-      issues.push({ path: header, message: "is not a CloudEvents attribute header: after ce-, names are letters a-z and digits only" })
+      issues.push({
+        path: header,
+        message: "is not a CloudEvents attribute header: after ce-, names are letters a-z and digits only",
+      })
       return
     }
     const decoded = decodeHeaderValue(value)
@@ -43,7 +49,9 @@ export const cloudEventOfHeaders = (headers: Headers): HeaderAttributes => {
   return issues.length === 0 ? { ok: true, attributes } : { ok: false, issues }
 }
 
-export type DecodedValue = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string }
+export type DecodedValue =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly message: string }
 
 /**
  * One header value as an attribute value: a double-quoted string is unquoted first (backslash
@@ -63,20 +71,32 @@ export const decodeHeaderValue = (raw: string): DecodedValue => {
     if (code === 0x25) {
       const hex = text.slice(i + 1, i + 3)
       if (!/^[0-9a-fA-F]{2}$/.test(hex)) {
-        return { ok: false, message: `has a "%" not followed by two hex digits at character ${i + 1}: encode a literal percent as %25` }
+        return {
+          ok: false,
+          message: `has a "%" not followed by two hex digits at character ${i + 1}: encode a literal percent as %25`,
+        }
       }
       bytes.push(Number.parseInt(hex, 16))
       i += 2
     } else if (code >= 0x20 && code <= 0x7e) {
       bytes.push(code)
     } else {
-      return { ok: false, message: `has a character outside printable ASCII at character ${i + 1}: percent-encode it as UTF-8 (e.g. € as %E2%82%AC)` }
+      return {
+        ok: false,
+        message: `has a character outside printable ASCII at character ${i + 1}: percent-encode it as UTF-8 (e.g. € as %E2%82%AC)`,
+      }
     }
   }
   try {
-    return { ok: true, value: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(bytes)) }
+    return {
+      ok: true,
+      value: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(bytes)),
+    }
   } catch {
-    return { ok: false, message: "percent-decodes to bytes that are not valid UTF-8 (overlong or truncated sequences are refused)" }
+    return {
+      ok: false,
+      message: "percent-decodes to bytes that are not valid UTF-8 (overlong or truncated sequences are refused)",
+    }
   }
 }
 
@@ -89,7 +109,9 @@ const unquote = (quoted: string): DecodedValue => {
       if (i + 1 >= quoted.length - 1) break
       value += quoted[++i]
     } else if (char === '"') {
-      return i === quoted.length - 1 ? { ok: true, value } : { ok: false, message: "has text after its closing double quote" }
+      return i === quoted.length - 1
+        ? { ok: true, value }
+        : { ok: false, message: "has text after its closing double quote" }
     } else {
       value += char
     }

@@ -11,7 +11,7 @@
  * if (mapped.ok) yield* appendEvents([mapped.event], { source: "cloudevents" })
  */
 import { createHash } from "node:crypto"
-import { eventTypes, isEventType, parseEvent, type EventIssue, type IncomingEvent } from "../../events/index.js"
+import { type EventIssue, eventTypes, type IncomingEvent, isEventType, parseEvent } from "../../events/index.js"
 
 /** The only CloudEvents version the ledger reads. */
 export const supportedSpecVersion = "1.0"
@@ -60,7 +60,8 @@ export const structuredNames =
 
 /** Names in binary mode: the header that carries the attribute (`ce-time`, `Content-Type`), `data…` for the body. */
 export const binaryNames: AttributeNames = (attribute) => {
-  if (attribute === "" || attribute === "data" || attribute.startsWith("data.")) return attribute === "" ? "(body)" : attribute
+  if (attribute === "" || attribute === "data" || attribute.startsWith("data."))
+    return attribute === "" ? "(body)" : attribute
   return attribute === "datacontenttype" ? "Content-Type" : `ce-${attribute}`
 }
 
@@ -69,15 +70,27 @@ export const binaryNames: AttributeNames = (attribute) => {
  * so a redelivery, however often, appends nothing. Hashed so that any length of either fits.
  */
 export const cloudEventKey = (source: string, id: string): string =>
-  `cloudevents:sha256:${createHash("sha256").update(JSON.stringify([source, id])).digest("hex")}`
+  `cloudevents:sha256:${createHash("sha256")
+    .update(JSON.stringify([source, id]))
+    .digest("hex")}`
 
 /** Attribute names are lowercase ASCII letters and digits (CloudEvents 1.0, "Attribute Naming Convention"). */
 const attributeName = /^[a-z0-9]+$/
 
 /** Characters a CloudEvents String must not hold: controls U+0000–U+001F and U+007F–U+009F (and PostgreSQL cannot store U+0000). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job
 const forbiddenCharacter = /[\u0000-\u001f\u007f-\u009f]/
 
-const coreAttributes = new Set(["specversion", "id", "source", "type", "time", "subject", "dataschema", "datacontenttype"])
+const coreAttributes = new Set([
+  "specversion",
+  "id",
+  "source",
+  "type",
+  "time",
+  "subject",
+  "dataschema",
+  "datacontenttype",
+])
 
 /** Members a sender of the ledger's own JSON envelope might send by mistake, and where they belong instead. */
 const envelopeMistakes: ReadonlyMap<string, string> = new Map([
@@ -88,14 +101,16 @@ const envelopeMistakes: ReadonlyMap<string, string> = new Map([
 const requiredMessages: Record<string, string> = {
   specversion: `is required: send "${supportedSpecVersion}"`,
   id: "is required: the producer's id for this event, unique for its source; id and source together are the idempotency key",
-  source: "is required: a URI-reference naming the producer (e.g. /crm/hubspot); id and source together are the idempotency key",
+  source:
+    "is required: a URI-reference naming the producer (e.g. /crm/hubspot); id and source together are the idempotency key",
   type: `is required: the ledger event type, e.g. CallLogged or ${ledgerTypePrefix}CallLogged`,
   time: "is required: the ledger needs the instant the event occurred, as RFC 3339 (e.g. 2026-11-02T14:05:00Z)",
   data: "is required: the ledger event's data (see GET /v1/event-types)",
 }
 
 /** True when a media type declares JSON content: `*\/json` or `*\/*+json`, parameters aside (JSON event format §3.1). */
-export const isJsonMediaType = (mediaType: string): boolean => /^[a-z0-9!#$&^_.+-]+\/([a-z0-9!#$&^_.+-]+\+)?json\s*(;|$)/i.test(mediaType.trim())
+export const isJsonMediaType = (mediaType: string): boolean =>
+  /^[a-z0-9!#$&^_.+-]+\/([a-z0-9!#$&^_.+-]+\+)?json\s*(;|$)/i.test(mediaType.trim())
 
 /**
  * Maps one CloudEvent (a JSON object, as the JSON event format has it, or as built from binary-mode
@@ -117,7 +132,11 @@ export const toLedgerEvent = (input: unknown, names: AttributeNames): MappedClou
       continue
     }
     if (member === "data_base64") {
-      if (value !== null) issues.push({ path: names(member), message: "binary data is not accepted: send the ledger event's data as JSON in `data`" })
+      if (value !== null)
+        issues.push({
+          path: names(member),
+          message: "binary data is not accepted: send the ledger event's data as JSON in `data`",
+        })
       continue
     }
     const mistake = envelopeMistakes.get(member)
@@ -126,21 +145,36 @@ export const toLedgerEvent = (input: unknown, names: AttributeNames): MappedClou
       continue
     }
     if (!attributeName.test(member)) {
-      issues.push({ path: names(member), message: "is not a CloudEvents attribute name: names are lowercase letters a-z and digits only" })
+      issues.push({
+        path: names(member),
+        message: "is not a CloudEvents attribute name: names are lowercase letters a-z and digits only",
+      })
       continue
     }
     // An attribute set to null is unset (JSON event format §2.2).
     if (value === null) continue
     if (coreAttributes.has(member)) {
-      if (typeof value !== "string") issues.push({ path: names(member), message: `must be a string (got ${jsonType(value)})` })
-      else if (forbiddenCharacter.test(value)) issues.push({ path: names(member), message: "must not contain control characters (U+0000–U+001F, U+007F–U+009F)" })
+      if (typeof value !== "string")
+        issues.push({ path: names(member), message: `must be a string (got ${jsonType(value)})` })
+      else if (forbiddenCharacter.test(value))
+        issues.push({
+          path: names(member),
+          message: "must not contain control characters (U+0000–U+001F, U+007F–U+009F)",
+        })
       else attributes[member] = value
       continue
     }
-    if (typeof value === "string" ? forbiddenCharacter.test(value) : typeof value === "number" ? !Number.isSafeInteger(value) : typeof value !== "boolean") {
+    if (
+      typeof value === "string"
+        ? forbiddenCharacter.test(value)
+        : typeof value === "number"
+          ? !Number.isSafeInteger(value)
+          : typeof value !== "boolean"
+    ) {
       issues.push({
         path: names(member),
-        message: "an extension attribute must be a string without control characters, an integer or a boolean (CloudEvents type system)",
+        message:
+          "an extension attribute must be a string without control characters, an integer or a boolean (CloudEvents type system)",
       })
       continue
     }
@@ -152,13 +186,24 @@ export const toLedgerEvent = (input: unknown, names: AttributeNames): MappedClou
       issues.push({ path: names(required), message: requiredMessages[required] as string })
     }
   }
-  if (!hasData && !issues.some((i) => i.path === names("data_base64"))) issues.push({ path: names("data"), message: requiredMessages.data as string })
+  if (!hasData && !issues.some((i) => i.path === names("data_base64")))
+    issues.push({ path: names("data"), message: requiredMessages.data as string })
 
-  const { specversion, id, source, type, time, subject, dataschema, datacontenttype } = attributes as Record<string, string | undefined>
+  const { specversion, id, source, type, time, subject, dataschema, datacontenttype } = attributes as Record<
+    string,
+    string | undefined
+  >
   if (specversion !== undefined && specversion !== supportedSpecVersion) {
-    issues.push({ path: names("specversion"), message: `CloudEvents "${specversion}" is not supported: send "${supportedSpecVersion}"` })
+    issues.push({
+      path: names("specversion"),
+      message: `CloudEvents "${specversion}" is not supported: send "${supportedSpecVersion}"`,
+    })
   }
-  for (const [attribute, value] of [["id", id], ["source", source], ["type", type]] as const) {
+  for (const [attribute, value] of [
+    ["id", id],
+    ["source", source],
+    ["type", type],
+  ] as const) {
     if (value === "") issues.push({ path: names(attribute), message: "must not be empty" })
   }
   if (datacontenttype !== undefined && !isJsonMediaType(datacontenttype)) {
@@ -174,12 +219,23 @@ export const toLedgerEvent = (input: unknown, names: AttributeNames): MappedClou
       message: `unknown event type "${type}": send a ledger type bare or under ${ledgerTypePrefix} (e.g. CallLogged or ${ledgerTypePrefix}CallLogged); types are ${eventTypes.join(", ")}`,
     })
   }
-  if (issues.length > 0 || ledgerType === undefined || type === undefined || id === undefined || source === undefined || time === undefined) {
+  if (
+    issues.length > 0 ||
+    ledgerType === undefined ||
+    type === undefined ||
+    id === undefined ||
+    source === undefined ||
+    time === undefined
+  ) {
     return { ok: false, issues }
   }
 
   const parsed = parseEvent({ type: ledgerType, occurredAt: time, idempotencyKey: cloudEventKey(source, id), data })
-  if (!parsed.ok) return { ok: false, issues: parsed.issues.map((issue) => ({ path: ledgerPathName(issue.path, names), message: issue.message })) }
+  if (!parsed.ok)
+    return {
+      ok: false,
+      issues: parsed.issues.map((issue) => ({ path: ledgerPathName(issue.path, names), message: issue.message })),
+    }
   const context: CloudEventContext = {
     specversion: specversion as string,
     id,
@@ -210,4 +266,5 @@ const ledgerPathName = (path: string, names: AttributeNames): string => {
 
 const refuse = (path: string, message: string): MappedCloudEvent => ({ ok: false, issues: [{ path, message }] })
 
-const jsonType = (value: unknown): string => (Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`)
+const jsonType = (value: unknown): string =>
+  Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`

@@ -5,7 +5,11 @@
 import { createHash } from "node:crypto"
 
 /** `sha256:<hex>` of the event's type, instant and data, with object keys in a canonical order. */
-export const contentKey = (event: { readonly type: string; readonly occurredAt: string; readonly data: unknown }): string =>
+export const contentKey = (event: {
+  readonly type: string
+  readonly occurredAt: string
+  readonly data: unknown
+}): string =>
   `sha256:${createHash("sha256")
     .update(canonicalJson({ type: event.type, occurredAt: event.occurredAt, data: event.data }))
     .digest("hex")}`
@@ -23,13 +27,15 @@ const sortedCopy = (value: unknown): unknown => {
   if (value === null || typeof value !== "object") return value
   if (Array.isArray(value)) return value.map(sortedCopy)
   // What JSON writes through `toJSON` (a Date) is written as that gives it.
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return sortedCopy((value as { toJSON: (key: string) => unknown }).toJSON(""))
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function")
+    return sortedCopy((value as { toJSON: (key: string) => unknown }).toJSON(""))
   const copy: Record<string, unknown> = {}
   // The default sort orders strings by UTF-16 code units, as the first definition's comparison did.
   for (const key of Object.keys(value).sort()) {
     const member = sortedCopy((value as Record<string, unknown>)[key])
     // A member named `__proto__` is defined, as JSON.parse does, not assigned (which sets the prototype).
-    if (key === "__proto__") Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true })
+    if (key === "__proto__")
+      Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true })
     else copy[key] = member
   }
   return copy

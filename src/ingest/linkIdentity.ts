@@ -13,7 +13,7 @@
  * const outcome = yield* linkIdentity({ repId: "ana", source: "aircall", externalId: "123" }, { occurredAt, provenance })
  */
 import { Data, Effect } from "effect"
-import { identityAlias, parseEvent, type EventIssue } from "../../events/index.js"
+import { type EventIssue, identityAlias, parseEvent } from "../../events/index.js"
 import { EventStore } from "../store/EventStore.js"
 import type { RecordedEvent } from "../store/eventLog.js"
 import { appendEvents, type Provenance } from "./appendEvents.js"
@@ -22,13 +22,16 @@ import { appendEvents, type Provenance } from "./appendEvents.js"
 export type IdentityLink = { readonly repId: string; readonly source: string; readonly externalId: string }
 
 /** The idempotency key of an identity's link: one per identity, whichever rep it names. */
-export const identityLinkKey = (source: string, externalId: string): string => `identity-link:${identityAlias(source, externalId)}`
+export const identityLinkKey = (source: string, externalId: string): string =>
+  `identity-link:${identityAlias(source, externalId)}`
 
 /** `linked`: appended now; `already_linked`: the same link was stored before, nothing appended. */
 export type LinkOutcome = { readonly status: "linked" | "already_linked"; readonly event: RecordedEvent }
 
 /** The link is not a valid `RepIdentityLinked` (each issue names its field: `repId`, `source`, `externalId`). */
-export class InvalidIdentityLink extends Data.TaggedError("InvalidIdentityLink")<{ readonly issues: ReadonlyArray<EventIssue> }> {}
+export class InvalidIdentityLink extends Data.TaggedError("InvalidIdentityLink")<{
+  readonly issues: ReadonlyArray<EventIssue>
+}> {}
 
 /** The rep never joined: there is no `RepJoined` in its stream. */
 export class RepNotJoined extends Data.TaggedError("RepNotJoined")<{ readonly repId: string }> {}
@@ -60,7 +63,11 @@ export const linkIdentity = Effect.fn("linkIdentity")(function* (
   })
   const issues = parsed.ok ? [] : parsed.issues.map((issue) => ({ ...issue, path: issue.path.replace(/^data\./, "") }))
   // The alias is `<source>:<externalId>` and is read back at the first colon (parseIdentityAlias).
-  if (link.source.includes(":")) issues.push({ path: "source", message: `must not contain ":" (got "${link.source}"): name the vendor, e.g. aircall` })
+  if (link.source.includes(":"))
+    issues.push({
+      path: "source",
+      message: `must not contain ":" (got "${link.source}"): name the vendor, e.g. aircall`,
+    })
   if (!parsed.ok || issues.length > 0) return yield* new InvalidIdentityLink({ issues })
   const store = yield* EventStore
   const history = yield* store.readStream(`rep-${link.repId}`)
@@ -72,12 +79,21 @@ export const linkIdentity = Effect.fn("linkIdentity")(function* (
   }
 
   return yield* appendEvents([parsed.event], options.provenance).pipe(
-    Effect.map((result): LinkOutcome => ({ status: result.appended > 0 ? "linked" : "already_linked", event: result.events[0] as RecordedEvent })),
+    Effect.map(
+      (result): LinkOutcome => ({
+        status: result.appended > 0 ? "linked" : "already_linked",
+        event: result.events[0] as RecordedEvent,
+      }),
+    ),
     Effect.catchTag("IdempotencyKeyReused", (reused) =>
       repIdOf(reused.storedAs) === link.repId
         ? Effect.succeed<LinkOutcome>({ status: "already_linked", event: reused.storedAs })
         : Effect.fail(
-            new IdentityLinkedElsewhere({ alias: identityAlias(link.source, link.externalId), linkedTo: String(repIdOf(reused.storedAs)), storedAs: reused.storedAs }),
+            new IdentityLinkedElsewhere({
+              alias: identityAlias(link.source, link.externalId),
+              linkedTo: String(repIdOf(reused.storedAs)),
+              storedAs: reused.storedAs,
+            }),
           ),
     ),
   )

@@ -7,7 +7,7 @@
  * const log = createLogger({ level: "info" })
  * log.child({ requestId }).error({ err }, "request failed")
  */
-import { pino, type DestinationStream, type Logger } from "pino"
+import { type DestinationStream, type Logger, pino } from "pino"
 import type { LogLevel } from "../config.js"
 
 export type { Logger }

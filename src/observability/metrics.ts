@@ -8,7 +8,7 @@
  * metrics.observeIngest({ source: "api", status: 201, seconds: 0.004 })
  * const text = await metrics.text() // GET /metrics
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client"
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
 import type { ProjectionLag } from "../runtime/projectionRunner.js"
 import type { GroupReport } from "../store/groupCommit.js"
 

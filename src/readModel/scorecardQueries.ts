@@ -6,27 +6,36 @@ import { defaultTeamSettings, identityAlias, type TeamSettings } from "../../eve
 import {
   accountOutcomes,
   addDays,
-  groupBy,
   bucketOf,
   bucketsOfWindow,
   compareReps,
   coverageAt,
-  emptyCounters,
-  metricsOf,
-  startOfDay,
-  sumCounters,
   type DealRow,
+  emptyCounters,
   type Granularity,
+  groupBy,
+  metricsOf,
   type RankingMetric,
   type RepRow,
   type RepWindow,
+  startOfDay,
+  sumCounters,
   unlinkedIdentityOf,
   type YieldMetric,
 } from "../../projections/index.js"
-import type { SqlQueryable } from "../store/sql.js"
-import { activeGeneration } from "../runtime/registry.js"
 import { scorecardModel } from "../runtime/projectionRunner.js"
-import { accountActivityOf, allReps, dealsOf, meetingsOf, repDaysOf, sumRepDays, targetAccounts, teamSettings } from "./scorecardTables.js"
+import { activeGeneration } from "../runtime/registry.js"
+import type { SqlQueryable } from "../store/sql.js"
+import {
+  accountActivityOf,
+  allReps,
+  dealsOf,
+  meetingsOf,
+  repDaysOf,
+  sumRepDays,
+  targetAccounts,
+  teamSettings,
+} from "./scorecardTables.js"
 
 /** A window of whole days, both inclusive, in the team's time zone. */
 export type DayWindow = { readonly from: string; readonly to: string }
@@ -163,10 +172,19 @@ export const teamComparison = async (
           metrics: entry.metrics,
           quadrant: entry.quadrant,
           rank: entry.rank,
-          coverage: coverageAt({ deals: dealsByOwner.get(rep.repId) ?? [], rep, repId: rep.repId, settings, at: measuredAt }),
+          coverage: coverageAt({
+            deals: dealsByOwner.get(rep.repId) ?? [],
+            rep,
+            repId: rep.repId,
+            settings,
+            at: measuredAt,
+          }),
         }
       })
-      .sort((a, b) => (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) || a.repId.localeCompare(b.repId)),
+      .sort(
+        (a, b) =>
+          (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) || a.repId.localeCompare(b.repId),
+      ),
     contrast: comparison.contrast,
     unattributed: comparison.unattributed,
     readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
@@ -184,7 +202,11 @@ export const repIdentities = async (q: SqlQueryable, repId: string) => {
   if (rep === undefined) return undefined
   return {
     repId,
-    identities: rep.identities.map(({ source, externalId }) => ({ source, externalId, alias: identityAlias(source, externalId) })),
+    identities: rep.identities.map(({ source, externalId }) => ({
+      source,
+      externalId,
+      alias: identityAlias(source, externalId),
+    })),
     readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
   }
 }
@@ -193,7 +215,15 @@ export const repIdentities = async (q: SqlQueryable, repId: string) => {
 export const targetAccountsView = async (q: SqlQueryable) => {
   const { generation } = await readContext(q)
   const accounts = await targetAccounts(q, generation.generation)
-  const activity = new Map((await accountActivityOf(q, generation.generation, accounts.map((a) => a.accountId))).map((row) => [row.accountId, row]))
+  const activity = new Map(
+    (
+      await accountActivityOf(
+        q,
+        generation.generation,
+        accounts.map((a) => a.accountId),
+      )
+    ).map((row) => [row.accountId, row]),
+  )
   const deals = groupBy(await dealsOf(q, generation.generation), (d) => d.accountId)
   const meetings = groupBy(await meetingsOf(q, generation.generation), (m) => m.accountId ?? "")
   return accounts.map((account) => ({

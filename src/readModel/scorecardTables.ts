@@ -5,27 +5,28 @@
  * Rep days have a numeric column per counter, so a window is one `sum(...) group by rep_id`:
  * O(reps × days) in the database, O(reps) across the wire. Entities are stored as jsonb rows.
  */
+
+import type { TeamSettings } from "../../events/index.js"
 import {
-  counterNames,
-  emptyLedgerState,
-  identityIndexOf,
-  monthOf,
-  monthsWithin,
-  repDayKey,
-  sumCounters,
   type AccountActivityRow,
   type AccountRow,
   type ContactRow,
+  counterNames,
   type DayCounters,
   type DealRow,
+  emptyLedgerState,
+  identityIndexOf,
   type LedgerState,
   type MeetingRow,
+  monthOf,
+  monthsWithin,
   type RepDayRow,
   type RepRow,
+  repDayKey,
+  sumCounters,
 } from "../../projections/index.js"
-import type { TeamSettings } from "../../events/index.js"
-import { selectMany, type SqlQueryable } from "../store/sql.js"
 import { eventsAppliedExpression } from "../runtime/registry.js"
+import { type SqlQueryable, selectMany } from "../store/sql.js"
 
 const quoted = (name: string) => `"${name}"`
 const counterColumns = counterNames.map(quoted).join(", ")
@@ -139,7 +140,11 @@ const sparseCounterRow = ({ repId, period, counters }: CounterRow): Record<strin
   return row
 }
 
-const deleteCounters = (table: string, periodColumn: string, rows: ReadonlyArray<{ readonly repId: string; readonly period: string }>): Statement[] =>
+const deleteCounters = (
+  table: string,
+  periodColumn: string,
+  rows: ReadonlyArray<{ readonly repId: string; readonly period: string }>,
+): Statement[] =>
   rows.length === 0
     ? []
     : [
@@ -159,9 +164,15 @@ const deleteCounters = (table: string, periodColumn: string, rows: ReadonlyArray
  * with this batch (`eventsApplied`, read in the statement), and readers fetch only the deals written
  * since they last looked (see `dealsOf`).
  */
-export const touchedStatements = (model: string, generation: number, state: LedgerState, touched: Touched): Statement[] => {
+export const touchedStatements = (
+  model: string,
+  generation: number,
+  state: LedgerState,
+  touched: Touched,
+): Statement[] => {
   const t = tablesOf(generation)
-  const rows = <K, R>(keys: Set<K>, map: Map<K, R>) => [...keys].map((k) => map.get(k)).filter((r): r is R => r !== undefined)
+  const rows = <K, R>(keys: Set<K>, map: Map<K, R>) =>
+    [...keys].map((k) => map.get(k)).filter((r): r is R => r !== undefined)
   const gone = <K>(keys: Set<K>, map: Map<K, unknown>) => [...keys].filter((k) => !map.has(k))
   const statements: Statement[] = []
 
@@ -178,7 +189,13 @@ export const touchedStatements = (model: string, generation: number, state: Ledg
     }
   }
   statements.push(...deleteCounters(t.repDays, "day", goneDays))
-  statements.push(...upsertCounters(t.repDays, "day", dayRows.map(({ repId, day, ...counters }) => ({ repId, period: day, counters }))))
+  statements.push(
+    ...upsertCounters(
+      t.repDays,
+      "day",
+      dayRows.map(({ repId, day, ...counters }) => ({ repId, period: day, counters })),
+    ),
+  )
 
   const monthRows: CounterRow[] = []
   const goneMonths: Array<{ readonly repId: string; readonly period: string }> = []
@@ -194,7 +211,11 @@ export const touchedStatements = (model: string, generation: number, state: Ledg
   statements.push(...deleteCounters(t.repMonths, "month", goneMonths))
   statements.push(...upsertCounters(t.repMonths, "month", monthRows))
   const deleteGone = (table: string, keyColumn: string, keys: ReadonlyArray<string>) => {
-    if (keys.length > 0) statements.push({ text: `delete from ${table} where ${keyColumn} in (select value from jsonb_array_elements_text($1::jsonb))`, params: [JSON.stringify(keys)] })
+    if (keys.length > 0)
+      statements.push({
+        text: `delete from ${table} where ${keyColumn} in (select value from jsonb_array_elements_text($1::jsonb))`,
+        params: [JSON.stringify(keys)],
+      })
   }
   deleteGone(t.reps, "rep_id", gone(touched.reps, state.reps))
   deleteGone(t.deals, "deal_id", gone(touched.deals, state.deals))
@@ -222,7 +243,11 @@ export const touchedStatements = (model: string, generation: number, state: Ledg
       })),
     )
   }
-  upsertJson(t.reps, "rep_id", rows(touched.reps, state.reps).map((row) => ({ key: row.repId, row })))
+  upsertJson(
+    t.reps,
+    "rep_id",
+    rows(touched.reps, state.reps).map((row) => ({ key: row.repId, row })),
+  )
   upsertJson(
     t.deals,
     "deal_id",
@@ -230,14 +255,26 @@ export const touchedStatements = (model: string, generation: number, state: Ledg
     [["owner_rep_id", "text"]],
     [["written", eventsAppliedExpression(model, generation)]],
   )
-  upsertJson(t.meetings, "meeting_id", rows(touched.meetings, state.meetings).map((row) => ({ key: row.meetingId, row })))
+  upsertJson(
+    t.meetings,
+    "meeting_id",
+    rows(touched.meetings, state.meetings).map((row) => ({ key: row.meetingId, row })),
+  )
   upsertJson(
     t.accounts,
     "account_id",
-    rows(touched.accounts, state.accounts).map((row) => ({ key: row.accountId, row, extra: { targeted: row.targeted } })),
+    rows(touched.accounts, state.accounts).map((row) => ({
+      key: row.accountId,
+      row,
+      extra: { targeted: row.targeted },
+    })),
     [["targeted", "boolean"]],
   )
-  upsertJson(t.contacts, "contact_id", rows(touched.contacts, state.contacts).map((row) => ({ key: row.contactId, row })))
+  upsertJson(
+    t.contacts,
+    "contact_id",
+    rows(touched.contacts, state.contacts).map((row) => ({ key: row.contactId, row })),
+  )
   statements.push(
     ...inChunks(rows(touched.accountActivity, state.accountActivity), (chunk) => ({
       text: `insert into ${t.accountActivity} (account_id, activities, last_activity_at)
@@ -288,7 +325,12 @@ const scan = async <Row extends Record<string, unknown>>(
   for (;;) {
     const where = after.length === 0 ? "" : `where (${key.join(", ")}) > (${key.map((_, i) => `$${i + 1}`).join(", ")})`
     const order = key.join(", ")
-    const rows = await selectMany<Row>(q, `select ${columns} from ${table} ${where} order by ${order} limit ${pageSize}`, after, order)
+    const rows = await selectMany<Row>(
+      q,
+      `select ${columns} from ${table} ${where} order by ${order} limit ${pageSize}`,
+      after,
+      order,
+    )
     if (rows.length > 0) take(rows)
     const last = rows.at(-1)
     if (last === undefined || rows.length < pageSize) return
@@ -299,7 +341,10 @@ const scan = async <Row extends Record<string, unknown>>(
 
 /** A page of a generation's stored rows, as read: which part of the state they make, and the rows. */
 export type StoredRows =
-  | { readonly part: "repDays"; readonly rows: ReadonlyArray<Record<string, unknown> & { rep_id: string; day: string }> }
+  | {
+      readonly part: "repDays"
+      readonly rows: ReadonlyArray<Record<string, unknown> & { rep_id: string; day: string }>
+    }
   | { readonly part: "reps"; readonly rows: ReadonlyArray<{ rep_id: string; row: RepRow }> }
   | { readonly part: "deals"; readonly rows: ReadonlyArray<{ deal_id: string; row: DealRow }> }
   | { readonly part: "meetings"; readonly rows: ReadonlyArray<{ meeting_id: string; row: MeetingRow }> }
@@ -307,36 +352,75 @@ export type StoredRows =
   | { readonly part: "accountActivity"; readonly rows: ReadonlyArray<AccountActivityColumns> }
   | { readonly part: "contacts"; readonly rows: ReadonlyArray<{ contact_id: string; row: ContactRow }> }
   | { readonly part: "settings"; readonly rows: ReadonlyArray<{ settings: TeamSettings }> }
-  | { readonly part: "occurrences"; readonly rows: ReadonlyArray<{ quarter_hour: number | string; events: number | string }> }
-  | { readonly part: "occurrenceSpan"; readonly rows: ReadonlyArray<{ events: number | string; first_ms: number; last_ms: number }> }
+  | {
+      readonly part: "occurrences"
+      readonly rows: ReadonlyArray<{ quarter_hour: number | string; events: number | string }>
+    }
+  | {
+      readonly part: "occurrenceSpan"
+      readonly rows: ReadonlyArray<{ events: number | string; first_ms: number; last_ms: number }>
+    }
 
 /**
  * Reads a generation's stored state a page of rows at a time, each handed to `take` (the projection
  * runner hands them to its fold thread, so that no whole state is ever copied between threads).
  */
-export const readStoredRows = async (q: SqlQueryable, generation: number, take: (page: StoredRows) => void): Promise<void> => {
+export const readStoredRows = async (
+  q: SqlQueryable,
+  generation: number,
+  take: (page: StoredRows) => void,
+): Promise<void> => {
   const t = tablesOf(generation)
-  await scan<Record<string, unknown> & { rep_id: string; day: string }>(q, t.repDays, ["rep_id", "day"], `rep_id, day, ${counterColumns}`, (rows) =>
-    take({ part: "repDays", rows }),
+  await scan<Record<string, unknown> & { rep_id: string; day: string }>(
+    q,
+    t.repDays,
+    ["rep_id", "day"],
+    `rep_id, day, ${counterColumns}`,
+    (rows) => take({ part: "repDays", rows }),
   )
-  await scan<{ rep_id: string; row: RepRow }>(q, t.reps, ["rep_id"], "rep_id, row", (rows) => take({ part: "reps", rows }))
-  await scan<{ deal_id: string; row: DealRow }>(q, t.deals, ["deal_id"], "deal_id, row", (rows) => take({ part: "deals", rows }))
-  await scan<{ meeting_id: string; row: MeetingRow }>(q, t.meetings, ["meeting_id"], "meeting_id, row", (rows) => take({ part: "meetings", rows }))
-  await scan<{ account_id: string; row: AccountRow }>(q, t.accounts, ["account_id"], "account_id, row", (rows) => take({ part: "accounts", rows }))
-  await scan<AccountActivityColumns>(q, t.accountActivity, ["account_id"], accountActivityColumns, (rows) => take({ part: "accountActivity", rows }))
-  await scan<{ contact_id: string; row: ContactRow }>(q, t.contacts, ["contact_id"], "contact_id, row", (rows) => take({ part: "contacts", rows }))
-  take({ part: "settings", rows: await q.query<{ settings: TeamSettings }>(`select settings from ${t.settings} where id = 1`) })
-  await scan<{ quarter_hour: number | string; events: number | string }>(q, t.occurrences, ["quarter_hour"], "quarter_hour, events", (rows) =>
-    take({ part: "occurrences", rows }),
+  await scan<{ rep_id: string; row: RepRow }>(q, t.reps, ["rep_id"], "rep_id, row", (rows) =>
+    take({ part: "reps", rows }),
   )
-  take({ part: "occurrenceSpan", rows: await q.query<{ events: number | string; first_ms: number; last_ms: number }>(`select events, first_ms, last_ms from ${t.occurrenceSpan}`) })
+  await scan<{ deal_id: string; row: DealRow }>(q, t.deals, ["deal_id"], "deal_id, row", (rows) =>
+    take({ part: "deals", rows }),
+  )
+  await scan<{ meeting_id: string; row: MeetingRow }>(q, t.meetings, ["meeting_id"], "meeting_id, row", (rows) =>
+    take({ part: "meetings", rows }),
+  )
+  await scan<{ account_id: string; row: AccountRow }>(q, t.accounts, ["account_id"], "account_id, row", (rows) =>
+    take({ part: "accounts", rows }),
+  )
+  await scan<AccountActivityColumns>(q, t.accountActivity, ["account_id"], accountActivityColumns, (rows) =>
+    take({ part: "accountActivity", rows }),
+  )
+  await scan<{ contact_id: string; row: ContactRow }>(q, t.contacts, ["contact_id"], "contact_id, row", (rows) =>
+    take({ part: "contacts", rows }),
+  )
+  take({
+    part: "settings",
+    rows: await q.query<{ settings: TeamSettings }>(`select settings from ${t.settings} where id = 1`),
+  })
+  await scan<{ quarter_hour: number | string; events: number | string }>(
+    q,
+    t.occurrences,
+    ["quarter_hour"],
+    "quarter_hour, events",
+    (rows) => take({ part: "occurrences", rows }),
+  )
+  take({
+    part: "occurrenceSpan",
+    rows: await q.query<{ events: number | string; first_ms: number; last_ms: number }>(
+      `select events, first_ms, last_ms from ${t.occurrenceSpan}`,
+    ),
+  })
 }
 
 /** Puts a page of stored rows into a state: the one way a stored state is rebuilt, here or on the fold thread. */
 export const addStoredRows = (state: LedgerState, page: StoredRows): void => {
   switch (page.part) {
     case "repDays":
-      for (const { rep_id, day, ...counters } of page.rows) state.repDays.set(repDayKey(rep_id, day), { repId: rep_id, day, ...(numbers(counters) as DayCounters) })
+      for (const { rep_id, day, ...counters } of page.rows)
+        state.repDays.set(repDayKey(rep_id, day), { repId: rep_id, day, ...(numbers(counters) as DayCounters) })
       return
     case "reps":
       for (const { rep_id, row } of page.rows) state.reps.set(rep_id, row)
@@ -361,13 +445,15 @@ export const addStoredRows = (state: LedgerState, page: StoredRows): void => {
       for (const { settings } of page.rows) state.settings = settings
       return
     case "occurrences":
-      for (const { quarter_hour, events } of page.rows) state.occurrences.byQuarterHour.set(Number(quarter_hour), Number(events))
+      for (const { quarter_hour, events } of page.rows)
+        state.occurrences.byQuarterHour.set(Number(quarter_hour), Number(events))
       return
     case "occurrenceSpan":
-      for (const { events, first_ms, last_ms } of page.rows) Object.assign(state.occurrences, { events: Number(events), firstMs: Number(first_ms), lastMs: Number(last_ms) })
+      for (const { events, first_ms, last_ms } of page.rows)
+        Object.assign(state.occurrences, { events: Number(events), firstMs: Number(first_ms), lastMs: Number(last_ms) })
       return
     default:
-      return assertNever(page)
+      assertNever(page)
   }
 }
 
@@ -382,7 +468,8 @@ function assertNever(page: never): never {
   throw new Error(`unhandled stored rows ${JSON.stringify(page)}`)
 }
 
-const numbers = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]))
+const numbers = (row: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]))
 
 // ---- reads --------------------------------------------------------------------------------------
 
@@ -401,18 +488,34 @@ export const sumRepDays = async (
   const { months, edges } = monthsWithin(window.fromDay, window.toDay)
   const sums = counterNames.map((c) => `sum(${quoted(c)}) as ${quoted(c)}`).join(", ")
   const parts = [
-    ...(months.length === 0 ? [] : [{ text: `select rep_id, ${sums} from ${t.repMonths} where month = any($1::text[]) group by rep_id`, params: [months] }]),
-    ...edges.map((edge) => ({ text: `select rep_id, ${sums} from ${t.repDays} where day >= $1 and day <= $2 group by rep_id`, params: [edge.fromDay, edge.toDay] })),
+    ...(months.length === 0
+      ? []
+      : [
+          {
+            text: `select rep_id, ${sums} from ${t.repMonths} where month = any($1::text[]) group by rep_id`,
+            params: [months],
+          },
+        ]),
+    ...edges.map((edge) => ({
+      text: `select rep_id, ${sums} from ${t.repDays} where day >= $1 and day <= $2 group by rep_id`,
+      params: [edge.fromDay, edge.toDay],
+    })),
   ]
   const byRep = new Map<string, DayCounters[]>()
   for (const part of parts) {
-    for (const { rep_id, ...counters } of await selectMany<Record<string, unknown> & { rep_id: string }>(q, part.text, part.params)) {
+    for (const { rep_id, ...counters } of await selectMany<Record<string, unknown> & { rep_id: string }>(
+      q,
+      part.text,
+      part.params,
+    )) {
       const list = byRep.get(rep_id)
       if (list === undefined) byRep.set(rep_id, [numbers(counters) as DayCounters])
       else list.push(numbers(counters) as DayCounters)
     }
   }
-  return new Map([...byRep].map(([repId, rows]) => [repId, rows.length === 1 ? (rows[0] as DayCounters) : sumCounters(rows)]))
+  return new Map(
+    [...byRep].map(([repId, rows]) => [repId, rows.length === 1 ? (rows[0] as DayCounters) : sumCounters(rows)]),
+  )
 }
 
 /** One rep's day rows in a window, in day order (for series by bucket). */
@@ -440,19 +543,38 @@ export const allReps = async (q: SqlQueryable, generation: number): Promise<Read
  * deal, once known, stays). A warm read costs one indexed query that finds nothing, where reading
  * every deal cost a team comparison 30 ms of its 78 (bench/projections.ts, 3,837 deals).
  */
-const dealCaches = new WeakMap<SqlQueryable, { generation: number; written: number; readonly byId: Map<string, DealRow>; sorted?: ReadonlyArray<DealRow> }>()
+const dealCaches = new WeakMap<
+  SqlQueryable,
+  { generation: number; written: number; readonly byId: Map<string, DealRow>; sorted?: ReadonlyArray<DealRow> }
+>()
 
 const byDealId = (a: DealRow, b: DealRow) => (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0)
 
 /** Deals, all or those of some owners, in deal id order. */
-export const dealsOf = async (q: SqlQueryable, generation: number, ownerRepIds?: ReadonlyArray<string>): Promise<ReadonlyArray<DealRow>> => {
+export const dealsOf = async (
+  q: SqlQueryable,
+  generation: number,
+  ownerRepIds?: ReadonlyArray<string>,
+): Promise<ReadonlyArray<DealRow>> => {
   const table = tablesOf(generation).deals
   if (ownerRepIds !== undefined) {
-    return (await selectMany<{ row: DealRow }>(q, `select deal_id, row from ${table} where owner_rep_id = any($1::text[])`, [ownerRepIds], "deal_id")).map((r) => r.row)
+    return (
+      await selectMany<{ row: DealRow }>(
+        q,
+        `select deal_id, row from ${table} where owner_rep_id = any($1::text[])`,
+        [ownerRepIds],
+        "deal_id",
+      )
+    ).map((r) => r.row)
   }
   let cache = dealCaches.get(q)
-  if (cache === undefined || cache.generation !== generation) dealCaches.set(q, (cache = { generation, written: -1, byId: new Map() }))
-  const fresh = await selectMany<{ deal_id: string; row: DealRow; written: number | string }>(q, `select deal_id, row, written from ${table} where written > $1`, [cache.written])
+  if (cache === undefined || cache.generation !== generation)
+    dealCaches.set(q, (cache = { generation, written: -1, byId: new Map() }))
+  const fresh = await selectMany<{ deal_id: string; row: DealRow; written: number | string }>(
+    q,
+    `select deal_id, row, written from ${table} where written > $1`,
+    [cache.written],
+  )
   for (const { deal_id, row, written } of fresh) {
     cache.byId.set(deal_id, row)
     cache.written = Math.max(cache.written, Number(written))
@@ -462,7 +584,11 @@ export const dealsOf = async (q: SqlQueryable, generation: number, ownerRepIds?:
 }
 
 export const targetAccounts = async (q: SqlQueryable, generation: number): Promise<ReadonlyArray<AccountRow>> =>
-  (await q.query<{ row: AccountRow }>(`select row from ${tablesOf(generation).accounts} where targeted order by account_id`)).map((r) => r.row)
+  (
+    await q.query<{ row: AccountRow }>(
+      `select row from ${tablesOf(generation).accounts} where targeted order by account_id`,
+    )
+  ).map((r) => r.row)
 
 type AccountActivityColumns = { account_id: string; activities: number; last_activity_at: string }
 const accountActivityColumns = "account_id, activities, last_activity_at"
@@ -473,15 +599,21 @@ const toAccountActivity = (row: AccountActivityColumns): AccountActivityRow => (
 })
 
 /** The activity of these accounts (an account nobody has worked has no row). */
-export const accountActivityOf = async (q: SqlQueryable, generation: number, accountIds: ReadonlyArray<string>): Promise<ReadonlyArray<AccountActivityRow>> =>
+export const accountActivityOf = async (
+  q: SqlQueryable,
+  generation: number,
+  accountIds: ReadonlyArray<string>,
+): Promise<ReadonlyArray<AccountActivityRow>> =>
   (
-    await q.query<AccountActivityColumns>(`select ${accountActivityColumns} from ${tablesOf(generation).accountActivity} where account_id = any($1::text[])`, [
-      accountIds,
-    ])
+    await q.query<AccountActivityColumns>(
+      `select ${accountActivityColumns} from ${tablesOf(generation).accountActivity} where account_id = any($1::text[])`,
+      [accountIds],
+    )
   ).map(toAccountActivity)
 
 export const meetingsOf = async (q: SqlQueryable, generation: number): Promise<ReadonlyArray<MeetingRow>> =>
   (await q.query<{ row: MeetingRow }>(`select row from ${tablesOf(generation).meetings}`)).map((r) => r.row)
 
 export const teamSettings = async (q: SqlQueryable, generation: number): Promise<TeamSettings | undefined> =>
-  (await q.query<{ settings: TeamSettings }>(`select settings from ${tablesOf(generation).settings} where id = 1`))[0]?.settings
+  (await q.query<{ settings: TeamSettings }>(`select settings from ${tablesOf(generation).settings} where id = 1`))[0]
+    ?.settings

@@ -3,17 +3,19 @@
  * (only those are written). The fold thread (foldWorker.ts) folds the runner's batches with it;
  * tests and the what-if replayer read the stored events as the folds see them with `toLedgerEvent`.
  */
-import { upcast, isEventType, type LedgerEvent } from "../../events/index.js"
-import { foldEvent, quarterHourOf, type Change, type LedgerState } from "../../projections/index.js"
-import type { LoggedEvent, RecordedEvent } from "../store/eventLog.js"
+import { isEventType, type LedgerEvent, upcast } from "../../events/index.js"
+import { type Change, foldEvent, type LedgerState, quarterHourOf } from "../../projections/index.js"
 import type { Touched } from "../readModel/scorecardTables.js"
+import type { LoggedEvent, RecordedEvent } from "../store/eventLog.js"
 
 /**
  * Reads the stored event as the folds see it: current schema version, known type. An event stored at
  * the current version is handed over as it is (a fold reads its type, instant and data, nothing
  * else): one object less for each of a catch-up's million events.
  */
-export const toLedgerEvent = (event: Pick<RecordedEvent, "type" | "schemaVersion" | "data" | "occurredAt">): LedgerEvent | undefined => {
+export const toLedgerEvent = (
+  event: Pick<RecordedEvent, "type" | "schemaVersion" | "data" | "occurredAt">,
+): LedgerEvent | undefined => {
   if (!isEventType(event.type)) return undefined
   const data = upcast(event.type, event.schemaVersion, event.data)
   return (data === event.data ? event : { type: event.type, occurredAt: event.occurredAt, data }) as LedgerEvent
@@ -65,7 +67,7 @@ const touch = (touched: Touched, change: Change): void => {
       touched.settings = true
       return
     default:
-      return assertNever(change)
+      assertNever(change)
   }
 }
 

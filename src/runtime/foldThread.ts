@@ -23,14 +23,22 @@ import type { Statement, StoredRows } from "../readModel/scorecardTables.js"
 
 /** What the runner asks of the fold thread. */
 export type FoldRequest =
-  | { readonly op: "open"; readonly fold: number; readonly model: string; readonly generation: number; readonly state: LedgerState }
+  | {
+      readonly op: "open"
+      readonly fold: number
+      readonly model: string
+      readonly generation: number
+      readonly state: LedgerState
+    }
   | { readonly op: "stored"; readonly fold: number; readonly page: StoredRows }
   | { readonly op: "fold"; readonly fold: number; readonly page: string }
   | { readonly op: "statements"; readonly fold: number; readonly request: number }
   | { readonly op: "close"; readonly fold: number }
 
 /** The fold thread's answer to a `statements` request. */
-export type FoldReply = { readonly request: number; readonly statements: ReadonlyArray<Statement> } | { readonly request: number; readonly failure: string }
+export type FoldReply =
+  | { readonly request: number; readonly statements: ReadonlyArray<Statement> }
+  | { readonly request: number; readonly failure: string }
 
 /** A generation's state, held by the fold thread. */
 export type Fold = {
@@ -44,7 +52,10 @@ export type Fold = {
   close(): void
 }
 
-type Waiting = { readonly resolve: (statements: ReadonlyArray<Statement>) => void; readonly reject: (error: Error) => void }
+type Waiting = {
+  readonly resolve: (statements: ReadonlyArray<Statement>) => void
+  readonly reject: (error: Error) => void
+}
 type Thread = { readonly worker: Worker; readonly waiting: Map<number, Waiting>; failure?: Error }
 
 let started: Promise<Thread> | undefined
@@ -91,7 +102,11 @@ export const stopFoldThread = async (): Promise<void> => {
  * Opens a generation's state on the fold thread, started if need be: `initial` (a small state, as
  * tests give; copied once), then what `addStored` adds.
  */
-export const openFold = async (model: string, generation: number, initial: LedgerState = emptyLedgerState()): Promise<Fold> => {
+export const openFold = async (
+  model: string,
+  generation: number,
+  initial: LedgerState = emptyLedgerState(),
+): Promise<Fold> => {
   // A thread that could not start is not kept: the next open tries again.
   started ??= startThread().catch((error: unknown) => {
     started = undefined

@@ -7,13 +7,25 @@
  */
 import { parentPort } from "node:worker_threads"
 import type { LedgerState } from "../../projections/index.js"
+import {
+  addStoredRows,
+  nothingTouched,
+  type Statement,
+  type Touched,
+  touchedStatements,
+} from "../readModel/scorecardTables.js"
 import { decodeFoldPage } from "../store/eventLog.js"
 import { foldInto } from "./batchFold.js"
 import type { FoldReply, FoldRequest } from "./foldThread.js"
-import { addStoredRows, nothingTouched, touchedStatements, type Statement, type Touched } from "../readModel/scorecardTables.js"
 
 /** A generation's fold: its state, what the pages folded since the last statements touched, and the first failure since. */
-type Open = { readonly model: string; readonly generation: number; readonly state: LedgerState; touched: Touched; failure?: string }
+type Open = {
+  readonly model: string
+  readonly generation: number
+  readonly state: LedgerState
+  touched: Touched
+  failure?: string
+}
 
 const port = parentPort
 if (port === null) throw new Error("foldWorker.ts runs as a worker thread: start it with foldThread.ts")
@@ -38,7 +50,12 @@ const statementsOf = (open: Open): ReadonlyArray<Statement> => {
 
 port.on("message", (request: FoldRequest) => {
   if (request.op === "open") {
-    folds.set(request.fold, { model: request.model, generation: request.generation, state: request.state, touched: nothingTouched() })
+    folds.set(request.fold, {
+      model: request.model,
+      generation: request.generation,
+      state: request.state,
+      touched: nothingTouched(),
+    })
     return
   }
   const open = folds.get(request.fold)
@@ -51,9 +68,14 @@ port.on("message", (request: FoldRequest) => {
       return
     case "statements": {
       const reply = (message: FoldReply) => port.postMessage(message)
-      if (open === undefined) return reply({ request: request.request, failure: `fold ${request.fold} is not open on the fold thread` })
+      if (open === undefined)
+        return reply({ request: request.request, failure: `fold ${request.fold} is not open on the fold thread` })
       const statements = unlessFailed(open, () => statementsOf(open))
-      return reply(statements === undefined ? { request: request.request, failure: open.failure as string } : { request: request.request, statements })
+      return reply(
+        statements === undefined
+          ? { request: request.request, failure: open.failure as string }
+          : { request: request.request, statements },
+      )
     }
     case "close":
       folds.delete(request.fold)

@@ -6,11 +6,20 @@
  * at a time, across every instance on one database (a lease); a rebuild fills a new generation while
  * the old one keeps answering.
  */
-import { committedHead, logBehind, logStart, readFoldPage, type Checkpoint } from "../store/eventLog.js"
-import type { Lease, SqlDatabase } from "../store/sql.js"
-import { openFold, type Fold } from "./foldThread.js"
-import { activeGeneration, addGeneration, advanceCheckpoint, liveGenerations, promote, reached, type Generation } from "./registry.js"
+
 import { createTables, dropTables, readStoredRows } from "../readModel/scorecardTables.js"
+import { type Checkpoint, committedHead, logBehind, logStart, readFoldPage } from "../store/eventLog.js"
+import type { Lease, SqlDatabase } from "../store/sql.js"
+import { type Fold, openFold } from "./foldThread.js"
+import {
+  activeGeneration,
+  addGeneration,
+  advanceCheckpoint,
+  type Generation,
+  liveGenerations,
+  promote,
+  reached,
+} from "./registry.js"
 
 export const scorecardModel = "scorecards"
 
@@ -122,7 +131,11 @@ export const closeProjector = (projector: Projector): void => projector.fold.clo
 
 /** Makes sure the read model has an active generation of the current fold version (or one building). */
 export const ensureGenerations = async (db: SqlDatabase): Promise<ReadonlyArray<Generation>> =>
-  (await addGenerationWithTables(db, (live) => (live.some((g) => g.foldVersion === scorecardFoldVersion) ? "keep" : "add"))).live
+  (
+    await addGenerationWithTables(db, (live) =>
+      live.some((g) => g.foldVersion === scorecardFoldVersion) ? "keep" : "add",
+    )
+  ).live
 
 /** How many events a step folds, and how it reads them. */
 export type StepSize = {
@@ -144,7 +157,12 @@ export type StepSize = {
  * The checkpoint moves only if no other runner moved it (compare and set): if one did, the batch
  * rolls back and the projector reloads from what is stored.
  */
-export const stepProjector = async (db: SqlDatabase, projector: Projector, size: number | StepSize, stopping: () => boolean = () => false): Promise<number> => {
+export const stepProjector = async (
+  db: SqlDatabase,
+  projector: Projector,
+  size: number | StepSize,
+  stopping: () => boolean = () => false,
+): Promise<number> => {
   const { batchSize, pageSize = Math.min(batchSize, 5_000) } = typeof size === "number" ? { batchSize: size } : size
   let to = projector.checkpoint
   let applied = 0
@@ -170,7 +188,8 @@ export const stepProjector = async (db: SqlDatabase, projector: Projector, size:
   try {
     const statements = await projector.fold.statements()
     await db.transaction(async (tx) => {
-      if ((await advanceCheckpoint(tx, projector.generation, projector.checkpoint, to, applied)) === undefined) throw new CheckpointMoved()
+      if ((await advanceCheckpoint(tx, projector.generation, projector.checkpoint, to, applied)) === undefined)
+        throw new CheckpointMoved()
       for (const { text, params } of statements) await tx.query(text, params)
     })
   } catch (error) {
@@ -186,7 +205,9 @@ export const stepProjector = async (db: SqlDatabase, projector: Projector, size:
 class CheckpointMoved extends Error {}
 
 const reload = async (db: SqlDatabase, projector: Projector) => {
-  const stored = (await liveGenerations(db, scorecardModel)).find((g) => g.generation === projector.generation.generation)
+  const stored = (await liveGenerations(db, scorecardModel)).find(
+    (g) => g.generation === projector.generation.generation,
+  )
   if (stored === undefined) return
   const reloaded = await openProjector(db, stored)
   closeProjector(projector)
@@ -206,8 +227,14 @@ const reload = async (db: SqlDatabase, projector: Projector) => {
 export const defaultStep: Required<StepSize> = { batchSize: 250_000, pageSize: 5_000 }
 
 /** Starts folding in the background; resolves once the runner has tried for the lease once. */
-export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOptions = {}): Promise<ProjectionRunner> => {
-  const step: StepSize = { batchSize: options.batchSize ?? defaultStep.batchSize, pageSize: options.pageSize ?? defaultStep.pageSize }
+export const startProjectionRunner = async (
+  db: SqlDatabase,
+  options: RunnerOptions = {},
+): Promise<ProjectionRunner> => {
+  const step: StepSize = {
+    batchSize: options.batchSize ?? defaultStep.batchSize,
+    pageSize: options.pageSize ?? defaultStep.pageSize,
+  }
   const idleMs = options.idleMs ?? 250
   const lingerMs = options.lingerMs ?? 200
   const registryRefreshMs = options.registryRefreshMs ?? 1_000
@@ -291,7 +318,9 @@ export const startProjectionRunner = async (db: SqlDatabase, options: RunnerOpti
   return {
     wake: () => alarm.wakeWithin(lingerMs),
     rebuild: async () => {
-      const { live, added } = await addGenerationWithTables(db, (live) => (live.some((g) => g.status === "building") ? "keep" : "add"))
+      const { live, added } = await addGenerationWithTables(db, (live) =>
+        live.some((g) => g.status === "building") ? "keep" : "add",
+      )
       if (added === undefined) throw new RebuildAlreadyRunning(live.find((g) => g.status === "building") as Generation)
       registryReadAt = Number.NEGATIVE_INFINITY
       alarm.wakeWithin(0)

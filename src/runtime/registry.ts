@@ -42,12 +42,17 @@ const toGeneration = (row: Row): Generation => ({
 
 /** The generations that are building or active, oldest first. */
 export const liveGenerations = async (q: SqlQueryable, name: string): Promise<ReadonlyArray<Generation>> =>
-  (await q.query<Row>(`select ${columns} from ledger_read_models where name = $1 and status <> 'retired' order by generation`, [name])).map(
-    toGeneration,
-  )
+  (
+    await q.query<Row>(
+      `select ${columns} from ledger_read_models where name = $1 and status <> 'retired' order by generation`,
+      [name],
+    )
+  ).map(toGeneration)
 
 export const activeGeneration = async (q: SqlQueryable, name: string): Promise<Generation | undefined> => {
-  const row = (await q.query<Row>(`select ${columns} from ledger_read_models where name = $1 and status = 'active'`, [name]))[0]
+  const row = (
+    await q.query<Row>(`select ${columns} from ledger_read_models where name = $1 and status = 'active'`, [name])
+  )[0]
   return row === undefined ? undefined : toGeneration(row)
 }
 
@@ -100,10 +105,10 @@ export const promote = async (q: SqlQueryable, generation: Generation): Promise<
      where name = $1 and status = 'active' and generation <> $2 returning generation`,
     [generation.name, generation.generation],
   )
-  await q.query(`update ledger_read_models set status = 'active', updated_at = now() where name = $1 and generation = $2`, [
-    generation.name,
-    generation.generation,
-  ])
+  await q.query(
+    `update ledger_read_models set status = 'active', updated_at = now() where name = $1 and generation = $2`,
+    [generation.name, generation.generation],
+  )
   return retired.map((r) => Number(r.generation))
 }
 

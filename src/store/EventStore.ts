@@ -6,27 +6,35 @@
  * const stored = yield* EventStore.use((store) => store.append([{ streamId: "deal-42", expected: "no_stream", events }]))
  */
 import { Context, Effect, Layer } from "effect"
+import type { Durability } from "./durability.js"
 import {
-  awaitHiddenCommits,
-  readLog,
-  readStream,
-  visibleHead,
+  type AppendError,
+  IdempotencyKeyReused,
+  StoreFailure,
+  StreamRuleViolation,
+  WrongExpectedVersion,
+} from "./errors.js"
+import {
   type AppendResult,
   type AsOf,
+  awaitHiddenCommits,
   type Checkpoint,
   type RecordedEvent,
+  readLog,
+  readStream,
   type StreamAppend,
+  visibleHead,
 } from "./eventLog.js"
-import { IdempotencyKeyReused, StoreFailure, StreamRuleViolation, WrongExpectedVersion, type AppendError } from "./errors.js"
-import { groupCommit, type GroupCommit, type GroupCommitOptions } from "./groupCommit.js"
-import type { Durability } from "./durability.js"
+import { type GroupCommit, type GroupCommitOptions, groupCommit } from "./groupCommit.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
 import type { SqlDatabase } from "./sql.js"
 
 /** A PostgreSQL server, or a PGlite data directory with its durability (durability.ts; default `os`). */
-export type StoreLocation = { readonly databaseUrl: string } | { readonly dataDir: string; readonly durability?: Durability }
+export type StoreLocation =
+  | { readonly databaseUrl: string }
+  | { readonly dataDir: string; readonly durability?: Durability }
 
 export type Appended = Extract<AppendResult, { ok: true }>
 

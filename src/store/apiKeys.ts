@@ -32,20 +32,31 @@ export const createApiKey = async (
 }
 
 export const listApiKeys = async (db: SqlQueryable): Promise<ReadonlyArray<ApiKey>> =>
-  (await db.query<KeyRow>("select key_id, name, scopes, created_at, revoked_at from ledger_api_keys order by created_at, key_id")).map(toKey)
+  (
+    await db.query<KeyRow>(
+      "select key_id, name, scopes, created_at, revoked_at from ledger_api_keys order by created_at, key_id",
+    )
+  ).map(toKey)
 
 /** Revokes a key; `false` when no active key has that id. */
 export const revokeApiKey = async (db: SqlQueryable, keyId: string): Promise<boolean> => {
   const revoked =
-    (await db.query("update ledger_api_keys set revoked_at = now() where key_id = $1 and revoked_at is null returning key_id", [keyId]))
-      .length === 1
+    (
+      await db.query(
+        "update ledger_api_keys set revoked_at = now() where key_id = $1 and revoked_at is null returning key_id",
+        [keyId],
+      )
+    ).length === 1
   const cache = verifiedKeys.get(db)
   for (const [token, entry] of cache ?? []) if (entry.key.keyId === keyId) cache?.delete(token)
   return revoked
 }
 
 export const countActiveApiKeys = async (db: SqlQueryable): Promise<number> =>
-  Number((await db.query<{ n: string | number }>("select count(*) as n from ledger_api_keys where revoked_at is null"))[0]?.n ?? 0)
+  Number(
+    (await db.query<{ n: string | number }>("select count(*) as n from ledger_api_keys where revoked_at is null"))[0]
+      ?.n ?? 0,
+  )
 
 /**
  * How long a verified token is taken on trust without asking the database again. A key revoked in

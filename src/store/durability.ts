@@ -42,7 +42,16 @@ export const startParamsFor = (durability: Durability): string[] =>
     ? [...PGlite.defaultStartParams]
     : [
         ...PGlite.defaultStartParams.filter((param) => param !== "-F"),
-        ...["-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "wal_sync_method=fsync", "-c", "full_page_writes=on"],
+        ...[
+          "-c",
+          "fsync=on",
+          "-c",
+          "synchronous_commit=on",
+          "-c",
+          "wal_sync_method=fsync",
+          "-c",
+          "full_page_writes=on",
+        ],
       ]
 
 /** The minimal shape of Emscripten's NODEFS this module relies on. */

@@ -13,7 +13,7 @@
  * for await (const page of archivePages(db)) for (const event of page) out.write(`${archiveLine(event)}\n`)
  */
 import { isDeepStrictEqual } from "node:util"
-import { committedHead, logStart, readLog, type Checkpoint, type RecordedEvent } from "./eventLog.js"
+import { type Checkpoint, committedHead, logStart, type RecordedEvent, readLog } from "./eventLog.js"
 import { jsonbBytes, type SqlDatabase } from "./sql.js"
 
 /** One line of an archive. */
@@ -140,7 +140,10 @@ export const restoreBatch = async (
         : "select max(global_position) as highest, count(*) as events from ledger_events",
     )
     const highest = Number(now?.highest ?? 0)
-    if (highest !== expected.highestPosition || (expected.eventCount !== undefined && Number(now?.events) !== expected.eventCount)) {
+    if (
+      highest !== expected.highestPosition ||
+      (expected.eventCount !== undefined && Number(now?.events) !== expected.eventCount)
+    ) {
       throw new StoreChangedDuringRestore(
         `another writer appended to the store during the import (its highest position is ${highest}, ` +
           `the import expected ${expected.highestPosition}); stop the other writers and import again`,

@@ -5,7 +5,7 @@
  * `(transaction_id, global_position)` behind the `pg_snapshot_xmin` fence (shared/DESIGN.md).
  */
 import { isDeepStrictEqual } from "node:util"
-import { jsonbBytes, sqlErrorCode, type SqlDatabase, type SqlQueryable } from "./sql.js"
+import { jsonbBytes, type SqlDatabase, type SqlQueryable, sqlErrorCode } from "./sql.js"
 
 /** What a writer expects of a stream before its append. */
 export type Expected = "any" | "no_stream" | "stream_exists" | number
@@ -47,8 +47,18 @@ export type StreamAppend = {
 }
 
 export type AppendRejection =
-  | { readonly _tag: "WrongExpectedVersion"; readonly streamId: string; readonly expected: Expected; readonly actual: number }
-  | { readonly _tag: "StreamRuleViolation"; readonly streamId: string; readonly reason: string; readonly state: unknown }
+  | {
+      readonly _tag: "WrongExpectedVersion"
+      readonly streamId: string
+      readonly expected: Expected
+      readonly actual: number
+    }
+  | {
+      readonly _tag: "StreamRuleViolation"
+      readonly streamId: string
+      readonly reason: string
+      readonly state: unknown
+    }
   | { readonly _tag: "IdempotencyKeyReused"; readonly idempotencyKey: string; readonly storedAs: RecordedEvent }
 
 export type AppendResult =
@@ -120,7 +130,9 @@ type GroupState = {
   readonly rows: Array<{ readonly sent: NewEvent; readonly accepted: RecordedEvent }>
 }
 
-type Judgement = { readonly ok: true; readonly appended: number } | { readonly ok: false; readonly rejection: AppendRejection }
+type Judgement =
+  | { readonly ok: true; readonly appended: number }
+  | { readonly ok: false; readonly rejection: AppendRejection }
 
 const appendGroupInTransaction = async (
   tx: SqlQueryable,
@@ -142,26 +154,32 @@ const appendGroupInTransaction = async (
   // length and uses the unique indexes, where `in (select … from jsonb_array_elements_text(…))` is
   // estimated at 100 rows and, on PGlite (never analyzed), hash-joined against a scan of the whole table.
   if (tx.backend === "postgres") {
-    await tx.query("select 1 from ledger_events where stream_id = any($1::text[]) and stream_version = 1 order by stream_id for update", [streamIds])
+    await tx.query(
+      "select 1 from ledger_events where stream_id = any($1::text[]) and stream_version = 1 order by stream_id for update",
+      [streamIds],
+    )
   }
-  const heads = await tx.query<{ stream_id: string; version: number | string }>(lastEventOfEach("select s.id as stream_id, last.version"), [streamIds])
+  const heads = await tx.query<{ stream_id: string; version: number | string }>(
+    lastEventOfEach("select s.id as stream_id, last.version"),
+    [streamIds],
+  )
   // A statement of its own, after the locks: it sees what the transactions we waited for committed.
   // The keys go through `array(select unnest(…))`: handed to `= any()` as they are, a PostgreSQL
   // server plans a custom plan that estimates each key against the column's statistics, 62 ms for a
   // batch of 2,000 keys against 7 ms to run it this way (PGlite: 18 ms against 8).
   const keys = [...new Set(appends.flatMap((a) => a.events.map((e) => e.idempotencyKey)))]
   const stored = new Map(
-    (await tx.query<EventRow>(`${selectEvents} where idempotency_key = any(array(select unnest($1::text[])))`, [keys])).map((row) => [
-      row.idempotency_key,
-      toRecorded(row),
-    ]),
+    (
+      await tx.query<EventRow>(`${selectEvents} where idempotency_key = any(array(select unnest($1::text[])))`, [keys])
+    ).map((row) => [row.idempotency_key, toRecorded(row)]),
   )
   const guarded = [...new Set(appends.filter((a) => a.guard !== undefined).map((a) => a.streamId))]
   const histories = new Map<string, RecordedEvent[]>(guarded.map((id) => [id, []]))
   if (guarded.length > 0) {
-    const rows = await tx.query<EventRow>(`${selectEvents} where stream_id = any($1::text[]) order by stream_id, stream_version`, [
-      guarded,
-    ])
+    const rows = await tx.query<EventRow>(
+      `${selectEvents} where stream_id = any($1::text[]) order by stream_id, stream_version`,
+      [guarded],
+    )
     for (const row of rows) histories.get(row.stream_id)?.push(toRecorded(row))
   }
 
@@ -173,7 +191,8 @@ const appendGroupInTransaction = async (
     rows: [],
   }
   const judgements = group.map((batch) => judge(state, batch))
-  if (state.rows.length === 0) throw new NothingWritten(judgements.map((j, i) => answer(j, group[i] ?? [], stored, new Map())))
+  if (state.rows.length === 0)
+    throw new NothingWritten(judgements.map((j, i) => answer(j, group[i] ?? [], stored, new Map())))
 
   // One statement writes the events, in the group's order. It answers
   // only each event's place in the log and its instants, as the database holds them (one json value);
@@ -210,10 +229,17 @@ const appendGroupInTransaction = async (
   const places = JSON.parse(placed[0]?.placed ?? "[]") as ReadonlyArray<[number, string, number, number]>
   const insertedEvents = state.rows.map(({ accepted }, i): RecordedEvent => {
     const [position, transactionId, occurredMs, recordedMs] = places[i] as [number, string, number, number]
-    return { ...accepted, position, transactionId, occurredAt: new Date(occurredMs).toISOString(), recordedAt: new Date(recordedMs).toISOString() }
+    return {
+      ...accepted,
+      position,
+      transactionId,
+      occurredAt: new Date(occurredMs).toISOString(),
+      recordedAt: new Date(recordedMs).toISOString(),
+    }
   })
   const inserted = new Map(insertedEvents.map((event) => [event.idempotencyKey, event]))
-  const resolve = (event: RecordedEvent) => (state.earlierInGroup.has(event) ? (inserted.get(event.idempotencyKey) as RecordedEvent) : event)
+  const resolve = (event: RecordedEvent) =>
+    state.earlierInGroup.has(event) ? (inserted.get(event.idempotencyKey) as RecordedEvent) : event
   return judgements.map((judgement, i) => answer(judgement, group[i] ?? [], stored, inserted, resolve))
 }
 
@@ -302,7 +328,11 @@ const answer = (
 ): AppendResult => {
   if (!judgement.ok) {
     const rejection = judgement.rejection
-    return { ok: false, rejection: rejection._tag === "IdempotencyKeyReused" ? { ...rejection, storedAs: resolve(rejection.storedAs) } : rejection }
+    return {
+      ok: false,
+      rejection:
+        rejection._tag === "IdempotencyKeyReused" ? { ...rejection, storedAs: resolve(rejection.storedAs) } : rejection,
+    }
   }
   const events = appends.flatMap((a) =>
     a.events.map((e) => stored.get(e.idempotencyKey) ?? (inserted.get(e.idempotencyKey) as RecordedEvent)),
@@ -468,7 +498,12 @@ export type FoldPage = { readonly text: string; readonly events: number; readonl
  */
 export const readFoldPage = async (q: SqlQueryable, options: LogRead): Promise<FoldPage | undefined> => {
   const { page, params } = logPage(options)
-  const rows = await q.query<{ text: string | null; events: number | string; transaction_id: string; global_position: number | string }>(
+  const rows = await q.query<{
+    text: string | null
+    events: number | string
+    transaction_id: string
+    global_position: number | string
+  }>(
     `with e as materialized (${page})
      select (select json_agg(json_build_array(global_position, transaction_id::text, type, schema_version, data, ${epochMs("occurred_at")})
                      order by e.transaction_id, e.global_position)::text from e) as text,
@@ -478,20 +513,26 @@ export const readFoldPage = async (q: SqlQueryable, options: LogRead): Promise<F
   )
   const found = rows[0]
   if (found === undefined || found.text === null) return undefined
-  return { text: found.text, events: Number(found.events), last: { transactionId: found.transaction_id, position: Number(found.global_position) } }
+  return {
+    text: found.text,
+    events: Number(found.events),
+    last: { transactionId: found.transaction_id, position: Number(found.global_position) },
+  }
 }
 
 /** The events of a page read by {@link readFoldPage}, in log order. */
 export const decodeFoldPage = (text: string): ReadonlyArray<LoggedEvent> =>
-  (JSON.parse(text) as ReadonlyArray<[number, string, string, number, unknown, number]>).map(([position, transactionId, type, schemaVersion, data, occurredMs]) => ({
-    transactionId,
-    position,
-    type,
-    schemaVersion,
-    data,
-    occurredAt: new Date(occurredMs).toISOString(),
-    occurredMs,
-  }))
+  (JSON.parse(text) as ReadonlyArray<[number, string, string, number, unknown, number]>).map(
+    ([position, transactionId, type, schemaVersion, data, occurredMs]) => ({
+      transactionId,
+      position,
+      type,
+      schemaVersion,
+      data,
+      occurredAt: new Date(occurredMs).toISOString(),
+      occurredMs,
+    }),
+  )
 
 /** The log's events after `options.after`, read and decoded as the folds take them (see {@link readFoldPage}). */
 export const readLogToFold = async (q: SqlQueryable, options: LogRead): Promise<ReadonlyArray<LoggedEvent>> => {
@@ -525,9 +566,33 @@ const eventsFrom = async (
 /** An instant as epoch milliseconds (floored, as a JS Date holds it), a plain JSON number. */
 const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::float8`
 
-type PageEntry = [number, string, string, number, string, number, unknown, Record<string, unknown>, number, number, string]
+type PageEntry = [
+  number,
+  string,
+  string,
+  number,
+  string,
+  number,
+  unknown,
+  Record<string, unknown>,
+  number,
+  number,
+  string,
+]
 
-const fromPageEntry = ([position, transactionId, streamId, streamVersion, type, schemaVersion, data, metadata, occurredMs, recordedMs, idempotencyKey]: PageEntry): RecordedEvent => ({
+const fromPageEntry = ([
+  position,
+  transactionId,
+  streamId,
+  streamVersion,
+  type,
+  schemaVersion,
+  data,
+  metadata,
+  occurredMs,
+  recordedMs,
+  idempotencyKey,
+]: PageEntry): RecordedEvent => ({
   position,
   transactionId,
   streamId,
@@ -612,7 +677,10 @@ export const parseCheckpoint = (cursor: string): Checkpoint | undefined => {
 
 /** A stream's current version: the version of its last event, 0 when it has none. */
 export const streamVersion = async (q: SqlQueryable, streamId: string): Promise<number> =>
-  Number((await q.query<{ version: number | string }>(lastEventOfEach("select last.version"), [[streamId]]))[0]?.version ?? 0)
+  Number(
+    (await q.query<{ version: number | string }>(lastEventOfEach("select last.version"), [[streamId]]))[0]?.version ??
+      0,
+  )
 
 export const countEvents = async (q: SqlQueryable): Promise<number> =>
   Number((await q.query<{ n: number | string }>("select count(*) as n from ledger_events"))[0]?.n ?? 0)
@@ -634,7 +702,10 @@ export const committedHead = async (q: SqlQueryable): Promise<Checkpoint> => {
  * How far a reader at `checkpoint` is behind the committed log: the events after it, and the age in
  * seconds of the oldest of them (0 when there are none). Counts committed events, fence or no fence.
  */
-export const logBehind = async (q: SqlQueryable, checkpoint: Checkpoint): Promise<{ readonly events: number; readonly seconds: number }> => {
+export const logBehind = async (
+  q: SqlQueryable,
+  checkpoint: Checkpoint,
+): Promise<{ readonly events: number; readonly seconds: number }> => {
   const rows = await q.query<{ events: number | string; seconds: number | string | null }>(
     `select count(*) as events, extract(epoch from clock_timestamp() - min(recorded_at)) as seconds from ledger_events
      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
@@ -648,7 +719,10 @@ export const logBehind = async (q: SqlQueryable, checkpoint: Checkpoint): Promis
  * The stored event with this idempotency key, if any (keys are unique in the log). Connectors look
  * up what an earlier delivery stored: a rescheduled Calendly booking finds the meeting it moves.
  */
-export const readByIdempotencyKey = async (q: SqlQueryable, idempotencyKey: string): Promise<RecordedEvent | undefined> => {
+export const readByIdempotencyKey = async (
+  q: SqlQueryable,
+  idempotencyKey: string,
+): Promise<RecordedEvent | undefined> => {
   const rows = await q.query<EventRow>(`${selectEvents} where idempotency_key = $1`, [idempotencyKey])
   return rows[0] === undefined ? undefined : toRecorded(rows[0])
 }

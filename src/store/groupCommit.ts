@@ -21,7 +21,7 @@
  * const result = await commits.append([{ streamId: "call-7", expected: "any", events }])
  * await commits.close()
  */
-import { appendGroupToLog, appendToLog, type AppendResult, type RecordedEvent, type StreamAppend } from "./eventLog.js"
+import { type AppendResult, appendGroupToLog, appendToLog, type RecordedEvent, type StreamAppend } from "./eventLog.js"
 import type { SqlDatabase } from "./sql.js"
 
 export type GroupCommitOptions = {
@@ -82,7 +82,9 @@ type Waiting = {
  * far below 1,000.
  */
 const defaultsOf = (backend: SqlDatabase["backend"]) =>
-  backend === "postgres" ? { maxGroupEvents: 1_000, maxGroupsInFlight: 2 } : { maxGroupEvents: 5_000, maxGroupsInFlight: 1 }
+  backend === "postgres"
+    ? { maxGroupEvents: 1_000, maxGroupsInFlight: 2 }
+    : { maxGroupEvents: 5_000, maxGroupsInFlight: 1 }
 
 /**
  * The most turns of the event loop a group waits for callers. A request takes several turns from
@@ -139,7 +141,7 @@ export const groupCommit = (db: SqlDatabase, options: GroupCommitOptions = {}): 
         db,
         group.map((w) => w.appends),
       )
-      group.forEach((w, i) => w.resolve(results[i] as AppendResult))
+      for (const [i, w] of group.entries()) w.resolve(results[i] as AppendResult)
       options.onGroup?.({ callers: group.length, events, replayedAlone: false, stored: results.flatMap(newlyStored) })
     } catch (error) {
       const [only] = group

@@ -110,10 +110,16 @@ export const migrate = async (db: SqlDatabase): Promise<ReadonlyArray<number>> =
     const applied: number[] = []
     for (const migration of migrations) {
       if (done.has(migration.version)) continue
-      for (const statement of migration.sql.split(";").map((s) => s.trim()).filter(Boolean)) {
+      for (const statement of migration.sql
+        .split(";")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         await tx.query(statement)
       }
-      await tx.query("insert into ledger_migrations (version, name) values ($1, $2)", [migration.version, migration.name])
+      await tx.query("insert into ledger_migrations (version, name) values ($1, $2)", [
+        migration.version,
+        migration.name,
+      ])
       applied.push(migration.version)
     }
     return applied

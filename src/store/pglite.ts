@@ -6,7 +6,7 @@
 import { PGlite, types } from "@electric-sql/pglite"
 import postgresDate from "postgres-date"
 import { acquireDataDirLock } from "./dataDirLock.js"
-import { defaultDurability, durableNodeFs, startParamsFor, type Durability, type SyncObserver } from "./durability.js"
+import { type Durability, defaultDurability, durableNodeFs, type SyncObserver, startParamsFor } from "./durability.js"
 import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
 
 export type PgliteOptions = {
@@ -46,7 +46,12 @@ export const openPglite = async (dir: string, options: PgliteOptions = {}): Prom
   try {
     db =
       durability === "os"
-        ? await PGlite.create({ fs: durableNodeFs(dir, options.onSync), startParams: startParamsFor(durability), parsers, serializers })
+        ? await PGlite.create({
+            fs: durableNodeFs(dir, options.onSync),
+            startParams: startParamsFor(durability),
+            parsers,
+            serializers,
+          })
         : await PGlite.create({ dataDir: dir, parsers, serializers })
   } catch (error) {
     lock.release()

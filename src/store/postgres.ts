@@ -5,7 +5,10 @@ import pg from "pg"
 import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
 
 /** Connects a pool to `url` and checks that the server answers. */
-export const openPostgres = async (url: string, options: { readonly maxConnections?: number } = {}): Promise<SqlDatabase> => {
+export const openPostgres = async (
+  url: string,
+  options: { readonly maxConnections?: number } = {},
+): Promise<SqlDatabase> => {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 })
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => {})
@@ -50,7 +53,8 @@ export const openPostgres = async (url: string, options: { readonly maxConnectio
         held = false
       })
       await client.connect()
-      const granted = (await client.query("select pg_try_advisory_lock($1) as granted", [key])).rows[0]?.granted === true
+      const granted =
+        (await client.query("select pg_try_advisory_lock($1) as granted", [key])).rows[0]?.granted === true
       if (!granted) {
         await client.end()
         return undefined

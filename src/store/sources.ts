@@ -26,7 +26,12 @@ export type DeliveryOutcome =
 export type SourceStatus = {
   readonly source: string
   readonly eventsReceived: number
-  readonly deliveries: { readonly accepted: number; readonly duplicate: number; readonly ignored: number; readonly rejected: number }
+  readonly deliveries: {
+    readonly accepted: number
+    readonly duplicate: number
+    readonly ignored: number
+    readonly rejected: number
+  }
   /** The last delivery that was not rejected. */
   readonly lastSeenAt: string | null
   /** The last delivery that added events. */
@@ -46,7 +51,16 @@ type SourceDelta = {
   rejection: { readonly at: string; readonly status: number; readonly reason: string } | null
 }
 
-const noDelta = (): SourceDelta => ({ events: 0, accepted: 0, duplicate: 0, ignored: 0, rejected: 0, seenAt: null, eventAt: null, rejection: null })
+const noDelta = (): SourceDelta => ({
+  events: 0,
+  accepted: 0,
+  duplicate: 0,
+  ignored: 0,
+  rejected: 0,
+  seenAt: null,
+  eventAt: null,
+  rejection: null,
+})
 
 const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b)
 
@@ -217,7 +231,11 @@ export const listSources = async (db: SqlQueryable): Promise<ReadonlyArray<Sourc
     lastRejection:
       row.last_rejected_at === null
         ? null
-        : { at: row.last_rejected_at.toISOString(), status: Number(row.last_rejection_status), reason: row.last_rejection ?? "" },
+        : {
+            at: row.last_rejected_at.toISOString(),
+            status: Number(row.last_rejection_status),
+            reason: row.last_rejection ?? "",
+          },
   }))
 
 /** A source that has sent nothing yet, as `listSources` would show it. */

@@ -42,7 +42,9 @@ export const jsonbBytes = (value: unknown): Uint8Array => {
 
 /** A PostgreSQL error code, when the error came from the server (e.g. `23505`, unique violation). */
 export const sqlErrorCode = (error: unknown): string | undefined =>
-  typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined
+  typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
+    ? error.code
+    : undefined
 
 export type Lease = {
   /** False once the lease's connection is gone: the holder must stop writing. */
@@ -67,7 +69,11 @@ export const selectMany = async <Row>(
   params: ReadonlyArray<unknown> = [],
   orderBy?: string,
 ): Promise<ReadonlyArray<Row>> => {
-  if (q.backend === "postgres") return q.query<Row>(orderBy === undefined ? text : `select * from (${text}) as r order by ${orderBy}`, params)
-  const rows = await q.query<{ rows: string | null }>(`select json_agg(r${orderBy === undefined ? "" : ` order by ${orderBy}`})::text as rows from (${text}) as r`, params)
+  if (q.backend === "postgres")
+    return q.query<Row>(orderBy === undefined ? text : `select * from (${text}) as r order by ${orderBy}`, params)
+  const rows = await q.query<{ rows: string | null }>(
+    `select json_agg(r${orderBy === undefined ? "" : ` order by ${orderBy}`})::text as rows from (${text}) as r`,
+    params,
+  )
   return JSON.parse(rows[0]?.rows ?? "[]") as Row[]
 }

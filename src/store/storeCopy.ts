@@ -35,8 +35,8 @@ import { existsSync, statSync } from "node:fs"
 import path from "node:path"
 import { DataDirLocked } from "./dataDirLock.js"
 import type { Durability } from "./durability.js"
-import { archiveLine, restoreBatch, type ArchivedEvent, type RestoreExpectation } from "./eventArchive.js"
-import { logStart, type Checkpoint, type EventRow } from "./eventLog.js"
+import { type ArchivedEvent, archiveLine, type RestoreExpectation, restoreBatch } from "./eventArchive.js"
+import { type Checkpoint, type EventRow, logStart } from "./eventLog.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
@@ -189,7 +189,12 @@ const copyInto = async (source: SqlDatabase, target: SqlDatabase, options: CopyO
 const verify = async (
   source: SqlDatabase,
   target: SqlDatabase,
-  expected: { readonly total: number; readonly sha256: string; readonly pageSize: number; readonly report: CopyProgress },
+  expected: {
+    readonly total: number
+    readonly sha256: string
+    readonly pageSize: number
+    readonly report: CopyProgress
+  },
 ): Promise<number> => {
   const digest = createHash("sha256")
   let count = 0
@@ -290,11 +295,19 @@ const countEvents = async (db: SqlQueryable): Promise<number> =>
 
 /** How many streams, the sum of their versions, and how many have a gap in their versions (none, in a sound log). */
 const streamHeads = async (db: SqlQueryable) => {
-  const [row] = await db.query<{ streams: number | string; versions: number | string | null; with_gaps: number | string }>(
+  const [row] = await db.query<{
+    streams: number | string
+    versions: number | string | null
+    with_gaps: number | string
+  }>(
     `select count(*) as streams, sum(version) as versions, count(*) filter (where version <> events) as with_gaps
      from (select max(stream_version) as version, count(*) as events from ledger_events group by stream_id) as s`,
   )
-  return { streams: Number(row?.streams ?? 0), versions: Number(row?.versions ?? 0), withGaps: Number(row?.with_gaps ?? 0) }
+  return {
+    streams: Number(row?.streams ?? 0),
+    versions: Number(row?.versions ?? 0),
+    withGaps: Number(row?.with_gaps ?? 0),
+  }
 }
 
 /** A small table copied row for row, by its key: API keys, ingestion status (tens of rows, not millions). */
@@ -312,16 +325,20 @@ const hasTable = async (db: SqlQueryable, table: string): Promise<boolean> =>
  * timestamps to the microsecond. Answers the number of source rows.
  */
 const copyRows = async (source: SqlQueryable, target: SqlDatabase, table: CopiedTable): Promise<number> => {
-  const rows = (await source.query<{ row: Record<string, unknown> }>(`select to_jsonb(t) as row from ${table.name} t order by ${table.key}`)).map(
-    (r) => r.row,
-  )
+  const rows = (
+    await source.query<{ row: Record<string, unknown> }>(
+      `select to_jsonb(t) as row from ${table.name} t order by ${table.key}`,
+    )
+  ).map((r) => r.row)
   const json = JSON.stringify(rows)
   await target.transaction(async (tx) => {
     await tx.query(
       `delete from ${table.name} where ${table.key} in (select ${table.key} from jsonb_populate_recordset(null::${table.name}, $1::jsonb))`,
       [json],
     )
-    await tx.query(`insert into ${table.name} select * from jsonb_populate_recordset(null::${table.name}, $1::jsonb)`, [json])
+    await tx.query(`insert into ${table.name} select * from jsonb_populate_recordset(null::${table.name}, $1::jsonb)`, [
+      json,
+    ])
   })
   const [missing] = await target.query<{ n: number | string }>(
     `select count(*) as n from (select * from jsonb_populate_recordset(null::${table.name}, $1::jsonb)
@@ -329,7 +346,9 @@ const copyRows = async (source: SqlQueryable, target: SqlDatabase, table: Copied
     [json],
   )
   if (Number(missing?.n ?? 0) > 0) {
-    throw new CopyNotVerified(`${missing?.n} of the source's ${rows.length} ${table.what} are not on the target as they are on the source`)
+    throw new CopyNotVerified(
+      `${missing?.n} of the source's ${rows.length} ${table.what} are not on the target as they are on the source`,
+    )
   }
   return rows.length
 }
@@ -344,4 +363,5 @@ const redacted = (url: string): string => {
   }
 }
 
-const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? ""
+const firstLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? ""

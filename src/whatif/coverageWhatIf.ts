@@ -9,35 +9,35 @@
  * Deterministic: reps sorted by id (code-unit order), periods in calendar order, no clock.
  */
 import {
-  groupBy,
   addBackTests,
   addDays,
+  type BackTest,
   backTest,
   bucketsOfWindow,
   coverageAt,
+  type DayCounters,
+  type DealRow,
   daysOfPeriod,
-  occurrencesBetween,
+  groupBy,
+  type HistoryRates,
   historyRates,
   impliedLossRate,
+  type LedgerState,
+  occurrencesBetween,
+  type PolicyOutcome,
   periodEnd,
   periodStart,
   policyOutcome,
-  startOfDay,
-  sumCounters,
-  wonValueBetween,
-  type BackTest,
-  type DayCounters,
-  type DealRow,
-  type HistoryRates,
-  type LedgerState,
-  type PolicyOutcome,
   type QuotaInForce,
   type RepDayRow,
   type RepRow,
+  startOfDay,
+  sumCounters,
+  wonValueBetween,
 } from "../../projections/index.js"
 import type { Replayed } from "./replayer.js"
-import { addPolicyTotals, noPolicyTotals, teamTotals, type PolicyTotals, type TeamTotals } from "./teamTotals.js"
 import type { FieldIssue, WhatIfCoverage } from "./request.js"
+import { addPolicyTotals, noPolicyTotals, type PolicyTotals, type TeamTotals, teamTotals } from "./teamTotals.js"
 
 /** The trailing window of requiredCoverage and of the rates a gap is priced at. */
 export const lookbackDays = 365
@@ -104,7 +104,9 @@ export type CoverageWhatIfAnswer = {
   }
 }
 
-export type CoverageWhatIfResult = { readonly ok: true; readonly answer: CoverageWhatIfAnswer } | { readonly ok: false; readonly issue: FieldIssue }
+export type CoverageWhatIfResult =
+  | { readonly ok: true; readonly answer: CoverageWhatIfAnswer }
+  | { readonly ok: false; readonly issue: FieldIssue }
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -118,25 +120,43 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
   const { occurrences } = state
   const refused = (path: string, message: string): CoverageWhatIfResult => ({ ok: false, issue: { path, message } })
   if (occurrences.events === 0) {
-    if (!replayed.logHasEvents || request.asOf === null) return refused("from", "the ledger holds no events yet: append some, then ask again")
+    if (!replayed.logHasEvents || request.asOf === null)
+      return refused("from", "the ledger holds no events yet: append some, then ask again")
     return "occurred" in request.asOf
-      ? refused("asOf.occurred", `no event had happened by ${request.asOf.occurred}: it is before the first event of the log; choose a later instant`)
-      : refused("asOf.recorded", `no event had been recorded by ${request.asOf.recorded}: it is before the first event of the log; choose a later instant`)
+      ? refused(
+          "asOf.occurred",
+          `no event had happened by ${request.asOf.occurred}: it is before the first event of the log; choose a later instant`,
+        )
+      : refused(
+          "asOf.recorded",
+          `no event had been recorded by ${request.asOf.recorded}: it is before the first event of the log; choose a later instant`,
+        )
   }
   const { timeZone, fiscalYearStartMonth } = state.settings
   const windowStart = startOfDay(request.from, timeZone)
   const windowEnd = startOfDay(addDays(request.to, 1), timeZone)
-  const horizonMs = request.asOf !== null && "occurred" in request.asOf ? Date.parse(request.asOf.occurred) : occurrences.lastMs
+  const horizonMs =
+    request.asOf !== null && "occurred" in request.asOf ? Date.parse(request.asOf.occurred) : occurrences.lastMs
   // As of a bound, the periods after it are the point (the pipeline going into them, as it looked then).
   const lookingPastTheBound = request.asOf !== null && windowStart > horizonMs
   if (occurrencesBetween(occurrences, windowStart, windowEnd) === 0 && !lookingPastTheBound) {
     const span = `${iso(occurrences.firstMs).slice(0, 10)} to ${iso(occurrences.lastMs).slice(0, 10)}`
-    return refused("from", `no event occurred from ${request.from} to ${request.to} (${timeZone})${request.asOf === null ? "" : " in the log as of the bound"}; the events replayed occurred from ${span}: choose a window there`)
+    return refused(
+      "from",
+      `no event occurred from ${request.from} to ${request.to} (${timeZone})${request.asOf === null ? "" : " in the log as of the bound"}; the events replayed occurred from ${span}: choose a window there`,
+    )
   }
-  const reps = [...state.reps.values()].filter((rep) => request.team === null || rep.team === request.team).sort((a, b) => byId(a.repId, b.repId))
+  const reps = [...state.reps.values()]
+    .filter((rep) => request.team === null || rep.team === request.team)
+    .sort((a, b) => byId(a.repId, b.repId))
   if (request.team !== null && reps.length === 0) {
-    const teams = [...new Set([...state.reps.values()].map((rep) => rep.team).filter((team): team is string => team !== null))].sort(byId)
-    return refused("team", `no rep is on team "${request.team}"; ${teams.length === 0 ? "no rep has a team (RepJoined.team)" : `teams in the ledger: ${teams.join(", ")}`}`)
+    const teams = [
+      ...new Set([...state.reps.values()].map((rep) => rep.team).filter((team): team is string => team !== null)),
+    ].sort(byId)
+    return refused(
+      "team",
+      `no rep is on team "${request.team}"; ${teams.length === 0 ? "no rep has a team (RepJoined.team)" : `teams in the ledger: ${teams.join(", ")}`}`,
+    )
   }
 
   // Sums in a fixed order (deals by id, days by rep and day), whatever order the state's maps hold
@@ -145,7 +165,9 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
   const deals = [...state.deals.values()].sort((a, b) => byId(a.dealId, b.dealId))
   const repDays = [...state.repDays.values()].sort((a, b) => byId(a.repId, b.repId) || byId(a.day, b.day))
   const dealsByOwner = groupBy(deals, (deal) => deal.ownerRepId)
-  const historyByRep = new Map([...groupBy(repDays, (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]))
+  const historyByRep = new Map(
+    [...groupBy(repDays, (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]),
+  )
   const periods = bucketsOfWindow(request.from, request.to, request.period, fiscalYearStartMonth).map((bucket) => {
     const days = daysOfPeriod(bucket.key, fiscalYearStartMonth) as { firstDay: string; lastDay: string }
     const startMs = periodStart(bucket.key, timeZone, fiscalYearStartMonth) as number

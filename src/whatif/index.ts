@@ -9,14 +9,14 @@
  * const result = await coverageWhatIf(replayer, { coverageTarget: 3, from: "2026-01-01", to: "2026-12-31", period: "quarter" })
  * if (result.ok) console.log(result.answer.totals.backTest.mandate)
  */
-import { measureCoverageWhatIf, type CoverageWhatIfAnswer } from "./coverageWhatIf.js"
+import { type CoverageWhatIfAnswer, measureCoverageWhatIf } from "./coverageWhatIf.js"
 import type { LogReplayer } from "./replayer.js"
-import { parseWhatIfCoverage, type FieldIssue } from "./request.js"
+import { type FieldIssue, parseWhatIfCoverage } from "./request.js"
 
-export { LogReplayer, ReplayCancelled, type AsOfBound, type ReplayerOptions } from "./replayer.js"
-export { lookbackDays, type CoverageWhatIfAnswer, type PeriodAnswer, type RepPeriod } from "./coverageWhatIf.js"
+export { type CoverageWhatIfAnswer, lookbackDays, type PeriodAnswer, type RepPeriod } from "./coverageWhatIf.js"
+export { type AsOfBound, LogReplayer, ReplayCancelled, type ReplayerOptions } from "./replayer.js"
+export { type FieldIssue, parseWhatIfCoverage, type WhatIfCoverage, WhatIfCoverageRequest } from "./request.js"
 export type { PolicyTotals, TeamTotals } from "./teamTotals.js"
-export { WhatIfCoverageRequest, parseWhatIfCoverage, type FieldIssue, type WhatIfCoverage } from "./request.js"
 
 export type CoverageWhatIfOutcome =
   | { readonly ok: true; readonly answer: CoverageWhatIfAnswer }
@@ -26,10 +26,16 @@ export type CoverageWhatIfOutcome =
  * Answers a what-if coverage request on the replayer's log, or names each field to change. Rejects
  * with `ReplayCancelled` once `signal` aborts.
  */
-export const coverageWhatIf = async (replayer: LogReplayer, input: unknown, signal?: AbortSignal): Promise<CoverageWhatIfOutcome> => {
+export const coverageWhatIf = async (
+  replayer: LogReplayer,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<CoverageWhatIfOutcome> => {
   const parsed = parseWhatIfCoverage(input)
   if (!parsed.ok) return parsed
   const { request } = parsed
-  const measured = await replayer.read(request.asOf ?? undefined, signal, (replayed) => measureCoverageWhatIf(replayed, request))
+  const measured = await replayer.read(request.asOf ?? undefined, signal, (replayed) =>
+    measureCoverageWhatIf(replayed, request),
+  )
   return measured.ok ? measured : { ok: false, issues: [measured.issue] }
 }

@@ -17,7 +17,7 @@
  * copy.append(event, Date.parse(recorded.recordedAt))
  * for (let i = 0; i < copy.size; i++) if (copy.recordedMsAt(i) <= bound) fold(copy.eventAt(i))
  */
-import { eventTypes, type EventType, type LedgerEvent } from "../../events/index.js"
+import { type EventType, eventTypes, type LedgerEvent } from "../../events/index.js"
 
 const chunkEvents = 65_536
 
@@ -138,7 +138,8 @@ export class LogCopy {
 
   private chunkOf(index: number): Chunk {
     const chunk = this.chunks[Math.floor(index / chunkEvents)]
-    if (chunk === undefined || index < 0 || index >= this.count) throw new RangeError(`no event ${index} in a copy of ${this.count}`)
+    if (chunk === undefined || index < 0 || index >= this.count)
+      throw new RangeError(`no event ${index} in a copy of ${this.count}`)
     return chunk
   }
 
@@ -190,7 +191,8 @@ export class LogCopy {
         return this.push(chunk, at, 2 * id, tagString)
       }
       case "number":
-        if (Number.isInteger(value) && value >= 0 && value <= maxPayload && !Object.is(value, -0)) return this.push(chunk, at, value, tagSmallInt)
+        if (Number.isInteger(value) && value >= 0 && value <= maxPayload && !Object.is(value, -0))
+          return this.push(chunk, at, value, tagSmallInt)
         if (chunk.numberCount === chunk.numbers.length) {
           const grown = new Float64Array(chunk.numbers.length * 2)
           grown.set(chunk.numbers)

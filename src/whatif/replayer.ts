@@ -27,7 +27,7 @@
 import { emptyLedgerState, foldEvent, type LedgerState } from "../../projections/index.js"
 import { toLedgerEvent } from "../runtime/batchFold.js"
 import { foldedSnapshot } from "../runtime/snapshot.js"
-import { logStart, readLog, type AsOf, type Checkpoint, type RecordedEvent } from "../store/eventLog.js"
+import { type AsOf, type Checkpoint, logStart, type RecordedEvent, readLog } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"
 import { LogCopy } from "./logCopy.js"
 
@@ -101,7 +101,11 @@ export class LogReplayer {
    * the replayer's own fold of the whole log, before any later request can extend it: `use` must be
    * synchronous and must not change the state.
    */
-  async read<A>(asOf: AsOfBound | undefined, signal: AbortSignal | undefined, use: (replayed: Replayed) => A): Promise<A> {
+  async read<A>(
+    asOf: AsOfBound | undefined,
+    signal: AbortSignal | undefined,
+    use: (replayed: Replayed) => A,
+  ): Promise<A> {
     if (asOf === undefined) {
       return this.exclusive(async () => {
         const head = await this.catchUp(signal)
@@ -112,7 +116,10 @@ export class LogReplayer {
     const { size, key } = await this.exclusive(async () => {
       if (this.copy === undefined && !this.copyDropped) await this.makeCopy(signal)
       await this.catchUp(signal)
-      return { size: this.copy?.size ?? 0, key: `${JSON.stringify(asOf)}@${this.checkpoint.transactionId}-${this.checkpoint.position}` }
+      return {
+        size: this.copy?.size ?? 0,
+        key: `${JSON.stringify(asOf)}@${this.checkpoint.transactionId}-${this.checkpoint.position}`,
+      }
     })
     // The copy may have been dropped by the catch-up (the log outgrew it): read the store then.
     const copy = this.copy
@@ -198,7 +205,12 @@ export class LogReplayer {
   }
 
   /** Folds the first `size` events of the copy that are within the bound, a slice at a time. */
-  private async foldCopy(copy: LogCopy, size: number, asOf: AsOfBound, signal: AbortSignal | undefined): Promise<LedgerState> {
+  private async foldCopy(
+    copy: LogCopy,
+    size: number,
+    asOf: AsOfBound,
+    signal: AbortSignal | undefined,
+  ): Promise<LedgerState> {
     const folded = emptyLedgerState()
     const byOccurred = "occurred" in asOf
     const boundMs = Date.parse(byOccurred ? asOf.occurred : asOf.recorded)

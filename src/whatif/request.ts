@@ -13,19 +13,32 @@ export const WhatIfCoverageRequest = z
   .object({
     coverageTarget: z
       .number({ message: "must be a number, e.g. 3 for a 3x mandate" })
-      .min(1, "must be at least 1: a target below 1x plans to lose nothing (its impliedLossRate would be null); send e.g. 3 for a 3x mandate")
+      .min(
+        1,
+        "must be at least 1: a target below 1x plans to lose nothing (its impliedLossRate would be null); send e.g. 3 for a 3x mandate",
+      )
       .max(100, "must be at most 100 (a 100x mandate already plans to lose 99% of the pipeline)")
       .describe("The flat coverage mandate to test, e.g. 3 (pipeline = 3 × the quota left). At least 1"),
-    from: day.describe("First day of the window (team time zone); every period with a day in [from, to] is replayed whole"),
+    from: day.describe(
+      "First day of the window (team time zone); every period with a day in [from, to] is replayed whole",
+    ),
     to: day.describe("Last day of the window (inclusive)"),
-    period: z.enum(["month", "quarter"], { message: 'must be "month" or "quarter"' }).describe("The periods measured: calendar months, or (fiscal) quarters"),
-    team: z.string().min(1, "must be a non-empty team name").optional().describe("Only the reps of this team (RepJoined.team)"),
+    period: z
+      .enum(["month", "quarter"], { message: 'must be "month" or "quarter"' })
+      .describe("The periods measured: calendar months, or (fiscal) quarters"),
+    team: z
+      .string()
+      .min(1, "must be a non-empty team name")
+      .optional()
+      .describe("Only the reps of this team (RepJoined.team)"),
     rules: z
       .object({
         qualifiedOnly: z
           .boolean()
           .optional()
-          .describe("Count only qualified pipeline (deals whose account had a second meeting in the cycle) toward the mandate"),
+          .describe(
+            "Count only qualified pipeline (deals whose account had a second meeting in the cycle) toward the mandate",
+          ),
         excludeBadgering: z
           .boolean()
           .optional()
@@ -35,15 +48,21 @@ export const WhatIfCoverageRequest = z
       .optional(),
     asOf: z
       .object({
-        occurred: Instant.optional().describe("Replay only the events that had happened by this instant (occurredAt ≤ it)"),
-        recorded: Instant.optional().describe("Replay only the events the ledger had recorded by this instant (recordedAt ≤ it)"),
+        occurred: Instant.optional().describe(
+          "Replay only the events that had happened by this instant (occurredAt ≤ it)",
+        ),
+        recorded: Instant.optional().describe(
+          "Replay only the events the ledger had recorded by this instant (recordedAt ≤ it)",
+        ),
       })
       .strict()
       .refine((bound) => (bound.occurred === undefined) !== (bound.recorded === undefined), {
         message: "give exactly one of `occurred` or `recorded`",
       })
       .optional()
-      .describe("Replay the log as it stood at an instant: what had happened by then, or what had been recorded by then"),
+      .describe(
+        "Replay the log as it stood at an instant: what had happened by then, or what had been recorded by then",
+      ),
   })
   .strict()
   .refine((request) => request.from <= request.to, { message: "must be on or before `to`", path: ["from"] })
@@ -67,7 +86,9 @@ export type WhatIfCoverage = {
 /** One invalid field: where (`asOf.occurred`) and what to change. */
 export type FieldIssue = { readonly path: string; readonly message: string }
 
-export type ParsedWhatIf = { readonly ok: true; readonly request: WhatIfCoverage } | { readonly ok: false; readonly issues: ReadonlyArray<FieldIssue> }
+export type ParsedWhatIf =
+  | { readonly ok: true; readonly request: WhatIfCoverage }
+  | { readonly ok: false; readonly issues: ReadonlyArray<FieldIssue> }
 
 /** Validates a request; issues name each field at fault (`coverageTarget`, `asOf.recorded`). */
 export const parseWhatIfCoverage = (input: unknown): ParsedWhatIf => {
@@ -78,7 +99,11 @@ export const parseWhatIfCoverage = (input: unknown): ParsedWhatIf => {
       issues: parsed.error.issues.flatMap((issue): Array<FieldIssue> => {
         const at = issue.path.map(String)
         // A misspelt field is named itself, not its parent object.
-        if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ path: [...at, key].join("."), message: "is not a field of this request; check its spelling" }))
+        if (issue.code === "unrecognized_keys")
+          return issue.keys.map((key) => ({
+            path: [...at, key].join("."),
+            message: "is not a field of this request; check its spelling",
+          }))
         return [{ path: at.join(".") || "(body)", message: issue.message }]
       }),
     }

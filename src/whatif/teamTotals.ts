@@ -2,7 +2,7 @@
  * @module The team totals of a what-if period: sums of the reps' figures (null figures add nothing),
  * the team's coverage through the same formula on the sums, and the back-test tally of both policies.
  */
-import { backTest, coverage, type BackTest, type PolicyOutcome } from "../../projections/index.js"
+import { type BackTest, backTest, coverage, type PolicyOutcome } from "../../projections/index.js"
 import type { RepPeriod } from "./coverageWhatIf.js"
 
 export type PolicyTotals = {
@@ -80,7 +80,13 @@ const policyTotals = (reps: ReadonlyArray<RepPeriod>, policyOf: (rep: RepPeriod)
     totals.extraDeals += policy.extraDeals ?? 0
     totals.extraMeetings += policy.extraMeetings ?? 0
     totals.extraActivities += policy.extraActivities ?? 0
-    if (rep.remainingQuota !== null && rep.remainingQuota > 0 && rep.history.avgDealSize === null && policy.target !== null) totals.unpriced++
+    if (
+      rep.remainingQuota !== null &&
+      rep.remainingQuota > 0 &&
+      rep.history.avgDealSize === null &&
+      policy.target !== null
+    )
+      totals.unpriced++
   }
   return totals
 }
@@ -112,7 +118,8 @@ export const teamTotals = (reps: ReadonlyArray<RepPeriod>): TeamTotals => {
     left.qualifiedPipeline += rep.qualifiedPipeline
     left.pipelineCounted += rep.pipelineCounted
   }
-  const teamCoverage = (pipeline: number) => (repsWithQuotaLeft === 0 ? null : coverage(pipeline, left.quota, left.wonSoFar))
+  const teamCoverage = (pipeline: number) =>
+    repsWithQuotaLeft === 0 ? null : coverage(pipeline, left.quota, left.wonSoFar)
   return {
     reps: reps.length,
     repsWithQuota,

@@ -9,15 +9,15 @@
  * all, and a retry with the same keys answers what it finds (200 and the stored events when it was
  * stored) and never stores a second copy; a refused request stores nothing; nothing else is stored.
  */
-import { upcast, isEventType, type LedgerEvent } from "../../events/index.js"
+import { isEventType, type LedgerEvent, upcast } from "../../events/index.js"
 import { foldAll, type LedgerState } from "../../projections/index.js"
 import { seededRandom } from "../../src/demo/random.js"
+import { loadState } from "../../src/readModel/scorecardTables.js"
 import { scorecardModel } from "../../src/runtime/projectionRunner.js"
 import { activeGeneration } from "../../src/runtime/registry.js"
-import { loadState } from "../../src/readModel/scorecardTables.js"
 import type { SqlQueryable } from "../../src/store/sql.js"
 import type { StoredEvent } from "./server.js"
-import { post, storedAsSent, trafficWindow, type Sent, type SentEvent, type Target } from "./traffic.js"
+import { post, type Sent, type SentEvent, storedAsSent, type Target, trafficWindow } from "./traffic.js"
 
 /**
  * A read of the harness's own (never a request under test). Sent again after a network error: on a
@@ -29,14 +29,20 @@ const get = async (target: Target, pathAndQuery: string, attempt = 1): Promise<{
     const text = await response.text()
     return { status: response.status, body: text.startsWith("{") ? JSON.parse(text) : text }
   } catch (error) {
-    if (attempt >= 3) throw new Error(`GET ${target.url}${pathAndQuery} failed ${attempt} times: ${String((error as { cause?: unknown }).cause ?? error)}`)
+    if (attempt >= 3)
+      throw new Error(
+        `GET ${target.url}${pathAndQuery} failed ${attempt} times: ${String((error as { cause?: unknown }).cause ?? error)}`,
+      )
     await new Promise((resolve) => setTimeout(resolve, 200))
     return get(target, pathAndQuery, attempt + 1)
   }
 }
 
 /** The log from `after` (a `next` cursor) to its visible end, paged through `GET /v1/events`; and the cursor to read on from. */
-export const readLogOver = async (target: Target, after?: string): Promise<{ events: StoredEvent[]; next: string | undefined }> => {
+export const readLogOver = async (
+  target: Target,
+  after?: string,
+): Promise<{ events: StoredEvent[]; next: string | undefined }> => {
   const events: StoredEvent[] = []
   let cursor = after
   for (;;) {
@@ -82,7 +88,10 @@ export const readWholeLog = async (
     events.push(...page.events)
     next = page.next
     if (page.events.some((e) => e.idempotencyKey === mark.idempotencyKey)) return { events, next }
-    if (Date.now() > deadline) throw new Error(`the log did not show the mark ${mark.idempotencyKey} within ${timeoutMs} ms: a transaction is held open on the server`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `the log did not show the mark ${mark.idempotencyKey} within ${timeoutMs} ms: a transaction is held open on the server`,
+      )
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
@@ -95,11 +104,17 @@ export type LostTally = { singlesStored: number; singlesAbsent: number; batchesS
  * the log right after a restart (lost requests may be stored or not, whole); "retried" after every
  * lost request was sent again (now each was answered, like any other).
  */
-export const auditLog = (log: ReadonlyArray<StoredEvent>, requests: ReadonlyArray<Sent>, stage: "crashed" | "retried"): string[] => {
+export const auditLog = (
+  log: ReadonlyArray<StoredEvent>,
+  requests: ReadonlyArray<Sent>,
+  stage: "crashed" | "retried",
+): string[] => {
   const violations: string[] = []
   const byKey = new Map<string, StoredEvent[]>()
   for (const event of log) byKey.set(event.idempotencyKey, [...(byKey.get(event.idempotencyKey) ?? []), event])
-  for (const [key, copies] of byKey) if (copies.length > 1) violations.push(`${key} is stored ${copies.length} times (positions ${copies.map((e) => e.position).join(", ")})`)
+  for (const [key, copies] of byKey)
+    if (copies.length > 1)
+      violations.push(`${key} is stored ${copies.length} times (positions ${copies.map((e) => e.position).join(", ")})`)
 
   const sentKeys = new Set<string>()
   for (const request of requests) {
@@ -109,37 +124,55 @@ export const auditLog = (log: ReadonlyArray<StoredEvent>, requests: ReadonlyArra
     const what = `${request.shape} ${request.id} (${request.events.length} events)`
     request.events.forEach((sent, i) => {
       const found = stored[i]
-      if (found !== undefined && !storedAsSent(found, sent)) violations.push(`${sent.idempotencyKey} is stored as ${JSON.stringify(found)}, not as sent`)
+      if (found !== undefined && !storedAsSent(found, sent))
+        violations.push(`${sent.idempotencyKey} is stored as ${JSON.stringify(found)}, not as sent`)
     })
     const outcome = request.outcome
     switch (outcome.kind) {
       case "acked": {
-        if (present !== request.events.length) violations.push(`${what} was acknowledged (${outcome.status}) but ${request.events.length - present} of its events are missing`)
+        if (present !== request.events.length)
+          violations.push(
+            `${what} was acknowledged (${outcome.status}) but ${request.events.length - present} of its events are missing`,
+          )
         outcome.stored.forEach((answered, i) => {
           const found = stored[i]
-          if (found !== undefined && (found.position !== answered.position || found.transactionId !== answered.transactionId)) {
-            violations.push(`${what}: its answer put event ${i} at ${answered.transactionId}-${answered.position}, the log has it at ${found.transactionId}-${found.position}`)
+          if (
+            found !== undefined &&
+            (found.position !== answered.position || found.transactionId !== answered.transactionId)
+          ) {
+            violations.push(
+              `${what}: its answer put event ${i} at ${answered.transactionId}-${answered.position}, the log has it at ${found.transactionId}-${found.position}`,
+            )
           }
         })
-        if (request.lostFirst?.storedBeforeRetry === "all" && outcome.status !== 200) violations.push(`${what} was stored before its retry, which answered ${outcome.status}, not 200`)
-        if (request.lostFirst?.storedBeforeRetry === "none" && outcome.status !== 201) violations.push(`${what} was not stored before its retry, which answered ${outcome.status}, not 201`)
+        if (request.lostFirst?.storedBeforeRetry === "all" && outcome.status !== 200)
+          violations.push(`${what} was stored before its retry, which answered ${outcome.status}, not 200`)
+        if (request.lostFirst?.storedBeforeRetry === "none" && outcome.status !== 201)
+          violations.push(`${what} was not stored before its retry, which answered ${outcome.status}, not 201`)
         break
       }
       case "refused":
-        if (present > 0) violations.push(`${what} was refused (${outcome.status}: ${outcome.detail}) but ${present} of its events are stored`)
-        if (request.lostFirst?.storedBeforeRetry === "all") violations.push(`${what} was stored before its retry, which was refused: ${outcome.detail}`)
+        if (present > 0)
+          violations.push(
+            `${what} was refused (${outcome.status}: ${outcome.detail}) but ${present} of its events are stored`,
+          )
+        if (request.lostFirst?.storedBeforeRetry === "all")
+          violations.push(`${what} was stored before its retry, which was refused: ${outcome.detail}`)
         break
       case "failed":
         violations.push(`${what} answered ${outcome.status}: ${outcome.detail}`)
         break
       case "lost":
-        if (present !== 0 && present !== request.events.length) violations.push(`${what} lost its answer and is half stored: ${present} of ${request.events.length} events`)
-        if (stage === "retried" && request.lostFirst === undefined && present === 0) violations.push(`${what} lost its answer and was not retried`)
+        if (present !== 0 && present !== request.events.length)
+          violations.push(`${what} lost its answer and is half stored: ${present} of ${request.events.length} events`)
+        if (stage === "retried" && request.lostFirst === undefined && present === 0)
+          violations.push(`${what} lost its answer and was not retried`)
         break
     }
   }
   const phantoms = log.filter((e) => !sentKeys.has(e.idempotencyKey))
-  if (phantoms.length > 0) violations.push(`${phantoms.length} stored events nobody sent, e.g. ${JSON.stringify(phantoms[0])}`)
+  if (phantoms.length > 0)
+    violations.push(`${phantoms.length} stored events nobody sent, e.g. ${JSON.stringify(phantoms[0])}`)
   return [...violations, ...dealRuleViolations(log)]
 }
 
@@ -147,20 +180,32 @@ export const auditLog = (log: ReadonlyArray<StoredEvent>, requests: ReadonlyArra
 export const dealRuleViolations = (log: ReadonlyArray<StoredEvent>): string[] => {
   const violations: string[] = []
   const streams = new Map<string, StoredEvent[]>()
-  for (const event of log) if (event.streamId.startsWith("deal-")) streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event])
+  for (const event of log)
+    if (event.streamId.startsWith("deal-")) streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event])
   for (const [streamId, events] of streams) {
     const inOrder = [...events].sort((a, b) => a.streamVersion - b.streamVersion)
     const types = inOrder.map((e) => e.type)
-    if (inOrder.some((e, i) => e.streamVersion !== i + 1)) violations.push(`${streamId} has versions ${inOrder.map((e) => e.streamVersion).join(",")}`)
-    if (types[0] !== "DealOpened" || types.lastIndexOf("DealOpened") !== 0) violations.push(`${streamId} is not opened first and once: ${types.join(", ")}`)
+    if (inOrder.some((e, i) => e.streamVersion !== i + 1))
+      violations.push(`${streamId} has versions ${inOrder.map((e) => e.streamVersion).join(",")}`)
+    if (types[0] !== "DealOpened" || types.lastIndexOf("DealOpened") !== 0)
+      violations.push(`${streamId} is not opened first and once: ${types.join(", ")}`)
     const closed = types.findIndex((t) => t === "DealWon" || t === "DealLost")
-    if (closed !== -1 && closed !== types.length - 1) violations.push(`${streamId} changed after it closed: ${types.join(", ")}`)
+    if (closed !== -1 && closed !== types.length - 1)
+      violations.push(`${streamId} changed after it closed: ${types.join(", ")}`)
   }
   return violations
 }
 
 /** The metrics a tally of the log can tell without the folds, per rep (METRICS.md definitions). */
-export type RepTally = { dials: number; connects: number; emails: number; dealsOpened: number; dealsWon: number; dealsLost: number; wonValue: number }
+export type RepTally = {
+  dials: number
+  connects: number
+  emails: number
+  dealsOpened: number
+  dealsWon: number
+  dealsLost: number
+  wonValue: number
+}
 
 /**
  * Counts, from the log alone, what the comparison must show for the traffic's window: outbound
@@ -169,7 +214,10 @@ export type RepTally = { dials: number; connects: number; emails: number; dealsO
  */
 export const tallyOfLog = (log: ReadonlyArray<StoredEvent>, reps: ReadonlyArray<string>): Record<string, RepTally> => {
   const tally: Record<string, RepTally> = Object.fromEntries(
-    reps.map((rep) => [rep, { dials: 0, connects: 0, emails: 0, dealsOpened: 0, dealsWon: 0, dealsLost: 0, wonValue: 0 }]),
+    reps.map((rep) => [
+      rep,
+      { dials: 0, connects: 0, emails: 0, dealsOpened: 0, dealsWon: 0, dealsLost: 0, wonValue: 0 },
+    ]),
   )
   const deals = new Map<string, { owner: string; amount: number }>()
   for (const { type, data } of log) {
@@ -199,16 +247,34 @@ export const tallyOfLog = (log: ReadonlyArray<StoredEvent>, reps: ReadonlyArray<
 }
 
 /** The same figures as the API's team comparison shows them (read with consistency=strong). */
-export const tallyOfComparison = async (target: Target, reps: ReadonlyArray<string>): Promise<Record<string, RepTally>> => {
+export const tallyOfComparison = async (
+  target: Target,
+  reps: ReadonlyArray<string>,
+): Promise<Record<string, RepTally>> => {
   for (let attempt = 1; ; attempt++) {
-    const answer = await get(target, `/v1/team/comparison?from=${trafficWindow.from}&to=${trafficWindow.to}&consistency=strong`)
+    const answer = await get(
+      target,
+      `/v1/team/comparison?from=${trafficWindow.from}&to=${trafficWindow.to}&consistency=strong`,
+    )
     if (answer.status === 503 && attempt < 6) continue // not caught up within the route's 5 s: a big catch-up after a crash
-    if (answer.status !== 200) throw new Error(`the comparison answered ${answer.status}: ${JSON.stringify(answer.body)}`)
+    if (answer.status !== 200)
+      throw new Error(`the comparison answered ${answer.status}: ${JSON.stringify(answer.body)}`)
     const byRep = new Map<string, any>(answer.body.reps.map((r: any) => [r.repId, r.metrics]))
     return Object.fromEntries(
       reps.map((rep) => {
         const m = byRep.get(rep) ?? {}
-        return [rep, { dials: m.dials, connects: m.connects, emails: m.emails, dealsOpened: m.dealsOpened, dealsWon: m.dealsWon, dealsLost: m.dealsLost, wonValue: m.wonValue }]
+        return [
+          rep,
+          {
+            dials: m.dials,
+            connects: m.connects,
+            emails: m.emails,
+            dealsOpened: m.dealsOpened,
+            dealsWon: m.dealsWon,
+            dealsLost: m.dealsLost,
+            wonValue: m.wonValue,
+          },
+        ]
       }),
     )
   }
@@ -217,12 +283,17 @@ export const tallyOfComparison = async (target: Target, reps: ReadonlyArray<stri
 /** The read-model generations and this instance's runner, as `GET /v1/admin/read-models` shows them. */
 export type ReadModelStatus = {
   readonly projectionRunner: { readonly leader: boolean }
-  readonly generations: ReadonlyArray<{ readonly generation: number; readonly status: string; readonly eventsApplied: number }>
+  readonly generations: ReadonlyArray<{
+    readonly generation: number
+    readonly status: string
+    readonly eventsApplied: number
+  }>
 }
 
 export const readModelStatus = async (target: Target): Promise<ReadModelStatus> => {
   const answer = await get(target, "/v1/admin/read-models")
-  if (answer.status !== 200) throw new Error(`GET /v1/admin/read-models answered ${answer.status}: ${JSON.stringify(answer.body)}`)
+  if (answer.status !== 200)
+    throw new Error(`GET /v1/admin/read-models answered ${answer.status}: ${JSON.stringify(answer.body)}`)
   return answer.body
 }
 
@@ -251,7 +322,9 @@ export const comparableState = (state: LedgerState) => ({
 export const foldOfLog = (log: ReadonlyArray<StoredEvent>): LedgerState =>
   foldAll(
     log.flatMap((e): LedgerEvent[] =>
-      isEventType(e.type) ? [{ type: e.type, occurredAt: e.occurredAt, data: upcast(e.type, e.schemaVersion, e.data) } as LedgerEvent] : [],
+      isEventType(e.type)
+        ? [{ type: e.type, occurredAt: e.occurredAt, data: upcast(e.type, e.schemaVersion, e.data) } as LedgerEvent]
+        : [],
     ),
   )
 
@@ -278,5 +351,9 @@ export const roundPlan = (seed: string, round: number): RoundPlan => {
   // Every third round kills during a rebuild; the others at any moment of the load.
   const killAfterMs = random.int(200, 1_500)
   const rebuildAfterMs = random.int(100, 800)
-  return { killAfterMs, rebuild: round % 3 === 2 ? { startAfterMs: rebuildAfterMs } : undefined, durability: random.chance(0.5) ? "os" : "process" }
+  return {
+    killAfterMs,
+    rebuild: round % 3 === 2 ? { startAfterMs: rebuildAfterMs } : undefined,
+    durability: random.chance(0.5) ? "os" : "process",
+  }
 }

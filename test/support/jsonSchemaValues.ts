@@ -44,7 +44,7 @@ export const nastyString = fc.constantFrom(
   "0000-01-01T00:00:00Z",
   "<script>alert(1)</script>",
   "' OR 1=1 --",
-  "\"; DROP TABLE events; --",
+  '"; DROP TABLE events; --',
   "x".repeat(5000),
 )
 
@@ -62,7 +62,11 @@ export const boundaryInstant = fc.constantFrom(
   "2026-11-02T24:00:00Z",
 )
 
-export const anyText = fc.oneof({ weight: 3, arbitrary: nastyString }, { weight: 2, arbitrary: fc.string({ maxLength: 40, unit: "grapheme" }) }, { weight: 2, arbitrary: plausibleId })
+export const anyText = fc.oneof(
+  { weight: 3, arbitrary: nastyString },
+  { weight: 2, arbitrary: fc.string({ maxLength: 40, unit: "grapheme" }) },
+  { weight: 2, arbitrary: plausibleId },
+)
 
 /** Any JSON value, with member names that have meant something to JavaScript. */
 export const anyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
@@ -83,8 +87,13 @@ export const anyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie
  * Values of a JSON Schema (as zod and the OpenAPI generator write them), valid most of the time,
  * each value sometimes replaced by something hostile.
  */
-export const fromSchema = (schema: JsonSchema | undefined, components: Record<string, JsonSchema> = {}, depth = 0): fc.Arbitrary<unknown> => {
-  const spoil = (valid: fc.Arbitrary<unknown>) => fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: anyJson })
+export const fromSchema = (
+  schema: JsonSchema | undefined,
+  components: Record<string, JsonSchema> = {},
+  depth = 0,
+): fc.Arbitrary<unknown> => {
+  const spoil = (valid: fc.Arbitrary<unknown>) =>
+    fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: anyJson })
   if (schema === undefined || depth > 6) return anyJson
   const ref = schema.$ref
   if (typeof ref === "string") return fromSchema(components[ref.split("/").at(-1) as string], components, depth + 1)
@@ -97,7 +106,12 @@ export const fromSchema = (schema: JsonSchema | undefined, components: Record<st
       if (schema.format === "date-time") {
         return spoil(
           fc.oneof(
-            { weight: 5, arbitrary: fc.date({ min: new Date("2025-01-01"), max: new Date("2027-01-01"), noInvalidDate: true }).map((d) => d.toISOString()) },
+            {
+              weight: 5,
+              arbitrary: fc
+                .date({ min: new Date("2025-01-01"), max: new Date("2027-01-01"), noInvalidDate: true })
+                .map((d) => d.toISOString()),
+            },
             { weight: 1, arbitrary: boundaryInstant },
           ),
         )
@@ -108,7 +122,10 @@ export const fromSchema = (schema: JsonSchema | undefined, components: Record<st
       const min = typeof schema.minimum === "number" ? schema.minimum : -5
       return spoil(
         fc.oneof(
-          { weight: 8, arbitrary: fc.integer({ min, max: typeof schema.maximum === "number" ? schema.maximum : min + 10_000 }) },
+          {
+            weight: 8,
+            arbitrary: fc.integer({ min, max: typeof schema.maximum === "number" ? schema.maximum : min + 10_000 }),
+          },
           // Past what a Date can hold (8.64e15 ms), past year 9999 in seconds or milliseconds, unsafe, negative.
           { weight: 1, arbitrary: fc.constantFrom(1e13, 3e11, 1e20, 2 ** 53 + 2, -1, 0) },
         ),
@@ -129,12 +146,24 @@ export const fromSchema = (schema: JsonSchema | undefined, components: Record<st
       )
       // Sometimes a member too many, sometimes one dropped.
       return spoil(
-        fc.tuple(record, fc.option(fc.tuple(nastyString, anyJson)), fc.option(fc.constantFrom(...(required.length > 0 ? required : ["-"])))).map(([value, extra, dropped]) => {
-          const object: Record<string, unknown> = { ...(value as object) }
-          if (extra !== null) Object.defineProperty(object, extra[0], { value: extra[1], enumerable: true, configurable: true, writable: true })
-          if (dropped !== null) delete object[dropped]
-          return object
-        }),
+        fc
+          .tuple(
+            record,
+            fc.option(fc.tuple(nastyString, anyJson)),
+            fc.option(fc.constantFrom(...(required.length > 0 ? required : ["-"]))),
+          )
+          .map(([value, extra, dropped]) => {
+            const object: Record<string, unknown> = { ...(value as object) }
+            if (extra !== null)
+              Object.defineProperty(object, extra[0], {
+                value: extra[1],
+                enumerable: true,
+                configurable: true,
+                writable: true,
+              })
+            if (dropped !== null) delete object[dropped]
+            return object
+          }),
       )
     }
     default:

@@ -8,14 +8,14 @@
  * await server.kill() // SIGKILL: no shutdown code runs
  * const again = await spawnLedger({ store: { dataDir } })
  */
-import { spawn, type ChildProcess } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { readFile } from "node:fs/promises"
 import { createServer } from "node:net"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { migrate } from "../../src/store/migrations.js"
 import { createApiKey } from "../../src/store/apiKeys.js"
 import type { StoreLocation } from "../../src/store/EventStore.js"
+import { migrate } from "../../src/store/migrations.js"
 import { openPostgres } from "../../src/store/postgres.js"
 
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url))
@@ -38,7 +38,12 @@ const everyProcess = new Set<ChildProcess>()
  * fails or times out (even mid-start) leaves no server holding a port, a data directory or a database.
  */
 export const killEveryLedger = async (): Promise<void> => {
-  const exits = [...everyProcess].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once("exit", resolve))))
+  const exits = [...everyProcess].map(
+    (child) =>
+      new Promise((resolve) =>
+        child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once("exit", resolve),
+      ),
+  )
   for (const child of everyProcess) child.kill("SIGKILL")
   await Promise.all(exits)
 }
@@ -53,7 +58,9 @@ export const freePort = (): Promise<number> =>
     probe.once("error", reject)
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address()
-      probe.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))))
+      probe.close(() =>
+        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
+      )
     })
   })
 
@@ -75,7 +82,9 @@ export const spawnLedger = async (options: {
       ...inherited,
       PORT: String(port),
       HOST: "127.0.0.1",
-      ...("dataDir" in options.store ? { LEDGER_DATA_DIR: options.store.dataDir } : { DATABASE_URL: options.store.databaseUrl }),
+      ...("dataDir" in options.store
+        ? { LEDGER_DATA_DIR: options.store.dataDir }
+        : { DATABASE_URL: options.store.databaseUrl }),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -112,14 +121,17 @@ export const spawnLedger = async (options: {
     if (healthy) return server
     if (Date.now() > deadline) {
       await server.kill()
-      throw new Error(`the server (pid ${server.pid}) did not answer ${url}/healthz within ${options.readyWithinMs ?? 180_000} ms:\n${printed}`)
+      throw new Error(
+        `the server (pid ${server.pid}) did not answer ${url}/healthz within ${options.readyWithinMs ?? 180_000} ms:\n${printed}`,
+      )
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
 /** The admin key a first start of the embedded store saved beside its data. */
-export const savedAdminKey = async (dataDir: string): Promise<string> => (await readFile(path.join(dataDir, "admin-key.txt"), "utf8")).trim()
+export const savedAdminKey = async (dataDir: string): Promise<string> =>
+  (await readFile(path.join(dataDir, "admin-key.txt"), "utf8")).trim()
 
 /**
  * Prepares a PostgreSQL database for servers started by a test: migrated, with an admin key made

@@ -12,13 +12,13 @@
  * })
  */
 import { rm } from "node:fs/promises"
-import { expect } from "vitest"
 import type { DestinationStream } from "pino"
+import { expect } from "vitest"
 import type { Config } from "../../src/config.js"
-import { freshDataDir } from "./dataDirs.js"
 import { startServer } from "../../src/server.js"
 import { createApiKey, type Scope } from "../../src/store/apiKeys.js"
 import type { StoreLocation } from "../../src/store/EventStore.js"
+import { freshDataDir } from "./dataDirs.js"
 import { freshDatabase, postgresAvailable } from "./postgres.js"
 
 /** Where a test server keeps its events, and how to throw that place away afterwards. */
@@ -100,7 +100,10 @@ export type TestServer = {
   /** Any request, with the admin key unless `key` says otherwise. */
   request(pathAndQuery: string, options?: RequestOptions): Promise<Answer>
   /** `POST /v1/events` of one event or `{ events }`, with the admin key unless `key` says otherwise. */
-  append(body: OutgoingEvent | { readonly events: ReadonlyArray<OutgoingEvent> }, options?: Partial<Credentials>): Promise<Answer>
+  append(
+    body: OutgoingEvent | { readonly events: ReadonlyArray<OutgoingEvent> },
+    options?: Partial<Credentials>,
+  ): Promise<Answer>
   /** The whole log, in its order, paged through `GET /v1/events` with the admin key. */
   log(): Promise<ReadonlyArray<StoredEvent>>
   close(): Promise<void>
@@ -131,12 +134,10 @@ export const startTestServer = async (
       ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
     },
     options.logDestination === undefined ? {} : { logDestination: options.logDestination },
-  ).catch(
-    async (error: unknown) => {
-      await place.discard()
-      throw error
-    },
-  )
+  ).catch(async (error: unknown) => {
+    await place.discard()
+    throw error
+  })
   const adminKey = running.firstAdminKey
   if (adminKey === undefined) throw new Error("a fresh store must hand out its first admin key")
 
@@ -229,7 +230,11 @@ export const events = {
     occurredAt: at,
     data: { dealId, repId: "ana", accountId: "acme", amount, source: "outbound" },
   }),
-  dealWon: (dealId: string, at = "2026-11-20T16:00:00Z"): OutgoingEvent => ({ type: "DealWon", occurredAt: at, data: { dealId } }),
+  dealWon: (dealId: string, at = "2026-11-20T16:00:00Z"): OutgoingEvent => ({
+    type: "DealWon",
+    occurredAt: at,
+    data: { dealId },
+  }),
   dealLost: (dealId: string, at = "2026-11-21T16:00:00Z"): OutgoingEvent => ({
     type: "DealLost",
     occurredAt: at,

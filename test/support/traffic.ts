@@ -12,7 +12,7 @@
  * await sleep(800); traffic.stop(); await server.kill(); const sent = await traffic.settled
  */
 import { isDeepStrictEqual } from "node:util"
-import { seededRandom, type Random } from "../../src/demo/random.js"
+import { type Random, seededRandom } from "../../src/demo/random.js"
 import type { StoredEvent } from "./server.js"
 
 /** An event as the clients send it: always with its own idempotency key. */
@@ -43,7 +43,11 @@ export type Sent = {
 export type Target = { readonly url: string; readonly key: string }
 
 /** Sends one request: a single event as is, a batch as `{ events }`. */
-export const post = async (target: Target, shape: Sent["shape"], events: ReadonlyArray<SentEvent>): Promise<Outcome> => {
+export const post = async (
+  target: Target,
+  shape: Sent["shape"],
+  events: ReadonlyArray<SentEvent>,
+): Promise<Outcome> => {
   let response: Response
   let text: string
   try {
@@ -56,9 +60,12 @@ export const post = async (target: Target, shape: Sent["shape"], events: Readonl
   } catch (error) {
     return { kind: "lost", error: String((error as { cause?: unknown }).cause ?? error) }
   }
-  if (response.status === 200 || response.status === 201) return { kind: "acked", status: response.status, stored: JSON.parse(text).events }
+  if (response.status === 200 || response.status === 201)
+    return { kind: "acked", status: response.status, stored: JSON.parse(text).events }
   const detail = text.slice(0, 300)
-  return response.status >= 500 ? { kind: "failed", status: response.status, detail } : { kind: "refused", status: response.status, detail }
+  return response.status >= 500
+    ? { kind: "failed", status: response.status, detail }
+    : { kind: "refused", status: response.status, detail }
 }
 
 export type TrafficOptions = {
@@ -103,17 +110,29 @@ const activity = (random: Random, reps: ReadonlyArray<string>, key: string): Sen
           durationSeconds: random.int(0, 600),
         },
       }
-    : { type: "EmailSent", occurredAt: instant(random), idempotencyKey: key, data: { emailId: key, repId, kind: random.pick(["first_touch", "follow_up", "reply"]) } }
+    : {
+        type: "EmailSent",
+        occurredAt: instant(random),
+        idempotencyKey: key,
+        data: { emailId: key, repId, kind: random.pick(["first_touch", "follow_up", "reply"]) },
+      }
 }
 
 /**
  * A history to start from, in batches of `batchSize`: enough events that a rebuild takes several of
  * the runner's transactions (2,000 events each), so that a kill can land in the middle of one.
  */
-export const history = (options: { readonly seed: string; readonly reps: ReadonlyArray<string>; readonly events: number; readonly batchSize: number }): SentEvent[][] => {
+export const history = (options: {
+  readonly seed: string
+  readonly reps: ReadonlyArray<string>
+  readonly events: number
+  readonly batchSize: number
+}): SentEvent[][] => {
   const random = seededRandom(`${options.seed}:history`)
   const events = Array.from({ length: options.events }, (_, i) => activity(random, options.reps, `history-${i + 1}`))
-  return Array.from({ length: Math.ceil(events.length / options.batchSize) }, (_, i) => events.slice(i * options.batchSize, (i + 1) * options.batchSize))
+  return Array.from({ length: Math.ceil(events.length / options.batchSize) }, (_, i) =>
+    events.slice(i * options.batchSize, (i + 1) * options.batchSize),
+  )
 }
 
 /**
@@ -136,15 +155,34 @@ export const startTraffic = (targets: ReadonlyArray<Target>, options: TrafficOpt
       type: "DealOpened",
       occurredAt: instant(random, day),
       idempotencyKey: key,
-      data: { dealId: key, repId: random.pick(options.reps), accountId: `acct-${random.int(1, 30)}`, amount: random.int(1, 60) * 1_000, source: "outbound" },
+      data: {
+        dealId: key,
+        repId: random.pick(options.reps),
+        accountId: `acct-${random.int(1, 30)}`,
+        amount: random.int(1, 60) * 1_000,
+        source: "outbound",
+      },
     }
     return random.chance(0.3)
-      ? [opened, { type: "DealAmountChanged", occurredAt: instant(random, day + 1), idempotencyKey: `${key}-repriced`, data: { dealId: key, amount: random.int(1, 60) * 1_000 } }]
+      ? [
+          opened,
+          {
+            type: "DealAmountChanged",
+            occurredAt: instant(random, day + 1),
+            idempotencyKey: `${key}-repriced`,
+            data: { dealId: key, amount: random.int(1, 60) * 1_000 },
+          },
+        ]
       : [opened]
   }
 
   const record = async (target: Target, shape: Sent["shape"], events: ReadonlyArray<SentEvent>): Promise<Sent> => {
-    const request: Sent = { id: events[0]?.idempotencyKey as string, shape, events, outcome: { kind: "lost", error: "in flight" } }
+    const request: Sent = {
+      id: events[0]?.idempotencyKey as string,
+      shape,
+      events,
+      outcome: { kind: "lost", error: "in flight" },
+    }
     sent.push(request)
     request.outcome = await post(target, shape, events)
     return request
@@ -162,7 +200,10 @@ export const startTraffic = (targets: ReadonlyArray<Target>, options: TrafficOpt
         const deal = random.pick(recent)
         const key = nextKey(client)
         const closing = random.pick(["DealWon", "DealWon", "DealLost", "DealAmountChanged"])
-        const data = closing === "DealAmountChanged" ? { dealId: deal.dealId, amount: random.int(1, 60) * 1_000 } : { dealId: deal.dealId }
+        const data =
+          closing === "DealAmountChanged"
+            ? { dealId: deal.dealId, amount: random.int(1, 60) * 1_000 }
+            : { dealId: deal.dealId }
         events = [{ type: closing, occurredAt: instant(random, deal.day + 2), idempotencyKey: key, data }]
       } else if (random.chance(0.1)) {
         events = newDeal(random, nextKey(client)).slice(0, 1)
@@ -185,11 +226,18 @@ export const startTraffic = (targets: ReadonlyArray<Target>, options: TrafficOpt
     while (!stopped) {
       const size = random.int(1, random.chance(0.2) ? 400 : 40)
       const events: SentEvent[] = []
-      while (events.length < size) events.push(...(random.chance(0.05) ? newDeal(random, nextKey(client)) : [activity(random, options.reps, nextKey(client))]))
+      while (events.length < size)
+        events.push(
+          ...(random.chance(0.05)
+            ? newDeal(random, nextKey(client))
+            : [activity(random, options.reps, nextKey(client))]),
+        )
       const request = await record(target, "batch", events)
       if (request.outcome.kind === "lost") return
       if (request.outcome.kind === "acked") {
-        for (const event of events) if (event.type === "DealOpened") openDeals.push({ dealId: event.data.dealId as string, day: Number(event.occurredAt.slice(8, 10)) })
+        for (const event of events)
+          if (event.type === "DealOpened")
+            openDeals.push({ dealId: event.data.dealId as string, day: Number(event.occurredAt.slice(8, 10)) })
       }
     }
   }
@@ -212,7 +260,11 @@ export const startTraffic = (targets: ReadonlyArray<Target>, options: TrafficOpt
  * tells whether each was stored (all of it) or not at all; what the retry answers is checked by the
  * audit against it: a stored request must answer 200 with the same stored events.
  */
-export const retryLost = async (target: Target, requests: ReadonlyArray<Sent>, present: (key: string) => boolean): Promise<number> => {
+export const retryLost = async (
+  target: Target,
+  requests: ReadonlyArray<Sent>,
+  present: (key: string) => boolean,
+): Promise<number> => {
   let retried = 0
   for (const request of requests) {
     if (request.outcome.kind !== "lost") continue
@@ -228,4 +280,6 @@ export const retryLost = async (target: Target, requests: ReadonlyArray<Sent>, p
 
 /** Whether a stored event is the one that was sent (jsonb reorders keys: compared as values). */
 export const storedAsSent = (stored: StoredEvent, sent: SentEvent): boolean =>
-  stored.type === sent.type && Date.parse(stored.occurredAt) === Date.parse(sent.occurredAt) && isDeepStrictEqual(stored.data, sent.data)
+  stored.type === sent.type &&
+  Date.parse(stored.occurredAt) === Date.parse(sent.occurredAt) &&
+  isDeepStrictEqual(stored.data, sent.data)

@@ -30,7 +30,9 @@ const vendorSchemas: Record<string, JsonSchema> = {
           answered_at: unixSeconds,
           ended_at: unixSeconds,
           duration: int,
-          missed_call_reason: { enum: ["no_available_agent", "agents_did_not_answer", "abandoned_in_ivr", "out_of_opening_hours"] },
+          missed_call_reason: {
+            enum: ["no_available_agent", "agents_did_not_answer", "abandoned_in_ivr", "out_of_opening_hours"],
+          },
           voicemail: str,
           user: { type: "object", properties: { id: int, email: str } },
           contact: { type: "object", properties: { id: int } },
@@ -44,7 +46,18 @@ const vendorSchemas: Record<string, JsonSchema> = {
     type: "object",
     properties: {
       call_id: { anyOf: [int, str] },
-      state: { enum: ["calling", "ringing", "connected", "hangup", "missed", "voicemail", "voicemail_uploaded", "call_transcription"] },
+      state: {
+        enum: [
+          "calling",
+          "ringing",
+          "connected",
+          "hangup",
+          "missed",
+          "voicemail",
+          "voicemail_uploaded",
+          "call_transcription",
+        ],
+      },
       direction: { enum: ["inbound", "outbound"] },
       date_started: { type: "integer", minimum: 1_700_000_000_000, maximum: 1_800_000_000_000 },
       date_connected: { type: "integer", minimum: 1_700_000_000_000, maximum: 1_800_000_000_000 },
@@ -75,7 +88,13 @@ const vendorSchemas: Record<string, JsonSchema> = {
               properties: {
                 extensionId: str,
                 direction: { enum: ["Inbound", "Outbound"] },
-                status: { type: "object", properties: { code: { enum: ["Setup", "Proceeding", "Answered", "Disconnected", "VoiceMail", "Gone"] }, reason: str } },
+                status: {
+                  type: "object",
+                  properties: {
+                    code: { enum: ["Setup", "Proceeding", "Answered", "Disconnected", "VoiceMail", "Gone"] },
+                    reason: str,
+                  },
+                },
                 missedCall: { type: "boolean" },
               },
             },
@@ -104,7 +123,10 @@ const vendorSchemas: Record<string, JsonSchema> = {
             properties: {
               uri: str,
               start_time: rfc3339,
-              event_memberships: { type: "array", items: { type: "object", properties: { user: str, user_email: str } } },
+              event_memberships: {
+                type: "array",
+                items: { type: "object", properties: { user: str, user_email: str } },
+              },
             },
           },
         },
@@ -117,14 +139,20 @@ const vendorSchemas: Record<string, JsonSchema> = {
 
 /** A Twilio Voice status callback, form-encoded, its parameters plausible or spoiled. */
 const twilioForm: fc.Arbitrary<string> = fc
-  .record({
-    CallSid: fc.oneof(fc.constantFrom("CA1", "CA2", "CA3"), anyText),
-    CallStatus: fc.oneof(fc.constantFrom("queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled"), anyText),
-    Direction: fc.constantFrom("inbound", "outbound-api", "outbound-dial", "sideways"),
-    CallDuration: fc.oneof(fc.nat(4000).map(String), anyText),
-    Timestamp: fc.constantFrom("Mon, 02 Nov 2026 14:05:00 +0000", "not a date", ""),
-    From: fc.constantFrom("+33612345678", "client:ana", ""),
-  }, { requiredKeys: [] })
+  .record(
+    {
+      CallSid: fc.oneof(fc.constantFrom("CA1", "CA2", "CA3"), anyText),
+      CallStatus: fc.oneof(
+        fc.constantFrom("queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled"),
+        anyText,
+      ),
+      Direction: fc.constantFrom("inbound", "outbound-api", "outbound-dial", "sideways"),
+      CallDuration: fc.oneof(fc.nat(4000).map(String), anyText),
+      Timestamp: fc.constantFrom("Mon, 02 Nov 2026 14:05:00 +0000", "not a date", ""),
+      From: fc.constantFrom("+33612345678", "client:ana", ""),
+    },
+    { requiredKeys: [] },
+  )
   .map((form) => new URLSearchParams(form as Record<string, string>).toString())
 
 /** The secrets the fuzz server is configured with, so that deliveries can be made authentic and get past the check. */
@@ -137,7 +165,13 @@ export const fuzzWebhookSecrets = {
 } as const
 
 /** A delivery body shaped as `source` sends it; `authentic` deliveries are signed by the fuzz at send time. */
-export const vendorBody = (source: string): fc.Arbitrary<{ readonly kind: string; readonly text: string; readonly contentType: string }> =>
+export const vendorBody = (
+  source: string,
+): fc.Arbitrary<{ readonly kind: string; readonly text: string; readonly contentType: string }> =>
   source === "twilio"
     ? twilioForm.map((text) => ({ kind: "Twilio form", text, contentType: "application/x-www-form-urlencoded" }))
-    : fromSchema(vendorSchemas[source]).map((value) => ({ kind: `${source} payload`, text: JSON.stringify(value) ?? "null", contentType: "application/json" }))
+    : fromSchema(vendorSchemas[source]).map((value) => ({
+        kind: `${source} payload`,
+        text: JSON.stringify(value) ?? "null",
+        contentType: "application/json",
+      }))

@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url"
 
 const publicDir = fileURLToPath(new URL("./public/", import.meta.url))
 // chart.js exports no package.json; its CommonJS entry sits in dist/ beside the UMD build.
-const chartJsFile = () => path.join(path.dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js")
+const chartJsFile = () =>
+  path.join(path.dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js")
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -34,7 +35,11 @@ export const loadAssets = async (): Promise<ReadonlyMap<string, Asset>> => {
     if (contentType === undefined) continue
     const relative = path.relative(publicDir, full).split(path.sep).join("/")
     // The page's own files change with the ledger: revalidate each time (they are small).
-    assets.set(relative === "index.html" ? "/" : `/ui/${relative}`, { body: await readFile(full), contentType, cacheControl: "no-cache" })
+    assets.set(relative === "index.html" ? "/" : `/ui/${relative}`, {
+      body: await readFile(full),
+      contentType,
+      cacheControl: "no-cache",
+    })
   }
   assets.set("/ui/vendor/chart.umd.min.js", {
     body: await readFile(chartJsFile()),

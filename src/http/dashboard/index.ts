@@ -15,16 +15,22 @@
  * @example
  * app.route("/", dashboardRoutes({ sql }))
  */
-import { Hono, type Context } from "hono"
+import { type Context, Hono } from "hono"
 import { getCookie } from "hono/cookie"
 import { z } from "zod"
-import { acceptSessionCookie, csrfHeader, requireScope, type AuthVariables } from "../auth.js"
+import type { SqlQueryable } from "../../store/sql.js"
+import { type AuthVariables, acceptSessionCookie, csrfHeader, requireScope } from "../auth.js"
 import { readJsonBody } from "../body.js"
 import { problem } from "../problem.js"
-import type { SqlQueryable } from "../../store/sql.js"
-import { loadAssets, pageSecurityHeaders, type Asset } from "./assets.js"
+import { type Asset, loadAssets, pageSecurityHeaders } from "./assets.js"
 import { dashboardContext, ingestionStatus } from "./ledgerStatus.js"
-import { clearSessionCookie, createSessionStore, sessionCookieName, setSessionCookie, type ResolvedSession } from "./session.js"
+import {
+  clearSessionCookie,
+  createSessionStore,
+  type ResolvedSession,
+  sessionCookieName,
+  setSessionCookie,
+} from "./session.js"
 
 export type DashboardDeps = { readonly sql: SqlQueryable }
 
@@ -49,7 +55,11 @@ const fromAnotherOrigin = (c: Context): boolean => {
 }
 
 const refuseOtherOrigins = (c: Context) =>
-  problem(c, { title: "Forbidden", status: 403, detail: "sessions are opened and closed only by the dashboard's own page (the Origin header names another site)" })
+  problem(c, {
+    title: "Forbidden",
+    status: 403,
+    detail: "sessions are opened and closed only by the dashboard's own page (the Origin header names another site)",
+  })
 
 export const dashboardRoutes = ({ sql }: DashboardDeps) => {
   const app = new Hono<{ Variables: AuthVariables }>()
@@ -61,7 +71,8 @@ export const dashboardRoutes = ({ sql }: DashboardDeps) => {
   const serveAsset = async (c: Context) => {
     assets ??= loadAssets()
     const asset = (await assets).get(c.req.path)
-    if (asset === undefined) return problem(c, { title: "Not found", status: 404, detail: `the dashboard has no file ${c.req.path}` })
+    if (asset === undefined)
+      return problem(c, { title: "Not found", status: 404, detail: `the dashboard has no file ${c.req.path}` })
     return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, {
       "content-type": asset.contentType,
       "cache-control": asset.cacheControl,
@@ -78,12 +89,21 @@ export const dashboardRoutes = ({ sql }: DashboardDeps) => {
     if (!body.ok) return body.response
     const parsed = SignIn.safeParse(body.value)
     if (!parsed.success) {
-      return problem(c, { title: "Invalid request", status: 400, detail: `body.key: ${parsed.error.issues[0]?.message ?? "required"}` })
+      return problem(c, {
+        title: "Invalid request",
+        status: 400,
+        detail: `body.key: ${parsed.error.issues[0]?.message ?? "required"}`,
+      })
     }
     const opened = await sessions.open(parsed.data.key)
     if (!opened.ok) {
       return opened.reason === "unknown_key"
-        ? problem(c, { title: "Unauthorized", status: 401, detail: "that API key is unknown or revoked; check it, or create one with `ledger keys create --name dashboard --scopes read`" })
+        ? problem(c, {
+            title: "Unauthorized",
+            status: 401,
+            detail:
+              "that API key is unknown or revoked; check it, or create one with `ledger keys create --name dashboard --scopes read`",
+          })
         : problem(c, {
             title: "Forbidden",
             status: 403,

@@ -8,7 +8,7 @@
  */
 import { defaultTeamSettings, type TeamSettings } from "../../../events/index.js"
 import { addDays, dayKeyOf, daysOfPeriod, quarterOf } from "../../../projections/index.js"
-import { readContext, ReadModelNotReady } from "../../readModel/scorecardQueries.js"
+import { ReadModelNotReady, readContext } from "../../readModel/scorecardQueries.js"
 import type { SqlQueryable } from "../../store/sql.js"
 
 /** The metadata `source` the demo loader (src/demo/loadDemo.ts) stamps on every demo event. */
@@ -27,9 +27,15 @@ export type DayWindow = { readonly from: string; readonly to: string }
 
 /** The windows the picker offers, in the team's calendar: this and last (fiscal) quarter, the last 12 months. */
 export const windowPresets = (today: string, fiscalYearStartMonth: number) => {
-  const thisQuarter = daysOfPeriod(quarterOf(today, fiscalYearStartMonth), fiscalYearStartMonth) as { firstDay: string; lastDay: string }
+  const thisQuarter = daysOfPeriod(quarterOf(today, fiscalYearStartMonth), fiscalYearStartMonth) as {
+    firstDay: string
+    lastDay: string
+  }
   const lastQuarterDay = addDays(thisQuarter.firstDay, -1)
-  const lastQuarter = daysOfPeriod(quarterOf(lastQuarterDay, fiscalYearStartMonth), fiscalYearStartMonth) as { firstDay: string; lastDay: string }
+  const lastQuarter = daysOfPeriod(quarterOf(lastQuarterDay, fiscalYearStartMonth), fiscalYearStartMonth) as {
+    firstDay: string
+    lastDay: string
+  }
   const [year, month] = today.split("-").map(Number) as [number, number]
   // Twelve whole months, this one included: the first day of the month 11 months back.
   const monthsBack = year * 12 + (month - 1) - 11
@@ -69,7 +75,12 @@ export const dashboardContext = async (db: SqlQueryable, now: number) => {
  * so there is no "last rejection" to show: a rejection is answered to its sender and logged.
  */
 export const ingestionStatus = async (db: SqlQueryable, limit = 10) => {
-  const sources = await db.query<{ source: string | null; events: number | string; last_occurred_at: Date; last_recorded_at: Date }>(
+  const sources = await db.query<{
+    source: string | null
+    events: number | string
+    last_occurred_at: Date
+    last_recorded_at: Date
+  }>(
     `select metadata->>'source' as source, count(*) as events, max(occurred_at) as last_occurred_at, max(recorded_at) as last_recorded_at
        from ledger_events group by 1 order by max(recorded_at) desc`,
   )

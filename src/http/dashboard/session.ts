@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from "node:crypto"
 import type { Context } from "hono"
 import { deleteCookie, setCookie } from "hono/cookie"
-import { listApiKeys, verifyApiKey, type ApiKey } from "../../store/apiKeys.js"
+import { type ApiKey, listApiKeys, verifyApiKey } from "../../store/apiKeys.js"
 import type { SqlQueryable } from "../../store/sql.js"
 
 export const sessionCookieName = "ledger_session"
@@ -47,7 +47,8 @@ export const createSessionStore = (db: SqlQueryable, options: { readonly now?: (
   const sessions = new Map<string, Session>()
   const hashOf = (sessionId: string) => createHash("sha256").update(sessionId).digest("base64url")
 
-  const expired = (session: Session, at: number) => at - session.lastSeenAt > idleLimitMs || at - session.openedAt > lifetimeMs
+  const expired = (session: Session, at: number) =>
+    at - session.lastSeenAt > idleLimitMs || at - session.openedAt > lifetimeMs
 
   const sweep = (at: number) => {
     for (const [id, session] of sessions) if (expired(session, at)) sessions.delete(id)

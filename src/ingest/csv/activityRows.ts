@@ -17,7 +17,16 @@ import { type FieldSpec, mapWord, type RowCells } from "./mapping.js"
 import { checkedEvents, type DraftEvent, instantIn, repIdOf, rowReader } from "./rowFields.js"
 
 export type ActivityKind = "call" | "email" | "meeting" | "social" | "sms" | "in_person" | "other" | "skip"
-export const activityKinds: ReadonlyArray<ActivityKind> = ["call", "email", "meeting", "social", "sms", "in_person", "other", "skip"]
+export const activityKinds: ReadonlyArray<ActivityKind> = [
+  "call",
+  "email",
+  "meeting",
+  "social",
+  "sms",
+  "in_person",
+  "other",
+  "skip",
+]
 
 /** Words every import knows, before any preset or option. */
 export const defaultActivityTypes: ReadonlyArray<readonly [string, ActivityKind]> = [
@@ -49,12 +58,20 @@ export const defaultCallOutcomes: ReadonlyArray<readonly [string, CallDispositio
 
 export const activityFields: ReadonlyArray<FieldSpec> = [
   { field: "activityId", required: true, meaning: "The CRM's id of the activity" },
-  { field: "owner", required: true, meaning: "Who did it: a rep id, or with --identity-source the CRM's user name or id" },
+  {
+    field: "owner",
+    required: true,
+    meaning: "Who did it: a rep id, or with --identity-source the CRM's user name or id",
+  },
   { field: "type", required: true, meaning: "Call, email, meeting…, read through --types" },
   { field: "occurredAt", required: true, meaning: "When it happened (a meeting: when it was held)" },
   { field: "account", required: false, meaning: "The account; required on meetings" },
   { field: "contact", required: false, meaning: "The contact" },
-  { field: "direction", required: false, meaning: "A call's direction: outbound (default), inbound, internal (skipped)" },
+  {
+    field: "direction",
+    required: false,
+    meaning: "A call's direction: outbound (default), inbound, internal (skipped)",
+  },
   { field: "duration", required: false, meaning: "A call's talk time: seconds, m:ss or h:mm:ss" },
   { field: "outcome", required: false, meaning: "A call's outcome, read through --outcomes" },
   { field: "held", required: false, meaning: "Whether a meeting took place (yes/no, Done/To do)" },
@@ -80,7 +97,10 @@ export const activityRowEvents = (cells: RowCells, settings: ImportSettings): Ro
   const type = row.text("type", true)
   const kind = type === undefined ? undefined : mapWord(settings.types, type)
   if (type !== undefined && kind === undefined) {
-    row.problem("type", `unknown activity type "${type}"; say what it is with --types "${type}=call" (or ${activityKinds.filter((k) => k !== "call").join(", ")})`)
+    row.problem(
+      "type",
+      `unknown activity type "${type}"; say what it is with --types "${type}=call" (or ${activityKinds.filter((k) => k !== "call").join(", ")})`,
+    )
   }
   if (kind === "skip") return { ok: true, events: [] }
   const occurredAt = row.value("occurredAt", instantIn(settings.dates), true)
@@ -94,7 +114,10 @@ export const activityRowEvents = (cells: RowCells, settings: ImportSettings): Ro
   const outcomeWord = kind === "call" ? row.text("outcome") : undefined
   const disposition = outcomeWord === undefined ? undefined : mapWord(settings.outcomes, outcomeWord)
   if (outcomeWord !== undefined && disposition === undefined) {
-    row.problem("outcome", `unknown call outcome "${outcomeWord}"; say what it means with --outcomes "${outcomeWord}=connected" (or no_answer, voicemail, busy, failed)`)
+    row.problem(
+      "outcome",
+      `unknown call outcome "${outcomeWord}"; say what it means with --outcomes "${outcomeWord}=connected" (or no_answer, voicemail, busy, failed)`,
+    )
   }
   const held = kind === "meeting" ? row.value("held", yesNoOf) : undefined
   if (row.problems.length > 0) return { ok: false, problems: row.problems }
@@ -122,22 +145,45 @@ export const activityRowEvents = (cells: RowCells, settings: ImportSettings): Ro
       })
       break
     case "email":
-      drafts.push({ type: "EmailSent", occurredAt: at, idempotencyKey: key("email"), data: { emailId: id, ...target, kind: "follow_up" } })
+      drafts.push({
+        type: "EmailSent",
+        occurredAt: at,
+        idempotencyKey: key("email"),
+        data: { emailId: id, ...target, kind: "follow_up" },
+      })
       break
     case "meeting":
       drafts.push({
         type: "MeetingBooked",
         occurredAt: at,
         idempotencyKey: key("booked"),
-        data: { meetingId: id, repId, accountId: account, contactId: contact, scheduledFor: at, source: settings.dealSource },
+        data: {
+          meetingId: id,
+          repId,
+          accountId: account,
+          contactId: contact,
+          scheduledFor: at,
+          source: settings.dealSource,
+        },
       })
-      if (held !== false) drafts.push({ type: "MeetingHeld", occurredAt: at, idempotencyKey: key("held"), data: { meetingId: id, repId } })
+      if (held !== false)
+        drafts.push({
+          type: "MeetingHeld",
+          occurredAt: at,
+          idempotencyKey: key("held"),
+          data: { meetingId: id, repId },
+        })
       break
     case "social":
     case "sms":
     case "in_person":
     case "other":
-      drafts.push({ type: "TouchLogged", occurredAt: at, idempotencyKey: key("touch"), data: { touchId: id, ...target, channel: kind } })
+      drafts.push({
+        type: "TouchLogged",
+        occurredAt: at,
+        idempotencyKey: key("touch"),
+        data: { touchId: id, ...target, channel: kind },
+      })
       break
   }
   return checkedEvents(drafts, fieldOfMember)

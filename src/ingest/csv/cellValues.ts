@@ -35,7 +35,16 @@ export const instantOf = (cell: string, order: DateOrder): CellValue<string> => 
   let match = isoDate.exec(text)
   if (match !== null) return utc(Number(match[1]), Number(match[2]), Number(match[3]), 12, 0, 0, cell)
   match = localDateTime.exec(text)
-  if (match !== null) return utc(Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6] ?? 0), cell)
+  if (match !== null)
+    return utc(
+      Number(match[1]),
+      Number(match[2]),
+      Number(match[3]),
+      Number(match[4]),
+      Number(match[5]),
+      Number(match[6] ?? 0),
+      cell,
+    )
   match = slashDate.exec(text)
   if (match !== null) {
     const [first, second] = [Number(match[1]), Number(match[2])]
@@ -48,7 +57,8 @@ export const instantOf = (cell: string, order: DateOrder): CellValue<string> => 
     const [month, day] = order === "mdy" ? [first, second] : [second, first]
     let hour = Number(match[4])
     const meridiem = match[7]?.toLowerCase()
-    if (meridiem !== undefined && (hour < 1 || hour > 12)) return invalid(`"${cell}" has hour ${hour} with ${meridiem.toUpperCase()}`)
+    if (meridiem !== undefined && (hour < 1 || hour > 12))
+      return invalid(`"${cell}" has hour ${hour} with ${meridiem.toUpperCase()}`)
     if (meridiem === "pm" && hour < 12) hour += 12
     if (meridiem === "am" && hour === 12) hour = 0
     return utc(Number(match[3]), month, day, hour, Number(match[5]), Number(match[6] ?? 0), cell, order)
@@ -58,11 +68,31 @@ export const instantOf = (cell: string, order: DateOrder): CellValue<string> => 
   )
 }
 
-const utc = (year: number, month: number, day: number, hour: number, minute: number, second: number, cell: string, order?: DateOrder): CellValue<string> => {
+const utc = (
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  cell: string,
+  order?: DateOrder,
+): CellValue<string> => {
   const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
-  const real = at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
+  const real =
+    at.getUTCFullYear() === year &&
+    at.getUTCMonth() === month - 1 &&
+    at.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60
   if (!real) {
-    const hint = order === undefined ? "" : order === "mdy" ? " (read as month/day/year: --dates dmy reads day/month/year)" : " (read as day/month/year: --dates mdy reads month/day/year)"
+    const hint =
+      order === undefined
+        ? ""
+        : order === "mdy"
+          ? " (read as month/day/year: --dates dmy reads day/month/year)"
+          : " (read as day/month/year: --dates mdy reads month/day/year)"
     return invalid(`"${cell}" is not a real date${hint}`)
   }
   return ok(at.toISOString())
@@ -73,7 +103,10 @@ export const calendarDayOf = (instant: string): string => instant.slice(0, 10)
 
 /** A cell as an amount of money. */
 export const amountOf = (cell: string): CellValue<number> => {
-  const text = cell.trim().replace(/^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$/g, "").replace(/^[$€£¥]\s*|\s*[$€£¥]$/g, "")
+  const text = cell
+    .trim()
+    .replace(/^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$/g, "")
+    .replace(/^[$€£¥]\s*|\s*[$€£¥]$/g, "")
   if (!/^-?\d{1,3}([, \u00a0\u202f]?\d{3})*(\.\d+)?$/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) {
     return invalid(`"${cell}" is not an amount; write digits such as 12000 or 12,000.50`)
   }
@@ -88,7 +121,9 @@ export const secondsOf = (cell: string): CellValue<number> => {
   if (/^\d+(\.\d+)?$/.test(text)) return ok(Math.round(Number(text)))
   const clock = /^(?:(\d+):)?(\d{1,2}):(\d{2})$/.exec(text)
   if (clock !== null) return ok(Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]))
-  return invalid(`"${cell}" is not a duration; write seconds (95) or minutes:seconds (1:35) or hours:minutes:seconds (0:01:35)`)
+  return invalid(
+    `"${cell}" is not a duration; write seconds (95) or minutes:seconds (1:35) or hours:minutes:seconds (0:01:35)`,
+  )
 }
 
 const yes = new Set(["true", "yes", "y", "1", "done", "completed", "complete", "held", "x"])

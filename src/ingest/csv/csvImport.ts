@@ -16,18 +16,19 @@
  * @example
  * const outcome = await importCsv({ file: "deals.csv", settings, mode: "import", append, progress: silentProgress })
  */
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs"
+
 import { once } from "node:events"
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs"
 import { rm, stat } from "node:fs/promises"
 import { Effect } from "effect"
-import { streamOf, type IncomingEvent } from "../../../events/index.js"
-import { appendEvents, type Provenance } from "../appendEvents.js"
-import type { EventStore } from "../../store/EventStore.js"
-import type { RecordedEvent } from "../../store/eventLog.js"
-import type { StoreFailure } from "../../store/errors.js"
+import { type IncomingEvent, streamOf } from "../../../events/index.js"
 import type { Progress } from "../../observability/progress.js"
-import { csvLine, csvRecords, CsvUnreadable } from "./csvRecords.js"
-import { rowEvents, type ImportSettings, type RowProblem } from "./importKinds.js"
+import type { EventStore } from "../../store/EventStore.js"
+import type { StoreFailure } from "../../store/errors.js"
+import type { RecordedEvent } from "../../store/eventLog.js"
+import { appendEvents, type Provenance } from "../appendEvents.js"
+import { CsvUnreadable, csvLine, csvRecords } from "./csvRecords.js"
+import { type ImportSettings, type RowProblem, rowEvents } from "./importKinds.js"
 import { type ColumnIndex, locateColumns, rowCells } from "./mapping.js"
 
 /** One row that was not imported: where, which column, why. */
@@ -72,7 +73,11 @@ export class CsvImportRefused extends Error {
   readonly appended: number
   constructor(
     message: string,
-    details: { readonly refusedBy?: "file" | "ledger"; readonly rejections?: ReadonlyArray<RowRejection>; readonly appended?: number } = {},
+    details: {
+      readonly refusedBy?: "file" | "ledger"
+      readonly rejections?: ReadonlyArray<RowRejection>
+      readonly appended?: number
+    } = {},
   ) {
     super(message)
     this.refusedBy = details.refusedBy ?? "file"
@@ -84,7 +89,12 @@ export class CsvImportRefused extends Error {
 /** How an append of a batch ended: stored (some events may have been stored already), or refused by the ledger. */
 export type BatchAppended =
   | { readonly ok: true; readonly appended: number }
-  | { readonly ok: false; readonly refusal: { readonly idempotencyKey: string; readonly storedAs: RecordedEvent } | { readonly streamId: string; readonly reason: string } }
+  | {
+      readonly ok: false
+      readonly refusal:
+        | { readonly idempotencyKey: string; readonly storedAs: RecordedEvent }
+        | { readonly streamId: string; readonly reason: string }
+    }
 
 export type AppendBatch = (events: ReadonlyArray<IncomingEvent>) => Promise<BatchAppended>
 
@@ -96,10 +106,19 @@ export const appendBatchEffect = (
   appendEvents(events, provenance).pipe(
     Effect.map((stored): BatchAppended => ({ ok: true, appended: stored.appended })),
     Effect.catchTags({
-      IdempotencyKeyReused: (e) => Effect.succeed<BatchAppended>({ ok: false, refusal: { idempotencyKey: e.idempotencyKey, storedAs: e.storedAs } }),
-      StreamRuleViolation: (e) => Effect.succeed<BatchAppended>({ ok: false, refusal: { streamId: e.streamId, reason: e.reason } }),
+      IdempotencyKeyReused: (e) =>
+        Effect.succeed<BatchAppended>({
+          ok: false,
+          refusal: { idempotencyKey: e.idempotencyKey, storedAs: e.storedAs },
+        }),
+      StreamRuleViolation: (e) =>
+        Effect.succeed<BatchAppended>({ ok: false, refusal: { streamId: e.streamId, reason: e.reason } }),
       // Every import append expects "any" version: no stream can refuse it on that ground.
-      WrongExpectedVersion: (e) => Effect.succeed<BatchAppended>({ ok: false, refusal: { streamId: e.streamId, reason: `is at version ${e.actual}` } }),
+      WrongExpectedVersion: (e) =>
+        Effect.succeed<BatchAppended>({
+          ok: false,
+          refusal: { streamId: e.streamId, reason: `is at version ${e.actual}` },
+        }),
     }),
   )
 
@@ -127,7 +146,10 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
   const { settings, progress } = request
   const label = request.fileLabel ?? request.file
   const size = (await stat(request.file)).size
-  const rejects = request.skipInvalid && request.mode === "import" && request.rejectsFile !== undefined ? await rejectsWriter(request.rejectsFile) : undefined
+  const rejects =
+    request.skipInvalid && request.mode === "import" && request.rejectsFile !== undefined
+      ? await rejectsWriter(request.rejectsFile)
+      : undefined
   const rejections: RowRejection[] = []
   let rejected = 0
   const reject = async (cells: ReadonlyArray<string>, rejection: RowRejection) => {
@@ -158,7 +180,8 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
       if (!row.ok) await reject(record.cells, row.rejection)
       else if (row.events.length === 0) rowsWithoutEvents++
       else for (const event of row.events) eventsByType[event.type] = (eventsByType[event.type] ?? 0) + 1
-      if (rows % 1_000 === 0) progress.update(`checking ${label}: ${rows} rows`, { value: bytesRead(record), total: size })
+      if (rows % 1_000 === 0)
+        progress.update(`checking ${label}: ${rows} rows`, { value: bytesRead(record), total: size })
     }
     progress.done()
     if (layout === undefined) throw new CsvImportRefused(`${label} is empty: it has no header line, and no rows`)
@@ -197,7 +220,10 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
           // close date): the ledger keeps the opening it was first told, and the row's close still counts (a DealWon
           // carries the final amount). Refusing the row would lose the win of every deal whose amount moved.
           openingsKept++
-          const rest = { ...culprit, events: culprit.events.filter((event) => event.idempotencyKey !== refusal.idempotencyKey) }
+          const rest = {
+            ...culprit,
+            events: culprit.events.filter((event) => event.idempotencyKey !== refusal.idempotencyKey),
+          }
           batch = batch.map((row) => (row === culprit ? rest : row)).filter((row) => row.events.length > 0)
           continue
         }
@@ -223,7 +249,8 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
       batch.push({ line: record.line, cells: record.cells, events: row.events })
       batchEvents += row.events.length
       if (batchEvents >= eventsPerBatch) await flush()
-      if (++done % 1_000 === 0) progress.update(`importing ${label}: ${done} rows`, { value: bytesRead(record), total: size })
+      if (++done % 1_000 === 0)
+        progress.update(`importing ${label}: ${done} rows`, { value: bytesRead(record), total: size })
     }
     await flush()
     return {
@@ -242,15 +269,30 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
   }
 }
 
-type BatchRow = { readonly line: number; readonly cells: ReadonlyArray<string>; readonly events: ReadonlyArray<IncomingEvent> }
+type BatchRow = {
+  readonly line: number
+  readonly cells: ReadonlyArray<string>
+  readonly events: ReadonlyArray<IncomingEvent>
+}
 
-type CheckedRow = { readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> } | { readonly ok: false; readonly rejection: RowRejection }
+type CheckedRow =
+  | { readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> }
+  | { readonly ok: false; readonly rejection: RowRejection }
 
-const checkRow = (settings: ImportSettings, layout: FileLayout, cells: ReadonlyArray<string>, line: number): CheckedRow => {
+const checkRow = (
+  settings: ImportSettings,
+  layout: FileLayout,
+  cells: ReadonlyArray<string>,
+  line: number,
+): CheckedRow => {
   if (cells.slice(layout.width).some((cell) => cell !== "")) {
     return {
       ok: false,
-      rejection: { line, column: "(row)", reason: `has ${cells.length} cells where the header has ${layout.width} columns: a cell holding a comma that is not quoted?` },
+      rejection: {
+        line,
+        column: "(row)",
+        reason: `has ${cells.length} cells where the header has ${layout.width} columns: a cell holding a comma that is not quoted?`,
+      },
     }
   }
   const events = rowEvents(settings, rowCells(layout.columns, cells))
@@ -280,9 +322,13 @@ const fileLayout = (header: ReadonlyArray<string>, settings: ImportSettings, lab
 /** A line of one cell in a file of several columns: a report's title, footer or copyright line, not a record. */
 const isNote = (cells: ReadonlyArray<string>, layout: FileLayout): boolean => cells.length === 1 && layout.width > 1
 
-const where = (rejection: RowRejection) => `line ${rejection.line}${rejection.column === "(row)" ? "" : `, column "${rejection.column}"`}`
+const where = (rejection: RowRejection) =>
+  `line ${rejection.line}${rejection.column === "(row)" ? "" : `, column "${rejection.column}"`}`
 
-const culpritOf = (batch: ReadonlyArray<BatchRow>, refusal: Extract<BatchAppended, { ok: false }>["refusal"]): BatchRow => {
+const culpritOf = (
+  batch: ReadonlyArray<BatchRow>,
+  refusal: Extract<BatchAppended, { ok: false }>["refusal"],
+): BatchRow => {
   const touches = (row: BatchRow) =>
     "idempotencyKey" in refusal
       ? row.events.some((event) => event.idempotencyKey === refusal.idempotencyKey)
@@ -292,10 +338,18 @@ const culpritOf = (batch: ReadonlyArray<BatchRow>, refusal: Extract<BatchAppende
 }
 
 /** Whether the ledger refused the row's DealOpened because an earlier import stored the deal's opening. */
-const isEarlierOpening = (refusal: { readonly idempotencyKey: string; readonly storedAs: RecordedEvent }, row: BatchRow): boolean => {
+const isEarlierOpening = (
+  refusal: { readonly idempotencyKey: string; readonly storedAs: RecordedEvent },
+  row: BatchRow,
+): boolean => {
   const event = row.events.find((e) => e.idempotencyKey === refusal.idempotencyKey)
   // A stored event has a position; one accepted earlier in the same append (a row repeated in the file) has none.
-  return event?.type === "DealOpened" && refusal.storedAs.type === "DealOpened" && refusal.storedAs.position > 0 && refusal.storedAs.streamId === streamOf(event)
+  return (
+    event?.type === "DealOpened" &&
+    refusal.storedAs.type === "DealOpened" &&
+    refusal.storedAs.position > 0 &&
+    refusal.storedAs.streamId === streamOf(event)
+  )
 }
 
 const ledgerRefusal = (refusal: Extract<BatchAppended, { ok: false }>["refusal"], row: BatchRow): string => {
@@ -309,7 +363,9 @@ const ledgerRefusal = (refusal: Extract<BatchAppended, { ok: false }>["refusal"]
 }
 
 const storedSoFar = (appended: number): string =>
-  appended === 0 ? "nothing was imported" : `the ${appended} events of the rows before it were imported, and importing the file again goes on after them`
+  appended === 0
+    ? "nothing was imported"
+    : `the ${appended} events of the rows before it were imported, and importing the file again goes on after them`
 
 /** The records of a file; an unreadable one refuses the import, naming the line. */
 async function* fileRecords(file: string, label: string) {

@@ -30,7 +30,14 @@ export class CsvUnreadable extends Error {
  * more cells than the header (the caller decides what that means). Throws `CsvUnreadable` naming the line.
  */
 export async function* csvRecords(input: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord, void, undefined> {
-  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: maxRecordBytes })
+  const parser = parse({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: true,
+    max_record_size: maxRecordBytes,
+  })
   // Feeding by hand (rather than piping) keeps back-pressure: the next chunk is read only once the parser drained.
   const feeding = (async () => {
     try {
@@ -47,7 +54,10 @@ export async function* csvRecords(input: AsyncIterable<Buffer | string>): AsyncG
   let nextLine = 1
   let previousEmpty = 0
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[]
+      info: { lines: number; empty_lines: number }
+    }>) {
       const line = nextLine + (info.empty_lines - previousEmpty)
       previousEmpty = info.empty_lines
       nextLine = line + 1 + record.reduce((breaks, cell) => breaks + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0)

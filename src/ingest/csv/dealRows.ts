@@ -12,7 +12,7 @@
  *   is taken as opened at its close date: the CRM's creation date is then only when someone typed it in.
  * - The won amount is the row's amount: the export holds the deal as it ended.
  */
-import { calendarDayOf, amountOf } from "./cellValues.js"
+import { amountOf, calendarDayOf } from "./cellValues.js"
 import type { ImportSettings, RowEvents } from "./importKinds.js"
 import { type FieldSpec, mapWord, type RowCells } from "./mapping.js"
 import { checkedEvents, type DraftEvent, instantIn, repIdOf, rowReader } from "./rowFields.js"
@@ -22,12 +22,24 @@ export const dealOutcomes: ReadonlyArray<DealOutcome> = ["open", "won", "lost"]
 
 export const dealFields: ReadonlyArray<FieldSpec> = [
   { field: "dealId", required: true, meaning: "The CRM's id of the deal (opportunity)" },
-  { field: "owner", required: true, meaning: "The deal's owner: a rep id, or with --identity-source the CRM's user name or id" },
+  {
+    field: "owner",
+    required: true,
+    meaning: "The deal's owner: a rep id, or with --identity-source the CRM's user name or id",
+  },
   { field: "account", required: true, meaning: "The account (company, organization) the deal is with" },
-  { field: "stage", required: true, meaning: "The deal's stage (or status), read through --stages as open, won or lost" },
+  {
+    field: "stage",
+    required: true,
+    meaning: "The deal's stage (or status), read through --stages as open, won or lost",
+  },
   { field: "openedAt", required: true, meaning: "When the deal was created or first engaged" },
   { field: "closeDate", required: true, meaning: "When a closed deal closed; an open deal's expected close date" },
-  { field: "expectedCloseDate", required: false, meaning: "An open deal's expected close date, when the export has it apart" },
+  {
+    field: "expectedCloseDate",
+    required: false,
+    meaning: "An open deal's expected close date, when the export has it apart",
+  },
   { field: "amount", required: true, meaning: "The deal's amount" },
   { field: "currency", required: false, meaning: "The amount's ISO 4217 currency" },
   { field: "lostReason", required: false, meaning: "Why a lost deal was lost" },
@@ -53,7 +65,10 @@ export const dealRowEvents = (cells: RowCells, settings: ImportSettings): RowEve
   const stage = row.text("stage", true)
   const outcome = stage === undefined ? undefined : mapWord(settings.stages, stage)
   if (stage !== undefined && outcome === undefined) {
-    row.problem("stage", `unknown stage "${stage}"; say what it means with --stages "${stage}=open" (or won, lost), or "*=open" for every stage not listed`)
+    row.problem(
+      "stage",
+      `unknown stage "${stage}"; say what it means with --stages "${stage}=open" (or won, lost), or "*=open" for every stage not listed`,
+    )
   }
   const openedAt = row.value("openedAt", instant, true)
   const closed = outcome === "won" || outcome === "lost"
@@ -84,10 +99,20 @@ export const dealRowEvents = (cells: RowCells, settings: ImportSettings): RowEve
     },
   ]
   if (outcome === "won") {
-    drafts.push({ type: "DealWon", occurredAt: closeDate as string, idempotencyKey: `csv:deals:${id}:won`, data: { dealId: id, amount } })
+    drafts.push({
+      type: "DealWon",
+      occurredAt: closeDate as string,
+      idempotencyKey: `csv:deals:${id}:won`,
+      data: { dealId: id, amount },
+    })
   }
   if (outcome === "lost") {
-    drafts.push({ type: "DealLost", occurredAt: closeDate as string, idempotencyKey: `csv:deals:${id}:lost`, data: { dealId: id, reason: lostReason } })
+    drafts.push({
+      type: "DealLost",
+      occurredAt: closeDate as string,
+      idempotencyKey: `csv:deals:${id}:lost`,
+      data: { dealId: id, reason: lostReason },
+    })
   }
   return checkedEvents(drafts, fieldOfMember)
 }

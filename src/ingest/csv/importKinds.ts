@@ -8,12 +8,26 @@
  */
 import { z } from "zod"
 import type { IncomingEvent } from "../../../events/index.js"
-import { activityFields, activityRowEvents, type ActivityKind, activityKinds, defaultActivityTypes, defaultCallOutcomes } from "./activityRows.js"
-import { dateOrders, instantOf, type DateOrder } from "./cellValues.js"
-import { dealFields, dealOutcomes, dealRowEvents, type DealOutcome } from "./dealRows.js"
-import { type ColumnMapping, type FieldSpec, parsePairs, type RowCells, type ValueMapping, valueMapping } from "./mapping.js"
-import { crmPresets, presets, type CrmPreset } from "./presets.js"
-import { defaultRoles, repRoles, rosterFields, rosterRowEvents, type RepRole } from "./rosterRows.js"
+import {
+  type ActivityKind,
+  activityFields,
+  activityKinds,
+  activityRowEvents,
+  defaultActivityTypes,
+  defaultCallOutcomes,
+} from "./activityRows.js"
+import { type DateOrder, dateOrders, instantOf } from "./cellValues.js"
+import { type DealOutcome, dealFields, dealOutcomes, dealRowEvents } from "./dealRows.js"
+import {
+  type ColumnMapping,
+  type FieldSpec,
+  parsePairs,
+  type RowCells,
+  type ValueMapping,
+  valueMapping,
+} from "./mapping.js"
+import { type CrmPreset, crmPresets, presets } from "./presets.js"
+import { defaultRoles, type RepRole, repRoles, rosterFields, rosterRowEvents } from "./rosterRows.js"
 
 export type ImportKind = "deals" | "activities" | "reps"
 export const importKinds: ReadonlyArray<ImportKind> = ["deals", "activities", "reps"]
@@ -62,7 +76,9 @@ export type ImportSettings = {
   readonly defaultRole: RepRole
 }
 
-export type Settings = { readonly ok: true; readonly settings: ImportSettings } | { readonly ok: false; readonly reason: string }
+export type Settings =
+  | { readonly ok: true; readonly settings: ImportSettings }
+  | { readonly ok: false; readonly reason: string }
 
 /** What a row of the file becomes: its events, or why it cannot be imported (by field). */
 export type RowEvents =
@@ -96,7 +112,9 @@ export const importSettings = (kind: ImportKind, options: ImportOptions): Settin
   }
   const mapping = preset === undefined ? undefined : presets[preset][kind]
   if (preset !== undefined && mapping === undefined) {
-    return fail(`--preset: ${preset} has no preset for ${kind}; name the columns with --columns (see the README, "Importing from a CRM")`)
+    return fail(
+      `--preset: ${preset} has no preset for ${kind}; name the columns with --columns (see the README, "Importing from a CRM")`,
+    )
   }
   const fields = fieldsOf(kind)
 
@@ -104,11 +122,19 @@ export const importSettings = (kind: ImportKind, options: ImportOptions): Settin
   if (!columnPairs.ok) return columnPairs
   const unknownField = columnPairs.pairs.find(([field]) => !fields.some((f) => f.field === field))
   if (unknownField !== undefined) {
-    return fail(`--columns: "${unknownField[0]}" is not a field of a ${kind} import; its fields are ${fields.map((f) => f.field).join(", ")}`)
+    return fail(
+      `--columns: "${unknownField[0]}" is not a field of a ${kind} import; its fields are ${fields.map((f) => f.field).join(", ")}`,
+    )
   }
   const columns = { ...mapping?.columns, ...Object.fromEntries(columnPairs.pairs) }
 
-  const layered = <V extends string>(presetPairs: ReadonlyArray<readonly [string, string]> | undefined, option: PairsOption | undefined, name: string, builtIn: ReadonlyArray<readonly [string, string]>, allowed: ReadonlyArray<V>) => {
+  const layered = <V extends string>(
+    presetPairs: ReadonlyArray<readonly [string, string]> | undefined,
+    option: PairsOption | undefined,
+    name: string,
+    builtIn: ReadonlyArray<readonly [string, string]>,
+    allowed: ReadonlyArray<V>,
+  ) => {
     const given = pairsOf(option, name, "last")
     if (!given.ok) return given
     return valueMapping<V>([builtIn, presetPairs ?? [], given.pairs], allowed, name)
@@ -125,7 +151,8 @@ export const importSettings = (kind: ImportKind, options: ImportOptions): Settin
   const dates = (options.dates ?? mapping?.dates ?? "mdy") as DateOrder
   if (!dateOrders.includes(dates)) return fail(`--dates: "${options.dates}" is not one of ${dateOrders.join(", ")}`)
   const dealSource = (options.dealSource ?? "outbound") as DealSource
-  if (!dealSources.includes(dealSource)) return fail(`--deal-source: "${options.dealSource}" is not one of ${dealSources.join(", ")}`)
+  if (!dealSources.includes(dealSource))
+    return fail(`--deal-source: "${options.dealSource}" is not one of ${dealSources.join(", ")}`)
   const defaultRole = repRoles.find((r) => r.toLowerCase() === (options.role ?? "AE").toLowerCase())
   if (defaultRole === undefined) return fail(`--role: "${options.role}" is not one of ${repRoles.join(", ")}`)
   let joinedOn = "2000-01-01T12:00:00.000Z"
@@ -136,7 +163,9 @@ export const importSettings = (kind: ImportKind, options: ImportOptions): Settin
   }
   const identitySource = options.identitySource?.trim()
   if (identitySource !== undefined && !/^[a-z0-9][a-z0-9_.-]*$/i.test(identitySource)) {
-    return fail(`--identity-source: "${options.identitySource}" must be a short name such as salesforce or hubspot (letters, digits, . _ -)`)
+    return fail(
+      `--identity-source: "${options.identitySource}" must be a short name such as salesforce or hubspot (letters, digits, . _ -)`,
+    )
   }
   if (kind === "reps" && columnPairs.pairs.some(([field]) => field === "identity") && identitySource === undefined) {
     return fail("--columns: an identity column needs --identity-source, the CRM whose user names or ids it holds")
@@ -180,7 +209,9 @@ const MappingFile = z.strictObject({
 })
 
 /** The options a JSON mapping file holds, or why it cannot be read (naming the member). */
-export const mappingFileOptions = (text: string): { readonly ok: true; readonly options: ImportOptions } | { readonly ok: false; readonly reason: string } => {
+export const mappingFileOptions = (
+  text: string,
+): { readonly ok: true; readonly options: ImportOptions } | { readonly ok: false; readonly reason: string } => {
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -190,9 +221,15 @@ export const mappingFileOptions = (text: string): { readonly ok: true; readonly 
   const parsed = MappingFile.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    return { ok: false, reason: `${issue?.path.join(".") || "(file)"}: ${issue?.message}; the members are ${Object.keys(MappingFile.shape).join(", ")}` }
+    return {
+      ok: false,
+      reason: `${issue?.path.join(".") || "(file)"}: ${issue?.message}; the members are ${Object.keys(MappingFile.shape).join(", ")}`,
+    }
   }
-  return { ok: true, options: Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as ImportOptions }
+  return {
+    ok: true,
+    options: Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as ImportOptions,
+  }
 }
 
 const pairsOf = (option: PairsOption | undefined, name: string, splitAt: "first" | "last") => {

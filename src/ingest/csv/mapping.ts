@@ -6,7 +6,9 @@
  * @example
  * parsePairs("dealId=Opportunity ID,owner=Opportunity Owner", "--columns") // { ok: true, pairs: [["dealId", "Opportunity ID"], …] }
  */
-export type Pairs = { readonly ok: true; readonly pairs: ReadonlyArray<readonly [string, string]> } | { readonly ok: false; readonly reason: string }
+export type Pairs =
+  | { readonly ok: true; readonly pairs: ReadonlyArray<readonly [string, string]> }
+  | { readonly ok: false; readonly reason: string }
 
 /**
  * `a=b,c=d` as pairs. Values of `=` are split at the last `=` when `splitAtLast` (CRM stage names may hold
@@ -14,12 +16,19 @@ export type Pairs = { readonly ok: true; readonly pairs: ReadonlyArray<readonly 
  */
 export const parsePairs = (text: string, option: string, splitAt: "first" | "last" = "first"): Pairs => {
   const items = splitItems(text)
-  if (items === undefined) return { ok: false, reason: `${option}: a quote in "${text}" is never closed; write name=value pairs separated by commas` }
+  if (items === undefined)
+    return {
+      ok: false,
+      reason: `${option}: a quote in "${text}" is never closed; write name=value pairs separated by commas`,
+    }
   const pairs: Array<readonly [string, string]> = []
   for (const item of items.filter((i) => i.trim() !== "")) {
     const at = splitAt === "first" ? item.indexOf("=") : item.lastIndexOf("=")
     if (at <= 0 || at === item.length - 1) {
-      return { ok: false, reason: `${option}: "${item.trim()}" is not a name=value pair; write e.g. ${option} "Closed Won=won,Closed Lost=lost"` }
+      return {
+        ok: false,
+        reason: `${option}: "${item.trim()}" is not a name=value pair; write e.g. ${option} "Closed Won=won,Closed Lost=lost"`,
+      }
     }
     pairs.push([item.slice(0, at).trim(), item.slice(at + 1).trim()])
   }
@@ -73,7 +82,8 @@ export const valueMapping = <V extends string>(
   for (const pairs of layers) {
     for (const [word, target] of pairs) {
       const value = allowed.find((a) => a.toLowerCase() === target.toLowerCase())
-      if (value === undefined) return { ok: false, reason: `${option}: "${word}=${target}": "${target}" is not one of ${allowed.join(", ")}` }
+      if (value === undefined)
+        return { ok: false, reason: `${option}: "${word}=${target}": "${target}" is not one of ${allowed.join(", ")}` }
       mapping.set(wordKey(word), value)
     }
   }
@@ -89,7 +99,9 @@ export type ColumnMapping = Readonly<Record<string, string>>
 /** The index of each field's column in the file, for the fields the file has. */
 export type ColumnIndex = ReadonlyMap<string, { readonly header: string; readonly index: number }>
 
-export type HeaderCheck = { readonly ok: true; readonly columns: ColumnIndex } | { readonly ok: false; readonly reason: string }
+export type HeaderCheck =
+  | { readonly ok: true; readonly columns: ColumnIndex }
+  | { readonly ok: false; readonly reason: string }
 
 /**
  * Finds each field's column in the header (exactly, else ignoring case). A required field's column, or any

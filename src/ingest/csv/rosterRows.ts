@@ -39,10 +39,22 @@ export const rosterFields: ReadonlyArray<FieldSpec> = [
   { field: "team", required: false, meaning: "The rep's team" },
   { field: "manager", required: false, meaning: "The rep id of the rep's manager" },
   { field: "joinedAt", required: false, meaning: "When the rep joined (default --joined-on)" },
-  { field: "identity", required: false, meaning: "How the CRM names the rep (user name or id), with --identity-source" },
+  {
+    field: "identity",
+    required: false,
+    meaning: "How the CRM names the rep (user name or id), with --identity-source",
+  },
 ]
 
-const fieldOfMember = { repId: "repId", name: "name", email: "email", role: "role", team: "team", managerRepId: "manager", externalId: "identity" }
+const fieldOfMember = {
+  repId: "repId",
+  name: "name",
+  email: "email",
+  role: "role",
+  team: "team",
+  managerRepId: "manager",
+  externalId: "identity",
+}
 
 /** The events of one roster row. */
 export const rosterRowEvents = (cells: RowCells, settings: ImportSettings): RowEvents => {
@@ -53,7 +65,10 @@ export const rosterRowEvents = (cells: RowCells, settings: ImportSettings): RowE
   const roleWord = row.text("role")
   const role = roleWord === undefined ? settings.defaultRole : mapWord(settings.roles, roleWord)
   if (roleWord !== undefined && role === undefined) {
-    row.problem("role", `unknown role "${roleWord}"; say what it is with --roles "${roleWord}=AE" (or BDR, manager, other)`)
+    row.problem(
+      "role",
+      `unknown role "${roleWord}"; say what it is with --roles "${roleWord}=AE" (or BDR, manager, other)`,
+    )
   }
   const team = row.text("team")
   const manager = row.text("manager")
@@ -64,7 +79,9 @@ export const rosterRowEvents = (cells: RowCells, settings: ImportSettings): RowE
   const id = repId as string
   const data = { repId: id, name: name ?? id, email, role, team, managerRepId: manager }
   const joined = { type: "RepJoined", occurredAt: joinedAt, data }
-  const drafts: DraftEvent[] = [{ ...joined, idempotencyKey: `csv:reps:${id}:joined:${contentKey(joined).slice("sha256:".length, 23)}` }]
+  const drafts: DraftEvent[] = [
+    { ...joined, idempotencyKey: `csv:reps:${id}:joined:${contentKey(joined).slice("sha256:".length, 23)}` },
+  ]
   if (identity !== undefined && settings.identitySource !== undefined) {
     drafts.push({
       type: "RepIdentityLinked",

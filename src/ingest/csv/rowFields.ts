@@ -3,7 +3,7 @@
  * the events a row makes against the event vocabulary, so that a CSV row is held to the same schemas as an
  * event sent over HTTP.
  */
-import { identityAlias, parseEvent, type IncomingEvent } from "../../../events/index.js"
+import { type IncomingEvent, identityAlias, parseEvent } from "../../../events/index.js"
 import type { CellValue, DateOrder } from "./cellValues.js"
 import { instantOf } from "./cellValues.js"
 import type { RowEvents, RowProblem } from "./importKinds.js"
@@ -68,7 +68,10 @@ export type DraftEvent = {
  * The row's events, each checked by the vocabulary's schema; an issue on `data.<member>` is the problem of the
  * field `fieldOfMember[member]` (the column it came from).
  */
-export const checkedEvents = (drafts: ReadonlyArray<DraftEvent>, fieldOfMember: Readonly<Record<string, string>>): RowEvents => {
+export const checkedEvents = (
+  drafts: ReadonlyArray<DraftEvent>,
+  fieldOfMember: Readonly<Record<string, string>>,
+): RowEvents => {
   const events: IncomingEvent[] = []
   const problems: RowProblem[] = []
   for (const draft of drafts) {
@@ -78,7 +81,8 @@ export const checkedEvents = (drafts: ReadonlyArray<DraftEvent>, fieldOfMember: 
       for (const issue of parsed.issues) {
         const member = issue.path.startsWith("data.") ? (issue.path.split(".")[1] ?? "") : ""
         const field = fieldOfMember[member] ?? member
-        if (!problems.some((p) => p.field === field)) problems.push({ field, reason: `${issue.message} (${draft.type}.${member || issue.path})` })
+        if (!problems.some((p) => p.field === field))
+          problems.push({ field, reason: `${issue.message} (${draft.type}.${member || issue.path})` })
       }
     }
   }

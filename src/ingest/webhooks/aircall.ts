@@ -19,15 +19,15 @@
  */
 import { identityAlias } from "../../../events/index.js"
 import {
-  malformed,
-  notConfigured,
-  readingInstants,
-  sameSecret,
-  unauthentic,
   type CallFacts,
   type Connector,
   type Delivery,
+  malformed,
+  notConfigured,
   type Reading,
+  readingInstants,
+  sameSecret,
+  unauthentic,
 } from "./connector.js"
 import { instantOfEpoch } from "./instants.js"
 import { isObject, type Json } from "./payload.js"
@@ -48,12 +48,17 @@ export const readAircall = (delivery: Delivery, token: string | undefined): Read
     // Without a parsable body there is no token to check: nothing proves Aircall sent it.
     return unauthentic("the body is not JSON, so it carries no Aircall webhook token")
   }
-  if (!isObject(payload) || typeof payload.token !== "string") return unauthentic("no `token` in the body: Aircall sends the webhook's token in every payload")
-  if (!sameSecret(payload.token, token)) return unauthentic("the `token` does not match LEDGER_AIRCALL_TOKEN (the token Aircall shows for this webhook)")
+  if (!isObject(payload) || typeof payload.token !== "string")
+    return unauthentic("no `token` in the body: Aircall sends the webhook's token in every payload")
+  if (!sameSecret(payload.token, token))
+    return unauthentic("the `token` does not match LEDGER_AIRCALL_TOKEN (the token Aircall shows for this webhook)")
   const { event, resource, timestamp, data } = payload
   if (typeof event !== "string") return malformed("`event` must be the Aircall event name, e.g. call.ended")
   if (resource !== "call" || !(aircallCallEvents as ReadonlyArray<string>).includes(event)) {
-    return { kind: "ignored", reason: `Aircall ${String(resource)} event "${event}" is not one the ledger maps (${aircallCallEvents.join(", ")})` }
+    return {
+      kind: "ignored",
+      reason: `Aircall ${String(resource)} event "${event}" is not one the ledger maps (${aircallCallEvents.join(", ")})`,
+    }
   }
   if (!isObject(data)) return malformed("`data` must be the Aircall Call object")
   const callId = idOf(data.id)
@@ -80,7 +85,12 @@ export const readAircall = (delivery: Delivery, token: string | undefined): Read
 export const callFacts = (event: string, call: Json): CallFacts => {
   const userId = isObject(call.user) ? idOf(call.user.id) : undefined
   const numberId = isObject(call.number) ? idOf(call.number.id) : undefined
-  const repId = userId !== undefined ? identityAlias("aircall", userId) : numberId !== undefined ? identityAlias("aircall", `number-${numberId}`) : undefined
+  const repId =
+    userId !== undefined
+      ? identityAlias("aircall", userId)
+      : numberId !== undefined
+        ? identityAlias("aircall", `number-${numberId}`)
+        : undefined
   const direction = call.direction === "inbound" || call.direction === "outbound" ? call.direction : undefined
   const startedAt = instantOfEpoch(call.started_at, "seconds", "data.started_at")
   const answeredAt = instantOfEpoch(call.answered_at, "seconds", "data.answered_at")
@@ -89,8 +99,15 @@ export const callFacts = (event: string, call: Json): CallFacts => {
   const voicemail = typeof call.voicemail === "string" && call.voicemail !== ""
   const disposition = answeredAt !== undefined ? "connected" : voicemail ? "voicemail" : "no_answer"
   const talkSeconds =
-    answeredAt !== undefined && endedAt !== undefined ? Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(answeredAt)) / 1000)) : 0
-  const status = typeof call.missed_call_reason === "string" ? call.missed_call_reason : typeof call.status === "string" ? call.status : undefined
+    answeredAt !== undefined && endedAt !== undefined
+      ? Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(answeredAt)) / 1000))
+      : 0
+  const status =
+    typeof call.missed_call_reason === "string"
+      ? call.missed_call_reason
+      : typeof call.status === "string"
+        ? call.status
+        : undefined
   return {
     terminal,
     ...(repId === undefined ? {} : { repId }),

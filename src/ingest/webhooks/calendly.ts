@@ -40,13 +40,24 @@
  * const reading = await readCalendly(delivery, { signingKey, toleranceSeconds: 180 }, lookup)
  */
 import { createHmac } from "node:crypto"
-import { identityAlias, parseEvent, type IncomingEvent } from "../../../events/index.js"
-import { malformed, notConfigured, readingInstants, sameSecret, unauthentic, type Connector, type Delivery, type LedgerLookup, type Reading } from "./connector.js"
+import { type IncomingEvent, identityAlias, parseEvent } from "../../../events/index.js"
+import {
+  type Connector,
+  type Delivery,
+  type LedgerLookup,
+  malformed,
+  notConfigured,
+  type Reading,
+  readingInstants,
+  sameSecret,
+  unauthentic,
+} from "./connector.js"
 import { instantOfEpoch, instantOfText } from "./instants.js"
 import { isObject, type Json } from "./payload.js"
 
 /** A Calendly string field, trimmed; blank is absent (ids here are never numbers). */
-const trimmedText = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined)
+const trimmedText = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? value.trim() : undefined
 
 /** Mailbox providers whose domain says nothing about the company of the person behind it. */
 const personalMailDomains = new Set([
@@ -90,7 +101,9 @@ export const meetingIdOfInvitee = (inviteeUri: string): string => {
 export const bookingKeyOf = (inviteeUri: string): string => `calendly:invitee.created:${inviteeUri}`
 
 /** The parts of `Calendly-Webhook-Signature`: `t=<unix seconds>,v1=<hex>[,v1=…]`. */
-export const signatureParts = (header: string): { readonly t: string; readonly v1: ReadonlyArray<string> } | undefined => {
+export const signatureParts = (
+  header: string,
+): { readonly t: string; readonly v1: ReadonlyArray<string> } | undefined => {
   const pairs = header.split(",").map((part) => {
     const at = part.indexOf("=")
     return at < 0 ? ["", ""] : [part.slice(0, at).trim(), part.slice(at + 1).trim()]
@@ -116,12 +129,18 @@ const signedAtText = (t: string): string => {
 /** Proves Calendly sent the delivery, recently: `undefined` when it did, else the 401 to answer. */
 const verify = (delivery: Delivery, signingKey: string, toleranceSeconds: number): Reading | undefined => {
   const header = delivery.headers.get("calendly-webhook-signature")
-  if (header === null) return unauthentic("no Calendly-Webhook-Signature header: create the Calendly webhook subscription with a signing_key")
+  if (header === null)
+    return unauthentic(
+      "no Calendly-Webhook-Signature header: create the Calendly webhook subscription with a signing_key",
+    )
   const parts = signatureParts(header)
-  if (parts === undefined) return unauthentic("Calendly-Webhook-Signature must read t=<unix seconds>,v1=<hex signature>")
+  if (parts === undefined)
+    return unauthentic("Calendly-Webhook-Signature must read t=<unix seconds>,v1=<hex signature>")
   const expected = calendlySignature(signingKey, parts.t, delivery.body)
   if (!parts.v1.some((sent) => sameSecret(sent.toLowerCase(), expected))) {
-    return unauthentic("the Calendly-Webhook-Signature does not match the body signed with LEDGER_CALENDLY_SIGNING_KEY (the subscription's signing key)")
+    return unauthentic(
+      "the Calendly-Webhook-Signature does not match the body signed with LEDGER_CALENDLY_SIGNING_KEY (the subscription's signing key)",
+    )
   }
   const ageSeconds = delivery.receivedAt.getTime() / 1000 - Number(parts.t)
   if (Math.abs(ageSeconds) > toleranceSeconds) {
@@ -160,7 +179,11 @@ const movedAlready = async (meetingId: string, uri: string, lookup: LedgerLookup
 const ledgerEvent = (event: unknown): { readonly event: IncomingEvent } | { readonly rejection: Reading } => {
   const parsed = parseEvent(event)
   if (parsed.ok) return { event: parsed.event }
-  return { rejection: malformed(`the Calendly payload does not make a valid ledger event: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`) }
+  return {
+    rejection: malformed(
+      `the Calendly payload does not make a valid ledger event: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+    ),
+  }
 }
 
 /** A Calendly ISO 8601 field as the ledger's instant (src/ingest/webhooks/instants.ts). */
@@ -184,21 +207,35 @@ export const readCalendly = async (
   if (!isObject(body)) return malformed("the body must be a JSON object: { event, created_at, payload }")
   const name = trimmedText(body.event)
   if (name !== "invitee.created" && name !== "invitee.canceled") {
-    return { kind: "ignored", reason: `Calendly event "${String(body.event)}" is not one the ledger maps (invitee.created, invitee.canceled)` }
+    return {
+      kind: "ignored",
+      reason: `Calendly event "${String(body.event)}" is not one the ledger maps (invitee.created, invitee.canceled)`,
+    }
   }
   const invitee = body.payload
   if (!isObject(invitee)) return malformed("`payload` must be the Calendly invitee")
   const uri = trimmedText(invitee.uri)
   if (uri === undefined) return malformed("`payload.uri` (the invitee's URI) is missing")
   if (name === "invitee.canceled" && invitee.rescheduled === true) {
-    return { kind: "ignored", reason: "a reschedule's cancel: the new invitee's invitee.created moves the meeting, which stays booked" }
+    return {
+      kind: "ignored",
+      reason: "a reschedule's cancel: the new invitee's invitee.created moves the meeting, which stays booked",
+    }
   }
   const meetingId = await meetingOf(invitee, uri, lookup)
-  if (name === "invitee.created" && trimmedText(invitee.old_invitee) === undefined && (await movedAlready(meetingId, uri, lookup))) {
-    return { kind: "ignored", reason: `this booking was rescheduled, and the reschedule reached the ledger first: meeting ${meetingId} is booked already` }
+  if (
+    name === "invitee.created" &&
+    trimmedText(invitee.old_invitee) === undefined &&
+    (await movedAlready(meetingId, uri, lookup))
+  ) {
+    return {
+      kind: "ignored",
+      reason: `this booking was rescheduled, and the reschedule reached the ledger first: meeting ${meetingId} is booked already`,
+    }
   }
   return readingInstants(() => {
-    const made = name === "invitee.created" ? booking(body, invitee, uri, meetingId) : cancel(body, invitee, uri, meetingId)
+    const made =
+      name === "invitee.created" ? booking(body, invitee, uri, meetingId) : cancel(body, invitee, uri, meetingId)
     if ("rejection" in made) return made.rejection
     return { kind: "events", events: [made.event] }
   })
@@ -207,14 +244,20 @@ export const readCalendly = async (
 /** `invitee.created` as a MeetingBooked (see the module's second table). */
 const booking = (body: Json, invitee: Json, uri: string, meetingId: string) => {
   const scheduled = isObject(invitee.scheduled_event) ? invitee.scheduled_event : undefined
-  if (scheduled === undefined) return { rejection: malformed("`payload.scheduled_event` (the booked event) is missing") }
+  if (scheduled === undefined)
+    return { rejection: malformed("`payload.scheduled_event` (the booked event) is missing") }
   const hosts = Array.isArray(scheduled.event_memberships) ? scheduled.event_memberships : []
   const host = hosts.map((m) => (isObject(m) ? trimmedText(m.user_email) : undefined)).find((e) => e !== undefined)
-  if (host === undefined) return { rejection: malformed("`payload.scheduled_event.event_memberships[0].user_email` (the host, our rep) is missing") }
+  if (host === undefined)
+    return {
+      rejection: malformed("`payload.scheduled_event.event_memberships[0].user_email` (the host, our rep) is missing"),
+    }
   const email = trimmedText(invitee.email)
-  if (email === undefined || !email.includes("@")) return { rejection: malformed("`payload.email` (the invitee's email, which names the account) is missing") }
+  if (email === undefined || !email.includes("@"))
+    return { rejection: malformed("`payload.email` (the invitee's email, which names the account) is missing") }
   const scheduledFor = instantOf(scheduled.start_time, "payload.scheduled_event.start_time")
-  if (scheduledFor === undefined) return { rejection: malformed("`payload.scheduled_event.start_time` must be an ISO 8601 instant") }
+  if (scheduledFor === undefined)
+    return { rejection: malformed("`payload.scheduled_event.start_time` must be an ISO 8601 instant") }
   return ledgerEvent({
     type: "MeetingBooked",
     occurredAt: instantOf(invitee.created_at, "payload.created_at") ?? instantOf(body.created_at, "created_at"),
@@ -239,7 +282,9 @@ const cancel = (body: Json, invitee: Json, uri: string, meetingId: string) => {
   return ledgerEvent({
     type: "MeetingCanceled",
     occurredAt:
-      instantOf(cancellation.created_at, "payload.cancellation.created_at") ?? instantOf(invitee.updated_at, "payload.updated_at") ?? instantOf(body.created_at, "created_at"),
+      instantOf(cancellation.created_at, "payload.cancellation.created_at") ??
+      instantOf(invitee.updated_at, "payload.updated_at") ??
+      instantOf(body.created_at, "created_at"),
     idempotencyKey: `calendly:invitee.canceled:${uri}`,
     data: { meetingId, ...(reason === undefined ? {} : { reason }) },
   })
@@ -249,5 +294,9 @@ const cancel = (body: Json, invitee: Json, uri: string, meetingId: string) => {
 export const calendly: Connector = {
   source: "calendly",
   read: (delivery, secrets, lookup) =>
-    readCalendly(delivery, { signingKey: secrets.calendlySigningKey, toleranceSeconds: secrets.calendlyToleranceSeconds }, lookup),
+    readCalendly(
+      delivery,
+      { signingKey: secrets.calendlySigningKey, toleranceSeconds: secrets.calendlyToleranceSeconds },
+      lookup,
+    ),
 }

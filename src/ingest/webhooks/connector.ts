@@ -112,7 +112,9 @@ export type CallOutcome = Omit<EventData<"CallLogged">, "callId"> & { readonly o
  * rescheduled booking the id of the meeting it moves (the old invitee's MeetingBooked).
  */
 export type LedgerLookup = {
-  readonly storedEvent: (idempotencyKey: string) => Promise<{ readonly type: string; readonly data: unknown } | undefined>
+  readonly storedEvent: (
+    idempotencyKey: string,
+  ) => Promise<{ readonly type: string; readonly data: unknown } | undefined>
   /** A stream's events in order, none when it does not exist (a booking that arrives after its own reschedule). */
   readonly streamEvents: (streamId: string) => Promise<ReadonlyArray<{ readonly type: string; readonly data: unknown }>>
 }
@@ -142,7 +144,11 @@ export const callOutcomeOf = (signals: ReadonlyArray<CallSignal>): CallOutcome |
   const terminal = inOrder.filter((s) => s.facts.terminal && s.facts.disposition !== undefined).at(-1)
   if (terminal === undefined) return undefined
   const latest = <K extends keyof CallFacts>(key: K): CallFacts[K] | undefined =>
-    terminal.facts[key] ?? inOrder.map((s) => s.facts[key]).filter((v) => v !== undefined).at(-1)
+    terminal.facts[key] ??
+    inOrder
+      .map((s) => s.facts[key])
+      .filter((v) => v !== undefined)
+      .at(-1)
   const repId = latest("repId")
   if (repId === undefined) return undefined
   const accountId = latest("accountId")
@@ -175,7 +181,10 @@ export const sameSecret = (sent: string, expected: string): boolean => {
 /** A rejection for a connector whose secret is not configured: 503 naming the variable. */
 export const notConfigured = (variable: string): Reading => ({
   kind: "rejected",
-  rejection: { status: 503, reason: `this connector is not configured: set ${variable} to the secret the vendor shows for the webhook` },
+  rejection: {
+    status: 503,
+    reason: `this connector is not configured: set ${variable} to the secret the vendor shows for the webhook`,
+  },
 })
 
 /** A 401 rejection: the delivery is not proven to come from the vendor. */

@@ -37,21 +37,21 @@
 import { compactVerify, errors } from "jose"
 import { identityAlias } from "../../../events/index.js"
 import {
-  deliveryKeyOf,
-  malformed,
-  readingInstants,
-  notConfigured,
-  unauthentic,
   type CallDisposition,
   type CallFacts,
   type CallOutcome,
   type CallSignal,
   type Connector,
   type Delivery,
+  deliveryKeyOf,
+  malformed,
+  notConfigured,
   type Reading,
+  readingInstants,
+  unauthentic,
 } from "./connector.js"
 import { instantOfEpoch } from "./instants.js"
-import { isObject, textOf, type Json } from "./payload.js"
+import { isObject, type Json, textOf } from "./payload.js"
 
 /** A Dialpad field in milliseconds since the epoch, as ISO 8601 (src/ingest/webhooks/instants.ts). */
 const instantOf = (call: Json, field: string): string | undefined => instantOfEpoch(call[field], "milliseconds", field)
@@ -72,14 +72,21 @@ export const parseDialpadJson = (text: string): unknown =>
   JSON.parse(text.replace(/(?<!\\)"([A-Za-z_]*id)"(\s*):(\s*)(\d{16,})(?=\s*[,}\]])/g, '"$1"$2:$3"$4"'))
 
 /** Verifies the body as Dialpad's HS256 JWT; its claims text, or the reason it is not authentic. */
-const verifiedClaims = async (token: string, secret: string): Promise<{ readonly claims: string } | { readonly refused: string }> => {
+const verifiedClaims = async (
+  token: string,
+  secret: string,
+): Promise<{ readonly claims: string } | { readonly refused: string }> => {
   try {
     const { payload } = await compactVerify(token, new TextEncoder().encode(secret), { algorithms: ["HS256"] })
     return { claims: new TextDecoder().decode(payload) }
   } catch (error) {
-    if (error instanceof errors.JOSEAlgNotAllowed) return { refused: "the JWT is not signed HS256, the algorithm Dialpad uses" }
+    if (error instanceof errors.JOSEAlgNotAllowed)
+      return { refused: "the JWT is not signed HS256, the algorithm Dialpad uses" }
     if (error instanceof errors.JWSSignatureVerificationFailed) {
-      return { refused: "the JWT's signature does not verify with LEDGER_DIALPAD_SECRET (the secret given when the Dialpad webhook was created)" }
+      return {
+        refused:
+          "the JWT's signature does not verify with LEDGER_DIALPAD_SECRET (the secret given when the Dialpad webhook was created)",
+      }
     }
     return { refused: `the body is not a valid JWT (${error instanceof Error ? error.message : String(error)})` }
   }
@@ -91,7 +98,10 @@ export const readDialpad = async (delivery: Delivery, secret: string | undefined
   const signed = jwtShape.test(body)
   let text: string
   if (secret !== undefined) {
-    if (!signed) return unauthentic("the body is not a JWT: with LEDGER_DIALPAD_SECRET set, Dialpad sends each event as a JWT signed HS256 with the webhook's secret")
+    if (!signed)
+      return unauthentic(
+        "the body is not a JWT: with LEDGER_DIALPAD_SECRET set, Dialpad sends each event as a JWT signed HS256 with the webhook's secret",
+      )
     const verified = await verifiedClaims(body, secret)
     if ("refused" in verified) return unauthentic(verified.refused)
     text = verified.claims
@@ -112,8 +122,12 @@ export const readDialpad = async (delivery: Delivery, secret: string | undefined
   if (state === undefined) return malformed("`state` (the call state this event reports, e.g. hangup) is missing")
   return readingInstants(() => {
     const occurredAt =
-      instantOf(payload, "event_timestamp") ?? instantOf(payload, "date_ended") ?? instantOf(payload, "date_connected") ?? instantOf(payload, "date_started")
-    if (occurredAt === undefined) return malformed("`event_timestamp` must be the event's time in milliseconds since the epoch")
+      instantOf(payload, "event_timestamp") ??
+      instantOf(payload, "date_ended") ??
+      instantOf(payload, "date_connected") ??
+      instantOf(payload, "date_started")
+    if (occurredAt === undefined)
+      return malformed("`event_timestamp` must be the event's time in milliseconds since the epoch")
     const eventTimestamp = textOf(payload.event_timestamp)
     return {
       kind: "call",
@@ -121,7 +135,10 @@ export const readDialpad = async (delivery: Delivery, secret: string | undefined
         vendorCallId: callId,
         vendorEvent: state,
         occurredAt,
-        deliveryKey: eventTimestamp === undefined ? deliveryKeyOf("dialpad", text) : `dialpad:${callId}:${state}:${eventTimestamp}`,
+        deliveryKey:
+          eventTimestamp === undefined
+            ? deliveryKeyOf("dialpad", text)
+            : `dialpad:${callId}:${state}:${eventTimestamp}`,
         facts: callFacts(state, payload),
         raw: payload,
       },
@@ -132,7 +149,8 @@ export const readDialpad = async (delivery: Delivery, secret: string | undefined
 /** What one Dialpad Call object says (see the module's first table). */
 export const callFacts = (state: string, call: Json): CallFacts => {
   const target = isObject(call.target) ? call.target : undefined
-  const userId = target !== undefined && (target.type === undefined || target.type === "user") ? textOf(target.id) : undefined
+  const userId =
+    target !== undefined && (target.type === undefined || target.type === "user") ? textOf(target.id) : undefined
   const direction = call.direction === "inbound" || call.direction === "outbound" ? call.direction : undefined
   const startedAt = instantOf(call, "date_started")
   const answeredAt = instantOf(call, "date_connected")
@@ -149,7 +167,10 @@ export const callFacts = (state: string, call: Json): CallFacts => {
     ...(userId === undefined ? {} : { repId: identityAlias("dialpad", userId) }),
     ...(direction === undefined ? {} : { direction }),
     ...(terminal
-      ? { disposition: answeredAt !== undefined ? "connected" : "no_answer", durationSeconds: answeredAt !== undefined ? Math.max(0, Math.round(talkMs / 1000)) : 0 }
+      ? {
+          disposition: answeredAt !== undefined ? "connected" : "no_answer",
+          durationSeconds: answeredAt !== undefined ? Math.max(0, Math.round(talkMs / 1000)) : 0,
+        }
       : {}),
     ...(startedAt === undefined ? {} : { startedAt }),
     ...(answeredAt === undefined ? {} : { answeredAt }),
@@ -165,13 +186,18 @@ export const dialpadCallOutcome = (signals: ReadonlyArray<CallSignal>): CallOutc
   const ends = signals.filter((s) => s.facts.terminal).sort((a, b) => msOf(a.occurredAt) - msOf(b.occurredAt))
   const end = ends.find((s) => s.facts.vendorStatus === "hangup") ?? ends[0]
   if (end === undefined) return undefined
-  const known = <K extends keyof CallFacts>(key: K): CallFacts[K] | undefined => end.facts[key] ?? signals.map((s) => s.facts[key]).find((v) => v !== undefined)
+  const known = <K extends keyof CallFacts>(key: K): CallFacts[K] | undefined =>
+    end.facts[key] ?? signals.map((s) => s.facts[key]).find((v) => v !== undefined)
   const repId = known("repId")
   if (repId === undefined) return undefined
   const answeredAt = known("answeredAt")
   const endedAt = known("endedAt") ?? end.occurredAt
   const disposition: CallDisposition =
-    answeredAt !== undefined ? "connected" : signals.some((s) => voicemailStates.has(s.facts.vendorStatus ?? "")) ? "voicemail" : "no_answer"
+    answeredAt !== undefined
+      ? "connected"
+      : signals.some((s) => voicemailStates.has(s.facts.vendorStatus ?? ""))
+        ? "voicemail"
+        : "no_answer"
   const durationSeconds =
     disposition !== "connected"
       ? 0

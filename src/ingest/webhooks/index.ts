@@ -12,10 +12,4 @@ import { twilio } from "./twilio.js"
 export * from "./connector.js"
 
 /** Every connector, in the order the ingestion status lists them. */
-export const connectors: ReadonlyArray<Connector> = [
-  aircall,
-  twilio,
-  ringcentral,
-  dialpad,
-  calendly,
-]
+export const connectors: ReadonlyArray<Connector> = [aircall, twilio, ringcentral, dialpad, calendly]

@@ -24,7 +24,9 @@ export class InstantOutOfRange extends Error {
     readonly field: string,
     readonly value: unknown,
   ) {
-    super(`\`${field}\` (${String(value)}) is not an instant within the years 0001 to 9999 (UTC); send the vendor's own value unchanged`)
+    super(
+      `\`${field}\` (${String(value)}) is not an instant within the years 0001 to 9999 (UTC); send the vendor's own value unchanged`,
+    )
   }
 }
 

@@ -54,27 +54,34 @@
  */
 import { identityAlias } from "../../../events/index.js"
 import {
-  deliveryKeyOf,
-  malformed,
-  notConfigured,
-  readingInstants,
-  sameSecret,
-  unauthentic,
   type CallDisposition,
   type CallFacts,
   type CallOutcome,
   type CallSignal,
   type Connector,
   type Delivery,
+  deliveryKeyOf,
+  malformed,
+  notConfigured,
   type Reading,
+  readingInstants,
+  sameSecret,
+  unauthentic,
 } from "./connector.js"
 import { instantOfText } from "./instants.js"
-import { isObject, textOf, type Json } from "./payload.js"
+import { isObject, type Json, textOf } from "./payload.js"
 
 /** Disconnect reasons that mean nobody answered. */
 const unansweredReasons = new Set(["NoAnswer", "Timeout", "Rejected", "Cancelled"])
 /** Disconnect reasons that mean the call could not be placed. */
-const failureReasons = new Set(["InvalidNumber", "InternationalDisabled", "DestinationBlocked", "NotEnoughFunds", "NoSuchUser", "InternalError"])
+const failureReasons = new Set([
+  "InvalidNumber",
+  "InternationalDisabled",
+  "DestinationBlocked",
+  "NotEnoughFunds",
+  "NoSuchUser",
+  "InternalError",
+])
 
 /** The status codes after which the party is no longer in the session. */
 const endCodes = new Set(["Disconnected", "Gone"])
@@ -89,7 +96,8 @@ export const isTelephonySessionEvent = (event: string): boolean => /\/telephony\
  */
 export const notificationOf = (payload: Json): Json | undefined => {
   if (isObject(payload.body)) return payload
-  if (isObject(payload.pn_apns) && isObject(payload.pn_apns.body)) return { uuid: payload.uuid, ownerId: payload.ownerId, ...payload.pn_apns }
+  if (isObject(payload.pn_apns) && isObject(payload.pn_apns.body))
+    return { uuid: payload.uuid, ownerId: payload.ownerId, ...payload.pn_apns }
   return undefined
 }
 
@@ -114,11 +122,17 @@ export const readRingCentral = (delivery: Delivery, verificationToken: string | 
   // The handshake is an empty POST; a notification that also carries Validation-Token (the header's
   // name before RingCentral renamed it Verification-Token) is read as a notification.
   const validationToken = delivery.headers.get("validation-token")
-  if (validationToken !== null && delivery.body.trim() === "") return { kind: "reply", status: 200, headers: { "Validation-Token": validationToken }, body: "" }
+  if (validationToken !== null && delivery.body.trim() === "")
+    return { kind: "reply", status: 200, headers: { "Validation-Token": validationToken }, body: "" }
   const sent = delivery.headers.get("verification-token")
-  if (sent === null) return unauthentic("no Verification-Token header: create the RingCentral subscription with deliveryMode.verificationToken")
+  if (sent === null)
+    return unauthentic(
+      "no Verification-Token header: create the RingCentral subscription with deliveryMode.verificationToken",
+    )
   if (!sameSecret(sent, verificationToken)) {
-    return unauthentic("the Verification-Token header does not match LEDGER_RINGCENTRAL_VERIFICATION_TOKEN (the subscription's deliveryMode.verificationToken)")
+    return unauthentic(
+      "the Verification-Token header does not match LEDGER_RINGCENTRAL_VERIFICATION_TOKEN (the subscription's deliveryMode.verificationToken)",
+    )
   }
   let payload: unknown
   try {
@@ -128,10 +142,16 @@ export const readRingCentral = (delivery: Delivery, verificationToken: string | 
   }
   if (!isObject(payload)) return malformed("the body must be a JSON object: a RingCentral notification")
   const notification = notificationOf(payload)
-  if (notification === undefined) return malformed("no notification `body` (nor `pn_apns.body`): expected a RingCentral telephony-session notification")
+  if (notification === undefined)
+    return malformed(
+      "no notification `body` (nor `pn_apns.body`): expected a RingCentral telephony-session notification",
+    )
   const event = textOf(notification.event)
   if (event === undefined || !isTelephonySessionEvent(event)) {
-    return { kind: "ignored", reason: `RingCentral event "${String(notification.event)}" is not a telephony-session notification (…/telephony/sessions)` }
+    return {
+      kind: "ignored",
+      reason: `RingCentral event "${String(notification.event)}" is not a telephony-session notification (…/telephony/sessions)`,
+    }
   }
   const body = notification.body as Json
   const sessionId = textOf(body.telephonySessionId)
@@ -139,10 +159,15 @@ export const readRingCentral = (delivery: Delivery, verificationToken: string | 
   const parties = body.parties
   if (!Array.isArray(parties)) return malformed("`body.parties` must be the array of the session's parties")
   return readingInstants(() => {
-    const occurredAt = instantOfText(body.eventTime, "body.eventTime") ?? instantOfText(notification.timestamp, "timestamp")
+    const occurredAt =
+      instantOfText(body.eventTime, "body.eventTime") ?? instantOfText(notification.timestamp, "timestamp")
     if (occurredAt === undefined) return malformed("`body.eventTime` must be the event's ISO 8601 instant")
     const party = repPartyOf(parties, textOf(notification.ownerId))
-    if (party === undefined) return { kind: "ignored", reason: "no party of a RingCentral extension in this notification (the far end of the call)" }
+    if (party === undefined)
+      return {
+        kind: "ignored",
+        reason: "no party of a RingCentral extension in this notification (the far end of the call)",
+      }
     const status = isObject(party.status) ? party.status : {}
     const code = textOf(status.code)
     if (code === undefined) return malformed("`body.parties[].status.code` (the party's call status) is missing")
@@ -186,8 +211,13 @@ const wentToVoicemail = (signal: CallSignal): boolean => signal.facts.vendorStat
 
 /** The call's one CallLogged, from its signals in any order (see the module's second table). */
 export const ringCentralCallOutcome = (signals: ReadonlyArray<CallSignal>): CallOutcome | undefined => {
-  const answerer = [...signals].filter((s) => s.facts.answeredAt !== undefined).sort((a, b) => msOf(a.facts.answeredAt) - msOf(b.facts.answeredAt))[0]
-  const lastEnd = [...signals].filter((s) => s.facts.terminal).sort((a, b) => msOf(a.occurredAt) - msOf(b.occurredAt)).at(-1)
+  const answerer = [...signals]
+    .filter((s) => s.facts.answeredAt !== undefined)
+    .sort((a, b) => msOf(a.facts.answeredAt) - msOf(b.facts.answeredAt))[0]
+  const lastEnd = [...signals]
+    .filter((s) => s.facts.terminal)
+    .sort((a, b) => msOf(a.occurredAt) - msOf(b.occurredAt))
+    .at(-1)
   const repId = answerer?.facts.repId ?? lastEnd?.facts.repId
   if (repId === undefined) return undefined
   const party = signals.filter((s) => s.facts.repId === repId)

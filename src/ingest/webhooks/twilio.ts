@@ -21,16 +21,16 @@
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { identityAlias } from "../../../events/index.js"
 import {
-  deliveryKeyOf,
-  malformed,
-  notConfigured,
-  readingInstants,
-  unauthentic,
   type CallDisposition,
   type CallFacts,
   type Connector,
   type Delivery,
+  deliveryKeyOf,
+  malformed,
+  notConfigured,
   type Reading,
+  readingInstants,
+  unauthentic,
 } from "./connector.js"
 import { instantOfText } from "./instants.js"
 
@@ -47,10 +47,17 @@ export const terminalStatuses: Readonly<Record<string, CallDisposition>> = {
  * Twilio's signature of a form-encoded request: base64 HMAC-SHA1, keyed by the auth token, of the
  * URL followed by each parameter's name and value, sorted by name (then value, for repeated names).
  */
-export const twilioSignature = (authToken: string, url: string, params: ReadonlyArray<readonly [string, string]>): string => {
+export const twilioSignature = (
+  authToken: string,
+  url: string,
+  params: ReadonlyArray<readonly [string, string]>,
+): string => {
   const sorted = [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
   return createHmac("sha1", authToken)
-    .update(sorted.reduce((signed, [name, value]) => signed + name + value, url), "utf8")
+    .update(
+      sorted.reduce((signed, [name, value]) => signed + name + value, url),
+      "utf8",
+    )
     .digest("base64")
 }
 
@@ -58,7 +65,8 @@ export const twilioSignature = (authToken: string, url: string, params: Readonly
 export const readTwilio = (delivery: Delivery, authToken: string | undefined): Reading => {
   if (authToken === undefined) return notConfigured("LEDGER_TWILIO_AUTH_TOKEN")
   const sent = delivery.headers.get("x-twilio-signature")
-  if (sent === null || sent === "") return unauthentic("no X-Twilio-Signature header: Twilio signs every webhook it sends")
+  if (sent === null || sent === "")
+    return unauthentic("no X-Twilio-Signature header: Twilio signs every webhook it sends")
   const params = [...new URLSearchParams(delivery.body)]
   const expected = Buffer.from(twilioSignature(authToken, delivery.url, params))
   const given = Buffer.from(sent)
@@ -69,9 +77,11 @@ export const readTwilio = (delivery: Delivery, authToken: string | undefined): R
   }
   const form = new Map(params)
   const callSid = form.get("CallSid")
-  if (callSid === undefined || callSid === "") return malformed("no CallSid: this is not a Twilio Voice status callback")
+  if (callSid === undefined || callSid === "")
+    return malformed("no CallSid: this is not a Twilio Voice status callback")
   const status = form.get("CallStatus")
-  if (status === undefined || status === "") return malformed("no CallStatus: this is not a Twilio Voice status callback")
+  if (status === undefined || status === "")
+    return malformed("no CallStatus: this is not a Twilio Voice status callback")
   return readingInstants(() => ({
     kind: "call",
     signal: {
@@ -89,18 +99,26 @@ export const readTwilio = (delivery: Delivery, authToken: string | undefined): R
 /** What one status callback says, as the ledger reads it (see the module's table). */
 export const callFacts = (form: ReadonlyMap<string, string>, status: string): CallFacts => {
   const twilioDirection = form.get("Direction") ?? ""
-  const direction = twilioDirection.startsWith("outbound") ? "outbound" : twilioDirection === "inbound" ? "inbound" : undefined
+  const direction = twilioDirection.startsWith("outbound")
+    ? "outbound"
+    : twilioDirection === "inbound"
+      ? "inbound"
+      : undefined
   const ourSide = direction === "inbound" ? form.get("To") : direction === "outbound" ? form.get("From") : undefined
   const terminalDisposition = terminalStatuses[status]
   const answeredBy = form.get("AnsweredBy") ?? ""
   const disposition =
-    terminalDisposition === "connected" && (answeredBy.startsWith("machine") || answeredBy === "fax") ? "voicemail" : terminalDisposition
+    terminalDisposition === "connected" && (answeredBy.startsWith("machine") || answeredBy === "fax")
+      ? "voicemail"
+      : terminalDisposition
   const duration = Number(form.get("CallDuration"))
   return {
     terminal: terminalDisposition !== undefined,
     ...(ourSide === undefined || ourSide === "" ? {} : { repId: identityAlias("twilio", ourSide) }),
     ...(direction === undefined ? {} : { direction }),
-    ...(disposition === undefined ? {} : { disposition, durationSeconds: Number.isInteger(duration) && duration >= 0 ? duration : 0 }),
+    ...(disposition === undefined
+      ? {}
+      : { disposition, durationSeconds: Number.isInteger(duration) && duration >= 0 ? duration : 0 }),
     vendorStatus: status,
   }
 }

@@ -74,7 +74,8 @@ export const deleteJson = (path) => request("DELETE", path)
 /** A query string from an object, leaving out empty values. */
 export const query = (params) => {
   const search = new URLSearchParams()
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== "") search.set(name, String(value))
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== "") search.set(name, String(value))
   const text = search.toString()
   return text === "" ? "" : `?${text}`
 }

@@ -25,18 +25,30 @@ let shared = null
 const parseRoute = () => {
   const [path, search = ""] = location.hash.replace(/^#/, "").split("?")
   const parts = (path || "/team").split("/").filter(Boolean)
-  return { view: parts[0] ?? "team", id: parts[1] === undefined ? undefined : decodeURIComponent(parts[1]), params: Object.fromEntries(new URLSearchParams(search)) }
+  return {
+    view: parts[0] ?? "team",
+    id: parts[1] === undefined ? undefined : decodeURIComponent(parts[1]),
+    params: Object.fromEntries(new URLSearchParams(search)),
+  }
 }
 
 /** Goes to a view with its parameters (the window and team carry over unless replaced). */
 const go = (view, params = {}, id) => {
-  const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ""))
+  const search = new URLSearchParams(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ""),
+  )
   const hash = `#/${view}${id === undefined ? "" : `/${encodeURIComponent(id)}`}${search.size > 0 ? `?${search}` : ""}`
   if (location.hash === hash) render()
   else location.hash = hash
 }
 
-const views = { team: renderTeam, rep: renderRep, "what-if": renderWhatIf, accounts: renderAccounts, ingestion: renderIngestion }
+const views = {
+  team: renderTeam,
+  rep: renderRep,
+  "what-if": renderWhatIf,
+  accounts: renderAccounts,
+  ingestion: renderIngestion,
+}
 
 const render = () => {
   if (shared === null) return
@@ -44,7 +56,11 @@ const render = () => {
   const route = parseRoute()
   const view = views[route.view] ?? renderTeam
   // The window (and team) default to this quarter, and follow the visitor from view to view.
-  const params = { from: shared.context.presets.thisQuarter.from, to: shared.context.presets.thisQuarter.to, ...route.params }
+  const params = {
+    from: shared.context.presets.thisQuarter.from,
+    to: shared.context.presets.thisQuarter.to,
+    ...route.params,
+  }
   for (const link of top.querySelectorAll("[data-view]")) {
     const current = link.dataset.view === route.view || (route.view === "rep" && link.dataset.view === "team")
     if (current) link.setAttribute("aria-current", "page")
@@ -75,13 +91,22 @@ const showSignIn = (message) => {
 /** Loads what every view needs, then shows the view the URL names. */
 const start = async (session) => {
   setCsrf(session.csrfHeader, session.csrfToken)
-  replace(main, h("div", { class: "state state-loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading the ledger…"))
+  replace(
+    main,
+    h(
+      "div",
+      { class: "state state-loading", role: "status" },
+      h("span", { class: "spinner", "aria-hidden": "true" }),
+      "Loading the ledger…",
+    ),
+  )
   const [context, reps] = await Promise.all([getJson("/ui/context"), getJson("/v1/reps").catch(() => ({ reps: [] }))])
   const teams = [...new Set(reps.reps.map((r) => r.team).filter(Boolean))].sort()
   shared = { context, f: formatters(context.currency), teams, session }
   document.getElementById("demo-badge").hidden = !context.demo
   document.getElementById("who").textContent = session.key.name
-  document.getElementById("who").title = `Signed in with the API key "${session.key.name}" (${session.key.keyId}); the session can only read`
+  document.getElementById("who").title =
+    `Signed in with the API key "${session.key.name}" (${session.key.keyId}); the session can only read`
   top.hidden = false
   document.title = "Outcome Ledger"
   render.navigated = false
@@ -98,7 +123,9 @@ document.getElementById("sign-out").addEventListener("click", async () => {
   }
 })
 
-onSignedOut(() => showSignIn("Your session ended (signed out elsewhere, expired, or the key was revoked). Sign in again."))
+onSignedOut(() =>
+  showSignIn("Your session ended (signed out elsewhere, expired, or the key was revoked). Sign in again."),
+)
 window.addEventListener("hashchange", render)
 
 const boot = async () => {
@@ -108,7 +135,21 @@ const boot = async () => {
     else showSignIn()
   } catch (error) {
     if (error?.status === 401) showSignIn()
-    else replace(main, h("div", { class: "state state-error", role: "alert" }, h("p", {}, h("strong", {}, error?.title ?? "The ledger did not answer"), ": ", error?.message ?? String(error))))
+    else
+      replace(
+        main,
+        h(
+          "div",
+          { class: "state state-error", role: "alert" },
+          h(
+            "p",
+            {},
+            h("strong", {}, error?.title ?? "The ledger did not answer"),
+            ": ",
+            error?.message ?? String(error),
+          ),
+        ),
+      )
   }
 }
 

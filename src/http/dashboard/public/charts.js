@@ -20,7 +20,10 @@ const make = (canvas, config) => {
   if (Chart === undefined) throw new Error("the charting library did not load (/ui/vendor/chart.umd.min.js)")
   Chart.defaults.font = { ...Chart.defaults.font, ...font }
   Chart.defaults.color = muted
-  const chart = new Chart(canvas, { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options } })
+  const chart = new Chart(canvas, {
+    ...config,
+    options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options },
+  })
   live.add(chart)
   return chart
 }
@@ -108,11 +111,17 @@ const pointLabelPlugin = {
   afterDatasetsDraw(chart) {
     const { ctx, chartArea: area } = chart
     const placed = [...(chart.$quadrantLabels ?? [])]
-    const points = chart.getSortedVisibleDatasetMetas().flatMap((meta) =>
-      meta.data.map((point, index) => ({ point, label: chart.data.datasets[meta.index].data[index]?.label })).filter((p) => p.label && !p.point.skip),
-    )
+    const points = chart
+      .getSortedVisibleDatasetMetas()
+      .flatMap((meta) =>
+        meta.data
+          .map((point, index) => ({ point, label: chart.data.datasets[meta.index].data[index]?.label }))
+          .filter((p) => p.label && !p.point.skip),
+      )
     const dots = points.map(({ point }) => ({ x: point.x - 7, y: point.y - 7, w: 14, h: 14 }))
-    const overlap = (a, b) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y))
+    const overlap = (a, b) =>
+      Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) *
+      Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y))
     const covered = (box, boxes) => boxes.reduce((sum, other) => sum + overlap(box, other), 0)
     const inside = (b) => b.x >= area.left && b.x + b.w <= area.right && b.y >= area.top && b.y + b.h <= area.bottom
     const hgt = 13
@@ -134,15 +143,25 @@ const pointLabelPlugin = {
         [-7 - w, 7],
       ]
       const far = []
-      for (let step = 1; step <= 7; step++) for (const dy of [-step * (hgt + 2), step * (hgt + 2)]) far.push([14, dy - hgt / 2], [-14 - w, dy - hgt / 2])
-      const candidates = [...near.map(([dx, dy]) => ({ dx, dy, leader: false })), ...far.map(([dx, dy]) => ({ dx, dy, leader: true }))]
+      for (let step = 1; step <= 7; step++)
+        for (const dy of [-step * (hgt + 2), step * (hgt + 2)]) far.push([14, dy - hgt / 2], [-14 - w, dy - hgt / 2])
+      const candidates = [
+        ...near.map(([dx, dy]) => ({ dx, dy, leader: false })),
+        ...far.map(([dx, dy]) => ({ dx, dy, leader: true })),
+      ]
         .map((c) => ({ x: point.x + c.dx, y: point.y + c.dy, w, h: hgt, leader: c.leader }))
         .filter(inside)
       // The first free place; when none is free, the place that covers the least (labels count more than points).
       let box = candidates.find((b) => covered(b, placed) === 0 && covered(b, dots) === 0)
       if (box === undefined) {
         const cost = (b) => 3 * covered(b, placed) + covered(b, dots)
-        box = candidates.reduce((best, b) => (best === undefined || cost(b) < cost(best) ? b : best), undefined) ?? { x: point.x + 9, y: point.y - hgt / 2, w, h: hgt, leader: false }
+        box = candidates.reduce((best, b) => (best === undefined || cost(b) < cost(best) ? b : best), undefined) ?? {
+          x: point.x + 9,
+          y: point.y - hgt / 2,
+          w,
+          h: hgt,
+          leader: false,
+        }
       }
       placed.push(box)
       if (box.leader) {
@@ -170,7 +189,9 @@ export const effortYieldScatter = (canvas, { reps, medians, yieldLabel, formatYi
   const plotted = reps.filter((rep) => rep.yield !== null)
   const datasets = Object.entries(quadrants).map(([name, q]) => ({
     label: `${q.label} (${q.meaning})`,
-    data: plotted.filter((rep) => rep.quadrant === name).map((rep) => ({ x: rep.activities, y: rep.yield, label: rep.name, repId: rep.repId })),
+    data: plotted
+      .filter((rep) => rep.quadrant === name)
+      .map((rep) => ({ x: rep.activities, y: rep.yield, label: rep.name, repId: rep.repId })),
     pointStyle: q.pointStyle,
     backgroundColor: q.color,
     borderColor: "#fff",
@@ -208,7 +229,8 @@ export const effortYieldScatter = (canvas, { reps, medians, yieldLabel, formatYi
         legend: { position: "bottom", labels: { usePointStyle: true, boxHeight: 8, padding: 14 } },
         tooltip: {
           callbacks: {
-            label: (item) => `${item.raw.label}: ${formatEffort(item.raw.x)} activities, ${formatYield(item.raw.y)} ${yieldLabel.toLowerCase()}`,
+            label: (item) =>
+              `${item.raw.label}: ${formatEffort(item.raw.x)} activities, ${formatYield(item.raw.y)} ${yieldLabel.toLowerCase()}`,
           },
         },
       },
@@ -231,9 +253,30 @@ export const activityOutcomeSeries = (canvas, { labels, series, formatCount }) =
     data: {
       labels,
       datasets: [
-        { type: "bar", label: "Dials", data: series.map((s) => s.metrics.dials), backgroundColor: "#cbd5e1", stack: "effort", yAxisID: "effort" },
-        { type: "bar", label: "Emails", data: series.map((s) => s.metrics.emails), backgroundColor: "#94a3b8", stack: "effort", yAxisID: "effort" },
-        { type: "bar", label: "Touches", data: series.map((s) => s.metrics.touches), backgroundColor: "#64748b", stack: "effort", yAxisID: "effort" },
+        {
+          type: "bar",
+          label: "Dials",
+          data: series.map((s) => s.metrics.dials),
+          backgroundColor: "#cbd5e1",
+          stack: "effort",
+          yAxisID: "effort",
+        },
+        {
+          type: "bar",
+          label: "Emails",
+          data: series.map((s) => s.metrics.emails),
+          backgroundColor: "#94a3b8",
+          stack: "effort",
+          yAxisID: "effort",
+        },
+        {
+          type: "bar",
+          label: "Touches",
+          data: series.map((s) => s.metrics.touches),
+          backgroundColor: "#64748b",
+          stack: "effort",
+          yAxisID: "effort",
+        },
         {
           type: "line",
           label: "Meetings booked",
@@ -263,8 +306,24 @@ export const activityOutcomeSeries = (canvas, { labels, series, formatCount }) =
       interaction: { mode: "index", intersect: false },
       scales: {
         x: { stacked: true, grid: { display: false } },
-        effort: { type: "linear", position: "left", stacked: true, beginAtZero: true, title: { display: true, text: "Activities", color: ink }, grid: { color: grid }, ticks: { callback: (v) => formatCount(v) } },
-        outcomes: { type: "linear", position: "right", beginAtZero: true, grace: "10%", title: { display: true, text: "Meetings · deals won", color: ink }, grid: { display: false }, ticks: { precision: 0 } },
+        effort: {
+          type: "linear",
+          position: "left",
+          stacked: true,
+          beginAtZero: true,
+          title: { display: true, text: "Activities", color: ink },
+          grid: { color: grid },
+          ticks: { callback: (v) => formatCount(v) },
+        },
+        outcomes: {
+          type: "linear",
+          position: "right",
+          beginAtZero: true,
+          grace: "10%",
+          title: { display: true, text: "Meetings · deals won", color: ink },
+          grid: { display: false },
+          ticks: { precision: 0 },
+        },
       },
       plugins: { legend: { position: "bottom", labels: { usePointStyle: true, boxHeight: 8, padding: 14 } } },
     },
@@ -276,7 +335,15 @@ export const coverageBars = (canvas, { bars, formatMultiple }) =>
     type: "bar",
     data: {
       labels: bars.map((b) => (b.value === null ? `${b.label}: —` : b.label)),
-      datasets: [{ label: "Multiple of quota left", data: bars.map((b) => b.value), backgroundColor: bars.map((b) => b.color), borderRadius: 3, maxBarThickness: 26 }],
+      datasets: [
+        {
+          label: "Multiple of quota left",
+          data: bars.map((b) => b.value),
+          backgroundColor: bars.map((b) => b.color),
+          borderRadius: 3,
+          maxBarThickness: 26,
+        },
+      ],
     },
     options: {
       indexAxis: "y",
@@ -295,8 +362,20 @@ export const whatIfBars = (canvas, { labels, mandate, own, targetLabel, formatCo
     data: {
       labels,
       datasets: [
-        { label: `The ${targetLabel} mandate`, data: mandate, backgroundColor: "#c2410c", borderRadius: 3, maxBarThickness: 18 },
-        { label: "The rep's own required coverage", data: own, backgroundColor: "#94a3b8", borderRadius: 3, maxBarThickness: 18 },
+        {
+          label: `The ${targetLabel} mandate`,
+          data: mandate,
+          backgroundColor: "#c2410c",
+          borderRadius: 3,
+          maxBarThickness: 18,
+        },
+        {
+          label: "The rep's own required coverage",
+          data: own,
+          backgroundColor: "#94a3b8",
+          borderRadius: 3,
+          maxBarThickness: 18,
+        },
       ],
     },
     options: {
@@ -305,6 +384,9 @@ export const whatIfBars = (canvas, { labels, mandate, own, targetLabel, formatCo
         x: { beginAtZero: true, grid: { color: grid }, ticks: { callback: (v) => formatCount(v) } },
         y: { grid: { display: false }, ticks: { color: ink, autoSkip: false } },
       },
-      plugins: { legend: { position: "bottom", labels: { boxHeight: 10, padding: 14 } }, tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatCount(item.raw)}` } } },
+      plugins: {
+        legend: { position: "bottom", labels: { boxHeight: 10, padding: 14 } },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatCount(item.raw)}` } },
+      },
     },
   })

@@ -37,10 +37,17 @@ export const replace = (parent, ...children) => {
 }
 
 /** A region's loading state: announced to screen readers, drawn as a quiet placeholder. */
-export const loading = (what) => h("div", { class: "state state-loading", role: "status", "aria-live": "polite" }, h("span", { class: "spinner", "aria-hidden": "true" }), `Loading ${what}…`)
+export const loading = (what) =>
+  h(
+    "div",
+    { class: "state state-loading", role: "status", "aria-live": "polite" },
+    h("span", { class: "spinner", "aria-hidden": "true" }),
+    `Loading ${what}…`,
+  )
 
 /** A region with nothing to show, and what to do about it. */
-export const empty = (message, hint) => h("div", { class: "state state-empty" }, h("p", {}, message), hint ? h("p", { class: "hint" }, hint) : null)
+export const empty = (message, hint) =>
+  h("div", { class: "state state-empty" }, h("p", {}, message), hint ? h("p", { class: "hint" }, hint) : null)
 
 /** A region that failed: what went wrong (the API's own words) and a way to try again. */
 export const failure = (error, retry) =>

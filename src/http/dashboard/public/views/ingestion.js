@@ -11,14 +11,25 @@ import { dataTable, empty, loadInto } from "./shared.js"
 export const renderIngestion = (main, { f }) => {
   const body = h("div", { class: "view-body" })
   main.append(
-    h("div", { class: "view-head" }, h("h1", { tabindex: "-1" }, "Ingestion"), h("p", { class: "subtitle" }, "Each connector's deliveries and refusals, what has arrived in the log, and the latest events")),
+    h(
+      "div",
+      { class: "view-head" },
+      h("h1", { tabindex: "-1" }, "Ingestion"),
+      h(
+        "p",
+        { class: "subtitle" },
+        "Each connector's deliveries and refusals, what has arrived in the log, and the latest events",
+      ),
+    ),
     body,
   )
   const load = () => Promise.all([getJson("/ui/ingestion"), getJson("/v1/sources")])
   loadInto(body, "the ingestion status", load, ([{ sources, latestEvents }, connectors]) => {
     body.append(connectorsCard(connectors.sources, f))
     if (sources.length === 0) {
-      body.append(empty("The log is empty.", "Send events to POST /v1/events (see /docs), import a CSV, or load the demo team."))
+      body.append(
+        empty("The log is empty.", "Send events to POST /v1/events (see /docs), import a CSV, or load the demo team."),
+      )
       return
     }
     body.append(
@@ -68,12 +79,21 @@ const connectorsCard = (sources, f) =>
         { label: "Route", value: (s) => h("code", {}, s.route), key: "route" },
         { label: "Events", value: (s) => f.count(s.eventsReceived), numeric: true, key: "eventsReceived" },
         { label: "Accepted", value: (s) => f.count(s.deliveries.accepted), numeric: true, key: "accepted" },
-        { label: "Retries", value: (s) => f.count(s.deliveries.duplicate), numeric: true, key: "duplicate", title: "Deliveries already stored: nothing appended" },
+        {
+          label: "Retries",
+          value: (s) => f.count(s.deliveries.duplicate),
+          numeric: true,
+          key: "duplicate",
+          title: "Deliveries already stored: nothing appended",
+        },
         { label: "Rejected", value: (s) => f.count(s.deliveries.rejected), numeric: true, key: "rejected" },
         { label: "Last event", value: (s) => f.instant(s.lastEventAt), key: "lastEventAt" },
         {
           label: "Last rejection",
-          value: (s) => (s.lastRejection === null ? "—" : `${f.instant(s.lastRejection.at)}: ${s.lastRejection.status} ${s.lastRejection.reason}`),
+          value: (s) =>
+            s.lastRejection === null
+              ? "—"
+              : `${f.instant(s.lastRejection.at)}: ${s.lastRejection.status} ${s.lastRejection.reason}`,
           key: "lastRejection",
         },
       ],

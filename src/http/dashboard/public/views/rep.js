@@ -22,7 +22,11 @@ const daysBetween = (from, to) => (Date.parse(to) - Date.parse(from)) / 86_400_0
 
 export const renderRep = (main, { context, f, teams, params, id, go }) => {
   const windowParams = { from: params.from, to: params.to, team: params.team }
-  const bucket = ["week", "month"].includes(params.bucket) ? params.bucket : daysBetween(params.from, params.to) > 120 ? "month" : "week"
+  const bucket = ["week", "month"].includes(params.bucket)
+    ? params.bucket
+    : daysBetween(params.from, params.to) > 120
+      ? "month"
+      : "week"
   const navigate = (changes) => go("rep", { ...windowParams, bucket: params.bucket, ...changes }, id)
   const backToTeam = `#/team?${new URLSearchParams(Object.entries(windowParams).filter(([, v]) => v))}`
 
@@ -31,20 +35,32 @@ export const renderRep = (main, { context, f, teams, params, id, go }) => {
   const bucketSelect = h(
     "select",
     { name: "bucket", onchange: (event) => navigate({ bucket: event.target.value }) },
-    [["week", "By week"], ["month", "By month"]].map(([value, label]) => h("option", { value, ...(value === bucket ? { selected: true } : {}) }, label)),
+    [
+      ["week", "By week"],
+      ["month", "By month"],
+    ].map(([value, label]) => h("option", { value, ...(value === bucket ? { selected: true } : {}) }, label)),
   )
   const body = h("div", { class: "view-body" })
   main.append(
     h("p", { class: "crumbs" }, h("a", { href: backToTeam }, "← Team")),
     h("div", { class: "view-head" }, heading, subtitle),
-    windowPicker({ params, context, teams, onChange: (w) => navigate(w), extra: [h("label", { class: "field" }, h("span", {}, "Series"), bucketSelect)] }),
+    windowPicker({
+      params,
+      context,
+      teams,
+      onChange: (w) => navigate(w),
+      extra: [h("label", { class: "field" }, h("span", {}, "Series"), bucketSelect)],
+    }),
     body,
   )
 
   loadInto(
     body,
     "the scorecard",
-    () => getJson(`/v1/reps/${encodeURIComponent(id ?? "")}/scorecard${query({ from: params.from, to: params.to, bucket })}`),
+    () =>
+      getJson(
+        `/v1/reps/${encodeURIComponent(id ?? "")}/scorecard${query({ from: params.from, to: params.to, bucket })}`,
+      ),
     (scorecard) => {
       const rep = scorecard.rep
       heading.textContent = rep.name ?? rep.repId
@@ -59,7 +75,11 @@ export const renderRep = (main, { context, f, teams, params, id, go }) => {
           figure("Meetings booked", f.count(m.meetingsBooked), `${f.decimal(m.meetingYield)} per 100 activities`),
           figure("Win rate", f.percent(m.winRate), `${f.count(m.dealsWon)} won · ${f.count(m.dealsLost)} lost`),
           figure("Won value", f.currency(m.wonValue), `${f.currency(m.avgWonDeal)} average deal`),
-          figure("Revenue per activity", f.currency(m.revenuePerActivity), `${f.decimal(m.activitiesPerWin)} activities per win`),
+          figure(
+            "Revenue per activity",
+            f.currency(m.revenuePerActivity),
+            `${f.decimal(m.activitiesPerWin)} activities per win`,
+          ),
           figure("Target focus", f.percent(m.targetFocus), `badgering ${f.percent(m.badgeringShare)}`),
         ),
       )
@@ -75,7 +95,12 @@ export const renderRep = (main, { context, f, teams, params, id, go }) => {
       })
       const coverage = coverageSection(scorecard.coverage, f)
       body.append(
-        h("div", { class: "rep-grid" }, h("section", { class: "card card-wide", "aria-label": "Over time" }, frame), coverage.section),
+        h(
+          "div",
+          { class: "rep-grid" },
+          h("section", { class: "card card-wide", "aria-label": "Over time" }, frame),
+          coverage.section,
+        ),
         funnelSection(m, f),
       )
       queueMicrotask(() => {
@@ -93,7 +118,11 @@ const funnelSection = (m, f) => {
     "section",
     { class: "card", "aria-labelledby": "funnel-title" },
     h("h2", { id: "funnel-title" }, "Funnel"),
-    h("p", { class: "hint" }, "Each step's count in the window, and what share of the step before it turned into. A step can exceed the one before: meetings come from emails as well as calls, and BDRs book meetings that AEs hold."),
+    h(
+      "p",
+      { class: "hint" },
+      "Each step's count in the window, and what share of the step before it turned into. A step can exceed the one before: meetings come from emails as well as calls, and BDRs book meetings that AEs hold.",
+    ),
     h(
       "ol",
       { class: "funnel", id: "funnel" },
@@ -111,7 +140,11 @@ const funnelSection = (m, f) => {
           h(
             "span",
             { class: "funnel-conversion num", "data-conversion": conversion === null ? "" : String(conversion) },
-            previous === null ? "" : conversion === null ? "—" : `${f.percent(conversion)} of ${previous[1].toLowerCase()}`,
+            previous === null
+              ? ""
+              : conversion === null
+                ? "—"
+                : `${f.percent(conversion)} of ${previous[1].toLowerCase()}`,
           ),
         )
       }),
@@ -129,10 +162,14 @@ const coverageSection = (c, f) => {
   })
   let verdict
   if (c.quota === null) verdict = `No quota in force on ${f.day(c.at.slice(0, 10))}: coverage needs one (a QuotaSet).`
-  else if (c.coverage === null) verdict = `Quota met: won ${f.currency(c.wonValue)} of ${f.currency(c.quota.amount)} in ${c.quota.period}, nothing left to cover.`
-  else if (c.requiredCoverage === null) verdict = `Coverage ${f.multiple(c.coverage)}; required coverage is unknown until a deal closes.`
-  else if (c.coverage >= c.requiredCoverage) verdict = `Covered: ${f.multiple(c.coverage)} of the quota left, against the ${f.multiple(c.requiredCoverage)} this rep's own win rate needs.`
-  else verdict = `Short: ${f.multiple(c.coverage)} of the quota left, against the ${f.multiple(c.requiredCoverage)} this rep's own win rate needs.`
+  else if (c.coverage === null)
+    verdict = `Quota met: won ${f.currency(c.wonValue)} of ${f.currency(c.quota.amount)} in ${c.quota.period}, nothing left to cover.`
+  else if (c.requiredCoverage === null)
+    verdict = `Coverage ${f.multiple(c.coverage)}; required coverage is unknown until a deal closes.`
+  else if (c.coverage >= c.requiredCoverage)
+    verdict = `Covered: ${f.multiple(c.coverage)} of the quota left, against the ${f.multiple(c.requiredCoverage)} this rep's own win rate needs.`
+  else
+    verdict = `Short: ${f.multiple(c.coverage)} of the quota left, against the ${f.multiple(c.requiredCoverage)} this rep's own win rate needs.`
   const section = h(
     "section",
     { class: "card", "aria-labelledby": "coverage-title", id: "coverage" },

@@ -10,17 +10,56 @@ import { empty, failure, h, loading, replace } from "../dom.js"
  * chart, its legend and the table say the same thing to people who do not see colour.
  */
 export const quadrants = {
-  focused: { label: "Focused", meaning: "low effort, high yield", symbol: "●", pointStyle: "circle", color: "#15803d", tint: "rgba(21, 128, 61, 0.07)" },
-  grinding: { label: "Grinding", meaning: "high effort, high yield", symbol: "◆", pointStyle: "rectRot", color: "#1d4ed8", tint: "rgba(29, 78, 216, 0.06)" },
-  spraying: { label: "Spraying", meaning: "high effort, low yield", symbol: "▲", pointStyle: "triangle", color: "#c2410c", tint: "rgba(194, 65, 12, 0.07)" },
-  idle: { label: "Idle", meaning: "low effort, low yield", symbol: "■", pointStyle: "rect", color: "#57534e", tint: "rgba(87, 83, 78, 0.06)" },
+  focused: {
+    label: "Focused",
+    meaning: "low effort, high yield",
+    symbol: "●",
+    pointStyle: "circle",
+    color: "#15803d",
+    tint: "rgba(21, 128, 61, 0.07)",
+  },
+  grinding: {
+    label: "Grinding",
+    meaning: "high effort, high yield",
+    symbol: "◆",
+    pointStyle: "rectRot",
+    color: "#1d4ed8",
+    tint: "rgba(29, 78, 216, 0.06)",
+  },
+  spraying: {
+    label: "Spraying",
+    meaning: "high effort, low yield",
+    symbol: "▲",
+    pointStyle: "triangle",
+    color: "#c2410c",
+    tint: "rgba(194, 65, 12, 0.07)",
+  },
+  idle: {
+    label: "Idle",
+    meaning: "low effort, low yield",
+    symbol: "■",
+    pointStyle: "rect",
+    color: "#57534e",
+    tint: "rgba(87, 83, 78, 0.06)",
+  },
 }
 
 /** A quadrant as text with its shape; "—" for a rep who could not be placed. */
 export const quadrantTag = (quadrant) => {
   const q = quadrants[quadrant]
-  if (q === undefined) return h("span", { class: "quadrant quadrant-none", title: "No activity in the window: yield cannot be judged" }, "—")
-  return h("span", { class: `quadrant quadrant-${quadrant}`, title: q.meaning }, h("span", { class: "quadrant-symbol", "aria-hidden": "true" }, q.symbol), " ", q.label)
+  if (q === undefined)
+    return h(
+      "span",
+      { class: "quadrant quadrant-none", title: "No activity in the window: yield cannot be judged" },
+      "—",
+    )
+  return h(
+    "span",
+    { class: `quadrant quadrant-${quadrant}`, title: q.meaning },
+    h("span", { class: "quadrant-symbol", "aria-hidden": "true" }, q.symbol),
+    " ",
+    q.label,
+  )
 }
 
 /**
@@ -45,14 +84,25 @@ export const loadInto = async (region, what, fetchData, render) => {
         const seconds = error.retryAfterSeconds ?? 2
         replace(
           region,
-          h("div", { class: "state state-loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), `${error.message} (retrying in ${seconds} s)`),
+          h(
+            "div",
+            { class: "state state-loading", role: "status" },
+            h("span", { class: "spinner", "aria-hidden": "true" }),
+            `${error.message} (retrying in ${seconds} s)`,
+          ),
         )
         await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
         if (!region.isConnected) return
         continue
       }
       region.removeAttribute("aria-busy")
-      replace(region, failure(error instanceof ApiError ? error : { title: "The page failed", message: String(error?.message ?? error) }, () => loadInto(region, what, fetchData, render)))
+      replace(
+        region,
+        failure(
+          error instanceof ApiError ? error : { title: "The page failed", message: String(error?.message ?? error) },
+          () => loadInto(region, what, fetchData, render),
+        ),
+      )
       return
     }
   }
@@ -74,7 +124,26 @@ export const dataTable = ({ caption, columns, rows, className = "", rowKey }) =>
       "table",
       { class: `data ${className}` },
       h("caption", { class: "visually-hidden" }, caption),
-      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : "", ...(c.key ? { "data-col": c.key } : {}), ...(c.title ? { title: c.title } : {}) }, c.label)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          columns.map((c) =>
+            h(
+              "th",
+              {
+                scope: "col",
+                class: c.numeric ? "num" : "",
+                ...(c.key ? { "data-col": c.key } : {}),
+                ...(c.title ? { title: c.title } : {}),
+              },
+              c.label,
+            ),
+          ),
+        ),
+      ),
       h(
         "tbody",
         {},
@@ -85,7 +154,9 @@ export const dataTable = ({ caption, columns, rows, className = "", rowKey }) =>
             columns.map((c, index) => {
               const cell = c.value(row)
               const attributes = { class: c.numeric ? "num" : "", ...(c.key ? { "data-col": c.key } : {}) }
-              return index === 0 && c.rowHeader ? h("th", { scope: "row", ...attributes }, cell) : h("td", attributes, cell)
+              return index === 0 && c.rowHeader
+                ? h("th", { scope: "row", ...attributes }, cell)
+                : h("td", attributes, cell)
             }),
           ),
         ),
@@ -96,12 +167,23 @@ export const dataTable = ({ caption, columns, rows, className = "", rowKey }) =>
 
 /** A headline figure: its value large, what it is below. */
 export const figure = (label, value, note) =>
-  h("div", { class: "kpi" }, h("div", { class: "kpi-value" }, value), h("div", { class: "kpi-label" }, label), note ? h("div", { class: "kpi-note" }, note) : null)
+  h(
+    "div",
+    { class: "kpi" },
+    h("div", { class: "kpi-value" }, value),
+    h("div", { class: "kpi-label" }, label),
+    note ? h("div", { class: "kpi-note" }, note) : null,
+  )
 
 /** A chart's frame: a figure with a caption and a canvas that says what it shows to screen readers. */
 export const chartFigure = ({ caption, description, className = "", id }) => {
   const canvas = h("canvas", { role: "img", "aria-label": description, ...(id ? { id } : {}) })
-  const frame = h("figure", { class: `chart ${className}` }, h("figcaption", {}, caption), h("div", { class: "chart-box" }, canvas))
+  const frame = h(
+    "figure",
+    { class: `chart ${className}` },
+    h("figcaption", {}, caption),
+    h("div", { class: "chart-box" }, canvas),
+  )
   return { frame, canvas }
 }
 
@@ -148,7 +230,12 @@ export const windowPicker = ({ params, context, teams, onChange, extra = [] }) =
         const pressed = window.from === params.from && window.to === params.to
         return h(
           "button",
-          { type: "button", class: "chip", "aria-pressed": String(pressed), onclick: () => onChange({ ...window, team: team.value }) },
+          {
+            type: "button",
+            class: "chip",
+            "aria-pressed": String(pressed),
+            onclick: () => onChange({ ...window, team: team.value }),
+          },
           label,
         )
       }),

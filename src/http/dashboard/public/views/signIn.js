@@ -29,7 +29,9 @@ export const renderSignIn = (main, { message, signIn }) => {
         try {
           await signIn(input.value.trim())
         } catch (failure) {
-          error.textContent = failure?.message ? `${failure.title ?? "Sign-in failed"}: ${failure.message}` : "Sign-in failed."
+          error.textContent = failure?.message
+            ? `${failure.title ?? "Sign-in failed"}: ${failure.message}`
+            : "Sign-in failed."
           button.disabled = false
           button.textContent = "Sign in"
           input.select()
@@ -39,7 +41,15 @@ export const renderSignIn = (main, { message, signIn }) => {
     },
     h("label", { for: "api-key" }, "API key"),
     input,
-    h("p", { id: "api-key-help", class: "hint" }, "A key with the ", h("code", {}, "read"), " scope. Create one with ", h("code", {}, "ledger keys create --name dashboard --scopes read"), ". It is checked once; the browser then keeps only a session cookie."),
+    h(
+      "p",
+      { id: "api-key-help", class: "hint" },
+      "A key with the ",
+      h("code", {}, "read"),
+      " scope. Create one with ",
+      h("code", {}, "ledger keys create --name dashboard --scopes read"),
+      ". It is checked once; the browser then keeps only a session cookie.",
+    ),
     error,
     button,
   )

@@ -8,14 +8,23 @@ import { getJson, query } from "../api.js"
 import { effortYieldScatter } from "../charts.js"
 import { h } from "../dom.js"
 import { metricLabel } from "../format.js"
-import { chartFigure, dataTable, empty, loadInto, quadrantTag, quadrants, windowPicker } from "./shared.js"
+import { chartFigure, dataTable, empty, loadInto, quadrants, quadrantTag, windowPicker } from "./shared.js"
 
 const yieldChoices = {
   meetingYield: { label: "Meetings per 100 activities", short: "Meetings / 100 activities" },
   revenuePerActivity: { label: "Revenue per activity", short: "Revenue per activity" },
 }
 
-const rankChoices = ["meetingYield", "revenuePerActivity", "winRate", "activitiesPerMeeting", "activitiesPerWin", "avgWonDeal", "secondMeetingRate", "targetFocus"]
+const rankChoices = [
+  "meetingYield",
+  "revenuePerActivity",
+  "winRate",
+  "activitiesPerMeeting",
+  "activitiesPerWin",
+  "avgWonDeal",
+  "secondMeetingRate",
+  "targetFocus",
+]
 
 export const renderTeam = (main, { context, f, teams, params, go }) => {
   const yieldBy = params.yield in yieldChoices ? params.yield : "meetingYield"
@@ -24,7 +33,11 @@ export const renderTeam = (main, { context, f, teams, params, go }) => {
   const navigate = (changes) => go("team", { ...windowParams, yield: yieldBy, sort, ...changes })
 
   const heading = h("h1", { tabindex: "-1" }, "Team: effort against yield")
-  const subtitle = h("p", { class: "subtitle" }, `${f.day(params.from)} – ${f.day(params.to)} · ${params.team || "All teams"}`)
+  const subtitle = h(
+    "p",
+    { class: "subtitle" },
+    `${f.day(params.from)} – ${f.day(params.to)} · ${params.team || "All teams"}`,
+  )
   const body = h("div", { class: "view-body" })
   main.append(
     h("div", { class: "view-head" }, heading, subtitle),
@@ -40,7 +53,12 @@ export const renderTeam = (main, { context, f, teams, params, go }) => {
       const unattributed = unattributedSection(comparison.unattributed, f)
       if (unattributed !== null) body.append(unattributed)
       if (comparison.reps.length === 0) {
-        body.append(empty(params.team ? `No rep is on team "${params.team}".` : "No reps in the ledger yet.", "Reps appear once a RepJoined event (or any activity) is appended."))
+        body.append(
+          empty(
+            params.team ? `No rep is on team "${params.team}".` : "No reps in the ledger yet.",
+            "Reps appear once a RepJoined event (or any activity) is appended.",
+          ),
+        )
         return
       }
       if (comparison.reps.every((rep) => rep.metrics.activities === 0)) {
@@ -60,7 +78,9 @@ const unattributedSection = (unattributed, f) => {
   const identities = unattributed?.identities ?? []
   if (identities.length === 0) return null
   const shown = identities.slice(0, 10)
-  const names = shown.map((i) => i.repId).join(", ") + (identities.length > shown.length ? ` and ${identities.length - shown.length} more` : "")
+  const names =
+    shown.map((i) => i.repId).join(", ") +
+    (identities.length > shown.length ? ` and ${identities.length - shown.length} more` : "")
   return h(
     "section",
     { class: "card unattributed", id: "unattributed", "aria-labelledby": "unattributed-title" },
@@ -74,7 +94,11 @@ const unattributedSection = (unattributed, f) => {
       "details",
       {},
       h("summary", {}, `The ${identities.length === 1 ? "identity" : `${identities.length} identities`}`),
-      h("p", { class: "hint" }, "Not ranked until linked to a rep (ledger reps link <repId> --source <vendor> --external-id <id>); the link credits the rep with their past work too."),
+      h(
+        "p",
+        { class: "hint" },
+        "Not ranked until linked to a rep (ledger reps link <repId> --source <vendor> --external-id <id>); the link credits the rep with their past work too.",
+      ),
       dataTable({
         caption: "Unlinked identities in this window",
         className: "compact",
@@ -82,7 +106,12 @@ const unattributedSection = (unattributed, f) => {
         columns: [
           { label: "Identity", value: (identity) => identity.repId, rowHeader: true, key: "identity" },
           { label: "Activities", value: (identity) => f.count(identity.activities), numeric: true, key: "activities" },
-          { label: "Meetings booked", value: (identity) => f.count(identity.meetingsBooked), numeric: true, key: "meetingsBooked" },
+          {
+            label: "Meetings booked",
+            value: (identity) => f.count(identity.meetingsBooked),
+            numeric: true,
+            key: "meetingsBooked",
+          },
           { label: "Deals won", value: (identity) => f.count(identity.dealsWon), numeric: true, key: "dealsWon" },
         ],
         rows: shown,
@@ -111,7 +140,8 @@ const contrastSection = ({ contrast, reps }, f) => {
     ["Revenue per activity", (g) => f.currency(g.metrics.revenuePerActivity)],
     ["Won value", (g) => f.currency(g.metrics.wonValue)],
   ]
-  const fewer = top.activitiesPerRep !== null && rest.activitiesPerRep !== null && top.activitiesPerRep < rest.activitiesPerRep
+  const fewer =
+    top.activitiesPerRep !== null && rest.activitiesPerRep !== null && top.activitiesPerRep < rest.activitiesPerRep
   const headline =
     top.repIds.length === 0
       ? "No rep to compare yet."
@@ -146,7 +176,9 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
   }))
   const plotted = points.filter((p) => p.yield !== null)
   const unplotted = points.filter((p) => p.yield === null)
-  const counts = Object.keys(quadrants).map((q) => `${plotted.filter((p) => p.quadrant === q).length} ${quadrants[q].label.toLowerCase()}`)
+  const counts = Object.keys(quadrants).map(
+    (q) => `${plotted.filter((p) => p.quadrant === q).length} ${quadrants[q].label.toLowerCase()}`,
+  )
   const { frame, canvas } = chartFigure({
     caption: `Effort against yield: ${plotted.length} reps, split at the team medians (${f.count(comparison.medians.activities)} activities, ${formatYield(comparison.medians.yield)} ${choice.short.toLowerCase()})`,
     description: `Scatter of ${plotted.length} reps, activities against ${choice.label.toLowerCase()}: ${counts.join(", ")}. The table beside it lists the same figures.`,
@@ -159,7 +191,16 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
     "div",
     { class: "segmented", role: "group", "aria-label": "Yield measure" },
     Object.entries(yieldChoices).map(([key, c]) =>
-      h("button", { type: "button", class: "segment", "aria-pressed": String(key === yieldBy), onclick: () => navigate({ yield: key }) }, c.label),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "segment",
+          "aria-pressed": String(key === yieldBy),
+          onclick: () => navigate({ yield: key }),
+        },
+        c.label,
+      ),
     ),
   )
   const sortSelect = h(
@@ -167,7 +208,14 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
     { "aria-label": "Rank reps by", onchange: (event) => navigate({ sort: event.target.value }) },
     rankChoices.map((m) => h("option", { value: m, ...(m === sort ? { selected: true } : {}) }, metricLabel[m])),
   )
-  const repLink = (rep) => h("a", { href: `#/rep/${encodeURIComponent(rep.repId)}?${new URLSearchParams(Object.entries(windowParams).filter(([, v]) => v))}` }, rep.name ?? rep.repId)
+  const repLink = (rep) =>
+    h(
+      "a",
+      {
+        href: `#/rep/${encodeURIComponent(rep.repId)}?${new URLSearchParams(Object.entries(windowParams).filter(([, v]) => v))}`,
+      },
+      rep.name ?? rep.repId,
+    )
   const table = dataTable({
     caption: `Reps ranked by ${metricLabel[sort].toLowerCase()} (outcome per activity, never activity alone)`,
     className: "ranking",
@@ -177,11 +225,27 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
       { label: "Rep", value: repLink, key: "rep", rowHeader: false },
       { label: "Team", value: (rep) => rep.team ?? "—", key: "team" },
       { label: "Activities", value: (rep) => f.count(rep.metrics.activities), numeric: true, key: "activities" },
-      { label: "Meetings booked", value: (rep) => f.count(rep.metrics.meetingsBooked), numeric: true, key: "meetingsBooked" },
-      { label: "Meetings / 100 act.", title: "Meetings booked per 100 activities", value: (rep) => f.decimal(rep.metrics.meetingYield), numeric: true, key: "meetingYield" },
+      {
+        label: "Meetings booked",
+        value: (rep) => f.count(rep.metrics.meetingsBooked),
+        numeric: true,
+        key: "meetingsBooked",
+      },
+      {
+        label: "Meetings / 100 act.",
+        title: "Meetings booked per 100 activities",
+        value: (rep) => f.decimal(rep.metrics.meetingYield),
+        numeric: true,
+        key: "meetingYield",
+      },
       { label: "Win rate", value: (rep) => f.percent(rep.metrics.winRate), numeric: true, key: "winRate" },
       { label: "Won value", value: (rep) => f.currency(rep.metrics.wonValue), numeric: true, key: "wonValue" },
-      { label: "Revenue / activity", value: (rep) => f.currency(rep.metrics.revenuePerActivity), numeric: true, key: "revenuePerActivity" },
+      {
+        label: "Revenue / activity",
+        value: (rep) => f.currency(rep.metrics.revenuePerActivity),
+        numeric: true,
+        key: "revenuePerActivity",
+      },
       { label: "Quadrant", value: (rep) => quadrantTag(rep.quadrant), key: "quadrant" },
     ],
     rows: comparison.reps,
@@ -189,10 +253,31 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
   const grid = h(
     "div",
     { class: "team-grid" },
-    h("section", { class: "card area-scatter", "aria-labelledby": "scatter-title" }, h("div", { class: "card-head" }, h("h2", { id: "scatter-title" }, "Who works hard, who works well"), toggle), frame,
-      unplotted.length > 0 ? h("p", { class: "hint", id: "unplotted" }, `Not plotted (no activity in the window, so no yield): ${unplotted.map((p) => p.name).join(", ")}.`) : null),
+    h(
+      "section",
+      { class: "card area-scatter", "aria-labelledby": "scatter-title" },
+      h("div", { class: "card-head" }, h("h2", { id: "scatter-title" }, "Who works hard, who works well"), toggle),
+      frame,
+      unplotted.length > 0
+        ? h(
+            "p",
+            { class: "hint", id: "unplotted" },
+            `Not plotted (no activity in the window, so no yield): ${unplotted.map((p) => p.name).join(", ")}.`,
+          )
+        : null,
+    ),
     contrastSection(comparison, f),
-    h("section", { class: "card area-ranking", "aria-labelledby": "ranking-title" }, h("div", { class: "card-head" }, h("h2", { id: "ranking-title" }, "Ranking"), h("label", { class: "field field-inline" }, h("span", {}, "Rank by"), sortSelect)), table),
+    h(
+      "section",
+      { class: "card area-ranking", "aria-labelledby": "ranking-title" },
+      h(
+        "div",
+        { class: "card-head" },
+        h("h2", { id: "ranking-title" }, "Ranking"),
+        h("label", { class: "field field-inline" }, h("span", {}, "Rank by"), sortSelect),
+      ),
+      table,
+    ),
   )
   // The chart needs its canvas in the document to measure its box.
   queueMicrotask(() =>
@@ -207,4 +292,3 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
   )
   return grid
 }
-

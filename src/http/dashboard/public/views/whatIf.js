@@ -27,13 +27,21 @@ export const renderWhatIf = (main, { context, f, teams, params, go }) => {
   const state = { target, period, qualifiedOnly, excludeBadgering }
   const navigate = (changes) => {
     const next = { ...windowParams, ...state, ...changes }
-    go("what-if", { ...next, qualifiedOnly: next.qualifiedOnly ? "true" : "", excludeBadgering: next.excludeBadgering ? "true" : "" })
+    go("what-if", {
+      ...next,
+      qualifiedOnly: next.qualifiedOnly ? "true" : "",
+      excludeBadgering: next.excludeBadgering ? "true" : "",
+    })
   }
   const multiple = (n) => `${f.decimal(n).replace(/\.0$|,0$/, "")}×`
   const lossOf = (n) => 1 - 1 / n
 
   const output = h("output", { for: "coverage-target", class: "target-value", id: "target-value" }, multiple(target))
-  const lossNote = h("span", { class: "hint", id: "target-loss" }, `plans to lose ${f.percent(lossOf(target))} of the pipeline it asks for`)
+  const lossNote = h(
+    "span",
+    { class: "hint", id: "target-loss" },
+    `plans to lose ${f.percent(lossOf(target))} of the pipeline it asks for`,
+  )
   const slider = h("input", {
     id: "coverage-target",
     type: "range",
@@ -53,22 +61,72 @@ export const renderWhatIf = (main, { context, f, teams, params, go }) => {
   const periodSelect = h(
     "select",
     { name: "period", onchange: (event) => navigate({ period: event.target.value }) },
-    [["quarter", "Quarters"], ["month", "Months"]].map(([value, label]) => h("option", { value, ...(value === period ? { selected: true } : {}) }, label)),
+    [
+      ["quarter", "Quarters"],
+      ["month", "Months"],
+    ].map(([value, label]) => h("option", { value, ...(value === period ? { selected: true } : {}) }, label)),
   )
   const checkbox = (name, label, checked, hint) =>
-    h("label", { class: "check", title: hint }, h("input", { type: "checkbox", name, ...(checked ? { checked: true } : {}), onchange: (event) => navigate({ [name]: event.target.checked }) }), h("span", {}, label))
+    h(
+      "label",
+      { class: "check", title: hint },
+      h("input", {
+        type: "checkbox",
+        name,
+        ...(checked ? { checked: true } : {}),
+        onchange: (event) => navigate({ [name]: event.target.checked }),
+      }),
+      h("span", {}, label),
+    )
 
   const body = h("div", { class: "view-body" })
   main.append(
-    h("div", { class: "view-head" }, h("h1", { tabindex: "-1" }, "What-if: a flat coverage mandate"), h("p", { class: "subtitle" }, `${f.day(params.from)} – ${f.day(params.to)} · ${params.team || "All teams"} · replayed from the event log`)),
-    windowPicker({ params, context, teams, onChange: (w) => navigate(w), extra: [h("label", { class: "field" }, h("span", {}, "Periods"), periodSelect)] }),
+    h(
+      "div",
+      { class: "view-head" },
+      h("h1", { tabindex: "-1" }, "What-if: a flat coverage mandate"),
+      h(
+        "p",
+        { class: "subtitle" },
+        `${f.day(params.from)} – ${f.day(params.to)} · ${params.team || "All teams"} · replayed from the event log`,
+      ),
+    ),
+    windowPicker({
+      params,
+      context,
+      teams,
+      onChange: (w) => navigate(w),
+      extra: [h("label", { class: "field" }, h("span", {}, "Periods"), periodSelect)],
+    }),
     h(
       "section",
       { class: "card target-card", "aria-label": "Coverage target" },
       h("label", { for: "coverage-target", class: "target-label" }, "Coverage target"),
-      h("div", { class: "target-control" }, h("span", { class: "hint", "aria-hidden": "true" }, `${minTarget}×`), slider, h("span", { class: "hint", "aria-hidden": "true" }, `${maxTarget}×`), output),
+      h(
+        "div",
+        { class: "target-control" },
+        h("span", { class: "hint", "aria-hidden": "true" }, `${minTarget}×`),
+        slider,
+        h("span", { class: "hint", "aria-hidden": "true" }, `${maxTarget}×`),
+        output,
+      ),
       lossNote,
-      h("div", { class: "rules" }, checkbox("qualifiedOnly", "Count only qualified pipeline", qualifiedOnly, "Only deals whose account had a second meeting count toward the mandate"), checkbox("excludeBadgering", "Leave badgering out of activity rates", excludeBadgering, "Activities aimed at people who said no are not priced as effort")),
+      h(
+        "div",
+        { class: "rules" },
+        checkbox(
+          "qualifiedOnly",
+          "Count only qualified pipeline",
+          qualifiedOnly,
+          "Only deals whose account had a second meeting count toward the mandate",
+        ),
+        checkbox(
+          "excludeBadgering",
+          "Leave badgering out of activity rates",
+          excludeBadgering,
+          "Activities aimed at people who said no are not priced as effort",
+        ),
+      ),
     ),
     body,
   )
@@ -92,7 +150,12 @@ export const renderWhatIf = (main, { context, f, teams, params, go }) => {
       }),
     (answer) => {
       if (answer.unavailable) {
-        body.append(empty("What-if unavailable: this server has no what-if replay (POST /v1/what-if/coverage answered 404).", "Upgrade the ledger to a version with the what-if coverage replay."))
+        body.append(
+          empty(
+            "What-if unavailable: this server has no what-if replay (POST /v1/what-if/coverage answered 404).",
+            "Upgrade the ledger to a version with the what-if coverage replay.",
+          ),
+        )
         return
       }
       if (answer.refused) {
@@ -119,9 +182,21 @@ const renderAnswer = (body, answer, { f, multiple, target }) => {
       "section",
       { class: "kpis", "aria-label": "Totals over the window", id: "what-if-totals" },
       figure("Pipeline gap", f.currency(mandate.gap), `own required coverage: ${f.currency(repTarget.gap)}`),
-      figure("Extra activities demanded", f.count(mandate.extraActivities), `own required coverage: ${f.count(repTarget.extraActivities)}`),
-      figure("Extra meetings", f.count(mandate.extraMeetings), `own required coverage: ${f.count(repTarget.extraMeetings)}`),
-      figure("Expected lost value", f.currency(mandate.expectedLostValue), `${f.count(mandate.expectedLostDeals)} deals planned to be lost`),
+      figure(
+        "Extra activities demanded",
+        f.count(mandate.extraActivities),
+        `own required coverage: ${f.count(repTarget.extraActivities)}`,
+      ),
+      figure(
+        "Extra meetings",
+        f.count(mandate.extraMeetings),
+        `own required coverage: ${f.count(repTarget.extraMeetings)}`,
+      ),
+      figure(
+        "Expected lost value",
+        f.currency(mandate.expectedLostValue),
+        `${f.count(mandate.expectedLostDeals)} deals planned to be lost`,
+      ),
     ),
     backTestSection(backTest, f, label),
   )
@@ -133,10 +208,26 @@ const renderAnswer = (body, answer, { f, multiple, target }) => {
   const periodSelect = h(
     "select",
     { "aria-label": "Period shown per rep", onchange: (event) => showPeriod(periods[Number(event.target.value)]) },
-    periods.map((p, index) => h("option", { value: String(index), ...(index === periods.length - 1 ? { selected: true } : {}) }, `${p.period}${p.over ? "" : " (in progress)"}`)),
+    periods.map((p, index) =>
+      h(
+        "option",
+        { value: String(index), ...(index === periods.length - 1 ? { selected: true } : {}) },
+        `${p.period}${p.over ? "" : " (in progress)"}`,
+      ),
+    ),
   )
   body.append(
-    h("section", { class: "card", "aria-labelledby": "per-rep-title" }, h("div", { class: "card-head" }, h("h2", { id: "per-rep-title" }, "Per rep, at the period's start"), h("label", { class: "field field-inline" }, h("span", {}, "Period"), periodSelect)), periodChoice),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "per-rep-title" },
+      h(
+        "div",
+        { class: "card-head" },
+        h("h2", { id: "per-rep-title" }, "Per rep, at the period's start"),
+        h("label", { class: "field field-inline" }, h("span", {}, "Period"), periodSelect),
+      ),
+      periodChoice,
+    ),
   )
   const showPeriod = (p) => {
     // Most demanded first: where the mandate asks the most extra activity, the story is.
@@ -152,7 +243,12 @@ const renderAnswer = (body, answer, { f, multiple, target }) => {
     frame.querySelector(".chart-box").style.height = `${Math.max(160, 34 * reps.length + 70)}px`
     replace(
       periodChoice,
-      reps.length === 0 ? empty(`No rep had a quota in force at the start of ${p.period}.`, "Coverage is measured against quota (QuotaSet events).") : null,
+      reps.length === 0
+        ? empty(
+            `No rep had a quota in force at the start of ${p.period}.`,
+            "Coverage is measured against quota (QuotaSet events).",
+          )
+        : null,
       reps.length === 0 ? null : frame,
       reps.length === 0
         ? null
@@ -165,12 +261,39 @@ const renderAnswer = (body, answer, { f, multiple, target }) => {
               { label: "Quota left", value: (r) => f.currency(r.remainingQuota), numeric: true, key: "remainingQuota" },
               { label: "Pipeline", value: (r) => f.currency(r.pipelineCounted), numeric: true, key: "pipelineCounted" },
               { label: "Coverage", value: (r) => f.multiple(r.coverageCounted), numeric: true, key: "coverage" },
-              { label: "Required", title: "The rep's requiredCoverage: 1 / value win rate over the trailing year", value: (r) => f.multiple(r.requiredCoverage), numeric: true, key: "requiredCoverage" },
-              { label: `Met ${label}?`, value: (r) => (r.mandate.met === null ? "—" : r.mandate.met ? "✓ Met" : "✗ Not met"), key: "met" },
+              {
+                label: "Required",
+                title: "The rep's requiredCoverage: 1 / value win rate over the trailing year",
+                value: (r) => f.multiple(r.requiredCoverage),
+                numeric: true,
+                key: "requiredCoverage",
+              },
+              {
+                label: `Met ${label}?`,
+                value: (r) => (r.mandate.met === null ? "—" : r.mandate.met ? "✓ Met" : "✗ Not met"),
+                key: "met",
+              },
               { label: "Gap", value: (r) => f.currency(r.mandate.gap), numeric: true, key: "gap" },
-              { label: "Extra activities", value: (r) => f.count(r.mandate.extraActivities), numeric: true, key: "extraActivities" },
-              { label: "Expected losses", value: (r) => (r.mandate.expectedLostDeals === null ? f.currency(r.mandate.expectedLostValue) : `${f.currency(r.mandate.expectedLostValue)} (${f.count(r.mandate.expectedLostDeals)} deals)`), numeric: true, key: "expectedLosses" },
-              { label: "Hit quota?", value: (r) => (r.hitQuota === null ? "—" : r.hitQuota ? "✓ Yes" : "✗ No"), key: "hitQuota" },
+              {
+                label: "Extra activities",
+                value: (r) => f.count(r.mandate.extraActivities),
+                numeric: true,
+                key: "extraActivities",
+              },
+              {
+                label: "Expected losses",
+                value: (r) =>
+                  r.mandate.expectedLostDeals === null
+                    ? f.currency(r.mandate.expectedLostValue)
+                    : `${f.currency(r.mandate.expectedLostValue)} (${f.count(r.mandate.expectedLostDeals)} deals)`,
+                numeric: true,
+                key: "expectedLosses",
+              },
+              {
+                label: "Hit quota?",
+                value: (r) => (r.hitQuota === null ? "—" : r.hitQuota ? "✓ Yes" : "✗ No"),
+                key: "hitQuota",
+              },
             ],
             rows: reps,
           }),
@@ -215,6 +338,11 @@ const backTestSection = (backTest, f, label) => {
     { class: "card", "aria-labelledby": "back-test-title", id: "back-test" },
     h("h2", { id: "back-test-title" }, "Back-test: did the mandate predict quota?"),
     h("p", { class: "headline" }, sentence),
-    h("div", { class: "two-up" }, h("div", {}, table(`The ${label} mandate`, backTest.mandate)), h("div", {}, table("Each rep's own required coverage", backTest.repTarget))),
+    h(
+      "div",
+      { class: "two-up" },
+      h("div", {}, table(`The ${label} mandate`, backTest.mandate)),
+      h("div", {}, table("Each rep's own required coverage", backTest.repTarget)),
+    ),
   )
 }
