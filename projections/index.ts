@@ -47,6 +47,7 @@ export {
   requiredCoverage,
   wonValueBetween,
 } from "./coverage.js"
+export { type RateInterval, wilsonInterval, wilsonLowerBound, z95 } from "./evidence.js"
 export { evolve, foldAll, foldEvent } from "./evolve.js"
 export { groupBy } from "./groupBy.js"
 export { repValuedFields, resolveIdentities, unlinkedIdentityOf } from "./identities.js"
