@@ -3,8 +3,8 @@
  * at the period's start, what a flat mandate and the rep's own requiredCoverage each ask for and
  * cost, and the back-test of both against the quotas hit by the period's end. Every figure comes
  * from the formulas of `projections/` (coverage.ts, metrics.ts, whatIf.ts); this module only picks
- * the instants, the reps and the rows they are measured on. The README's what-if section (and the
- * route's OpenAPI description) says exactly how each figure is computed.
+ * the instants, the reps and the rows they are measured on. src/whatif/README.md (and the route's
+ * OpenAPI description, formulas.ts) says exactly how each figure is computed.
  *
  * Deterministic: reps sorted by id (code-unit order), periods in calendar order, no clock.
  */

@@ -1,6 +1,9 @@
 /**
- * @module How every figure of a what-if coverage answer is computed, in words and formulas: the
- * OpenAPI description of `POST /v1/what-if/coverage`, and the README's what-if section.
+ * @module The what-if coverage's specification: how every figure of its answer is computed, in
+ * words and formulas. It is the OpenAPI description of `POST /v1/what-if/coverage` and, word for
+ * word, the section "How each figure is computed" of src/whatif/README.md, the one document of the
+ * what-if: test/docs.whatif.unit.test.ts fails when the two differ, and runs that document's worked
+ * example through the replay's code. Change them together.
  */
 
 export const coverageWhatIfFormulas = `
@@ -43,7 +46,7 @@ never joined, first seen) before \`end\` and not left before \`start\` — sorte
     quota, or quota left.
   - \`gap\` = max(0, target × remainingQuota − pipelineCounted); null without a target or a quota.
   - \`extraDeals\` = gap / avgDealSize; \`extraMeetings\` = extraDeals × meetingsPerDeal; \`extraActivities\` =
-    extraDeals × activitiesPerDeal (METRICS.md). That equals extraMeetings × activitiesPerMeeting whenever
+    extraDeals × activitiesPerDeal. That equals extraMeetings × activitiesPerMeeting whenever
     the rep booked a meeting, and stays defined for a rep whose deals came without meetings booked. All 0
     when the gap is 0; null when the gap is positive and the rep opened no deal in the history window.
   - \`pipelineAtTarget\` = target × remainingQuota; \`expectedLostValue\` = pipelineAtTarget × impliedLossRate

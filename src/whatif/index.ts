@@ -1,6 +1,5 @@
 /**
- * @module What-if coverage: replay the event log under a different mandate (shared/METRICS.md
- * "What-if coverage (replay)"). The one entry point of `POST /v1/what-if/coverage` and of
+ * @module What-if coverage: replay the event log under a different mandate (src/whatif/README.md). The one entry point of `POST /v1/what-if/coverage` and of
  * `ledger what-if coverage`: validate the request, replay the log (as of a bound, when asked), measure.
  * It reads the log and nothing else, and writes nothing.
  *
