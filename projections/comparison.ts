@@ -75,6 +75,7 @@ export const rankingDirection: Readonly<Record<RankingMetric, "higher" | "lower"
   activitiesPerMeeting: "lower",
   activitiesPerWin: "lower",
   meetingYield: "higher",
+  heldMeetingYield: "higher",
   secondMeetingRate: "higher",
   winRate: "higher",
   valueWinRate: "higher",

@@ -70,6 +70,8 @@ export {
   bucketOf,
   bucketsOfWindow,
   dayKeyOf,
+  dayKeyOfDayNumber,
+  dayNumberOf,
   daysBetween,
   daysOfPeriod,
   type Granularity,
@@ -99,6 +101,8 @@ export {
   type RepRole,
   type RepRow,
   repDayKey,
+  type UnflaggedActivity,
+  unflaggedActivities,
 } from "./state.js"
 export * from "./whatIf.js"
 export { maxWindowBuckets, maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"
