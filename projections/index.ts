@@ -10,6 +10,29 @@
 export { type AccountOutcomes, accountOutcomes } from "./accounts.js"
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
 export {
+  type CohortComparison,
+  type CohortComparisonOptions,
+  type CohortDefaults,
+  type CohortRep,
+  closingMetrics,
+  cohortDefaults,
+  cohortOptionsIssue,
+  compareCohort,
+  type RankedRep,
+} from "./cohortComparison.js"
+export {
+  type Cohort,
+  cohortOf,
+  cohorts,
+  comparisonIssue,
+  describeIneligibility,
+  type Ineligibility,
+  membershipIssue,
+  type RosterRep,
+  rankingIssue,
+  type WindowInstants,
+} from "./cohorts.js"
+export {
   compareReps,
   type GroupContrast,
   placeReps,
@@ -20,7 +43,6 @@ export {
   type RepRanking,
   type RepScorecard,
   type RepWindow,
-  rankingDirection,
   rankReps,
   type TeamComparison,
   type TeamMedians,
@@ -38,6 +60,7 @@ export {
   type CoverageReport,
   coverage,
   coverageAt,
+  groupRequiredCoverage,
   impliedLossRate,
   openPipeline,
   type QuotaInForce,
@@ -83,6 +106,32 @@ export {
   quarterOf,
   startOfDay,
 } from "./periods.js"
+export {
+  countMetrics,
+  defaultEvidenceSettings,
+  type EvidenceMinimum,
+  type EvidenceSettings,
+  evidenceCount,
+  evidenceNouns,
+  evidenceSettingsOf,
+  type MetricEvidence,
+  type MetricInterval,
+  type MetricIntervals,
+  metricEvidence,
+  metricInterval,
+  metricIntervals,
+  rankingDirection,
+  rankScore,
+} from "./rateEvidence.js"
+export {
+  type GroupCoverage,
+  type GroupRollup,
+  groupCoverageAt,
+  groupRollups,
+  managerGroups,
+  rollupOf,
+  teamGroups,
+} from "./rollups.js"
 export {
   type AccountActivityRow,
   type AccountRow,
