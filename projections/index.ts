@@ -8,6 +8,14 @@
  * metricsOf(totals).meetingYield
  */
 export { type AccountOutcomes, accountOutcomes } from "./accounts.js"
+export {
+  type Attribution,
+  dealSources,
+  type OriginatedDeals,
+  originatedBySource,
+  type Source,
+  type SourceSplit,
+} from "./attribution.js"
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
 export {
   type CohortComparison,
@@ -107,6 +115,13 @@ export {
   startOfDay,
 } from "./periods.js"
 export {
+  type AttainmentCount,
+  type PeriodAttainment,
+  type QuotaAttainment,
+  quotaAttainment,
+  type SellerAttainment,
+} from "./quotaAttainment.js"
+export {
   countMetrics,
   defaultEvidenceSettings,
   type EvidenceMinimum,
@@ -155,3 +170,4 @@ export {
 } from "./state.js"
 export * from "./whatIf.js"
 export { maxWindowBuckets, maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"
+export { changeOf, type DayWindow, type FigureChange, figureChanges, previousWindow } from "./windowChange.js"
