@@ -44,7 +44,7 @@ import {
   type YieldMetric,
 } from "./comparison.js"
 import { unlinkedIdentityOf } from "./identities.js"
-import { metricsOf, type RepMetrics } from "./metrics.js"
+import { metricsOf, type RepMetrics, sumCounters } from "./metrics.js"
 import {
   type EvidenceSettings,
   evidenceSettingsOf,
@@ -55,7 +55,7 @@ import {
   rankingDirection,
   rankScore,
 } from "./rateEvidence.js"
-import { managerGroups, rollupOf } from "./rollups.js"
+import { managerGroups } from "./rollups.js"
 import type { CounterName } from "./state.js"
 
 /** What a cohort is placed, ranked and split into top and rest by, unless asked otherwise. */
@@ -179,7 +179,7 @@ const cohortWindows = (options: CohortComparisonOptions) => {
   const windowOf = new Map(windows.map((w) => [w.repId, w]))
   const rollupWindow = (repId: string, members: ReadonlyArray<RepWindow>): RepWindow => ({
     repId,
-    totals: rollupOf(members).totals,
+    totals: sumCounters(members.map((member) => member.totals)),
     wonDeals: members.flatMap((member) => member.wonDeals ?? []),
   })
   const ownWindow = (repId: string): RepWindow => windowOf.get(repId) ?? rollupWindow(repId, [])
@@ -200,7 +200,10 @@ const rankScored = (
 ): ReadonlyArray<RankedRep> => {
   const sign = rankingDirection[metric] === "higher" ? 1 : -1
   const key = (score: number | null) => (score === null ? Number.NEGATIVE_INFINITY : sign * score)
-  const sorted = [...scored].sort((a, b) => key(b.score) - key(a.score) || byRepId(a, b))
+  const sorted = [...scored].sort((a, b) => {
+    const [keyA, keyB] = [key(a.score), key(b.score)]
+    return keyA === keyB ? byRepId(a, b) : keyA > keyB ? -1 : 1
+  })
   const ranked: Array<RankedRep> = []
   sorted.forEach((entry, index) => {
     const previous = ranked[index - 1]
@@ -244,9 +247,11 @@ export const compareCohort = (options: CohortComparisonOptions): CohortCompariso
     rankBy,
   )
   const rankOf = new Map(ranking.map((entry) => [entry.repId, entry]))
-  const order = (rep: (typeof compared)[number]) => rankOf.get(rep.repId)?.rank ?? (rep.reason === null ? 1e9 : 2e9)
+  // The ranked by rank, then the other eligible reps, then the ineligible.
+  const tier = (rep: (typeof compared)[number]) => (rankOf.has(rep.repId) ? 0 : rep.reason === null ? 1 : 2)
+  const rankIn = (rep: (typeof compared)[number]) => rankOf.get(rep.repId)?.rank ?? 0
   const reps = [...compared]
-    .sort((a, b) => order(a) - order(b) || byRepId(a, b))
+    .sort((a, b) => tier(a) - tier(b) || rankIn(a) - rankIn(b) || byRepId(a, b))
     .map(
       (rep): CohortRep => ({
         repId: rep.repId,

@@ -213,6 +213,30 @@ describe("evidence, not luck: ranking by winRate", () => {
   })
 })
 
+describe("evidence, not luck: ranking by activities per meeting", () => {
+  it("ranks by the pessimistic end of the interval, and a rep with no meeting last", () => {
+    const whole = (repId: string) => member(repId, "AE", "2026-01-05T09:00:00Z", null)
+    const view = compareCohort({
+      cohort: "AE",
+      roster: [whole("x"), whole("y"), whole("z")],
+      windows: [
+        window("x", { activities: 200, meetingsBooked: 10 }), // 20 per meeting; at worst 1 / 0.02738 (the low end of 10 of 200) = 36.5
+        window("y", { activities: 300 }), // no meeting: no bound at all
+        window("z", { activities: 150, meetingsBooked: 5 }), // 30 per meeting; at worst 1 / 0.01432 (5 of 150) = 69.8
+      ],
+      window: november,
+      rankBy: "activitiesPerMeeting",
+    })
+    expect(view.ranking.map((r) => [r.repId, r.value, r.rank])).toEqual([
+      ["x", 20, 1],
+      ["z", 30, 2],
+      ["y", null, 3],
+    ])
+    expect(view.ranking[0]?.score).toBeCloseTo(36.519, 3)
+    expect(view.ranking[2]).toMatchObject({ score: null, interval: { high: null } })
+  })
+})
+
 describe("the BDR cohort", () => {
   const view = compareCohort({ cohort: "BDR", roster, windows, window: november })
 
