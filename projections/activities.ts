@@ -10,10 +10,16 @@
  *   outreach (counting it would reward the thread the prospect started);
  * - every logged touch is a touch.
  * An uncounted event changes nothing (not even the rep's row).
+ *
+ * Badgering is judged by when things happened, whatever the order they were appended in: an
+ * activity is badgering when some decline of its contact happened at or before it, within the
+ * quiet period. An activity folded before such a decline is remembered on its contact (its
+ * `unflagged` activities) and counted as badgering when the decline is folded (team.ts). The quiet
+ * period is the `declineQuietDays` in force when the later of the two is folded.
  */
 import type { EventOf } from "../events/index.js"
 import { type Change, credit, noChanges } from "./changes.js"
-import { dayKeyOf } from "./periods.js"
+import { dayKeyOf, dayNumberOf } from "./periods.js"
 import type { DayCounters, LedgerState } from "./state.js"
 
 const dayMs = 86_400_000
@@ -63,7 +69,8 @@ export const foldTouch = (
 
 /**
  * The one place an activity is counted: the rep's activities, badgering, targeted activities, and
- * the account's activity (for the target list).
+ * the account's activity (for the target list). An activity on a contact that is not badgering
+ * by the declines folded so far is remembered on the contact: a decline folded later may make it so.
  */
 const foldActivity = (
   state: LedgerState,
@@ -72,28 +79,46 @@ const foldActivity = (
   add: Partial<DayCounters>,
 ): ReadonlyArray<Change> => {
   const { repId, accountId, contactId } = event.data
+  const day = dayKeyOf(at, state.settings.timeZone)
   add.activities = 1
-  if (contactId !== undefined && isBadgering(state, contactId, at)) add.badgering = 1
   const changes: Array<Change> = []
+  if (contactId !== undefined) {
+    const declines = state.contacts.get(contactId)?.declines
+    if (declines !== undefined && isBadgering(declines, at, state.settings.declineQuietDays)) add.badgering = 1
+    else
+      changes.push({
+        kind: "contactActivity",
+        contactId,
+        accountId: accountId ?? null,
+        repId,
+        atMs: at,
+        dayNumber: dayNumberOf(day),
+      })
+  }
   if (accountId !== undefined) {
     if (state.accounts.get(accountId)?.targeted === true) add.targetedActivities = 1
     changes.push({ kind: "accountActivity", accountId, occurredAt: event.occurredAt })
   }
-  credit(state, changes, repId, dayKeyOf(at, state.settings.timeZone), event.occurredAt, add)
+  credit(state, changes, repId, day, event.occurredAt, add)
   return changes
 }
 
 /**
- * Whether an activity at `at` (epoch ms) on a contact falls in the quiet period after the contact's
- * latest decline: [declinedAt, declinedAt + declineQuietDays × 24 h). An activity at the very instant
- * of the decline is badgering; one exactly declineQuietDays later is not; one before the decline
- * (folded late) is not. With declineQuietDays = 0 nothing is badgering.
+ * Whether an activity at `atMs` falls in the quiet period after one of the contact's declines
+ * (`declines`: instants, earliest first): [declinedAt, declinedAt + declineQuietDays × 24 h) for
+ * some decline. It is enough to look at the latest decline at or before the activity: an earlier
+ * one's quiet period ends sooner. An activity at the very instant of a decline is badgering; one
+ * exactly declineQuietDays later is not; one before every decline is not. With declineQuietDays = 0
+ * nothing is badgering.
+ *
+ * @example isBadgering(["2026-09-01T10:00:00Z"], Date.parse("2026-09-02T00:00:00Z"), 90) // true
  */
-const isBadgering = (state: LedgerState, contactId: string, at: number): boolean => {
-  const contact = state.contacts.get(contactId)
-  if (contact === undefined) return false
-  const declinedAt = Date.parse(contact.declinedAt)
-  return at >= declinedAt && at - declinedAt < state.settings.declineQuietDays * dayMs
+export const isBadgering = (declines: ReadonlyArray<string>, atMs: number, declineQuietDays: number): boolean => {
+  for (let index = declines.length - 1; index >= 0; index--) {
+    const declinedMs = Date.parse(declines[index] as string)
+    if (declinedMs <= atMs) return atMs - declinedMs < declineQuietDays * dayMs
+  }
+  return false
 }
 
 function assertNever(value: never): never {

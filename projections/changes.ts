@@ -16,8 +16,9 @@ import {
 } from "./state.js"
 
 /**
- * One change to one table: an increment of a rep's day counters or of an account's activity, or the whole new row of an entity
- * (an upsert), or the new team settings. When a vendor identity is linked, the rows its alias was
+ * One change to one table: an increment of a rep's day counters or of an account's activity, an
+ * activity added to its contact's unflagged ones, the whole new row of an entity (an upsert), or the
+ * new team settings. When a vendor identity is linked, the rows its alias was
  * credited under are removed (`repDayRemoved`, `repRemoved`) and the identity map gains the alias
  * (`identityLinked`, derived from the reps' rows: nothing to store).
  */
@@ -37,6 +38,14 @@ export type Change =
   | { readonly kind: "account"; readonly row: AccountRow }
   | { readonly kind: "accountActivity"; readonly accountId: string; readonly occurredAt: string }
   | { readonly kind: "contact"; readonly row: ContactRow }
+  | {
+      readonly kind: "contactActivity"
+      readonly contactId: string
+      readonly accountId: string | null
+      readonly repId: string
+      readonly atMs: number
+      readonly dayNumber: number
+    }
   | { readonly kind: "settings"; readonly settings: TeamSettings }
 
 export type ChangeKind = Change["kind"]
@@ -46,8 +55,8 @@ export const noChanges: ReadonlyArray<Change> = Object.freeze([])
 
 /**
  * Applies changes to the state's maps, in place and in order. Day counters are incremented in
- * their row (created at 0 when missing); entity rows and settings are replaced; removals delete.
- * A linked alias also takes along the aliases that pointed at it, so the map stays flat.
+ * their row (created at 0 when missing), and a contact's unflagged activities appended to in place;
+ * entity rows and settings are replaced; removals delete. A linked alias also takes along the aliases that pointed at it, so the map stays flat.
  */
 export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>): void => {
   for (const change of changes) {
@@ -106,6 +115,15 @@ export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>)
       case "contact":
         state.contacts.set(change.row.contactId, change.row)
         break
+      case "contactActivity": {
+        let row = state.contacts.get(change.contactId)
+        if (row === undefined) {
+          row = newContact(change.contactId, change.accountId)
+          state.contacts.set(change.contactId, row)
+        }
+        row.unflagged.push(change.repId, change.atMs, change.dayNumber)
+        break
+      }
       case "settings":
         state.settings = change.settings
         break
@@ -142,6 +160,17 @@ export const newAccount = (accountId: string): AccountRow => ({
   heldMeetingsInCycle: 0,
   lastClosedAt: null,
   openDealIds: [],
+})
+
+/** A contact the fold meets through an activity: no decline, nothing unflagged yet. */
+export const newContact = (contactId: string, accountId: string | null): ContactRow => ({
+  contactId,
+  accountId,
+  declines: [],
+  declinedAt: null,
+  how: null,
+  declinedToRepId: null,
+  unflagged: [],
 })
 
 /**

@@ -18,12 +18,13 @@
  *   as `unattributed` with what it did in the window; an identity that did nothing in it is left out.
  */
 import { type EffectivenessMetric, median, metricsOf, type RepMetrics, ratio, sumCounters } from "./metrics.js"
-import type { DayCounters, DealRow } from "./state.js"
+import { rankingDirection } from "./rateEvidence.js"
+import type { CounterName, DayCounters, DealRow } from "./state.js"
 
 export type Quadrant = "focused" | "grinding" | "spraying" | "idle"
 
-/** The outcome-per-activity measures a quadrant can use as yield. */
-export type YieldMetric = "meetingYield" | "revenuePerActivity"
+/** The outcome-per-activity measures a quadrant can use as yield (heldMeetingYield: a BDR's). */
+export type YieldMetric = "meetingYield" | "revenuePerActivity" | "heldMeetingYield"
 
 /** A rep's window: summed day counters and the deals won in the window (for salesCycleDays). */
 export type RepWindow = {
@@ -68,26 +69,6 @@ export type RepScorecard = { readonly repId: string; readonly metrics: RepMetric
 
 /** A metric reps may be ranked by: a ratio, never a raw count of activity. */
 export type RankingMetric = EffectivenessMetric
-
-/** Which way is better for each ranking metric. */
-export const rankingDirection: Readonly<Record<RankingMetric, "higher" | "lower">> = {
-  connectRate: "higher",
-  activitiesPerMeeting: "lower",
-  activitiesPerWin: "lower",
-  meetingYield: "higher",
-  secondMeetingRate: "higher",
-  winRate: "higher",
-  valueWinRate: "higher",
-  avgWonDeal: "higher",
-  revenuePerActivity: "higher",
-  salesCycleDays: "lower",
-  targetFocus: "higher",
-  targetWinRate: "higher",
-  nonTargetWinRate: "higher",
-  outboundShare: "higher",
-  badgeringShare: "lower",
-  activitiesPerDeal: "lower",
-}
 
 export type TeamMedians = { readonly activities: number | null; readonly yield: number | null }
 
@@ -177,13 +158,20 @@ export const rankReps = (
   return ranking
 }
 
-/** The top ceil(share × reps) by wonValue against the rest, each as one group's metrics. */
-export const topPerformersContrast = (reps: ReadonlyArray<RepWindow>, share = 0.2): TopPerformersContrast => {
-  const byWonValue = [...reps].sort(
-    (a, b) => b.totals.wonValue - a.totals.wonValue || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0),
+/**
+ * The top ceil(share × reps) by a counter (wonValue unless given) against the rest, each as one
+ * group's metrics.
+ */
+export const topPerformersContrast = (
+  reps: ReadonlyArray<RepWindow>,
+  share = 0.2,
+  by: CounterName = "wonValue",
+): TopPerformersContrast => {
+  const ordered = [...reps].sort(
+    (a, b) => b.totals[by] - a.totals[by] || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0),
   )
-  const topCount = Math.ceil(share * byWonValue.length)
-  return { top: groupContrast(byWonValue.slice(0, topCount)), rest: groupContrast(byWonValue.slice(topCount)) }
+  const topCount = Math.ceil(share * ordered.length)
+  return { top: groupContrast(ordered.slice(0, topCount)), rest: groupContrast(ordered.slice(topCount)) }
 }
 
 const groupContrast = (group: ReadonlyArray<RepWindow>): GroupContrast => {

@@ -128,13 +128,24 @@ export const requiredCoverage = (
   repId: string,
   at: string,
   lookbackDays = 365,
+): number | null => groupRequiredCoverage(deals, new Set([repId]), at, lookbackDays)
+
+/**
+ * requiredCoverage of a group of sellers (a team, a manager's reps): 1 / valueWinRate over the deals
+ * any of them owned and closed in the lookback, from the summed won and lost values.
+ */
+export const groupRequiredCoverage = (
+  deals: Iterable<DealRow>,
+  ownerRepIds: ReadonlySet<string>,
+  at: string,
+  lookbackDays = 365,
 ): number | null => {
   const atMs = Date.parse(at)
   const fromMs = atMs - lookbackDays * dayMs
   let wonValue = 0
   let lostValue = 0
   for (const deal of deals) {
-    if (deal.ownerRepId !== repId || deal.closedAt === null) continue
+    if (!ownerRepIds.has(deal.ownerRepId) || deal.closedAt === null) continue
     const closedMs = Date.parse(deal.closedAt)
     if (closedMs <= fromMs || closedMs > atMs) continue
     if (deal.status === "won") wonValue += deal.amount

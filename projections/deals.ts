@@ -5,7 +5,8 @@
  * Decisions where shared/METRICS.md is silent:
  * - openedValue and outboundOpenedValue (for outboundShare) use the amount at opening; later
  *   `DealAmountChanged` events update the row (and so the pipeline), not the opening counters.
- * - An originator who is also the owner is credited under dealsOriginated too.
+ * - An originator who is also the owner is credited under dealsOriginated (originatedPipeline,
+ *   originatedWon, originatedWonValue) too.
  * - A deal is opened once and closed once (the deal stream's decider enforces it). A deal event the
  *   state cannot place — a repeated `DealOpened`, any other event for a deal never opened, or a change
  *   to a closed deal — changes nothing: only `DealOpened` names the owner and the account, so there is
@@ -18,7 +19,10 @@ import { type Change, credit, newAccount, noChanges } from "./changes.js"
 import { dayKeyOf } from "./periods.js"
 import type { DayCounters, DealRow, LedgerState } from "./state.js"
 
-/** An opened deal: dealsOpened, openedValue (and outboundOpenedValue) for the owner; dealsOriginated for the originator. */
+/**
+ * An opened deal: dealsOpened, openedValue (and outboundOpenedValue) for the owner; dealsOriginated
+ * and originatedPipeline (its amount at opening) for the originator.
+ */
 export const foldDealOpened = (state: LedgerState, event: EventOf<"DealOpened">): ReadonlyArray<Change> => {
   const { dealId, repId, accountId, amount, currency, source, originatorRepId, expectedCloseDate } = event.data
   if (state.deals.has(dealId)) return noChanges
@@ -45,10 +49,11 @@ export const foldDealOpened = (state: LedgerState, event: EventOf<"DealOpened">)
   const day = dayKeyOf(Date.parse(event.occurredAt), state.settings.timeZone)
   const ownerAdd: Partial<DayCounters> = { dealsOpened: 1, openedValue: amount }
   if (source === "outbound") ownerAdd.outboundOpenedValue = amount
-  if (originatorRepId === repId) ownerAdd.dealsOriginated = 1
+  const originatorAdd: Partial<DayCounters> = { dealsOriginated: 1, originatedPipeline: amount }
+  if (originatorRepId === repId) Object.assign(ownerAdd, originatorAdd)
   credit(state, changes, repId, day, event.occurredAt, ownerAdd)
   if (originatorRepId !== undefined && originatorRepId !== repId) {
-    credit(state, changes, originatorRepId, day, event.occurredAt, { dealsOriginated: 1 })
+    credit(state, changes, originatorRepId, day, event.occurredAt, originatorAdd)
   }
   return changes
 }
@@ -75,7 +80,8 @@ export const foldDealCloseDateChanged = (
 
 /**
  * A won or lost deal: dealsWon/wonValue or dealsLost/lostValue (and the target-account split) for
- * the owner on the close day; the account's sales cycle closes. A win's amount, when given, is final.
+ * the owner on the close day, and a win's originatedWon/originatedWonValue for its originator; the
+ * account's sales cycle closes. A win's amount, when given, is final.
  */
 export const foldDealClosed = (
   state: LedgerState,
@@ -101,6 +107,11 @@ export const foldDealClosed = (
   const add: Partial<DayCounters> = won
     ? { dealsWon: 1, wonValue: amount, [deal.onTargetAccount ? "targetDealsWon" : "nonTargetDealsWon"]: 1 }
     : { dealsLost: 1, lostValue: amount, [deal.onTargetAccount ? "targetDealsLost" : "nonTargetDealsLost"]: 1 }
-  credit(state, changes, deal.ownerRepId, dayKeyOf(at, state.settings.timeZone), event.occurredAt, add)
+  const day = dayKeyOf(at, state.settings.timeZone)
+  const originatorAdd: Partial<DayCounters> = { originatedWon: 1, originatedWonValue: amount }
+  if (won && deal.originatorRepId === deal.ownerRepId) Object.assign(add, originatorAdd)
+  credit(state, changes, deal.ownerRepId, day, event.occurredAt, add)
+  if (won && deal.originatorRepId !== null && deal.originatorRepId !== deal.ownerRepId)
+    credit(state, changes, deal.originatorRepId, day, event.occurredAt, originatorAdd)
   return changes
 }

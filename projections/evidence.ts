@@ -30,8 +30,12 @@ export const wilsonInterval = (successes: number, trials: number, z: number = z9
   const centre = p + zz / (2 * trials)
   const margin = z * Math.sqrt((p * (1 - p)) / trials + zz / (4 * trials * trials))
   const scale = 1 + zz / trials
-  // Clamped: rounding leaves −0 or 1.0000000000000002 at the ends.
-  return { low: Math.max(0, (centre - margin) / scale), high: Math.min(1, (centre + margin) / scale) }
+  // At 0 of n and n of n the bound is exactly 0 (1): computed, rounding leaves 8.6e−19 at 0 of 400,
+  // whose inverse (activities per meeting) would be a bound rather than none. Clamped elsewhere for
+  // the same reason (−0, 1.0000000000000002).
+  const low = successes === 0 ? 0 : Math.max(0, (centre - margin) / scale)
+  const high = successes === trials ? 1 : Math.min(1, (centre + margin) / scale)
+  return { low, high }
 }
 
 /** The lower bound of the Wilson interval: the rate a ranking by evidence uses; `null` without trials. */

@@ -84,7 +84,8 @@ export const resolveIdentities = (identities: ReadonlyMap<string, string>, event
 /**
  * A link (its `repId` already resolved): the identity's alias now stands for the rep, and whatever
  * the fold credited to the alias moves to the rep — day counters added to the rep's days, the
- * alias's rows removed, deals, meetings, contacts and managers naming the alias rewritten.
+ * alias's rows removed, deals, meetings, contacts (declines and unflagged activities) and managers
+ * naming the alias rewritten.
  *
  * Cost: one pass over the rep days when the alias has a row, and over deals, meetings, contacts and
  * reps (which may name an alias without a row: a meeting's owner, a decline, a manager). Links are
@@ -142,8 +143,12 @@ export const foldRepIdentityLinked = (
     changes.push({ kind: "meeting", row })
   }
   for (const contact of state.contacts.values()) {
-    if (contact.declinedToRepId === alias)
-      changes.push({ kind: "contact", row: { ...contact, declinedToRepId: repId } })
+    const unflaggedByAlias = contact.unflagged.includes(alias)
+    if (contact.declinedToRepId !== alias && !unflaggedByAlias) continue
+    const unflagged = unflaggedByAlias
+      ? contact.unflagged.map((value, index) => (index % 3 === 0 && value === alias ? repId : value))
+      : contact.unflagged
+    changes.push({ kind: "contact", row: { ...contact, declinedToRepId: renamed(contact.declinedToRepId), unflagged } })
   }
   for (const other of state.reps.values()) {
     if (other.managerRepId === alias && other.repId !== alias && other.repId !== repId) {

@@ -8,7 +8,38 @@
  * metricsOf(totals).meetingYield
  */
 export { type AccountOutcomes, accountOutcomes } from "./accounts.js"
+export {
+  type Attribution,
+  dealSources,
+  type OriginatedDeals,
+  originatedBySource,
+  type Source,
+  type SourceSplit,
+} from "./attribution.js"
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
+export {
+  type CohortComparison,
+  type CohortComparisonOptions,
+  type CohortDefaults,
+  type CohortRep,
+  closingMetrics,
+  cohortDefaults,
+  cohortOptionsIssue,
+  compareCohort,
+  type RankedRep,
+} from "./cohortComparison.js"
+export {
+  type Cohort,
+  cohortOf,
+  cohorts,
+  comparisonIssue,
+  describeIneligibility,
+  type Ineligibility,
+  membershipIssue,
+  type RosterRep,
+  rankingIssue,
+  type WindowInstants,
+} from "./cohorts.js"
 export {
   compareReps,
   type GroupContrast,
@@ -20,7 +51,6 @@ export {
   type RepRanking,
   type RepScorecard,
   type RepWindow,
-  rankingDirection,
   rankReps,
   type TeamComparison,
   type TeamMedians,
@@ -38,6 +68,7 @@ export {
   type CoverageReport,
   coverage,
   coverageAt,
+  groupRequiredCoverage,
   impliedLossRate,
   openPipeline,
   type QuotaInForce,
@@ -70,6 +101,8 @@ export {
   bucketOf,
   bucketsOfWindow,
   dayKeyOf,
+  dayKeyOfDayNumber,
+  dayNumberOf,
   daysBetween,
   daysOfPeriod,
   type Granularity,
@@ -81,6 +114,39 @@ export {
   quarterOf,
   startOfDay,
 } from "./periods.js"
+export {
+  type AttainmentCount,
+  type PeriodAttainment,
+  type QuotaAttainment,
+  quotaAttainment,
+  type SellerAttainment,
+} from "./quotaAttainment.js"
+export {
+  countMetrics,
+  defaultEvidenceSettings,
+  type EvidenceMinimum,
+  type EvidenceSettings,
+  evidenceCount,
+  evidenceNouns,
+  evidenceSettingsOf,
+  type MetricEvidence,
+  type MetricInterval,
+  type MetricIntervals,
+  metricEvidence,
+  metricInterval,
+  metricIntervals,
+  rankingDirection,
+  rankScore,
+} from "./rateEvidence.js"
+export {
+  type GroupCoverage,
+  type GroupRollup,
+  groupCoverageAt,
+  groupRollups,
+  managerGroups,
+  rollupOf,
+  teamGroups,
+} from "./rollups.js"
 export {
   type AccountActivityRow,
   type AccountRow,
@@ -99,6 +165,9 @@ export {
   type RepRole,
   type RepRow,
   repDayKey,
+  type UnflaggedActivity,
+  unflaggedActivities,
 } from "./state.js"
 export * from "./whatIf.js"
 export { maxWindowBuckets, maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"
+export { changeOf, type DayWindow, type FigureChange, figureChanges, previousWindow } from "./windowChange.js"

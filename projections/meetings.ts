@@ -1,6 +1,6 @@
 /**
  * @module The fold of meetings: bookings credited to the booker, held meetings to whoever held
- * them, and the account's sales cycle that makes a held meeting a second meeting and qualifies the
+ * them (and, as what the booking produced, to the booker), and the account's sales cycle that makes a held meeting a second meeting and qualifies the
  * account's open deals.
  *
  * Decisions where shared/METRICS.md is silent:
@@ -14,7 +14,8 @@
  * - Out of order: a `MeetingHeld`/`MeetingCanceled`/`MeetingNoShow` for a meeting not yet booked
  *   keeps a row without booker or account; a held one credits `MeetingHeld.repId` if given. When the
  *   booking arrives it is credited on its own day, and the held meeting's missing credit (meetingsHeld
- *   to the owner, its place in the account's cycle, secondMeetings) is completed on the day it was held.
+ *   to the owner, its place in the account's cycle, secondMeetings, the booker's bookedMeetingsHeld)
+ *   is completed on the day it was held.
  * - A meeting held at or before the account's last close (folded late) belongs to a past cycle: it is
  *   not counted in the current one.
  */
@@ -71,23 +72,20 @@ export const foldMeetingBooked = (state: LedgerState, event: EventOf<"MeetingBoo
       countedInCycle = cycle.counted
       if (cycle.second) add.secondMeetings = 1
     }
-    if (add.meetingsHeld !== undefined || add.secondMeetings !== undefined) {
-      credit(
-        state,
-        changes,
-        heldBy,
-        dayKeyOf(Date.parse(existing.heldAt), state.settings.timeZone),
-        existing.heldAt,
-        add,
-      )
-    }
+    const day = dayKeyOf(Date.parse(existing.heldAt), state.settings.timeZone)
+    if (add.meetingsHeld !== undefined || add.secondMeetings !== undefined)
+      credit(state, changes, heldBy, day, existing.heldAt, add)
+    credit(state, changes, repId, day, existing.heldAt, bookerAdd(add.secondMeetings === 1))
     row = { ...row, heldByRepId: heldBy, countedInCycle }
   }
   changes.push({ kind: "meeting", row })
   return changes
 }
 
-/** A held meeting: meetingsHeld (and maybe secondMeetings) for whoever held it, on the day held. */
+/**
+ * A held meeting: meetingsHeld (and maybe secondMeetings) for whoever held it, and
+ * bookedMeetingsHeld (and maybe bookedSecondMeetings) for whoever booked it, on the day held.
+ */
 export const foldMeetingHeld = (state: LedgerState, event: EventOf<"MeetingHeld">): ReadonlyArray<Change> => {
   const { meetingId, repId } = event.data
   const existing = state.meetings.get(meetingId)
@@ -101,16 +99,10 @@ export const foldMeetingHeld = (state: LedgerState, event: EventOf<"MeetingHeld"
     countedInCycle = cycle.counted
     if (cycle.second) add.secondMeetings = 1
   }
-  if (heldBy !== null) {
-    credit(
-      state,
-      changes,
-      heldBy,
-      dayKeyOf(Date.parse(event.occurredAt), state.settings.timeZone),
-      event.occurredAt,
-      add,
-    )
-  }
+  const day = dayKeyOf(Date.parse(event.occurredAt), state.settings.timeZone)
+  if (heldBy !== null) credit(state, changes, heldBy, day, event.occurredAt, add)
+  const booker = existing?.bookerRepId ?? null
+  if (booker !== null) credit(state, changes, booker, day, event.occurredAt, bookerAdd(add.secondMeetings === 1))
   const base = existing ?? unbookedMeeting(meetingId, "held")
   changes.push({
     kind: "meeting",
@@ -163,6 +155,10 @@ const countInCycle = (
   }
   return { counted: true, second: heldMeetingsInCycle >= 2 }
 }
+
+/** What a held meeting credits its booker with: what a BDR produced. */
+const bookerAdd = (second: boolean): Partial<DayCounters> =>
+  second ? { bookedMeetingsHeld: 1, bookedSecondMeetings: 1 } : { bookedMeetingsHeld: 1 }
 
 const unbookedMeeting = (meetingId: string, status: MeetingStatus): MeetingRow => ({
   meetingId,

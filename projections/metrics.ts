@@ -32,11 +32,19 @@ export type RepMetrics = {
   readonly wonValue: number
   readonly lostValue: number
   readonly dealsOriginated: number
+  /** What a BDR produced: the pipeline and the wins of the deals they originated, the meetings they booked that were held. */
+  readonly originatedPipeline: number
+  readonly originatedWon: number
+  readonly originatedWonValue: number
+  readonly bookedMeetingsHeld: number
+  readonly bookedSecondMeetings: number
   // Effectiveness: null when the denominator is 0
   readonly connectRate: number | null
   readonly activitiesPerMeeting: number | null
   readonly activitiesPerWin: number | null
   readonly meetingYield: number | null
+  /** bookedMeetingsHeld per 100 activities: a BDR's yield (meetings that took place, not just booked). */
+  readonly heldMeetingYield: number | null
   readonly secondMeetingRate: number | null
   readonly winRate: number | null
   readonly valueWinRate: number | null
@@ -129,10 +137,16 @@ export const metricsOf = (totals: Readonly<DayCounters>, wonDealsInWindow: Itera
   wonValue: totals.wonValue,
   lostValue: totals.lostValue,
   dealsOriginated: totals.dealsOriginated,
+  originatedPipeline: totals.originatedPipeline,
+  originatedWon: totals.originatedWon,
+  originatedWonValue: totals.originatedWonValue,
+  bookedMeetingsHeld: totals.bookedMeetingsHeld,
+  bookedSecondMeetings: totals.bookedSecondMeetings,
   connectRate: ratio(totals.connects, totals.dials),
   activitiesPerMeeting: ratio(totals.activities, totals.meetingsBooked),
   activitiesPerWin: ratio(totals.activities, totals.dealsWon),
   meetingYield: ratio(100 * totals.meetingsBooked, totals.activities),
+  heldMeetingYield: ratio(100 * totals.bookedMeetingsHeld, totals.activities),
   secondMeetingRate: ratio(totals.secondMeetings, totals.meetingsHeld),
   winRate: winRateOf(totals.dealsWon, totals.dealsLost),
   valueWinRate: valueWinRateOf(totals.wonValue, totals.lostValue),

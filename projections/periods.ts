@@ -67,7 +67,8 @@ const dayNumberOfCivil = (year: number, month: number, day: number): number => {
   return era * 146_097 + dayOfEra - 719_468
 }
 
-const dayKeyOfDayNumber = (dayNumber: number): string => {
+/** The day key of a day number (days since 1970-01-01). */
+export const dayKeyOfDayNumber = (dayNumber: number): string => {
   const { year, month, day } = civilOfDayNumber(dayNumber)
   return dayKeyOfCivil(year, month, day)
 }
@@ -78,7 +79,8 @@ const parseDayKey = (dayKey: string): CivilDate => ({
   day: Number(dayKey.slice(8, 10)),
 })
 
-const dayNumberOf = (dayKey: string): number => {
+/** The day number (days since 1970-01-01) of a day key: `dayNumberOf("1970-01-02")` is 1. */
+export const dayNumberOf = (dayKey: string): number => {
   const { year, month, day } = parseDayKey(dayKey)
   return dayNumberOfCivil(year, month, day)
 }

@@ -7,13 +7,18 @@
  *   rep's details, sets joinedAt and clears leftAt; quotas and identities are kept.
  * - `RepLeft` and `QuotaSet` for a rep never seen create the rep's row.
  * - The last `QuotaSet` folded for a period wins (log order, as corrections are appended).
- * - A contact row keeps the latest decline by occurredAt: a decline folded late that happened before
- *   the one on record changes nothing.
+ * - A contact row keeps every decline (by occurredAt) and, as `declinedAt`, `how` and
+ *   `declinedToRepId`, the latest one's: a decline folded late that happened before the one on record
+ *   is kept among the declines (its quiet period counts: activities.ts) without replacing it. A decline
+ *   at an instant already on record changes only the latest's `how` and rep, when it is the latest.
  * - `AccountUntargeted` for an account never targeted changes nothing.
  */
 import type { EventOf, TeamSettings } from "../events/index.js"
 import { type Change, newAccount, noChanges, seenRep } from "./changes.js"
-import type { LedgerState } from "./state.js"
+import { dayKeyOfDayNumber } from "./periods.js"
+import { type ContactRow, type LedgerState, unflaggedActivities } from "./state.js"
+
+const dayMs = 86_400_000
 
 /** A hire (or rehire): the rep's details. */
 export const foldRepJoined = (state: LedgerState, event: EventOf<"RepJoined">): ReadonlyArray<Change> => {
@@ -76,23 +81,61 @@ export const foldAccountUntargeted = (
   return [{ kind: "account", row: { ...account, targeted: false, untargetedAt: event.occurredAt } }]
 }
 
-/** A prospect who said no, unsubscribed or asked not to be contacted: the start of a quiet period. */
+/**
+ * A prospect who said no, unsubscribed or asked not to be contacted: the start of a quiet period.
+ * The contact's activities folded before it that happened in its quiet period become badgering now,
+ * credited to the rep and day they were counted on.
+ */
 export const foldProspectDeclined = (state: LedgerState, event: EventOf<"ProspectDeclined">): ReadonlyArray<Change> => {
   const { contactId, accountId, repId, how } = event.data
   const contact = state.contacts.get(contactId)
-  if (contact !== undefined && Date.parse(event.occurredAt) < Date.parse(contact.declinedAt)) return noChanges
-  return [
-    {
-      kind: "contact",
-      row: {
-        contactId,
-        accountId: accountId ?? contact?.accountId ?? null,
-        declinedAt: event.occurredAt,
-        how,
-        declinedToRepId: repId ?? null,
-      },
+  const declinedMs = Date.parse(event.occurredAt)
+  const known = contact?.declines ?? []
+  if (known.some((instant) => Date.parse(instant) === declinedMs) && !isLatest(contact, declinedMs)) return noChanges
+  const changes: Array<Change> = []
+  const quietMs = state.settings.declineQuietDays * dayMs
+  const unflagged: Array<string | number> = []
+  if (contact !== undefined)
+    for (const activity of unflaggedActivities(contact)) {
+      const { atMs, dayNumber } = activity
+      if (atMs >= declinedMs && atMs - declinedMs < quietMs)
+        changes.push({
+          kind: "repDay",
+          repId: activity.repId,
+          day: dayKeyOfDayNumber(dayNumber),
+          add: { badgering: 1 },
+        })
+      else unflagged.push(activity.repId, atMs, dayNumber)
+    }
+  const latest = isLatest(contact, declinedMs)
+    ? { declinedAt: event.occurredAt, how, declinedToRepId: repId ?? null }
+    : {
+        declinedAt: contact?.declinedAt ?? null,
+        how: contact?.how ?? null,
+        declinedToRepId: contact?.declinedToRepId ?? null,
+      }
+  changes.push({
+    kind: "contact",
+    row: {
+      contactId,
+      accountId: accountId ?? contact?.accountId ?? null,
+      declines: withInstant(known, event.occurredAt, declinedMs),
+      ...latest,
+      unflagged,
     },
-  ]
+  })
+  return changes
+}
+
+/** Whether a decline at `declinedMs` is the contact's latest (a tie with the latest: the one folded last). */
+const isLatest = (contact: ContactRow | undefined, declinedMs: number): boolean =>
+  contact?.declinedAt == null || declinedMs >= Date.parse(contact.declinedAt)
+
+/** The instants with one more, earliest first, each once. */
+const withInstant = (instants: ReadonlyArray<string>, instant: string, instantMs: number): ReadonlyArray<string> => {
+  if (instants.some((known) => Date.parse(known) === instantMs)) return instants
+  const after = instants.findIndex((known) => Date.parse(known) > instantMs)
+  return after === -1 ? [...instants, instant] : [...instants.slice(0, after), instant, ...instants.slice(after)]
 }
 
 /** New team settings: the given fields replace the ones in force. */

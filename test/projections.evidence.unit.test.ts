@@ -35,6 +35,12 @@ describe("the Wilson interval of a rate", () => {
   it("0 of n starts at exactly 0 and n of n ends at exactly 1", () => {
     expect(wilsonInterval(0, 5)?.low).toBe(0)
     expect(wilsonInterval(5, 5)?.high).toBe(1)
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (n) => {
+        expect(wilsonInterval(0, n)?.low).toBe(0)
+        expect(wilsonInterval(n, n)?.high).toBe(1)
+      }),
+    )
   })
 
   it("always holds the observed rate, inside [0, 1], and narrows as evidence grows", () => {

@@ -276,7 +276,8 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       // secondMeetings: m2, globex's 2nd held meeting = 1
       // dealsOpened: d2, d1, d3, d4, d5 = 5 (d0 opened in May); dealsWon: d2 (25k), d4 (30k) = 2,
       //   wonValue 55,000; dealsLost: d3 (15k) = 1, lostValue 15,000 (d0 was lost in June)
-      // dealsOriginated: 0 (d1 was sourced by bo)
+      // dealsOriginated: 0 (d1 was sourced by bo), and so no originated pipeline nor wins
+      // bookedMeetingsHeld: m2, which she booked, held Nov 5 = 1; bookedSecondMeetings: m2 too = 1
       expect(answer.body.metrics).toEqual({
         dials: 8,
         connects: 3,
@@ -296,10 +297,16 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
         wonValue: 55_000,
         lostValue: 15_000,
         dealsOriginated: 0,
+        originatedPipeline: 0,
+        originatedWon: 0,
+        originatedWonValue: 0,
+        bookedMeetingsHeld: 1,
+        bookedSecondMeetings: 1,
         connectRate: about(3 / 8),
         activitiesPerMeeting: 13, // 13 / 1
         activitiesPerWin: 6.5, // 13 / 2
         meetingYield: about(100 / 13), // 1 meeting per 13 activities
+        heldMeetingYield: about(100 / 13), // m2, booked and held
         secondMeetingRate: 0.5, // 1 / 2
         winRate: about(2 / 3),
         valueWinRate: about(55_000 / 70_000),
@@ -492,7 +499,10 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       expect(answer.status).toBe(200)
       // dials b-c1..b-c5 = 5; connects b-c1 (90 s, a conversation), b-c4 (45 s) = 2; emails b-e1,
       // b-e2 (a follow-up); touch b-t1 ⇒ activities 8; targeted: b-c2, b-c3 (b-c1 came before Oct 5) = 2;
-      // booked m1 (for ana), m3 and m4 (for cy) = 3, held none; originated d1; owns no deal
+      // booked m1 (for ana), m3 and m4 (for cy) = 3, held none; originated d1; owns no deal.
+      // What he produced: m1 (held Oct 14, globex's 1st) and m3 (held Oct 19, initech's 1st) took
+      // place, m4 was canceled ⇒ bookedMeetingsHeld 2, neither a second meeting; d1 (60k at
+      // opening) is still open ⇒ originatedPipeline 60,000, nothing originated won yet
       expect(answer.body.metrics).toMatchObject({
         dials: 5,
         connects: 2,
@@ -511,6 +521,12 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
         dealsLost: 0,
         wonValue: 0,
         dealsOriginated: 1,
+        originatedPipeline: 60_000,
+        originatedWon: 0,
+        originatedWonValue: 0,
+        bookedMeetingsHeld: 2,
+        bookedSecondMeetings: 0,
+        heldMeetingYield: 25, // 100 × 2 / 8
         connectRate: 0.4,
         activitiesPerMeeting: about(8 / 3),
         meetingYield: 37.5, // 300 / 8

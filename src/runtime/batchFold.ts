@@ -63,6 +63,9 @@ const touch = (touched: Touched, change: Change): void => {
     case "contact":
       touched.contacts.add(change.row.contactId)
       return
+    case "contactActivity":
+      touched.contacts.add(change.contactId)
+      return
     case "settings":
       touched.settings = true
       return

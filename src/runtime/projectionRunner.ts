@@ -27,7 +27,7 @@ export const scorecardModel = "scorecards"
  * The version of the folds' meaning. Bump it when a change to `projections/` would give other rows
  * for the same log: on its next start the runner rebuilds a new generation, blue-green.
  */
-export const scorecardFoldVersion = 3 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant. 3: account activity in a table of its own
+export const scorecardFoldVersion = 4 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant. 3: account activity in a table of its own. 4: badgering by when declines happened; counters of what a booker and an originator produced
 
 const leaseKey = 7_340_101 // one per read model; any constant shared by every instance
 const generationsLock = 7_340_102 // taken while registering a generation and creating its tables
