@@ -103,12 +103,6 @@ describe("projections/README.md: cohorts, evidence and rollups", () => {
       })
   })
 
-  it("defines what a BDR produced with metrics the scorecard has", () => {
-    const rows = tableWith(section(doc, "### Cohorts"), ["metric", "definition"])
-    const names = rows.flatMap((row) => row["metric"]!.split(",").map((name) => name.trim()))
-    expect(names.filter((name) => !(name in metricsOf(emptyCounters())))).toEqual([])
-  })
-
   it("lists every evidence setting with its default", () => {
     const rows = tableWith(section(doc, "### Eligibility"), ["setting", "default"])
     expect(Object.fromEntries(rows.map((row) => [row["setting"], numberOf(row["default"]!)]))).toEqual(
