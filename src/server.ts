@@ -4,7 +4,7 @@
  * their commit groups), stop the projection runner (its checkpoint is saved with each batch),
  * close the store (the last commit group, then the data-directory lock) — within a time bound.
  */
-import { writeFile } from "node:fs/promises"
+import { chmod, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { type ServerType, serve } from "@hono/node-server"
 import { Effect, ManagedRuntime } from "effect"
@@ -197,7 +197,11 @@ const gracefulStop = ({
 const ensureAdminKey = async (sql: EventStore["Service"]["sql"], config: Config): Promise<string | undefined> => {
   if ((await countActiveApiKeys(sql)) > 0) return undefined
   const { token } = await createApiKey(sql, { name: "first admin", scopes: ["admin"] })
-  if ("dataDir" in config.store)
-    await writeFile(path.join(config.store.dataDir, "admin-key.txt"), `${token}\n`, { mode: 0o600 })
+  if ("dataDir" in config.store) {
+    const file = path.join(config.store.dataDir, "admin-key.txt")
+    await writeFile(file, `${token}\n`, { mode: 0o600 })
+    // `mode` applies only when the file is created: one left by an earlier store keeps its own.
+    await chmod(file, 0o600)
+  }
   return token
 }
