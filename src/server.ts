@@ -100,6 +100,7 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
     })
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`
     logger.info({ url, version: packageJson.version }, "listening")
+    warnOfUnsignedDialpad(config, logger)
     const stop = gracefulStop({ server: server as ServerType, runner, deliveries, runtime, operations })
     return {
       url,
@@ -188,6 +189,21 @@ const gracefulStop = ({
     logger.error({ tookMs, unfinished }, "shutdown timed out")
     return { complete: false, tookMs, unfinished }
   }
+}
+
+/** LEDGER_DIALPAD_ALLOW_UNSIGNED is an explicit choice to take anyone's data: said at every start. */
+const warnOfUnsignedDialpad = (config: Config, logger: AppOperations["logger"]): void => {
+  if (config.webhooks?.dialpadAllowUnsigned !== true) return
+  if (config.webhooks.dialpadSecret !== undefined) {
+    logger.warn(
+      "LEDGER_DIALPAD_ALLOW_UNSIGNED=true is ignored: LEDGER_DIALPAD_SECRET is set, so every Dialpad delivery must be a JWT signed with it",
+    )
+    return
+  }
+  logger.warn(
+    { route: "POST /v1/webhooks/dialpad" },
+    "LEDGER_DIALPAD_ALLOW_UNSIGNED=true: Dialpad deliveries are accepted without any proof, so anyone who finds the URL can add calls to reps' scorecards; create the Dialpad webhook with a secret and set LEDGER_DIALPAD_SECRET instead",
+  )
 }
 
 /**
