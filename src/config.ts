@@ -38,7 +38,7 @@ export const operationsDefaults: OperationsConfig = {
 }
 
 /**
- * The connectors' secrets (README "Connectors"): a vendor whose secret is unset refuses its
+ * The connectors' secrets (src/ingest/webhooks/README.md): a vendor whose secret is unset refuses its
  * deliveries with 503 naming the variable. `publicUrl` is the origin vendors post to, when a proxy
  * stands between them and the ledger (Twilio signs the URL it called).
  */
@@ -71,6 +71,7 @@ const Env = z.object({
   LEDGER_TWILIO_AUTH_TOKEN: z.string().optional(),
   LEDGER_RINGCENTRAL_VERIFICATION_TOKEN: z.string().optional(),
   LEDGER_DIALPAD_SECRET: z.string().optional(),
+  LEDGER_DIALPAD_ALLOW_UNSIGNED: z.enum(["true", "false"], "must be true or false").default("false"),
   LEDGER_CALENDLY_SIGNING_KEY: z.string().optional(),
   LEDGER_CALENDLY_TOLERANCE_SECONDS: z.coerce
     .number()
@@ -123,6 +124,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
         ? {}
         : { ringcentralVerificationToken: e.LEDGER_RINGCENTRAL_VERIFICATION_TOKEN }),
       ...(e.LEDGER_DIALPAD_SECRET === undefined ? {} : { dialpadSecret: e.LEDGER_DIALPAD_SECRET }),
+      dialpadAllowUnsigned: e.LEDGER_DIALPAD_ALLOW_UNSIGNED === "true",
       ...(e.LEDGER_CALENDLY_SIGNING_KEY === undefined ? {} : { calendlySigningKey: e.LEDGER_CALENDLY_SIGNING_KEY }),
       calendlyToleranceSeconds: e.LEDGER_CALENDLY_TOLERANCE_SECONDS,
     },

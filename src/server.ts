@@ -4,7 +4,7 @@
  * their commit groups), stop the projection runner (its checkpoint is saved with each batch),
  * close the store (the last commit group, then the data-directory lock) — within a time bound.
  */
-import { writeFile } from "node:fs/promises"
+import { chmod, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { type ServerType, serve } from "@hono/node-server"
 import { Effect, ManagedRuntime } from "effect"
@@ -100,6 +100,7 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
     })
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`
     logger.info({ url, version: packageJson.version }, "listening")
+    warnOfUnsignedDialpad(config, logger)
     const stop = gracefulStop({ server: server as ServerType, runner, deliveries, runtime, operations })
     return {
       url,
@@ -190,6 +191,21 @@ const gracefulStop = ({
   }
 }
 
+/** LEDGER_DIALPAD_ALLOW_UNSIGNED is an explicit choice to take anyone's data: said at every start. */
+const warnOfUnsignedDialpad = (config: Config, logger: AppOperations["logger"]): void => {
+  if (config.webhooks?.dialpadAllowUnsigned !== true) return
+  if (config.webhooks.dialpadSecret !== undefined) {
+    logger.warn(
+      "LEDGER_DIALPAD_ALLOW_UNSIGNED=true is ignored: LEDGER_DIALPAD_SECRET is set, so every Dialpad delivery must be a JWT signed with it",
+    )
+    return
+  }
+  logger.warn(
+    { route: "POST /v1/webhooks/dialpad" },
+    "LEDGER_DIALPAD_ALLOW_UNSIGNED=true: Dialpad deliveries are accepted without any proof, so anyone who finds the URL can add calls to reps' scorecards; create the Dialpad webhook with a secret and set LEDGER_DIALPAD_SECRET instead",
+  )
+}
+
 /**
  * On a store with no active key, creates an admin key. On the embedded store it is also written to
  * `<data dir>/admin-key.txt` (mode 600, beside the data it guards) so that scripts can read it.
@@ -197,7 +213,11 @@ const gracefulStop = ({
 const ensureAdminKey = async (sql: EventStore["Service"]["sql"], config: Config): Promise<string | undefined> => {
   if ((await countActiveApiKeys(sql)) > 0) return undefined
   const { token } = await createApiKey(sql, { name: "first admin", scopes: ["admin"] })
-  if ("dataDir" in config.store)
-    await writeFile(path.join(config.store.dataDir, "admin-key.txt"), `${token}\n`, { mode: 0o600 })
+  if ("dataDir" in config.store) {
+    const file = path.join(config.store.dataDir, "admin-key.txt")
+    await writeFile(file, `${token}\n`, { mode: 0o600 })
+    // `mode` applies only when the file is created: one left by an earlier store keeps its own.
+    await chmod(file, 0o600)
+  }
   return token
 }

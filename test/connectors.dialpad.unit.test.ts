@@ -6,6 +6,7 @@
  */
 import { base64url, SignJWT } from "jose"
 import { describe, expect, it } from "vitest"
+import { loadConfig } from "../src/config.js"
 import type { CallSignal, Delivery, Reading } from "../src/ingest/webhooks/connector.js"
 import { dialpad, dialpadCallOutcome, parseDialpadJson, readDialpad } from "../src/ingest/webhooks/dialpad.js"
 
@@ -46,8 +47,11 @@ const inbound = (state: string, at: number, extra: Record<string, unknown> = {})
   ...extra,
 })
 
-const read = async (payload: unknown, key?: string): Promise<Reading> =>
-  readDialpad(delivery(JSON.stringify(payload)), key)
+/** The opt-in to unsigned JSON, under which the mapping is read from plain payloads. */
+const unsigned = { secret: undefined, allowUnsigned: true }
+const withSecret = (key: string) => ({ secret: key, allowUnsigned: false })
+
+const read = async (payload: unknown): Promise<Reading> => readDialpad(delivery(JSON.stringify(payload)), unsigned)
 
 const signalOf = async (payload: unknown): Promise<CallSignal> => {
   const reading = await read(payload)
@@ -61,13 +65,13 @@ describe("who sent it: the JWT Dialpad signs with the webhook's secret", () => {
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 
   it("verifies jwt.io's published HS256 example with its secret: authentic, though not a call event (400)", async () => {
-    const reading = await readDialpad(delivery(jwtIoExample, "application/jwt"), "your-256-bit-secret")
+    const reading = await readDialpad(delivery(jwtIoExample, "application/jwt"), withSecret("your-256-bit-secret"))
     expect(reading).toMatchObject({ kind: "rejected", rejection: { status: 400 } })
     expect(JSON.stringify(reading)).toContain("call_id")
   })
 
   it("refuses the same token under another secret with 401", async () => {
-    const reading = await readDialpad(delivery(jwtIoExample), "your-256-bit-secreT")
+    const reading = await readDialpad(delivery(jwtIoExample), withSecret("your-256-bit-secreT"))
     expect(reading).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
     expect(JSON.stringify(reading)).toContain("LEDGER_DIALPAD_SECRET")
   })
@@ -75,7 +79,7 @@ describe("who sent it: the JWT Dialpad signs with the webhook's secret", () => {
   it("reads a call event signed with the configured secret", async () => {
     const reading = await readDialpad(
       delivery(await signed(outbound("hangup", t0 + 100_000)), "application/jwt"),
-      secret,
+      withSecret(secret),
     )
     expect(reading).toMatchObject({ kind: "call", signal: { vendorCallId: "5738148658520064", vendorEvent: "hangup" } })
   })
@@ -91,15 +95,86 @@ describe("who sent it: the JWT Dialpad signs with the webhook's secret", () => {
       await signed(outbound("hangup", t0), secret, "HS384"),
       JSON.stringify(outbound("hangup", t0)),
     ]) {
-      expect(await readDialpad(delivery(body), secret)).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
+      expect(await readDialpad(delivery(body), withSecret(secret))).toMatchObject({
+        kind: "rejected",
+        rejection: { status: 401 },
+      })
     }
   })
 
-  it("without a secret, accepts plain JSON and answers a signed body with 503 naming the variable", async () => {
+  it("without a secret, accepts plain JSON only when unsigned deliveries are allowed, and answers a signed body with 503 naming the variable", async () => {
     expect(await read(outbound("calling", t0))).toMatchObject({ kind: "call" })
-    const reading = await readDialpad(delivery(await signed(outbound("calling", t0))), undefined)
+    const reading = await readDialpad(delivery(await signed(outbound("calling", t0))), unsigned)
     expect(reading).toMatchObject({ kind: "rejected", rejection: { status: 503 } })
     expect(JSON.stringify(reading)).toContain("LEDGER_DIALPAD_SECRET")
+  })
+})
+
+describe("until its proof is configured, Dialpad refuses everything", () => {
+  it("answers plain JSON with 503 naming LEDGER_DIALPAD_SECRET, and the opt-in that would accept it", async () => {
+    const reading = await dialpad.read(delivery(JSON.stringify(outbound("hangup", t0))), {
+      calendlyToleranceSeconds: 180,
+    })
+    expect(reading).toMatchObject({
+      kind: "rejected",
+      rejection: {
+        status: 503,
+        reason: expect.stringMatching(/LEDGER_DIALPAD_SECRET.*LEDGER_DIALPAD_ALLOW_UNSIGNED=true/),
+      },
+    })
+  })
+
+  it("accepts plain JSON only under LEDGER_DIALPAD_ALLOW_UNSIGNED=true, and a JWT only with the secret set", async () => {
+    const plain = delivery(JSON.stringify(outbound("hangup", t0)))
+    expect(await dialpad.read(plain, { calendlyToleranceSeconds: 180, dialpadAllowUnsigned: true })).toMatchObject({
+      kind: "call",
+    })
+    // The opt-in is for a webhook without secret: with the secret set, plain JSON is a forgery.
+    expect(
+      await dialpad.read(plain, { calendlyToleranceSeconds: 180, dialpadAllowUnsigned: true, dialpadSecret: secret }),
+    ).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
+  })
+})
+
+describe("LEDGER_DIALPAD_ALLOW_UNSIGNED", () => {
+  it("is off unless set to true, and refuses any other word naming itself", () => {
+    expect(loadConfig({}).webhooks?.dialpadAllowUnsigned).toBe(false)
+    expect(loadConfig({ LEDGER_DIALPAD_ALLOW_UNSIGNED: "true" }).webhooks?.dialpadAllowUnsigned).toBe(true)
+    expect(() => loadConfig({ LEDGER_DIALPAD_ALLOW_UNSIGNED: "yes" })).toThrow(/LEDGER_DIALPAD_ALLOW_UNSIGNED/)
+  })
+})
+
+describe("the JWT's times, at the delivery's arrival (14:10:00), with 60 s of clock tolerance", () => {
+  const arrival = Date.parse("2026-11-02T14:10:00Z") / 1000
+  const readSigned = async (times: Record<string, unknown>) =>
+    readDialpad(delivery(await signed({ ...outbound("hangup", t0), ...times })), withSecret(secret))
+
+  it("refuses a token that expired more than 60 s before it arrived: a replay", async () => {
+    expect(await readSigned({ exp: arrival - 61 })).toMatchObject({
+      kind: "rejected",
+      rejection: { status: 401, reason: expect.stringContaining("expired") },
+    })
+    expect(await readSigned({ exp: arrival - 3600 })).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
+  })
+
+  it("accepts a token expiring later, or up to 60 s ago (clocks differ)", async () => {
+    expect(await readSigned({ exp: arrival + 300 })).toMatchObject({ kind: "call" })
+    expect(await readSigned({ exp: arrival - 59 })).toMatchObject({ kind: "call" })
+  })
+
+  it("refuses a token not yet valid (nbf), or issued in the future (iat), beyond the tolerance", async () => {
+    expect(await readSigned({ nbf: arrival + 61 })).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
+    expect(await readSigned({ iat: arrival + 61 })).toMatchObject({
+      kind: "rejected",
+      rejection: { status: 401, reason: expect.stringContaining("`iat`") },
+    })
+    expect(await readSigned({ nbf: arrival + 30, iat: arrival + 30, exp: arrival + 90 })).toMatchObject({
+      kind: "call",
+    })
+  })
+
+  it("refuses a time claim that is not a number", async () => {
+    expect(await readSigned({ exp: "tomorrow" })).toMatchObject({ kind: "rejected", rejection: { status: 401 } })
   })
 })
 
@@ -135,7 +210,7 @@ describe("one payload, one signal", () => {
       target: { id: "9007199254740995" },
       note: '"id": 12345678901234567',
     })
-    const reading = await readDialpad(delivery(text), undefined)
+    const reading = await readDialpad(delivery(text), unsigned)
     expect(reading).toMatchObject({
       kind: "call",
       signal: { vendorCallId: "9007199254740993", facts: { repId: "dialpad:9007199254740995" } },
@@ -143,7 +218,7 @@ describe("one payload, one signal", () => {
   })
 
   it("refuses what is not a call event with 400 naming the missing field", async () => {
-    expect(await readDialpad(delivery("not json"), undefined)).toMatchObject({
+    expect(await readDialpad(delivery("not json"), unsigned)).toMatchObject({
       kind: "rejected",
       rejection: { status: 400 },
     })

@@ -255,6 +255,24 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
       expectProblem(await expectNothingStored(server, () => postTwilio(params, null)), 401, [/no X-Twilio-Signature/])
     })
 
+    it("ignores an authentic request that is no status callback: 200 ignored, counted as ignored, nothing stored", async () => {
+      const twilioSource = async () =>
+        (await server.request("/v1/sources")).body.sources.find((s: { source: string }) => s.source === "twilio")
+      const before = await twilioSource()
+      // A <Gather> callback (Twilio's own example): signed, but about no call's status.
+      const gather = { CallSid: "CA1234567890ABCDE", Digits: "1234", From: "+14158675309", To: "+18005551212" }
+      const answer = await expectNothingStored(server, () => postTwilio(gather))
+      expect(answer.status).toBe(200)
+      expect(answer.body).toMatchObject({
+        status: "ignored",
+        appended: 0,
+        reason: expect.stringContaining("CallStatus"),
+      })
+      expect(await twilioSource()).toMatchObject({
+        deliveries: { ...before.deliveries, ignored: before.deliveries.ignored + 1 },
+      })
+    })
+
     it("logs one call when two terminal callbacks race", async () => {
       const completed = twilioCallback("CA104", "completed", {
         CallDuration: "40",
@@ -374,6 +392,13 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
           headers: { "content-type": "application/json" },
         })
         expectProblem(answer, 503, [/LEDGER_AIRCALL_TOKEN/])
+        // Dialpad too: with its secret unset, unsigned JSON is anyone's, refused until configured.
+        const dialpad = await bare.request("/v1/webhooks/dialpad", {
+          key: null,
+          body: JSON.stringify({ call_id: 1, state: "hangup", event_timestamp: t0 * 1000, target: { id: 5 } }),
+          headers: { "content-type": "application/json" },
+        })
+        expectProblem(dialpad, 503, [/LEDGER_DIALPAD_SECRET/, /LEDGER_DIALPAD_ALLOW_UNSIGNED=true/])
         expect((await bare.request("/v1/sources", { key: null })).status).toBe(401)
         const aircall = (await bare.request("/v1/sources")).body.sources.find(
           (s: { source: string }) => s.source === "aircall",
@@ -383,5 +408,32 @@ describe.each(serverBackends)("dialer webhooks on $name", (backend) => {
         await bare.close()
       }
     }, 120_000) // a second server: a fresh store takes its time on a busy machine
+
+    it("accepts unsigned Dialpad JSON only under LEDGER_DIALPAD_ALLOW_UNSIGNED=true, which it warns of at start", async () => {
+      const lines: string[] = []
+      const logDestination = { write: (chunk: string) => void lines.push(...chunk.split("\n").filter(Boolean)) }
+      const optedIn = await startTestServer(backend, {
+        webhooks: { dialpadAllowUnsigned: true, calendlyToleranceSeconds: 180 },
+        operations: { logLevel: "warn" },
+        logDestination,
+      })
+      try {
+        const warnings = lines.map((line) => JSON.parse(line) as { level: string; msg: string })
+        expect(warnings).toContainEqual(
+          expect.objectContaining({
+            level: "warn",
+            msg: expect.stringContaining("LEDGER_DIALPAD_ALLOW_UNSIGNED=true"),
+          }),
+        )
+        const answer = await optedIn.request("/v1/webhooks/dialpad", {
+          key: null,
+          body: JSON.stringify({ call_id: 1, state: "calling", event_timestamp: t0 * 1000, target: { id: 5 } }),
+          headers: { "content-type": "application/json" },
+        })
+        expect(answer.body).toMatchObject({ status: "accepted", appended: 1, callId: "dialpad-1" })
+      } finally {
+        await optedIn.close()
+      }
+    }, 120_000)
   })
 })

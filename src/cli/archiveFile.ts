@@ -1,6 +1,8 @@
 /**
  * @module Reading an archive file (NDJSON, see src/store/eventArchive.ts): its lines, numbered from 1, and each
  * line checked against the archive's fields and the event vocabulary, with an error naming the line and field.
+ * A connector's payload in a line is read with its proof fields masked (an archive written before the ledger
+ * masked them holds webhook secrets, which are never stored).
  *
  * @example
  * for await (const { lineNumber, text } of archiveLines("events.ndjson")) {
@@ -20,6 +22,7 @@ import {
   streamOf,
   upcast,
 } from "../../events/index.js"
+import { metadataWithoutProof } from "../ingest/webhooks/index.js"
 import { type ArchivedEvent, archiveFields } from "../store/eventArchive.js"
 
 /** The non-blank lines of `file`, with their line numbers (counting blank lines too, as an editor does). */
@@ -54,7 +57,8 @@ export type ParsedLine =
 /**
  * One archive line, checked: valid JSON; exactly the archive's fields; a known event type at a schema version
  * this ledger can read; `data` valid for that type (after upcasting); the stream the event belongs to.
- * The event is returned as written: checking it changes nothing of what is stored.
+ * The event is returned as written, but for a connector's proof fields in its metadata, masked
+ * (`metadataWithoutProof`): no secret is stored, and a store that holds the archive's beginning compares equal.
  */
 export const parseArchiveLine = (text: string): ParsedLine => {
   let json: unknown
@@ -120,5 +124,5 @@ export const parseArchiveLine = (text: string): ParsedLine => {
       message: `a ${event.type} with this data belongs to stream "${belongsTo}", not "${event.streamId}"`,
     }
   }
-  return { ok: true, event }
+  return { ok: true, event: { ...event, metadata: metadataWithoutProof(event.metadata) } }
 }

@@ -3,7 +3,9 @@
  * key: the vendor's signature or token is the authentication, checked by the connector before
  * anything is parsed. Every delivery is counted in the ingestion status (`GET /v1/sources`):
  * accepted, duplicate (a retry: nothing appended), ignored (an event the ledger does not map), or
- * rejected with its reason.
+ * rejected with the ledger's own words for why (never text from the request, which nobody
+ * authenticated). A handshake (RingCentral's `Validation-Token`) is no delivery: it is answered and
+ * not counted, so that anyone sending one cannot make a dead subscription look alive.
  *
  * @example
  * app.route("/", webhookRoutes({ runtime, sql, bodyLimitBytes, webhooks: { aircallToken: "…", calendlyToleranceSeconds: 180 } }))
@@ -70,7 +72,7 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
       method: "post",
       path,
       summary: `Receive ${connector.source} webhooks`,
-      description: `The vendor posts here as its documentation says (README "Connectors"); its signature or token is checked against the configured secret. A retried delivery appends nothing.`,
+      description: `The vendor posts here as its documentation says (src/ingest/webhooks/README.md); its signature or token is checked against the configured secret. A retried delivery appends nothing.`,
       tags: ["Connectors"],
       responses: {
         200: {
@@ -107,20 +109,16 @@ const receive = async (c: Context, connector: Connector, deps: WebhookRoutesDeps
   const reading = await connector.read(delivery, deps.webhooks ?? webhookDefaults, ledgerLookup(deps.sql))
   switch (reading.kind) {
     case "reply":
-      count({ kind: "ignored" })
       return new Response(reading.body, { status: reading.status, headers: reading.headers })
-    case "rejected":
-      count({ kind: "rejected", ...reading.rejection })
+    case "rejected": {
+      const { status, reason, hint } = reading.rejection
+      count({ kind: "rejected", status, reason })
       return problem(c, {
-        title:
-          reading.rejection.status === 401
-            ? "Not authenticated"
-            : reading.rejection.status === 503
-              ? "Connector not configured"
-              : "Malformed webhook",
-        status: reading.rejection.status,
-        detail: `${connector.source}: ${reading.rejection.reason}; nothing was stored`,
+        title: status === 401 ? "Not authenticated" : status === 503 ? "Connector not configured" : "Malformed webhook",
+        status,
+        detail: `${connector.source}: ${reason}${hint === undefined ? "" : ` (${hint})`}; nothing was stored`,
       })
+    }
     case "ignored":
       count({ kind: "ignored" })
       return c.json({ status: "ignored", appended: 0, reason: reading.reason }, 200)

@@ -89,7 +89,8 @@ const heldHere = new Map<string, LockOwner>()
  */
 export const acquireDataDirLock = (requestedDir: string): DataDirLock => {
   const dir = path.resolve(requestedDir)
-  fs.mkdirSync(dir, { recursive: true })
+  // Private from its creation (privateFiles.ts makes an existing one so as the store opens).
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   const realDir = fs.realpathSync(dir)
   const lockFile = path.join(realDir, lockFileName)
   const heldAlready = heldHere.get(lockFile)
@@ -102,7 +103,7 @@ export const acquireDataDirLock = (requestedDir: string): DataDirLock => {
     token: randomBytes(8).toString("hex"),
   }
   const draft = `${lockFile}.${owner.token}.draft`
-  fs.writeFileSync(draft, `${JSON.stringify(owner)}\n`, { flag: "wx" })
+  fs.writeFileSync(draft, `${JSON.stringify(owner)}\n`, { flag: "wx", mode: 0o600 })
   try {
     publish(dir, lockFile, draft)
   } finally {

@@ -24,7 +24,8 @@
  */
 import fs from "node:fs"
 import { PGlite } from "@electric-sql/pglite"
-import { NodeFS } from "@electric-sql/pglite/nodefs"
+import type { NodeFS } from "@electric-sql/pglite/nodefs"
+import { PrivateNodeFS } from "./privateFiles.js"
 
 export const durabilities = ["process", "os"] as const
 /** `process`: survives a killed process. `os`: also survives an OS crash or a power loss. */
@@ -67,13 +68,14 @@ export class DurabilityUnavailable extends Error {
 }
 
 /**
- * PGlite's NODEFS on `dir`, whose `fsync()` really syncs the file (for `os`). A failed sync is returned
+ * PGlite's NODEFS on `dir`, whose `fsync()` really syncs the file (for `os`), its files private
+ * (privateFiles.ts). A failed sync is returned
  * to PostgreSQL as the errno, and PostgreSQL stops (data_sync_retry=off) rather than acknowledge a
  * commit the disk may not hold.
  */
 export const durableNodeFs = (dir: string, onSync?: SyncObserver): NodeFS => new SyncingNodeFS(dir, onSync)
 
-class SyncingNodeFS extends NodeFS {
+class SyncingNodeFS extends PrivateNodeFS {
   constructor(
     dir: string,
     private readonly onSync: SyncObserver | undefined,

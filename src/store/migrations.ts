@@ -92,6 +92,23 @@ export const migrations: ReadonlyArray<Migration> = [
     // every append for nothing the log did not already hold.
     sql: `drop table ledger_streams`,
   },
+  {
+    version: 6,
+    name: "no webhook secret in kept payloads",
+    // Aircall's payload was kept whole in metadata.raw, `token` (the webhook's secret) included: any
+    // reader could forge Aircall deliveries. Connectors now mask their proof fields before a payload
+    // is kept (src/ingest/webhooks/keptPayload.ts); this masks, with the same words, those kept
+    // before. A rewrite, not an upcaster on read: a secret must leave the table (and every dump,
+    // backup and copy taken from now on), not merely be hidden from the readers we know of. Only
+    // metadata.raw changes: data, types, instants, positions and idempotency keys stay as they are.
+    sql: `
+      update ledger_events
+      set metadata = jsonb_set(metadata, '{raw,token}', '"[secret removed]"')
+      where type = 'CallEventReceived' and metadata->>'source' = 'aircall'
+        and jsonb_typeof(metadata->'raw') = 'object' and metadata->'raw'->'token' is not null
+        and metadata->'raw'->'token' <> '"[secret removed]"'
+    `,
+  },
 ]
 
 const migrationLock = 7_340_001 // any constant shared by every instance of the ledger

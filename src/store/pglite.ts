@@ -1,12 +1,14 @@
 /**
  * @module The embedded store: PGlite on a data directory, guarded by a lock file so that one
  * process at a time writes it (two writers silently lose committed rows), as durable as
- * `durability` says (durability.ts: a killed process, or also an OS crash).
+ * `durability` says (durability.ts: a killed process, or also an OS crash), and private to the
+ * server's user (privateFiles.ts: 0700 directories, 0600 files, made so again at every open).
  */
 import { PGlite, types } from "@electric-sql/pglite"
 import postgresDate from "postgres-date"
 import { acquireDataDirLock } from "./dataDirLock.js"
 import { type Durability, defaultDurability, durableNodeFs, type SyncObserver, startParamsFor } from "./durability.js"
+import { makePrivate, PrivateNodeFS } from "./privateFiles.js"
 import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
 
 export type PgliteOptions = {
@@ -44,6 +46,8 @@ export const openPglite = async (dir: string, options: PgliteOptions = {}): Prom
   const durability = options.durability ?? defaultDurability
   let db: PGlite
   try {
+    // What an older version (or a copy, or a restore) left readable by others, before anything is read.
+    makePrivate(lock.dir)
     db =
       durability === "os"
         ? await PGlite.create({
@@ -52,7 +56,7 @@ export const openPglite = async (dir: string, options: PgliteOptions = {}): Prom
             parsers,
             serializers,
           })
-        : await PGlite.create({ dataDir: dir, parsers, serializers })
+        : await PGlite.create({ fs: new PrivateNodeFS(dir), parsers, serializers })
   } catch (error) {
     lock.release()
     throw error

@@ -2,6 +2,8 @@
  * @module Ingestion status: the `ledger_sources` table, one row per source (`api`, `aircall`,
  * `twilio`…) counting its deliveries by outcome, the events they added, and the last rejection with
  * its reason, so that an admin sees at a glance that a webhook is failing its signature check.
+ * What an admin reads here is evidence: a request nobody authenticated adds at most one to
+ * `rejected`, with the ledger's own words as its reason; it never moves `lastSeenAt`.
  *
  * @example
  * const deliveries = deliveryTally(sql)
@@ -18,8 +20,9 @@ export type DeliveryOutcome =
   | { readonly kind: "accepted"; readonly eventsAppended: number }
   /** A retry of a delivery already stored: nothing appended. */
   | { readonly kind: "duplicate" }
-  /** Authentic, but nothing the ledger maps (a vendor event it does not read, a handshake). */
+  /** Authentic, but nothing the ledger maps (a vendor event it does not read). */
   | { readonly kind: "ignored" }
+  /** Refused. `reason` is kept and shown: for a request nobody authenticated, fixed words, never the request's text. */
   | { readonly kind: "rejected"; readonly status: number; readonly reason: string }
 
 /** One source's ingestion status. */

@@ -162,6 +162,8 @@ export const fuzzWebhookSecrets = {
   ringcentralVerificationToken: "fuzz-ringcentral-token",
   calendlySigningKey: "fuzz-calendly-key",
   calendlyToleranceSeconds: 180,
+  // Dialpad's payloads are fuzzed unsigned, as a webhook without secret sends them.
+  dialpadAllowUnsigned: true,
 } as const
 
 /** A delivery body shaped as `source` sends it; `authentic` deliveries are signed by the fuzz at send time. */

@@ -14,6 +14,8 @@
  * | durationSeconds | talk time `ended_at − answered_at` (Aircall's own `duration` is `ended_at − started_at`, ringing included) |
  * | occurredAt of the CallLogged | `started_at` |
  *
+ * The payload is kept whole in `metadata.raw`, its `token` masked (`aircallPayload`).
+ *
  * @example
  * const reading = aircall.read({ url, headers, body, receivedAt }, { aircallToken: "…", calendlyToleranceSeconds: 180 })
  */
@@ -22,6 +24,7 @@ import {
   type CallFacts,
   type Connector,
   type Delivery,
+  defineConnector,
   malformed,
   notConfigured,
   type Reading,
@@ -30,7 +33,11 @@ import {
   unauthentic,
 } from "./connector.js"
 import { instantOfEpoch } from "./instants.js"
+import { type KeptPayload, maskedFields } from "./keptPayload.js"
 import { isObject, type Json } from "./payload.js"
+
+/** The body's `token` is the webhook's secret itself: whoever reads it can post as Aircall. */
+export const aircallPayload: KeptPayload = { proofFields: ["token"], proofHeaders: [] }
 
 /** The call events the ledger maps; other Aircall events (call.tagged, contact.created…) are ignored. */
 export const aircallCallEvents = ["call.created", "call.answered", "call.hungup", "call.ended"] as const
@@ -72,10 +79,11 @@ export const readAircall = (delivery: Delivery, token: string | undefined): Read
         vendorCallId: callId,
         vendorEvent: event,
         occurredAt,
-        // Aircall sends no delivery id; a retry repeats the event, the call and the event's timestamp.
-        deliveryKey: `aircall:${callId}:${event}:${String(timestamp)}`,
+        // Aircall sends no delivery id; a retry repeats the event, the call and the event's timestamp
+        // (as a number: `1762092300`, `"1762092300"` and `1.7620923e9` are one instant, one key).
+        deliveryKey: `aircall:${callId}:${event}:${Number(timestamp)}`,
         facts: callFacts(event, data),
-        raw: payload,
+        raw: maskedFields(payload, aircallPayload.proofFields),
       },
     }
   })
@@ -121,7 +129,8 @@ export const callFacts = (event: string, call: Json): CallFacts => {
 }
 
 /** The Aircall connector: `POST /v1/webhooks/aircall`. */
-export const aircall: Connector = {
+export const aircall: Connector = defineConnector({
   source: "aircall",
+  payload: aircallPayload,
   read: (delivery, secrets) => readAircall(delivery, secrets.aircallToken),
-}
+})

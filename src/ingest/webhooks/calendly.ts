@@ -44,6 +44,7 @@ import { type IncomingEvent, identityAlias, parseEvent } from "../../../events/i
 import {
   type Connector,
   type Delivery,
+  defineConnector,
   type LedgerLookup,
   malformed,
   notConfigured,
@@ -53,7 +54,11 @@ import {
   unauthentic,
 } from "./connector.js"
 import { instantOfEpoch, instantOfText } from "./instants.js"
+import type { KeptPayload } from "./keptPayload.js"
 import { isObject, type Json } from "./payload.js"
+
+/** The signature header is the proof; nothing of the payload is kept but the events mapped from it. */
+export const calendlyPayload: KeptPayload = { proofFields: [], proofHeaders: ["Calendly-Webhook-Signature"] }
 
 /** A Calendly string field, trimmed; blank is absent (ids here are never numbers). */
 const trimmedText = (value: unknown): string | undefined =>
@@ -145,8 +150,8 @@ const verify = (delivery: Delivery, signingKey: string, toleranceSeconds: number
   const ageSeconds = delivery.receivedAt.getTime() / 1000 - Number(parts.t)
   if (Math.abs(ageSeconds) > toleranceSeconds) {
     return unauthentic(
-      `the signature's t=${parts.t} (${signedAtText(parts.t)}) is ${Math.round(Math.abs(ageSeconds))} s ${ageSeconds > 0 ? "before" : "after"} the delivery arrived, ` +
-        `outside LEDGER_CALENDLY_TOLERANCE_SECONDS=${toleranceSeconds}: a replayed or delayed delivery (or a clock off by that much)`,
+      "the signature's t is further from the delivery's arrival than LEDGER_CALENDLY_TOLERANCE_SECONDS: a replayed or delayed delivery (or a clock off by that much)",
+      `t=${parts.t} (${signedAtText(parts.t)}) is ${Math.round(Math.abs(ageSeconds))} s ${ageSeconds > 0 ? "before" : "after"} the arrival, LEDGER_CALENDLY_TOLERANCE_SECONDS=${toleranceSeconds}`,
     )
   }
   return undefined
@@ -291,12 +296,13 @@ const cancel = (body: Json, invitee: Json, uri: string, meetingId: string) => {
 }
 
 /** The Calendly connector: `POST /v1/webhooks/calendly`. */
-export const calendly: Connector = {
+export const calendly: Connector = defineConnector({
   source: "calendly",
+  payload: calendlyPayload,
   read: (delivery, secrets, lookup) =>
     readCalendly(
       delivery,
       { signingKey: secrets.calendlySigningKey, toleranceSeconds: secrets.calendlyToleranceSeconds },
       lookup,
     ),
-}
+})

@@ -12,6 +12,7 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import type { EventData, IncomingEvent } from "../../../events/index.js"
 import { InstantOutOfRange } from "./instants.js"
+import { canonicalJson, type KeptPayload, keptPayloadOf } from "./keptPayload.js"
 
 /** The vendors the ledger takes webhooks from; each has the route `POST /v1/webhooks/<source>`. */
 export type ConnectorSource = "aircall" | "twilio" | "ringcentral" | "dialpad" | "calendly"
@@ -38,16 +39,27 @@ export type ConnectorSecrets = {
   readonly twilioAuthToken?: string
   /** LEDGER_RINGCENTRAL_VERIFICATION_TOKEN: the subscription's verification token. */
   readonly ringcentralVerificationToken?: string
-  /** LEDGER_DIALPAD_SECRET: the webhook's JWT secret; unset, Dialpad sends plain JSON and it is accepted. */
+  /** LEDGER_DIALPAD_SECRET: the webhook's JWT secret. */
   readonly dialpadSecret?: string
+  /**
+   * LEDGER_DIALPAD_ALLOW_UNSIGNED=true: with no LEDGER_DIALPAD_SECRET, accept Dialpad's plain JSON,
+   * which anyone can send. Off by default: an unset secret refuses every delivery with 503.
+   */
+  readonly dialpadAllowUnsigned?: boolean
   /** LEDGER_CALENDLY_SIGNING_KEY: the webhook subscription's signing key. */
   readonly calendlySigningKey?: string
   /** LEDGER_CALENDLY_TOLERANCE_SECONDS: how old a Calendly signature's `t` may be (default 180). */
   readonly calendlyToleranceSeconds: number
 }
 
-/** Why a delivery is refused: 400 a malformed payload, 401 not proven to come from the vendor, 503 not configured. */
-export type Rejection = { readonly status: 400 | 401 | 503; readonly reason: string }
+/**
+ * Why a delivery is refused: 400 a malformed payload, 401 not proven to come from the vendor, 503 not
+ * configured. The ingestion status keeps `reason`, which an admin reads as evidence: for a 401 or a
+ * 503 (a request nobody authenticated) it is the ledger's own fixed words, never text from the
+ * request. `hint`, answered but never kept, may quote the request (the URL a signature was checked
+ * against) to help whoever sent it.
+ */
+export type Rejection = { readonly status: 400 | 401 | 503; readonly reason: string; readonly hint?: string }
 
 /** What a delivery means. */
 export type Reading =
@@ -96,10 +108,17 @@ export type CallSignal = {
   readonly vendorEvent: string
   /** When the vendor says the event happened (ISO 8601, UTC). */
   readonly occurredAt: string
-  /** Idempotency: the vendor's delivery/event id when it has one, else `deliveryKeyOf(source, body)`. */
+  /**
+   * Idempotency: the vendor's delivery/event id when it has one, else `contentKeyOf(source, …)` of
+   * what the vendor's proof covers, read as values: never of the bytes as spelled, which a replay
+   * can re-spell (parameters reordered, percent-encoded otherwise) with the proof still valid.
+   */
   readonly deliveryKey: string
   readonly facts: CallFacts
-  /** The vendor's payload as parsed, kept in the event's metadata so a better adapter can re-derive. */
+  /**
+   * The vendor's payload as parsed, kept in the event's metadata so a better adapter can re-derive;
+   * the connector's proof fields and any configured secret are masked in it (keptPayload.ts).
+   */
   readonly raw: unknown
 }
 
@@ -121,6 +140,8 @@ export type LedgerLookup = {
 
 export type Connector = {
   readonly source: ConnectorSource
+  /** What of a delivery carries proof, masked or never kept (keptPayload.ts). */
+  readonly payload: KeptPayload
   /** Verifies authenticity FIRST, then parses. Pure (async only for JWT libraries and the ledger lookup). */
   read(delivery: Delivery, secrets: ConnectorSecrets, lookup?: LedgerLookup): Reading | Promise<Reading>
   /**
@@ -128,6 +149,34 @@ export type Connector = {
    * `undefined` while the call is not over. Dialers only; defaults to `callOutcomeOf`.
    */
   callOutcome?(signals: ReadonlyArray<CallSignal>): CallOutcome | undefined
+}
+
+/**
+ * A connector whose readings never hold a secret: each call signal's `raw` is the payload as the
+ * ledger keeps it (`keptPayloadOf`: the declared proof fields masked, any configured secret too),
+ * whatever the vendor module put there.
+ *
+ * @example
+ * export const aircall = defineConnector({ source: "aircall", payload: { proofFields: ["token"], proofHeaders: [] }, read })
+ */
+export const defineConnector = (connector: Connector): Connector => {
+  const kept = (reading: Reading, secrets: ConnectorSecrets): Reading =>
+    reading.kind === "call"
+      ? {
+          ...reading,
+          signal: {
+            ...reading.signal,
+            raw: keptPayloadOf(reading.signal.raw, connector.payload, configuredSecrets(secrets)),
+          },
+        }
+      : reading
+  return {
+    ...connector,
+    read: (delivery, secrets, lookup) => {
+      const reading = connector.read(delivery, secrets, lookup)
+      return reading instanceof Promise ? reading.then((r) => kept(r, secrets)) : kept(reading, secrets)
+    },
+  }
 }
 
 /** The ledger's id for a vendor's call: `aircall-123`, whose stream is `call-aircall-123`. */
@@ -164,9 +213,14 @@ export const callOutcomeOf = (signals: ReadonlyArray<CallSignal>): CallOutcome |
   }
 }
 
-/** A delivery key for vendors that send no delivery id: `<source>:sha256:<hex of the raw body>`. */
-export const deliveryKeyOf = (source: ConnectorSource, body: string): string =>
-  `${source}:sha256:${createHash("sha256").update(body).digest("hex")}`
+/**
+ * A delivery key for vendors that send no delivery id: `<source>:sha256:<hex>` of `content` (what the
+ * delivery says, as parsed values) in canonical JSON. Two spellings of one delivery (members in
+ * another order, other whitespace or escapes, parameters reordered or percent-encoded otherwise)
+ * have one key, so a replay re-spelled to look new is a duplicate.
+ */
+export const contentKeyOf = (source: ConnectorSource, content: unknown): string =>
+  `${source}:sha256:${createHash("sha256").update(canonicalJson(content)).digest("hex")}`
 
 /**
  * Compares a secret the vendor sent with the configured one in constant time (for equal lengths;
@@ -178,17 +232,36 @@ export const sameSecret = (sent: string, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-/** A rejection for a connector whose secret is not configured: 503 naming the variable. */
-export const notConfigured = (variable: string): Reading => ({
+/** Every secret configured for any connector: none of them is ever kept, whichever vendor's payload holds it. */
+export const configuredSecrets = (secrets: ConnectorSecrets): ReadonlyArray<string> =>
+  [
+    secrets.aircallToken,
+    secrets.twilioAuthToken,
+    secrets.ringcentralVerificationToken,
+    secrets.dialpadSecret,
+    secrets.calendlySigningKey,
+  ].filter((secret): secret is string => secret !== undefined && secret !== "")
+
+/**
+ * A rejection for a connector whose secret is not configured: 503 naming the variable (and, where
+ * there is one, the other way to configure it).
+ */
+export const notConfigured = (variable: string, otherwise?: string): Reading => ({
   kind: "rejected",
   rejection: {
     status: 503,
-    reason: `this connector is not configured: set ${variable} to the secret the vendor shows for the webhook`,
+    reason: `this connector is not configured: set ${variable} to the secret the vendor shows for the webhook${otherwise === undefined ? "" : `, ${otherwise}`}`,
   },
 })
 
-/** A 401 rejection: the delivery is not proven to come from the vendor. */
-export const unauthentic = (reason: string): Reading => ({ kind: "rejected", rejection: { status: 401, reason } })
+/**
+ * A 401 rejection: the delivery is not proven to come from the vendor. `reason` must be fixed words
+ * (it is kept); what the request said goes in `hint` (answered, never kept).
+ */
+export const unauthentic = (reason: string, hint?: string): Reading => ({
+  kind: "rejected",
+  rejection: { status: 401, reason, ...(hint === undefined ? {} : { hint }) },
+})
 
 /** A 400 rejection: authentic (or unauthenticated by design) but not the payload the vendor documents. */
 export const malformed = (reason: string): Reading => ({ kind: "rejected", rejection: { status: 400, reason } })

@@ -3,9 +3,12 @@
  * object, `CallProto` in Dialpad's API specification). A call-event subscription posts one payload
  * per state change of a call. When the webhook was created with a secret
  * (`signature: { type: "jwt", algo: "HS256", secret }`), the body is a JWT signed HS256 with it:
- * verified with `jose` against LEDGER_DIALPAD_SECRET, and a body that is not such a token is
- * refused with 401. Without LEDGER_DIALPAD_SECRET, plain JSON is accepted, as Dialpad sends it for
- * a webhook without secret (a signed body then cannot be checked: 503 naming the variable).
+ * verified with `jose` against LEDGER_DIALPAD_SECRET, its `exp`, `nbf` and `iat` (when present)
+ * checked against the delivery's arrival with `clockToleranceSeconds` of leeway; a body that is not
+ * such a token is refused with 401. Without LEDGER_DIALPAD_SECRET every delivery is refused with
+ * 503 naming the variable, unless LEDGER_DIALPAD_ALLOW_UNSIGNED=true: then plain JSON is accepted,
+ * as Dialpad sends it for a webhook without secret — from anyone who finds the URL (a signed body
+ * then cannot be checked: still 503).
  *
  * One payload is one signal of the call `dialpad-<call_id>`:
  * | ledger | Dialpad |
@@ -17,7 +20,7 @@
  * | durationSeconds | `duration` (talk time in ms; `total_duration` would include the ringing), else `date_ended − date_connected` |
  * | vendorStatus | `state` |
  * | occurredAt of the signal | `event_timestamp` |
- * | delivery key | `dialpad:<call_id>:<state>:<event_timestamp>` (Dialpad sends no delivery id) |
+ * | delivery key | `dialpad:<call_id>:<state>:<event_timestamp>` (Dialpad sends no delivery id); without `event_timestamp`, `contentKeyOf` the claims as parsed |
  *
  * The call's one CallLogged (`dialpadCallOutcome`), at its first terminal payload (a `hangup`
  * carries the whole call: connected instant, end, talk time):
@@ -31,10 +34,12 @@
  * rung; only the legs whose `target.type` is `user` name a rep, so only they are logged (the group
  * leg is stored, its CallLogged never decided).
  *
+ * The claims are kept whole in `metadata.raw`; the JWT's signature is not kept.
+ *
  * @example
- * const reading = await readDialpad(delivery, process.env.LEDGER_DIALPAD_SECRET)
+ * const reading = await readDialpad(delivery, { secret: process.env.LEDGER_DIALPAD_SECRET, allowUnsigned: false })
  */
-import { compactVerify, errors } from "jose"
+import { base64url, errors, jwtVerify } from "jose"
 import { identityAlias } from "../../../events/index.js"
 import {
   type CallDisposition,
@@ -42,8 +47,9 @@ import {
   type CallOutcome,
   type CallSignal,
   type Connector,
+  contentKeyOf,
   type Delivery,
-  deliveryKeyOf,
+  defineConnector,
   malformed,
   notConfigured,
   type Reading,
@@ -51,7 +57,14 @@ import {
   unauthentic,
 } from "./connector.js"
 import { instantOfEpoch } from "./instants.js"
+import type { KeptPayload } from "./keptPayload.js"
 import { isObject, type Json, textOf } from "./payload.js"
+
+/** The JWT's signature is the proof, and the body (the token) is not kept: its claims are. */
+export const dialpadPayload: KeptPayload = { proofFields: [], proofHeaders: [] }
+
+/** How far Dialpad's clock and ours may disagree when `exp`, `nbf` and `iat` are checked. */
+export const clockToleranceSeconds = 60
 
 /** A Dialpad field in milliseconds since the epoch, as ISO 8601 (src/ingest/webhooks/instants.ts). */
 const instantOf = (call: Json, field: string): string | undefined => instantOfEpoch(call[field], "milliseconds", field)
@@ -71,42 +84,77 @@ const jwtShape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/
 export const parseDialpadJson = (text: string): unknown =>
   JSON.parse(text.replace(/(?<!\\)"([A-Za-z_]*id)"(\s*):(\s*)(\d{16,})(?=\s*[,}\]])/g, '"$1"$2:$3"$4"'))
 
-/** Verifies the body as Dialpad's HS256 JWT; its claims text, or the reason it is not authentic. */
-const verifiedClaims = async (
-  token: string,
-  secret: string,
-): Promise<{ readonly claims: string } | { readonly refused: string }> => {
+type Verified = { readonly claims: string } | { readonly refused: Reading }
+
+/**
+ * Verifies the body as Dialpad's HS256 JWT, signature then times (`exp`, `nbf`, `iat`) at the
+ * delivery's arrival: its claims as text (parsed later keeping Dialpad's long ids exact), or the
+ * refusal. Reasons are fixed words: they are kept in the ingestion status.
+ */
+const verifiedClaims = async (token: string, secret: string, receivedAt: Date): Promise<Verified> => {
   try {
-    const { payload } = await compactVerify(token, new TextEncoder().encode(secret), { algorithms: ["HS256"] })
-    return { claims: new TextDecoder().decode(payload) }
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: ["HS256"],
+      clockTolerance: clockToleranceSeconds,
+      currentDate: receivedAt,
+    })
+    if (typeof payload.iat === "number" && payload.iat > receivedAt.getTime() / 1000 + clockToleranceSeconds)
+      return { refused: unauthentic("the JWT's `iat` is in the future: it was not issued by Dialpad's clock") }
+    return { claims: new TextDecoder().decode(base64url.decode(token.split(".")[1] as string)) }
   } catch (error) {
     if (error instanceof errors.JOSEAlgNotAllowed)
-      return { refused: "the JWT is not signed HS256, the algorithm Dialpad uses" }
+      return { refused: unauthentic("the JWT is not signed HS256, the algorithm Dialpad uses") }
     if (error instanceof errors.JWSSignatureVerificationFailed) {
       return {
-        refused:
+        refused: unauthentic(
           "the JWT's signature does not verify with LEDGER_DIALPAD_SECRET (the secret given when the Dialpad webhook was created)",
+        ),
       }
     }
-    return { refused: `the body is not a valid JWT (${error instanceof Error ? error.message : String(error)})` }
+    if (error instanceof errors.JWTExpired)
+      return { refused: unauthentic("the JWT has expired (`exp`): a replayed or long-delayed delivery") }
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      return {
+        refused: unauthentic(
+          "the JWT is not valid at its arrival (`nbf` in the future, or a time claim that is not a number)",
+        ),
+      }
+    }
+    // Signed right, but its claims are no JSON object: authentic, not a call event.
+    if (error instanceof errors.JWTInvalid)
+      return { refused: malformed("the JWT's claims are not a JSON object: expected a Dialpad call event") }
+    return {
+      refused: unauthentic(
+        "the body is not a valid JWT: Dialpad sends each event as a JWT signed HS256 with the webhook's secret",
+        error instanceof Error ? error.message : undefined,
+      ),
+    }
   }
 }
 
-/** Reads one Dialpad delivery: the JWT first when a secret is configured, then the call event. */
-export const readDialpad = async (delivery: Delivery, secret: string | undefined): Promise<Reading> => {
+/** Whether unsigned Dialpad deliveries may be accepted, and with which secret signed ones are checked. */
+export type DialpadProof = { readonly secret: string | undefined; readonly allowUnsigned: boolean }
+
+/** Reads one Dialpad delivery: the JWT first (or the explicit opt-in to unsigned JSON), then the call event. */
+export const readDialpad = async (delivery: Delivery, proof: DialpadProof): Promise<Reading> => {
   const body = delivery.body.trim()
   const signed = jwtShape.test(body)
   let text: string
-  if (secret !== undefined) {
+  if (proof.secret !== undefined) {
     if (!signed)
       return unauthentic(
         "the body is not a JWT: with LEDGER_DIALPAD_SECRET set, Dialpad sends each event as a JWT signed HS256 with the webhook's secret",
       )
-    const verified = await verifiedClaims(body, secret)
-    if ("refused" in verified) return unauthentic(verified.refused)
+    const verified = await verifiedClaims(body, proof.secret, delivery.receivedAt)
+    if ("refused" in verified) return verified.refused
     text = verified.claims
   } else {
     if (signed) return notConfigured("LEDGER_DIALPAD_SECRET")
+    if (!proof.allowUnsigned)
+      return notConfigured(
+        "LEDGER_DIALPAD_SECRET",
+        "or LEDGER_DIALPAD_ALLOW_UNSIGNED=true to accept unsigned deliveries, which anyone who finds this URL can send",
+      )
     text = body
   }
   let payload: unknown
@@ -137,7 +185,7 @@ export const readDialpad = async (delivery: Delivery, secret: string | undefined
         occurredAt,
         deliveryKey:
           eventTimestamp === undefined
-            ? deliveryKeyOf("dialpad", text)
+            ? contentKeyOf("dialpad", payload)
             : `dialpad:${callId}:${state}:${eventTimestamp}`,
         facts: callFacts(state, payload),
         raw: payload,
@@ -214,8 +262,10 @@ export const dialpadCallOutcome = (signals: ReadonlyArray<CallSignal>): CallOutc
 }
 
 /** The Dialpad connector: `POST /v1/webhooks/dialpad`. */
-export const dialpad: Connector = {
+export const dialpad: Connector = defineConnector({
   source: "dialpad",
-  read: (delivery, secrets) => readDialpad(delivery, secrets.dialpadSecret),
+  payload: dialpadPayload,
+  read: (delivery, secrets) =>
+    readDialpad(delivery, { secret: secrets.dialpadSecret, allowUnsigned: secrets.dialpadAllowUnsigned === true }),
   callOutcome: dialpadCallOutcome,
-}
+})

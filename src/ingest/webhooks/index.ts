@@ -6,6 +6,7 @@ import { aircall } from "./aircall.js"
 import { calendly } from "./calendly.js"
 import type { Connector } from "./connector.js"
 import { dialpad } from "./dialpad.js"
+import { maskedFields } from "./keptPayload.js"
 import { ringcentral } from "./ringcentral.js"
 import { twilio } from "./twilio.js"
 
@@ -13,3 +14,17 @@ export * from "./connector.js"
 
 /** Every connector, in the order the ingestion status lists them. */
 export const connectors: ReadonlyArray<Connector> = [aircall, twilio, ringcentral, dialpad, calendly]
+
+/**
+ * An event's metadata as the ledger keeps it: a connector's payload (`raw`) with the fields that
+ * carry proof masked. For events that come from elsewhere than a delivery: an archive written
+ * before payloads were masked is imported masked (the store's own were masked by a migration).
+ */
+export const metadataWithoutProof = (
+  metadata: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> => {
+  const connector = connectors.find((c) => c.source === metadata.source)
+  if (connector === undefined || connector.payload.proofFields.length === 0 || metadata.raw === undefined)
+    return metadata
+  return { ...metadata, raw: maskedFields(metadata.raw, connector.payload.proofFields) }
+}

@@ -4,8 +4,9 @@
  * WebHook to the event filter `/restapi/v1.0/account/~/extension/~/telephony/sessions` with a
  * `verificationToken`:
  * - the subscription's handshake is an empty request carrying `Validation-Token`: it is answered 200
- *   with the same header echoed, nothing stored (refused with 503 while LEDGER_RINGCENTRAL_VERIFICATION_TOKEN is
- *   unset, so that a subscription whose deliveries would all be refused is not created);
+ *   with the same header echoed, nothing stored, and not counted as a delivery (anyone can send
+ *   one); refused with 503 while LEDGER_RINGCENTRAL_VERIFICATION_TOKEN is unset, so that a
+ *   subscription whose deliveries would all be refused is not created;
  * - every delivery carries `Verification-Token`, compared in constant time with
  *   LEDGER_RINGCENTRAL_VERIFICATION_TOKEN (RingCentral signs nothing).
  *
@@ -25,7 +26,7 @@
  * | vendorStatus | `party.status.code`, with `status.reason` when there is one (`Disconnected: TargetBusy`) |
  * | startedAt / answeredAt / endedAt | `body.eventTime` of `Setup`/`Proceeding`, of `Answered`, of `Disconnected`/`Gone` |
  * | terminal | `Disconnected` or `Gone` (the party left the session: hung up, or transferred away) |
- * | delivery key | the notification's `uuid` |
+ * | delivery key | the notification's `uuid` (without one, `contentKeyOf` the notification as parsed) |
  *
  * The call's one CallLogged (`ringCentralCallOutcome`), from the party that answered first (else
  * the party whose end came last), once that party has ended:
@@ -59,8 +60,9 @@ import {
   type CallOutcome,
   type CallSignal,
   type Connector,
+  contentKeyOf,
   type Delivery,
-  deliveryKeyOf,
+  defineConnector,
   malformed,
   notConfigured,
   type Reading,
@@ -69,7 +71,17 @@ import {
   unauthentic,
 } from "./connector.js"
 import { instantOfText } from "./instants.js"
+import type { KeptPayload } from "./keptPayload.js"
 import { isObject, type Json, textOf } from "./payload.js"
+
+/**
+ * The tokens travel in headers, never kept; the notification kept in `metadata.raw` holds none.
+ * (`Validation-Token` is the handshake's, echoed and forgotten.)
+ */
+export const ringCentralPayload: KeptPayload = {
+  proofFields: [],
+  proofHeaders: ["Verification-Token", "Validation-Token"],
+}
 
 /** Disconnect reasons that mean nobody answered. */
 const unansweredReasons = new Set(["NoAnswer", "Timeout", "Rejected", "Cancelled"])
@@ -178,7 +190,7 @@ export const readRingCentral = (delivery: Delivery, verificationToken: string | 
         vendorCallId: sessionId,
         vendorEvent: code,
         occurredAt,
-        deliveryKey: uuid === undefined ? deliveryKeyOf("ringcentral", delivery.body) : `ringcentral:${uuid}`,
+        deliveryKey: uuid === undefined ? contentKeyOf("ringcentral", payload) : `ringcentral:${uuid}`,
         facts: partyFacts(party, code, textOf(status.reason), occurredAt),
         raw: payload,
       },
@@ -250,8 +262,9 @@ export const ringCentralCallOutcome = (signals: ReadonlyArray<CallSignal>): Call
 }
 
 /** The RingCentral connector: `POST /v1/webhooks/ringcentral`. */
-export const ringcentral: Connector = {
+export const ringcentral: Connector = defineConnector({
   source: "ringcentral",
+  payload: ringCentralPayload,
   read: (delivery, secrets) => readRingCentral(delivery, secrets.ringcentralVerificationToken),
   callOutcome: ringCentralCallOutcome,
-}
+})

@@ -15,6 +15,9 @@
  * | durationSeconds | `CallDuration` (Twilio's talk time; 0 when not answered) |
  * | occurredAt | `Timestamp` (RFC 2822), else when the callback arrived |
  *
+ * An authentic request that is no Voice status callback (no `CallSid` or `CallStatus`: a message
+ * status callback, say) is ignored. The parameters are kept in `metadata.raw`, in signing order.
+ *
  * @example
  * const reading = twilio.read(delivery, { twilioAuthToken: "…", calendlyToleranceSeconds: 180 })
  */
@@ -24,15 +27,16 @@ import {
   type CallDisposition,
   type CallFacts,
   type Connector,
+  contentKeyOf,
   type Delivery,
-  deliveryKeyOf,
-  malformed,
+  defineConnector,
   notConfigured,
   type Reading,
   readingInstants,
   unauthentic,
 } from "./connector.js"
 import { instantOfText } from "./instants.js"
+import type { KeptPayload } from "./keptPayload.js"
 
 /** The statuses that end a call, with the disposition each means. */
 export const terminalStatuses: Readonly<Record<string, CallDisposition>> = {
@@ -43,6 +47,10 @@ export const terminalStatuses: Readonly<Record<string, CallDisposition>> = {
   failed: "failed",
 }
 
+/** Parameters in the order Twilio signs them: by name, then by value (for repeated names). */
+export const inSigningOrder = (params: Iterable<readonly [string, string]>): ReadonlyArray<readonly [string, string]> =>
+  [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+
 /**
  * Twilio's signature of a form-encoded request: base64 HMAC-SHA1, keyed by the auth token, of the
  * URL followed by each parameter's name and value, sorted by name (then value, for repeated names).
@@ -51,15 +59,16 @@ export const twilioSignature = (
   authToken: string,
   url: string,
   params: ReadonlyArray<readonly [string, string]>,
-): string => {
-  const sorted = [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-  return createHmac("sha1", authToken)
+): string =>
+  createHmac("sha1", authToken)
     .update(
-      sorted.reduce((signed, [name, value]) => signed + name + value, url),
+      inSigningOrder(params).reduce((signed, [name, value]) => signed + name + value, url),
       "utf8",
     )
     .digest("base64")
-}
+
+/** X-Twilio-Signature and LEDGER_TWILIO_AUTH_TOKEN are the proof; the parameters kept hold no secret. */
+export const twilioPayload: KeptPayload = { proofFields: [], proofHeaders: ["X-Twilio-Signature"] }
 
 /** Reads one status callback: the signature first, then the parameters. */
 export const readTwilio = (delivery: Delivery, authToken: string | undefined): Reading => {
@@ -67,29 +76,35 @@ export const readTwilio = (delivery: Delivery, authToken: string | undefined): R
   const sent = delivery.headers.get("x-twilio-signature")
   if (sent === null || sent === "")
     return unauthentic("no X-Twilio-Signature header: Twilio signs every webhook it sends")
-  const params = [...new URLSearchParams(delivery.body)]
+  // What the signature covers, as values: the body's order and percent-encoding are not signed.
+  const params = inSigningOrder(new URLSearchParams(delivery.body))
   const expected = Buffer.from(twilioSignature(authToken, delivery.url, params))
   const given = Buffer.from(sent)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return unauthentic(
-      `X-Twilio-Signature does not match the request signed for ${delivery.url} with LEDGER_TWILIO_AUTH_TOKEN; check the auth token, and LEDGER_PUBLIC_URL when behind a proxy`,
+      "X-Twilio-Signature does not match the URL and parameters signed with LEDGER_TWILIO_AUTH_TOKEN; check the auth token, and LEDGER_PUBLIC_URL when behind a proxy",
+      `the signature was checked against the URL ${delivery.url}`,
     )
   }
+  // In signing order, a name sent twice reads the same value however the body ordered the two.
   const form = new Map(params)
   const callSid = form.get("CallSid")
-  if (callSid === undefined || callSid === "")
-    return malformed("no CallSid: this is not a Twilio Voice status callback")
   const status = form.get("CallStatus")
-  if (status === undefined || status === "")
-    return malformed("no CallStatus: this is not a Twilio Voice status callback")
+  if (callSid === undefined || callSid === "" || status === undefined || status === "") {
+    return {
+      kind: "ignored",
+      reason: "an authentic Twilio request that is not a Voice status callback (no CallSid or no CallStatus)",
+    }
+  }
   return readingInstants(() => ({
     kind: "call",
     signal: {
       vendorCallId: callSid,
       vendorEvent: status,
       occurredAt: instantOfText(form.get("Timestamp"), "Timestamp") ?? delivery.receivedAt.toISOString(),
-      // Twilio sends no delivery id; its retries repeat the same parameters byte for byte.
-      deliveryKey: deliveryKeyOf("twilio", delivery.body),
+      // Twilio sends no delivery id: the key is what the signature covers (the URL and the decoded
+      // parameters in signing order), so a replay reordered or re-encoded is the same delivery.
+      deliveryKey: contentKeyOf("twilio", [delivery.url, params]),
       facts: callFacts(form, status),
       raw: Object.fromEntries(params),
     },
@@ -124,7 +139,8 @@ export const callFacts = (form: ReadonlyMap<string, string>, status: string): Ca
 }
 
 /** The Twilio connector: `POST /v1/webhooks/twilio`, set as the call's StatusCallback. */
-export const twilio: Connector = {
+export const twilio: Connector = defineConnector({
   source: "twilio",
+  payload: twilioPayload,
   read: (delivery, secrets) => readTwilio(delivery, secrets.twilioAuthToken),
-}
+})
