@@ -13,8 +13,8 @@
  */
 import type { EventOf } from "../events/index.js"
 import { type Change, credit, noChanges } from "./changes.js"
-import { dayKeyOf } from "./periods.js"
 import type { DayCounters, LedgerState } from "./state.js"
+import { dayKeyOf } from "./teamDays.js"
 
 const dayMs = 86_400_000
 

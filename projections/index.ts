@@ -8,6 +8,7 @@
  * metricsOf(totals).meetingYield
  */
 export { type AccountOutcomes, accountOutcomes } from "./accounts.js"
+export { addDays, daysBetween, firstCalendarDay, isCalendarDay, lastCalendarDay } from "./calendar.js"
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
 export {
   compareReps,
@@ -64,21 +65,19 @@ export {
 } from "./metrics.js"
 export { noOccurrences, type Occurrences, occurrencesBetween, quarterHourOf } from "./occurrences.js"
 export {
-  addDays,
   type Bucket,
+  bucketCountOf,
   bucketOf,
   bucketsOfWindow,
-  dayKeyOf,
-  daysBetween,
   daysOfPeriod,
   type Granularity,
   isoWeekOf,
+  maxWindowBuckets,
   monthOf,
   monthsWithin,
   periodEnd,
   periodStart,
   quarterOf,
-  startOfDay,
 } from "./periods.js"
 export {
   type AccountActivityRow,
@@ -99,5 +98,6 @@ export {
   type RepRow,
   repDayKey,
 } from "./state.js"
+export { dayKeyOf, endOfDay, startOfDay } from "./teamDays.js"
 export * from "./whatIf.js"
-export { maxWindowBuckets, maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"
+export { maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"
