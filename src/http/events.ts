@@ -308,6 +308,17 @@ const readLedgerBatch = async (
 > => {
   const body = await readJsonBody(c, bodyLimitBytes)
   if (!body.ok) return body
+  const cloudEvents = cloudEventsSentAsJson(body.value)
+  if (cloudEvents !== undefined) {
+    return {
+      ok: false,
+      response: problem(c, {
+        title: "Invalid event",
+        status: 400,
+        detail: `the body is ${cloudEvents === "batched" ? "a batch of CloudEvents" : "a structured CloudEvent"} (it has \`specversion\`) sent as application/json, the media type of the ledger's own events: send it with Content-Type: ${cloudEventsMediaTypes[cloudEvents]}; nothing was stored`,
+      }),
+    }
+  }
   const batch = parseBatch(body.value)
   return batch.ok ? batch : { ok: false, response: problem(c, batch.problem) }
 }
@@ -342,6 +353,13 @@ export const parseBatch = (body: unknown): Batch => {
       )
   })
   return issues.length === 0 ? { ok: true, events } : invalid(issues)
+}
+
+/** The CloudEvents mode of a JSON body whose (first) member has a `specversion`: a CloudEvent, not a ledger event. */
+const cloudEventsSentAsJson = (value: unknown): "structured" | "batched" | undefined => {
+  const first: unknown = Array.isArray(value) ? value[0] : value
+  if (typeof first !== "object" || first === null || !("specversion" in first)) return undefined
+  return Array.isArray(value) ? "batched" : "structured"
 }
 
 const asArray = (value: unknown): ReadonlyArray<unknown> | undefined => (Array.isArray(value) ? value : undefined)

@@ -3,7 +3,10 @@
  * Dialpad, RingCentral, Calendly JSON; Twilio's form), then spoiled, and the secrets the fuzz
  * server is configured with so that a delivery can be signed and get past the vendor's check.
  */
+import { createHmac } from "node:crypto"
 import fc from "fast-check"
+import { CompactSign } from "jose"
+import { twilioSignature } from "../../src/ingest/webhooks/twilio.js"
 import { anyText, fromSchema, type JsonSchema } from "./jsonSchemaValues.js"
 
 const str = { type: "string" }
@@ -160,9 +163,47 @@ export const fuzzWebhookSecrets = {
   aircallToken: "fuzz-aircall-token",
   twilioAuthToken: "fuzz-twilio-token",
   ringcentralVerificationToken: "fuzz-ringcentral-token",
+  dialpadSecret: "fuzz-dialpad-secret",
   calendlySigningKey: "fuzz-calendly-key",
   calendlyToleranceSeconds: 180,
 } as const
+
+/**
+ * A delivery made authentic as its vendor makes it, with the fuzz server's secrets: the headers to
+ * add and the body to send. Signatures cover the exact bytes (Calendly's HMAC, Dialpad's JWT, whose
+ * claims are the bytes given); Aircall's token is already in its body; Twilio signs the URL and the
+ * form's parameters.
+ */
+export const signedDelivery = async (
+  vendor: string,
+  url: string,
+  body: Uint8Array,
+): Promise<{ readonly headers: Record<string, string>; readonly body: Uint8Array }> => {
+  switch (vendor) {
+    case "twilio": {
+      const params = [...new URLSearchParams(Buffer.from(body).toString("utf8"))]
+      return {
+        headers: { "x-twilio-signature": twilioSignature(fuzzWebhookSecrets.twilioAuthToken, url, params) },
+        body,
+      }
+    }
+    case "ringcentral":
+      return { headers: { "verification-token": fuzzWebhookSecrets.ringcentralVerificationToken }, body }
+    case "calendly": {
+      const t = String(Math.floor(Date.now() / 1000))
+      const v1 = createHmac("sha256", fuzzWebhookSecrets.calendlySigningKey).update(`${t}.`).update(body).digest("hex")
+      return { headers: { "calendly-webhook-signature": `t=${t},v1=${v1}` }, body }
+    }
+    case "dialpad": {
+      const jwt = await new CompactSign(body)
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .sign(new TextEncoder().encode(fuzzWebhookSecrets.dialpadSecret))
+      return { headers: { "content-type": "application/jwt" }, body: new TextEncoder().encode(jwt) }
+    }
+    default:
+      return { headers: {}, body }
+  }
+}
 
 /** A delivery body shaped as `source` sends it; `authentic` deliveries are signed by the fuzz at send time. */
 export const vendorBody = (
