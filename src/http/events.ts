@@ -5,7 +5,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import type { Context } from "hono"
 import { Instant } from "../../events/fields.js"
-import { type EventIssue, eventTypes, type IncomingEvent, parseEvent } from "../../events/index.js"
+import { type EventIssue, eventSchemas, eventTypes, type IncomingEvent, parseEvent } from "../../events/index.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { EventStore } from "../store/EventStore.js"
 import {
@@ -63,13 +63,24 @@ const AppendAnswer = z
   })
   .openapi("AppendAnswer")
 
+/**
+ * The envelope of each event type, its `data` the vocabulary's own schema: the OpenAPI document
+ * shows every field's bounds (an amount's maximum, an id's length) as `GET /v1/event-types` does.
+ */
 const IncomingEventDoc = z
-  .object({
-    type: z.enum(eventTypes as [string, ...string[]]),
-    occurredAt: z.string().describe("ISO 8601 instant with a time zone"),
-    idempotencyKey: z.string().optional().describe("Defaults to a SHA-256 of type, occurredAt and data"),
-    data: z.record(z.string(), z.unknown()).describe("The type's fields: see shared EVENTS.md and GET /v1/event-types"),
-  })
+  .discriminatedUnion(
+    "type",
+    eventTypes.map((type) =>
+      z
+        .object({
+          type: z.literal(type),
+          occurredAt: z.string().describe("ISO 8601 instant with a time zone, in the years 0001–9999 (UTC)"),
+          idempotencyKey: z.string().optional().describe("Defaults to a SHA-256 of type, occurredAt and data"),
+          data: eventSchemas[type],
+        })
+        .openapi(`${type}Event`),
+    ) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>],
+  )
   .openapi("Event")
 
 const CloudEventDoc = z
