@@ -21,6 +21,7 @@ import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { cloudEventsMediaTypes, cloudEventsMode, readCloudEvents } from "./cloudEvents.js"
 import { Problem, problem } from "./problem.js"
+import { queryInteger } from "./query.js"
 import { type LedgerRuntime, respond } from "./runtime.js"
 import { countApiDeliveries, noteAppended } from "./sources.js"
 import { validationHook } from "./validation.js"
@@ -203,7 +204,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
             .string()
             .refine((s) => parseCheckpoint(s) !== undefined, "must be a cursor returned as `next` by an earlier read")
             .optional(),
-          limit: z.coerce.number().int().min(1).max(5_000).default(100),
+          limit: queryInteger({ min: 1, max: 5_000, default: 100 }),
           occurredBy: Instant.optional(),
           recordedBy: Instant.optional(),
         }),
@@ -259,7 +260,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
             .refine((id) => !id.includes("\u0000"), "must not contain the NUL character (%00)")
             .openapi({ example: "deal-42" }),
         }),
-        query: z.object({ fromVersion: z.coerce.number().int().min(1).default(1) }),
+        query: z.object({ fromVersion: queryInteger({ min: 1, max: Number.MAX_SAFE_INTEGER, default: 1 }) }),
       },
       responses: {
         200: {
