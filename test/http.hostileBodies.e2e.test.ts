@@ -214,6 +214,23 @@ describe.each(serverBackends)("hostile bodies on $name", (backend) => {
       expectProblem(answer, 400, ["not valid UTF-8", `at offset ${before.byteLength}`])
     })
 
+    it.each(invalidSequences)("on a CSV import, streamed to disk: %s", async (_, sequence) => {
+      const before = utf8(
+        '"Opportunity ID","Opportunity Owner","Account Name","Stage","Created Date","Close Date","Amount"\r\n"006A","ana","Acme ',
+      )
+      const csv = joined(before, Uint8Array.from(sequence), utf8('","Closed Won","11/2/2026","11/20/2026","1,000"\r\n'))
+
+      const answer = await expectNothingStored(server, () =>
+        server.request("/v1/imports/deals?preset=salesforce", {
+          method: "POST",
+          body: new Uint8Array(csv),
+          headers: { "content-type": "text/csv" },
+        }),
+      )
+
+      expectProblem(answer, 400, ["not valid UTF-8", `at offset ${before.byteLength}`, "nothing was imported"])
+    })
+
     it("refuses two Calendly bodies whose bad bytes differ but once decoded to the same text under one signature", async () => {
       // The old reading replaced both 0xFF and 0xFE by U+FFFD: one signature, over the mended text, validated both.
       const [first, second] = [0xff, 0xfe].map(
@@ -301,6 +318,18 @@ describe.each(serverBackends)("hostile bodies on $name", (backend) => {
       )
 
       expectProblem(answer, 415, [/charset "(latin1|iso-8859-1|utf-16)"/, "UTF-8"])
+    })
+
+    it("refuses a CSV import declared as windows-1252, naming the charset", async () => {
+      const answer = await expectNothingStored(server, () =>
+        server.request("/v1/imports/deals?preset=salesforce", {
+          method: "POST",
+          body: '"Opportunity ID"\r\n"006A"\r\n',
+          headers: { "content-type": "text/csv; charset=windows-1252" },
+        }),
+      )
+
+      expectProblem(answer, 415, ['charset "windows-1252"', "UTF-8"])
     })
 
     it("refuses a signed Aircall delivery declared as ISO-8859-1", async () => {

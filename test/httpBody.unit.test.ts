@@ -8,7 +8,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { maxNesting } from "../events/storableText.js"
 import { loneSurrogatePath } from "../src/http/body.js"
-import { invalidUtf8Offset, jsonNestingOver } from "../src/http/bodyText.js"
+import { invalidUtf8Offset, jsonNestingOver, utf8Check } from "../src/http/bodyText.js"
 import { isJson, isUtf8Charset, mediaTypeOf } from "../src/http/mediaType.js"
 
 describe("finding an unpaired surrogate in a parsed JSON body", () => {
@@ -68,6 +68,27 @@ describe("the bytes of a body: UTF-8 or refused, and where", () => {
         if (offset !== undefined) expect(accepts(body.subarray(0, offset))).toBe(true)
       }),
       { numRuns: 3_000 },
+    )
+  })
+
+  it("finds the same bad byte in a body that arrives in chunks, however it is cut", () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }),
+      fc
+        .array(fc.oneof(fc.integer({ min: 0, max: 0x7ff }), fc.integer({ min: 0xe000, max: 0x10ffff })), {
+          maxLength: 20,
+        })
+        .map((codePoints) => new TextEncoder().encode(String.fromCodePoint(...codePoints))),
+    )
+    fc.assert(
+      fc.property(bytes, fc.array(fc.nat(), { maxLength: 6 }), (body, cuts) => {
+        const at = [...new Set(cuts.map((cut) => cut % (body.length + 1)))].sort((a, b) => a - b)
+        const chunks = [0, ...at].map((start, i) => body.subarray(start, [...at, body.length][i]))
+        const check = utf8Check()
+        for (const chunk of chunks) check.push(chunk)
+        expect(check.end()).toBe(invalidUtf8Offset(body))
+      }),
+      { numRuns: 2_000 },
     )
   })
 

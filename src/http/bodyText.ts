@@ -10,10 +10,11 @@
  */
 
 /**
- * The offset of the first byte of the first ill-formed UTF-8 sequence in `bytes`, or `undefined`
- * when all of it is UTF-8. (The TextDecoder refuses the same bytes, without saying where.)
+ * Where `bytes` stop being UTF-8: `invalidAt`, the offset of the first byte of the first ill-formed
+ * sequence, or else `incompleteFrom`, the offset of a sequence the bytes end in the middle of (which
+ * more bytes may complete), or neither when all of it is UTF-8.
  */
-export const invalidUtf8Offset = (bytes: Uint8Array): number | undefined => {
+const scanUtf8 = (bytes: Uint8Array): { readonly invalidAt?: number; readonly incompleteFrom?: number } => {
   let i = 0
   while (i < bytes.length) {
     const lead = bytes[i] as number
@@ -34,16 +35,59 @@ export const invalidUtf8Offset = (bytes: Uint8Array): number | undefined => {
       length = 3
       if (lead === 0xf0) low = 0x90 // below: an overlong form
       if (lead === 0xf4) high = 0x8f // above: past U+10FFFF
-    } else return i // a continuation byte without a lead, C0, C1 (overlong) or F5–FF
-    const first = bytes[i + 1]
-    if (first === undefined || first < low || first > high) return i
-    for (let k = 2; k <= length; k++) {
+    } else return { invalidAt: i } // a continuation byte without a lead, C0, C1 (overlong) or F5–FF
+    for (let k = 1; k <= length; k++) {
       const next = bytes[i + k]
-      if (next === undefined || next < 0x80 || next > 0xbf) return i
+      if (next === undefined) return { incompleteFrom: i }
+      if (k === 1 ? next < low || next > high : next < 0x80 || next > 0xbf) return { invalidAt: i }
     }
     i += length + 1
   }
-  return undefined
+  return {}
+}
+
+/**
+ * The offset of the first byte of the first ill-formed UTF-8 sequence in `bytes` (a truncated one at
+ * the end included), or `undefined` when all of it is UTF-8. (The TextDecoder refuses the same
+ * bytes, without saying where.)
+ */
+export const invalidUtf8Offset = (bytes: Uint8Array): number | undefined => {
+  const scan = scanUtf8(bytes)
+  return scan.invalidAt ?? scan.incompleteFrom
+}
+
+/**
+ * A check of UTF-8 over a body that arrives in chunks (a spooled CSV upload), a sequence split
+ * between two chunks included: `push` each chunk, then `end`; each answers the offset (in the whole
+ * body) of the first bad byte, once there is one.
+ *
+ * @example
+ * const check = utf8Check()
+ * for await (const chunk of body) if (check.push(chunk) !== undefined) return refuse(check.badOffset)
+ * if (check.end() !== undefined) return refuse(check.badOffset)
+ */
+export const utf8Check = () => {
+  let carried: Uint8Array = new Uint8Array()
+  /** The offset of `carried`'s first byte in the whole body. */
+  let carriedAt = 0
+  let badOffset: number | undefined
+  return {
+    push: (chunk: Uint8Array): number | undefined => {
+      if (badOffset !== undefined) return badOffset
+      const bytes = carried.length === 0 ? chunk : Buffer.concat([carried, chunk])
+      const scan = scanUtf8(bytes)
+      if (scan.invalidAt !== undefined) return (badOffset = carriedAt + scan.invalidAt)
+      const kept = scan.incompleteFrom ?? bytes.length
+      carried = bytes.slice(kept)
+      carriedAt += kept
+      return undefined
+    },
+    /** The body has ended: a sequence still incomplete is bad. */
+    end: (): number | undefined => badOffset ?? (carried.length > 0 ? (badOffset = carriedAt) : undefined),
+    get badOffset() {
+      return badOffset
+    },
+  }
 }
 
 /**
