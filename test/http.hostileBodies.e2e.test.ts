@@ -15,7 +15,7 @@ import {
   startTestServer,
   type TestServer,
 } from "./support/server.js"
-import { fuzzWebhookSecrets, signedDelivery } from "./support/vendorPayloads.js"
+import { fuzzWebhookSecrets, signedDelivery, vendorPayloadAround } from "./support/vendorPayloads.js"
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const joined = (...parts: ReadonlyArray<Uint8Array>) => Uint8Array.from(Buffer.concat(parts))
@@ -109,40 +109,12 @@ const jsonRoutes: ReadonlyArray<JsonRoute> = [
   },
 ]
 
-type Delivery = {
-  readonly vendor: string
-  readonly contentType: string
-  /** The vendor's payload around a JSON value (or, for Twilio, raw form bytes) spliced in where `$` is. */
-  readonly around: string
-}
+type Delivery = { readonly vendor: string; readonly contentType: string; readonly around: string }
 
-// 2026-11-02T14:00:00Z
-const t0 = 1_793_628_000
-
-const deliveries: ReadonlyArray<Delivery> = [
-  {
-    vendor: "aircall",
-    contentType: "application/json",
-    around: `{"resource":"call","event":"call.ended","timestamp":${t0},"token":"${fuzzWebhookSecrets.aircallToken}","data":{"id":1,"direction":"outbound","started_at":${t0},"ended_at":${t0 + 60},"user":{"id":4021,"name":$}}}`,
-  },
-  {
-    vendor: "ringcentral",
-    contentType: "application/json",
-    around:
-      '{"uuid":"u1","event":"/restapi/v1.0/account/~/telephony/sessions","timestamp":"2026-11-02T14:00:00Z","body":{"sequence":1,"telephonySessionId":"s1","eventTime":"2026-11-02T14:00:00Z","parties":[{"extensionId":"1","direction":"Outbound","status":{"code":"Disconnected","reason":$}}]}}',
-  },
-  {
-    vendor: "calendly",
-    contentType: "application/json",
-    around:
-      '{"event":"invitee.created","created_at":"2026-11-02T14:00:00Z","payload":{"uri":"https://api.calendly.com/scheduled_events/e1/invitees/i1","email":"ana@example.com","name":$,"scheduled_event":{"uri":"https://api.calendly.com/scheduled_events/e1","start_time":"2026-11-05T15:00:00Z","event_memberships":[{"user_email":"ana@example.com"}]}}}',
-  },
-  {
-    vendor: "dialpad",
-    contentType: "application/jwt",
-    around: `{"call_id":1,"state":"hangup","direction":"outbound","date_started":${t0 * 1000},"date_ended":${t0 * 1000 + 60_000},"target":{"id":7,"type":"user","name":$}}`,
-  },
-]
+const deliveries: ReadonlyArray<Delivery> = Object.entries(vendorPayloadAround).map(([vendor, payload]) => ({
+  vendor,
+  ...payload,
+}))
 
 /** The body of a route or delivery with `inside` where its `$` is. */
 const splice = (around: string, inside: Uint8Array) => {

@@ -168,6 +168,38 @@ export const fuzzWebhookSecrets = {
   calendlyToleranceSeconds: 180,
 } as const
 
+/** 2026-11-02T14:00:00Z, in UNIX seconds. */
+const t0 = 1_793_628_000
+
+/**
+ * One valid payload per vendor that stores what it is sent, around a hole (`$`) for a JSON value of
+ * a field the connector keeps (in the call's `metadata.raw`): where a test puts bad bytes or deep
+ * nesting so that they reach the connector past its proof. Twilio's form holds no JSON.
+ */
+export const vendorPayloadAround: Readonly<
+  Record<"aircall" | "ringcentral" | "calendly" | "dialpad", { readonly contentType: string; readonly around: string }>
+> = {
+  aircall: {
+    contentType: "application/json",
+    around: `{"resource":"call","event":"call.ended","timestamp":${t0},"token":"fuzz-aircall-token","data":{"id":1,"direction":"outbound","started_at":${t0},"ended_at":${t0 + 60},"user":{"id":4021,"name":$}}}`,
+  },
+  ringcentral: {
+    contentType: "application/json",
+    around:
+      '{"uuid":"u1","event":"/restapi/v1.0/account/~/telephony/sessions","timestamp":"2026-11-02T14:00:00Z","body":{"sequence":1,"telephonySessionId":"s1","eventTime":"2026-11-02T14:00:00Z","parties":[{"extensionId":"1","direction":"Outbound","status":{"code":"Disconnected","reason":$}}]}}',
+  },
+  calendly: {
+    contentType: "application/json",
+    around:
+      '{"event":"invitee.created","created_at":"2026-11-02T14:00:00Z","payload":{"uri":"https://api.calendly.com/scheduled_events/e1/invitees/i1","email":"ana@example.com","name":$,"scheduled_event":{"uri":"https://api.calendly.com/scheduled_events/e1","start_time":"2026-11-05T15:00:00Z","event_memberships":[{"user_email":"ana@example.com"}]}}}',
+  },
+  // The claims of the JWT that signedDelivery makes of it.
+  dialpad: {
+    contentType: "application/jwt",
+    around: `{"call_id":1,"state":"hangup","direction":"outbound","date_started":${t0 * 1000},"date_ended":${t0 * 1000 + 60_000},"target":{"id":7,"type":"user","name":$}}`,
+  },
+}
+
 /**
  * A delivery made authentic as its vendor makes it, with the fuzz server's secrets: the headers to
  * add and the body to send. Signatures cover the exact bytes (Calendly's HMAC, Dialpad's JWT, whose

@@ -71,14 +71,18 @@ const jwtShape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/
 export const parseDialpadJson = (text: string): unknown =>
   JSON.parse(text.replace(/(?<!\\)"([A-Za-z_]*id)"(\s*):(\s*)(\d{16,})(?=\s*[,}\]])/g, '"$1"$2:$3"$4"'))
 
+// The claims are bytes under the signature: decoded strictly, like every body (src/http/body.ts),
+// so that bytes which are not UTF-8 are refused rather than mended into U+FFFD and stored.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+
 /** Verifies the body as Dialpad's HS256 JWT; its claims text, or the reason it is not authentic. */
 const verifiedClaims = async (
   token: string,
   secret: string,
-): Promise<{ readonly claims: string } | { readonly refused: string }> => {
+): Promise<{ readonly claims: string } | { readonly refused: string } | { readonly notUtf8: true }> => {
+  let payload: Uint8Array
   try {
-    const { payload } = await compactVerify(token, new TextEncoder().encode(secret), { algorithms: ["HS256"] })
-    return { claims: new TextDecoder().decode(payload) }
+    payload = (await compactVerify(token, new TextEncoder().encode(secret), { algorithms: ["HS256"] })).payload
   } catch (error) {
     if (error instanceof errors.JOSEAlgNotAllowed)
       return { refused: "the JWT is not signed HS256, the algorithm Dialpad uses" }
@@ -89,6 +93,11 @@ const verifiedClaims = async (
       }
     }
     return { refused: `the body is not a valid JWT (${error instanceof Error ? error.message : String(error)})` }
+  }
+  try {
+    return { claims: strictUtf8.decode(payload) }
+  } catch {
+    return { notUtf8: true }
   }
 }
 
@@ -104,6 +113,7 @@ export const readDialpad = async (delivery: Delivery, secret: string | undefined
       )
     const verified = await verifiedClaims(body, secret)
     if ("refused" in verified) return unauthentic(verified.refused)
+    if ("notUtf8" in verified) return malformed("the JWT's claims are not valid UTF-8: Dialpad signs UTF-8 JSON")
     text = verified.claims
   } else {
     if (signed) return notConfigured("LEDGER_DIALPAD_SECRET")
