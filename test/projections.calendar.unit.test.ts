@@ -8,6 +8,7 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { CalendarDate, Instant } from "../events/fields.js"
 import {
   addDays,
   bucketCountOf,
@@ -32,6 +33,7 @@ import {
   startOfDay,
   windowIssue,
 } from "../projections/index.js"
+import { instantOf } from "../src/ingest/csv/cellValues.js"
 
 const dayMs = 86_400_000
 const pad = (n: number, width: number) => String(n).padStart(width, "0")
@@ -350,5 +352,58 @@ describe("days in the team's time zone, across the calendar", () => {
     // An event in the last hours of 9999 UTC is on the first of the year 10000 in Tokyo: the edge day.
     expect(dayKeyOf(Date.parse("9999-12-31T20:00:00Z"), "Asia/Tokyo")).toBe("9999-12-31")
     expect(new Date(endOfDay("9999-12-31", "Asia/Tokyo")).toISOString()).toBe("9999-12-31T15:00:00.000Z")
+  })
+})
+
+describe("the other readers of days: the vocabulary's dates and instants, a CSV export's dates", () => {
+  it("take as a CalendarDate exactly the days of the calendar", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9_999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (year, month, day) => {
+          const key = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`
+          expect(CalendarDate.safeParse(key).success).toBe(isCalendarDay(key))
+        },
+      ),
+      { numRuns: 2_000 },
+    )
+  })
+
+  it("take as an Instant exactly the instants of the years 0001–9999 in UTC, whatever the offset", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: firstDayNumber - 2, max: lastDayNumber + 2 }),
+        fc.integer({ min: 0, max: dayMs - 1 }),
+        fc.integer({ min: -14 * 60, max: 14 * 60 }),
+        (dayNumber, msOfDay, offsetMinutes) => {
+          const wall = new Date(dayNumber * dayMs + msOfDay).toISOString()
+          fc.pre(/^\d{4}-/.test(wall)) // a wall time of the years 0000–9999, written as Instant reads it
+          const sign = offsetMinutes < 0 ? "-" : "+"
+          const offset = `${sign}${pad(Math.floor(Math.abs(offsetMinutes) / 60), 2)}:${pad(Math.abs(offsetMinutes) % 60, 2)}`
+          const text = `${wall.slice(0, 23)}${offset}`
+          const utcYear = new Date(Date.parse(text)).getUTCFullYear()
+          expect(Instant.safeParse(text).success).toBe(utcYear >= 1 && utcYear <= 9999)
+        },
+      ),
+      { numRuns: 2_000 },
+    )
+  })
+
+  it("read a CSV export's date of any day of the calendar as noon UTC that day, ISO or slashed", () => {
+    fc.assert(
+      fc.property(calendarDayNumber, (dayNumber) => {
+        const key = oracleKey(dayNumber)
+        const [year, month, day] = key.split("-") as [string, string, string]
+        expect(instantOf(key, "mdy")).toEqual({ ok: true, value: `${key}T12:00:00.000Z` })
+        expect(instantOf(`${Number(month)}/${Number(day)}/${year}`, "mdy")).toEqual({
+          ok: true,
+          value: `${key}T12:00:00.000Z`,
+        })
+        expect(instantOf(`${day}/${month}/${year} 14:05`, "dmy")).toEqual({ ok: true, value: `${key}T14:05:00.000Z` })
+      }),
+      { numRuns: 1_000 },
+    )
   })
 })

@@ -80,7 +80,10 @@ const utc = (
   cell: string,
   order?: DateOrder,
 ): CellValue<string> => {
-  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
+  // Not Date.UTC, which reads the years 0–99 as 1900–1999 (a date of 0050 was refused as not real).
+  const at = new Date(0)
+  at.setUTCFullYear(year, month - 1, day)
+  at.setUTCHours(hour, minute, second)
   const real =
     at.getUTCFullYear() === year &&
     at.getUTCMonth() === month - 1 &&
