@@ -33,8 +33,22 @@ export const CalendarDate = z.iso
   .date({ message: "must be a date as YYYY-MM-DD" })
   .refine((text) => !text.startsWith("0000"), "must fall within the years 0001 to 9999")
 
-/** A money amount in the deal's currency: finite and not negative. */
-export const Amount = z.number().finite().nonnegative()
+/**
+ * The largest amount of money an event carries: 10^12 (a trillion) in the deal's or quota's
+ * currency, past any single deal or quota. Bounded so that every sum of amounts stays finite and
+ * close: two won deals of 1e308 summed to Infinity, and a rep's won value came out as 0. A sum of n
+ * amounts stays below n × 10^12, far from overflow for any number of deals, with a relative
+ * rounding error below n × 2^-53 (10^-10 for a million deals); totals below 2^53 / 100 (about
+ * 9 × 10^13) hold every cent exactly.
+ */
+export const maxAmount = 1_000_000_000_000
+
+/** A money amount in the deal's currency: finite, not negative, at most `maxAmount`. */
+export const Amount = z
+  .number()
+  .finite()
+  .nonnegative()
+  .max(maxAmount, `must be at most ${maxAmount} (10^12, a trillion) in the deal's currency`)
 
 /** ISO 4217 currency code. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD or EUR")

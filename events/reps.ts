@@ -17,10 +17,13 @@ export const RepJoined = z.strictObject({
 
 export const RepLeft = z.strictObject({ repId: Id })
 
-/** A quota period: a calendar quarter (`2026-Q4`) or month (`2026-11`). */
+/** A quota period: a calendar quarter (`2026-Q4`) or month (`2026-11`) of the years 0001–9999. */
 export const QuotaPeriod = z
   .string()
-  .regex(/^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$/, "must be a quarter like 2026-Q4 or a month like 2026-11")
+  .regex(
+    /^(?!0000)\d{4}-(Q[1-4]|0[1-9]|1[0-2])$/,
+    "must be a quarter like 2026-Q4 or a month like 2026-11, in the years 0001 to 9999",
+  )
 
 export const QuotaSet = z.strictObject({
   repId: Id,

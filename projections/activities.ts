@@ -18,9 +18,10 @@
  * period is the `declineQuietDays` in force when the later of the two is folded.
  */
 import type { EventOf } from "../events/index.js"
+import { dayNumberOf } from "./calendar.js"
 import { type Change, credit, noChanges } from "./changes.js"
-import { dayKeyOf, dayNumberOf } from "./periods.js"
 import type { DayCounters, LedgerState } from "./state.js"
+import { dayKeyOf } from "./teamDays.js"
 
 const dayMs = 86_400_000
 

@@ -14,8 +14,9 @@
  */
 import type { TeamSettings } from "../events/index.js"
 import { valueWinRateOf } from "./metrics.js"
-import { dayKeyOf, monthOf, periodEnd, periodStart, quarterOf } from "./periods.js"
+import { monthOf, periodEnd, periodStart, quarterOf } from "./periods.js"
 import type { DealRow, RepRow } from "./state.js"
+import { dayKeyOf } from "./teamDays.js"
 
 const dayMs = 86_400_000
 

@@ -16,8 +16,8 @@
  */
 import type { EventOf } from "../events/index.js"
 import { type Change, credit, newAccount, noChanges } from "./changes.js"
-import { dayKeyOf } from "./periods.js"
 import type { DayCounters, DealRow, LedgerState } from "./state.js"
+import { dayKeyOf } from "./teamDays.js"
 
 /**
  * An opened deal: dealsOpened, openedValue (and outboundOpenedValue) for the owner; dealsOriginated

@@ -16,6 +16,15 @@ export {
   type Source,
   type SourceSplit,
 } from "./attribution.js"
+export {
+  addDays,
+  dayKeyOfDayNumber,
+  dayNumberOf,
+  daysBetween,
+  firstCalendarDay,
+  isCalendarDay,
+  lastCalendarDay,
+} from "./calendar.js"
 export { applyChanges, type Change, type ChangeKind } from "./changes.js"
 export {
   type CohortComparison,
@@ -96,23 +105,19 @@ export {
 } from "./metrics.js"
 export { noOccurrences, type Occurrences, occurrencesBetween, quarterHourOf } from "./occurrences.js"
 export {
-  addDays,
   type Bucket,
+  bucketCountOf,
   bucketOf,
   bucketsOfWindow,
-  dayKeyOf,
-  dayKeyOfDayNumber,
-  dayNumberOf,
-  daysBetween,
   daysOfPeriod,
   type Granularity,
   isoWeekOf,
+  maxWindowBuckets,
   monthOf,
   monthsWithin,
   periodEnd,
   periodStart,
   quarterOf,
-  startOfDay,
 } from "./periods.js"
 export {
   type AttainmentCount,
@@ -168,6 +173,7 @@ export {
   type UnflaggedActivity,
   unflaggedActivities,
 } from "./state.js"
+export { dayKeyOf, endOfDay, startOfDay } from "./teamDays.js"
 export * from "./whatIf.js"
-export { maxWindowBuckets, maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"
+export { maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"
 export { changeOf, type DayWindow, type FigureChange, figureChanges, previousWindow } from "./windowChange.js"

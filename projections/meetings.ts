@@ -21,8 +21,8 @@
  */
 import type { EventOf } from "../events/index.js"
 import { type Change, credit, newAccount, noChanges } from "./changes.js"
-import { dayKeyOf } from "./periods.js"
 import type { DayCounters, LedgerState, MeetingRow, MeetingStatus } from "./state.js"
+import { dayKeyOf } from "./teamDays.js"
 
 /** A booking: meetingsBooked for the booker on the booking's day. */
 export const foldMeetingBooked = (state: LedgerState, event: EventOf<"MeetingBooked">): ReadonlyArray<Change> => {

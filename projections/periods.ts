@@ -1,22 +1,41 @@
 /**
- * @module The calendar of the ledger: day keys of instants in the team's time zone, ISO weeks,
- * months, (fiscal) quarters, and the instants where those periods start and end.
+ * @module Periods of the team's calendar: ISO weeks, months, (fiscal) quarters, the instants they
+ * start and end, and the buckets a window of days is cut into.
  *
- * Day keys are `YYYY-MM-DD`, weeks `2026-W45` (ISO 8601: weeks start on Monday and belong to the
- * year of their Thursday), months `2026-11`, quarters `2026-Q4`.
+ * Weeks are `2026-W45` (ISO 8601: weeks start on Monday and belong to the year of their Thursday),
+ * months `2026-11`, quarters `2026-Q4`; days are the day keys of calendar.ts.
  *
  * Fiscal quarters: when the team's `fiscalYearStartMonth` is not January, a quarter label names the
  * fiscal year by the calendar year in which it ENDS (the Microsoft / Apple / Salesforce / US federal
  * convention). With a fiscal year starting in February, `2027-Q1` is February–April 2026 and
  * `2027-Q4` is November 2026–January 2027. With January (the default) labels are calendar quarters.
  *
+ * A period reaching past the calendar's edges (0001-01-01, 9999-12-31) is clipped to them: ISO week
+ * 9999-W52 is 9999-12-27 to 9999-12-31 (its Saturday and Sunday would fall in the year 10000), and
+ * with a February start the fiscal year `10000`'s fourth quarter is 9999-11-01 to 9999-12-31. A
+ * window is counted in closed form (`bucketCountOf`) and refused past `maxWindowBuckets` before any
+ * bucket is built, so that no window costs more than that many.
+ *
  * @example
- * dayKeyOf(Date.parse("2026-11-02T23:30:00Z"), "Europe/Paris") // "2026-11-03"
- * isoWeekOf("2027-01-01")                                       // "2026-W53"
- * quarterOf("2026-11-15", 2)                                    // "2027-Q4"
+ * isoWeekOf("2027-01-01")                              // "2026-W53"
+ * quarterOf("2026-11-15", 2)                           // "2027-Q4"
+ * daysOfPeriod("9999-W52")                             // { firstDay: "9999-12-27", lastDay: "9999-12-31" }
+ * bucketsOfWindow("2026-11-20", "2026-12-10", "month") // 2026-11 (20th–30th), 2026-12 (1st–10th)
  */
-
-const dayMs = 86_400_000
+import {
+  civilOfDayNumber,
+  dayKeyOfDayNumber,
+  dayNumberOf,
+  dayNumberOfCivil,
+  firstDayNumber,
+  isCalendarDay,
+  isoWeekdayOf,
+  lastDayNumber,
+  onCalendar,
+  pad2,
+  pad4,
+} from "./calendar.js"
+import { endOfDay, startOfDay } from "./teamDays.js"
 
 /** The granularities a window can be bucketed by. */
 export type Granularity = "day" | "week" | "month" | "quarter"
@@ -24,246 +43,32 @@ export type Granularity = "day" | "week" | "month" | "quarter"
 /** One bucket of a window: its key and its first and last day (both inclusive). */
 export type Bucket = { readonly key: string; readonly firstDay: string; readonly lastDay: string }
 
-// ---------------------------------------------------------------------------------------------
-// Civil dates <-> day numbers (days since 1970-01-01), without Date objects.
-
-type CivilDate = { readonly year: number; readonly month: number; readonly day: number }
-
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`)
-
-/** Howard Hinnant's civil_from_days: proleptic Gregorian, exact for every day number. */
-const civilOfDayNumber = (dayNumber: number): CivilDate => {
-  const z = dayNumber + 719_468
-  const era = Math.floor(z / 146_097)
-  const dayOfEra = z - era * 146_097
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  )
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
-  const mp = Math.floor((5 * dayOfYear + 2) / 153)
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1
-  const month = mp < 10 ? mp + 3 : mp - 9
-  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day }
-}
-
-/** Years in keys have four digits, as in `YYYY-MM-DD`: the year 50 is `0050`. */
-const pad4 = (year: number): string => String(year).padStart(4, "0")
-
-const dayKeyOfCivil = (year: number, month: number, day: number): string => `${pad4(year)}-${pad2(month)}-${pad2(day)}`
-
-/**
- * Howard Hinnant's days_from_civil, the inverse of `civilOfDayNumber`; `month` may run past 12 (the
- * next years' months). Not `Date.UTC`, which reads the years 0–99 as 1900–1999: `0050-01-01` was
- * counted as 1950 (found by test/fuzz.e2e.test.ts, a window from 0000-01-01 started in 1900).
- */
-const dayNumberOfCivil = (year: number, month: number, day: number): number => {
-  const normalizedYear = year + Math.floor((month - 1) / 12)
-  const normalizedMonth = ((((month - 1) % 12) + 12) % 12) + 1
-  const y = normalizedMonth <= 2 ? normalizedYear - 1 : normalizedYear
-  const era = Math.floor(y / 400)
-  const yearOfEra = y - era * 400
-  const dayOfYear = Math.floor((153 * ((normalizedMonth + 9) % 12) + 2) / 5) + day - 1
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
-  return era * 146_097 + dayOfEra - 719_468
-}
-
-/** The day key of a day number (days since 1970-01-01). */
-export const dayKeyOfDayNumber = (dayNumber: number): string => {
-  const { year, month, day } = civilOfDayNumber(dayNumber)
-  return dayKeyOfCivil(year, month, day)
-}
-
-const parseDayKey = (dayKey: string): CivilDate => ({
-  year: Number(dayKey.slice(0, 4)),
-  month: Number(dayKey.slice(5, 7)),
-  day: Number(dayKey.slice(8, 10)),
-})
-
-/** The day number (days since 1970-01-01) of a day key: `dayNumberOf("1970-01-02")` is 1. */
-export const dayNumberOf = (dayKey: string): number => {
-  const { year, month, day } = parseDayKey(dayKey)
-  return dayNumberOfCivil(year, month, day)
-}
-
-/** How many days `toDay` is after `fromDay` (negative when before): 0 for the same day. */
-export const daysBetween = (fromDay: string, toDay: string): number => dayNumberOf(toDay) - dayNumberOf(fromDay)
-
-/** The day key `days` days after (or before, when negative) a day key. */
-export const addDays = (dayKey: string, days: number): string => dayKeyOfDayNumber(dayNumberOf(dayKey) + days)
-
-// ---------------------------------------------------------------------------------------------
-// Day keys of instants in a time zone. The fold calls this once per event, so it must be cheap:
-// one Intl.DateTimeFormat per zone (about 6 µs per formatToParts, measured on Node 20), and a
-// cache of day keys per 15-minute bucket of UTC time, since every UTC offset and every offset
-// transition in use since 1972 falls on a multiple of 15 minutes.
-
-const bucketMs = 15 * 60_000
-const maxCachedBuckets = 100_000
-
-type ZoneClock = {
-  readonly formatter: Intl.DateTimeFormat | undefined // undefined for UTC: pure arithmetic
-  readonly dayKeys: Map<number, string>
-  /** The first instant of each day key asked for (four Intl calls each: a team view asks it twice per rep). */
-  readonly dayStarts: Map<string, number>
-  lastBucket: number
-  lastDayKey: string
-}
-
-const clocks = new Map<string, ZoneClock>()
-
-const clockOf = (timeZone: string): ZoneClock => {
-  let clock = clocks.get(timeZone)
-  if (clock === undefined) {
-    clock = {
-      formatter: formatterOf(timeZone),
-      dayKeys: new Map(),
-      dayStarts: new Map(),
-      lastBucket: Number.NaN,
-      lastDayKey: "",
-    }
-    clocks.set(timeZone, clock)
-  }
-  return clock
-}
-
-const formatterOf = (timeZone: string): Intl.DateTimeFormat | undefined => {
-  if (timeZone === "UTC") return undefined
-  try {
-    return new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    })
-  } catch {
-    // The event schema only admits valid IANA zones; should an invalid one reach the fold anyway,
-    // counting in UTC keeps the fold total instead of failing every later event.
-    return undefined
-  }
-}
-
-/** The wall-clock reading of an instant in a zone, as if that reading were a UTC instant. */
-const wallClockOf = (formatter: Intl.DateTimeFormat, epochMs: number): number => {
-  let year = 0,
-    month = 0,
-    day = 0,
-    hour = 0,
-    minute = 0,
-    second = 0
-  for (const part of formatter.formatToParts(epochMs)) {
-    switch (part.type) {
-      case "year":
-        year = Number(part.value)
-        break
-      case "month":
-        month = Number(part.value)
-        break
-      case "day":
-        day = Number(part.value)
-        break
-      case "hour":
-        hour = Number(part.value)
-        break
-      case "minute":
-        minute = Number(part.value)
-        break
-      case "second":
-        second = Number(part.value)
-        break
-      default:
-        break
-    }
-  }
-  return dayNumberOfCivil(year, month, day) * dayMs + ((hour * 60 + minute) * 60 + second) * 1_000
-}
-
-const computeDayKey = (clock: ZoneClock, epochMs: number): string =>
-  dayKeyOfDayNumber(
-    Math.floor((clock.formatter === undefined ? epochMs : wallClockOf(clock.formatter, epochMs)) / dayMs),
-  )
-
-/**
- * The team-calendar day (`YYYY-MM-DD`) of an instant (epoch milliseconds) in an IANA time zone.
- *
- * @example dayKeyOf(Date.parse("2026-11-02T23:30:00Z"), "Europe/Paris") // "2026-11-03"
- */
-export const dayKeyOf = (epochMs: number, timeZone: string): string => {
-  const clock = clockOf(timeZone)
-  if (clock.formatter === undefined) {
-    const dayNumber = Math.floor(epochMs / dayMs)
-    if (dayNumber === clock.lastBucket) return clock.lastDayKey
-    clock.lastBucket = dayNumber
-    clock.lastDayKey = dayKeyOfDayNumber(dayNumber)
-    return clock.lastDayKey
-  }
-  const bucket = Math.floor(epochMs / bucketMs)
-  if (bucket === clock.lastBucket) return clock.lastDayKey
-  let dayKey = clock.dayKeys.get(bucket)
-  if (dayKey === undefined) {
-    const first = computeDayKey(clock, bucket * bucketMs)
-    // A bucket whose ends disagree straddles a day boundary at an odd offset: never cached.
-    if (first !== computeDayKey(clock, bucket * bucketMs + bucketMs - 1)) return computeDayKey(clock, epochMs)
-    if (clock.dayKeys.size >= maxCachedBuckets) clock.dayKeys.clear()
-    clock.dayKeys.set(bucket, first)
-    dayKey = first
-  }
-  clock.lastBucket = bucket
-  clock.lastDayKey = dayKey
-  return dayKey
-}
-
-/**
- * The first instant (epoch milliseconds) of a day in a zone: local midnight, or the end of a DST
- * gap when midnight does not exist that day (clocks jumping from 23:59:59 to 01:00).
- */
-export const startOfDay = (dayKey: string, timeZone: string): number => {
-  const clock = clockOf(timeZone)
-  const wallMidnight = dayNumberOf(dayKey) * dayMs
-  if (clock.formatter === undefined) return wallMidnight
-  const known = clock.dayStarts.get(dayKey)
-  if (known !== undefined) return known
-  const formatter = clock.formatter
-  // Candidates: local midnight read with the offset in force a day before and a day after.
-  const candidates = [-dayMs, dayMs].map(
-    (shift) => wallMidnight - (wallClockOf(formatter, wallMidnight + shift) - (wallMidnight + shift)),
-  )
-  const valid = candidates.filter(
-    (candidate) => computeDayKey(clock, candidate) === dayKey && computeDayKey(clock, candidate - 1) !== dayKey,
-  )
-  const start = Math.min(...(valid.length > 0 ? valid : candidates))
-  if (clock.dayStarts.size >= maxCachedBuckets) clock.dayStarts.clear()
-  clock.dayStarts.set(dayKey, start)
-  return start
-}
-
-// ---------------------------------------------------------------------------------------------
-// Buckets of day keys.
+/** The most buckets a window may be cut into (`bucketsOfWindow` refuses more): about 2.7 years by day. */
+export const maxWindowBuckets = 1_000
 
 /** The ISO week (`2026-W45`) of a day: weeks start on Monday and belong to their Thursday's year. */
 export const isoWeekOf = (dayKey: string): string => {
   const dayNumber = dayNumberOf(dayKey)
-  const isoWeekday = ((((dayNumber + 3) % 7) + 7) % 7) + 1 // 1970-01-01 was a Thursday (4)
-  const thursday = dayNumber + 4 - isoWeekday
+  const thursday = dayNumber + 4 - isoWeekdayOf(dayNumber)
   const year = civilOfDayNumber(thursday).year
   const week = Math.floor((thursday - dayNumberOfCivil(year, 1, 1)) / 7) + 1
   return `${pad4(year)}-W${pad2(week)}`
 }
 
 /** The month (`2026-11`) of a day. */
-export const monthOf = (dayKey: string): string => dayKey.slice(0, 7)
+export const monthOf = (dayKey: string): string => {
+  dayNumberOf(dayKey) // a key of the year 10000 must not lose its fifth digit here either
+  return dayKey.slice(0, 7)
+}
 
 /**
  * The quarter of a day, fiscal when `fiscalYearStartMonth` is not 1 (labelled by the calendar year
- * in which the fiscal year ends).
+ * in which the fiscal year ends: the last months of 9999 may be in the fiscal year `10000`).
  *
  * @example quarterOf("2026-11-15", 1) // "2026-Q4";  quarterOf("2026-11-15", 2) // "2027-Q4"
  */
 export const quarterOf = (dayKey: string, fiscalYearStartMonth = 1): string => {
-  const { year, month } = parseDayKey(dayKey)
+  const { year, month } = civilOfDayNumber(dayNumberOf(dayKey))
   const monthsIntoFiscalYear = (month - fiscalYearStartMonth + 12) % 12
   const fiscalYear = fiscalYearStartMonth === 1 || month < fiscalYearStartMonth ? year : year + 1
   return `${pad4(fiscalYear)}-Q${Math.floor(monthsIntoFiscalYear / 3) + 1}`
@@ -273,6 +78,7 @@ export const quarterOf = (dayKey: string, fiscalYearStartMonth = 1): string => {
 export const bucketOf = (dayKey: string, granularity: Granularity, fiscalYearStartMonth = 1): string => {
   switch (granularity) {
     case "day":
+      dayNumberOf(dayKey)
       return dayKey
     case "week":
       return isoWeekOf(dayKey)
@@ -285,30 +91,46 @@ export const bucketOf = (dayKey: string, granularity: Granularity, fiscalYearSta
   }
 }
 
-const dayPattern = /^(\d{4})-(\d{2})-(\d{2})$/
 const weekPattern = /^(\d{4})-W(\d{2})$/
 const monthPattern = /^(\d{4})-(\d{2})$/
-const quarterPattern = /^(\d{4})-Q([1-4])$/
+// A fiscal year that ends in the year 10000 (its label year) starts in 9999.
+const quarterPattern = /^(\d{4}|10000)-Q([1-4])$/
+
+/** The Monday that starts ISO week 1 of a year: the week holding January 4th. */
+const mondayOfWeekOne = (year: number): number => {
+  const jan4 = dayNumberOfCivil(year, 1, 4)
+  return jan4 - isoWeekdayOf(jan4) + 1
+}
+
+/** The days of a span of day numbers that lie on the calendar, as keys; `undefined` when none do. */
+const onCalendarSpan = (first: number, last: number) =>
+  last < firstDayNumber || first > lastDayNumber
+    ? undefined
+    : { firstDay: dayKeyOfDayNumber(onCalendar(first)), lastDay: dayKeyOfDayNumber(onCalendar(last)) }
 
 /**
  * The first and last day (inclusive) of a period given by its key: a day, an ISO week, a month or
- * a (fiscal) quarter; `undefined` for a key that is none of those.
+ * a (fiscal) quarter, clipped to the calendar; `undefined` for a key that is none of those (a
+ * 30th of February, a week 54, a 13th month) or a period wholly off the calendar.
  */
 export const daysOfPeriod = (
   periodKey: string,
   fiscalYearStartMonth = 1,
 ): { readonly firstDay: string; readonly lastDay: string } | undefined => {
-  if (dayPattern.test(periodKey)) return { firstDay: periodKey, lastDay: periodKey }
+  if (isCalendarDay(periodKey)) return { firstDay: periodKey, lastDay: periodKey }
   const week = weekPattern.exec(periodKey)
   if (week !== null) {
     const year = Number(week[1])
-    const jan4 = dayNumberOfCivil(year, 1, 4) // January 4th is always in week 1
-    const mondayOfWeek1 = jan4 - ((((jan4 + 3) % 7) + 7) % 7)
-    const monday = mondayOfWeek1 + (Number(week[2]) - 1) * 7
-    return { firstDay: dayKeyOfDayNumber(monday), lastDay: dayKeyOfDayNumber(monday + 6) }
+    const weekNumber = Number(week[2])
+    const monday = mondayOfWeekOne(year) + (weekNumber - 1) * 7
+    const weeksInYear = (mondayOfWeekOne(year + 1) - mondayOfWeekOne(year)) / 7
+    return year < 1 || weekNumber < 1 || weekNumber > weeksInYear ? undefined : onCalendarSpan(monday, monday + 6)
   }
   const month = monthPattern.exec(periodKey)
-  if (month !== null) return monthSpan(Number(month[1]), Number(month[2]), 1)
+  if (month !== null) {
+    const [year, monthNumber] = [Number(month[1]), Number(month[2])]
+    return monthNumber < 1 || monthNumber > 12 ? undefined : monthSpan(year, monthNumber, 1)
+  }
   const quarter = quarterPattern.exec(periodKey)
   if (quarter !== null) {
     const fiscalYear = Number(quarter[1])
@@ -319,14 +141,75 @@ export const daysOfPeriod = (
   return undefined
 }
 
-const monthSpan = (year: number, month: number, months: number) => ({
-  firstDay: dayKeyOfCivil(year, month, 1),
-  lastDay: dayKeyOfDayNumber(dayNumberOfCivil(year, month + months, 1) - 1),
-})
+const monthSpan = (year: number, month: number, months: number) =>
+  onCalendarSpan(dayNumberOfCivil(year, month, 1), dayNumberOfCivil(year, month + months, 1) - 1)
+
+/** The last day number of the bucket holding a day number, in closed form (off the calendar at its end). */
+const lastDayNumberOfBucket = (dayNumber: number, granularity: Granularity, fiscalYearStartMonth: number): number => {
+  switch (granularity) {
+    case "day":
+      return dayNumber
+    case "week":
+      return dayNumber + 7 - isoWeekdayOf(dayNumber)
+    case "month": {
+      const { year, month } = civilOfDayNumber(dayNumber)
+      return dayNumberOfCivil(year, month + 1, 1) - 1
+    }
+    case "quarter": {
+      const { year, month } = civilOfDayNumber(dayNumber)
+      const monthsIntoQuarter = (((month - fiscalYearStartMonth) % 3) + 3) % 3
+      return dayNumberOfCivil(year, month - monthsIntoQuarter + 3, 1) - 1
+    }
+    default:
+      return assertNever(granularity)
+  }
+}
+
+/** The index of a day's bucket among all buckets of its granularity (consecutive buckets differ by 1). */
+const bucketIndexOf = (dayNumber: number, granularity: Granularity, fiscalYearStartMonth: number): number => {
+  switch (granularity) {
+    case "day":
+      return dayNumber
+    case "week":
+      return (dayNumber - isoWeekdayOf(dayNumber) + 1 - 4) / 7 // Mondays, counted from 1970-01-05
+    case "month": {
+      const { year, month } = civilOfDayNumber(dayNumber)
+      return year * 12 + month - 1
+    }
+    case "quarter": {
+      const { year, month } = civilOfDayNumber(dayNumber)
+      return Math.floor((year * 12 + month - fiscalYearStartMonth) / 3)
+    }
+    default:
+      return assertNever(granularity)
+  }
+}
+
+/**
+ * How many buckets `bucketsOfWindow` cuts the days `fromDay`..`toDay` into, in closed form (no list
+ * built, whatever the window): 0 when `fromDay` is after `toDay`.
+ *
+ * @example bucketCountOf("2026-11-20", "2026-12-10", "month") // 2
+ */
+export const bucketCountOf = (
+  fromDay: string,
+  toDay: string,
+  granularity: Granularity,
+  fiscalYearStartMonth = 1,
+): number => {
+  const first = dayNumberOf(fromDay)
+  const last = dayNumberOf(toDay)
+  if (first > last) return 0
+  return (
+    bucketIndexOf(last, granularity, fiscalYearStartMonth) - bucketIndexOf(first, granularity, fiscalYearStartMonth) + 1
+  )
+}
 
 /**
  * The buckets covering the days `fromDay`..`toDay` (both inclusive), in order, each clipped to the
  * window: a window from Nov 20 to Dec 10 by month gives `2026-11` (20th–30th) and `2026-12` (1st–10th).
+ * Throws a RangeError, before building any, for a window of more than `maxWindowBuckets` buckets:
+ * a request checks `windowIssue` (windowBounds.ts) first and answers with a 400.
  */
 export const bucketsOfWindow = (
   fromDay: string,
@@ -334,13 +217,21 @@ export const bucketsOfWindow = (
   granularity: Granularity,
   fiscalYearStartMonth = 1,
 ): ReadonlyArray<Bucket> => {
+  const count = bucketCountOf(fromDay, toDay, granularity, fiscalYearStartMonth)
+  if (count > maxWindowBuckets)
+    throw new RangeError(
+      `${fromDay} to ${toDay} by ${granularity} is ${count} buckets, over the limit of ${maxWindowBuckets}`,
+    )
   const buckets: Array<Bucket> = []
   const last = dayNumberOf(toDay)
   for (let day = dayNumberOf(fromDay); day <= last; ) {
     const firstDay = dayKeyOfDayNumber(day)
-    const key = bucketOf(firstDay, granularity, fiscalYearStartMonth)
-    const bucketLast = Math.min(dayNumberOf(daysOfPeriod(key, fiscalYearStartMonth)?.lastDay ?? firstDay), last)
-    buckets.push({ key, firstDay, lastDay: dayKeyOfDayNumber(bucketLast) })
+    const bucketLast = Math.min(lastDayNumberOfBucket(day, granularity, fiscalYearStartMonth), last)
+    buckets.push({
+      key: bucketOf(firstDay, granularity, fiscalYearStartMonth),
+      firstDay,
+      lastDay: dayKeyOfDayNumber(bucketLast),
+    })
     day = bucketLast + 1
   }
   return buckets
@@ -372,16 +263,16 @@ export const monthsWithin = (
   return { months, edges }
 }
 
-/** The instant (epoch ms) a period starts in a zone: the start of its first day. */
+/** The instant (epoch ms) a period starts in a zone: the start of its first day (on the calendar). */
 export const periodStart = (periodKey: string, timeZone: string, fiscalYearStartMonth = 1): number | undefined => {
   const days = daysOfPeriod(periodKey, fiscalYearStartMonth)
   return days === undefined ? undefined : startOfDay(days.firstDay, timeZone)
 }
 
-/** The instant (epoch ms) a period ends in a zone, exclusive: the start of the day after its last day. */
+/** The instant (epoch ms) a period ends in a zone, exclusive: the end of its last day (on the calendar). */
 export const periodEnd = (periodKey: string, timeZone: string, fiscalYearStartMonth = 1): number | undefined => {
   const days = daysOfPeriod(periodKey, fiscalYearStartMonth)
-  return days === undefined ? undefined : startOfDay(addDays(days.lastDay, 1), timeZone)
+  return days === undefined ? undefined : endOfDay(days.lastDay, timeZone)
 }
 
 function assertNever(value: never): never {

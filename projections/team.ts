@@ -14,8 +14,8 @@
  * - `AccountUntargeted` for an account never targeted changes nothing.
  */
 import type { EventOf, TeamSettings } from "../events/index.js"
+import { dayKeyOfDayNumber } from "./calendar.js"
 import { type Change, newAccount, noChanges, seenRep } from "./changes.js"
-import { dayKeyOfDayNumber } from "./periods.js"
 import { type ContactRow, type LedgerState, unflaggedActivities } from "./state.js"
 
 const dayMs = 86_400_000

@@ -10,7 +10,7 @@
  * previousWindow({ from: "2026-11-01", to: "2026-11-30" }) // { from: "2026-10-02", to: "2026-10-31" }
  * figureChanges({ winRate: 0.4 }, { winRate: 0.25 })     // { winRate: { value: 0.4, previous: 0.25, change: 0.15 } }
  */
-import { addDays, daysBetween } from "./periods.js"
+import { addDays, daysBetween } from "./calendar.js"
 
 /** A window of whole days, both included (`YYYY-MM-DD`). */
 export type DayWindow = { readonly from: string; readonly to: string }

@@ -1,5 +1,8 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { maxAmount } from "../events/fields.js"
 import { eventJsonSchemas, eventTypes, parseEvent, streamOf } from "../events/index.js"
+import { foldAll, metricsOf, sumCounters } from "../projections/index.js"
 
 describe("the event vocabulary", () => {
   it("accepts a call as a dialer sends it and files it under the call's stream", () => {
@@ -42,5 +45,57 @@ describe("the event vocabulary", () => {
     expect(schemas.DealOpened).toMatchObject({
       properties: { data: { required: expect.arrayContaining(["dealId", "amount"]) } },
     })
+  })
+})
+
+describe("amounts of money (issue 21, item 9: two won deals of 1e308 made a won value of 0)", () => {
+  const won = (amounts: ReadonlyArray<number>) =>
+    amounts.flatMap((amount, i) => [
+      {
+        type: "DealOpened",
+        occurredAt: "2026-11-02T10:00:00Z",
+        data: { dealId: `d${i}`, repId: "ana", accountId: "a", amount, source: "outbound" },
+      },
+      { type: "DealWon", occurredAt: "2026-11-03T10:00:00Z", data: { dealId: `d${i}` } },
+    ])
+
+  it("accepts every amount from 0 to 10^12 and refuses every other number, naming the bound", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: false }), (amount) => {
+        const parsed = parseEvent({
+          type: "DealAmountChanged",
+          occurredAt: "2026-11-02T10:00:00Z",
+          data: { dealId: "d", amount },
+        })
+        expect(parsed.ok).toBe(amount >= 0 && amount <= maxAmount)
+        if (!parsed.ok && amount > maxAmount && Number.isFinite(amount))
+          expect(parsed.issues).toEqual([
+            { path: "data.amount", message: expect.stringContaining("at most 1000000000000") },
+          ])
+      }),
+      { numRuns: 2_000 },
+    )
+  })
+
+  it("keeps a won value that any number of accepted amounts sum to finite, and as close as the sum itself", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: maxAmount, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        (amounts) => {
+          const events = won(amounts).map((event) => {
+            const parsed = parseEvent(event)
+            if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
+            return parsed.event
+          })
+          const state = foldAll(events)
+          const deals = [...state.deals.values()]
+          const { wonValue } = metricsOf(sumCounters([...state.repDays.values()]), deals)
+          const sum = amounts.reduce((total, amount) => total + amount, 0)
+          expect(Number.isFinite(wonValue)).toBe(true)
+          expect(Math.abs(wonValue - sum)).toBeLessThanOrEqual(sum * amounts.length * 2 ** -52)
+        },
+      ),
+      { numRuns: 200 },
+    )
   })
 })

@@ -1,9 +1,20 @@
 /**
- * @module Hostile input against every public route of a listening server (issue 8, item 7). The
- * routes come from the server's own `/openapi.json` at test time, plus the few it serves outside
+ * @module Hostile input against every public route of a listening server (issue 8, item 7; issue 21).
+ * The routes come from the server's own `/openapi.json` at test time, plus the few it serves outside
  * the document, so a route added later is fuzzed without touching this file. Each request is
  * checked for: no 5xx, no hang, a 4xx that is an RFC 9457 problem with a detail, and nothing stored
- * by a request that was refused (the log's head before and after it).
+ * by a request that was refused (the log's head before and after it). Beyond that:
+ * - a body that is not UTF-8 (overlong forms, surrogates encoded as CESU-8, stray bytes, truncated
+ *   sequences) is never accepted by a route that reads it, and the probes of every route, every
+ *   webhook included, are a 400 saying so; a JSON body nested deeper than 64 levels likewise;
+ * - windows of days anywhere in 0001-01-01 … 9999-12-31 (the scorecards, the comparison, the what-if)
+ *   are answered 200 or 400, a 200 measured at the window's own end, around a history with events
+ *   at both ends of the calendar;
+ * - a spelling of a valid key's Authorization header (any case, any number of spaces) is never a
+ *   401, a malformed one (a tab) never let through; in a run of their own, every spelling of a key
+ *   draws on its one bucket, and wrong tokens are throttled per client address.
+ * Every connector is configured and every delivery meant as authentic is signed as its vendor signs
+ * it (Dialpad's as a JWT), so that what it carries reaches the parser.
  *
  * Seeded and bounded: FUZZ_SEED and FUZZ_RUNS (requests per backend) reproduce or widen a run;
  * every failure is reported with its seed, its index and the request as sent.
@@ -11,18 +22,21 @@
 import http from "node:http"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { calendlySignature } from "../src/ingest/webhooks/calendly.js"
-import { twilioSignature } from "../src/ingest/webhooks/twilio.js"
+import { failedAuthentications } from "../src/http/auth.js"
+import { isCalendarDayKey } from "./support/hostileCalendar.js"
 import {
+  authorizationSpelling,
   bodySamples,
   type HostileRequest,
   hostileRequest,
   type Operation,
   operationsOf,
   probeRequests,
+  webhookProbes,
+  windowedWhatIf,
 } from "./support/hostileInput.js"
 import { serverBackends, startTestServer, type TestServer } from "./support/server.js"
-import { fuzzWebhookSecrets } from "./support/vendorPayloads.js"
+import { fuzzWebhookSecrets, signedDelivery } from "./support/vendorPayloads.js"
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261125)
 const runs = Number(process.env.FUZZ_RUNS ?? 200)
@@ -66,26 +80,11 @@ const webhookSources = ["aircall", "twilio", "ringcentral", "dialpad", "calendly
 type Sent = { readonly status: number; readonly contentType: string; readonly text: string } | { readonly hung: true }
 
 /** Signs a delivery as its vendor would (the fuzz server knows these secrets), over the URL and body it is sent with. */
-const signed = (base: string, request: HostileRequest): HostileRequest => {
+const signed = async (base: string, request: HostileRequest): Promise<HostileRequest> => {
   if (request.authentic !== true) return request
-  const body = Buffer.from(request.body ?? new Uint8Array()).toString("utf8")
-  const vendor = request.pathAndQuery.split("?")[0]?.split("/").at(-1)
-  const t = String(Math.floor(Date.now() / 1000))
-  const proof: Record<string, string> =
-    vendor === "twilio"
-      ? {
-          "x-twilio-signature": twilioSignature(fuzzWebhookSecrets.twilioAuthToken, `${base}${request.pathAndQuery}`, [
-            ...new URLSearchParams(body),
-          ]),
-        }
-      : vendor === "ringcentral"
-        ? { "verification-token": fuzzWebhookSecrets.ringcentralVerificationToken }
-        : vendor === "calendly"
-          ? {
-              "calendly-webhook-signature": `t=${t},v1=${calendlySignature(fuzzWebhookSecrets.calendlySigningKey, t, body)}`,
-            }
-          : {}
-  return { ...request, headers: { ...request.headers, ...proof } }
+  const vendor = request.pathAndQuery.split("?")[0]?.split("/").at(-1) as string
+  const delivery = await signedDelivery(vendor, `${base}${request.pathAndQuery}`, request.body ?? new Uint8Array())
+  return { ...request, headers: { ...request.headers, ...delivery.headers }, body: delivery.body }
 }
 
 /** Sends a request as is over a fresh connection (no fetch: it would refuse or mend half of what we send). */
@@ -104,6 +103,7 @@ const send = (base: string, request: HostileRequest): Promise<Sent> =>
       path: request.pathAndQuery,
       headers,
       agent: false,
+      ...(request.from === undefined ? {} : { localAddress: request.from }),
     })
     const timer = setTimeout(() => {
       outgoing.destroy()
@@ -142,6 +142,56 @@ const send = (base: string, request: HostileRequest): Promise<Sent> =>
     outgoing.end()
   })
 
+const notUtf8 = (bytes: Uint8Array | undefined) => {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+    return false
+  } catch {
+    return true
+  }
+}
+
+/** How deep a JSON text nests arrays and objects, counted outside strings (the oracle's own count). */
+const nestingOf = (text: string): number => {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]
+    if (inString) {
+      if (char === "\\") i++
+      else if (char === '"') inString = false
+    } else if (char === '"') inString = true
+    else if (char === "[" || char === "{") deepest = Math.max(deepest, ++depth)
+    else if (char === "]" || char === "}") depth--
+  }
+  return deepest
+}
+
+const hourMs = 3_600_000
+
+/** What is wrong with the answer to a windowed read, or `undefined`. */
+const windowViolationOf = (request: HostileRequest, sent: { status: number; text: string }): string | undefined => {
+  const window = request.window
+  if (window === undefined) return undefined
+  if (![200, 400, 404].includes(sent.status)) return `a read of ${window.from} to ${window.to} answered ${sent.status}`
+  if (sent.status !== 200) return undefined
+  if (!isCalendarDayKey(window.from) || !isCalendarDayKey(window.to))
+    return `a read of ${window.from} to ${window.to}, one of which is no day of the calendar, answered 200`
+  const answer = JSON.parse(sent.text)
+  const echoed = answer.window ?? answer.request
+  if (echoed?.from !== window.from || echoed?.to !== window.to)
+    return `answered the window ${echoed?.from} to ${echoed?.to} for ${window.from} to ${window.to}`
+  // Measured at the window's last instant, in a team zone at most 15 hours off UTC (local mean time included).
+  const measuredAt = Date.parse(answer.window?.measuredAt ?? `${window.to}T23:59:59.999Z`)
+  if (!(Math.abs(measuredAt - Date.parse(`${window.to}T23:59:59.999Z`)) <= 15 * hourMs))
+    return `measured ${window.from} to ${window.to} as of ${answer.window?.measuredAt}`
+  const series = answer.series as Array<{ from: string; to: string }> | undefined
+  if (series !== undefined && (series[0]?.from !== window.from || series.at(-1)?.to !== window.to))
+    return `cut ${window.from} to ${window.to} into buckets from ${series[0]?.from} to ${series.at(-1)?.to}`
+  return undefined
+}
+
 /** What is wrong with one answer, or `undefined` when it is as the brief demands. */
 const violationOf = (request: HostileRequest, sent: Sent, storedMeanwhile: number): string | undefined => {
   if ("hung" in sent) return `no answer within ${requestTimeoutMs} ms`
@@ -167,7 +217,21 @@ const violationOf = (request: HostileRequest, sent: Sent, storedMeanwhile: numbe
     if (problem.status !== sent.status)
       return `a ${sent.status} problem whose status member says ${String(problem.status)}`
   }
-  return undefined
+  if (request.mustBe !== undefined && !request.mustBe.includes(sent.status))
+    return `answered ${sent.status}, not ${request.mustBe.join(" or ")}: ${sent.text.slice(0, 300)}`
+  if (request.mustMention !== undefined && !request.mustMention.test(sent.text))
+    return `answered without saying ${request.mustMention}: ${sent.text.slice(0, 300)}`
+  if (request.readsBody === true && sent.status < 300) {
+    if (notUtf8(request.body)) return `accepted (${sent.status}) a body that is not UTF-8`
+    const contentType = request.headers["content-type"] ?? ""
+    if (/json/i.test(contentType) && nestingOf(Buffer.from(request.body ?? []).toString("utf8")) > 64)
+      return `accepted (${sent.status}) a JSON body nested deeper than 64 levels`
+  }
+  if (request.credentials === "valid spelling" && sent.status === 401)
+    return `refused a spelling of a valid key (${JSON.stringify(request.headers.authorization?.slice(0, 12))}…) with 401`
+  if (request.credentials === "malformed" && sent.status < 300)
+    return `let a malformed Authorization header through (${sent.status})`
+  return windowViolationOf(request, sent)
 }
 
 /** How a request is shown in a failure: enough to replay it by hand. */
@@ -217,7 +281,45 @@ describe.each(serverBackends)("hostile input on $name", (backend) => {
     const randomRequests = Array.from({ length: perOperation }, (_, round) =>
       byOperation.map((list) => list[round] as HostileRequest),
     ).flat()
-    const requests = [...probeRequests(operations, keys.admin), ...randomRequests]
+    const requests = [
+      ...probeRequests(operations, keys.admin),
+      ...webhookProbes(),
+      ...fc.sample(windowedWhatIf(keys), { seed, numRuns: 10 }),
+      ...randomRequests,
+    ]
+    // A history at both ends of the calendar, in a zone 14 hours east of UTC with a fiscal year from
+    // February: the last call falls on the first day of the year 10000 there, and 9999's last
+    // quarter is fiscal 10000's fourth.
+    const edges = await server.append({
+      events: [
+        {
+          type: "TeamSettingsChanged",
+          occurredAt: "0001-01-01T00:00:00Z",
+          data: { timeZone: "Etc/GMT-14", fiscalYearStartMonth: 2 },
+        },
+        { type: "RepJoined", occurredAt: "0001-01-01T00:00:00Z", data: { repId: "ana", name: "Ana", role: "AE" } },
+        ...[
+          ["edge-first", "0001-01-01T00:00:00Z"],
+          ["edge-last", "9999-12-31T23:59:59Z"],
+        ].map(([callId, occurredAt]) => ({
+          type: "CallLogged",
+          occurredAt,
+          data: { callId, repId: "ana", direction: "outbound", disposition: "connected", durationSeconds: 60 },
+        })),
+        {
+          type: "QuotaSet",
+          occurredAt: "9999-11-01T00:00:00Z",
+          data: { repId: "ana", period: "9999-12", amount: 5_000 },
+        },
+        {
+          type: "DealOpened",
+          occurredAt: "9999-12-01T00:00:00Z",
+          data: { dealId: "edge-deal", repId: "ana", accountId: "acme", amount: 1_000, source: "outbound" },
+        },
+        { type: "DealWon", occurredAt: "9999-12-31T20:00:00Z", data: { dealId: "edge-deal" } },
+      ],
+    })
+    expect(edges.status).toBe(201)
 
     let cursor = "0-0"
     /** Events appended since the last look (only what the log already shows), and the cursor moved past them. */
@@ -246,16 +348,20 @@ describe.each(serverBackends)("hostile input on $name", (backend) => {
     const statuses = new Map<number, number>()
     for (const [index, generated] of requests.entries()) {
       // A request id of our own (unless the fuzz sends an odd one), to tell this request's events from a late one's.
-      const request = signed(server.url, {
+      const request = await signed(server.url, {
         ...generated,
         headers: { "x-request-id": `fuzz-${index}`, ...generated.headers },
       })
       const sent = await send(server.url, request)
-      await settle(sent)
+      // A read stores nothing: the log is looked at after the other methods only (half the run's time on PGlite).
+      const reads = request.method === "GET" || request.method === "HEAD"
+      if (!reads) await settle(sent)
       // Events of another request (by their correlation id) showed late; those without one are counted against this one.
-      const stored = (await newEvents()).filter((event) =>
-        [undefined, request.headers["x-request-id"]].includes(event.metadata.correlationId),
-      ).length
+      const stored = reads
+        ? 0
+        : (await newEvents()).filter((event) =>
+            [undefined, request.headers["x-request-id"]].includes(event.metadata.correlationId),
+          ).length
       if (!("hung" in sent)) statuses.set(sent.status, (statuses.get(sent.status) ?? 0) + 1)
       const violation = violationOf(request, sent, stored)
       if (violation === undefined) continue
@@ -279,5 +385,79 @@ describe.each(serverBackends)("hostile input on $name", (backend) => {
       failures,
       `seed ${seed}: ${failures.length} of ${requests.length} requests to ${operations.length} routes misbehaved; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
     ).toEqual([])
+  })
+})
+
+describe.each(serverBackends)("Authorization spellings on $name", (backend) => {
+  // Bursts of 4 on the ingest routes, and almost no refill: a fifth request is over the limit.
+  const burst = 4
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startTestServer(backend, { operations: { rateLimit: { perSecond: 0.001, burst } } })
+  })
+  afterAll(() => server?.close())
+
+  const post = (authorization: string, index: number, from = "127.0.0.1") =>
+    send(server.url, {
+      method: "POST",
+      pathAndQuery: "/v1/events",
+      headers: { authorization, "content-type": "application/json" },
+      body: new TextEncoder().encode(
+        JSON.stringify({
+          type: "CallLogged",
+          occurredAt: "2026-11-02T14:05:00Z",
+          data: {
+            callId: `spelt-${index}`,
+            repId: "ana",
+            direction: "outbound",
+            disposition: "busy",
+            durationSeconds: 0,
+          },
+        }),
+      ),
+      framing: "length",
+      label: "a spelling",
+      from,
+    })
+  const statusOf = (sent: Sent) => ("hung" in sent ? 0 : sent.status)
+
+  it(`draws every spelling of one key on its one bucket (seed ${seed})`, { timeout: 60_000 }, async () => {
+    // Spellings of a hole, filled with a new key in each run.
+    const hole = "KEY"
+    const spelling = (credentials: "valid spelling" | "malformed") =>
+      authorizationSpelling(hole).filter((s) => s.credentials === credentials)
+    let index = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(spelling("valid spelling"), { minLength: burst + 1, maxLength: burst + 1 }),
+        spelling("malformed"),
+        async (valid, malformed) => {
+          const key = await server.keyWith(["ingest"])
+          // A malformed spelling is no key: refused, and drawing on no bucket (sent from its own address).
+          expect(statusOf(await post(malformed.header.replace(hole, key), index++, "127.0.0.3"))).toBe(401)
+          const statuses = []
+          for (const { header } of valid) statuses.push(statusOf(await post(header.replace(hole, key), index++)))
+          expect(statuses).toEqual([...Array<number>(burst).fill(201), 429])
+        },
+      ),
+      { seed, numRuns: 6 },
+    )
+  })
+
+  it("throttles a scan of wrong tokens, in any spelling, from one address, before any key is looked up", async () => {
+    // From 127.0.0.4, its own client: the scan holds back no other test.
+    const tokens = fc.sample(
+      fc
+        .tuple(fc.stringMatching(/^olk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/), fc.nat())
+        .chain(([token, n]) => authorizationSpelling(token).map((spelling) => ({ ...spelling, n }))),
+      { seed, numRuns: failedAuthentications.burst + 1 },
+    )
+    const statuses = []
+    for (const [i, { header }] of tokens.entries()) statuses.push(statusOf(await post(header, 10_000 + i, "127.0.0.4")))
+
+    expect(statuses.slice(0, failedAuthentications.burst)).toEqual(Array(failedAuthentications.burst).fill(401))
+    expect(statuses.at(-1)).toBe(429)
+    // Another address is not held back: a valid key from it is taken.
+    expect(statusOf(await post(`Bearer ${await server.keyWith(["ingest"])}`, 20_000))).toBe(201)
   })
 })

@@ -76,6 +76,21 @@ describe.each(serverBackends)("reading the ledger on $name", (backend) => {
       expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(["query.limit"])
     })
 
+    // Issue 21, item 12: `limit=0x10` was read as 16. A number in a query is decimal digits, or a 400.
+    it.each(["0x10", "1e3", "%205", "%2B5", "-5", "05", "5.0", "1_000", "Infinity", ""])(
+      "refuses limit=%s with 400: a query number is plain decimal digits",
+      async (limit) => {
+        const answer = await server.request(`/v1/events?limit=${limit}`)
+
+        expectProblem(answer, 400, ["query.limit", "decimal digits"])
+      },
+    )
+
+    it("reads limit=16, and refuses fromVersion=0x2 like any other number that is not decimal digits", async () => {
+      expect((await server.request("/v1/events?limit=16")).status).toBe(200)
+      expect((await server.request("/v1/streams/deal-x?fromVersion=0x2")).status).toBe(400)
+    })
+
     it("keeps, with occurredBy, only the events that had happened by that instant (inclusive)", async () => {
       const january = events.callLogged("asof-jan", "2020-01-15T12:00:00Z")
       const february = events.callLogged("asof-feb", "2020-02-01T00:00:00Z")

@@ -1,4 +1,13 @@
+/**
+ * Rate limits on the ingest routes, and the throttle of failed authentications, against a listening
+ * server. A key's bucket is its verified key id: every spelling of its Authorization header draws
+ * on it (the raw header was the key, and 59 of 60 respellings got 201 while the canonical one got
+ * 429: issue 21, item 5); a wrong token gets no bucket, and counts against its client's budget of
+ * failed authentications instead.
+ */
+import http from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { failedAuthentications } from "../src/http/auth.js"
 import {
   events,
   expectNothingStored,
@@ -69,6 +78,81 @@ describe.each(serverBackends)("rate limits on the ingest routes on $name", (back
     ).toBe(429)
     expect((await server.append(events.callLogged("call-other"), { key: other })).status).toBe(201)
     for (let i = 0; i < 6; i++) expect((await server.request("/v1/events?limit=1")).status).toBe(200)
+  })
+
+  it("counts every spelling of a key's Authorization header against its one bucket", async () => {
+    const key = await server.keyWith(["ingest"])
+    const spellings = [`Bearer ${key}`, `bearer  ${key}`, `BEARER     ${key}`, `bEaReR ${key}`]
+    const answers = []
+    for (const [i, authorization] of spellings.entries())
+      answers.push(
+        await server.request("/v1/events", {
+          key: null,
+          json: events.callLogged(`call-spelt-${i}`),
+          headers: { authorization },
+        }),
+      )
+
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 429])
+    expect(answers.map((a) => a.headers.get("ratelimit-remaining"))).toEqual(["2", "1", "0", "0"])
+  })
+
+  it("refuses a tab between the scheme and the key, which the header's grammar does not allow", async () => {
+    const key = await server.keyWith(["ingest"])
+    const answer = await server.request("/v1/events?limit=1", {
+      key: null,
+      headers: { authorization: `Bearer\t${key}` },
+    })
+
+    expectProblem(answer, 401, ["Bearer <key>", "one or more spaces"])
+  })
+
+  it("throttles failed authentications per client address, before any key is looked up", async () => {
+    // From 127.0.0.2, so that this test's failures leave 127.0.0.1 (every other test) alone.
+    const key = await server.keyWith(["ingest", "read"])
+    const url = new URL(server.url)
+    const from = (address: string, method: string, path: string, authorization: string) =>
+      new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
+        const request = http.request(
+          { host: url.hostname, port: url.port, method, path, localAddress: address, headers: { authorization } },
+          (response) => {
+            const chunks: Buffer[] = []
+            response.on("data", (chunk: Buffer) => chunks.push(chunk))
+            response.on("end", () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                retryAfter: response.headers["retry-after"] as string | undefined,
+                body: Buffer.concat(chunks).toString("utf8"),
+              }),
+            )
+          },
+        )
+        request.on("error", reject)
+        request.end()
+      })
+    const scan = []
+    // A scan of random tokens, on ingest and read routes alike: each one wrong, each a fresh token.
+    for (let i = 0; i < failedAuthentications.burst; i++)
+      scan.push(
+        await from(
+          "127.0.0.2",
+          i % 2 === 0 ? "POST" : "GET",
+          i % 2 === 0 ? "/v1/events" : "/v1/events?limit=1",
+          `Bearer olk_${i}_wrong`,
+        ),
+      )
+
+    expect(new Set(scan.map((a) => a.status))).toEqual(new Set([401]))
+    const throttled = await from("127.0.0.2", "GET", "/v1/events?limit=1", "Bearer olk_next_wrong")
+    expect(throttled.status).toBe(429)
+    expect(throttled.body).toMatch(/too many failed authentications from this address/)
+    expect(Number(throttled.retryAfter)).toBeGreaterThan(0)
+    // No key is checked for that address until its budget refills, a valid one included…
+    expect((await from("127.0.0.2", "GET", "/v1/events?limit=1", `Bearer ${key}`)).status).toBe(429)
+    // …while another address is not held back.
+    expect((await from("127.0.0.1", "GET", "/v1/events?limit=1", `Bearer ${key}`)).status).toBe(200)
+    await sleep(1_000 * Number(throttled.retryAfter))
+    expect((await from("127.0.0.2", "GET", "/v1/events?limit=1", `Bearer ${key}`)).status).toBe(200)
   })
 
   it("limits webhooks, which carry no key, per vendor and client address", async () => {

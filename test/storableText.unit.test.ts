@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { parseEvent } from "../events/index.js"
-import { loneSurrogatePath, storableCopy, unstorableText } from "../events/storableText.js"
+import { loneSurrogatePath, maxNesting, storableCopy, unstorableText } from "../events/storableText.js"
 
 describe("unstorableText", () => {
   it("names the first NUL or lone surrogate, in a value or a member name, below the root", () => {
@@ -56,5 +56,24 @@ describe("parseEvent", () => {
     })
     const keyed = { ...event, data: { ...event.data, name: "Ana" }, idempotencyKey: "k\u0000" }
     expect(parseEvent(keyed)).toMatchObject({ ok: false, issues: [{ path: "idempotencyKey" }] })
+  })
+})
+
+describe("unstorableText and nesting", () => {
+  /** `levels` arrays inside one another, around `inner`. */
+  const nested = (levels: number, inner: unknown = 1): unknown =>
+    Array.from({ length: levels }).reduce<unknown>((value) => [value], inner)
+
+  it("keeps a value nested 64 levels and refuses 65, naming where the 65th begins", () => {
+    expect(maxNesting).toBe(64)
+    expect(unstorableText({ raw: nested(63) })).toBeUndefined() // the object and 63 arrays: 64 levels
+    expect(unstorableText({ raw: nested(64) }, "metadata")).toEqual({
+      path: `metadata.raw${"[0]".repeat(63)}`,
+      message: "nests arrays and objects deeper than 64 levels; send a flatter value",
+    })
+  })
+
+  it("walks a value nested 100,000 levels deep without overflowing the stack, and stops at the limit", () => {
+    expect(unstorableText(nested(100_000))?.message).toMatch(/deeper than 64 levels/)
   })
 })

@@ -98,3 +98,17 @@ describe("token buckets", () => {
     )
   })
 })
+
+describe("peeking at a bucket", () => {
+  it("says what a take would answer without taking a token or keeping a bucket for a new client", () => {
+    const buckets = tokenBuckets({ perSecond: 1, burst: 2 })
+
+    expect(buckets.peek("stranger", 0)).toEqual({ allowed: true, remaining: 1, retryAfterSeconds: 0, resetSeconds: 1 })
+    expect(buckets.size).toBe(0)
+    buckets.take("busy", 0)
+    buckets.take("busy", 0)
+    expect(buckets.peek("busy", 0)).toMatchObject({ allowed: false, retryAfterSeconds: 1 })
+    expect(buckets.peek("busy", 0)).toMatchObject({ allowed: false, retryAfterSeconds: 1 })
+    expect(buckets.take("busy", 1_000).allowed).toBe(true)
+  })
+})

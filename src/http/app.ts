@@ -46,7 +46,7 @@ export const buildApp = (deps: AppDeps) => {
   app.use(requestId())
   app.use(observeRequests(operations))
   app.use(operations.draining.middleware)
-  app.use(rateLimitIngest(operations.settings.rateLimit))
+  app.use(rateLimitIngest(operations.settings.rateLimit, deps.sql))
   app.route("/", operationsRoutes({ ...deps, operations }))
   app.get("/v1/event-types", (c) => c.json(eventJsonSchemas()))
   app.route("/", eventRoutes({ ...deps, onAppended: deps.runner.wake }))

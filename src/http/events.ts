@@ -5,7 +5,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import type { Context } from "hono"
 import { Instant } from "../../events/fields.js"
-import { type EventIssue, eventTypes, type IncomingEvent, parseEvent } from "../../events/index.js"
+import { type EventIssue, eventSchemas, eventTypes, type IncomingEvent, parseEvent } from "../../events/index.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { EventStore } from "../store/EventStore.js"
 import {
@@ -21,6 +21,7 @@ import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { cloudEventsMediaTypes, cloudEventsMode, readCloudEvents } from "./cloudEvents.js"
 import { Problem, problem } from "./problem.js"
+import { queryInteger } from "./query.js"
 import { type LedgerRuntime, respond } from "./runtime.js"
 import { countApiDeliveries, noteAppended } from "./sources.js"
 import { validationHook } from "./validation.js"
@@ -63,13 +64,24 @@ const AppendAnswer = z
   })
   .openapi("AppendAnswer")
 
+/**
+ * The envelope of each event type, its `data` the vocabulary's own schema: the OpenAPI document
+ * shows every field's bounds (an amount's maximum, an id's length) as `GET /v1/event-types` does.
+ */
 const IncomingEventDoc = z
-  .object({
-    type: z.enum(eventTypes as [string, ...string[]]),
-    occurredAt: z.string().describe("ISO 8601 instant with a time zone"),
-    idempotencyKey: z.string().optional().describe("Defaults to a SHA-256 of type, occurredAt and data"),
-    data: z.record(z.string(), z.unknown()).describe("The type's fields: see shared EVENTS.md and GET /v1/event-types"),
-  })
+  .discriminatedUnion(
+    "type",
+    eventTypes.map((type) =>
+      z
+        .object({
+          type: z.literal(type),
+          occurredAt: z.string().describe("ISO 8601 instant with a time zone, in the years 0001–9999 (UTC)"),
+          idempotencyKey: z.string().optional().describe("Defaults to a SHA-256 of type, occurredAt and data"),
+          data: eventSchemas[type],
+        })
+        .openapi(`${type}Event`),
+    ) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>],
+  )
   .openapi("Event")
 
 const CloudEventDoc = z
@@ -192,7 +204,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
             .string()
             .refine((s) => parseCheckpoint(s) !== undefined, "must be a cursor returned as `next` by an earlier read")
             .optional(),
-          limit: z.coerce.number().int().min(1).max(5_000).default(100),
+          limit: queryInteger({ min: 1, max: 5_000, default: 100 }),
           occurredBy: Instant.optional(),
           recordedBy: Instant.optional(),
         }),
@@ -248,7 +260,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
             .refine((id) => !id.includes("\u0000"), "must not contain the NUL character (%00)")
             .openapi({ example: "deal-42" }),
         }),
-        query: z.object({ fromVersion: z.coerce.number().int().min(1).default(1) }),
+        query: z.object({ fromVersion: queryInteger({ min: 1, max: Number.MAX_SAFE_INTEGER, default: 1 }) }),
       },
       responses: {
         200: {
@@ -308,6 +320,17 @@ const readLedgerBatch = async (
 > => {
   const body = await readJsonBody(c, bodyLimitBytes)
   if (!body.ok) return body
+  const cloudEvents = cloudEventsSentAsJson(body.value)
+  if (cloudEvents !== undefined) {
+    return {
+      ok: false,
+      response: problem(c, {
+        title: "Invalid event",
+        status: 400,
+        detail: `the body is ${cloudEvents === "batched" ? "a batch of CloudEvents" : "a structured CloudEvent"} (it has \`specversion\`) sent as application/json, the media type of the ledger's own events: send it with Content-Type: ${cloudEventsMediaTypes[cloudEvents]}; nothing was stored`,
+      }),
+    }
+  }
   const batch = parseBatch(body.value)
   return batch.ok ? batch : { ok: false, response: problem(c, batch.problem) }
 }
@@ -342,6 +365,13 @@ export const parseBatch = (body: unknown): Batch => {
       )
   })
   return issues.length === 0 ? { ok: true, events } : invalid(issues)
+}
+
+/** The CloudEvents mode of a JSON body whose (first) member has a `specversion`: a CloudEvent, not a ledger event. */
+const cloudEventsSentAsJson = (value: unknown): "structured" | "batched" | undefined => {
+  const first: unknown = Array.isArray(value) ? value[0] : value
+  if (typeof first !== "object" || first === null || !("specversion" in first)) return undefined
+  return Array.isArray(value) ? "batched" : "structured"
 }
 
 const asArray = (value: unknown): ReadonlyArray<unknown> | undefined => (Array.isArray(value) ? value : undefined)

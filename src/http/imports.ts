@@ -26,6 +26,8 @@ import { crmPresets } from "../ingest/csv/presets.js"
 import { silentProgress } from "../observability/progress.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
+import { utf8Check } from "./bodyText.js"
+import { isUtf8Charset, mediaTypeOf } from "./mediaType.js"
 import { Problem, problem } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 import { validationHook } from "./validation.js"
@@ -179,6 +181,14 @@ export const importRoutes = ({
         detail: `send the file as text/csv (got ${contentType === undefined ? "no content type" : `"${contentType}"`})`,
       })
     }
+    const charset = mediaTypeOf(contentType)?.charset
+    if (charset !== undefined && !isUtf8Charset(charset)) {
+      return problem(c, {
+        title: "Unsupported media type",
+        status: 415,
+        detail: `the file is declared as charset "${charset}"; the ledger reads UTF-8 only: save the export as UTF-8 (CSV UTF-8 in Excel) and send it with charset=utf-8, or no charset`,
+      })
+    }
     const query = ImportQuery.safeParse(c.req.query())
     if (!query.success) {
       const errors = query.error.issues.map((issue) => ({
@@ -205,11 +215,18 @@ export const importRoutes = ({
     try {
       const file = path.join(dir, `${kind}.csv`)
       const spooled = await spool(c.req.raw, file, importLimitBytes)
-      if (!spooled) {
+      if (spooled.kind === "too large") {
         return problem(c, {
           title: "Payload too large",
           status: 413,
           detail: `the CSV body is over the import limit of ${importLimitBytes} bytes; split the file, or import it with \`ledger import ${kind}\``,
+        })
+      }
+      if (spooled.kind === "not UTF-8") {
+        return problem(c, {
+          title: "Malformed text",
+          status: 400,
+          detail: `the CSV body is not valid UTF-8: the byte at offset ${spooled.offset} begins no UTF-8 character (another encoding, such as Windows-1252, or a damaged file); save the export as UTF-8 (CSV UTF-8 in Excel); nothing was imported`,
         })
       }
       const provenance = {
@@ -259,10 +276,20 @@ const refused = (c: Context, error: CsvImportRefused) => {
   })
 }
 
-/** Writes the request's body to `file`; false (and the body abandoned) once it grows past `limitBytes`. */
-const spool = async (request: Request, file: string, limitBytes: number): Promise<boolean> => {
+type Spooled =
+  | { readonly kind: "spooled" }
+  | { readonly kind: "too large" }
+  | { readonly kind: "not UTF-8"; readonly offset: number }
+
+/**
+ * Writes the request's body to `file`, checking on the way that it is UTF-8 (the body reader's
+ * check, body.ts, for a body too large to hold in memory); the body is abandoned once it grows past
+ * `limitBytes` or stops being UTF-8.
+ */
+const spool = async (request: Request, file: string, limitBytes: number): Promise<Spooled> => {
   const declared = Number(request.headers.get("content-length"))
-  if (Number.isFinite(declared) && declared > limitBytes) return false
+  if (Number.isFinite(declared) && declared > limitBytes) return { kind: "too large" }
+  const utf8 = utf8Check()
   const out = createWriteStream(file)
   let failed: Error | undefined
   out.on("error", (error) => (failed = error))
@@ -276,7 +303,7 @@ const spool = async (request: Request, file: string, limitBytes: number): Promis
         if (done) break
         size += value.byteLength
         if (failed !== undefined) break
-        if (size > limitBytes) {
+        if (size > limitBytes || utf8.push(value) !== undefined) {
           await reader.cancel()
           break
         }
@@ -293,7 +320,9 @@ const spool = async (request: Request, file: string, limitBytes: number): Promis
     if (!out.closed) await once(out, "close")
   }
   if (failed !== undefined) throw new Error(`could not spool the CSV body to ${file}: ${failed.message}`)
-  return complete
+  if (!complete) return { kind: "too large" }
+  const badOffset = utf8.end()
+  return badOffset === undefined ? { kind: "spooled" } : { kind: "not UTF-8", offset: badOffset }
 }
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())

@@ -131,7 +131,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
         query.from ??
         daysOfPeriod(quarterOf(to, settings.fiscalYearStartMonth), settings.fiscalYearStartMonth)?.firstDay ??
         to
-      const issue = windowIssue({ from, to }, query.bucket)
+      const issue = windowIssue({ from, to }, query.bucket, settings.fiscalYearStartMonth)
       if (issue !== undefined) {
         const defaulted =
           query.from === undefined

@@ -28,6 +28,8 @@ export type Take = {
 export type TokenBuckets = {
   /** Takes one token from `client`'s bucket at `nowMs`, if it holds one. */
   take(client: string, nowMs: number): Take
+  /** What `take` would answer at `nowMs`, without taking a token or keeping a bucket for a new client. */
+  peek(client: string, nowMs: number): Take
   /** How many clients have a bucket (never more than `maxClients`). */
   readonly size: number
 }
@@ -62,20 +64,30 @@ export const tokenBuckets = (
     }
   }
 
+  /** The answer for a bucket holding `tokens` before the request, and the tokens it then holds. */
+  const answer = (tokens: number): Take & { readonly left: number } => {
+    const allowed = tokens >= 1
+    const left = allowed ? tokens - 1 : tokens
+    return {
+      allowed,
+      left,
+      remaining: Math.floor(left),
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((1 - left) / policy.perSecond)),
+      resetSeconds: Math.ceil((policy.burst - left) / policy.perSecond),
+    }
+  }
+
   return {
     take: (client, nowMs) => {
-      const tokens = refilled(buckets.get(client), nowMs)
-      const allowed = tokens >= 1
-      const left = allowed ? tokens - 1 : tokens
+      const { left, ...take } = answer(refilled(buckets.get(client), nowMs))
       buckets.delete(client)
       if (buckets.size >= maxClients) makeRoom(nowMs)
       buckets.set(client, { tokens: left, updatedAtMs: nowMs })
-      return {
-        allowed,
-        remaining: Math.floor(left),
-        retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((1 - left) / policy.perSecond)),
-        resetSeconds: Math.ceil((policy.burst - left) / policy.perSecond),
-      }
+      return take
+    },
+    peek: (client, nowMs) => {
+      const { left: _left, ...take } = answer(refilled(buckets.get(client), nowMs))
+      return take
     },
     get size() {
       return buckets.size

@@ -79,9 +79,12 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
           description: "Accepted, a retry (duplicate) or an event the ledger does not map (ignored)",
           content: { "application/json": { schema: WebhookAnswer } },
         },
-        400: problemResponse("Authentic but not the payload the vendor documents; nothing stored"),
+        400: problemResponse(
+          "Authentic but not the payload the vendor documents, a body that is not UTF-8, or a JSON payload nested deeper than 64 levels; nothing stored",
+        ),
         401: problemResponse("Missing or wrong signature/token; nothing stored"),
         413: problemResponse("Body over the size limit"),
+        415: problemResponse("A charset other than UTF-8"),
         503: problemResponse(
           "The connector's secret is not configured (the detail names the variable), or the store is unavailable",
         ),
@@ -97,7 +100,7 @@ const receive = async (c: Context, connector: Connector, deps: WebhookRoutesDeps
   const count = (outcome: DeliveryOutcome) => deps.deliveries.record(connector.source, outcome, receivedAt)
   const body = await readTextBody(c, deps.bodyLimitBytes)
   if (!body.ok) {
-    count({ kind: "rejected", status: 413, reason: `body over the limit of ${deps.bodyLimitBytes} bytes` })
+    count({ kind: "rejected", status: body.problem.status, reason: body.problem.detail })
     return body.response
   }
   const delivery: Delivery = {

@@ -5,13 +5,13 @@
 import { defaultTeamSettings, identityAlias, type TeamSettings } from "../../events/index.js"
 import {
   accountOutcomes,
-  addDays,
   bucketOf,
   bucketsOfWindow,
   compareReps,
   coverageAt,
   type DealRow,
   emptyCounters,
+  endOfDay,
   type Granularity,
   groupBy,
   metricsOf,
@@ -41,12 +41,13 @@ import {
 export type DayWindow = { readonly from: string; readonly to: string }
 
 /**
- * The window's instants: `start` (start of `from`), `end` (start of the day after `to`, exclusive)
- * and `measuredAt`, its last instant, where pipeline and coverage are measured ("at the window's end"
- * must fall inside the window, in the quota period of its last day).
+ * The window's instants: `start` (start of `from`), `end` (start of the day after `to`, exclusive:
+ * for 9999-12-31, an instant of the year 10000, `+010000-…`) and `measuredAt`, its last instant,
+ * where pipeline and coverage are measured ("at the window's end" must fall inside the window, in
+ * the quota period of its last day).
  */
 export const windowInstants = (window: DayWindow, settings: TeamSettings) => {
-  const endMs = startOfDay(addDays(window.to, 1), settings.timeZone)
+  const endMs = endOfDay(window.to, settings.timeZone)
   return {
     start: new Date(startOfDay(window.from, settings.timeZone)).toISOString(),
     end: new Date(endMs).toISOString(),

@@ -18,6 +18,7 @@ import {
   type DayCounters,
   type DealRow,
   daysOfPeriod,
+  endOfDay,
   groupBy,
   type HistoryRates,
   historyRates,
@@ -134,7 +135,7 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
   }
   const { timeZone, fiscalYearStartMonth } = state.settings
   const windowStart = startOfDay(request.from, timeZone)
-  const windowEnd = startOfDay(addDays(request.to, 1), timeZone)
+  const windowEnd = endOfDay(request.to, timeZone)
   const horizonMs =
     request.asOf !== null && "occurred" in request.asOf ? Date.parse(request.asOf.occurred) : occurrences.lastMs
   // As of a bound, the periods after it are the point (the pipeline going into them, as it looked then).
@@ -242,18 +243,22 @@ class RepHistory {
     }
   }
 
-  /** The counters summed over the days from `from` to `to` (both inclusive). */
-  totalsBetween(from: string, to: string): DayCounters {
+  /**
+   * The counters summed over the `days` days before `day` (`day` itself excluded; none before the
+   * calendar's first day, so that a period starting 0001-01-01 has no history rather than its own).
+   */
+  totalsBefore(day: string, days: number): DayCounters {
+    const from = addDays(day, -days)
     const parts: Array<DayCounters> = []
     for (const [month, entry] of this.months) {
       const first = `${month}-01`
       const last = `${month}-31` // an upper bound of the month's days, as a key
-      if (last < from || first > to) continue
-      if (first >= from && last <= to) {
+      if (last < from || first >= day) continue
+      if (first >= from && last < day) {
         entry.total ??= sumCounters(entry.rows)
         parts.push(entry.total)
       } else {
-        for (const row of entry.rows) if (row.day >= from && row.day <= to) parts.push(row)
+        for (const row of entry.rows) if (row.day >= from && row.day < day) parts.push(row)
       }
     }
     return sumCounters(parts)
@@ -285,9 +290,11 @@ const measureRep = (input: {
   const remainingQuota = quota === null ? null : Math.max(0, quota.amount - measured.wonValue)
   const { qualifiedOnly, excludeBadgering } = request.rules
   const pipelineCounted = qualifiedOnly ? measured.qualifiedPipeline : measured.openPipeline
+  const rates = historyRates(history.totalsBefore(firstDay, lookbackDays), { excludeBadgering })
+  // As shown: the lookback's first and last day (for a period starting on the calendar's first day,
+  // which has no day before it, both are that day, and the history is empty).
   const historyFrom = addDays(firstDay, -lookbackDays)
   const historyTo = addDays(firstDay, -1)
-  const rates = historyRates(history.totalsBetween(historyFrom, historyTo), { excludeBadgering })
   let wonByEnd: number | null = null
   if (quota !== null && over) {
     const untilMs = Math.min(endMs, Date.parse(quota.end)) - 1

@@ -4,7 +4,7 @@
  */
 import { z } from "zod"
 import { CalendarDate, Instant } from "../../events/fields.js"
-import { daysBetween, maxWindowDays } from "../../projections/index.js"
+import { daysBetween, isCalendarDay, maxWindowDays } from "../../projections/index.js"
 
 const day = CalendarDate
 
@@ -66,11 +66,17 @@ export const WhatIfCoverageRequest = z
   })
   .strict()
   .refine((request) => request.from <= request.to, { message: "must be on or before `to`", path: ["from"] })
-  // NaN (a date that does not parse) is not over the bound: the date has its own error.
-  .refine((request) => !(daysBetween(request.from, request.to) > maxWindowDays), {
-    message: `the window may span at most ${maxWindowDays} days (10 years); narrow \`from\`–\`to\``,
-    path: ["to"],
-  })
+  // A date that does not parse has its own error, and no span.
+  .refine(
+    (request) =>
+      !isCalendarDay(request.from) ||
+      !isCalendarDay(request.to) ||
+      daysBetween(request.from, request.to) <= maxWindowDays,
+    {
+      message: `the window may span at most ${maxWindowDays} days (10 years); narrow \`from\`–\`to\``,
+      path: ["to"],
+    },
+  )
 
 /** The request with its defaults filled in and its instants in the store's canonical form. */
 export type WhatIfCoverage = {

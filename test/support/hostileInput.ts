@@ -4,6 +4,7 @@
  * bytes, odd headers, query strings and path segments, aimed at the routes the server documents.
  */
 import fc from "fast-check"
+import { anyBucket, anyWindow } from "./hostileCalendar.js"
 import {
   anyJson,
   anyText,
@@ -13,7 +14,7 @@ import {
   nastyString,
   plausibleId,
 } from "./jsonSchemaValues.js"
-import { vendorBody } from "./vendorPayloads.js"
+import { vendorBody, vendorPayloadAround } from "./vendorPayloads.js"
 
 /** One route as the fuzz aims at it: its method and path template, and what its OpenAPI operation says. */
 export type Operation = {
@@ -23,6 +24,10 @@ export type Operation = {
   readonly queryNames: ReadonlyArray<string>
   /** Request body media types, each with its JSON Schema when the document gives one. */
   readonly bodies: ReadonlyArray<{ readonly contentType: string; readonly schema?: JsonSchema }>
+  /** Whether the operation needs an API key (its `security`). */
+  readonly secured?: boolean
+  /** A value each path parameter takes when a probe must reach the route (its enum's first, else `ana`). */
+  readonly pathValues?: Readonly<Record<string, string>>
 }
 
 /** A request as sent: the raw path and query, headers, and the body with how its length is told. */
@@ -37,6 +42,21 @@ export type HostileRequest = {
   readonly label: string
   /** A webhook delivery the fuzz signs as its vendor would, at send time (the signature covers the final URL and body). */
   readonly authentic?: boolean
+  /** The statuses a deterministic probe must be answered with (a body that is not UTF-8: 400)… */
+  readonly mustBe?: ReadonlyArray<number>
+  /** …and what its answer must say. */
+  readonly mustMention?: RegExp
+  /** What the Authorization header is: a spelling of a valid key (never a 401), or malformed (never let through). */
+  readonly credentials?: "valid spelling" | "malformed"
+  /** A windowed read's days, for what its answer must say about them. */
+  readonly window?: { readonly from: string; readonly to: string }
+  /** Whether the request is one its route reads a body of (its own method, a route that takes one). */
+  readonly readsBody?: boolean
+  /**
+   * The local address to send from: requests whose credentials fail go from 127.0.0.2, so that the
+   * throttle of failed authentications they run into holds back no other request of the fuzz.
+   */
+  readonly from?: string
 }
 
 /** The operations of an OpenAPI 3.1 document, with `$ref`s left for `fromSchema` to resolve. */
@@ -55,6 +75,12 @@ export const operationsOf = (document: { paths: Record<string, Record<string, an
             contentType,
             ...(media.schema === undefined ? {} : { schema: media.schema }),
           }),
+        ),
+        secured: Array.isArray(operation.security) && operation.security.length > 0,
+        pathValues: Object.fromEntries(
+          ((operation.parameters ?? []) as Array<{ in: string; name: string; schema?: { enum?: unknown[] } }>)
+            .filter((p) => p.in === "path")
+            .map((p) => [p.name, String(p.schema?.enum?.[0] ?? "ana")]),
         ),
       })),
   )
@@ -374,22 +400,60 @@ export const bodySamples = (
 /** Credentials: the admin key mostly (to reach past authentication), sometimes none or nonsense. */
 export type Keys = { readonly admin: string; readonly ingest: string; readonly read: string }
 
-const authorization = (keys: Keys) =>
+/** "Bearer" with each letter in either case. */
+const bearerInAnyCase = fc
+  .array(fc.boolean(), { minLength: 6, maxLength: 6 })
+  .map((upper) => [..."bearer"].map((letter, i) => (upper[i] ? letter.toUpperCase() : letter)).join(""))
+
+/**
+ * Spellings of a valid key's header: the scheme in any case, one or more spaces (RFC 9110 §11), each
+ * the key itself; and malformed ones (a tab, no space, a comma), which are no key at all.
+ */
+export const authorizationSpelling = (key: string) =>
   fc.oneof(
-    { weight: 8, arbitrary: fc.constant(`Bearer ${keys.admin}`) },
-    { weight: 1, arbitrary: fc.constantFrom(`Bearer ${keys.ingest}`, `Bearer ${keys.read}`) },
+    fc.tuple(bearerInAnyCase, fc.integer({ min: 1, max: 6 })).map(([scheme, spaces]) => ({
+      header: `${scheme}${" ".repeat(spaces)}${key}`,
+      credentials: "valid spelling" as const,
+    })),
+    fc
+      .tuple(bearerInAnyCase, fc.constantFrom("\t", " \t ", ",", ":"))
+      .map(([scheme, separator]) => ({ header: `${scheme}${separator}${key}`, credentials: "malformed" as const })),
+  )
+
+type Authorization = {
+  readonly header?: string
+  readonly credentials?: "valid spelling" | "malformed"
+  /** Credentials that fail (counted among the failed authentications of the address they come from). */
+  readonly fails?: boolean
+}
+
+const authorization = (keys: Keys): fc.Arbitrary<Authorization> =>
+  fc.oneof(
+    { weight: 7, arbitrary: fc.constant({ header: `Bearer ${keys.admin}` }) },
     {
       weight: 1,
-      arbitrary: fc.constantFrom(
-        undefined,
-        "",
-        "Bearer",
-        "Bearer ",
-        "Basic YTpi",
-        `bearer ${keys.admin}`,
-        "Bearer olk_\u00e9\u00e9",
-        `Bearer ${"olk_".padEnd(5000, "x")}`,
-      ),
+      arbitrary: authorizationSpelling(keys.admin).map((spelt) => ({
+        ...spelt,
+        fails: spelt.credentials === "malformed",
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(`Bearer ${keys.ingest}`, `Bearer ${keys.read}`).map((header) => ({ header })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(
+          undefined,
+          "",
+          "Bearer",
+          "Bearer ",
+          "Basic YTpi",
+          "Bearer olk_\u00e9\u00e9",
+          `Bearer ${"olk_".padEnd(5000, "x")}`,
+        )
+        .map((header): Authorization => (header === undefined ? {} : { header, fails: true })),
     },
   )
 
@@ -400,7 +464,14 @@ export const hostileRequest = (
   keys: Keys,
 ): fc.Arbitrary<HostileRequest> => {
   const vendor = /^\/v1\/webhooks\/([a-z]+)$/.exec(operation.path)?.[1]
-  return vendor === undefined ? anyRequest(operation, samples, keys) : webhookDelivery(operation, vendor, samples, keys)
+  if (vendor !== undefined) return webhookDelivery(operation, vendor, samples, keys)
+  const windowed = operation.queryNames.includes("from") && operation.queryNames.includes("to")
+  return windowed
+    ? fc.oneof(
+        { weight: 1, arbitrary: anyRequest(operation, samples, keys) },
+        { weight: 2, arbitrary: windowedRead(operation, keys) },
+      )
+    : anyRequest(operation, samples, keys)
 }
 
 /** A delivery to a vendor's webhook: mostly shaped as the vendor sends it and signed, sometimes anything at all. */
@@ -432,9 +503,42 @@ const webhookDelivery = (
           framing,
           label: `POST ${operation.path} with ${authentic ? "a signed" : "an unsigned"} ${body.kind}`,
           authentic,
+          readsBody: true,
         })),
     },
   )
+
+/** A read of a window of days (a scorecard, the comparison): any window of the calendar, any bucket. */
+const windowedRead = (operation: Operation, keys: Keys): fc.Arbitrary<HostileRequest> =>
+  fc.record({ window: anyWindow, bucket: anyBucket }).map(({ window, bucket }) => {
+    const query = new URLSearchParams({
+      from: window.from,
+      to: window.to,
+      ...(operation.queryNames.includes("bucket") ? { bucket } : {}),
+    })
+    return {
+      method: operation.method,
+      pathAndQuery: `${reachable(operation)}?${query}`,
+      headers: { authorization: `Bearer ${keys.read}` },
+      framing: "length" as const,
+      label: `${operation.method} ${operation.path} over the window ${window.from} to ${window.to} by ${bucket}`,
+      window,
+    }
+  })
+
+/** A what-if replay over any window of the calendar (its body's `from` and `to`). */
+export const windowedWhatIf = (keys: Keys): fc.Arbitrary<HostileRequest> =>
+  fc
+    .record({ window: anyWindow, period: fc.constantFrom("month", "quarter"), target: fc.constantFrom(1, 3, 100) })
+    .map(({ window, period, target }) => ({
+      method: "POST",
+      pathAndQuery: "/v1/what-if/coverage",
+      headers: { authorization: `Bearer ${keys.read}`, "content-type": "application/json" },
+      body: new TextEncoder().encode(JSON.stringify({ coverageTarget: target, ...window, period })),
+      framing: "length" as const,
+      label: `POST /v1/what-if/coverage over the window ${window.from} to ${window.to} by ${period}`,
+      window,
+    }))
 
 const anyRequest = (operation: Operation, samples: BodySamples, keys: Keys): fc.Arbitrary<HostileRequest> =>
   fc
@@ -466,7 +570,7 @@ const anyRequest = (operation: Operation, samples: BodySamples, keys: Keys): fc.
       authorization: authorization(keys),
       framing: fc.constantFrom("length", "length", "chunked") as fc.Arbitrary<"length" | "chunked">,
     })
-    .map(({ method, segments, query, body, contentType, odd, authorization, framing }) => {
+    .map(({ method, segments, query, body, contentType, odd, authorization: credentials, framing }) => {
       let i = 0
       const path = operation.path.replace(/\{[^}]+\}/g, () => segments[i++ % segments.length] as string)
       const queryString = query.map(([name, value]) => `${name}=${value}`).join("&")
@@ -474,15 +578,20 @@ const anyRequest = (operation: Operation, samples: BodySamples, keys: Keys): fc.
       const headers: Record<string, string> = {
         ...odd,
         ...(contentType === undefined ? {} : { "content-type": contentType }),
-        ...(authorization === undefined ? {} : { authorization }),
+        ...(credentials.header === undefined ? {} : { authorization: credentials.header }),
       }
+      // Said of the route's own method only: another method may be another route, or none.
+      const spelt = credentials.credentials !== undefined && method === operation.method && operation.secured === true
       return {
         method,
         pathAndQuery: queryString === "" ? path : `${path}?${queryString}`,
         headers,
         ...(bytes === undefined ? {} : { body: bytes }),
         framing,
-        label: `${method} ${operation.path} with ${body === null ? "no body" : body.kind} as ${contentType ?? "no content type"}`,
+        ...(spelt ? { credentials: credentials.credentials } : {}),
+        ...(credentials.fails === true ? { from: "127.0.0.2" } : {}),
+        readsBody: method === operation.method && operation.bodies.length > 0,
+        label: `${method} ${operation.path} with ${body === null ? "no body" : body.kind} as ${contentType ?? "no content type"}${credentials.credentials === undefined ? "" : ` (${credentials.credentials} of the key)`}`,
       }
     })
 
@@ -517,7 +626,6 @@ const bodyProbes: ReadonlyArray<{ readonly kind: string; readonly text: string }
     kind: "NUL",
     text: '{"type":"RepJoined","occurredAt":"2026-11-02T14:05:00Z","data":{"repId":"n1","name":"a\\u0000","role":"AE"}}',
   },
-  { kind: "invalid UTF-8", text: "\u00ff\u00fe" },
   { kind: "CSV with a quote never closed", text: 'a,b\n"1,2\n3,4' },
   { kind: "over the limit", text: `[${'"x",'.repeat(20_000)}"x"]` },
 ]
@@ -538,14 +646,47 @@ const queryProbes = [
 ]
 
 /**
+ * Byte sequences that are not UTF-8 (the Unicode Standard's table 3-7), each inside a JSON string:
+ * every route that reads a body must refuse them with a 400, never mend them into U+FFFD.
+ */
+const notUtf8: ReadonlyArray<readonly [string, ReadonlyArray<number>]> = [
+  ["a lone 0xFF", [0xff]],
+  ["a continuation byte alone", [0x80]],
+  ["an overlong '/'", [0xc0, 0xaf]],
+  ["an overlong NUL", [0xe0, 0x80, 0x80]],
+  ["a surrogate encoded as CESU-8", [0xed, 0xa0, 0x80]],
+  ["a code point past U+10FFFF", [0xf4, 0x90, 0x80, 0x80]],
+  ["a truncated sequence", [0xe2, 0x82]],
+]
+
+/** Three of `list`, a different three for each `index`: every item is sent somewhere, and the run stays short. */
+const someOf = <T>(list: ReadonlyArray<T>, index: number): ReadonlyArray<T> =>
+  [0, 1, 2].map((k) => list[(index * 3 + k) % list.length] as T)
+
+const bytesOf = (...parts: ReadonlyArray<string | ReadonlyArray<number>>): Uint8Array =>
+  Uint8Array.from(parts.flatMap((part) => (typeof part === "string" ? [...new TextEncoder().encode(part)] : part)))
+
+/** Arrays nested `levels` deep, as JSON text. */
+const nestedJson = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`
+
+const isJsonMediaType = (contentType: string) => /^application\/([a-z0-9.+-]+\+)?json\b/i.test(contentType)
+
+/** A route's path, each parameter filled with a value that reaches the route (operationsOf's `pathValues`). */
+const reachable = (operation: Operation) =>
+  operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => operation.pathValues?.[name] ?? "ana")
+
+/**
  * The deterministic part of the fuzz: each route's path parameters, body and query parameters
  * probed with the inputs that have broken servers before, with the admin key so they get past
- * authentication.
+ * authentication. A body that is not UTF-8 must be a 400 saying so, and a JSON body nested
+ * deeper than 64 levels a 400 naming the limit.
  */
 export const probeRequests = (operations: ReadonlyArray<Operation>, adminKey: string): HostileRequest[] => {
   const authorization = `Bearer ${adminKey}`
   const fill = (path: string, segment: string) => path.replace(/\{[^}]+\}/g, segment)
   return operations.flatMap((operation, index): HostileRequest[] => {
+    // Path parameters as "ana": /v1/imports/ana is a 404, which the CSV import's hangs on a header
+    // it cannot read (issue 21, item 2) would otherwise meet. The encodings go to the route itself.
     const plain = fill(operation.path, "ana")
     const segments = operation.path.includes("{")
       ? segmentProbes.map((segment) => ({
@@ -557,17 +698,34 @@ export const probeRequests = (operations: ReadonlyArray<Operation>, adminKey: st
         }))
       : []
     const contentType = operation.bodies[0]?.contentType
+    const probe = (kind: string, body: Uint8Array, expected: Partial<HostileRequest> = {}): HostileRequest => ({
+      method: operation.method,
+      pathAndQuery: expected.mustMention === undefined ? plain : reachable(operation),
+      headers: { authorization, "content-type": contentType as string },
+      body,
+      framing: "length" as const,
+      readsBody: true,
+      label: `${operation.method} ${operation.path} with ${kind} as ${contentType}`,
+      ...expected,
+    })
     const bodies =
       contentType === undefined
         ? []
-        : bodyProbes.map(({ kind, text }) => ({
-            method: operation.method,
-            pathAndQuery: plain,
-            headers: { authorization, "content-type": contentType },
-            body: kind === "invalid UTF-8" ? Uint8Array.from([0xff, 0xfe, 0xc0, 0xa0]) : new TextEncoder().encode(text),
-            framing: "length" as const,
-            label: `${operation.method} ${operation.path} with ${kind} as ${contentType}`,
-          }))
+        : [
+            ...bodyProbes.map(({ kind, text }) =>
+              probe(
+                kind,
+                new TextEncoder().encode(text),
+                kind === "deep JSON" && isJsonMediaType(contentType)
+                  ? // The dashboard's sign-in reads 4 KB: it refuses the 60 KB of nesting for its size first.
+                    { mustBe: [400, 413], mustMention: /deeper than 64 levels|over the limit/ }
+                  : {},
+              ),
+            ),
+            ...someOf(notUtf8, index).map(([kind, sequence]) =>
+              probe(kind, bytesOf('{"name":"a', sequence, 'b"}'), { mustBe: [400], mustMention: /not valid UTF-8/ }),
+            ),
+          ]
     const queries = operation.queryNames.flatMap((name, n) =>
       [0, 1, 2].map((k) => {
         const value = queryProbes[(index + n * 3 + k) % queryProbes.length] as string
@@ -582,4 +740,51 @@ export const probeRequests = (operations: ReadonlyArray<Operation>, adminKey: st
     )
     return [...segments, ...bodies, ...queries]
   })
+}
+
+/**
+ * Deliveries to every connector, made authentic at send time (`authentic`: the fuzz signs them, so
+ * that what they carry gets past the proof): bytes that are not UTF-8, and JSON nested 5,000 levels
+ * deep in a field the connector keeps, each a 400; a byte-order mark and a NUL escape, answered
+ * without a 5xx.
+ */
+export const webhookProbes = (): HostileRequest[] => {
+  const delivery = (vendor: string, kind: string, contentType: string, body: Uint8Array, expected = {}) => ({
+    method: "POST",
+    pathAndQuery: `/v1/webhooks/${vendor}`,
+    headers: { "content-type": contentType },
+    body,
+    framing: "length" as const,
+    label: `POST /v1/webhooks/${vendor} with a signed payload holding ${kind}`,
+    authentic: true,
+    readsBody: true,
+    ...expected,
+  })
+  const json = Object.entries(vendorPayloadAround).flatMap(([vendor, { contentType, around }], index) => {
+    const [before, after] = around.split("$") as [string, string]
+    return [
+      ...someOf(notUtf8, index).map(([kind, sequence]) =>
+        delivery(vendor, kind, contentType, bytesOf(before, '"a', sequence, 'b"', after), {
+          mustBe: [400],
+          mustMention: /not valid UTF-8/,
+        }),
+      ),
+      delivery(vendor, "JSON nested 5,000 levels", contentType, bytesOf(before, nestedJson(5_000), after), {
+        mustBe: [400],
+        mustMention: /deeper than 64 levels/,
+      }),
+      delivery(vendor, "a byte-order mark", contentType, bytesOf("\ufeff", before, '"Ana"', after)),
+      delivery(vendor, "a NUL escape", contentType, bytesOf(before, '"a\\u0000b"', after)),
+    ]
+  })
+  const twilio = someOf(notUtf8, 4).map(([kind, sequence]) =>
+    delivery(
+      "twilio",
+      kind,
+      "application/x-www-form-urlencoded",
+      bytesOf("CallSid=CA9&AccountSid=AC1&CallStatus=completed&From=", sequence),
+      { mustBe: [400], mustMention: /not valid UTF-8/ },
+    ),
+  )
+  return [...json, ...twilio]
 }

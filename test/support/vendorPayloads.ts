@@ -3,7 +3,10 @@
  * Dialpad, RingCentral, Calendly JSON; Twilio's form), then spoiled, and the secrets the fuzz
  * server is configured with so that a delivery can be signed and get past the vendor's check.
  */
+import { createHmac } from "node:crypto"
 import fc from "fast-check"
+import { CompactSign } from "jose"
+import { twilioSignature } from "../../src/ingest/webhooks/twilio.js"
 import { anyText, fromSchema, type JsonSchema } from "./jsonSchemaValues.js"
 
 const str = { type: "string" }
@@ -160,11 +163,81 @@ export const fuzzWebhookSecrets = {
   aircallToken: "fuzz-aircall-token",
   twilioAuthToken: "fuzz-twilio-token",
   ringcentralVerificationToken: "fuzz-ringcentral-token",
+  dialpadSecret: "fuzz-dialpad-secret",
   calendlySigningKey: "fuzz-calendly-key",
   calendlyToleranceSeconds: 180,
   // Dialpad's payloads are fuzzed unsigned, as a webhook without secret sends them.
   dialpadAllowUnsigned: true,
 } as const
+
+/** 2026-11-02T14:00:00Z, in UNIX seconds. */
+const t0 = 1_793_628_000
+
+/**
+ * One valid payload per vendor that stores what it is sent, around a hole (`$`) for a JSON value of
+ * a field the connector keeps (in the call's `metadata.raw`): where a test puts bad bytes or deep
+ * nesting so that they reach the connector past its proof. Twilio's form holds no JSON.
+ */
+export const vendorPayloadAround: Readonly<
+  Record<"aircall" | "ringcentral" | "calendly" | "dialpad", { readonly contentType: string; readonly around: string }>
+> = {
+  aircall: {
+    contentType: "application/json",
+    around: `{"resource":"call","event":"call.ended","timestamp":${t0},"token":"fuzz-aircall-token","data":{"id":1,"direction":"outbound","started_at":${t0},"ended_at":${t0 + 60},"user":{"id":4021,"name":$}}}`,
+  },
+  ringcentral: {
+    contentType: "application/json",
+    around:
+      '{"uuid":"u1","event":"/restapi/v1.0/account/~/telephony/sessions","timestamp":"2026-11-02T14:00:00Z","body":{"sequence":1,"telephonySessionId":"s1","eventTime":"2026-11-02T14:00:00Z","parties":[{"extensionId":"1","direction":"Outbound","status":{"code":"Disconnected","reason":$}}]}}',
+  },
+  calendly: {
+    contentType: "application/json",
+    around:
+      '{"event":"invitee.created","created_at":"2026-11-02T14:00:00Z","payload":{"uri":"https://api.calendly.com/scheduled_events/e1/invitees/i1","email":"ana@example.com","name":$,"scheduled_event":{"uri":"https://api.calendly.com/scheduled_events/e1","start_time":"2026-11-05T15:00:00Z","event_memberships":[{"user_email":"ana@example.com"}]}}}',
+  },
+  // The claims of the JWT that signedDelivery makes of it.
+  dialpad: {
+    contentType: "application/jwt",
+    around: `{"call_id":1,"state":"hangup","direction":"outbound","date_started":${t0 * 1000},"date_ended":${t0 * 1000 + 60_000},"target":{"id":7,"type":"user","name":$}}`,
+  },
+}
+
+/**
+ * A delivery made authentic as its vendor makes it, with the fuzz server's secrets: the headers to
+ * add and the body to send. Signatures cover the exact bytes (Calendly's HMAC, Dialpad's JWT, whose
+ * claims are the bytes given); Aircall's token is already in its body; Twilio signs the URL and the
+ * form's parameters.
+ */
+export const signedDelivery = async (
+  vendor: string,
+  url: string,
+  body: Uint8Array,
+): Promise<{ readonly headers: Record<string, string>; readonly body: Uint8Array }> => {
+  switch (vendor) {
+    case "twilio": {
+      const params = [...new URLSearchParams(Buffer.from(body).toString("utf8"))]
+      return {
+        headers: { "x-twilio-signature": twilioSignature(fuzzWebhookSecrets.twilioAuthToken, url, params) },
+        body,
+      }
+    }
+    case "ringcentral":
+      return { headers: { "verification-token": fuzzWebhookSecrets.ringcentralVerificationToken }, body }
+    case "calendly": {
+      const t = String(Math.floor(Date.now() / 1000))
+      const v1 = createHmac("sha256", fuzzWebhookSecrets.calendlySigningKey).update(`${t}.`).update(body).digest("hex")
+      return { headers: { "calendly-webhook-signature": `t=${t},v1=${v1}` }, body }
+    }
+    case "dialpad": {
+      const jwt = await new CompactSign(body)
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .sign(new TextEncoder().encode(fuzzWebhookSecrets.dialpadSecret))
+      return { headers: { "content-type": "application/jwt" }, body: new TextEncoder().encode(jwt) }
+    }
+    default:
+      return { headers: {}, body }
+  }
+}
 
 /** A delivery body shaped as `source` sends it; `authentic` deliveries are signed by the fuzz at send time. */
 export const vendorBody = (

@@ -19,7 +19,14 @@ import { type Context, Hono } from "hono"
 import { getCookie } from "hono/cookie"
 import { z } from "zod"
 import type { SqlQueryable } from "../../store/sql.js"
-import { type AuthVariables, acceptSessionCookie, csrfHeader, requireScope } from "../auth.js"
+import {
+  type AuthVariables,
+  acceptSessionCookie,
+  countFailedAuthentication,
+  csrfHeader,
+  requireScope,
+  throttledAuthentication,
+} from "../auth.js"
 import { readJsonBody } from "../body.js"
 import { problem } from "../problem.js"
 import { type Asset, loadAssets, pageSecurityHeaders } from "./assets.js"
@@ -95,7 +102,11 @@ export const dashboardRoutes = ({ sql }: DashboardDeps) => {
         detail: `body.key: ${parsed.error.issues[0]?.message ?? "required"}`,
       })
     }
+    // A key tried here is an authentication like any other: throttled, and counted when it fails.
+    const throttled = throttledAuthentication(c, sql)
+    if (throttled !== undefined) return problem(c, throttled.problem, throttled.headers)
     const opened = await sessions.open(parsed.data.key)
+    if (!opened.ok && opened.reason === "unknown_key") countFailedAuthentication(c, sql)
     if (!opened.ok) {
       return opened.reason === "unknown_key"
         ? problem(c, {

@@ -8,8 +8,10 @@
  * - Slashed dates are ambiguous (`03/04/2026`): their order is an option, `mdy` (the US default of
  *   Salesforce and HubSpot) or `dmy`; ISO dates (`2026-04-03`) are read whatever the option.
  * - Money is digits with `,` or spaces between thousands and `.` before cents; a currency symbol or code
- *   around it (`$12,000.00`, `12000 EUR`) is ignored (the currency comes from its own column).
+ *   around it (`$12,000.00`, `12000 EUR`) is ignored (the currency comes from its own column); at most
+ *   `maxAmount` (10^12), the vocabulary's bound.
  */
+import { maxAmount } from "../../../events/fields.js"
 
 export type DateOrder = "mdy" | "dmy"
 export const dateOrders: ReadonlyArray<DateOrder> = ["mdy", "dmy"]
@@ -78,7 +80,10 @@ const utc = (
   cell: string,
   order?: DateOrder,
 ): CellValue<string> => {
-  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
+  // Not Date.UTC, which reads the years 0–99 as 1900–1999 (a date of 0050 was refused as not real).
+  const at = new Date(0)
+  at.setUTCFullYear(year, month - 1, day)
+  at.setUTCHours(hour, minute, second)
   const real =
     at.getUTCFullYear() === year &&
     at.getUTCMonth() === month - 1 &&
@@ -112,6 +117,8 @@ export const amountOf = (cell: string): CellValue<number> => {
   }
   const amount = Number(text.replace(/[, \u00a0\u202f]/g, ""))
   if (amount < 0) return invalid(`"${cell}" is negative; an amount is 0 or more`)
+  if (!(amount <= maxAmount))
+    return invalid(`"${cell}" is over the largest amount the ledger holds, ${maxAmount} (10^12, a trillion)`)
   return ok(amount)
 }
 

@@ -86,6 +86,10 @@ export const parseDialpadJson = (text: string): unknown =>
 
 type Verified = { readonly claims: string } | { readonly refused: Reading }
 
+// The claims are bytes under the signature: decoded strictly, like every body (src/http/body.ts),
+// so that bytes which are not UTF-8 are refused rather than mended into U+FFFD and stored.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+
 /**
  * Verifies the body as Dialpad's HS256 JWT, signature then times (`exp`, `nbf`, `iat`) at the
  * delivery's arrival: its claims as text (parsed later keeping Dialpad's long ids exact), or the
@@ -100,7 +104,11 @@ const verifiedClaims = async (token: string, secret: string, receivedAt: Date): 
     })
     if (typeof payload.iat === "number" && payload.iat > receivedAt.getTime() / 1000 + clockToleranceSeconds)
       return { refused: unauthentic("the JWT's `iat` is in the future: it was not issued by Dialpad's clock") }
-    return { claims: new TextDecoder().decode(base64url.decode(token.split(".")[1] as string)) }
+    try {
+      return { claims: strictUtf8.decode(base64url.decode(token.split(".")[1] as string)) }
+    } catch {
+      return { refused: malformed("the JWT's claims are not valid UTF-8: Dialpad signs UTF-8 JSON") }
+    }
   } catch (error) {
     if (error instanceof errors.JOSEAlgNotAllowed)
       return { refused: unauthentic("the JWT is not signed HS256, the algorithm Dialpad uses") }
