@@ -7,13 +7,8 @@
  */
 import { parentPort } from "node:worker_threads"
 import type { LedgerState } from "../../projections/index.js"
-import {
-  addStoredRows,
-  nothingTouched,
-  type Statement,
-  type Touched,
-  touchedStatements,
-} from "../readModel/scorecardTables.js"
+import { addStoredRows } from "../readModel/scorecardState.js"
+import { nothingTouched, type Statement, type Touched, touchedStatements } from "../readModel/scorecardWrites.js"
 import { decodeFoldPage } from "../store/eventLog.js"
 import { foldInto } from "./batchFold.js"
 import type { FoldReply, FoldRequest } from "./foldThread.js"
