@@ -27,9 +27,11 @@ import {
   openProjector,
   stepProjector,
 } from "../src/runtime/projectionRunner.js"
-import { countEvents, readFoldPage, readLog, readLogToFold } from "../src/store/eventLog.js"
+import { countEvents } from "../src/store/logHead.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
+import { readFoldPage, readLogToFold } from "../src/store/readFoldPage.js"
+import { readLog } from "../src/store/readLog.js"
 import { pagesReadRate, rawReadRate } from "./support/logReads.js"
 import { describeMachine, median, ms, percentile, perSecond, printTable } from "./support/report.js"
 

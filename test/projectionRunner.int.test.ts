@@ -16,8 +16,11 @@ import {
   startProjectionRunner,
   stepProjector,
 } from "../src/runtime/projectionRunner.js"
-import { appendToLog, type RecordedEvent, readLog, readLogToFold } from "../src/store/eventLog.js"
+import { appendToLog } from "../src/store/appendToLog.js"
+import type { RecordedEvent } from "../src/store/eventLog.js"
 import { openPostgres } from "../src/store/postgres.js"
+import { readLogToFold } from "../src/store/readFoldPage.js"
+import { readLog } from "../src/store/readLog.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { anyHistory, anyHistoryWithIdentities } from "./support/histories.js"
 import { backends, type OpenedStore } from "./support/stores.js"

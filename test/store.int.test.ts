@@ -2,17 +2,12 @@ import fc from "fast-check"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { dealGuard } from "../src/ingest/appendEvents.js"
-import {
-  appendToLog,
-  awaitHiddenCommits,
-  type Checkpoint,
-  type NewEvent,
-  type RecordedEvent,
-  readLog,
-  readStream,
-  visibleHead,
-} from "../src/store/eventLog.js"
+import { appendToLog } from "../src/store/appendToLog.js"
+import type { Checkpoint, NewEvent, RecordedEvent } from "../src/store/eventLog.js"
+import { awaitHiddenCommits, visibleHead } from "../src/store/logHead.js"
 import { migrate } from "../src/store/migrations.js"
+import { readLog } from "../src/store/readLog.js"
+import { readStream } from "../src/store/readStream.js"
 import { backends, type OpenedStore } from "./support/stores.js"
 
 let n = 0

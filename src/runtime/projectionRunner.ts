@@ -18,7 +18,9 @@ import {
 } from "../readModel/registry.js"
 import { readStoredRows } from "../readModel/scorecardState.js"
 import { createTables, dropTables, scorecardFoldVersion, scorecardModel } from "../readModel/scorecardTables.js"
-import { type Checkpoint, committedHead, logBehind, logStart, readFoldPage } from "../store/eventLog.js"
+import { type Checkpoint, logStart } from "../store/eventLog.js"
+import { committedHead, logBehind } from "../store/logHead.js"
+import { readFoldPage } from "../store/readFoldPage.js"
 import type { Lease, SqlDatabase } from "../store/sql.js"
 import { type Fold, openFold } from "./foldThread.js"
 

@@ -6,14 +6,17 @@
  * appended the event in *this* database, meaningless in another one. The log's order survives without it,
  * because the lines are written in log order and a restore commits them in that order (see `restoreBatch`).
  *
- * The log's own SQL is in eventLog.ts; the restore's is here because it is the one writer that sets positions,
- * stream versions and `recorded_at` itself instead of letting the database assign them.
+ * The log's own operations each have a file (eventLog.ts lists them); the restore's SQL is here because it is
+ * the one writer that sets positions, stream versions and `recorded_at` itself instead of letting the database
+ * assign them.
  *
  * @example
  * for await (const page of archivePages(db)) for (const event of page) out.write(`${archiveLine(event)}\n`)
  */
 import { isDeepStrictEqual } from "node:util"
-import { type Checkpoint, committedHead, logStart, type RecordedEvent, readLog } from "./eventLog.js"
+import { type Checkpoint, logStart, type RecordedEvent } from "./eventLog.js"
+import { committedHead } from "./logHead.js"
+import { readLog } from "./readLog.js"
 import { jsonbBytes, type SqlDatabase } from "./sql.js"
 
 /** One line of an archive. */
