@@ -34,7 +34,7 @@ import { type FreshDatabase, freshDatabase, postgresAvailable } from "./support/
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
-// A command starts PGlite (5 s idle, measured 20–30 s on a loaded two-core machine) and tsx.
+// A command starts PGlite (5 s idle, measured 20–30 s on a loaded two-core machine).
 const slow = { timeout: 240_000 }
 
 type Run = { readonly code: number; readonly stdout: string; readonly stderr: string }

@@ -336,13 +336,15 @@ export const activeReadModel = async (db: SqlQueryable): Promise<LedgerState> =>
 }
 
 /**
- * One round's plan, drawn from the run's seed: when to kill, whether a rebuild runs then, and what
- * the embedded store's restarted server syncs (`LEDGER_DURABILITY`: both must survive a kill).
+ * One round's plan: when to kill (drawn from the run's seed), whether a rebuild runs then (every
+ * third round), and what the embedded store's server killed in that round syncs
+ * (`LEDGER_DURABILITY`, one round each: both must survive a kill, in every run).
  */
 export type RoundPlan = {
   readonly killAfterMs: number
   /** Set every third round: the rebuild starts this long into the load, and the kill follows its 202 at once. */
   readonly rebuild: { readonly startAfterMs: number } | undefined
+  /** `process` in odd rounds, `os` in even ones: with a rebuild every third round, each kind of kill meets both. */
   readonly durability: "process" | "os"
 }
 
@@ -354,6 +356,6 @@ export const roundPlan = (seed: string, round: number): RoundPlan => {
   return {
     killAfterMs,
     rebuild: round % 3 === 2 ? { startAfterMs: rebuildAfterMs } : undefined,
-    durability: random.chance(0.5) ? "os" : "process",
+    durability: round % 2 === 0 ? "os" : "process",
   }
 }
