@@ -4,6 +4,7 @@
  * hide a committed event behind the fence.
  */
 import { type Checkpoint, logStart } from "./eventLog.js"
+import { fenceOf, runningBelowFence } from "./logTable.js"
 import type { SqlQueryable } from "./sql.js"
 
 /**
@@ -16,7 +17,7 @@ import type { SqlQueryable } from "./sql.js"
  */
 export const awaitHiddenCommits = async (q: SqlQueryable, timeoutMs: number): Promise<void> => {
   const rows = await q.query<{ hiding: ReadonlyArray<string> | null }>(
-    `select array_agg(x::text) as hiding from pg_snapshot_xip(pg_current_snapshot()) as x
+    `select array_agg(x::text) as hiding from ${runningBelowFence(q)} as x
      where x < (select transaction_id from ledger_events order by transaction_id desc limit 1)`,
   )
   const hiding = rows[0]?.hiding ?? []
@@ -35,7 +36,7 @@ export const awaitHiddenCommits = async (q: SqlQueryable, timeoutMs: number): Pr
 export const visibleHead = async (q: SqlQueryable): Promise<Checkpoint> => {
   const rows = await q.query<{ transaction_id: string; global_position: number | string }>(
     `select transaction_id::text as transaction_id, global_position from ledger_events
-     where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     where transaction_id < ${fenceOf(q)}
      order by ledger_events.transaction_id desc, ledger_events.global_position desc limit 1`,
   )
   const head = rows[0]

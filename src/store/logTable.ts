@@ -4,6 +4,7 @@
  * epoch milliseconds, the as-of bounds, the last event of each stream).
  */
 import type { AsOf, RecordedEvent } from "./eventLog.js"
+import type { SqlQueryable } from "./sql.js"
 
 /** A row of ledger_events as the drivers return it. */
 export type EventRow = {
@@ -40,6 +41,41 @@ export const toRecorded = (row: EventRow): RecordedEvent => ({
   recordedAt: row.recorded_at.toISOString(),
   idempotencyKey: row.idempotency_key,
 })
+
+/**
+ * The transaction ids of the server's other databases still running, as `xid`s (a subquery): each
+ * backend's database and transaction, from `pg_stat_get_activity`. A transaction of another
+ * database never writes this log.
+ */
+const otherDatabasesTransactions = `select a.backend_xid from pg_stat_get_activity(null) as a
+  where a.backend_xid is not null and a.datid <> (select oid from pg_database where datname = current_database())`
+
+/**
+ * The fence of a read, an xid8 expression: the transactions below it have all ended, so that the
+ * events they stored are final in the log's order and a reader may checkpoint past them (see
+ * readLog.ts). It is the oldest transaction still running that could write this log, or the next
+ * transaction id when none is. Transaction ids are the server's, and `pg_snapshot_xmin` is the
+ * oldest running in any database: a session left in a transaction in another database of the same
+ * PostgreSQL server (a report, another application, another test run) would hide every event
+ * appended since from every reader, for as long as it stays open. So on PostgreSQL the running
+ * transactions the snapshot lists are those of this database, and those not known to be another's
+ * (one that ended since, a prepared one): a transaction of this database is never left out, so no
+ * reader skips an event that a slower writer commits. PGlite has one database.
+ */
+export const fenceOf = (q: SqlQueryable): string =>
+  q.backend === "pglite"
+    ? "pg_snapshot_xmin(pg_current_snapshot())"
+    : `(select coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) from pg_snapshot_xip(pg_current_snapshot()) as x
+        where x::xid not in (${otherDatabasesTransactions}))`
+
+/**
+ * The running transactions a fenced read cannot see past (an xid8 set, for `… as x`): every one the
+ * snapshot lists on PGlite; on PostgreSQL those not known to be another database's (see `fenceOf`).
+ */
+export const runningBelowFence = (q: SqlQueryable): string =>
+  q.backend === "pglite"
+    ? "pg_snapshot_xip(pg_current_snapshot())"
+    : `(select x from pg_snapshot_xip(pg_current_snapshot()) as x where x::xid not in (${otherDatabasesTransactions}))`
 
 /** An instant as epoch milliseconds (floored, as a JS Date holds it), a plain JSON number. */
 export const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::float8`

@@ -24,7 +24,7 @@ export type FoldPage = { readonly text: string; readonly events: number; readonl
  * the text 230k–249k events/s, rows decoded by the driver 191k–220k/s.
  */
 export const readFoldPage = async (q: SqlQueryable, options: LogRead): Promise<FoldPage | undefined> => {
-  const { page, params } = logPage(options)
+  const { page, params } = logPage(q, options)
   const rows = await q.query<{
     text: string | null
     events: number | string

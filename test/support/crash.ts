@@ -58,9 +58,9 @@ let marks = 0
 
 /**
  * Reads the whole log from `after` once it holds everything committed before this call. `GET
- * /v1/events` shows only transactions older than every one still in flight on the server (so that a
- * reader never skips an event committed late) — on PostgreSQL that includes other databases'
- * transactions, and a killed server's session that is still finishing. So a mark is appended, and
+ * /v1/events` shows only transactions older than every one still in flight on the store's database
+ * (so that a reader never skips an event committed late) — on PostgreSQL that includes a killed
+ * server's session that is still finishing. So a mark is appended, and
  * the log is read until the mark shows: every transaction that could still commit has ended by then.
  * The mark is an acknowledged request like any other (an `AccountTargeted` of an account no
  * traffic touches), added to `requests`.
