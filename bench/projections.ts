@@ -16,21 +16,22 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { demoScaleFor, loadDemoTeam } from "../src/demo/index.js"
+import { activeGeneration, addGeneration, liveGenerations } from "../src/readModel/registry.js"
 import { repScorecard, teamComparison } from "../src/readModel/scorecardQueries.js"
-import { allReps, createTables, dropTables } from "../src/readModel/scorecardTables.js"
+import { allReps } from "../src/readModel/scorecardReads.js"
+import { createTables, dropTables, scorecardFoldVersion, scorecardModel } from "../src/readModel/scorecardTables.js"
 import {
   closeProjector,
   defaultStep,
   ensureGenerations,
   openProjector,
-  scorecardFoldVersion,
-  scorecardModel,
   stepProjector,
 } from "../src/runtime/projectionRunner.js"
-import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
-import { countEvents, readFoldPage, readLog, readLogToFold } from "../src/store/eventLog.js"
+import { countEvents } from "../src/store/logHead.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
+import { readFoldPage, readLogToFold } from "../src/store/readFoldPage.js"
+import { readLog } from "../src/store/readLog.js"
 import { pagesReadRate, rawReadRate } from "./support/logReads.js"
 import { describeMachine, median, ms, percentile, perSecond, printTable } from "./support/report.js"
 

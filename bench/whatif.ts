@@ -24,7 +24,7 @@ import { demoScaleFor, loadDemoTeam } from "../src/demo/index.js"
 import { startProjectionRunner } from "../src/runtime/projectionRunner.js"
 import { startServer } from "../src/server.js"
 import { createApiKey } from "../src/store/apiKeys.js"
-import { countEvents } from "../src/store/eventLog.js"
+import { countEvents } from "../src/store/logHead.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
 

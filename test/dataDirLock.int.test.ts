@@ -4,11 +4,19 @@ import { hostname, tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { acquireDataDirLock, DataDirLocked, scopedDataDirLock } from "../src/store/dataDirLock.js"
+import { bundledModule } from "./support/bundledModule.js"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
-const lockModule = new URL("../src/store/dataDirLock.ts", import.meta.url).href
+
+// The children import the lock's module bundled (test/support/bundledModule.ts), built once for the file.
+const bundleDir = fs.mkdtempSync(path.join(tmpdir(), "ledger-lock-module-"))
+let lockModule: string
+beforeAll(async () => {
+  lockModule = await bundledModule(new URL("../src/store/dataDirLock.ts", import.meta.url), bundleDir)
+})
+afterAll(() => fs.rmSync(bundleDir, { recursive: true, force: true }))
 
 const dirs: string[] = []
 const newDataDir = (): string => {
@@ -21,7 +29,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
 })
 
-// Each child process loads tsx and effect: a few seconds apiece when CI runs test files side by side.
+// Each child process loads effect and zod: a second or more apiece when CI runs test files side by side.
 const spawnsProcesses = { timeout: 90_000 }
 
 const lockFileOf = (dir: string) => path.join(dir, "ledger.lock")
@@ -36,7 +44,7 @@ interface Child {
 /** Another Node process running `body` as an ES module with `acquireDataDirLock` in scope. */
 const spawnLocker = (body: string): Child => {
   const script = `import { acquireDataDirLock } from ${JSON.stringify(lockModule)}\n${body}`
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: repoRoot })
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: repoRoot })
   let stdout = ""
   let stderr = ""
   const waiting: Array<() => void> = []

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DemoLoadRejected, type DemoTeamOptions, generateDemoTeam, loadDemoTeam } from "../src/demo/index.js"
-import { countEvents, readLog, readStream } from "../src/store/eventLog.js"
+import { countEvents } from "../src/store/logHead.js"
+import { readLog } from "../src/store/readLog.js"
+import { readStream } from "../src/store/readStream.js"
 import { backends, type OpenedStore } from "./support/stores.js"
 
 // A small team over two months: every kind of event, a few thousand of them, loaded in seconds.

@@ -6,10 +6,10 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { LedgerEvent } from "../events/index.js"
 import { emptyLedgerState, foldAll } from "../projections/index.js"
-import { nothingTouched, touchedStatements } from "../src/readModel/scorecardTables.js"
+import { nothingTouched, touchedStatements } from "../src/readModel/scorecardWrites.js"
 import { foldInto } from "../src/runtime/batchFold.js"
 import { openFold } from "../src/runtime/foldThread.js"
-import { decodeFoldPage } from "../src/store/eventLog.js"
+import { decodeFoldPage } from "../src/store/readFoldPage.js"
 import { anyHistory } from "./support/histories.js"
 
 /** Events as `readFoldPage` encodes them: `[position, transactionId, type, schemaVersion, data, occurredMs]`. */

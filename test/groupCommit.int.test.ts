@@ -9,14 +9,14 @@ import fc from "fast-check"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { dealGuard } from "../src/ingest/appendEvents.js"
-import {
-  type AppendRejection,
-  type AppendResult,
-  appendToLog,
-  type Expected,
-  type NewEvent,
-  type RecordedEvent,
-  type StreamAppend,
+import { appendToLog } from "../src/store/appendToLog.js"
+import type {
+  AppendRejection,
+  AppendResult,
+  Expected,
+  NewEvent,
+  RecordedEvent,
+  StreamAppend,
 } from "../src/store/eventLog.js"
 import { type GroupReport, groupCommit } from "../src/store/groupCommit.js"
 import { openPostgres } from "../src/store/postgres.js"

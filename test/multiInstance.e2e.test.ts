@@ -10,8 +10,8 @@
  *   the log and equals the pure fold of it.
  */
 import { afterAll, describe, expect, it } from "vitest"
-import { scorecardModel } from "../src/runtime/projectionRunner.js"
-import { activeGeneration } from "../src/runtime/registry.js"
+import { activeGeneration } from "../src/readModel/registry.js"
+import { scorecardModel } from "../src/readModel/scorecardTables.js"
 import { openPostgres } from "../src/store/postgres.js"
 import {
   activeReadModel,

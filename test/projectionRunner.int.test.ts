@@ -2,7 +2,10 @@ import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LedgerEvent, streamOf } from "../events/index.js"
 import { foldAll, type LedgerState } from "../projections/index.js"
-import { createTables, loadState, tablesOf } from "../src/readModel/scorecardTables.js"
+import type { Generation } from "../src/readModel/registry.js"
+import { activeGeneration, addGeneration, liveGenerations } from "../src/readModel/registry.js"
+import { loadState } from "../src/readModel/scorecardState.js"
+import { createTables, scorecardModel, tablesOf } from "../src/readModel/scorecardTables.js"
 import { toLedgerEvent } from "../src/runtime/batchFold.js"
 import { stopFoldThread } from "../src/runtime/foldThread.js"
 import {
@@ -10,14 +13,14 @@ import {
   ensureGenerations,
   openProjector,
   type StepSize,
-  scorecardModel,
   startProjectionRunner,
   stepProjector,
 } from "../src/runtime/projectionRunner.js"
-import type { Generation } from "../src/runtime/registry.js"
-import { activeGeneration, addGeneration, liveGenerations } from "../src/runtime/registry.js"
-import { appendToLog, type RecordedEvent, readLog, readLogToFold } from "../src/store/eventLog.js"
+import { appendToLog } from "../src/store/appendToLog.js"
+import type { RecordedEvent } from "../src/store/eventLog.js"
 import { openPostgres } from "../src/store/postgres.js"
+import { readLogToFold } from "../src/store/readFoldPage.js"
+import { readLog } from "../src/store/readLog.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { anyHistory, anyHistoryWithIdentities } from "./support/histories.js"
 import { backends, type OpenedStore } from "./support/stores.js"

@@ -5,9 +5,9 @@
  * catalog: found by test/crash.e2e.test.ts as a 500 from `POST /v1/admin/rebuild`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { tablesOf } from "../src/readModel/scorecardTables.js"
-import { scorecardModel, startProjectionRunner } from "../src/runtime/projectionRunner.js"
-import { liveGenerations } from "../src/runtime/registry.js"
+import { liveGenerations } from "../src/readModel/registry.js"
+import { scorecardModel, tablesOf } from "../src/readModel/scorecardTables.js"
+import { startProjectionRunner } from "../src/runtime/projectionRunner.js"
 import { openPostgres } from "../src/store/postgres.js"
 import type { SqlDatabase } from "../src/store/sql.js"
 import { backends, type OpenedStore } from "./support/stores.js"

@@ -2,17 +2,13 @@ import fc from "fast-check"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { dealGuard } from "../src/ingest/appendEvents.js"
-import {
-  appendToLog,
-  awaitHiddenCommits,
-  type Checkpoint,
-  type NewEvent,
-  type RecordedEvent,
-  readLog,
-  readStream,
-  visibleHead,
-} from "../src/store/eventLog.js"
+import { appendToLog } from "../src/store/appendToLog.js"
+import type { Checkpoint, NewEvent, RecordedEvent } from "../src/store/eventLog.js"
+import { awaitHiddenCommits, visibleHead } from "../src/store/logHead.js"
 import { migrate } from "../src/store/migrations.js"
+import { readLog } from "../src/store/readLog.js"
+import { readStream } from "../src/store/readStream.js"
+import { freshDatabase } from "./support/postgres.js"
 import { backends, type OpenedStore } from "./support/stores.js"
 
 let n = 0
@@ -379,5 +375,34 @@ describe.each(backends)("the event store on $name", (backend) => {
           "hidden-fast",
         )
       }))
+
+    it("a transaction held open in another database of the server hides nothing, and is not waited for", async () => {
+      // Another database on the same server: its transactions take ids from the same sequence, and a
+      // read fenced by the server's oldest running transaction would wait on it, but it never writes this log.
+      const elsewhere = await freshDatabase()
+      const other = new pg.Client({ connectionString: elsewhere.url })
+      await other.connect()
+      try {
+        const start = await visibleHead(store.db)
+        await other.query("begin")
+        await other.query("select pg_current_xact_id()") // holds a transaction id older than the append's
+        const appended = await appendToLog(store.db, [
+          { streamId: "rep-elsewhere", expected: "any", events: [call({ key: "not-hidden-elsewhere" })] },
+        ])
+        expect(appended.ok).toBe(true)
+
+        const waitedFrom = Date.now()
+        await awaitHiddenCommits(store.db, 2_000)
+        expect(Date.now() - waitedFrom).toBeLessThan(1_000)
+        const read = await readLog(store.db, { after: start, limit: 100 })
+        expect(read.map((e) => e.idempotencyKey)).toEqual(["not-hidden-elsewhere"])
+        const [event] = read
+        expect(await visibleHead(store.db)).toEqual({ transactionId: event?.transactionId, position: event?.position })
+        await other.query("commit")
+      } finally {
+        await other.end()
+        await elsewhere.drop()
+      }
+    })
   }
 })

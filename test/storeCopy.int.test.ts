@@ -20,8 +20,9 @@ import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { loadDemoTeam } from "../src/demo/index.js"
 import { type RunningServer, startServer } from "../src/server.js"
+import { appendToLog } from "../src/store/appendToLog.js"
 import { archiveLine, archivePages } from "../src/store/eventArchive.js"
-import { appendToLog, type NewEvent } from "../src/store/eventLog.js"
+import type { NewEvent } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
 import { openPglite } from "../src/store/pglite.js"
 import { openPostgres } from "../src/store/postgres.js"
@@ -33,7 +34,7 @@ import { type FreshDatabase, freshDatabase, postgresAvailable } from "./support/
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
-// A command starts PGlite (5 s idle, measured 20–30 s on a loaded two-core machine) and tsx.
+// A command starts PGlite (5 s idle, measured 20–30 s on a loaded two-core machine).
 const slow = { timeout: 240_000 }
 
 type Run = { readonly code: number; readonly stdout: string; readonly stderr: string }

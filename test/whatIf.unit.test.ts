@@ -20,7 +20,8 @@ import {
   pipelineGap,
   policyOutcome,
 } from "../projections/index.js"
-import { type CoverageWhatIfAnswer, measureCoverageWhatIf, type RepPeriod } from "../src/whatif/coverageWhatIf.js"
+import type { CoverageWhatIfAnswer, RepPeriod } from "../src/whatif/answer.js"
+import { measureCoverageWhatIf } from "../src/whatif/coverageWhatIf.js"
 import { LogCopy } from "../src/whatif/logCopy.js"
 import { parseWhatIfCoverage, type WhatIfCoverage } from "../src/whatif/request.js"
 import { anyHistory } from "./support/histories.js"

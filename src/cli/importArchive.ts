@@ -12,6 +12,7 @@
  */
 import { dealGuard } from "../ingest/appendEvents.js"
 import type { Progress } from "../observability/progress.js"
+import { appendToLog } from "../store/appendToLog.js"
 import {
   type ArchivedEvent,
   archivePages,
@@ -19,7 +20,7 @@ import {
   restoreBatch,
   sameArchivedEvent,
 } from "../store/eventArchive.js"
-import { type AppendRejection, appendToLog, type RecordedEvent, type StreamAppend } from "../store/eventLog.js"
+import type { AppendRejection, RecordedEvent, StreamAppend } from "../store/eventLog.js"
 import { type SqlDatabase, sqlErrorCode } from "../store/sql.js"
 import { archiveLines, parseArchiveLine } from "./archiveFile.js"
 

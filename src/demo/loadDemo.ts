@@ -9,7 +9,8 @@
  * const loaded = await loadDemoTeam(db, { seed: 42, onProgress: (n) => console.log(`${n} events loaded`) })
  */
 import { type Provenance, toStreamAppends } from "../ingest/appendEvents.js"
-import { type AppendRejection, appendToLog } from "../store/eventLog.js"
+import { appendToLog } from "../store/appendToLog.js"
+import type { AppendRejection } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"
 import { type DemoEvent, generateDemoTeam } from "./generateDemoTeam.js"
 import type { DemoTeamOptions } from "./options.js"

@@ -8,8 +8,9 @@
  * curl -X POST -H "authorization: Bearer $ADMIN_KEY" http://127.0.0.1:8080/v1/admin/rebuild
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
-import { type ProjectionRunner, RebuildAlreadyRunning, scorecardModel } from "../runtime/projectionRunner.js"
-import { type Generation, liveGenerations } from "../runtime/registry.js"
+import { type Generation, liveGenerations } from "../readModel/registry.js"
+import { scorecardModel } from "../readModel/scorecardTables.js"
+import { type ProjectionRunner, RebuildAlreadyRunning } from "../runtime/projectionRunner.js"
 import { formatCheckpoint } from "../store/eventLog.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"

@@ -8,13 +8,8 @@ import { Instant } from "../../events/fields.js"
 import { type EventIssue, eventSchemas, eventTypes, type IncomingEvent, parseEvent } from "../../events/index.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { EventStore } from "../store/EventStore.js"
-import {
-  type Checkpoint,
-  formatCheckpoint,
-  parseCheckpoint,
-  type RecordedEvent,
-  streamVersion,
-} from "../store/eventLog.js"
+import { type Checkpoint, formatCheckpoint, parseCheckpoint, type RecordedEvent } from "../store/eventLog.js"
+import { streamVersion } from "../store/readStream.js"
 import type { DeliveryTally } from "../store/sources.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"

@@ -7,13 +7,13 @@
  * const log = createLogger({ level: "info" })
  * log.child({ requestId }).error({ err }, "request failed")
  */
-import { type DestinationStream, type Logger, pino } from "pino"
-import type { LogLevel } from "../config.js"
+import { type DestinationStream, type LevelWithSilent, type Logger, pino } from "pino"
 
 export type { Logger }
 
 export type LoggerOptions = {
-  readonly level: LogLevel
+  /** One of pino's levels, which LEDGER_LOG_LEVEL names (src/config.ts `logLevels`). */
+  readonly level: LevelWithSilent
   /** Where the lines go (default: stdout, written synchronously so that no line is lost at exit). */
   readonly destination?: DestinationStream
 }

@@ -23,9 +23,8 @@ import {
   unlinkedIdentityOf,
   type YieldMetric,
 } from "../../projections/index.js"
-import { scorecardModel } from "../runtime/projectionRunner.js"
-import { activeGeneration } from "../runtime/registry.js"
 import type { SqlQueryable } from "../store/sql.js"
+import { activeGeneration } from "./registry.js"
 import {
   accountActivityOf,
   allReps,
@@ -35,7 +34,8 @@ import {
   sumRepDays,
   targetAccounts,
   teamSettings,
-} from "./scorecardTables.js"
+} from "./scorecardReads.js"
+import { scorecardModel } from "./scorecardTables.js"
 
 /** A window of whole days, both inclusive, in the team's time zone. */
 export type DayWindow = { readonly from: string; readonly to: string }

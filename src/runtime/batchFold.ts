@@ -5,7 +5,7 @@
  */
 import { isEventType, type LedgerEvent, upcast } from "../../events/index.js"
 import { type Change, foldEvent, type LedgerState, quarterHourOf } from "../../projections/index.js"
-import type { Touched } from "../readModel/scorecardTables.js"
+import type { Touched } from "../readModel/scorecardWrites.js"
 import type { LoggedEvent, RecordedEvent } from "../store/eventLog.js"
 
 /**

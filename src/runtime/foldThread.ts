@@ -19,7 +19,8 @@
  */
 import { Worker } from "node:worker_threads"
 import { emptyLedgerState, type LedgerState } from "../../projections/index.js"
-import type { Statement, StoredRows } from "../readModel/scorecardTables.js"
+import type { StoredRows } from "../readModel/scorecardState.js"
+import type { Statement } from "../readModel/scorecardWrites.js"
 
 /** What the runner asks of the fold thread. */
 export type FoldRequest =

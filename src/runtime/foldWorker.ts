@@ -7,14 +7,9 @@
  */
 import { parentPort } from "node:worker_threads"
 import type { LedgerState } from "../../projections/index.js"
-import {
-  addStoredRows,
-  nothingTouched,
-  type Statement,
-  type Touched,
-  touchedStatements,
-} from "../readModel/scorecardTables.js"
-import { decodeFoldPage } from "../store/eventLog.js"
+import { addStoredRows } from "../readModel/scorecardState.js"
+import { nothingTouched, type Statement, type Touched, touchedStatements } from "../readModel/scorecardWrites.js"
+import { decodeFoldPage } from "../store/readFoldPage.js"
 import { foldInto } from "./batchFold.js"
 import type { FoldReply, FoldRequest } from "./foldThread.js"
 

@@ -7,10 +7,6 @@
  * the old one keeps answering.
  */
 
-import { createTables, dropTables, readStoredRows } from "../readModel/scorecardTables.js"
-import { type Checkpoint, committedHead, logBehind, logStart, readFoldPage } from "../store/eventLog.js"
-import type { Lease, SqlDatabase } from "../store/sql.js"
-import { type Fold, openFold } from "./foldThread.js"
 import {
   activeGeneration,
   addGeneration,
@@ -19,15 +15,14 @@ import {
   liveGenerations,
   promote,
   reached,
-} from "./registry.js"
-
-export const scorecardModel = "scorecards"
-
-/**
- * The version of the folds' meaning. Bump it when a change to `projections/` would give other rows
- * for the same log: on its next start the runner rebuilds a new generation, blue-green.
- */
-export const scorecardFoldVersion = 4 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant. 3: account activity in a table of its own. 4: badgering by when declines happened; counters of what a booker and an originator produced
+} from "../readModel/registry.js"
+import { readStoredRows } from "../readModel/scorecardState.js"
+import { createTables, dropTables, scorecardFoldVersion, scorecardModel } from "../readModel/scorecardTables.js"
+import { type Checkpoint, logStart } from "../store/eventLog.js"
+import { committedHead, logBehind } from "../store/logHead.js"
+import { readFoldPage } from "../store/readFoldPage.js"
+import type { Lease, SqlDatabase } from "../store/sql.js"
+import { type Fold, openFold } from "./foldThread.js"
 
 const leaseKey = 7_340_101 // one per read model; any constant shared by every instance
 const generationsLock = 7_340_102 // taken while registering a generation and creating its tables

@@ -5,11 +5,11 @@
  * pure fold of the log up to its checkpoint: test/projectionRunner.int.test.ts).
  */
 import type { LedgerState } from "../../projections/index.js"
-import { loadState } from "../readModel/scorecardTables.js"
+import { activeGeneration } from "../readModel/registry.js"
+import { loadState } from "../readModel/scorecardState.js"
+import { scorecardFoldVersion, scorecardModel } from "../readModel/scorecardTables.js"
 import type { Checkpoint } from "../store/eventLog.js"
 import { type SqlDatabase, sqlErrorCode } from "../store/sql.js"
-import { scorecardFoldVersion, scorecardModel } from "./projectionRunner.js"
-import { activeGeneration } from "./registry.js"
 
 export type FoldedSnapshot = { readonly state: LedgerState; readonly checkpoint: Checkpoint }
 

@@ -14,21 +14,14 @@ import {
   StreamRuleViolation,
   WrongExpectedVersion,
 } from "./errors.js"
-import {
-  type AppendResult,
-  type AsOf,
-  awaitHiddenCommits,
-  type Checkpoint,
-  type RecordedEvent,
-  readLog,
-  readStream,
-  type StreamAppend,
-  visibleHead,
-} from "./eventLog.js"
+import type { AppendResult, AsOf, Checkpoint, RecordedEvent, StreamAppend } from "./eventLog.js"
 import { type GroupCommit, type GroupCommitOptions, groupCommit } from "./groupCommit.js"
+import { awaitHiddenCommits, visibleHead } from "./logHead.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
+import { readLog } from "./readLog.js"
+import { readStream } from "./readStream.js"
 import type { SqlDatabase } from "./sql.js"
 
 /** A PostgreSQL server, or a PGlite data directory with its durability (durability.ts; default `os`). */
@@ -50,7 +43,7 @@ export class EventStore extends Context.Service<
     ): Effect.Effect<ReadonlyArray<RecordedEvent>, StoreFailure>
     /**
      * A page of the global log for a client: first waits (at most a second) for the writers that began
-     * before the newest committed event and hide it behind the fence (eventLog.ts `awaitHiddenCommits`),
+     * before the newest committed event and hide it behind the fence (logHead.ts `awaitHiddenCommits`),
      * so a client reads what it was told is stored.
      */
     readLog(options: {

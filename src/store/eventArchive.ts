@@ -6,14 +6,18 @@
  * appended the event in *this* database, meaningless in another one. The log's order survives without it,
  * because the lines are written in log order and a restore commits them in that order (see `restoreBatch`).
  *
- * The log's own SQL is in eventLog.ts; the restore's is here because it is the one writer that sets positions,
- * stream versions and `recorded_at` itself instead of letting the database assign them.
+ * The log's own operations each have a file (eventLog.ts lists them); the restore's SQL is here because it is
+ * the one writer that sets positions, stream versions and `recorded_at` itself instead of letting the database
+ * assign them.
  *
  * @example
  * for await (const page of archivePages(db)) for (const event of page) out.write(`${archiveLine(event)}\n`)
  */
 import { isDeepStrictEqual } from "node:util"
-import { type Checkpoint, committedHead, logStart, type RecordedEvent, readLog } from "./eventLog.js"
+import { type Checkpoint, logStart, type RecordedEvent } from "./eventLog.js"
+import { committedHead } from "./logHead.js"
+import { fenceOf } from "./logTable.js"
+import { readLog } from "./readLog.js"
 import { jsonbBytes, type SqlDatabase } from "./sql.js"
 
 /** One line of an archive. */
@@ -67,18 +71,17 @@ export class FenceStillClosed extends Error {
 
 /**
  * The last committed event's checkpoint, once a fenced read shows it (and so everything before it). The fence is
- * the oldest transaction still running on the server: a session left "idle in transaction" in any database of a
- * PostgreSQL server holds it back, and after `timeoutMs` this gives up with `FenceStillClosed`.
+ * the oldest transaction still running that could write the log (logTable.ts `fenceOf`): a session left "idle in
+ * transaction" in the store's database holds it back, and after `timeoutMs` this gives up with `FenceStillClosed`.
  */
 const untilCommittedVisible = async (db: SqlDatabase, timeoutMs: number): Promise<Checkpoint> => {
   const head = await committedHead(db)
   if (head.transactionId === logStart.transactionId) return head
   const deadline = Date.now() + timeoutMs
   for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
-    const [fence] = await db.query<{ lifted: boolean }>(
-      "select $1::text::xid8 < pg_snapshot_xmin(pg_current_snapshot()) as lifted",
-      [head.transactionId],
-    )
+    const [fence] = await db.query<{ lifted: boolean }>(`select $1::text::xid8 < ${fenceOf(db)} as lifted`, [
+      head.transactionId,
+    ])
     if (fence?.lifted === true) return head
     if (Date.now() > deadline) {
       throw new FenceStillClosed(

@@ -21,7 +21,9 @@
  * const result = await commits.append([{ streamId: "call-7", expected: "any", events }])
  * await commits.close()
  */
-import { type AppendResult, appendGroupToLog, appendToLog, type RecordedEvent, type StreamAppend } from "./eventLog.js"
+
+import { appendGroupToLog, appendToLog } from "./appendToLog.js"
+import type { AppendResult, RecordedEvent, StreamAppend } from "./eventLog.js"
 import type { SqlDatabase } from "./sql.js"
 
 export type GroupCommitOptions = {

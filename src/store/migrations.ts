@@ -88,7 +88,7 @@ export const migrations: ReadonlyArray<Migration> = [
   {
     version: 5,
     name: "streams are their events",
-    // A stream's version is read from its last event (eventLog.ts): the heads table was written with
+    // A stream's version is read from its last event (readStream.ts): the heads table was written with
     // every append for nothing the log did not already hold.
     sql: `drop table ledger_streams`,
   },

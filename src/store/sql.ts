@@ -5,7 +5,7 @@
 /** Something that runs a parameterised statement: a connection, or a transaction on one. */
 export interface SqlQueryable {
   query<Row = Record<string, unknown>>(text: string, params?: ReadonlyArray<unknown>): Promise<ReadonlyArray<Row>>
-  /** Which database answers: large reads take the shape each decodes fastest (see eventLog.ts `readLog`). */
+  /** Which database answers: large reads take the shape each decodes fastest (see readLog.ts). */
   readonly backend: "pglite" | "postgres"
 }
 

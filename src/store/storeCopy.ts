@@ -36,7 +36,8 @@ import path from "node:path"
 import { DataDirLocked } from "./dataDirLock.js"
 import type { Durability } from "./durability.js"
 import { type ArchivedEvent, archiveLine, type RestoreExpectation, restoreBatch } from "./eventArchive.js"
-import { type Checkpoint, type EventRow, logStart } from "./eventLog.js"
+import { type Checkpoint, logStart } from "./eventLog.js"
+import type { EventRow } from "./logTable.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
@@ -223,7 +224,7 @@ const verify = async (
 /**
  * The log a page at a time in `(transaction_id, global_position)` order, read unfenced: the source is
  * locked by the copy, and a target with another writer fails the restore's expectation anyway.
- * Instants keep their microseconds (eventLog.ts reads them through JavaScript dates, to the millisecond).
+ * Instants keep their microseconds (the log's reads take them through JavaScript dates, to the millisecond).
  */
 async function* exactPages(db: SqlQueryable, pageSize: number): AsyncGenerator<ReadonlyArray<ArchivedEvent>> {
   let after: Checkpoint = logStart

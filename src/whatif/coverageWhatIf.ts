@@ -11,7 +11,6 @@
 import {
   addBackTests,
   addDays,
-  type BackTest,
   backTest,
   bucketsOfWindow,
   coverageAt,
@@ -20,94 +19,26 @@ import {
   daysOfPeriod,
   endOfDay,
   groupBy,
-  type HistoryRates,
   historyRates,
   impliedLossRate,
   type LedgerState,
   occurrencesBetween,
-  type PolicyOutcome,
   periodEnd,
   periodStart,
   policyOutcome,
-  type QuotaInForce,
   type RepDayRow,
   type RepRow,
   startOfDay,
   sumCounters,
   wonValueBetween,
 } from "../../projections/index.js"
+import type { CoverageWhatIfResult, RepPeriod } from "./answer.js"
 import type { Replayed } from "./replayer.js"
-import type { FieldIssue, WhatIfCoverage } from "./request.js"
-import { addPolicyTotals, noPolicyTotals, type PolicyTotals, type TeamTotals, teamTotals } from "./teamTotals.js"
+import type { WhatIfCoverage } from "./request.js"
+import { addPolicyTotals, noPolicyTotals, teamTotals } from "./teamTotals.js"
 
 /** The trailing window of requiredCoverage and of the rates a gap is priced at. */
 export const lookbackDays = 365
-
-export type RepPeriod = {
-  readonly repId: string
-  readonly name: string | null
-  readonly role: RepRow["role"]
-  readonly team: string | null
-  /** The quota in force at the period's start. */
-  readonly quota: QuotaInForce | null
-  /** wonValue from the quota period's start to the period's start. */
-  readonly wonSoFar: number
-  /** max(0, quota − wonSoFar); null without a quota. */
-  readonly remainingQuota: number | null
-  readonly openPipeline: number
-  readonly qualifiedPipeline: number
-  /** The pipeline the mandate counts: qualifiedPipeline with `qualifiedOnly`, else openPipeline. */
-  readonly pipelineCounted: number
-  readonly coverage: number | null
-  readonly qualifiedCoverage: number | null
-  /** qualifiedCoverage with `qualifiedOnly`, else coverage. */
-  readonly coverageCounted: number | null
-  readonly requiredCoverage: number | null
-  /** The rep's own rates over the `lookbackDays` days before the period's first day. */
-  readonly history: { readonly from: string; readonly to: string } & HistoryRates
-  readonly mandate: PolicyOutcome
-  readonly repTarget: PolicyOutcome
-  /** wonValue in the quota period from its start to the period's end (or the quota period's, if sooner); null without a quota or before the period is over. */
-  readonly wonByEnd: number | null
-  /** wonByEnd ≥ quota; null without a quota or before the period is over. */
-  readonly hitQuota: boolean | null
-}
-
-export type PeriodAnswer = {
-  readonly period: string
-  readonly firstDay: string
-  readonly lastDay: string
-  /** The instant the period starts (where coverage is measured) and ends (exclusive), team time zone. */
-  readonly start: string
-  readonly end: string
-  /** Whether the replayed history reaches the period's last instant (only then is hitQuota judged). */
-  readonly over: boolean
-  readonly reps: ReadonlyArray<RepPeriod>
-  readonly totals: TeamTotals
-}
-
-export type CoverageWhatIfAnswer = {
-  readonly request: WhatIfCoverage
-  readonly replay: {
-    readonly eventsReplayed: number
-    readonly firstOccurredAt: string
-    readonly lastOccurredAt: string
-    readonly timeZone: string
-    readonly fiscalYearStartMonth: number
-    readonly lookbackDays: number
-  }
-  readonly mandate: { readonly coverageTarget: number; readonly impliedLossRate: number | null }
-  readonly periods: ReadonlyArray<PeriodAnswer>
-  readonly totals: {
-    readonly mandate: PolicyTotals
-    readonly repTarget: PolicyTotals
-    readonly backTest: { readonly mandate: BackTest; readonly repTarget: BackTest }
-  }
-}
-
-export type CoverageWhatIfResult =
-  | { readonly ok: true; readonly answer: CoverageWhatIfAnswer }
-  | { readonly ok: false; readonly issue: FieldIssue }
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)

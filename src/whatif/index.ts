@@ -8,14 +8,15 @@
  * const result = await coverageWhatIf(replayer, { coverageTarget: 3, from: "2026-01-01", to: "2026-12-31", period: "quarter" })
  * if (result.ok) console.log(result.answer.totals.backTest.mandate)
  */
-import { type CoverageWhatIfAnswer, measureCoverageWhatIf } from "./coverageWhatIf.js"
+import type { CoverageWhatIfAnswer } from "./answer.js"
+import { measureCoverageWhatIf } from "./coverageWhatIf.js"
 import type { LogReplayer } from "./replayer.js"
 import { type FieldIssue, parseWhatIfCoverage } from "./request.js"
 
-export { type CoverageWhatIfAnswer, lookbackDays, type PeriodAnswer, type RepPeriod } from "./coverageWhatIf.js"
+export type { CoverageWhatIfAnswer, PeriodAnswer, PolicyTotals, RepPeriod, TeamTotals } from "./answer.js"
+export { lookbackDays } from "./coverageWhatIf.js"
 export { type AsOfBound, LogReplayer, ReplayCancelled, type ReplayerOptions } from "./replayer.js"
 export { type FieldIssue, parseWhatIfCoverage, type WhatIfCoverage, WhatIfCoverageRequest } from "./request.js"
-export type { PolicyTotals, TeamTotals } from "./teamTotals.js"
 
 export type CoverageWhatIfOutcome =
   | { readonly ok: true; readonly answer: CoverageWhatIfAnswer }

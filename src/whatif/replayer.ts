@@ -27,7 +27,8 @@
 import { emptyLedgerState, foldEvent, type LedgerState } from "../../projections/index.js"
 import { toLedgerEvent } from "../runtime/batchFold.js"
 import { foldedSnapshot } from "../runtime/snapshot.js"
-import { type AsOf, type Checkpoint, logStart, type RecordedEvent, readLog } from "../store/eventLog.js"
+import { type AsOf, type Checkpoint, logStart, type RecordedEvent } from "../store/eventLog.js"
+import { readLog } from "../store/readLog.js"
 import type { SqlDatabase } from "../store/sql.js"
 import { LogCopy } from "./logCopy.js"
 

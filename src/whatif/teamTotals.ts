@@ -2,43 +2,8 @@
  * @module The team totals of a what-if period: sums of the reps' figures (null figures add nothing),
  * the team's coverage through the same formula on the sums, and the back-test tally of both policies.
  */
-import { type BackTest, backTest, coverage, type PolicyOutcome } from "../../projections/index.js"
-import type { RepPeriod } from "./coverageWhatIf.js"
-
-export type PolicyTotals = {
-  /** Reps who met the policy at the period's start, and who did not (reps with quota left and a known target). */
-  readonly met: number
-  readonly notMet: number
-  readonly gap: number
-  readonly pipelineAtTarget: number
-  readonly expectedLostValue: number
-  readonly expectedLostDeals: number
-  readonly extraDeals: number
-  readonly extraMeetings: number
-  readonly extraActivities: number
-  /** Reps with quota left whose gap could not be priced: no deal of value opened in the trailing year. */
-  readonly unpriced: number
-}
-
-export type TeamTotals = {
-  /** Reps measured; with a quota in force; with quota left at the start (the ones coverage judges). */
-  readonly reps: number
-  readonly repsWithQuota: number
-  readonly repsWithQuotaLeft: number
-  readonly quota: number
-  readonly wonSoFar: number
-  readonly remainingQuota: number
-  readonly openPipeline: number
-  readonly qualifiedPipeline: number
-  readonly pipelineCounted: number
-  /** The team's coverage: the sums over reps with quota left, through the same formula. */
-  readonly coverage: number | null
-  readonly qualifiedCoverage: number | null
-  readonly coverageCounted: number | null
-  readonly mandate: PolicyTotals
-  readonly repTarget: PolicyTotals
-  readonly backTest: { readonly mandate: BackTest; readonly repTarget: BackTest }
-}
+import { backTest, coverage, type PolicyOutcome } from "../../projections/index.js"
+import type { PolicyTotals, RepPeriod, TeamTotals } from "./answer.js"
 
 export const noPolicyTotals: PolicyTotals = {
   met: 0,

@@ -12,9 +12,9 @@
 import { isEventType, type LedgerEvent, upcast } from "../../events/index.js"
 import { foldAll, type LedgerState } from "../../projections/index.js"
 import { seededRandom } from "../../src/demo/random.js"
-import { loadState } from "../../src/readModel/scorecardTables.js"
-import { scorecardModel } from "../../src/runtime/projectionRunner.js"
-import { activeGeneration } from "../../src/runtime/registry.js"
+import { activeGeneration } from "../../src/readModel/registry.js"
+import { loadState } from "../../src/readModel/scorecardState.js"
+import { scorecardModel } from "../../src/readModel/scorecardTables.js"
 import type { SqlQueryable } from "../../src/store/sql.js"
 import type { StoredEvent } from "./server.js"
 import { post, type Sent, type SentEvent, storedAsSent, type Target, trafficWindow } from "./traffic.js"
@@ -58,9 +58,9 @@ let marks = 0
 
 /**
  * Reads the whole log from `after` once it holds everything committed before this call. `GET
- * /v1/events` shows only transactions older than every one still in flight on the server (so that a
- * reader never skips an event committed late) — on PostgreSQL that includes other databases'
- * transactions, and a killed server's session that is still finishing. So a mark is appended, and
+ * /v1/events` shows only transactions older than every one still in flight on the store's database
+ * (so that a reader never skips an event committed late) — on PostgreSQL that includes a killed
+ * server's session that is still finishing. So a mark is appended, and
  * the log is read until the mark shows: every transaction that could still commit has ended by then.
  * The mark is an acknowledged request like any other (an `AccountTargeted` of an account no
  * traffic touches), added to `requests`.
@@ -336,13 +336,15 @@ export const activeReadModel = async (db: SqlQueryable): Promise<LedgerState> =>
 }
 
 /**
- * One round's plan, drawn from the run's seed: when to kill, whether a rebuild runs then, and what
- * the embedded store's restarted server syncs (`LEDGER_DURABILITY`: both must survive a kill).
+ * One round's plan: when to kill (drawn from the run's seed), whether a rebuild runs then (every
+ * third round), and what the embedded store's server killed in that round syncs
+ * (`LEDGER_DURABILITY`, one round each: both must survive a kill, in every run).
  */
 export type RoundPlan = {
   readonly killAfterMs: number
   /** Set every third round: the rebuild starts this long into the load, and the kill follows its 202 at once. */
   readonly rebuild: { readonly startAfterMs: number } | undefined
+  /** `process` in odd rounds, `os` in even ones: with a rebuild every third round, each kind of kill meets both. */
   readonly durability: "process" | "os"
 }
 
@@ -354,6 +356,6 @@ export const roundPlan = (seed: string, round: number): RoundPlan => {
   return {
     killAfterMs,
     rebuild: round % 3 === 2 ? { startAfterMs: rebuildAfterMs } : undefined,
-    durability: random.chance(0.5) ? "os" : "process",
+    durability: round % 2 === 0 ? "os" : "process",
   }
 }

@@ -2,26 +2,19 @@
  * @module What the dashboard needs to know about the ledger besides the scorecards: whether it
  * holds demo data, the team's currency and calendar (for formatting and the window presets), and
  * the ingestion status (events per source, the latest events).
- *
- * This module reads `ledger_events` directly, read-only, for these summaries only; the log's own
- * reads and writes stay in src/store/eventLog.ts.
+ * The log's figures come from the store (src/store/logSummary.ts).
  */
 import { defaultTeamSettings, type TeamSettings } from "../../../events/index.js"
 import { addDays, dayKeyOf, daysOfPeriod, quarterOf } from "../../../projections/index.js"
 import { ReadModelNotReady, readContext } from "../../readModel/scorecardQueries.js"
+import { eventsBySource, holdsEventsFrom, latestEvents } from "../../store/logSummary.js"
 import type { SqlQueryable } from "../../store/sql.js"
 
 /** The metadata `source` the demo loader (src/demo/loadDemo.ts) stamps on every demo event. */
 export const demoSource = "demo"
 
 /** Whether any event in the store came from the demo loader: the UI then says "Demo data". */
-export const holdsDemoEvents = async (db: SqlQueryable): Promise<boolean> => {
-  const rows = await db.query<{ demo: boolean }>(
-    "select exists(select 1 from ledger_events where metadata->>'source' = $1) as demo",
-    [demoSource],
-  )
-  return rows[0]?.demo === true
-}
+export const holdsDemoEvents = (db: SqlQueryable): Promise<boolean> => holdsEventsFrom(db, demoSource)
 
 export type DayWindow = { readonly from: string; readonly to: string }
 
@@ -74,42 +67,7 @@ export const dashboardContext = async (db: SqlQueryable, now: number) => {
  * the latest one, and the last `limit` events of the log. The ledger stores no rejected request,
  * so there is no "last rejection" to show: a rejection is answered to its sender and logged.
  */
-export const ingestionStatus = async (db: SqlQueryable, limit = 10) => {
-  const sources = await db.query<{
-    source: string | null
-    events: number | string
-    last_occurred_at: Date
-    last_recorded_at: Date
-  }>(
-    `select metadata->>'source' as source, count(*) as events, max(occurred_at) as last_occurred_at, max(recorded_at) as last_recorded_at
-       from ledger_events group by 1 order by max(recorded_at) desc`,
-  )
-  const latest = await db.query<{
-    global_position: number | string
-    type: string
-    stream_id: string
-    occurred_at: Date
-    recorded_at: Date
-    source: string | null
-  }>(
-    `select global_position, type, stream_id, occurred_at, recorded_at, metadata->>'source' as source
-       from ledger_events order by global_position desc limit $1`,
-    [limit],
-  )
-  return {
-    sources: sources.map((s) => ({
-      source: s.source ?? "unknown",
-      events: Number(s.events),
-      lastOccurredAt: s.last_occurred_at.toISOString(),
-      lastRecordedAt: s.last_recorded_at.toISOString(),
-    })),
-    latestEvents: latest.map((e) => ({
-      position: Number(e.global_position),
-      type: e.type,
-      streamId: e.stream_id,
-      occurredAt: e.occurred_at.toISOString(),
-      recordedAt: e.recorded_at.toISOString(),
-      source: e.source ?? "unknown",
-    })),
-  }
-}
+export const ingestionStatus = async (db: SqlQueryable, limit = 10) => ({
+  sources: (await eventsBySource(db)).map((s) => ({ ...s, source: s.source ?? "unknown" })),
+  latestEvents: (await latestEvents(db, limit)).map((e) => ({ ...e, source: e.source ?? "unknown" })),
+})
