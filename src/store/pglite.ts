@@ -7,6 +7,7 @@ import { PGlite, types } from "@electric-sql/pglite"
 import postgresDate from "postgres-date"
 import { acquireDataDirLock } from "./dataDirLock.js"
 import { type Durability, defaultDurability, durableNodeFs, type SyncObserver, startParamsFor } from "./durability.js"
+import { clusterExists, createCluster } from "./pgliteCluster.js"
 import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
 
 export type PgliteOptions = {
@@ -44,6 +45,7 @@ export const openPglite = async (dir: string, options: PgliteOptions = {}): Prom
   const durability = options.durability ?? defaultDurability
   let db: PGlite
   try {
+    if (!clusterExists(dir)) await createCluster(dir, { sync: durability === "os" })
     db =
       durability === "os"
         ? await PGlite.create({
