@@ -78,7 +78,8 @@ export const requireScope =
             {
               title: "Unauthorized",
               status: 401,
-              detail: "send an API key as `Authorization: Bearer <key>` (create one with `ledger keys create`)",
+              detail:
+                "send an API key as `Authorization: Bearer <key>`: the first start saved an admin key in admin-key.txt in the server's data directory (./data unless LEDGER_DATA_DIR says otherwise); a read-only key comes from `ledger keys create --name <who> --scopes read`, which works while the server runs",
             },
             challenge,
           )
