@@ -121,6 +121,8 @@ export const loadDemoTeam = async (db: SqlDatabase, options: LoadDemoOptions): P
     batch.push(generated === 1 ? { ...event, metadata: { demoPlan: plan } } : event)
     if (batch.length >= batchSize) await flush()
   }
+  // A run that ends before the stored events do is not the one that made them.
+  if (generated < after) throw new DemoDiverged(after)
   if (batch.length > 0) await flush()
   return sent
 }
