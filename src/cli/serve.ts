@@ -12,7 +12,7 @@ import { Command, Flag } from "effect/cli"
 import packageJson from "../../package.json" with { type: "json" }
 import { loadConfig, operationsOf } from "../config.js"
 import type { RunningServer } from "../server.js"
-import { countEvents } from "../store/eventLog.js"
+import { committedHead, logStart } from "../store/eventLog.js"
 import { currentDemo, demoOutcome, demoSeed } from "./demo.js"
 import { attempt, commandFailed } from "./failure.js"
 import { progressOn } from "./progress.js"
@@ -59,7 +59,8 @@ export const serve = Command.make(
     // The demo team: loaded on a first start of the embedded store, brought up to today on a later
     // one, while the server already answers (the scorecards fill in as the runner catches up). Never
     // on PostgreSQL: a server database is a team's own (`ledger demo` loads it there on purpose).
-    const firstStart = (yield* attempt(() => countEvents(server.sql))) === 0
+    // The log's head, not a count: a restart of a large store would scan every event for it.
+    const firstStart = (yield* attempt(() => committedHead(server.sql))).position === logStart.position
     if (!empty && embedded) {
       if (firstStart)
         yield* Console.log(
