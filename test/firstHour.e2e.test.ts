@@ -41,10 +41,16 @@ const npmStart = (port: number): Started => {
   return started
 }
 
-const stop = async (started: Started | undefined): Promise<number | null | undefined> => {
-  if (started === undefined || started.child.exitCode !== null) return started?.child.exitCode
+/**
+ * SIGTERM to npm and the server under it; resolves once the server has said it stopped (npm itself
+ * exits at once, the server after its graceful shutdown), or after a minute.
+ */
+const stop = async (started: Started | undefined): Promise<void> => {
+  if (started === undefined || started.child.exitCode !== null || started.child.signalCode !== null) return
   process.kill(-(started.child.pid as number), "SIGTERM")
-  return started.exited
+  await started.exited
+  for (const deadline = Date.now() + 60_000; !/"msg":"stopped"/.test(started.output) && Date.now() < deadline; )
+    await new Promise((resolve) => setTimeout(resolve, 100))
 }
 
 const waitFor = async (started: Started, pattern: RegExp, withinMs: number): Promise<RegExpExecArray> => {
@@ -195,7 +201,7 @@ describe("the first hour: npm start on an empty data directory", () => {
   it("restarts: stopped with SIGTERM, npm start again prints the ready line, and leaves the demo as it is", async () => {
     await stop(first)
     // Stopped gracefully: the server said so, and its data directory's lock and address are gone.
-    expect(first.output).toMatch(/stopped/)
+    expect(first.output).toMatch(/"msg":"stopped"/)
     restarted = npmStart(port)
 
     const ready = (await waitFor(restarted, /^Ready: .*$/m, 300_000))[0]
