@@ -3,16 +3,19 @@
  */
 import { z } from "zod"
 import type { ConnectorSecrets } from "./ingest/webhooks/connector.js"
+import { type LogFormat, logFormats } from "./observability/log.js"
 import { defaultDurability, durabilities } from "./store/durability.js"
 import type { StoreLocation } from "./store/EventStore.js"
 
 /** Levels of the JSON log, quietest last (`silent` logs nothing). */
 export const logLevels = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const
 export type LogLevel = (typeof logLevels)[number]
+export { type LogFormat, logFormats }
 
 /** How the server is run and watched (README "Operations"). */
 export type OperationsConfig = {
   readonly logLevel: LogLevel
+  readonly logFormat: LogFormat
   /** `/metrics` without an API key (for a scraper inside a trusted network). */
   readonly metricsPublic: boolean
   /** `/readyz` answers 503 while the scorecards are further behind the log than either bound. */
@@ -31,6 +34,7 @@ export type OperationsConfig = {
  */
 export const operationsDefaults: OperationsConfig = {
   logLevel: "info",
+  logFormat: "json",
   metricsPublic: false,
   readiness: { maxLagEvents: 10_000, maxLagSeconds: 60 },
   shutdownTimeoutMs: 10_000,
@@ -60,6 +64,7 @@ const Env = z.object({
     .positive()
     .default(5 * 1024 * 1024),
   LEDGER_LOG_LEVEL: z.enum(logLevels).default(operationsDefaults.logLevel),
+  LEDGER_LOG_FORMAT: z.enum(logFormats).default("auto"),
   LEDGER_METRICS_PUBLIC: z.enum(["true", "false"], "must be true or false").default("false"),
   LEDGER_READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(operationsDefaults.readiness.maxLagEvents),
   LEDGER_READY_MAX_LAG_SECONDS: z.coerce.number().min(0).default(operationsDefaults.readiness.maxLagSeconds),
@@ -130,6 +135,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     },
     operations: {
       logLevel: e.LEDGER_LOG_LEVEL,
+      logFormat: e.LEDGER_LOG_FORMAT,
       metricsPublic: e.LEDGER_METRICS_PUBLIC === "true",
       readiness: { maxLagEvents: e.LEDGER_READY_MAX_LAG_EVENTS, maxLagSeconds: e.LEDGER_READY_MAX_LAG_SECONDS },
       shutdownTimeoutMs: e.LEDGER_SHUTDOWN_TIMEOUT_MS,

@@ -4,7 +4,6 @@
  * their commit groups), stop the projection runner (its checkpoint is saved with each batch),
  * close the store (the last commit group, then the data-directory lock) — within a time bound.
  */
-import { chmod, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { type ServerType, serve } from "@hono/node-server"
 import { Effect, ManagedRuntime } from "effect"
@@ -16,7 +15,8 @@ import { createDraining } from "./http/draining.js"
 import type { AppOperations } from "./http/operations.js"
 import { createLogger } from "./observability/log.js"
 import { createMetrics } from "./observability/metrics.js"
-import { type ProjectionRunner, startProjectionRunner } from "./runtime/projectionRunner.js"
+import { type ProjectionLag, type ProjectionRunner, startProjectionRunner } from "./runtime/projectionRunner.js"
+import { adminKeyFileName, removeRunningServer, writeAdminKeyFile, writeRunningServer } from "./serverNotes.js"
 import { countActiveApiKeys, createApiKey } from "./store/apiKeys.js"
 import { EventStore } from "./store/EventStore.js"
 import { type DeliveryTally, deliveryTally } from "./store/sources.js"
@@ -26,10 +26,14 @@ export type RunningServer = {
   readonly url: string
   /** Set on a first start with no API key: the admin key, shown this once. */
   readonly firstAdminKey?: string
+  /** On the embedded store, where the first start saved the admin key (the file may since be gone). */
+  readonly adminKeyFile?: string
   /** The store's database, for callers in the same process that manage other tables (e.g. API keys in tests). */
   readonly sql: SqlDatabase
   /** Resolves once the scorecards have applied every event committed so far (false at the timeout). */
   scorecardsCaughtUp(timeoutMs: number): Promise<boolean>
+  /** How far the scorecards are behind the committed log now. */
+  lag(): Promise<ProjectionLag>
   /**
    * Stops gracefully (see the module's comment), answering once it has, or at `timeoutMs` with what
    * was still unfinished then. Called again, it joins the stop under way.
@@ -53,6 +57,7 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
   const settings = operationsOf(config)
   const logger = createLogger({
     level: settings.logLevel,
+    format: settings.logFormat,
     ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
   })
   let server: ServerType | undefined
@@ -98,14 +103,24 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
       server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve(info))
       server.once("error", reject)
     })
-    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`
+    const url = urlOf(config.host, address.port)
     logger.info({ url, version: packageJson.version }, "listening")
     warnOfUnsignedDialpad(config, logger)
-    const stop = gracefulStop({ server: server as ServerType, runner, deliveries, runtime, operations })
+    const dataDir = "dataDir" in config.store ? config.store.dataDir : undefined
+    // `ledger keys` finds the server by this note (src/runningServer.ts), and goes through it.
+    if (dataDir !== undefined)
+      await writeRunningServer(dataDir, {
+        url: urlOf(reachableHost(config.host), address.port),
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+      })
+    const stop = gracefulStop({ server: server as ServerType, runner, deliveries, runtime, operations, dataDir })
     return {
       url,
       sql: store.sql,
+      ...(dataDir === undefined ? {} : { adminKeyFile: path.resolve(dataDir, adminKeyFileName) }),
       scorecardsCaughtUp: (timeoutMs) => (runner as ProjectionRunner).waitUntilCaughtUp({ timeoutMs }),
+      lag: () => (runner as ProjectionRunner).lag(),
       ...(firstAdminKey === undefined ? {} : { firstAdminKey }),
       shutdown: stop,
       close: async () => {
@@ -130,12 +145,14 @@ const gracefulStop = ({
   deliveries,
   runtime,
   operations,
+  dataDir,
 }: {
   readonly server: ServerType
   readonly runner: ProjectionRunner
   readonly deliveries: DeliveryTally
   readonly runtime: { dispose(): Promise<void> }
   readonly operations: AppOperations
+  readonly dataDir: string | undefined
 }): RunningServer["shutdown"] => {
   const { draining, logger } = operations
   let stopping: Promise<void> | undefined
@@ -163,6 +180,7 @@ const gracefulStop = ({
     step = "stopping the projection runner"
     await runner.stop()
     step = "closing the store (its last commit group, then its data directory)"
+    if (dataDir !== undefined) await removeRunningServer(dataDir)
     await runtime.dispose()
     step = "done"
     logger.info({ tookMs: Math.round(performance.now() - startedAt) }, "stopped")
@@ -206,18 +224,18 @@ const warnOfUnsignedDialpad = (config: Config, logger: AppOperations["logger"]):
   )
 }
 
+const urlOf = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+
+/** The address a command on this machine reaches a server at: loopback for a server on every interface. */
+const reachableHost = (host: string): string => (host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host)
+
 /**
  * On a store with no active key, creates an admin key. On the embedded store it is also written to
- * `<data dir>/admin-key.txt` (mode 600, beside the data it guards) so that scripts can read it.
+ * `<data dir>/admin-key.txt` (serverNotes.ts) so that scripts and `ledger keys` can read it.
  */
 const ensureAdminKey = async (sql: EventStore["Service"]["sql"], config: Config): Promise<string | undefined> => {
   if ((await countActiveApiKeys(sql)) > 0) return undefined
   const { token } = await createApiKey(sql, { name: "first admin", scopes: ["admin"] })
-  if ("dataDir" in config.store) {
-    const file = path.join(config.store.dataDir, "admin-key.txt")
-    await writeFile(file, `${token}\n`, { mode: 0o600 })
-    // `mode` applies only when the file is created: one left by an earlier store keeps its own.
-    await chmod(file, 0o600)
-  }
+  if ("dataDir" in config.store) await writeAdminKeyFile(config.store.dataDir, token)
   return token
 }

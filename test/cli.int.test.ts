@@ -2,12 +2,12 @@
  * The `ledger` command as a user runs it: `node src/cli/bin.mjs …` in a child process, on a PGlite data
  * directory of this file's own (one directory for the whole file: a new one takes seconds to start).
  */
-import { execFile, spawn } from "node:child_process"
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const bin = path.join(repoRoot, "src/cli/bin.mjs")
@@ -29,12 +29,15 @@ const storeEnv = (): NodeJS.ProcessEnv => {
 type Run = { readonly code: number; readonly stdout: string; readonly stderr: string }
 
 /** Runs `ledger …args` to completion. */
-const ledger = (...args: string[]): Promise<Run> =>
+const ledger = (...args: string[]): Promise<Run> => ledgerWith({}, ...args)
+
+/** Runs `ledger …args` to completion, with more environment variables. */
+const ledgerWith = (env: Record<string, string>, ...args: string[]): Promise<Run> =>
   new Promise((resolve) =>
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd: repoRoot, env: storeEnv(), timeout: commandTimeoutMs },
+      { cwd: repoRoot, env: { ...storeEnv(), ...env }, timeout: commandTimeoutMs },
       (error, stdout, stderr) =>
         resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }),
     ),
@@ -160,34 +163,85 @@ describe("ledger keys", () => {
   })
 })
 
-describe("a command on a data directory that `ledger serve` holds", () => {
-  it("is refused in one line naming the holder, with a non-zero exit", slow, async () => {
-    const server = spawn(process.execPath, [bin, "serve", "--port", "0", "--empty"], { cwd: repoRoot, env: storeEnv() })
-    try {
-      await new Promise<void>((resolve, reject) => {
-        let output = ""
-        server.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-          output += chunk
-          if (output.includes("listening on")) resolve()
-        })
-        server.on("exit", (code) => reject(new Error(`ledger serve exited (${code}) before listening: ${output}`)))
+describe("commands on a data directory that `ledger serve` holds", () => {
+  // A directory of its own: the server's first start on it saves the admin key the commands use.
+  const heldDir = path.join(workDir, "held")
+  const held = { LEDGER_DATA_DIR: heldDir }
+  const onHeld = (...args: string[]) => ledgerWith(held, ...args)
+  let server: ChildProcessWithoutNullStreams
+  let url: string
+
+  beforeAll(async () => {
+    server = spawn(process.execPath, [bin, "serve", "--port", "0", "--empty"], {
+      cwd: repoRoot,
+      env: { ...storeEnv(), ...held },
+    })
+    url = await new Promise<string>((resolve, reject) => {
+      let output = ""
+      server.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        output += chunk
+        const listening = /listening on (http:\/\/\S+)/.exec(output)
+        if (listening !== null) resolve(listening[1] as string)
       })
+      server.on("exit", (code) => reject(new Error(`ledger serve exited (${code}) before listening: ${output}`)))
+    })
+  }, 120_000)
+  afterAll(async () => {
+    const exited = new Promise((resolve) => server.once("close", resolve))
+    server.kill("SIGTERM")
+    await exited
+  })
 
-      const run = await ledger("keys", "list")
+  it("refuses one that opens the store, in one line naming the holder, with a non-zero exit", slow, async () => {
+    const run = await onHeld("migrate")
 
-      expect(run.code).not.toBe(0)
-      expect(lines(run.stderr)).toEqual([
-        expect.stringMatching(
-          new RegExp(
-            `^ledger: cannot open the store: the data directory ${escaped(dataDir)} is in use by process ${server.pid} \\(started [^)]+\\); ` +
-              "stop that process or point LEDGER_DATA_DIR at another directory$",
-          ),
+    expect(run.code).not.toBe(0)
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^ledger: cannot open the store: the data directory ${escaped(heldDir)} is in use by process ${server.pid} \\(started [^)]+\\); ` +
+            "stop that process or point LEDGER_DATA_DIR at another directory$",
         ),
-      ])
-    } finally {
-      const exited = new Promise((resolve) => server.once("close", resolve))
-      server.kill("SIGTERM")
-      await exited
-    }
+      ),
+    ])
+  })
+
+  it("manages the keys through the server: create, list and revoke, with the saved admin key", slow, async () => {
+    const created = await onHeld("keys", "create", "--name", "dashboard", "--scopes", "read", "--quiet")
+    expect(created.stderr).toBe("")
+    expect(created.code).toBe(0)
+    const token = created.stdout.trim()
+    expect(token).toMatch(/^olk_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/)
+    const keyId = token.slice(4, 16)
+    // The server knows the key at once: it made it.
+    expect((await fetch(`${url}/v1/reps`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
+
+    const listed = await onHeld("keys", "list", "--json")
+    expect(listed.code).toBe(0)
+    expect(JSON.parse(listed.stdout)).toContainEqual({
+      keyId,
+      name: "dashboard",
+      scopes: ["read"],
+      createdAt: expect.any(String),
+      revokedAt: null,
+    })
+
+    const revoked = await onHeld("keys", "revoke", keyId)
+    expect(revoked.code).toBe(0)
+    expect(revoked.stdout).toContain(`Revoked API key ${keyId}`)
+    expect((await fetch(`${url}/v1/reps`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401)
+    const again = await onHeld("keys", "revoke", keyId)
+    expect(lines(again.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^ledger: API key ${keyId} \\("dashboard"\\) was already revoked at `)),
+    ])
+  })
+
+  it("says which key the server refused, and what to set instead", slow, async () => {
+    const run = await ledgerWith({ ...held, LEDGER_ADMIN_KEY: `olk_000000000000_${"x".repeat(43)}` }, "keys", "list")
+
+    expect(run.code).not.toBe(0)
+    expect(lines(run.stderr)).toEqual([
+      `ledger: the server at ${url} refused the admin key from LEDGER_ADMIN_KEY (the API key is unknown or revoked); set LEDGER_ADMIN_KEY to an active admin key`,
+    ])
   })
 })

@@ -207,6 +207,40 @@ describe("the dashboard in a real browser", () => {
     })
   })
 
+  describe("the API keys, for an admin", () => {
+    it("lets an admin create a key (its token shown once) and revoke it; a reader sees no Keys view", async () => {
+      const { context, page, errors } = await openPage()
+      page.on("dialog", (dialog) => dialog.accept())
+      await signIn(page, server.adminKey)
+      await page.getByRole("link", { name: "Keys" }).click()
+      await page.getByRole("heading", { name: "API keys" }).waitFor()
+
+      await page.getByLabel("Name").fill("wallboard")
+      await page.getByRole("button", { name: "Create key" }).click()
+      const token = (await page.locator("#created-token").textContent()) ?? ""
+      expect(token).toMatch(/^olk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/)
+      expect(await page.locator("#created-key").textContent()).toMatch(/will not be shown again/)
+      expect((await server.request("/v1/reps", { key: token })).status).toBe(200)
+      const row = page.locator("tr", { hasText: "wallboard" })
+      await expect.poll(() => row.textContent()).toMatch(/read/)
+      await shoot(page, "keys")
+
+      await row.getByRole("button", { name: /^Revoke wallboard/ }).click()
+      await expect.poll(() => row.textContent()).toMatch(/Revoked/)
+      expect((await server.request("/v1/reps", { key: token })).status).toBe(401)
+      expect(errors).toEqual([])
+      await context.close()
+
+      const reader = await openPage()
+      await signIn(reader.page)
+      expect(await reader.page.getByRole("link", { name: "Keys" }).isHidden()).toBe(true)
+      await reader.page.goto(`${server.url}/#/keys`)
+      await reader.page.getByRole("heading", { name: "Team: effort against yield" }).waitFor()
+      expect(reader.errors).toEqual([])
+      await reader.context.close()
+    })
+  })
+
   describe("the session cookie on the API", () => {
     const openSession = async () => {
       const answer = await fetch(`${server.url}/ui/session`, {
@@ -530,13 +564,16 @@ describe("dashboard sessions, on a real store with a clock the test moves", () =
     await rm(dataDir, { recursive: true, force: true })
   })
 
-  it("stands for its key with the read scope only, even for an admin key", async () => {
+  it("stands for its key with the read scope, and admin for an admin key (the Keys view), never ingest", async () => {
     const { token } = await createApiKey(db, { name: "boss", scopes: ["admin"] })
+    const { token: writer } = await createApiKey(db, { name: "importer", scopes: ["ingest", "read"] })
     const store = sessions()
 
     const opened = await store.open(token)
+    const reading = await store.open(writer)
 
-    expect(opened).toMatchObject({ ok: true, key: { name: "boss", scopes: ["read"] } })
+    expect(opened).toMatchObject({ ok: true, key: { name: "boss", scopes: ["read", "admin"] } })
+    expect(reading).toMatchObject({ ok: true, key: { name: "importer", scopes: ["read"] } })
     if (!opened.ok) return
     expect(opened.sessionId).not.toContain(token.slice(4))
     expect(await store.resolve(opened.sessionId)).toEqual({ key: opened.key, csrfToken: opened.csrfToken })

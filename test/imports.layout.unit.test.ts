@@ -22,6 +22,7 @@ const root = fileURLToPath(new URL("..", import.meta.url))
 const floors: ReadonlyArray<ReadonlyArray<string>> = [
   ["src/cli"],
   ["src/server.ts"], // start and stop: the app, the runner, the store, the logs
+  ["src/serverNotes.ts"], // what a server leaves in its data directory for the CLI beside it
   ["src/http"],
   ["src/config.ts"], // the environment, parsed into what each room needs (connector secrets, the store's place)
   ["src/demo"],

@@ -121,8 +121,11 @@ describe("the JSON log", () => {
         await server.request("/v1/nowhere"),
         await server.append(events.callLogged("call-n"), { key: null }),
       ]
-      // A load balancer's probe answered well is logged at debug only: not a line at info.
+      // A load balancer's probe answered well, and the dashboard's files, are logged at debug only: not a line at info.
       expect((await server.request("/healthz")).status).toBe(200)
+      expect((await server.request("/", { key: null })).status).toBe(200)
+      expect((await server.request("/ui/app.js", { key: null })).status).toBe(200)
+      expect((await server.request("/docs", { key: null })).status).toBe(200)
       const requestLines = lines.slice(fromStart).map((line) => JSON.parse(line) as Record<string, unknown>)
 
       expect(answers.map((a) => a.headers.get("x-request-id"))).toEqual([

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest"
 import { ConfigError, loadConfig, operationsOf } from "../src/config.js"
 
 describe("the operations settings from the environment", () => {
-  it("defaults to an info log, a keyed /metrics, 10 s to shut down and a generous rate limit", () => {
+  it("defaults to an info log (text on a terminal), a keyed /metrics, 10 s to shut down and a generous rate limit", () => {
     expect(loadConfig({}).operations).toEqual({
       logLevel: "info",
+      logFormat: "auto",
       metricsPublic: false,
       readiness: { maxLagEvents: 10_000, maxLagSeconds: 60 },
       shutdownTimeoutMs: 10_000,
@@ -15,6 +16,7 @@ describe("the operations settings from the environment", () => {
   it("reads each variable, the burst defaulting to twice the rate", () => {
     const config = loadConfig({
       LEDGER_LOG_LEVEL: "warn",
+      LEDGER_LOG_FORMAT: "json",
       LEDGER_METRICS_PUBLIC: "true",
       LEDGER_READY_MAX_LAG_EVENTS: "0",
       LEDGER_READY_MAX_LAG_SECONDS: "2.5",
@@ -24,6 +26,7 @@ describe("the operations settings from the environment", () => {
 
     expect(config.operations).toEqual({
       logLevel: "warn",
+      logFormat: "json",
       metricsPublic: true,
       readiness: { maxLagEvents: 0, maxLagSeconds: 2.5 },
       shutdownTimeoutMs: 30_000,
@@ -36,6 +39,7 @@ describe("the operations settings from the environment", () => {
 
   it.each([
     ["LEDGER_LOG_LEVEL", "loud"],
+    ["LEDGER_LOG_FORMAT", "pretty"],
     ["LEDGER_METRICS_PUBLIC", "yes"],
     ["LEDGER_READY_MAX_LAG_EVENTS", "-1"],
     ["LEDGER_SHUTDOWN_TIMEOUT_MS", "0"],

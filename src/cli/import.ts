@@ -172,6 +172,7 @@ export const importCommand = Command.make("import").pipe(
     "Import a CRM's CSV export (deals, activities or reps). Every row is checked first: one invalid row and nothing is " +
       "imported, unless --skip-invalid. Importing the same file again appends nothing",
   ),
+  Command.withShortDescription("Import a CRM's CSV export: deals, activities or reps"),
   Command.withSubcommands(importKinds.map(importKindCommand)),
 )
 

@@ -1,12 +1,13 @@
 /**
- * @module `ledger keys create|list|revoke`: the API keys of the configured store, for whoever runs the store.
+ * @module `ledger keys create|list|revoke`: the API keys of the ledger, through the running server
+ * when there is one, else in the store itself (keyDesk.ts): the commands work while `ledger serve` runs.
  */
 import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { type ApiKey, createApiKey, listApiKeys, revokeApiKey, type Scope, scopes } from "../store/apiKeys.js"
-import { EventStore } from "../store/EventStore.js"
-import { withConfiguredStore } from "./configuredStore.js"
-import { attempt, CommandFailed } from "./failure.js"
+import type { ApiKey, Scope } from "../store/apiKeys.js"
+import { scopes } from "../store/apiKeys.js"
+import { CommandFailed } from "./failure.js"
+import { withKeyDesk } from "./keyDesk.js"
 
 const scopeList = `a comma-separated list of ${scopes.join(", ")}`
 
@@ -43,9 +44,7 @@ const create = Command.make(
     ),
   },
   Effect.fn("keys.create")(function* ({ name, scopes: granted, quiet }) {
-    const { key, token } = yield* withConfiguredStore(
-      EventStore.use((store) => attempt(() => createApiKey(store.sql, { name, scopes: granted }))),
-    )
+    const { key, token } = yield* withKeyDesk((desk) => desk.create({ name, scopes: granted }))
     if (quiet) return yield* Console.log(token)
     yield* Console.log(
       `Created API key ${key.keyId} "${key.name}" with scopes ${key.scopes.join(",")}:\n\n  ${token}\n`,
@@ -53,8 +52,12 @@ const create = Command.make(
     yield* Console.log("This token will not be shown again (only a hash of it is stored): keep it somewhere safe now.")
   }),
 ).pipe(
-  Command.withDescription("Create an API key and print its token, once"),
+  Command.withDescription("Create an API key and print its token, once (through the server when it runs)"),
   Command.withExamples([
+    {
+      command: "ledger keys create --name dashboard --scopes read",
+      description: "A read-only key, e.g. to sign in to the dashboard",
+    },
     {
       command: 'ledger keys create --name "aircall webhook" --scopes ingest',
       description: "A key that may only append events",
@@ -72,7 +75,7 @@ const list = Command.make(
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the keys as a JSON array"), Flag.withDefault(false)),
   },
   Effect.fn("keys.list")(function* ({ json }) {
-    const keys = yield* withConfiguredStore(EventStore.use((store) => attempt(() => listApiKeys(store.sql))))
+    const keys = yield* withKeyDesk((desk) => desk.list())
     if (json) return yield* Console.log(JSON.stringify(keys, null, 2))
     if (keys.length === 0)
       return yield* Console.log(
@@ -103,27 +106,31 @@ const revoke = Command.make(
   "revoke",
   { keyId: Argument.String("keyId").pipe(Argument.withDescription("The key's id, as `ledger keys list` shows it")) },
   Effect.fn("keys.revoke")(function* ({ keyId }) {
-    const outcome = yield* withConfiguredStore(
-      EventStore.use((store) =>
-        attempt(async () => {
-          if (await revokeApiKey(store.sql, keyId)) return { revoked: true as const }
-          return { revoked: false as const, known: (await listApiKeys(store.sql)).find((key) => key.keyId === keyId) }
-        }),
-      ),
-    )
-    if (!outcome.revoked) {
-      return yield* new CommandFailed({
-        reason:
-          outcome.known === undefined
-            ? `no API key has the id ${keyId}; \`ledger keys list\` shows the ids`
-            : `API key ${keyId} ("${outcome.known.name}") was already revoked at ${outcome.known.revokedAt}`,
-      })
+    const revocation = yield* withKeyDesk((desk) => desk.revoke(keyId))
+    switch (revocation._tag) {
+      case "Revoked":
+        return yield* Console.log(`Revoked API key ${keyId}: requests with its token are refused from now on.`)
+      case "UnknownKey":
+        return yield* new CommandFailed({
+          reason: `no API key has the id ${keyId}; \`ledger keys list\` shows the ids`,
+        })
+      case "AlreadyRevoked":
+        return yield* new CommandFailed({
+          reason: `API key ${keyId} ("${revocation.key.name}") was already revoked at ${revocation.key.revokedAt}`,
+        })
+      case "LastAdminKey":
+        return yield* new CommandFailed({
+          reason: `API key ${keyId} ("${revocation.key.name}") is the last active admin key: create another first (\`ledger keys create --name admin --scopes admin\`), then revoke this one`,
+        })
     }
-    yield* Console.log(`Revoked API key ${keyId}: requests with its token are refused from now on.`)
   }),
 ).pipe(Command.withDescription("Revoke an API key: its token stops working at once"))
 
 export const keys = Command.make("keys").pipe(
-  Command.withDescription("Create, list and revoke the API keys of the store"),
+  Command.withDescription(
+    "Create, list and revoke API keys: through the running server (LEDGER_URL, or the server on the data directory; " +
+      "admin key from LEDGER_ADMIN_KEY or the data directory's admin-key.txt), in the store when none runs",
+  ),
+  Command.withShortDescription("Create, list and revoke API keys (through the server when it runs)"),
   Command.withSubcommands([create, list, revoke]),
 )

@@ -1,6 +1,7 @@
 /**
  * @module The demo team generator: a year of a sales team's events, deterministic from a seed,
- * streamed in time order (a generator: a million events never sit in memory at once).
+ * streamed in time order (a generator: a million events never sit in memory at once), and, past
+ * the year when asked (`until`), the same team carrying on.
  *
  * The simulation walks the calendar day by day: each working day every rep does their outreach
  * (see outreach.ts), and the agenda (timeline.ts) emits the day's events and takes the decisions
@@ -38,8 +39,10 @@ export const generateDemoTeam = function* (options: DemoTeamOptions): Generator<
     }
   }
   planTeam(world)
-  const end = localInstant(resolved.lastDay + 1, 0)
-  for (let day = resolved.firstDay; day <= resolved.lastDay; day++) {
+  // Nothing below reads `until` but this loop: what comes out before an instant is the same
+  // whatever the end, which is what lets a loaded demo be carried on later (currentDemo.ts).
+  const end = resolved.until
+  for (let day = resolved.firstDay; localInstant(day, 0) < end; day++) {
     // What fell due overnight happens before the day's work is planned.
     yield* due(localInstant(day, 0))
     if (isWorkingDay(day)) workDay(world, day)

@@ -1,29 +1,76 @@
 /**
  * @module Loads the demo team into the store: the generator streamed in batches, each batch one
  * transaction through the same path as every other append (`toStreamAppends`, so deal streams are
- * checked by the deal decider), each event labelled `source: "demo"` in its metadata.
+ * checked by the deal decider), each event labelled `source: "demo"` in its metadata, the first
+ * one also with the demo's plan (`demoPlan`: what it takes to generate the same team again).
+ *
+ * A batch is small and the loader gives the event loop a turn after each: the server answers while
+ * it loads. On the embedded store a query runs on the server's own thread and resolves without
+ * waiting for I/O, so a loop of appends would otherwise hold the thread until its end (a first
+ * start answered nothing for 15–22 s while its demo loaded).
  *
  * Loading again appends nothing: every demo event has its deterministic idempotency key.
  *
  * @example
  * const loaded = await loadDemoTeam(db, { seed: 42, onProgress: (n) => console.log(`${n} events loaded`) })
  */
-import { type Provenance, toStreamAppends } from "../ingest/appendEvents.js"
+import { setImmediate as turn } from "node:timers/promises"
+import { type EventToAppend, type Provenance, toStreamAppends } from "../ingest/appendEvents.js"
 import { appendToLog } from "../store/appendToLog.js"
 import type { AppendRejection } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"
+import { dateOf } from "./calendar.js"
 import { type DemoEvent, generateDemoTeam } from "./generateDemoTeam.js"
-import type { DemoTeamOptions } from "./options.js"
+import { type DemoTeamOptions, resolveDemoOptions } from "./options.js"
 
 export type LoadDemoOptions = DemoTeamOptions & {
-  /** Events per transaction. Default 2,000. */
+  /**
+   * Events per transaction. By default the loader sizes its batches to hold the thread about
+   * {@link batchTargetMs} each (bench/firstStart.ts measures the event loop's delay throughout).
+   */
   readonly batchSize?: number
-  /** Called after each batch with the number of events loaded so far. */
+  /**
+   * The demo's events the store already holds (currentDemo.ts): the first `events` are generated
+   * again (the simulation needs them to carry on) but not sent, and the last of them must be the
+   * stored one (`isStored`), or the load stops with `DemoDiverged` before sending anything.
+   */
+  readonly after?: { readonly events: number; readonly isStored: (event: DemoEvent) => boolean }
+  /** Called after each batch with the number of events sent so far (those skipped by `after` not counted). */
   readonly onProgress?: (eventsLoaded: number) => void
+}
+
+/**
+ * How long one batch's append may hold the thread. On PGlite an append costs about 90 µs of CPU an
+ * event (measured: 1,000 demo events in 89–95 ms, 250 in 31–36), so about 500 events on an idle
+ * machine; on a busy one the batches shrink (never under 50 events) and the server still answers.
+ */
+export const batchTargetMs = 50
+
+/** The next batch's size, from the last one's and how long its append took: steered towards the target, by at most half or double. */
+const nextBatchSize = (size: number, tookMs: number): number =>
+  Math.round(Math.min(2_000, Math.max(50, size * Math.min(2, Math.max(0.5, batchTargetMs / Math.max(tookMs, 1))))))
+
+/** What it takes to generate the same demo again, kept in the metadata of its first event. */
+export type DemoPlan = {
+  readonly reps: number
+  readonly months: number
+  readonly scale: number
+  readonly endDate: string
 }
 
 /** The provenance of demo events: `{ source: "demo" }` and the seed, in every event's metadata. */
 export const demoProvenance = (seed: number): Provenance => ({ source: "demo", extra: { demoSeed: seed } })
+
+/** The idempotency key of a demo's `n`-th event (from 1), as the generator numbers them. */
+export const demoEventKey = (seed: number, n: number): string => `demo-${seed}-${n}`
+
+/** The store's demo is not what this generator makes of its plan: it cannot be carried on. */
+export class DemoDiverged extends Error {
+  constructor(readonly atEvent: number) {
+    super(`the stored demo's event ${atEvent} is not the one its plan generates`)
+    this.name = "DemoDiverged"
+  }
+}
 
 /** The store refused a batch of the demo; the message says why and what to do. */
 export class DemoLoadRejected extends Error {
@@ -34,29 +81,51 @@ export class DemoLoadRejected extends Error {
 }
 
 /**
- * Streams the demo team into the store; answers how many demo events it loaded (generated and sent:
+ * Streams the demo team into the store; answers how many demo events it sent (generated and sent:
  * on a second run the store keeps them once, and `countEvents` does not move).
  */
 export const loadDemoTeam = async (db: SqlDatabase, options: LoadDemoOptions): Promise<number> => {
-  const batchSize = options.batchSize ?? 2_000
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new Error(`batchSize must be a positive integer, got ${batchSize}`)
+  if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize < 1))
+    throw new Error(`batchSize must be a positive integer, got ${options.batchSize}`)
+  let batchSize = options.batchSize ?? 250
+  const after = options.after?.events ?? 0
+  const resolved = resolveDemoOptions(options)
   const provenance = demoProvenance(options.seed)
-  let batch: Array<DemoEvent> = []
-  let events = 0
+  const plan: DemoPlan = {
+    reps: resolved.reps,
+    months: resolved.months,
+    scale: resolved.scale,
+    endDate: dateOf(resolved.lastDay),
+  }
+  let batch: Array<EventToAppend> = []
+  let sent = 0
+  let generated = 0
   const flush = async (): Promise<void> => {
-    const result = await appendToLog(db, toStreamAppends(batch, provenance).appends)
+    const { appends } = toStreamAppends(batch, provenance)
+    const started = performance.now()
+    const result = await appendToLog(db, appends)
     if (!result.ok) throw new DemoLoadRejected(result.rejection)
-    events += batch.length
+    if (options.batchSize === undefined) batchSize = nextBatchSize(batchSize, performance.now() - started)
+    sent += batch.length
     batch = []
-    options.onProgress?.(events)
+    options.onProgress?.(sent)
+    await turn()
   }
   for (const event of generateDemoTeam(options)) {
-    batch.push(event)
+    generated++
+    if (generated <= after) {
+      if (generated === after && !options.after?.isStored(event)) throw new DemoDiverged(after)
+      // Generating is work too (about 10 µs an event): a turn every thousand as well.
+      if (generated % 1_000 === 0) await turn()
+      continue
+    }
+    batch.push(generated === 1 ? { ...event, metadata: { demoPlan: plan } } : event)
     if (batch.length >= batchSize) await flush()
   }
+  // A run that ends before the stored events do is not the one that made them.
+  if (generated < after) throw new DemoDiverged(after)
   if (batch.length > 0) await flush()
-  return events
+  return sent
 }
 
 const messageOf = (rejection: AppendRejection): string => {

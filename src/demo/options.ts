@@ -1,7 +1,7 @@
 /**
  * @module The demo team's options, their defaults and the horizon they span.
  */
-import { dayNumberOf, monthsBefore } from "./calendar.js"
+import { dateOf, dayNumberOf, localInstant, monthsBefore } from "./calendar.js"
 
 export type DemoTeamOptions = {
   /** Any integer: the same seed (and options) always gives the same events. */
@@ -10,8 +10,21 @@ export type DemoTeamOptions = {
   readonly reps?: number
   /** Months of history ending on `endDate`. Default 12. */
   readonly months?: number
-  /** The last day of history (`YYYY-MM-DD`, New York). Default 2026-11-20. */
+  /**
+   * The last day of the demo's year (`YYYY-MM-DD`, New York): its history is the `months` before it,
+   * hires, departures and the target list's changes planned within them. Default 2026-11-20, a
+   * fixed day so that tests and benchmarks see the same team on every run; the server and `ledger
+   * demo` pass today.
+   */
   readonly endDate?: string
+  /**
+   * The instant (epoch ms) the simulation stops at: events arriving from then on are not generated.
+   * Default: the end of `endDate`. Later, the same team carries on past its year (quotas each
+   * quarter, weeks off, the pipeline): the events up to any instant are the same whatever `until`
+   * is, so a demo loaded up to one day is brought up to a later one by appending what follows
+   * (src/demo/currentDemo.ts).
+   */
+  readonly until?: number
   /**
    * Multiplies the volume of activity (and with it meetings, deals and quotas). Default 1:
    * about 300,000 events for 25 reps over 12 months. See {@link demoScaleFor}.
@@ -24,9 +37,11 @@ export type ResolvedDemoOptions = {
   readonly reps: number
   readonly months: number
   readonly scale: number
-  /** First and last day of history, as day numbers (both inclusive). */
+  /** First and last day of the demo's year, as day numbers (both inclusive). */
   readonly firstDay: number
   readonly lastDay: number
+  /** Where the simulation stops (epoch ms, exclusive): the end of `lastDay`, or later. */
+  readonly until: number
 }
 
 export const demoDefaults = { reps: 25, months: 12, endDate: "2026-11-20", scale: 1 } as const
@@ -46,7 +61,11 @@ export const resolveDemoOptions = (options: DemoTeamOptions): ResolvedDemoOption
   if (!(scale > 0 && scale <= 100))
     throw new Error(`demo option scale must be a number above 0 and at most 100, got ${scale}`)
   const lastDay = dayNumberOf(endDate)
-  return { seed, reps, months, scale, firstDay: monthsBefore(lastDay, months) + 1, lastDay }
+  const firstDay = monthsBefore(lastDay, months) + 1
+  const until = options.until ?? localInstant(lastDay + 1, 0)
+  if (!Number.isFinite(until) || until <= localInstant(firstDay, 0))
+    throw new Error(`demo option until must be an instant after the demo's first day, ${dateOf(firstDay)}`)
+  return { seed, reps, months, scale, firstDay, lastDay, until }
 }
 
 /**

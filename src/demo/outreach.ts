@@ -14,6 +14,7 @@ import {
   type Decline,
   declineMemory,
   emit,
+  isWeekOff,
   onTeam,
   type SimRep,
   type World,
@@ -40,7 +41,7 @@ const lateCallRate = 0.001
 export const workDay = (world: World, day: number): void => {
   const week = weekIndex(day)
   for (const rep of world.reps) {
-    if (!onTeam(rep, day) || rep.weeksOff.has(week) || world.random.chance(sickDayRate)) continue
+    if (!onTeam(rep, day) || isWeekOff(world, rep, week) || world.random.chance(sickDayRate)) continue
     outreach(world, rep, day)
     if (rep.rep.role === "AE") leads(world, rep, day)
   }

@@ -42,14 +42,21 @@ export const planTeam = (world: World): void => {
   for (const rep of starters) join(world, rep, next)
   for (const account of world.targets) target(world, world.listed.get(account) as ListedAccount, next())
 
-  // Quotas: the first (maybe partial) quarter now, each later one on its first morning.
-  for (let quarter = quarterStart(firstDay); quarter <= lastDay; quarter = nextQuarterStart(quarter)) {
-    const from = Math.max(quarter, firstDay)
-    const at = quarter <= firstDay ? next() : localInstant(quarter, 6 * 60)
-    for (const ae of world.aes) if (ae.joinsDay <= from && ae.leavesDay >= from) setQuota(world, ae, quarter, from, at)
-  }
+  // Quotas: the first (maybe partial) quarter now, each later one on its first morning, for as
+  // long as the simulation runs (past the demo's year too, when it is carried on).
+  const firstQuarter = quarterStart(firstDay)
+  for (const ae of world.aes)
+    if (ae.joinsDay <= firstDay && ae.leavesDay >= firstDay) setQuota(world, ae, firstQuarter, firstDay, next())
+  const quarterQuotas = (quarter: number): void =>
+    world.timeline.schedule(localInstant(quarter, 6 * 60), () => {
+      const at = world.timeline.now()
+      for (const ae of world.aes)
+        if (ae.joinsDay <= quarter && ae.leavesDay >= quarter) setQuota(world, ae, quarter, quarter, at)
+      quarterQuotas(nextQuarterStart(quarter))
+    })
+  quarterQuotas(nextQuarterStart(firstDay))
 
-  // Hires and departures during the year.
+  // Hires and departures during the year (planned within it: carried on, the team stays as it ends).
   for (const rep of world.roster) {
     if (rep.joinsOn !== dateOf(firstDay)) {
       let joinClock = localInstant(workingDayFrom(dayNumberOf(rep.joinsOn)), 8 * 60)

@@ -180,6 +180,19 @@ export const emit = <T extends EventType>(
   world.timeline.emit(arrivesAt, { type, occurredAt: isoInstant(at), idempotencyKey: "", data } as PendingEvent)
 }
 
+/** The chance of a week off, past the demo's year: two weeks a year, as within it. */
+const weekOffRate = 2 / 52
+
+/**
+ * Whether a rep takes a week off: the two weeks drawn for the demo's year, and past it (a demo
+ * carried on) each week with the same chance, drawn from the seed, the rep and the week alone, so
+ * that no draw of the simulation's own stream moves.
+ */
+export const isWeekOff = (world: World, rep: SimRep, week: number): boolean => {
+  if (week <= weekIndex(world.options.lastDay)) return rep.weeksOff.has(week)
+  return seededRandom(deriveSeed(world.options.seed, `week-off:${rep.rep.repId}:${week}`)).chance(weekOffRate)
+}
+
 /** Whether a rep is on the team on a day. */
 export const onTeam = (rep: SimRep, day: number): boolean => day >= rep.joinsDay && day <= rep.leavesDay
 

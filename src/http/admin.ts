@@ -2,7 +2,8 @@
  * @module Operating the read models (admin scope): `GET /v1/admin/read-models` shows each
  * generation, where it stands in the log, and whether this instance is the one folding;
  * `POST /v1/admin/rebuild` starts a new generation built from the start of the log, blue-green:
- * the active one keeps answering until the new one has caught up and takes over.
+ * the active one keeps answering until the new one has caught up and takes over. The API keys'
+ * routes (`/v1/keys`, keys.ts) are mounted with them.
  *
  * @example
  * curl -X POST -H "authorization: Bearer $ADMIN_KEY" http://127.0.0.1:8080/v1/admin/rebuild
@@ -12,12 +13,13 @@ import { type Generation, liveGenerations } from "../readModel/registry.js"
 import { scorecardModel } from "../readModel/scorecardTables.js"
 import { type ProjectionRunner, RebuildAlreadyRunning } from "../runtime/projectionRunner.js"
 import { formatCheckpoint } from "../store/eventLog.js"
-import type { SqlQueryable } from "../store/sql.js"
+import type { SqlDatabase } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
+import { keyRoutes } from "./keys.js"
 import { Problem, problem } from "./problem.js"
 import { validationHook } from "./validation.js"
 
-export type AdminRoutesDeps = { readonly sql: SqlQueryable; readonly runner: ProjectionRunner }
+export type AdminRoutesDeps = { readonly sql: SqlDatabase; readonly runner: ProjectionRunner }
 
 const GenerationView = z
   .object({
@@ -52,6 +54,7 @@ const refusals = { 401: problemResponse("No valid API key"), 403: problemRespons
 export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
   const admin = requireScope(sql, "admin")
+  app.route("/", keyRoutes({ sql }))
 
   app.openapi(
     createRoute({

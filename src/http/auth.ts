@@ -145,7 +145,7 @@ const authenticateOnce = async (c: Context, db: SqlQueryable): Promise<Authentic
     countFailedAuthentication(c, db)
     return unauthorized(
       credentials.kind === "other"
-        ? `the ${credentials.scheme} scheme is not taken here: send an API key as \`Authorization: Bearer <key>\` (create one with \`ledger keys create\`)`
+        ? `the ${credentials.scheme} scheme is not taken here: send an API key as \`Authorization: Bearer <key>\` (the first start saved an admin key in admin-key.txt in the data directory; \`ledger keys create\` makes more)`
         : "the Authorization header is not `Bearer <key>` (the scheme, one or more spaces, then the key): send an API key as `Authorization: Bearer <key>`",
     )
   }
@@ -161,7 +161,9 @@ const authenticateSession = async (c: Context, db: SqlQueryable): Promise<Authen
   const session = await sessionCredentials(c, db)
   switch (session.kind) {
     case "none":
-      return unauthorized("send an API key as `Authorization: Bearer <key>` (create one with `ledger keys create`)")
+      return unauthorized(
+        "send an API key as `Authorization: Bearer <key>`: the first start saved an admin key in admin-key.txt in the server's data directory (./data unless LEDGER_DATA_DIR says otherwise); a read-only key comes from `ledger keys create --name <who> --scopes read`, which works while the server runs",
+      )
     case "ended":
       return unauthorized(
         "the dashboard session has expired, was signed out, or its API key was revoked; sign in again",

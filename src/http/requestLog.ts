@@ -1,7 +1,10 @@
 /**
- * @module One JSON log line and the metrics of each answered request: method, path, status,
- * duration and request id (at `debug` for probes and scrapes that succeed) (the `X-Request-Id` hono's `requestId()` takes from the client or makes,
- * and echoes). Handlers log through `c.get("log")`, a child logger that carries the request id.
+ * @module One log line and the metrics of each answered request: method, path, status, duration
+ * and request id (the `X-Request-Id` hono's `requestId()` takes from the client or makes, and
+ * echoes). Files (the dashboard's page and scripts, the API reference's) and probes and scrapes
+ * that succeed are logged at `debug`: at `info` one visit to the dashboard wrote some seventy
+ * lines, and the terminal's banner scrolled away. Handlers log through `c.get("log")`, a child
+ * logger that carries the request id.
  *
  * @example
  * app.use(requestId())
@@ -40,9 +43,21 @@ export const observeRequests =
     if (ingest !== undefined) metrics.observeIngest({ source: ingest.source, status, seconds })
     const line = { method: c.req.method, path: c.req.path, status, durationMs: Math.round(seconds * 10_000) / 10 }
     if (status >= 500) log.error(line, "request failed")
-    else if (status < 400 && polled.has(c.req.path)) log.debug(line, "request")
+    else if (status < 400 && routine(c.req.method, c.req.path)) log.debug(line, "request")
     else log.info(line, "request")
   }
 
-// A load balancer's probes and a scraper's polls answered well would drown the log at `info`: `debug`.
+// A load balancer's probes and a scraper's polls.
 const polled = new Set(["/healthz", "/readyz", "/metrics"])
+
+/** A file of the dashboard or of the API reference: `/`, `/ui/app.js`, `/docs`, `/docs/assets/…`, `/openapi.json`. */
+const isFile = (path: string): boolean =>
+  path === "/" ||
+  path === "/docs" ||
+  path === "/openapi.json" ||
+  path.startsWith("/docs/") ||
+  /^\/ui\/.+\.[a-z0-9]+$/i.test(path)
+
+/** A request whose success is routine: logged at `debug`, so that `info` shows what people and clients did. */
+const routine = (method: string, path: string): boolean =>
+  polled.has(path) || ((method === "GET" || method === "HEAD") && isFile(path))

@@ -3,7 +3,7 @@
  * secret is stored (the secret is 32 random bytes, so a slow hash would add nothing but latency).
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
-import type { SqlQueryable } from "./sql.js"
+import type { SqlDatabase, SqlQueryable } from "./sql.js"
 
 export const scopes = ["ingest", "read", "admin"] as const
 export type Scope = (typeof scopes)[number]
@@ -31,25 +31,45 @@ export const createApiKey = async (
   return { key: toKey(rows[0] as KeyRow), token: `olk_${keyId}_${secret}` }
 }
 
-export const listApiKeys = async (db: SqlQueryable): Promise<ReadonlyArray<ApiKey>> =>
-  (
-    await db.query<KeyRow>(
-      "select key_id, name, scopes, created_at, revoked_at from ledger_api_keys order by created_at, key_id",
-    )
-  ).map(toKey)
+const selectKeys = "select key_id, name, scopes, created_at, revoked_at from ledger_api_keys"
 
-/** Revokes a key; `false` when no active key has that id. */
-export const revokeApiKey = async (db: SqlQueryable, keyId: string): Promise<boolean> => {
-  const revoked =
-    (
-      await db.query(
-        "update ledger_api_keys set revoked_at = now() where key_id = $1 and revoked_at is null returning key_id",
-        [keyId],
-      )
-    ).length === 1
+/** Every key, revoked ones included, oldest first (never their secrets: only a hash of each is stored). */
+export const listApiKeys = async (db: SqlQueryable): Promise<ReadonlyArray<ApiKey>> =>
+  (await db.query<KeyRow>(`${selectKeys} order by created_at, key_id`)).map(toKey)
+
+/** What became of a request to revoke a key. */
+export type Revocation =
+  | { readonly _tag: "Revoked"; readonly key: ApiKey }
+  | { readonly _tag: "UnknownKey"; readonly keyId: string }
+  | { readonly _tag: "AlreadyRevoked"; readonly key: ApiKey }
+  /** Refused: the store would be left without an active admin key, and nobody could manage keys over HTTP. */
+  | { readonly _tag: "LastAdminKey"; readonly key: ApiKey }
+
+/** Serialises revocations, so that two admins revoking each other's keys at once cannot leave none. */
+const revocationLock = 7_340_201
+
+/** Revokes a key: its token stops working at once in this process (within a second in others). */
+export const revokeApiKey = async (db: SqlDatabase, keyId: string): Promise<Revocation> => {
+  const outcome = await db.transaction(async (tx): Promise<Revocation> => {
+    await tx.query("select pg_advisory_xact_lock($1)", [revocationLock])
+    const revoked = await tx.query<KeyRow>(
+      `update ledger_api_keys set revoked_at = now()
+       where key_id = $1 and revoked_at is null
+         and (not scopes ? 'admin'
+              or exists (select 1 from ledger_api_keys other
+                         where other.key_id <> $1 and other.revoked_at is null and other.scopes ? 'admin'))
+       returning key_id, name, scopes, created_at, revoked_at`,
+      [keyId],
+    )
+    if (revoked[0] !== undefined) return { _tag: "Revoked", key: toKey(revoked[0]) }
+    const known = (await tx.query<KeyRow>(`${selectKeys} where key_id = $1`, [keyId]))[0]
+    if (known === undefined) return { _tag: "UnknownKey", keyId }
+    const key = toKey(known)
+    return key.revokedAt === null ? { _tag: "LastAdminKey", key } : { _tag: "AlreadyRevoked", key }
+  })
   const cache = verifiedKeys.get(db)
   for (const [token, entry] of cache ?? []) if (entry.key.keyId === keyId) cache?.delete(token)
-  return revoked
+  return outcome
 }
 
 export const countActiveApiKeys = async (db: SqlQueryable): Promise<number> =>

@@ -8,6 +8,7 @@ import { PGlite, types } from "@electric-sql/pglite"
 import postgresDate from "postgres-date"
 import { acquireDataDirLock } from "./dataDirLock.js"
 import { type Durability, defaultDurability, durableNodeFs, type SyncObserver, startParamsFor } from "./durability.js"
+import { clusterExists, createCluster } from "./pgliteCluster.js"
 import { makePrivate, PrivateNodeFS } from "./privateFiles.js"
 import type { Lease, SqlDatabase, SqlQueryable } from "./sql.js"
 
@@ -46,7 +47,9 @@ export const openPglite = async (dir: string, options: PgliteOptions = {}): Prom
   const durability = options.durability ?? defaultDurability
   let db: PGlite
   try {
-    // What an older version (or a copy, or a restore) left readable by others, before anything is read.
+    if (!clusterExists(dir)) await createCluster(dir, { sync: durability === "os" })
+    // What an older version (or a copy, or a restore, or the child that created the cluster) left
+    // readable by others, before anything is read.
     makePrivate(lock.dir)
     db =
       durability === "os"

@@ -5,12 +5,13 @@
  * cookie, which `requireScope` accepts in place of a bearer key: on GET as it is, on other methods
  * only with the session's CSRF token echoed in `x-ledger-csrf` (src/http/auth.ts).
  *
- * Writes: the page makes none (its one POST, the what-if replay, changes nothing), and a session
- * carries only the `read` scope, so a write from the page would first need a key that may write and
- * its own review of CSRF: the token in `x-ledger-csrf` already guards every non-GET request made with
- * the cookie. The session endpoints themselves refuse requests from another origin and accept only
- * `application/json` (which a cross-site form cannot send), so a third-party page can neither sign a
- * visitor in under its own key nor sign them out.
+ * Writes: the page appends no event (its POST to the what-if replay changes nothing); a session
+ * carries the `read` scope, and `admin` when its key has it, for the Keys view (`/v1/keys`: create
+ * and revoke API keys). Every request other than GET made with the cookie must echo the session's
+ * token in `x-ledger-csrf`, which only a script of the page's own origin can read. The session
+ * endpoints themselves refuse requests from another origin and accept only `application/json`
+ * (which a cross-site form cannot send), so a third-party page can neither sign a visitor in under
+ * its own key nor sign them out.
  *
  * @example
  * app.route("/", dashboardRoutes({ sql }))

@@ -1,6 +1,6 @@
 /**
- * @module The dashboard's sessions: an API key with the `read` scope, given once on the sign-in
- * form, exchanged for a random session id in an HttpOnly, SameSite=Strict cookie.
+ * @module The dashboard's sessions: an API key with the `read` scope (or `admin`), given once on the
+ * sign-in form, exchanged for a random session id in an HttpOnly, SameSite=Strict cookie.
  *
  * The cookie never holds the key. The server keeps session id → key id in memory and looks the key
  * up again on every request, so revoking a key ends its sessions at once. Sessions live in this
@@ -28,9 +28,10 @@ export const lifetimeMs = 7 * 24 * 60 * 60 * 1000
 type Session = { readonly keyId: string; readonly csrfToken: string; readonly openedAt: number; lastSeenAt: number }
 
 /**
- * What a session stands for: its key as seen by the routes, with `read` as its only scope whatever
- * the key may do (a dashboard session reads; writes go through API clients with a bearer key), and
- * the token the page echoes on requests other than GET (see `acceptSessionCookie` in src/http/auth.ts).
+ * What a session stands for: its key as seen by the routes, with `read` as its scope, and `admin`
+ * too when the key has it (the Keys view: an admin manages the API keys from the page), never
+ * `ingest` alone (the page appends no event); and the token the page echoes on requests other than
+ * GET (see `acceptSessionCookie` in src/http/auth.ts).
  */
 export type ResolvedSession = { readonly key: ApiKey; readonly csrfToken: string }
 
@@ -65,7 +66,7 @@ export const createSessionStore = (db: SqlQueryable, options: { readonly now?: (
       const sessionId = randomBytes(32).toString("base64url")
       const csrfToken = randomBytes(32).toString("base64url")
       sessions.set(hashOf(sessionId), { keyId: key.keyId, csrfToken, openedAt: at, lastSeenAt: at })
-      return { ok: true, sessionId, csrfToken, key: readOnly(key) }
+      return { ok: true, sessionId, csrfToken, key: sessionKey(key) }
     },
 
     /** The session's key as it is now; `undefined` once the session expired, ended, or the key was revoked or lost `read`. */
@@ -85,7 +86,7 @@ export const createSessionStore = (db: SqlQueryable, options: { readonly now?: (
         return undefined
       }
       session.lastSeenAt = at
-      return { key: readOnly(key), csrfToken: session.csrfToken }
+      return { key: sessionKey(key), csrfToken: session.csrfToken }
     },
 
     /** Ends a session (signing out); ending an unknown one is not an error. */
@@ -97,7 +98,10 @@ export const createSessionStore = (db: SqlQueryable, options: { readonly now?: (
 
 const mayRead = (key: ApiKey) => key.scopes.includes("read") || key.scopes.includes("admin")
 
-const readOnly = (key: ApiKey): ApiKey => ({ ...key, scopes: ["read"] })
+const sessionKey = (key: ApiKey): ApiKey => ({
+  ...key,
+  scopes: key.scopes.includes("admin") ? ["read", "admin"] : ["read"],
+})
 
 /**
  * Whether the request reached us over https: directly, or through a proxy that terminated TLS and

@@ -3,7 +3,7 @@
  * currency, window presets, teams), and the router. Views live in the URL's hash, so that a view
  * and its window can be bookmarked and the back button works:
  * `#/team?from=2026-10-01&to=2026-11-20&team=East&yield=meetingYield`, `#/rep/ana?…`,
- * `#/what-if?…&target=4`, `#/accounts`, `#/ingestion`.
+ * `#/what-if?…&target=4`, `#/accounts`, `#/ingestion`, and for an admin `#/keys`.
  */
 import { deleteJson, getJson, onSignedOut, postJson, setCsrf } from "./api.js"
 import { destroyCharts } from "./charts.js"
@@ -11,6 +11,7 @@ import { h, replace } from "./dom.js"
 import { formatters } from "./format.js"
 import { renderAccounts } from "./views/accounts.js"
 import { renderIngestion } from "./views/ingestion.js"
+import { renderKeys } from "./views/keys.js"
 import { renderRep } from "./views/rep.js"
 import { renderSignIn } from "./views/signIn.js"
 import { renderTeam } from "./views/team.js"
@@ -48,19 +49,21 @@ const views = {
   "what-if": renderWhatIf,
   accounts: renderAccounts,
   ingestion: renderIngestion,
+  keys: renderKeys,
 }
+
+const isAdmin = (session) => session.key.scopes.includes("admin")
 
 const render = () => {
   if (shared === null) return
   destroyCharts()
   const route = parseRoute()
-  const view = views[route.view] ?? renderTeam
-  // The window (and team) default to this quarter, and follow the visitor from view to view.
-  const params = {
-    from: shared.context.presets.thisQuarter.from,
-    to: shared.context.presets.thisQuarter.to,
-    ...route.params,
-  }
+  const view = (route.view === "keys" && !isAdmin(shared.session) ? undefined : views[route.view]) ?? renderTeam
+  // The window (and team) default to this quarter, and follow the visitor from view to view. The
+  // what-if's own default is the last twelve months: its back-test needs periods that are over.
+  const { presets } = shared.context
+  const defaults = route.view === "what-if" ? presets.last12Months : presets.thisQuarter
+  const params = { from: defaults.from, to: defaults.to, ...route.params }
   for (const link of top.querySelectorAll("[data-view]")) {
     const current = link.dataset.view === route.view || (route.view === "rep" && link.dataset.view === "team")
     if (current) link.setAttribute("aria-current", "page")
@@ -106,7 +109,8 @@ const start = async (session) => {
   document.getElementById("demo-badge").hidden = !context.demo
   document.getElementById("who").textContent = session.key.name
   document.getElementById("who").title =
-    `Signed in with the API key "${session.key.name}" (${session.key.keyId}); the session can only read`
+    `Signed in with the API key "${session.key.name}" (${session.key.keyId}); the session ${isAdmin(session) ? "reads and manages the API keys" : "can only read"}`
+  document.getElementById("nav-keys").hidden = !isAdmin(session)
   top.hidden = false
   document.title = "Outcome Ledger"
   render.navigated = false

@@ -86,7 +86,12 @@ export const renderRep = (main, { context, f, teams, params, id, go }) => {
       if (m.activities === 0 && m.meetingsHeld === 0 && m.dealsWon + m.dealsLost === 0) {
         body.append(empty("No activity or outcome for this rep in the window.", "Choose another window above."))
       }
-      const labels = scorecard.series.map((s) => (bucket === "month" ? f.month(s.from) : f.shortDay(s.from)))
+      // The bucket that ends today is not over: said so, lest its lower bars read as a collapse.
+      const labels = scorecard.series.map((s, index) => {
+        const label = bucket === "month" ? f.month(s.from) : f.shortDay(s.from)
+        const toDate = index === scorecard.series.length - 1 && s.to === context.today
+        return toDate ? `${label} (to ${f.shortDay(s.to)})` : label
+      })
       const { frame, canvas } = chartFigure({
         caption: `Activity and outcomes by ${bucket}`,
         description: `Bars: activities per ${bucket} (dials, emails, touches); lines: meetings booked and deals won per ${bucket}, over ${scorecard.series.length} ${bucket}s.`,

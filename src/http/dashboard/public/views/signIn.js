@@ -1,6 +1,7 @@
 /**
- * @module The sign-in form: an API key with the read scope, given once and exchanged for a session
- * cookie the page's script cannot read. The key itself is not kept by the page.
+ * @module The sign-in form: an API key with the read scope (or admin), given once and exchanged for a
+ * session cookie the page's script cannot read. The key itself is not kept by the page. The form
+ * says where the first admin key is and how to make a read-only one.
  */
 import { h, replace } from "../dom.js"
 
@@ -42,13 +43,27 @@ export const renderSignIn = (main, { message, signIn }) => {
     h("label", { for: "api-key" }, "API key"),
     input,
     h(
-      "p",
+      "div",
       { id: "api-key-help", class: "hint" },
-      "A key with the ",
-      h("code", {}, "read"),
-      " scope. Create one with ",
-      h("code", {}, "ledger keys create --name dashboard --scopes read"),
-      ". It is checked once; the browser then keeps only a session cookie.",
+      h(
+        "p",
+        {},
+        "The first start saved an admin key in ",
+        h("code", {}, "admin-key.txt"),
+        " in the server's data directory (",
+        h("code", {}, "./data"),
+        " unless ",
+        h("code", {}, "LEDGER_DATA_DIR"),
+        " says otherwise): it signs in, and manages the keys.",
+      ),
+      h(
+        "p",
+        {},
+        "For a read-only key, run ",
+        h("code", {}, "ledger keys create --name dashboard --scopes read"),
+        " (it works while the server runs).",
+      ),
+      h("p", {}, "The key is checked once; the browser then keeps only a session cookie."),
     ),
     error,
     button,

@@ -162,12 +162,12 @@ export const renderWhatIf = (main, { context, f, teams, params, go }) => {
         body.append(empty(`Nothing to replay: ${answer.refused.message}`, "Choose another window or team above."))
         return
       }
-      renderAnswer(body, answer, { f, multiple, target })
+      renderAnswer(body, answer, { f, multiple, target, lastYear: () => navigate(context.presets.last12Months) })
     },
   )
 }
 
-const renderAnswer = (body, answer, { f, multiple, target }) => {
+const renderAnswer = (body, answer, { f, multiple, target, lastYear }) => {
   const label = multiple(target)
   const { mandate, repTarget, backTest } = answer.totals
   const periods = answer.periods
@@ -198,7 +198,7 @@ const renderAnswer = (body, answer, { f, multiple, target }) => {
         `${f.count(mandate.expectedLostDeals)} deals planned to be lost`,
       ),
     ),
-    backTestSection(backTest, f, label),
+    backTestSection(backTest, f, label, periods.some((p) => p.over) ? undefined : lastYear),
   )
   if (periods.length === 0) {
     body.append(empty("No period in this window.", "Widen the window above."))
@@ -313,8 +313,11 @@ const renderAnswer = (body, answer, { f, multiple, target }) => {
   showPeriod(periods[periods.length - 1])
 }
 
-/** Did meeting the policy at a period's start predict hitting quota by its end? */
-const backTestSection = (backTest, f, label) => {
+/**
+ * Did meeting the policy at a period's start predict hitting quota by its end? When no period of
+ * the window is over, `lastYear` offers the window that has some.
+ */
+const backTestSection = (backTest, f, label, lastYear) => {
   const row = (name, group) => ({ name, ...group })
   const table = (title, test) =>
     dataTable({
@@ -338,6 +341,18 @@ const backTestSection = (backTest, f, label) => {
     { class: "card", "aria-labelledby": "back-test-title", id: "back-test" },
     h("h2", { id: "back-test-title" }, "Back-test: did the mandate predict quota?"),
     h("p", { class: "headline" }, sentence),
+    lastYear === undefined
+      ? null
+      : h(
+          "p",
+          { class: "hint" },
+          "No period of this window is over: quota is judged at a period's end. ",
+          h(
+            "button",
+            { type: "button", class: "button button-quiet", onclick: lastYear },
+            "Back-test the last 12 months",
+          ),
+        ),
     h(
       "div",
       { class: "two-up" },
