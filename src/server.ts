@@ -53,6 +53,13 @@ export type StartOptions = {
 }
 
 /** Opens the store, makes sure an admin key exists, and listens. */
+/**
+ * Idle keep-alive connections stay open longer than clients and proxies keep theirs (Node's fetch 4 s,
+ * load balancers 60 s), so the client always closes first: with Node's 5 s default, a request sent on
+ * a connection the server was closing at that moment is reset, most often when the event loop lags.
+ */
+const keepAlive = { keepAliveTimeout: 65_000, headersTimeout: 66_000 }
+
 export const startServer = async (config: Config, options: StartOptions = {}): Promise<RunningServer> => {
   const settings = operationsOf(config)
   const logger = createLogger({
@@ -100,7 +107,9 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
       ...(config.webhooks === undefined ? {} : { webhooks: config.webhooks }),
     })
     const address = await new Promise<{ port: number }>((resolve, reject) => {
-      server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve(info))
+      server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: keepAlive }, (info) =>
+        resolve(info),
+      )
       server.once("error", reject)
     })
     const url = urlOf(config.host, address.port)

@@ -63,6 +63,8 @@ describe.each(serverBackends)("API keys over HTTP on $name", (backend) => {
     expectProblem(await server.request("/v1/keys/0123456789ab", { method: "DELETE" }), 404, [
       "no API key has the id 0123456789ab",
     ])
+    // An id that no key can have (a NUL byte reached PostgreSQL as a 500) is refused before any lookup.
+    expectProblem(await server.request("/v1/keys/%00abc", { method: "DELETE" }), 400, ["12 lowercase hexadecimal"])
   })
 
   it("keeps the last active admin key: revoking it is refused until another admin key exists", async () => {

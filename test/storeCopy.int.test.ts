@@ -77,9 +77,7 @@ const rowsOf = async (db: SqlDatabase, table: string, orderBy: string) => {
 
 /** Every event, in log order, without the transaction id (the copying database's, not the event's). */
 const eventRows = async (db: SqlDatabase) =>
-  (await rowsOf(db, "ledger_events", "ledger_events.transaction_id, global_position")).map(
-    ({ transaction_id: _, ...event }) => event,
-  )
+  (await rowsOf(db, "ledger_events", "global_position")).map(({ transaction_id: _, ...event }) => event)
 
 /**
  * SHA-256 of the log as `ledger events export` writes it, except that the one event stored to the microsecond

@@ -59,7 +59,12 @@ const problemResponse = (description: string) => ({
 })
 const refusals = { 401: problemResponse("No valid API key"), 403: problemResponse("The key lacks the admin scope") }
 
-const keyIdParam = z.object({ keyId: z.string().min(1).openapi({ example: "3f9a0c2b7d41" }) })
+const keyIdParam = z.object({
+  keyId: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/, "an API key's id is 12 lowercase hexadecimal digits, as GET /v1/keys lists them")
+    .openapi({ example: "3f9a0c2b7d41" }),
+})
 
 /** A key as the answers show it. */
 const viewOf = (key: ApiKey) => ({ ...key, scopes: [...key.scopes] })

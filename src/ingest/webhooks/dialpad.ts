@@ -40,7 +40,7 @@
  * const reading = await readDialpad(delivery, { secret: process.env.LEDGER_DIALPAD_SECRET, allowUnsigned: false })
  */
 import { base64url, errors, jwtVerify } from "jose"
-import { identityAlias } from "../../../events/index.js"
+import { identityAlias, unstorableText } from "../../../events/index.js"
 import {
   type CallDisposition,
   type CallFacts,
@@ -128,9 +128,16 @@ const verifiedClaims = async (token: string, secret: string, receivedAt: Date): 
         ),
       }
     }
-    // Signed right, but its claims are no JSON object: authentic, not a call event.
-    if (error instanceof errors.JWTInvalid)
+    // Signed right (jose checks the signature before the claims), but its claims are no JSON object:
+    // authentic, not a call event; bytes that are not UTF-8 are named as such, as on every route.
+    if (error instanceof errors.JWTInvalid) {
+      try {
+        strictUtf8.decode(base64url.decode(token.split(".")[1] as string))
+      } catch {
+        return { refused: malformed("the JWT's claims are not valid UTF-8: Dialpad signs UTF-8 JSON") }
+      }
       return { refused: malformed("the JWT's claims are not a JSON object: expected a Dialpad call event") }
+    }
     return {
       refused: unauthentic(
         "the body is not a valid JWT: Dialpad sends each event as a JWT signed HS256 with the webhook's secret",
@@ -172,6 +179,9 @@ export const readDialpad = async (delivery: Delivery, proof: DialpadProof): Prom
     return malformed(`the ${signed ? "JWT's claims are" : "body is"} not JSON: expected a Dialpad call event`)
   }
   if (!isObject(payload)) return malformed("expected a Dialpad call event: a JSON object with `call_id` and `state`")
+  // The claims were parsed from a JWT, past the body reader's nesting check: check them before anything walks them.
+  const unstorable = unstorableText(payload)
+  if (unstorable !== undefined) return malformed(`\`${unstorable.path}\` ${unstorable.message}`)
   const callId = textOf(payload.call_id)
   if (callId === undefined) return malformed("`call_id` (the Dialpad call's id) is missing")
   const state = textOf(payload.state)
