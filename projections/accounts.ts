@@ -1,6 +1,6 @@
 /**
  * @module An account's outcomes as the read model holds them now: the target list's figures
- * (`GET /v1/accounts/targets`). The same words as a rep's metrics (shared/METRICS.md), summed over
+ * (`GET /v1/accounts/targets`). The same words as a rep's metrics (projections/README.md), summed over
  * the account's meetings and deals instead of a rep's days, and "now" instead of a window: every
  * meeting booked or held and every deal opened, whoever's; `openPipeline` the amounts of its deals
  * open now.

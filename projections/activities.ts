@@ -2,10 +2,10 @@
  * @module The fold of effort: calls, emails and touches become a rep's day counters, flagged as
  * badgering (aimed at a contact who recently declined) and as targeted (on a target account).
  *
- * What counts as an activity (dials + emails + touches, shared/METRICS.md):
+ * What counts as an activity (dials + emails + touches, projections/README.md):
  * - an outbound call is a dial; an INBOUND call counts nowhere: it is the prospect's effort, and
- *   METRICS.md defines dials, connects and conversations on outbound calls only;
- * - an email of kind `first_touch` or `follow_up` is an email; a `reply` counts nowhere: METRICS.md
+ *   projections/README.md defines dials, connects and conversations on outbound calls only;
+ * - an email of kind `first_touch` or `follow_up` is an email; a `reply` counts nowhere: projections/README.md
  *   defines emails as "first touches and follow-ups", and answering a prospect who wrote is not
  *   outreach (counting it would reward the thread the prospect started);
  * - every logged touch is a touch.

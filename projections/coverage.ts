@@ -1,5 +1,5 @@
 /**
- * @module Pipeline and coverage (shared/METRICS.md "Pipeline and coverage"): what a rep has open,
+ * @module Pipeline and coverage (projections/README.md "Pipeline and coverage"): what a rep has open,
  * what of it is qualified by a second meeting, against what is left of the quota, and the coverage
  * this rep's own value win rate says they need (versus what a flat mandate assumes).
  *
@@ -28,7 +28,7 @@ export type QuotaInForce = {
   readonly end: string
 }
 
-/** A rep's coverage at an instant: every figure of the METRICS.md table. */
+/** A rep's coverage at an instant: every figure of the projections/README.md table. */
 export type CoverageReport = {
   readonly repId: string
   readonly at: string

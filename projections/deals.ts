@@ -2,7 +2,7 @@
  * @module The fold of deals: opened (credited to the owner, and to the originator under
  * dealsOriginated), won or lost on the close day, and the account's sales cycle closed with them.
  *
- * Decisions where shared/METRICS.md is silent:
+ * Decisions where projections/README.md is silent:
  * - openedValue and outboundOpenedValue (for outboundShare) use the amount at opening; later
  *   `DealAmountChanged` events update the row (and so the pipeline), not the opening counters.
  * - An originator who is also the owner is credited under dealsOriginated (originatedPipeline,

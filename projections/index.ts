@@ -1,6 +1,6 @@
 /**
  * @module The projections of Outcome Ledger: pure folds from events to read-model rows, and the one
- * definition of every metric of shared/METRICS.md. No I/O, no clock, no randomness.
+ * definition of every metric of projections/README.md. No I/O, no clock, no randomness.
  *
  * @example
  * const state = foldAll(events)

@@ -3,7 +3,7 @@
  * them (and, as what the booking produced, to the booker), and the account's sales cycle that makes a held meeting a second meeting and qualifies the
  * account's open deals.
  *
- * Decisions where shared/METRICS.md is silent:
+ * Decisions where projections/README.md is silent:
  * - `MeetingHeld.repId`, when present, names who actually held the meeting (an AE covering for the
  *   owner) and takes the meetingsHeld credit; otherwise the owner (`ownerRepId ?? repId` of the booking).
  * - A meeting is held at most once: a repeated `MeetingHeld` changes nothing, and a cancel or no-show

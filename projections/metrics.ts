@@ -1,5 +1,5 @@
 /**
- * @module The metric formulas of shared/METRICS.md, computed from a window's summed day counters:
+ * @module The metric formulas of projections/README.md, computed from a window's summed day counters:
  * the one definition of each metric.
  *
  * @example
@@ -10,7 +10,7 @@ import { counterNames, type DayCounters, type DealRow } from "./state.js"
 
 const dayMs = 86_400_000
 
-/** A rep's scorecard for a window, under the exact names of shared/METRICS.md. */
+/** A rep's scorecard for a window, under the exact names of projections/README.md. */
 export type RepMetrics = {
   // Activity (effort)
   readonly dials: number

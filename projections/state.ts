@@ -9,7 +9,7 @@ import { defaultTeamSettings, identityAlias } from "../events/index.js"
 import { noOccurrences, type Occurrences } from "./occurrences.js"
 
 /**
- * The counters of one rep on one day. Every count and sum a metric of shared/METRICS.md needs, so
+ * The counters of one rep on one day. Every count and sum a metric of projections/README.md needs, so
  * that a window's metrics are sums of day rows.
  */
 export type DayCounters = {

@@ -1,5 +1,5 @@
 /**
- * @module What a coverage target costs (shared/METRICS.md "What-if coverage (replay)"): the pipeline
+ * @module What a coverage target costs (src/whatif/README.md): the pipeline
  * gap to a target, what closing it takes at the rep's own historical rates, what the target plans to
  * lose, and the back-test tally of reps who met a target against those who did not.
  *
@@ -27,9 +27,9 @@ export type HistoryRates = {
   readonly avgDealSize: number | null
   /** meetingsBooked / dealsOpened. */
   readonly meetingsPerDeal: number | null
-  /** activities / meetingsBooked (the metric of METRICS.md, on the activities counted). */
+  /** activities / meetingsBooked (the metric of projections/README.md, on the activities counted). */
   readonly activitiesPerMeeting: number | null
-  /** activities / dealsOpened (the metric of METRICS.md, on the activities counted). */
+  /** activities / dealsOpened (the metric of projections/README.md, on the activities counted). */
   readonly activitiesPerDeal: number | null
 }
 
@@ -83,7 +83,7 @@ export type ClosingCost = {
  * What closing a pipeline gap takes at the rep's own history:
  * - extraDeals = gap / avgDealSize
  * - extraMeetings = extraDeals × meetingsPerDeal
- * - extraActivities = extraDeals × activitiesPerDeal — METRICS.md's definition. It equals
+ * - extraActivities = extraDeals × activitiesPerDeal — projections/README.md's definition. It equals
  *   extraMeetings × activitiesPerMeeting whenever the rep booked a meeting (meetingsBooked cancels
  *   out), and stays defined for a rep who opens deals without booking meetings.
  * A gap of 0 costs 0 of each; a positive gap at an unknown rate (its denominator was 0) costs null.

@@ -1,6 +1,6 @@
 /**
  * @module How each kind of rep on the demo team works: the behaviour behind the figures of
- * shared/DOMAIN.md. The ledger never sees these knobs; it sees only the events they produce, and
+ * src/demo/README.md. The ledger never sees these knobs; it sees only the events they produce, and
  * its own scorecards must recover the archetypes from them (test/demo.unit.test.ts checks that).
  *
  * - `sprayer` (AE): many dials and emails, mostly off the target list, follow-ups to people who
@@ -11,7 +11,7 @@
  * - `idle` (AE): little effort and little to show for it.
  * - `bdr`: books meetings that AEs hold, and is credited as the originator of the deals that follow.
  *
- * Rates are per event (a connect, an email) so that the ratios of METRICS.md emerge from counts.
+ * Rates are per event (a connect, an email) so that the ratios of projections/README.md emerge from counts.
  */
 
 export type Archetype = "sprayer" | "focused" | "grinder" | "idle" | "bdr" | "manager"

@@ -4,7 +4,7 @@
  * decided when its time comes, from the owning AE's profile, so a deal's stream always follows the
  * deal decider: opened once, changed only while open, closed once.
  *
- * A deal's chance to win grows with a second meeting held (DOMAIN.md: qualify by a second meeting),
+ * A deal's chance to win grows with a second meeting held (the product's premise: qualify by a second meeting),
  * on a target account (sell to people who buy what you sell) and by referral; inbound deals start
  * late and compete on price.
  */
@@ -212,7 +212,7 @@ const openDeal = (world: World, opportunity: Opportunity, at: number): void => {
     expectedDay: workingDayFrom(localDayOf(at) + random.int(profile.cycleDays[0], profile.cycleDays[1])),
     slips: 0,
   }
-  // The warning of DOMAIN.md: a BDR credited as "lead originator" for a deal the AE found.
+  // The known distortion: a BDR credited as "lead originator" for a deal the AE found.
   const creditedBdr =
     opportunity.originator ??
     (owner.rep.archetype === "sprayer" && owner.teamBdrs.length > 0 && random.chance(0.05)
@@ -255,7 +255,7 @@ const dealStep = (world: World, deal: Deal): void => {
     deal.expectedDay = workingDayFrom(Math.max(deal.expectedDay, today) + random.int(14, 45))
     emit(world, "DealCloseDateChanged", now, { dealId: deal.dealId, expectedCloseDate: dateOf(deal.expectedDay) })
     if (random.chance(0.45)) {
-      // Sprayers and idle reps compete on price (DOMAIN.md); the others' deals grow in scope.
+      // Sprayers and idle reps compete on price (the product's premise); the others' deals grow in scope.
       deal.amount = roundAmount(
         deal.amount * (random.chance(discountRate(owner)) ? random.between(0.7, 0.92) : random.between(1.05, 1.3)),
       )

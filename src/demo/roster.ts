@@ -36,7 +36,7 @@ export const demoEmailDomain = "outcome-demo.example"
  * The archetypes of `reps` selling reps: a fifth BDRs; of the AEs, 30% sprayers, 30% focused and
  * the rest split between grinders and idle reps. Sprayers and focused reps come in equal numbers,
  * and so do grinders and idle reps, because the team view places reps against the team medians: a
- * balanced team puts each archetype in its own quadrant (METRICS.md "Comparing reps").
+ * balanced team puts each archetype in its own quadrant (projections/README.md "Comparing reps").
  */
 export const archetypeCounts = (reps: number): Readonly<Record<SellingArchetype, number>> => {
   const bdr = reps < 3 ? 0 : Math.round(reps * 0.2)

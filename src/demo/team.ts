@@ -5,7 +5,7 @@
  * Quotas are flat (one amount for every AE, prorated for a partial quarter): what leaders set, and
  * what makes the spread of attainment visible. The amount is sized so that focused reps hit it in
  * most quarters and everyone else rarely does: about a quarter of AE-quarters at or above quota,
- * as DOMAIN.md says most reps miss.
+ * so that most reps miss it, as most sellers do.
  */
 import {
   dateOf,

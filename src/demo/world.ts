@@ -80,7 +80,7 @@ export type World = {
 /** How many declines a rep remembers: enough to badger for weeks. */
 export const declineMemory = 40
 
-/** Target accounts for a team of this size: ~60 for 25 reps (DOMAIN.md's finite list of dream clients). */
+/** Target accounts for a team of this size: ~60 for 25 reps (a finite list of dream clients per seller). */
 export const targetCount = (reps: number): number => Math.max(60, Math.round((60 * reps) / 25))
 
 /** Accounts in the wide market: plenty for spraying. */

@@ -102,7 +102,7 @@ const maxGatherTurns = 8
 /**
  * The events an append added, out of those it answers with (which include the stored events its
  * duplicates stand for): its `appended` newest, in the log's order. (An event stored before this
- * transaction belongs to an earlier one; see shared/DESIGN.md for the log's order.)
+ * transaction belongs to an earlier one; see src/store/README.md for the log's order.)
  */
 const newlyStored = (result: AppendResult): ReadonlyArray<RecordedEvent> => {
   if (!result.ok || result.appended === 0) return []

@@ -6,7 +6,7 @@ import { ApiError } from "../api.js"
 import { empty, failure, h, loading, replace } from "../dom.js"
 
 /**
- * The four quadrants of shared/METRICS.md, each with a shape as well as a colour, so that the
+ * The four quadrants of projections/README.md, each with a shape as well as a colour, so that the
  * chart, its legend and the table say the same thing to people who do not see colour.
  */
 export const quadrants = {
