@@ -71,12 +71,25 @@ const stop = (server: Server): Promise<void> =>
 
 /** The server's event-loop delay since the last scrape (prom-client resets its histogram at each), in ms. */
 const eventLoopDelay = async (url: string) => {
-  const text = await (await fetch(`${url}/metrics`)).text()
+  const text = await (await get(`${url}/metrics`)).text()
   const seconds = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1])
   return {
     p50: seconds("nodejs_eventloop_lag_p50_seconds") * 1000,
     p99: seconds("nodejs_eventloop_lag_p99_seconds") * 1000,
     max: seconds("nodejs_eventloop_lag_max_seconds") * 1000,
+  }
+}
+
+/**
+ * A GET, sent again once when the server closed the kept-alive connection as it was reused (an idle
+ * connection's timeout racing the next request: "other side closed", not a refusal to answer).
+ */
+const get = async (url: string, init: RequestInit = {}): Promise<Response> => {
+  try {
+    return await fetch(url, init)
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw error
+    return fetch(url, init)
   }
 }
 
@@ -96,7 +109,7 @@ const watch = async (server: Server, task: string, work: () => Promise<void>): P
   const timer = setInterval(() => {
     const sent = performance.now()
     probes.push(
-      fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(60_000) }).then(
+      get(`${server.url}/healthz`, { signal: AbortSignal.timeout(60_000) }).then(
         async (answer) => {
           await answer.arrayBuffer()
           if (answer.status === 200) answers.push(performance.now() - sent)
@@ -137,7 +150,7 @@ const watch = async (server: Server, task: string, work: () => Promise<void>): P
 /** Resolves once the scorecards have applied every committed event (GET /readyz, every 2 s: its lag is a count). */
 const caughtUp = async (server: Server): Promise<void> => {
   for (;;) {
-    const answer = (await (await fetch(`${server.url}/readyz`)).json()) as { lag?: { events: number } }
+    const answer = (await (await get(`${server.url}/readyz`)).json()) as { lag?: { events: number } }
     if (answer.lag?.events === 0) return
     await sleep(2_000)
   }
@@ -201,7 +214,7 @@ try {
       await post(running, key, "/v1/admin/rebuild", "", "application/json")
       for (;;) {
         await sleep(1_000)
-        const answer = await fetch(`${running.url}/v1/admin/read-models`, {
+        const answer = await get(`${running.url}/v1/admin/read-models`, {
           headers: { authorization: `Bearer ${key}` },
         })
         const { generations } = (await answer.json()) as { generations: Array<{ status: string }> }

@@ -66,6 +66,19 @@ const waitFor = async (started: Started, pattern: RegExp, withinMs: number): Pro
   }
 }
 
+/**
+ * A GET, sent again once when the server closed the kept-alive connection as it was reused (an idle
+ * connection's timeout racing the next request: "other side closed", not a refusal to answer).
+ */
+const get = async (url: string, init: RequestInit): Promise<Response> => {
+  try {
+    return await fetch(url, init)
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw error
+    return fetch(url, init)
+  }
+}
+
 /** Working days (the demo team's New York calendar) from `from` to `to`, both included. */
 const workingDays = (from: string, to: string): number => {
   let count = 0
@@ -102,7 +115,7 @@ describe("the first hour: npm start on an empty data directory", () => {
     const probes: Array<Promise<void>> = []
     const probe = async () => {
       const sent = performance.now()
-      const status = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(60_000) }).then(
+      const status = await get(`${url}/healthz`, { signal: AbortSignal.timeout(60_000) }).then(
         (answer) => answer.status,
         (error: Error) => error.name,
       )
@@ -130,13 +143,13 @@ describe("the first hour: npm start on an empty data directory", () => {
     // as many events as the start loaded and as the scorecards applied.
     const adminKey = readFileSync(path.join(dataDir, "admin-key.txt"), "utf8").trim()
     const asAdmin = { headers: { authorization: `Bearer ${adminKey}` } }
-    const firstPage = await (await fetch(`${url}/v1/events?limit=1`, asAdmin)).json()
+    const firstPage = await (await get(`${url}/v1/events?limit=1`, asAdmin)).json()
     const plan = firstPage.events[0].metadata.demoPlan as DemoPlan
     const until = localInstant(dayNumberOf(plan.endDate) + 1, 0)
     let generated = 0
     for (const _ of generateDemoTeam({ seed: 7, ...plan, until })) generated++
     expect(Number(loaded?.[1]?.replaceAll(",", ""))).toBe(generated)
-    const { generations } = await (await fetch(`${url}/v1/admin/read-models`, asAdmin)).json()
+    const { generations } = await (await get(`${url}/v1/admin/read-models`, asAdmin)).json()
     expect(generations).toEqual([expect.objectContaining({ status: "active", eventsApplied: generated })])
   }, 960_000)
 
