@@ -2,7 +2,8 @@
  * @module The `ledger` command as one ES module: the project's TypeScript (src/, events/,
  * projections/) bundled by esbuild with the packages it imports, but the few that find files
  * beside their own code (`keptOut` below); and beside it, built with it, the projection runner's
- * fold thread (src/runtime/foldWorker.ts: a worker thread starts from a file).
+ * fold thread (src/runtime/foldWorker.ts) and the embedded store's thread (src/store/pgliteWorker.ts):
+ * a worker thread starts from a file.
  * Built into node_modules/.cache when missing or older than a source file (about 0.3 s), so a clone
  * needs no build step and an edit is seen by the next command (and by the tests, whose runners
  * start the fold thread from here too).
@@ -31,6 +32,7 @@ const moduleUrl = ["import", "meta", "url"].join(".")
 const outdir = path.join(root, "node_modules", ".cache", "outcome-ledger")
 const outfile = path.join(outdir, "ledger.mjs")
 const foldWorkerFile = path.join(outdir, "fold-worker.mjs")
+const storeWorkerFile = path.join(outdir, "store-worker.mjs")
 
 /**
  * Packages left to Node: PGlite and swagger-ui-dist, chart.js read files beside their code (the
@@ -56,7 +58,7 @@ const newestSource = () => {
 
 const builtAt = () => {
   try {
-    return Math.min(statSync(outfile).mtimeMs, statSync(foldWorkerFile).mtimeMs)
+    return Math.min(statSync(outfile).mtimeMs, statSync(foldWorkerFile).mtimeMs, statSync(storeWorkerFile).mtimeMs)
   } catch {
     return Number.NEGATIVE_INFINITY
   }
@@ -69,6 +71,7 @@ export const buildLedgerBundle = async () => {
     entryPoints: {
       ledger: path.join(root, "src", "cli", "main.ts"),
       "fold-worker": path.join(root, "src", "runtime", "foldWorker.ts"),
+      "store-worker": path.join(root, "src", "store", "pgliteWorker.ts"),
     },
     outdir,
     outExtension: { ".js": ".mjs" },
@@ -130,6 +133,9 @@ export const ledgerBundle = () => upToDate(outfile)
 
 /** The path of an up-to-date fold thread's bundle, built first if needed. */
 export const foldWorkerBundle = () => upToDate(foldWorkerFile)
+
+/** The path of an up-to-date embedded store thread's bundle, built first if needed. */
+export const storeWorkerBundle = () => upToDate(storeWorkerFile)
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
   await buildLedgerBundle()

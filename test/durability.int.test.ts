@@ -2,16 +2,17 @@
  * LEDGER_DURABILITY on the embedded store (src/store/durability.ts): with `os`, PostgreSQL inside
  * PGlite really syncs — Node's `fs.fsyncSync` is called on the write-ahead log before an append is
  * acknowledged, and on the data files and pg_control at a checkpoint; with `process`, nothing is
- * synced (PGlite as it ships: a killed process loses nothing, an OS crash may).
+ * synced (PGlite as it ships: a killed process loses nothing, an OS crash may). PGlite runs on the
+ * store's own thread (src/store/pglite.ts), where no spy of this thread sees its calls: the sync
+ * observer it reports to is called there once `fs.fsyncSync` has returned (durability.ts).
  *
  * What this cannot show: that the disk keeps what was synced through a power loss. That needs a
  * machine to pull the plug on (or a VM with a crash-consistent block device); here the test stops
  * at the system call, which is where the ledger's responsibility ends.
  */
-import fs from "node:fs"
 import { rm } from "node:fs/promises"
 import path from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { loadConfig } from "../src/config.js"
 import type { Durability } from "../src/store/durability.js"
 import type { NewEvent } from "../src/store/eventLog.js"
@@ -60,10 +61,6 @@ const open = async (durability: Durability): Promise<Opened> => {
 
 const isWal = (moment: Moment) => moment.kind === "synced" && moment.file.startsWith(`pg_wal${path.sep}`)
 
-afterEach(() => {
-  vi.restoreAllMocks()
-})
-
 describe("LEDGER_DURABILITY=os on the embedded store", () => {
   let store: Opened
   beforeAll(async () => {
@@ -83,7 +80,6 @@ describe("LEDGER_DURABILITY=os on the embedded store", () => {
   })
 
   it("syncs the write-ahead log with fs.fsyncSync before each append is acknowledged", slow, async () => {
-    const fsyncs = vi.spyOn(fs, "fsyncSync")
     store.timeline.length = 0
     const commits = groupCommit(store.db)
     // 12 callers at once (group commit may put several in one transaction), then 3 one after the other.
@@ -105,9 +101,7 @@ describe("LEDGER_DURABILITY=os on the embedded store", () => {
     })
     expect(unsynced).toEqual([])
     // The three sequential appends are three commits: at least three WAL syncs, each a real fsync(2) through Node.
-    const walSyncs = store.timeline.filter(isWal).length
-    expect(walSyncs).toBeGreaterThanOrEqual(3)
-    expect(fsyncs.mock.calls.length).toBeGreaterThanOrEqual(walSyncs)
+    expect(store.timeline.filter(isWal).length).toBeGreaterThanOrEqual(3)
   })
 
   it("syncs the data files and pg_control at a checkpoint", slow, async () => {
@@ -131,13 +125,12 @@ describe("LEDGER_DURABILITY=process on the embedded store", () => {
 
   it("is PGlite as it ships: fsync off, and no file is synced by an append or a checkpoint", slow, async () => {
     expect((await store.db.query<{ fsync: string }>("show fsync"))[0]?.fsync).toBe("off")
-    const fsyncs = vi.spyOn(fs, "fsyncSync")
     const commits = groupCommit(store.db)
     const result = await commits.append([{ streamId: "call-process-1", expected: "any", events: [call("process-1")] }])
     await commits.close()
     await store.db.exec("checkpoint")
     expect(result.ok).toBe(true)
-    expect({ fsyncCalls: fsyncs.mock.calls.length, synced: store.timeline }).toEqual({ fsyncCalls: 0, synced: [] })
+    expect(store.timeline).toEqual([])
   })
 })
 

@@ -4,10 +4,8 @@
  * checked by the deal decider), each event labelled `source: "demo"` in its metadata, the first
  * one also with the demo's plan (`demoPlan`: what it takes to generate the same team again).
  *
- * A batch is small and the loader gives the event loop a turn after each: the server answers while
- * it loads. On the embedded store a query runs on the server's own thread and resolves without
- * waiting for I/O, so a loop of appends would otherwise hold the thread until its end (a first
- * start answered nothing for 15–22 s while its demo loaded).
+ * A batch is small and the loader gives the event loop a turn after each, and while it generates
+ * the next (src/runtime/timeSlices.ts): the server answers while it loads (bench/responsiveness.ts).
  *
  * Loading again appends nothing: every demo event has its deterministic idempotency key.
  *
@@ -16,6 +14,7 @@
  */
 import { setImmediate as turn } from "node:timers/promises"
 import { type EventToAppend, type Provenance, toStreamAppends } from "../ingest/appendEvents.js"
+import { timeSlices } from "../runtime/timeSlices.js"
 import { appendToLog } from "../store/appendToLog.js"
 import type { AppendRejection } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"
@@ -25,8 +24,8 @@ import { type DemoTeamOptions, resolveDemoOptions } from "./options.js"
 
 export type LoadDemoOptions = DemoTeamOptions & {
   /**
-   * Events per transaction. By default the loader sizes its batches to hold the thread about
-   * {@link batchTargetMs} each (bench/firstStart.ts measures the event loop's delay throughout).
+   * Events per transaction. By default the loader sizes its batches to hold the store about
+   * {@link batchTargetMs} each.
    */
   readonly batchSize?: number
   /**
@@ -40,9 +39,9 @@ export type LoadDemoOptions = DemoTeamOptions & {
 }
 
 /**
- * How long one batch's append may hold the thread. On PGlite an append costs about 90 µs of CPU an
- * event (measured: 1,000 demo events in 89–95 ms, 250 in 31–36), so about 500 events on an idle
- * machine; on a busy one the batches shrink (never under 50 events) and the server still answers.
+ * How long one batch's append may hold the store: the team's own appends (webhooks, dialers) wait for
+ * it. On PGlite an append costs about 90 µs an event (measured: 1,000 demo events in 89–95 ms, 250 in
+ * 31–36), so about 500 events on an idle machine; on a busy one the batches shrink (never under 50).
  */
 export const batchTargetMs = 50
 
@@ -111,12 +110,13 @@ export const loadDemoTeam = async (db: SqlDatabase, options: LoadDemoOptions): P
     options.onProgress?.(sent)
     await turn()
   }
+  // Generating is work too (about 10 µs an event, several times that on a busy machine): sliced in time.
+  const slices = timeSlices()
   for (const event of generateDemoTeam(options)) {
     generated++
+    if ((generated & 127) === 0 && slices.due()) await slices.turn()
     if (generated <= after) {
       if (generated === after && !options.after?.isStored(event)) throw new DemoDiverged(after)
-      // Generating is work too (about 10 µs an event): a turn every thousand as well.
-      if (generated % 1_000 === 0) await turn()
       continue
     }
     batch.push(generated === 1 ? { ...event, metadata: { demoPlan: plan } } : event)

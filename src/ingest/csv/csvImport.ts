@@ -23,6 +23,7 @@ import { rm, stat } from "node:fs/promises"
 import { Effect } from "effect"
 import { type IncomingEvent, streamOf } from "../../../events/index.js"
 import type { Progress } from "../../observability/progress.js"
+import { timeSlices } from "../../runtime/timeSlices.js"
 import type { EventStore } from "../../store/EventStore.js"
 import type { StoreFailure } from "../../store/errors.js"
 import type { RecordedEvent } from "../../store/eventLog.js"
@@ -367,13 +368,22 @@ const storedSoFar = (appended: number): string =>
     ? "nothing was imported"
     : `the ${appended} events of the rows before it were imported, and importing the file again goes on after them`
 
-/** The records of a file; an unreadable one refuses the import, naming the line. */
+/**
+ * The records of a file; an unreadable one refuses the import, naming the line. The records of a chunk
+ * of the file come without a turn of the event loop in between: the caller's work on them (checking a
+ * row, building its events) is sliced in time here, so that the server answers while a large file is
+ * imported (bench/responsiveness.ts).
+ */
 async function* fileRecords(file: string, label: string) {
   const input = createReadStream(file, { highWaterMark: 64 * 1024 })
+  const slices = timeSlices()
   let read = 0
   input.on("data", (chunk) => (read += chunk.length))
   try {
-    for await (const record of csvRecords(input)) yield { ...record, read }
+    for await (const record of csvRecords(input)) {
+      yield { ...record, read }
+      if (slices.due()) await slices.turn()
+    }
   } catch (error) {
     if (error instanceof CsvUnreadable) throw new CsvImportRefused(`${label}, ${error.message}; nothing was imported`)
     throw error
