@@ -6,7 +6,7 @@
  * reason, to `<file>.rejects.csv` (or `--rejects`). `--dry-run` reports what would be imported. Importing the
  * same file again appends nothing.
  */
-import { readFile } from "node:fs/promises"
+import { open, readFile } from "node:fs/promises"
 import path from "node:path"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -212,7 +212,7 @@ const readMappingFile = (file: string): Effect.Effect<ImportOptions, CommandFail
 
 const checkReadable = (file: string): Effect.Effect<void, CommandFailed> =>
   Effect.tryPromise({
-    try: () => readFile(file).then(() => undefined),
+    try: () => open(file).then((handle) => handle.close()),
     catch: (error) =>
       new CommandFailed({
         reason: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,

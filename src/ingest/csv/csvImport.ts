@@ -17,22 +17,18 @@
  * const outcome = await importCsv({ file: "deals.csv", settings, mode: "import", append, progress: silentProgress })
  */
 
-import { once } from "node:events"
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs"
-import { rm, stat } from "node:fs/promises"
-import { Effect } from "effect"
-import { type IncomingEvent, streamOf } from "../../../events/index.js"
+import { createReadStream } from "node:fs"
+import { stat } from "node:fs/promises"
+import type { IncomingEvent } from "../../../events/index.js"
 import type { Progress } from "../../observability/progress.js"
-import type { EventStore } from "../../store/EventStore.js"
-import type { StoreFailure } from "../../store/errors.js"
-import type { RecordedEvent } from "../../store/eventLog.js"
-import { appendEvents, type Provenance } from "../appendEvents.js"
-import { CsvUnreadable, csvLine, csvRecords } from "./csvRecords.js"
+import { CsvUnreadable, csvRecords } from "./csvRecords.js"
 import { type ImportSettings, type RowProblem, rowEvents } from "./importKinds.js"
+import { type AppendBatch, type BatchRow, culpritOf, isEarlierOpening, ledgerRefusal } from "./ledgerAppend.js"
 import { type ColumnIndex, locateColumns, rowCells } from "./mapping.js"
+import { type RowRejection, rejectsWriter, where } from "./rejectsFile.js"
 
-/** One row that was not imported: where, which column, why. */
-export type RowRejection = { readonly line: number; readonly column: string; readonly reason: string }
+export { type AppendBatch, appendBatchEffect, type BatchAppended } from "./ledgerAppend.js"
+export type { RowRejection } from "./rejectsFile.js"
 
 export type CsvImportOutcome = {
   readonly kind: ImportSettings["kind"]
@@ -86,42 +82,6 @@ export class CsvImportRefused extends Error {
   }
 }
 
-/** How an append of a batch ended: stored (some events may have been stored already), or refused by the ledger. */
-export type BatchAppended =
-  | { readonly ok: true; readonly appended: number }
-  | {
-      readonly ok: false
-      readonly refusal:
-        | { readonly idempotencyKey: string; readonly storedAs: RecordedEvent }
-        | { readonly streamId: string; readonly reason: string }
-    }
-
-export type AppendBatch = (events: ReadonlyArray<IncomingEvent>) => Promise<BatchAppended>
-
-/** Appending through the ledger's one append path, the ledger's refusals as values (a store failure stays an error). */
-export const appendBatchEffect = (
-  events: ReadonlyArray<IncomingEvent>,
-  provenance: Provenance,
-): Effect.Effect<BatchAppended, StoreFailure, EventStore> =>
-  appendEvents(events, provenance).pipe(
-    Effect.map((stored): BatchAppended => ({ ok: true, appended: stored.appended })),
-    Effect.catchTags({
-      IdempotencyKeyReused: (e) =>
-        Effect.succeed<BatchAppended>({
-          ok: false,
-          refusal: { idempotencyKey: e.idempotencyKey, storedAs: e.storedAs },
-        }),
-      StreamRuleViolation: (e) =>
-        Effect.succeed<BatchAppended>({ ok: false, refusal: { streamId: e.streamId, reason: e.reason } }),
-      // Every import append expects "any" version: no stream can refuse it on that ground.
-      WrongExpectedVersion: (e) =>
-        Effect.succeed<BatchAppended>({
-          ok: false,
-          refusal: { streamId: e.streamId, reason: `is at version ${e.actual}` },
-        }),
-    }),
-  )
-
 export type CsvImportRequest = {
   /** The file, read twice. */
   readonly file: string
@@ -136,6 +96,16 @@ export type CsvImportRequest = {
   readonly rejectsFile?: string
   readonly append: AppendBatch
   readonly progress: Progress
+  /** Aborted when the import is abandoned (the client went away): it stops at the next row, storing nothing more. */
+  readonly signal?: AbortSignal
+}
+
+/** The import was abandoned (its signal aborted) before it ended; what was stored before stays stored. */
+export class CsvImportAbandoned extends Error {
+  override readonly name = "CsvImportAbandoned"
+  constructor() {
+    super("the import was abandoned before it ended")
+  }
 }
 
 /** Events per append: a transaction big enough to be quick, small enough to keep memory flat. */
@@ -148,8 +118,13 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
   const size = (await stat(request.file)).size
   const rejects =
     request.skipInvalid && request.mode === "import" && request.rejectsFile !== undefined
-      ? await rejectsWriter(request.rejectsFile)
+      ? await rejectsWriter(request.rejectsFile).catch((error: Error) => {
+          throw new CsvImportRefused(error.message)
+        })
       : undefined
+  const goOn = () => {
+    if (request.signal?.aborted) throw new CsvImportAbandoned()
+  }
   const rejections: RowRejection[] = []
   let rejected = 0
   const reject = async (cells: ReadonlyArray<string>, rejection: RowRejection) => {
@@ -166,6 +141,7 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     let notes = 0
     let layout: FileLayout | undefined
     for await (const record of fileRecords(request.file, label)) {
+      goOn()
       if (layout === undefined) {
         layout = fileLayout(record.cells, settings, label)
         await rejects?.header(record.cells)
@@ -206,6 +182,7 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     let batchEvents = 0
     const flush = async () => {
       while (batch.length > 0) {
+        goOn()
         const events = batch.flatMap((row) => row.events)
         const result = await request.append(events)
         if (result.ok) {
@@ -243,6 +220,7 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     }
     let done = 0
     for await (const record of fileRecords(request.file, label)) {
+      goOn()
       if (record.line === 1 || isNote(record.cells, layout)) continue
       const row = checkRow(settings, layout, record.cells, record.line)
       if (!row.ok || row.events.length === 0) continue
@@ -267,12 +245,6 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     progress.done()
     await rejects?.close(rejected === 0)
   }
-}
-
-type BatchRow = {
-  readonly line: number
-  readonly cells: ReadonlyArray<string>
-  readonly events: ReadonlyArray<IncomingEvent>
 }
 
 type CheckedRow =
@@ -322,46 +294,6 @@ const fileLayout = (header: ReadonlyArray<string>, settings: ImportSettings, lab
 /** A line of one cell in a file of several columns: a report's title, footer or copyright line, not a record. */
 const isNote = (cells: ReadonlyArray<string>, layout: FileLayout): boolean => cells.length === 1 && layout.width > 1
 
-const where = (rejection: RowRejection) =>
-  `line ${rejection.line}${rejection.column === "(row)" ? "" : `, column "${rejection.column}"`}`
-
-const culpritOf = (
-  batch: ReadonlyArray<BatchRow>,
-  refusal: Extract<BatchAppended, { ok: false }>["refusal"],
-): BatchRow => {
-  const touches = (row: BatchRow) =>
-    "idempotencyKey" in refusal
-      ? row.events.some((event) => event.idempotencyKey === refusal.idempotencyKey)
-      : row.events.some((event) => streamOf(event) === refusal.streamId)
-  // The last row involved: an earlier row of the file with the same key is the one the ledger holds.
-  return [...batch].reverse().find(touches) ?? (batch[batch.length - 1] as BatchRow)
-}
-
-/** Whether the ledger refused the row's DealOpened because an earlier import stored the deal's opening. */
-const isEarlierOpening = (
-  refusal: { readonly idempotencyKey: string; readonly storedAs: RecordedEvent },
-  row: BatchRow,
-): boolean => {
-  const event = row.events.find((e) => e.idempotencyKey === refusal.idempotencyKey)
-  // A stored event has a position; one accepted earlier in the same append (a row repeated in the file) has none.
-  return (
-    event?.type === "DealOpened" &&
-    refusal.storedAs.type === "DealOpened" &&
-    refusal.storedAs.position > 0 &&
-    refusal.storedAs.streamId === streamOf(event)
-  )
-}
-
-const ledgerRefusal = (refusal: Extract<BatchAppended, { ok: false }>["refusal"], row: BatchRow): string => {
-  if ("reason" in refusal) return `the ledger refuses this row: ${refusal.reason}`
-  const event = row.events.find((e) => e.idempotencyKey === refusal.idempotencyKey)
-  const stored = refusal.storedAs
-  return (
-    `the ledger already holds this row's ${event?.type ?? stored.type} (${refusal.idempotencyKey}) with other details ` +
-    `(it was imported before as ${JSON.stringify(stored.data)} at ${stored.occurredAt}); a record imported once is not changed by importing it again`
-  )
-}
-
 const storedSoFar = (appended: number): string =>
   appended === 0
     ? "nothing was imported"
@@ -371,46 +303,22 @@ const storedSoFar = (appended: number): string =>
 async function* fileRecords(file: string, label: string) {
   const input = createReadStream(file, { highWaterMark: 64 * 1024 })
   let read = 0
-  input.on("data", (chunk) => (read += chunk.length))
+  const counted = async function* () {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      read += chunk.length
+      yield chunk
+    }
+  }
   try {
-    for await (const record of csvRecords(input)) yield { ...record, read }
+    for await (const record of csvRecords(counted())) yield { ...record, read }
   } catch (error) {
     if (error instanceof CsvUnreadable) throw new CsvImportRefused(`${label}, ${error.message}; nothing was imported`)
     throw error
   } finally {
-    input.destroy()
+    // Released now, not at the next collection: an abandoned or refused import leaves no descriptor open.
+    // (Its "close" is awaited as is: `once` would throw the AbortError the stream was destroyed with.)
+    if (!input.closed) await new Promise<void>((resolve) => input.once("close", () => resolve()).destroy())
   }
 }
 
 const bytesRead = (record: { readonly read: number }) => record.read
-
-/** The rejects file: the header of the file with a column of reasons, then each rejected row as it was. */
-const rejectsWriter = async (file: string) => {
-  const out: WriteStream = createWriteStream(file)
-  await once(out, "open").catch((error: Error) => {
-    throw new CsvImportRefused(`cannot write the rejects to ${file}: ${error.message}`)
-  })
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, "drain")
-  }
-  let width = 0
-  return {
-    header: (header: ReadonlyArray<string>) => {
-      width = header.length
-      return write(csvLine([...header, "Rejected because"]))
-    },
-    write: (cells: ReadonlyArray<string>, rejection: RowRejection) =>
-      write(
-        csvLine([
-          ...cells,
-          ...Array.from({ length: Math.max(0, width - cells.length) }, () => ""),
-          `line ${rejection.line}${rejection.column === "(row)" ? "" : `, column ${rejection.column}`}: ${rejection.reason}`,
-        ]),
-      ),
-    close: async (empty: boolean) => {
-      out.end()
-      await once(out, "finish")
-      if (empty) await rm(file, { force: true })
-    },
-  }
-}
