@@ -8,7 +8,6 @@
  */
 
 import { OpenAPIHono, z } from "@hono/zod-openapi"
-import type { Context } from "hono"
 import {
   appendBatchEffect,
   CsvImportAbandoned,
@@ -22,6 +21,14 @@ import { crmPresets } from "../ingest/csv/presets.js"
 import { silentProgress } from "../observability/progress.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
+import {
+  abandonedAnswer,
+  inQueryTerms,
+  inQueryTermsRejection,
+  refusedAnswer,
+  rejectsCsvAnswer,
+  wantsRejectsCsv,
+} from "./importAnswers.js"
 import { isUtf8Charset, mediaTypeOf } from "./mediaType.js"
 import { Problem, problem } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
@@ -110,6 +117,11 @@ const ImportAnswer = z
     rejections: z
       .array(RowRejectionDoc)
       .describe(`The first ${maxListedRejections} rejected rows: line, column, reason`),
+    linesKept: z
+      .object({ first: z.number().int(), last: z.number().int(), rows: z.number().int() })
+      .optional()
+      .describe("The first and last line of the rows imported (stored now, or before), and how many"),
+    rejects: z.string().optional().describe("How to have every rejected row: the same request with Accept: text/csv"),
   })
   .openapi("ImportAnswer")
 
@@ -146,8 +158,12 @@ export const importRoutes = ({
     responses: {
       201: { description: "Imported", content: { "application/json": { schema: ImportAnswer } } },
       200: {
-        description: "A dry run's report, or an import that stored nothing new (imported before)",
-        content: { "application/json": { schema: ImportAnswer } },
+        description:
+          "A dry run's report, or an import that stored nothing new (imported before); with Accept: text/csv, the rejected rows",
+        content: {
+          "application/json": { schema: ImportAnswer },
+          "text/csv": { schema: z.string().describe("The rejected rows, as sent, with a Rejected because column") },
+        },
       },
       400: problemResponse("An invalid option"),
       401: problemResponse("No valid API key"),
@@ -158,7 +174,9 @@ export const importRoutes = ({
       ),
       413: problemResponse("The body is over the import size limit"),
       415: problemResponse("Not text/csv"),
-      422: problemResponse("Invalid rows, a missing column or unreadable CSV: nothing was stored"),
+      422: problemResponse(
+        "Invalid rows (in a dry run too, unless skipInvalid), a missing column or unreadable CSV: nothing was stored",
+      ),
     },
   })
 
@@ -206,13 +224,21 @@ export const importRoutes = ({
       return problem(c, {
         title: "Invalid request",
         status: 400,
-        detail: settings.reason.replace(/^--([a-z-]+)/, (_, flag: string) => `query.${camel(flag)}`),
+        detail: inQueryTerms(settings.reason),
       })
 
     // Aborted when the client goes away: the import stops at its next row, and the upload is removed at once,
     // rather than an abandoned import keeping the server (and a graceful stop) busy until it ends.
     const signal = c.req.raw.signal
     const upload = await openUpload(kind)
+    const wantsCsv = wantsRejectsCsv(c)
+    // The rejected rows, all of them, answered as CSV when asked for; else the JSON lists the first ones.
+    const rejectsFile = `${upload.file}.rejects.csv`
+    let answeredWithFile = false
+    const rejectsAnswer = (status: 200 | 201 | 409 | 422) => {
+      answeredWithFile = true
+      return rejectsCsvAnswer(rejectsFile, status, () => void upload.remove())
+    }
     try {
       const spooled = await spool(c.req.raw, upload.file, importLimitBytes)
       if (spooled.kind === "too large") {
@@ -242,52 +268,42 @@ export const importRoutes = ({
           settings: settings.settings,
           mode: dryRun ? "dry-run" : "import",
           skipInvalid,
+          rejectsFile,
+          keepEmptyRejects: wantsCsv,
+          rejectsWording: inQueryTerms,
           append: (events) => runtime.runPromise(appendBatchEffect(events, provenance)),
           progress: silentProgress,
           signal,
         })
       } catch (error) {
-        if (error instanceof CsvImportAbandoned) return abandoned(c)
+        if (error instanceof CsvImportAbandoned) return abandonedAnswer(c)
         if (!(error instanceof CsvImportRefused)) throw error
         if (error.appended > 0) onAppended?.()
-        return refused(c, error)
+        if (wantsCsv && error.counts !== undefined) return rejectsAnswer(error.refusedBy === "ledger" ? 409 : 422)
+        return refusedAnswer(c, error)
       }
       if (outcome.appended > 0) onAppended?.()
-      const { rejectsFile: _none, ...answer } = outcome
-      return c.json(answer, outcome.appended > 0 ? 201 : 200)
+      const status = outcome.appended > 0 ? 201 : 200
+      if (wantsCsv) return rejectsAnswer(status)
+      const { rejectsFile: _file, ...answer } = outcome
+      return c.json(
+        {
+          ...answer,
+          rejections: answer.rejections.map(inQueryTermsRejection),
+          ...(outcome.rejected > 0
+            ? { rejects: "every rejected row, with the reason: send the same request with Accept: text/csv" }
+            : {}),
+        },
+        status,
+      )
     } catch (error) {
       // The client went away while its body was being read: nobody is left to answer.
-      if (signal.aborted) return abandoned(c)
+      if (signal.aborted) return abandonedAnswer(c)
       throw error
     } finally {
-      await upload.remove()
+      if (!answeredWithFile) await upload.remove()
     }
   })
 
   return app
 }
-
-/** A refused import as a problem: 422 for the file's own faults (nothing stored), 409 when the ledger refused a row. */
-const refused = (c: Context, error: CsvImportRefused) => {
-  const conflict = error.refusedBy === "ledger"
-  return problem(c, {
-    title: conflict ? "Conflict with the ledger" : "Invalid CSV",
-    status: conflict ? 409 : 422,
-    detail: error.message,
-    errors: error.rejections.map((r) => ({
-      path: `line ${r.line}${r.column === "(row)" ? "" : `, column ${r.column}`}`,
-      message: r.reason,
-    })),
-    appended: error.appended,
-  })
-}
-
-/** The answer to an import whose client went away (it reads nothing, but the request ends cleanly). */
-const abandoned = (c: Context) =>
-  problem(c, {
-    title: "Client closed request",
-    status: 400,
-    detail: "the client went away before the import ended; the rows imported before then stay imported",
-  })
-
-const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())

@@ -43,8 +43,13 @@ export type CsvImportOutcome = {
   readonly rejected: number
   /** The first rejections (at most `maxListedRejections`); all of them are in the rejects file. */
   readonly rejections: ReadonlyArray<RowRejection>
-  /** The events of the valid rows, by type: what was (or, in a dry run, would be) imported. */
+  /**
+   * The events by type of the rows imported (stored now, or held from an earlier import of the same rows); in a
+   * dry run, of the valid rows, which would be.
+   */
   readonly eventsByType: Readonly<Record<string, number>>
+  /** The first and last line of the rows imported (none when no row was). */
+  readonly linesKept?: LinesKept
   /** Events this import stored (0 in a dry run). */
   readonly appended: number
   /** Events the ledger already held (same idempotency key): the file, or part of it, was imported before. */
@@ -58,6 +63,19 @@ export type CsvImportOutcome = {
   readonly rejectsFile?: string
 }
 
+/** The first and last line of the file whose rows are in the ledger after an import, and how many rows. */
+export type LinesKept = { readonly first: number; readonly last: number; readonly rows: number }
+
+/** What a refused import had counted: of the whole file when the file was refused, up to the row refused else. */
+export type RefusedCounts = {
+  readonly dryRun: boolean
+  readonly rows: number
+  readonly rejected: number
+  readonly eventsByType: Readonly<Record<string, number>>
+  readonly linesKept?: LinesKept
+  readonly rejectsFile?: string
+}
+
 /**
  * The import was refused, by the file (unreadable, a column missing, invalid rows: nothing stored) or by the
  * ledger (a row at odds with what it holds: the `appended` events of the rows before it were stored).
@@ -67,18 +85,22 @@ export class CsvImportRefused extends Error {
   readonly refusedBy: "file" | "ledger"
   readonly rejections: ReadonlyArray<RowRejection>
   readonly appended: number
+  /** The counts so far, for a refusal found row by row (none for a file that cannot be read at all). */
+  readonly counts: RefusedCounts | undefined
   constructor(
     message: string,
     details: {
       readonly refusedBy?: "file" | "ledger"
       readonly rejections?: ReadonlyArray<RowRejection>
       readonly appended?: number
+      readonly counts?: RefusedCounts
     } = {},
   ) {
     super(message)
     this.refusedBy = details.refusedBy ?? "file"
     this.rejections = details.rejections ?? []
     this.appended = details.appended ?? 0
+    this.counts = details.counts
   }
 }
 
@@ -92,8 +114,11 @@ export type CsvImportRequest = {
   readonly mode: "import" | "dry-run"
   /** Import the valid rows and reject the others, instead of refusing the file. */
   readonly skipInvalid: boolean
-  /** Where rejected rows go (with the reason column) when skipping invalid rows. */
+  /** Where rejected rows go, with the reason column (removed when no row is rejected, unless kept empty). */
   readonly rejectsFile?: string
+  readonly keepEmptyRejects?: boolean
+  /** The reasons of the rejects file in the caller's words (over HTTP, query parameters for the flags). */
+  readonly rejectsWording?: (reason: string) => string
   readonly append: AppendBatch
   readonly progress: Progress
   /** Aborted when the import is abandoned (the client went away): it stops at the next row, storing nothing more. */
@@ -117,8 +142,8 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
   const label = request.fileLabel ?? request.file
   const size = (await stat(request.file)).size
   const rejects =
-    request.skipInvalid && request.mode === "import" && request.rejectsFile !== undefined
-      ? await rejectsWriter(request.rejectsFile).catch((error: Error) => {
+    request.rejectsFile !== undefined
+      ? await rejectsWriter(request.rejectsFile, request.rejectsWording).catch((error: Error) => {
           throw new CsvImportRefused(error.message)
         })
       : undefined
@@ -161,17 +186,21 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     }
     progress.done()
     if (layout === undefined) throw new CsvImportRefused(`${label} is empty: it has no header line, and no rows`)
-    const summary = { kind: settings.kind, rows, rowsWithoutEvents, notes, eventsByType }
-    if (request.mode === "dry-run") {
-      return { ...summary, dryRun: true, rejected, rejections, appended: 0, alreadyStored: 0, openingsKept: 0 }
-    }
+    const summary = { kind: settings.kind, rows, rowsWithoutEvents, notes }
+    const rejectsFile = rejects === undefined || rejected === 0 ? {} : { rejectsFile: request.rejectsFile }
+    const dryRun = request.mode === "dry-run"
     if (rejected > 0 && !request.skipInvalid) {
+      // A dry run answers what the import would: refused, with the same counts.
       const first = rejections[0] as RowRejection
       const more = rejected > 1 ? ` (and ${rejected - 1} more invalid row${rejected > 2 ? "s" : ""})` : ""
+      const all = rejectsFile.rejectsFile === undefined ? "" : `; every invalid row is in ${rejectsFile.rejectsFile}`
       throw new CsvImportRefused(
-        `${label}, ${where(first)}: ${first.reason}${more}; nothing was imported: correct the file, or import the valid rows with --skip-invalid`,
-        { rejections },
+        `${label}, ${where(first)}: ${first.reason}${more}; ${dryRun ? "a dry run: nothing was stored, and the import would be refused" : "nothing was imported"}: correct the file, or import the valid rows with --skip-invalid${all}`,
+        { rejections, counts: { dryRun, rows, rejected, eventsByType, ...rejectsFile } },
       )
+    }
+    if (dryRun) {
+      return { ...summary, eventsByType, dryRun, rejected, rejections, appended: 0, alreadyStored: 0, openingsKept: 0 }
     }
 
     // Pass 2: the valid rows' events, a batch at a time.
@@ -180,6 +209,14 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     let openingsKept = 0
     let batch: BatchRow[] = []
     let batchEvents = 0
+    const keptByType: Record<string, number> = {}
+    let linesKept: LinesKept | undefined
+    const keep = (row: BatchRow) => {
+      for (const event of row.events) keptByType[event.type] = (keptByType[event.type] ?? 0) + 1
+      linesKept = { first: linesKept?.first ?? row.line, last: row.line, rows: (linesKept?.rows ?? 0) + 1 }
+    }
+    /** The ledger's refusal of a row in a strict import: the rows before it are appended first, then it ends. */
+    let refusedRow: { readonly row: BatchRow; readonly rejection: RowRejection } | undefined
     const flush = async () => {
       while (batch.length > 0) {
         goOn()
@@ -188,6 +225,7 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
         if (result.ok) {
           appended += result.appended
           alreadyStored += events.length - result.appended
+          for (const row of batch) keep(row)
           break
         }
         const culprit = culpritOf(batch, result.refusal)
@@ -206,17 +244,38 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
         }
         const rejection = { line: culprit.line, column: "(row)", reason: ledgerRefusal(result.refusal, culprit) }
         if (!request.skipInvalid) {
-          throw new CsvImportRefused(`${label}, ${where(rejection)}: ${rejection.reason}; ${storedSoFar(appended)}`, {
-            refusedBy: "ledger",
-            rejections: [rejection],
-            appended,
-          })
+          // A batch is one transaction: the rows before the refused one go in again without it (an earlier refusal
+          // among them takes its place), so that what is kept is every row before the first refused, whatever the
+          // batch size.
+          refusedRow = { row: culprit, rejection }
+          batch = batch.slice(0, batch.indexOf(culprit))
+          continue
         }
         await reject(culprit.cells, rejection)
         batch = batch.filter((row) => row !== culprit)
       }
       batch = []
       batchEvents = 0
+      if (refusedRow !== undefined) {
+        const { row, rejection } = refusedRow
+        await reject(row.cells, rejection)
+        throw new CsvImportRefused(
+          `${label}, ${where(rejection)}: ${rejection.reason}; ${keptSoFar(linesKept, appended)}`,
+          {
+            refusedBy: "ledger",
+            rejections: [rejection],
+            appended,
+            counts: {
+              dryRun,
+              rows,
+              rejected,
+              eventsByType: keptByType,
+              ...(linesKept === undefined ? {} : { linesKept }),
+              ...(rejects === undefined ? {} : { rejectsFile: request.rejectsFile }),
+            },
+          },
+        )
+      }
     }
     let done = 0
     for await (const record of fileRecords(request.file, label)) {
@@ -233,6 +292,8 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     await flush()
     return {
       ...summary,
+      eventsByType: keptByType,
+      ...(linesKept === undefined ? {} : { linesKept }),
       dryRun: false,
       rejected,
       rejections,
@@ -243,7 +304,7 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     }
   } finally {
     progress.done()
-    await rejects?.close(rejected === 0)
+    await rejects?.close(rejected === 0 && request.keepEmptyRejects !== true)
   }
 }
 
@@ -294,10 +355,10 @@ const fileLayout = (header: ReadonlyArray<string>, settings: ImportSettings, lab
 /** A line of one cell in a file of several columns: a report's title, footer or copyright line, not a record. */
 const isNote = (cells: ReadonlyArray<string>, layout: FileLayout): boolean => cells.length === 1 && layout.width > 1
 
-const storedSoFar = (appended: number): string =>
-  appended === 0
+const keptSoFar = (kept: LinesKept | undefined, appended: number): string =>
+  kept === undefined
     ? "nothing was imported"
-    : `the ${appended} events of the rows before it were imported, and importing the file again goes on after them`
+    : `the rows before it were imported (lines ${kept.first} to ${kept.last}: ${kept.rows} row${kept.rows === 1 ? "" : "s"}, ${appended} new event${appended === 1 ? "" : "s"}), the rows from it on were not; correct the row (or import with --skip-invalid), and importing the file again goes on after the rows imported`
 
 /** The records of a file; an unreadable one refuses the import, naming the line. */
 async function* fileRecords(file: string, label: string) {

@@ -28,7 +28,7 @@ export type RejectsWriter = Awaited<ReturnType<typeof rejectsWriter>>
  * The rejects file: the header of the file with a column of reasons, then each rejected row as it was; `close`
  * removes it when it has no row. A file that cannot be opened throws, naming it.
  */
-export const rejectsWriter = async (file: string) => {
+export const rejectsWriter = async (file: string, wording: (reason: string) => string = (reason) => reason) => {
   const out: WriteStream = createWriteStream(file)
   await once(out, "open").catch((error: Error) => {
     throw new Error(`cannot write the rejects to ${file}: ${error.message}`)
@@ -47,7 +47,7 @@ export const rejectsWriter = async (file: string) => {
         csvLine([
           ...cells,
           ...Array.from({ length: Math.max(0, width - cells.length) }, () => ""),
-          `line ${rejection.line}${rejection.column === "(row)" ? "" : `, column ${rejection.column}`}: ${rejection.reason}`,
+          `line ${rejection.line}${rejection.column === "(row)" ? "" : `, column ${rejection.column}`}: ${wording(rejection.reason)}`,
         ]),
       ),
     close: async (empty: boolean) => {
