@@ -4,6 +4,7 @@
  * `BENCH_RUNS` (default 3) runs per figure, `BENCH_SECONDS` (default 2) per measurement;
  * `BENCH_CATCHUP_EVENTS` (default 1,000,000) events in the catch-up against Emmett (one run of each).
  */
+import { benchCsvImport } from "./csvImport.js"
 import { benchEmmett, benchEmmettCatchUp } from "./emmett.js"
 import { benchIngest } from "./ingest.js"
 import { benchSettings, describeMachine, printTable, type Row } from "./support/report.js"
@@ -22,3 +23,7 @@ if (process.env.DATABASE_URL) {
   console.log("DATABASE_URL is not set: PostgreSQL and the Emmett comparison are skipped.")
 }
 printTable("Ingest, appends and projection catch-up (against Emmett on PostgreSQL)", rows)
+// A CSV import of 1,000,000 rows (BENCH_CSV_ROWS): rows/s and peak RSS, on PGlite (and PostgreSQL).
+const csvRows = await benchCsvImport("pglite")
+if (process.env.DATABASE_URL) csvRows.push(...(await benchCsvImport("postgres")))
+printTable("CSV import (ledger import, POST /v1/imports)", csvRows)

@@ -67,26 +67,45 @@ describe.each(serverBackends)("POST /v1/imports/{kind} on $name", (backend) => {
     ])
   })
 
-  it("a dry run answers what would be imported and the invalid rows, and stores nothing", slow, async () => {
-    const answer = await expectNothingStored(server, () =>
-      post("/v1/imports/deals?preset=salesforce&dryRun=true", deals),
-    )
-    expect(answer.status).toBe(200)
-    expect(answer.body).toEqual({
-      kind: "deals",
-      dryRun: true,
-      openingsKept: 0,
-      rows: 4,
-      rowsWithoutEvents: 0,
-      notes: 0,
-      // A: opened + won; B: opened; C: opened + lost (its quoted account spans lines 4 and 5); D, line 6, is invalid.
-      eventsByType: { DealOpened: 3, DealWon: 1, DealLost: 1 },
-      appended: 0,
-      alreadyStored: 0,
-      rejected: 1,
-      rejections: [{ line: 6, column: "Stage", reason: expect.stringContaining('unknown stage "Verbal"') }],
-    })
-  })
+  it(
+    "a dry run answers as the import would: 422 with the counts for an invalid row, and stores nothing",
+    slow,
+    async () => {
+      const refused = await expectNothingStored(server, () =>
+        post("/v1/imports/deals?preset=salesforce&dryRun=true", deals),
+      )
+      expectProblem(refused, 422, [/line 6, column "Stage": unknown stage "Verbal"/, /a dry run: nothing was stored/])
+      // The caller's language: query parameters, not the CLI's flags.
+      expect(refused.body.detail).toContain("import the valid rows with skipInvalid=true")
+      expect(refused.body.detail).not.toMatch(/--[a-z]/)
+      expect(refused.body).toMatchObject({
+        dryRun: true,
+        rows: 4,
+        rejected: 1,
+        appended: 0,
+        eventsByType: { DealOpened: 3, DealWon: 1, DealLost: 1 },
+      })
+      const answer = await expectNothingStored(server, () =>
+        post("/v1/imports/deals?preset=salesforce&dryRun=true&skipInvalid=true", deals),
+      )
+      expect(answer.status).toBe(200)
+      expect(answer.body).toEqual({
+        kind: "deals",
+        dryRun: true,
+        openingsKept: 0,
+        rows: 4,
+        rowsWithoutEvents: 0,
+        notes: 0,
+        // A: opened + won; B: opened; C: opened + lost (its quoted account spans lines 4 and 5); D, line 6, is invalid.
+        eventsByType: { DealOpened: 3, DealWon: 1, DealLost: 1 },
+        appended: 0,
+        alreadyStored: 0,
+        rejected: 1,
+        rejections: [{ line: 6, column: "Stage", reason: expect.stringContaining('unknown stage "Verbal"') }],
+        rejects: expect.stringContaining("Accept: text/csv"),
+      })
+    },
+  )
 
   it(
     "refuses the whole file for one invalid row (422, line and column named), streamed or not, and stores nothing",
@@ -95,7 +114,7 @@ describe.each(serverBackends)("POST /v1/imports/{kind} on $name", (backend) => {
       const refusal = await expectNothingStored(server, () => post("/v1/imports/deals?preset=salesforce", deals))
       expectProblem(refusal, 422, [/line 6, column "Stage": unknown stage "Verbal"/, /nothing was imported/])
       expect(refusal.body.errors).toEqual([
-        { path: "line 6, column Stage", message: expect.stringContaining('--stages "Verbal=open"') },
+        { path: "line 6, column Stage", message: expect.stringContaining("say what it means with stages=Verbal=open") },
       ])
       const streamed = new ReadableStream<Uint8Array>({
         start(controller) {

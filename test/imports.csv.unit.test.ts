@@ -717,12 +717,13 @@ describe("a dry run of a whole file", () => {
     writeFileSync(file, text)
     return file
   }
-  const dryRun = (file: string, kind: ImportKind, options: ImportOptions) =>
+  // A dry run that skips invalid rows lists them; without skipping, it is refused as the import would be.
+  const dryRun = (file: string, kind: ImportKind, options: ImportOptions, skipInvalid = true) =>
     importCsv({
       file,
       settings: settingsOf(kind, options),
       mode: "dry-run",
-      skipInvalid: false,
+      skipInvalid,
       append: () => Promise.reject(new Error("a dry run must not append")),
       progress: silentProgress,
     })
@@ -751,6 +752,16 @@ describe("a dry run of a whole file", () => {
         { line: 6, column: "Close Date", reason: "is empty" },
       ],
     })
+  })
+
+  it("refuses a dry run with an invalid row, as the import would, with the counts", async () => {
+    const file = fileWith("reps.csv", "repId,name,role\nana,Ana,AE\nbo,Bo,Juggler\n")
+    const refused = await dryRun(file, "reps", {}, false).catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(CsvImportRefused)
+    expect((refused as CsvImportRefused).message).toMatch(
+      /line 3, column "role".*a dry run: nothing was stored, and the import would be refused/,
+    )
+    expect((refused as CsvImportRefused).counts).toMatchObject({ dryRun: true, rows: 2, rejected: 1 })
   })
 
   it("refuses a file whose header lacks a column, naming it", async () => {

@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process"
 import { once } from "node:events"
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -80,7 +80,8 @@ const ledger = (store: Store, args: ReadonlyArray<string>): Promise<Run> =>
     const child = execFile(
       process.execPath,
       [bin, ...args],
-      { cwd: repoRoot, env: store.env, timeout: commandTimeoutMs },
+      // In the work folder: the rejects file goes to the current directory.
+      { cwd: workDir, env: store.env, timeout: commandTimeoutMs },
       (error, stdout, stderr) =>
         resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }),
     )
@@ -114,26 +115,45 @@ describe.each(postgresAvailable ? [pglite(), postgres()] : [pglite()])("ledger i
   const deals = file(`${backend.name}-deals.csv`)
   writeFileSync(deals, `\uFEFF${header}${rowA}${rowB}${rowC}${rowD}`)
 
-  it("--dry-run reports the events by type and the invalid row, and stores nothing", slow, async () => {
-    store = await backend.newStore()
-    const run = await ledger(store, ["import", "deals", deals, "--preset", "salesforce", "--dry-run"])
-    expect(run).toMatchObject({ code: 0, stderr: "" })
-    // A: DealOpened + DealWon; B: DealOpened; C: DealOpened + DealLost; D (line 5) is invalid.
-    expect(run.stdout).toContain(
-      "Dry run: nothing was stored. 4 rows, 5 events to import:\n  DealLost: 1\n  DealOpened: 3\n  DealWon: 1",
-    )
-    expect(run.stdout).toContain('line 5, column "Stage": unknown stage "Verbal"')
-    expect(await logOf(store)).toEqual([])
-  })
+  it(
+    "--dry-run fails as the import would for an invalid row; with --skip-invalid it reports the events by type",
+    slow,
+    async () => {
+      store = await backend.newStore()
+      const refused = await ledger(store, ["import", "deals", deals, "--preset", "salesforce", "--dry-run"])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(
+        /line 5, column "Stage": unknown stage "Verbal".*a dry run: nothing was stored, and the import would be refused: correct the file, or import the valid rows with --skip-invalid/,
+      )
+      const run = await ledger(store, [
+        "import",
+        "deals",
+        deals,
+        "--preset",
+        "salesforce",
+        "--dry-run",
+        "--skip-invalid",
+      ])
+      expect(run).toMatchObject({ code: 0, stderr: "" })
+      // A: DealOpened + DealWon; B: DealOpened; C: DealOpened + DealLost; D (line 5) is invalid.
+      expect(run.stdout).toContain(
+        "Dry run: nothing was stored. 4 rows, 5 events to import:\n  DealLost: 1\n  DealOpened: 3\n  DealWon: 1",
+      )
+      expect(run.stdout).toContain('line 5, column "Stage": unknown stage "Verbal"')
+      expect(await logOf(store)).toEqual([])
+    },
+  )
 
   it("refuses the file for one invalid row, naming its line and column, and stores nothing", slow, async () => {
     const run = await ledger(store, ["import", "deals", deals, "--preset", "salesforce"])
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(
-      /^ledger: .*deals\.csv, line 5, column "Stage": unknown stage "Verbal".*nothing was imported: correct the file, or import the valid rows with --skip-invalid\n$/,
+      /^ledger: .*deals\.csv, line 5, column "Stage": unknown stage "Verbal".*nothing was imported: correct the file, or import the valid rows with --skip-invalid; every invalid row is in [a-z]+-deals\.csv\.rejects\.csv\n$/,
     )
     expect(await logOf(store)).toEqual([])
-    expect(existsSync(`${deals}.rejects.csv`)).toBe(false)
+    // Every invalid row, with the reason, in the current directory.
+    expect(run.stderr).toContain(`every invalid row is in ${path.basename(deals)}.rejects.csv`)
+    expect(readFileSync(`${deals}.rejects.csv`, "utf8")).toContain("006D,cy,Umbrella,Verbal")
   })
 
   it(
@@ -143,7 +163,7 @@ describe.each(postgresAvailable ? [pglite(), postgres()] : [pglite()])("ledger i
       const run = await ledger(store, ["import", "deals", deals, "--preset", "salesforce", "--skip-invalid"])
       expect(run).toMatchObject({ code: 0, stderr: "" })
       expect(run.stdout).toContain("Imported 5 events from 4 rows")
-      expect(run.stdout).toContain(`1 row(s) rejected, written with the reason to ${deals}.rejects.csv`)
+      expect(run.stdout).toContain(`1 row(s) rejected, written with the reason to ${path.basename(deals)}.rejects.csv`)
       expect(readFileSync(`${deals}.rejects.csv`, "utf8")).toBe(
         "Opportunity ID,Opportunity Owner,Account Name,Stage,Created Date,Close Date,Amount,Opportunity Currency,Rejected because\r\n" +
           '006D,cy,Umbrella,Verbal,10/9/2026,12/1/2026,"8,000.00",USD,"line 5, column Stage: unknown stage ""Verbal""; say what it means with --stages ""Verbal=open"" (or won, lost), or ""*=open"" for every stage not listed"\r\n',

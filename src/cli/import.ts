@@ -2,11 +2,11 @@
  * @module `ledger import deals|activities|reps <file>`: a CRM's CSV export into the ledger (src/ingest/csv/).
  *
  * The file is read twice, in constant memory: every row is checked first, and one invalid row refuses the
- * whole file (nothing stored) unless `--skip-invalid` imports the valid rows and writes the others, with the
- * reason, to `<file>.rejects.csv` (or `--rejects`). `--dry-run` reports what would be imported. Importing the
+ * whole file (nothing stored) unless `--skip-invalid` imports the valid rows; every rejected row is written, with
+ * the reason, to `<file name>.rejects.csv` in the current directory (or `--rejects`). `--dry-run` reports what would be imported. Importing the
  * same file again appends nothing.
  */
-import { readFile } from "node:fs/promises"
+import { open, readFile } from "node:fs/promises"
 import path from "node:path"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -79,7 +79,10 @@ const importFlags = {
     Flag.withDescription("Import the valid rows; write the invalid ones, with the reason, to the rejects file"),
     Flag.withDefault(false),
   ),
-  rejects: optionalString("rejects", "Where --skip-invalid writes the rejected rows (default <file>.rejects.csv)"),
+  rejects: optionalString(
+    "rejects",
+    "Where the rejected rows go, with the reason (default <file name>.rejects.csv in the current directory)",
+  ),
 }
 
 type ImportFlags = {
@@ -129,7 +132,8 @@ const importKindCommand = (kind: ImportKind) =>
       const options = yield* optionsOf(flags)
       const settings = importSettings(kind, options)
       if (!settings.ok) return yield* new CommandFailed({ reason: settings.reason })
-      const rejectsFile = Option.getOrElse(flags.rejects, () => `${flags.file}.rejects.csv`)
+      // In the current directory, as any command's output: the input's folder may be one the user cannot write to.
+      const rejectsFile = Option.getOrElse(flags.rejects, () => `${path.basename(flags.file)}.rejects.csv`)
       yield* checkReadable(flags.file)
       const run = (append: Parameters<typeof importCsv>[0]["append"]) =>
         importCsv({
@@ -156,7 +160,7 @@ const importKindCommand = (kind: ImportKind) =>
               ),
             ),
           )
-      yield* Console.log(importReport(outcome, flags.skipInvalid))
+      yield* Console.log(importReport(outcome))
     }),
   ).pipe(Command.withDescription(descriptions[kind]), Command.withExamples(examples[kind]))
 
@@ -212,7 +216,7 @@ const readMappingFile = (file: string): Effect.Effect<ImportOptions, CommandFail
 
 const checkReadable = (file: string): Effect.Effect<void, CommandFailed> =>
   Effect.tryPromise({
-    try: () => readFile(file).then(() => undefined),
+    try: () => open(file).then((handle) => handle.close()),
     catch: (error) =>
       new CommandFailed({
         reason: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
@@ -220,7 +224,7 @@ const checkReadable = (file: string): Effect.Effect<void, CommandFailed> =>
   })
 
 /** What an import did (or would do), in a few lines: events by type, rows rejected and where they went. */
-export const importReport = (outcome: CsvImportOutcome, skipInvalid: boolean): string => {
+export const importReport = (outcome: CsvImportOutcome): string => {
   const types = Object.entries(outcome.eventsByType)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([type, count]) => `  ${type}: ${count}`)
@@ -235,7 +239,11 @@ export const importReport = (outcome: CsvImportOutcome, skipInvalid: boolean): s
   } else {
     const already =
       outcome.alreadyStored === 0 ? "" : `, ${outcome.alreadyStored} already in the ledger (imported before)`
-    lines.push(`Imported ${outcome.appended} event${outcome.appended === 1 ? "" : "s"} from ${rows}${already}.`)
+    const kept =
+      outcome.linesKept === undefined || outcome.rejected === 0
+        ? ""
+        : ` (the rows of lines ${outcome.linesKept.first} to ${outcome.linesKept.last} are in the ledger)`
+    lines.push(`Imported ${outcome.appended} event${outcome.appended === 1 ? "" : "s"} from ${rows}${already}${kept}.`)
     if (types.length > 0) lines.push("The rows' events:", ...types)
   }
   if (outcome.openingsKept > 0) {
@@ -253,7 +261,7 @@ export const importReport = (outcome: CsvImportOutcome, skipInvalid: boolean): s
     const more = outcome.rejected > listed.length ? [`  … and ${outcome.rejected - listed.length} more`] : []
     if (outcome.dryRun) {
       lines.push(
-        `${outcome.rejected} invalid row(s)${skipInvalid ? ", which --skip-invalid would write to the rejects file" : ": the import would be refused (or use --skip-invalid)"}:`,
+        `${outcome.rejected} invalid row(s), which --skip-invalid leaves out${outcome.rejectsFile === undefined ? "" : ` (written with the reason to ${outcome.rejectsFile})`}:`,
         ...listed,
         ...more,
       )

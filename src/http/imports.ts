@@ -7,15 +7,10 @@
  * invalid, in constant memory whatever the file's size. The temporary file is removed once answered.
  */
 
-import { once } from "node:events"
-import { createWriteStream } from "node:fs"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import path from "node:path"
 import { OpenAPIHono, z } from "@hono/zod-openapi"
-import type { Context } from "hono"
 import {
   appendBatchEffect,
+  CsvImportAbandoned,
   type CsvImportOutcome,
   CsvImportRefused,
   importCsv,
@@ -26,10 +21,18 @@ import { crmPresets } from "../ingest/csv/presets.js"
 import { silentProgress } from "../observability/progress.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
-import { utf8Check } from "./bodyText.js"
+import {
+  abandonedAnswer,
+  inQueryTerms,
+  inQueryTermsRejection,
+  refusedAnswer,
+  rejectsCsvAnswer,
+  wantsRejectsCsv,
+} from "./importAnswers.js"
 import { isUtf8Charset, mediaTypeOf } from "./mediaType.js"
 import { Problem, problem } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
+import { openUpload, removeAbandonedUploads, spool } from "./uploadSpool.js"
 import { validationHook } from "./validation.js"
 
 /** The largest CSV body accepted by default: 256 MiB (a few million CRM rows). */
@@ -114,6 +117,11 @@ const ImportAnswer = z
     rejections: z
       .array(RowRejectionDoc)
       .describe(`The first ${maxListedRejections} rejected rows: line, column, reason`),
+    linesKept: z
+      .object({ first: z.number().int(), last: z.number().int(), rows: z.number().int() })
+      .optional()
+      .describe("The first and last line of the rows imported (stored now, or before), and how many"),
+    rejects: z.string().optional().describe("How to have every rejected row: the same request with Accept: text/csv"),
   })
   .openapi("ImportAnswer")
 
@@ -129,6 +137,8 @@ export const importRoutes = ({
   onAppended,
 }: ImportRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
+  // The routes are made as a server starts: the uploads a killed server left behind go now.
+  removeAbandonedUploads()
 
   app.openAPIRegistry.registerPath({
     method: "post",
@@ -148,8 +158,12 @@ export const importRoutes = ({
     responses: {
       201: { description: "Imported", content: { "application/json": { schema: ImportAnswer } } },
       200: {
-        description: "A dry run's report, or an import that stored nothing new (imported before)",
-        content: { "application/json": { schema: ImportAnswer } },
+        description:
+          "A dry run's report, or an import that stored nothing new (imported before); with Accept: text/csv, the rejected rows",
+        content: {
+          "application/json": { schema: ImportAnswer },
+          "text/csv": { schema: z.string().describe("The rejected rows, as sent, with a Rejected because column") },
+        },
       },
       400: problemResponse("An invalid option"),
       401: problemResponse("No valid API key"),
@@ -160,7 +174,9 @@ export const importRoutes = ({
       ),
       413: problemResponse("The body is over the import size limit"),
       415: problemResponse("Not text/csv"),
-      422: problemResponse("Invalid rows, a missing column or unreadable CSV: nothing was stored"),
+      422: problemResponse(
+        "Invalid rows (in a dry run too, unless skipInvalid), a missing column or unreadable CSV: nothing was stored",
+      ),
     },
   })
 
@@ -208,13 +224,23 @@ export const importRoutes = ({
       return problem(c, {
         title: "Invalid request",
         status: 400,
-        detail: settings.reason.replace(/^--([a-z-]+)/, (_, flag: string) => `query.${camel(flag)}`),
+        detail: inQueryTerms(settings.reason),
       })
 
-    const dir = await mkdtemp(path.join(tmpdir(), "ledger-upload-"))
+    // Aborted when the client goes away: the import stops at its next row, and the upload is removed at once,
+    // rather than an abandoned import keeping the server (and a graceful stop) busy until it ends.
+    const signal = c.req.raw.signal
+    const upload = await openUpload(kind)
+    const wantsCsv = wantsRejectsCsv(c)
+    // The rejected rows, all of them, answered as CSV when asked for; else the JSON lists the first ones.
+    const rejectsFile = `${upload.file}.rejects.csv`
+    let answeredWithFile = false
+    const rejectsAnswer = (status: 200 | 201 | 409 | 422) => {
+      answeredWithFile = true
+      return rejectsCsvAnswer(rejectsFile, status, () => void upload.remove())
+    }
     try {
-      const file = path.join(dir, `${kind}.csv`)
-      const spooled = await spool(c.req.raw, file, importLimitBytes)
+      const spooled = await spool(c.req.raw, upload.file, importLimitBytes)
       if (spooled.kind === "too large") {
         return problem(c, {
           title: "Payload too large",
@@ -226,7 +252,7 @@ export const importRoutes = ({
         return problem(c, {
           title: "Malformed text",
           status: 400,
-          detail: `the CSV body is not valid UTF-8: the byte at offset ${spooled.offset} begins no UTF-8 character (another encoding, such as Windows-1252, or a damaged file); save the export as UTF-8 (CSV UTF-8 in Excel); nothing was imported`,
+          detail: `the CSV body is not valid UTF-8: the byte at offset ${spooled.offset} begins no UTF-8 character (another encoding, such as Windows-1252, or a damaged or binary file); save the export as UTF-8 (CSV UTF-8 in Excel); nothing was imported`,
         })
       }
       const provenance = {
@@ -237,92 +263,47 @@ export const importRoutes = ({
       let outcome: CsvImportOutcome
       try {
         outcome = await importCsv({
-          file,
+          file: upload.file,
           fileLabel: "the CSV body",
           settings: settings.settings,
           mode: dryRun ? "dry-run" : "import",
           skipInvalid,
+          rejectsFile,
+          keepEmptyRejects: wantsCsv,
+          rejectsWording: inQueryTerms,
           append: (events) => runtime.runPromise(appendBatchEffect(events, provenance)),
           progress: silentProgress,
+          signal,
         })
       } catch (error) {
+        if (error instanceof CsvImportAbandoned) return abandonedAnswer(c)
         if (!(error instanceof CsvImportRefused)) throw error
         if (error.appended > 0) onAppended?.()
-        return refused(c, error)
+        if (wantsCsv && error.counts !== undefined) return rejectsAnswer(error.refusedBy === "ledger" ? 409 : 422)
+        return refusedAnswer(c, error)
       }
       if (outcome.appended > 0) onAppended?.()
-      const { rejectsFile: _none, ...answer } = outcome
-      return c.json(answer, outcome.appended > 0 ? 201 : 200)
+      const status = outcome.appended > 0 ? 201 : 200
+      if (wantsCsv) return rejectsAnswer(status)
+      const { rejectsFile: _file, ...answer } = outcome
+      return c.json(
+        {
+          ...answer,
+          rejections: answer.rejections.map(inQueryTermsRejection),
+          ...(outcome.rejected > 0
+            ? { rejects: "every rejected row, with the reason: send the same request with Accept: text/csv" }
+            : {}),
+        },
+        status,
+      )
+    } catch (error) {
+      // The client went away while its body was being read: nobody is left to answer.
+      if (signal.aborted) return abandonedAnswer(c)
+      throw error
     } finally {
-      await rm(dir, { recursive: true, force: true })
+      if (!answeredWithFile) await upload.remove()
     }
   })
 
   return app
 }
-
-/** A refused import as a problem: 422 for the file's own faults (nothing stored), 409 when the ledger refused a row. */
-const refused = (c: Context, error: CsvImportRefused) => {
-  const conflict = error.refusedBy === "ledger"
-  return problem(c, {
-    title: conflict ? "Conflict with the ledger" : "Invalid CSV",
-    status: conflict ? 409 : 422,
-    detail: error.message,
-    errors: error.rejections.map((r) => ({
-      path: `line ${r.line}${r.column === "(row)" ? "" : `, column ${r.column}`}`,
-      message: r.reason,
-    })),
-    appended: error.appended,
-  })
-}
-
-type Spooled =
-  | { readonly kind: "spooled" }
-  | { readonly kind: "too large" }
-  | { readonly kind: "not UTF-8"; readonly offset: number }
-
-/**
- * Writes the request's body to `file`, checking on the way that it is UTF-8 (the body reader's
- * check, body.ts, for a body too large to hold in memory); the body is abandoned once it grows past
- * `limitBytes` or stops being UTF-8.
- */
-const spool = async (request: Request, file: string, limitBytes: number): Promise<Spooled> => {
-  const declared = Number(request.headers.get("content-length"))
-  if (Number.isFinite(declared) && declared > limitBytes) return { kind: "too large" }
-  const utf8 = utf8Check()
-  const out = createWriteStream(file)
-  let failed: Error | undefined
-  out.on("error", (error) => (failed = error))
-  let size = 0
-  let complete: boolean
-  try {
-    if (request.body !== null) {
-      const reader = request.body.getReader()
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        size += value.byteLength
-        if (failed !== undefined) break
-        if (size > limitBytes || utf8.push(value) !== undefined) {
-          await reader.cancel()
-          break
-        }
-        if (!out.write(value))
-          await new Promise<void>((resolve) => {
-            out.once("drain", () => resolve())
-            out.once("error", () => resolve())
-          })
-      }
-    }
-    complete = size <= limitBytes
-  } finally {
-    out.end()
-    if (!out.closed) await once(out, "close")
-  }
-  if (failed !== undefined) throw new Error(`could not spool the CSV body to ${file}: ${failed.message}`)
-  if (!complete) return { kind: "too large" }
-  const badOffset = utf8.end()
-  return badOffset === undefined ? { kind: "spooled" } : { kind: "not UTF-8", offset: badOffset }
-}
-
-const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())

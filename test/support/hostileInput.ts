@@ -685,8 +685,8 @@ export const probeRequests = (operations: ReadonlyArray<Operation>, adminKey: st
   const authorization = `Bearer ${adminKey}`
   const fill = (path: string, segment: string) => path.replace(/\{[^}]+\}/g, segment)
   return operations.flatMap((operation, index): HostileRequest[] => {
-    // Path parameters as "ana": /v1/imports/ana is a 404, which the CSV import's hangs on a header
-    // it cannot read (issue 21, item 2) would otherwise meet. The encodings go to the route itself.
+    // Bodies go to the route itself (its path parameters filled with values it takes: /v1/imports/deals
+    // reads each hostile body as a CSV file); query parameters to the path with "ana" in each parameter.
     const plain = fill(operation.path, "ana")
     const segments = operation.path.includes("{")
       ? segmentProbes.map((segment) => ({
@@ -700,7 +700,7 @@ export const probeRequests = (operations: ReadonlyArray<Operation>, adminKey: st
     const contentType = operation.bodies[0]?.contentType
     const probe = (kind: string, body: Uint8Array, expected: Partial<HostileRequest> = {}): HostileRequest => ({
       method: operation.method,
-      pathAndQuery: expected.mustMention === undefined ? plain : reachable(operation),
+      pathAndQuery: reachable(operation),
       headers: { authorization, "content-type": contentType as string },
       body,
       framing: "length" as const,

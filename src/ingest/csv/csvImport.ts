@@ -17,23 +17,19 @@
  * const outcome = await importCsv({ file: "deals.csv", settings, mode: "import", append, progress: silentProgress })
  */
 
-import { once } from "node:events"
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs"
-import { rm, stat } from "node:fs/promises"
-import { Effect } from "effect"
-import { type IncomingEvent, streamOf } from "../../../events/index.js"
+import { createReadStream } from "node:fs"
+import { stat } from "node:fs/promises"
+import type { IncomingEvent } from "../../../events/index.js"
 import type { Progress } from "../../observability/progress.js"
 import { timeSlices } from "../../runtime/timeSlices.js"
-import type { EventStore } from "../../store/EventStore.js"
-import type { StoreFailure } from "../../store/errors.js"
-import type { RecordedEvent } from "../../store/eventLog.js"
-import { appendEvents, type Provenance } from "../appendEvents.js"
-import { CsvUnreadable, csvLine, csvRecords } from "./csvRecords.js"
+import { CsvUnreadable, csvRecords } from "./csvRecords.js"
 import { type ImportSettings, type RowProblem, rowEvents } from "./importKinds.js"
+import { type AppendBatch, type BatchRow, culpritOf, isEarlierOpening, ledgerRefusal } from "./ledgerAppend.js"
 import { type ColumnIndex, locateColumns, rowCells } from "./mapping.js"
+import { type RowRejection, rejectsWriter, where } from "./rejectsFile.js"
 
-/** One row that was not imported: where, which column, why. */
-export type RowRejection = { readonly line: number; readonly column: string; readonly reason: string }
+export { type AppendBatch, appendBatchEffect, type BatchAppended } from "./ledgerAppend.js"
+export type { RowRejection } from "./rejectsFile.js"
 
 export type CsvImportOutcome = {
   readonly kind: ImportSettings["kind"]
@@ -48,8 +44,13 @@ export type CsvImportOutcome = {
   readonly rejected: number
   /** The first rejections (at most `maxListedRejections`); all of them are in the rejects file. */
   readonly rejections: ReadonlyArray<RowRejection>
-  /** The events of the valid rows, by type: what was (or, in a dry run, would be) imported. */
+  /**
+   * The events by type of the rows imported (stored now, or held from an earlier import of the same rows); in a
+   * dry run, of the valid rows, which would be.
+   */
   readonly eventsByType: Readonly<Record<string, number>>
+  /** The first and last line of the rows imported (none when no row was). */
+  readonly linesKept?: LinesKept
   /** Events this import stored (0 in a dry run). */
   readonly appended: number
   /** Events the ledger already held (same idempotency key): the file, or part of it, was imported before. */
@@ -63,6 +64,19 @@ export type CsvImportOutcome = {
   readonly rejectsFile?: string
 }
 
+/** The first and last line of the file whose rows are in the ledger after an import, and how many rows. */
+export type LinesKept = { readonly first: number; readonly last: number; readonly rows: number }
+
+/** What a refused import had counted: of the whole file when the file was refused, up to the row refused else. */
+export type RefusedCounts = {
+  readonly dryRun: boolean
+  readonly rows: number
+  readonly rejected: number
+  readonly eventsByType: Readonly<Record<string, number>>
+  readonly linesKept?: LinesKept
+  readonly rejectsFile?: string
+}
+
 /**
  * The import was refused, by the file (unreadable, a column missing, invalid rows: nothing stored) or by the
  * ledger (a row at odds with what it holds: the `appended` events of the rows before it were stored).
@@ -72,56 +86,24 @@ export class CsvImportRefused extends Error {
   readonly refusedBy: "file" | "ledger"
   readonly rejections: ReadonlyArray<RowRejection>
   readonly appended: number
+  /** The counts so far, for a refusal found row by row (none for a file that cannot be read at all). */
+  readonly counts: RefusedCounts | undefined
   constructor(
     message: string,
     details: {
       readonly refusedBy?: "file" | "ledger"
       readonly rejections?: ReadonlyArray<RowRejection>
       readonly appended?: number
+      readonly counts?: RefusedCounts
     } = {},
   ) {
     super(message)
     this.refusedBy = details.refusedBy ?? "file"
     this.rejections = details.rejections ?? []
     this.appended = details.appended ?? 0
+    this.counts = details.counts
   }
 }
-
-/** How an append of a batch ended: stored (some events may have been stored already), or refused by the ledger. */
-export type BatchAppended =
-  | { readonly ok: true; readonly appended: number }
-  | {
-      readonly ok: false
-      readonly refusal:
-        | { readonly idempotencyKey: string; readonly storedAs: RecordedEvent }
-        | { readonly streamId: string; readonly reason: string }
-    }
-
-export type AppendBatch = (events: ReadonlyArray<IncomingEvent>) => Promise<BatchAppended>
-
-/** Appending through the ledger's one append path, the ledger's refusals as values (a store failure stays an error). */
-export const appendBatchEffect = (
-  events: ReadonlyArray<IncomingEvent>,
-  provenance: Provenance,
-): Effect.Effect<BatchAppended, StoreFailure, EventStore> =>
-  appendEvents(events, provenance).pipe(
-    Effect.map((stored): BatchAppended => ({ ok: true, appended: stored.appended })),
-    Effect.catchTags({
-      IdempotencyKeyReused: (e) =>
-        Effect.succeed<BatchAppended>({
-          ok: false,
-          refusal: { idempotencyKey: e.idempotencyKey, storedAs: e.storedAs },
-        }),
-      StreamRuleViolation: (e) =>
-        Effect.succeed<BatchAppended>({ ok: false, refusal: { streamId: e.streamId, reason: e.reason } }),
-      // Every import append expects "any" version: no stream can refuse it on that ground.
-      WrongExpectedVersion: (e) =>
-        Effect.succeed<BatchAppended>({
-          ok: false,
-          refusal: { streamId: e.streamId, reason: `is at version ${e.actual}` },
-        }),
-    }),
-  )
 
 export type CsvImportRequest = {
   /** The file, read twice. */
@@ -133,10 +115,23 @@ export type CsvImportRequest = {
   readonly mode: "import" | "dry-run"
   /** Import the valid rows and reject the others, instead of refusing the file. */
   readonly skipInvalid: boolean
-  /** Where rejected rows go (with the reason column) when skipping invalid rows. */
+  /** Where rejected rows go, with the reason column (removed when no row is rejected, unless kept empty). */
   readonly rejectsFile?: string
+  readonly keepEmptyRejects?: boolean
+  /** The reasons of the rejects file in the caller's words (over HTTP, query parameters for the flags). */
+  readonly rejectsWording?: (reason: string) => string
   readonly append: AppendBatch
   readonly progress: Progress
+  /** Aborted when the import is abandoned (the client went away): it stops at the next row, storing nothing more. */
+  readonly signal?: AbortSignal
+}
+
+/** The import was abandoned (its signal aborted) before it ended; what was stored before stays stored. */
+export class CsvImportAbandoned extends Error {
+  override readonly name = "CsvImportAbandoned"
+  constructor() {
+    super("the import was abandoned before it ended")
+  }
 }
 
 /** Events per append: a transaction big enough to be quick, small enough to keep memory flat. */
@@ -148,9 +143,14 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
   const label = request.fileLabel ?? request.file
   const size = (await stat(request.file)).size
   const rejects =
-    request.skipInvalid && request.mode === "import" && request.rejectsFile !== undefined
-      ? await rejectsWriter(request.rejectsFile)
+    request.rejectsFile !== undefined
+      ? await rejectsWriter(request.rejectsFile, request.rejectsWording).catch((error: Error) => {
+          throw new CsvImportRefused(error.message)
+        })
       : undefined
+  const goOn = () => {
+    if (request.signal?.aborted) throw new CsvImportAbandoned()
+  }
   const rejections: RowRejection[] = []
   let rejected = 0
   const reject = async (cells: ReadonlyArray<string>, rejection: RowRejection) => {
@@ -167,6 +167,7 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     let notes = 0
     let layout: FileLayout | undefined
     for await (const record of fileRecords(request.file, label)) {
+      goOn()
       if (layout === undefined) {
         layout = fileLayout(record.cells, settings, label)
         await rejects?.header(record.cells)
@@ -186,17 +187,21 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     }
     progress.done()
     if (layout === undefined) throw new CsvImportRefused(`${label} is empty: it has no header line, and no rows`)
-    const summary = { kind: settings.kind, rows, rowsWithoutEvents, notes, eventsByType }
-    if (request.mode === "dry-run") {
-      return { ...summary, dryRun: true, rejected, rejections, appended: 0, alreadyStored: 0, openingsKept: 0 }
-    }
+    const summary = { kind: settings.kind, rows, rowsWithoutEvents, notes }
+    const rejectsFile = rejects === undefined || rejected === 0 ? {} : { rejectsFile: request.rejectsFile }
+    const dryRun = request.mode === "dry-run"
     if (rejected > 0 && !request.skipInvalid) {
+      // A dry run answers what the import would: refused, with the same counts.
       const first = rejections[0] as RowRejection
       const more = rejected > 1 ? ` (and ${rejected - 1} more invalid row${rejected > 2 ? "s" : ""})` : ""
+      const all = rejectsFile.rejectsFile === undefined ? "" : `; every invalid row is in ${rejectsFile.rejectsFile}`
       throw new CsvImportRefused(
-        `${label}, ${where(first)}: ${first.reason}${more}; nothing was imported: correct the file, or import the valid rows with --skip-invalid`,
-        { rejections },
+        `${label}, ${where(first)}: ${first.reason}${more}; ${dryRun ? "a dry run: nothing was stored, and the import would be refused" : "nothing was imported"}: correct the file, or import the valid rows with --skip-invalid${all}`,
+        { rejections, counts: { dryRun, rows, rejected, eventsByType, ...rejectsFile } },
       )
+    }
+    if (dryRun) {
+      return { ...summary, eventsByType, dryRun, rejected, rejections, appended: 0, alreadyStored: 0, openingsKept: 0 }
     }
 
     // Pass 2: the valid rows' events, a batch at a time.
@@ -205,13 +210,23 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     let openingsKept = 0
     let batch: BatchRow[] = []
     let batchEvents = 0
+    const keptByType: Record<string, number> = {}
+    let linesKept: LinesKept | undefined
+    const keep = (row: BatchRow) => {
+      for (const event of row.events) keptByType[event.type] = (keptByType[event.type] ?? 0) + 1
+      linesKept = { first: linesKept?.first ?? row.line, last: row.line, rows: (linesKept?.rows ?? 0) + 1 }
+    }
+    /** The ledger's refusal of a row in a strict import: the rows before it are appended first, then it ends. */
+    let refusedRow: { readonly row: BatchRow; readonly rejection: RowRejection } | undefined
     const flush = async () => {
       while (batch.length > 0) {
+        goOn()
         const events = batch.flatMap((row) => row.events)
         const result = await request.append(events)
         if (result.ok) {
           appended += result.appended
           alreadyStored += events.length - result.appended
+          for (const row of batch) keep(row)
           break
         }
         const culprit = culpritOf(batch, result.refusal)
@@ -230,20 +245,42 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
         }
         const rejection = { line: culprit.line, column: "(row)", reason: ledgerRefusal(result.refusal, culprit) }
         if (!request.skipInvalid) {
-          throw new CsvImportRefused(`${label}, ${where(rejection)}: ${rejection.reason}; ${storedSoFar(appended)}`, {
-            refusedBy: "ledger",
-            rejections: [rejection],
-            appended,
-          })
+          // A batch is one transaction: the rows before the refused one go in again without it (an earlier refusal
+          // among them takes its place), so that what is kept is every row before the first refused, whatever the
+          // batch size.
+          refusedRow = { row: culprit, rejection }
+          batch = batch.slice(0, batch.indexOf(culprit))
+          continue
         }
         await reject(culprit.cells, rejection)
         batch = batch.filter((row) => row !== culprit)
       }
       batch = []
       batchEvents = 0
+      if (refusedRow !== undefined) {
+        const { row, rejection } = refusedRow
+        await reject(row.cells, rejection)
+        throw new CsvImportRefused(
+          `${label}, ${where(rejection)}: ${rejection.reason}; ${keptSoFar(linesKept, appended)}`,
+          {
+            refusedBy: "ledger",
+            rejections: [rejection],
+            appended,
+            counts: {
+              dryRun,
+              rows,
+              rejected,
+              eventsByType: keptByType,
+              ...(linesKept === undefined ? {} : { linesKept }),
+              ...(rejects === undefined ? {} : { rejectsFile: request.rejectsFile }),
+            },
+          },
+        )
+      }
     }
     let done = 0
     for await (const record of fileRecords(request.file, label)) {
+      goOn()
       if (record.line === 1 || isNote(record.cells, layout)) continue
       const row = checkRow(settings, layout, record.cells, record.line)
       if (!row.ok || row.events.length === 0) continue
@@ -256,6 +293,8 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     await flush()
     return {
       ...summary,
+      eventsByType: keptByType,
+      ...(linesKept === undefined ? {} : { linesKept }),
       dryRun: false,
       rejected,
       rejections,
@@ -266,14 +305,8 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     }
   } finally {
     progress.done()
-    await rejects?.close(rejected === 0)
+    await rejects?.close(rejected === 0 && request.keepEmptyRejects !== true)
   }
-}
-
-type BatchRow = {
-  readonly line: number
-  readonly cells: ReadonlyArray<string>
-  readonly events: ReadonlyArray<IncomingEvent>
 }
 
 type CheckedRow =
@@ -323,50 +356,10 @@ const fileLayout = (header: ReadonlyArray<string>, settings: ImportSettings, lab
 /** A line of one cell in a file of several columns: a report's title, footer or copyright line, not a record. */
 const isNote = (cells: ReadonlyArray<string>, layout: FileLayout): boolean => cells.length === 1 && layout.width > 1
 
-const where = (rejection: RowRejection) =>
-  `line ${rejection.line}${rejection.column === "(row)" ? "" : `, column "${rejection.column}"`}`
-
-const culpritOf = (
-  batch: ReadonlyArray<BatchRow>,
-  refusal: Extract<BatchAppended, { ok: false }>["refusal"],
-): BatchRow => {
-  const touches = (row: BatchRow) =>
-    "idempotencyKey" in refusal
-      ? row.events.some((event) => event.idempotencyKey === refusal.idempotencyKey)
-      : row.events.some((event) => streamOf(event) === refusal.streamId)
-  // The last row involved: an earlier row of the file with the same key is the one the ledger holds.
-  return [...batch].reverse().find(touches) ?? (batch[batch.length - 1] as BatchRow)
-}
-
-/** Whether the ledger refused the row's DealOpened because an earlier import stored the deal's opening. */
-const isEarlierOpening = (
-  refusal: { readonly idempotencyKey: string; readonly storedAs: RecordedEvent },
-  row: BatchRow,
-): boolean => {
-  const event = row.events.find((e) => e.idempotencyKey === refusal.idempotencyKey)
-  // A stored event has a position; one accepted earlier in the same append (a row repeated in the file) has none.
-  return (
-    event?.type === "DealOpened" &&
-    refusal.storedAs.type === "DealOpened" &&
-    refusal.storedAs.position > 0 &&
-    refusal.storedAs.streamId === streamOf(event)
-  )
-}
-
-const ledgerRefusal = (refusal: Extract<BatchAppended, { ok: false }>["refusal"], row: BatchRow): string => {
-  if ("reason" in refusal) return `the ledger refuses this row: ${refusal.reason}`
-  const event = row.events.find((e) => e.idempotencyKey === refusal.idempotencyKey)
-  const stored = refusal.storedAs
-  return (
-    `the ledger already holds this row's ${event?.type ?? stored.type} (${refusal.idempotencyKey}) with other details ` +
-    `(it was imported before as ${JSON.stringify(stored.data)} at ${stored.occurredAt}); a record imported once is not changed by importing it again`
-  )
-}
-
-const storedSoFar = (appended: number): string =>
-  appended === 0
+const keptSoFar = (kept: LinesKept | undefined, appended: number): string =>
+  kept === undefined
     ? "nothing was imported"
-    : `the ${appended} events of the rows before it were imported, and importing the file again goes on after them`
+    : `the rows before it were imported (lines ${kept.first} to ${kept.last}: ${kept.rows} row${kept.rows === 1 ? "" : "s"}, ${appended} new event${appended === 1 ? "" : "s"}), the rows from it on were not; correct the row (or import with --skip-invalid), and importing the file again goes on after the rows imported`
 
 /**
  * The records of a file; an unreadable one refuses the import, naming the line. The records of a chunk
@@ -378,9 +371,14 @@ async function* fileRecords(file: string, label: string) {
   const input = createReadStream(file, { highWaterMark: 64 * 1024 })
   const slices = timeSlices()
   let read = 0
-  input.on("data", (chunk) => (read += chunk.length))
+  const counted = async function* () {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      read += chunk.length
+      yield chunk
+    }
+  }
   try {
-    for await (const record of csvRecords(input)) {
+    for await (const record of csvRecords(counted())) {
       yield { ...record, read }
       if (slices.due()) await slices.turn()
     }
@@ -388,39 +386,10 @@ async function* fileRecords(file: string, label: string) {
     if (error instanceof CsvUnreadable) throw new CsvImportRefused(`${label}, ${error.message}; nothing was imported`)
     throw error
   } finally {
-    input.destroy()
+    // Released now, not at the next collection: an abandoned or refused import leaves no descriptor open.
+    // (Its "close" is awaited as is: `once` would throw the AbortError the stream was destroyed with.)
+    if (!input.closed) await new Promise<void>((resolve) => input.once("close", () => resolve()).destroy())
   }
 }
 
 const bytesRead = (record: { readonly read: number }) => record.read
-
-/** The rejects file: the header of the file with a column of reasons, then each rejected row as it was. */
-const rejectsWriter = async (file: string) => {
-  const out: WriteStream = createWriteStream(file)
-  await once(out, "open").catch((error: Error) => {
-    throw new CsvImportRefused(`cannot write the rejects to ${file}: ${error.message}`)
-  })
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, "drain")
-  }
-  let width = 0
-  return {
-    header: (header: ReadonlyArray<string>) => {
-      width = header.length
-      return write(csvLine([...header, "Rejected because"]))
-    },
-    write: (cells: ReadonlyArray<string>, rejection: RowRejection) =>
-      write(
-        csvLine([
-          ...cells,
-          ...Array.from({ length: Math.max(0, width - cells.length) }, () => ""),
-          `line ${rejection.line}${rejection.column === "(row)" ? "" : `, column ${rejection.column}`}: ${rejection.reason}`,
-        ]),
-      ),
-    close: async (empty: boolean) => {
-      out.end()
-      await once(out, "finish")
-      if (empty) await rm(file, { force: true })
-    },
-  }
-}

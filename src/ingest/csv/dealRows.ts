@@ -55,6 +55,14 @@ const fieldOfMember = {
   reason: "lostReason",
 }
 
+/** What a stage's name most likely means, for the hint of an unknown stage: "Won", "Closed - Lost", "Demo". */
+const likelyOutcome = (stage: string): DealOutcome =>
+  /\b(won|win|signed|booked)\b/i.test(stage)
+    ? "won"
+    : /\b(lost|lose|dead|disqualified)\b/i.test(stage)
+      ? "lost"
+      : "open"
+
 /** The events of one deal row. */
 export const dealRowEvents = (cells: RowCells, settings: ImportSettings): RowEvents => {
   const row = rowReader(cells)
@@ -67,7 +75,7 @@ export const dealRowEvents = (cells: RowCells, settings: ImportSettings): RowEve
   if (stage !== undefined && outcome === undefined) {
     row.problem(
       "stage",
-      `unknown stage "${stage}"; say what it means with --stages "${stage}=open" (or won, lost), or "*=open" for every stage not listed`,
+      `unknown stage "${stage}"; say what it means with --stages "${stage}=${likelyOutcome(stage)}" (or ${dealOutcomes.filter((o) => o !== likelyOutcome(stage)).join(", ")}), or "*=open" for every stage not listed`,
     )
   }
   const openedAt = row.value("openedAt", instant, true)
