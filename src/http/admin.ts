@@ -59,6 +59,7 @@ export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listReadModels",
       path: "/v1/admin/read-models",
       summary: "The read models' live generations, and whether this instance holds the projection lease",
       description:
@@ -93,6 +94,7 @@ export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "post",
+      operationId: "rebuildReadModels",
       path: "/v1/admin/rebuild",
       summary: "Rebuild the scorecards from the start of the log, while the current generation keeps answering",
       description:

@@ -117,6 +117,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
 
   app.openAPIRegistry.registerPath({
     method: "post",
+    operationId: "appendEvents",
     path: "/v1/events",
     summary: "Append one event, or a batch of up to 5,000 (all or nothing)",
     description:
@@ -187,6 +188,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "readEvents",
       path: "/v1/events",
       summary: "Read the global log in order, from a cursor",
       description:
@@ -242,6 +244,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "readStream",
       path: "/v1/streams/{streamId}",
       summary: "Read one stream (a deal, a call, a rep…) in version order",
       security: [{ bearer: [] }],

@@ -71,6 +71,7 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
 
   app.openAPIRegistry.registerPath({
     method: "post",
+    operationId: "linkRepIdentity",
     path: "/v1/reps/{repId}/identities",
     summary: "Link a vendor identity to a rep: its events, past and future, count for the rep",
     description:
@@ -167,6 +168,7 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listRepIdentities",
       path: "/v1/reps/{repId}/identities",
       summary: "The vendor identities linked to a rep, as the scorecards credit them",
       security: [{ bearer: [] }],

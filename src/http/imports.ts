@@ -132,6 +132,7 @@ export const importRoutes = ({
 
   app.openAPIRegistry.registerPath({
     method: "post",
+    operationId: "importCsv",
     path: "/v1/imports/{kind}",
     summary: "Import a CRM's CSV export: deals, activities or a roster of reps",
     description:

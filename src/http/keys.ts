@@ -76,6 +76,7 @@ export const keyRoutes = ({ sql }: KeyRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listKeys",
       path: "/v1/keys",
       summary: "The API keys, revoked ones included (never their secrets)",
       security: [{ bearer: [] }],
@@ -93,6 +94,7 @@ export const keyRoutes = ({ sql }: KeyRoutesDeps) => {
 
   app.openAPIRegistry.registerPath({
     method: "post",
+    operationId: "createKey",
     path: "/v1/keys",
     summary: "Create an API key: its token is in this answer only",
     description:
@@ -136,6 +138,7 @@ export const keyRoutes = ({ sql }: KeyRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "delete",
+      operationId: "revokeKey",
       path: "/v1/keys/{keyId}",
       summary: "Revoke an API key: its token stops working at once",
       description:

@@ -16,6 +16,7 @@ import type { Context } from "hono"
 import { type WebhooksConfig, webhookDefaults } from "../config.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { type InvalidCallSignal, recordCallSignal } from "../ingest/callSignals.js"
+import type { ConnectorSource } from "../ingest/webhooks/connector.js"
 import { type Connector, connectors, type Delivery, type LedgerLookup } from "../ingest/webhooks/index.js"
 import type { EventStore } from "../store/EventStore.js"
 import type { AppendError } from "../store/errors.js"
@@ -64,16 +65,60 @@ export const publicUrlOf = (requestUrl: string, publicUrl: string | undefined): 
   return `${publicUrl.replace(/\/+$/, "")}${url.pathname}${url.search}`
 }
 
+/**
+ * How each vendor proves a delivery, as the OpenAPI document declares it: a header (an `apiKey`
+ * security scheme, the only kind OpenAPI has for a vendor's own header), or the body itself, which
+ * no security scheme can name (Aircall's `token` field, Dialpad's JWT): those say so and declare none.
+ */
+const vendorProofs: Record<ConnectorSource, { readonly header: string; readonly description: string } | undefined> = {
+  aircall: undefined,
+  twilio: {
+    header: "X-Twilio-Signature",
+    description: "Twilio's signature of the URL and parameters, keyed by LEDGER_TWILIO_AUTH_TOKEN",
+  },
+  ringcentral: {
+    header: "Verification-Token",
+    description: "The subscription's verification token, LEDGER_RINGCENTRAL_VERIFICATION_TOKEN",
+  },
+  dialpad: undefined,
+  calendly: {
+    header: "Calendly-Webhook-Signature",
+    description: "`t=<seconds>,v1=<HMAC-SHA256>` over the body, keyed by LEDGER_CALENDLY_SIGNING_KEY",
+  },
+}
+const proofInBody: Partial<Record<ConnectorSource, string>> = {
+  aircall: "Aircall signs nothing: the webhook's `token` travels in the body, checked against LEDGER_AIRCALL_TOKEN.",
+  dialpad: "The body is a JWT signed HS256 with LEDGER_DIALPAD_SECRET: the signature is the proof.",
+}
+
 /** One route per connector. */
 export const webhookRoutes = (deps: WebhookRoutesDeps) => {
   const app = new OpenAPIHono()
   for (const connector of connectors) {
     const path = `/v1/webhooks/${connector.source}`
+    const proof = vendorProofs[connector.source]
+    const scheme = `${connector.source}Webhook`
+    if (proof !== undefined)
+      app.openAPIRegistry.registerComponent("securitySchemes", scheme, {
+        type: "apiKey",
+        in: "header",
+        name: proof.header,
+        description: proof.description,
+      })
     app.openAPIRegistry.registerPath({
       method: "post",
+      operationId: `receive${connector.source[0]?.toUpperCase()}${connector.source.slice(1)}Webhook`,
       path,
+      // No API key: the vendor's header, or (`[]`) a proof carried in the body.
+      security: proof === undefined ? [] : [{ [scheme]: [] }],
       summary: `Receive ${connector.source} webhooks`,
-      description: `The vendor posts here as its documentation says (src/ingest/webhooks/README.md); its signature or token is checked against the configured secret. A retried delivery appends nothing.`,
+      description: [
+        "The vendor posts here as its documentation says (src/ingest/webhooks/README.md); its signature or token is checked against the configured secret.",
+        proofInBody[connector.source],
+        "A retried delivery appends nothing.",
+      ]
+        .filter((sentence) => sentence !== undefined)
+        .join(" "),
       tags: ["Connectors"],
       responses: {
         200: {
@@ -86,6 +131,7 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
         401: problemResponse("Missing or wrong signature/token; nothing stored"),
         413: problemResponse("Body over the size limit"),
         415: problemResponse("A charset other than UTF-8"),
+        429: problemResponse("Over the rate limit of this vendor and client network; `Retry-After` says when to retry"),
         503: problemResponse(
           "The connector's secret is not configured (the detail names the variable), or the store is unavailable",
         ),

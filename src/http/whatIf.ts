@@ -5,7 +5,7 @@
  * as-of request, a compact copy of it), so a later what-if reads only the events appended since the
  * last one. A replay yields between pages (other requests go on) and stops when its client disconnects.
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi"
+import { OpenAPIHono } from "@hono/zod-openapi"
 import type { SqlDatabase } from "../store/sql.js"
 import { coverageWhatIfFormulas } from "../whatif/formulas.js"
 import {
@@ -15,6 +15,7 @@ import {
   type ReplayerOptions,
   WhatIfCoverageRequest,
 } from "../whatif/index.js"
+import { WhatIfCoverageAnswer } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { Problem, problem } from "./problem.js"
@@ -38,6 +39,7 @@ export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) 
 
   app.openAPIRegistry.registerPath({
     method: "post",
+    operationId: "whatIfCoverage",
     path: "/v1/what-if/coverage",
     summary:
       "Replay history under a flat coverage mandate: what it asks, costs and plans to lose, and whether it predicted quota",
@@ -47,7 +49,7 @@ export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) 
     responses: {
       200: {
         description: "Per period: each rep's figures and the team totals; the window's totals and back-test",
-        content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+        content: { "application/json": { schema: WhatIfCoverageAnswer } },
       },
       400: problemResponse(
         "An invalid field, an asOf before the first event, a window without events or an unknown team; `errors[].path` names the field",
