@@ -16,7 +16,7 @@ import { formatCheckpoint } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { keyRoutes } from "./keys.js"
-import { Problem, problem } from "./problem.js"
+import { problem, problemResponse } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type AdminRoutesDeps = { readonly sql: SqlDatabase; readonly runner: ProjectionRunner }
@@ -45,10 +45,6 @@ const toView = (generation: Generation) => ({
   updatedAt: generation.updatedAt,
 })
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
 const refusals = { 401: problemResponse("No valid API key"), 403: problemResponse("The key lacks the admin scope") }
 
 export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {

@@ -28,7 +28,7 @@ import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { utf8Check } from "./bodyText.js"
 import { isUtf8Charset, mediaTypeOf } from "./mediaType.js"
-import { Problem, problem } from "./problem.js"
+import { problem, problemResponse } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 import { validationHook } from "./validation.js"
 
@@ -116,11 +116,6 @@ const ImportAnswer = z
       .describe(`The first ${maxListedRejections} rejected rows: line, column, reason`),
   })
   .openapi("ImportAnswer")
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
 
 export const importRoutes = ({
   runtime,

@@ -30,7 +30,7 @@ import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { RepList, RepScorecard } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
-import { Problem, problem } from "./problem.js"
+import { problem, problemResponse } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type ScorecardRoutesDeps = { readonly sql: SqlQueryable; readonly runner: ProjectionRunner }
@@ -60,10 +60,6 @@ const windowChecked = <S extends z.ZodObject<typeof windowQuery & z.ZodRawShape>
     if (issue !== undefined) ctx.addIssue({ code: "custom", message: issue.message, path: [issue.parameter] })
   })
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
 const common = {
   400: problemResponse(
     `A bad window (unparseable date, a year outside 0001–9999, from after to, over ${maxWindowDays} days, over ${maxWindowBuckets} buckets) or an unknown metric; the problem names the parameter`,

@@ -10,7 +10,7 @@
  * @example
  * app.route("/", webhookRoutes({ runtime, sql, bodyLimitBytes, webhooks: { aircallToken: "…", calendlyToleranceSeconds: 180 } }))
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi"
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import type { Context } from "hono"
 import { type WebhooksConfig, webhookDefaults } from "../config.js"
@@ -25,7 +25,7 @@ import { readStream } from "../store/readStream.js"
 import type { DeliveryOutcome, DeliveryTally } from "../store/sources.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { readTextBody } from "./body.js"
-import { Problem, type ProblemBody, problem, problemOfError } from "./problem.js"
+import { type ProblemBody, problem, problemOfError, problemResponse } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 
 export type WebhookRoutesDeps = {
@@ -49,11 +49,6 @@ const WebhookAnswer = z
     reason: z.string().optional().describe("Why an authentic delivery was ignored"),
   })
   .openapi("WebhookAnswer")
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
 
 /**
  * The URL the vendor posted to: the request's own, or, behind a proxy, the same path and query on
@@ -105,7 +100,7 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
         name: proof.header,
         description: proof.description,
       })
-    app.openAPIRegistry.registerPath({
+    const route = createRoute({
       method: "post",
       operationId: `receive${connector.source[0]?.toUpperCase()}${connector.source.slice(1)}Webhook`,
       path,
@@ -137,7 +132,8 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
         ),
       },
     })
-    app.post(path, (c) => receive(c, connector, deps))
+    // No request schema: the body is the vendor's (JSON, a form or a JWT), read byte-exact by the connector.
+    app.openapi(route, (c) => receive(c, connector, deps) as never)
   }
   return app
 }
