@@ -89,6 +89,14 @@ export const EventEnvelope = z.strictObject({
   data: z.unknown(),
 })
 
+/**
+ * The envelope of each event type with its `data` schema: what `parseEvent` accepts, as one schema
+ * per type (the OpenAPI document's, and the JSON Schema of a client). `parseEvent` checks the same
+ * two parts in turn, to name an unknown type and to prefix `data`'s fields.
+ */
+export const incomingEventSchemas = <T extends EventType>(type: T) =>
+  EventEnvelope.extend({ type: z.literal(type), data: eventSchemas[type] })
+
 /** A validated event as a client sent it, with its instant normalised to UTC. */
 export type IncomingEvent = LedgerEvent & { readonly idempotencyKey?: string }
 

@@ -16,7 +16,7 @@ import { formatCheckpoint } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { keyRoutes } from "./keys.js"
-import { Problem, problem } from "./problem.js"
+import { problem, problemResponse } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type AdminRoutesDeps = { readonly sql: SqlDatabase; readonly runner: ProjectionRunner }
@@ -45,10 +45,6 @@ const toView = (generation: Generation) => ({
   updatedAt: generation.updatedAt,
 })
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
 const refusals = { 401: problemResponse("No valid API key"), 403: problemResponse("The key lacks the admin scope") }
 
 export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
@@ -59,6 +55,7 @@ export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listReadModels",
       path: "/v1/admin/read-models",
       summary: "The read models' live generations, and whether this instance holds the projection lease",
       description:
@@ -93,6 +90,7 @@ export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "post",
+      operationId: "rebuildReadModels",
       path: "/v1/admin/rebuild",
       summary: "Rebuild the scorecards from the start of the log, while the current generation keeps answering",
       description:

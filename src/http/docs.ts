@@ -37,6 +37,8 @@ export const mountDocs = (app: OpenAPIHono, version: string) => {
       version,
       description: "An event-sourced ledger of sales activity and outcomes: effectiveness, not effort.",
     },
+    // Relative: the server that serves this document, whatever its host, port or path prefix.
+    servers: [{ url: "/", description: "The server serving this document" }],
   })
   const docs = new Hono()
   docs.get("/", (c) => c.html(page))

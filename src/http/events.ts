@@ -5,7 +5,13 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import type { Context } from "hono"
 import { Instant } from "../../events/fields.js"
-import { type EventIssue, eventSchemas, eventTypes, type IncomingEvent, parseEvent } from "../../events/index.js"
+import {
+  type EventIssue,
+  eventTypes,
+  type IncomingEvent,
+  incomingEventSchemas,
+  parseEvent,
+} from "../../events/index.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { EventStore } from "../store/EventStore.js"
 import { type Checkpoint, formatCheckpoint, parseCheckpoint, type RecordedEvent } from "../store/eventLog.js"
@@ -15,11 +21,11 @@ import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { cloudEventsMediaTypes, cloudEventsMode, readCloudEvents } from "./cloudEvents.js"
-import { Problem, problem } from "./problem.js"
+import { problem, problemResponse } from "./problem.js"
 import { queryInteger } from "./query.js"
 import { type LedgerRuntime, respond } from "./runtime.js"
 import { countApiDeliveries, noteAppended } from "./sources.js"
-import { validationHook } from "./validation.js"
+import { documentedBody, validationHook } from "./validation.js"
 
 export const maxBatchSize = 5_000
 
@@ -63,19 +69,12 @@ const AppendAnswer = z
  * The envelope of each event type, its `data` the vocabulary's own schema: the OpenAPI document
  * shows every field's bounds (an amount's maximum, an id's length) as `GET /v1/event-types` does.
  */
-const IncomingEventDoc = z
+const IncomingEventSchema = z
   .discriminatedUnion(
     "type",
-    eventTypes.map((type) =>
-      z
-        .object({
-          type: z.literal(type),
-          occurredAt: z.string().describe("ISO 8601 instant with a time zone, in the years 0001–9999 (UTC)"),
-          idempotencyKey: z.string().optional().describe("Defaults to a SHA-256 of type, occurredAt and data"),
-          data: eventSchemas[type],
-        })
-        .openapi(`${type}Event`),
-    ) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>],
+    eventTypes.map((type) => incomingEventSchemas(type).openapi(`${type}Event`)) as unknown as [
+      z.ZodObject<{ type: z.ZodLiteral<string> }>,
+    ],
   )
   .openapi("Event")
 
@@ -106,38 +105,36 @@ const CloudEventDoc = z
   )
   .openapi("CloudEvent")
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
-
 /** Builds the routes; `deps.sql` checks API keys. */
 export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppended }: EventRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
 
-  app.openAPIRegistry.registerPath({
+  const append = createRoute({
     method: "post",
+    operationId: "appendEvents",
     path: "/v1/events",
     summary: "Append one event, or a batch of up to 5,000 (all or nothing)",
     description:
       "An event is `{ type, occurredAt, idempotencyKey?, data }`; a batch is `{ events: [...] }`. One invalid event rejects the batch with a 400 naming its index and field. A retry whose idempotency keys are all stored appends nothing and answers 200 with the stored events.\n\n" +
       "CloudEvents 1.0 are taken too (HTTP binding): structured mode as `application/cloudevents+json`, a batch as `application/cloudevents-batch+json` (all or nothing, like a JSON batch), binary mode as `ce-specversion`, `ce-id`, `ce-source`, `ce-type`, `ce-time` headers (percent-encoded) with the JSON `data` as the body. `type` names the ledger event, `time` is its `occurredAt`, `id` + `source` its idempotency key; refusals name the attribute (`[2].time`, `ce-type`).",
     security: [{ bearer: [] }],
+    middleware: [requireScope(sql, "ingest"), countApiDeliveries(deliveries)] as const,
     request: {
-      body: {
-        required: true,
-        content: {
-          "application/json": { schema: z.union([IncomingEventDoc, z.object({ events: z.array(IncomingEventDoc) })]) },
-          [cloudEventsMediaTypes.structured]: { schema: CloudEventDoc },
-          [cloudEventsMediaTypes.batched]: { schema: z.array(CloudEventDoc) },
-        },
-      },
+      body: documentedBody({
+        "application/json": z.union([
+          IncomingEventSchema,
+          z.strictObject({ events: z.array(IncomingEventSchema).min(1).max(maxBatchSize) }),
+        ]),
+        [cloudEventsMediaTypes.structured]: CloudEventDoc,
+        [cloudEventsMediaTypes.batched]: z.array(CloudEventDoc).min(1).max(maxBatchSize),
+      }),
       headers: z.object({
+        // Strings, as a header is: the CloudEvents reader (cloudEvents.ts) refuses another version in its own words.
         "ce-specversion": z
-          .literal("1.0")
+          .string()
           .optional()
           .describe(
-            "Binary mode: with ce-id, ce-source, ce-type and ce-time, the body (application/json) is the event's data",
+            "Binary mode: `1.0`, with ce-id, ce-source, ce-type and ce-time; the body (application/json) is the event's data",
           ),
         "ce-id": z.string().optional(),
         "ce-source": z.string().optional(),
@@ -161,7 +158,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
       415: problemResponse("Not application/json, or a CloudEvents format other than JSON"),
     },
   })
-  app.post("/v1/events", requireScope(sql, "ingest"), countApiDeliveries(deliveries), async (c) => {
+  const appendRequest = async (c: Context): Promise<Response> => {
     const cloudEvents = cloudEventsMode(c.req.raw.headers)
     const batch =
       cloudEvents === undefined
@@ -182,11 +179,14 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
         )
       },
     )
-  })
+  }
+  // `as never`: the body readers answer their refusals as plain Responses, which the route types cannot name.
+  app.openapi(append, (c) => appendRequest(c) as never)
 
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "readEvents",
       path: "/v1/events",
       summary: "Read the global log in order, from a cursor",
       description:
@@ -242,6 +242,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "readStream",
       path: "/v1/streams/{streamId}",
       summary: "Read one stream (a deal, a call, a rep…) in version order",
       security: [{ bearer: [] }],

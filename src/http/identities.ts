@@ -5,6 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
+import type { Context } from "hono"
 import { identityAlias } from "../../events/index.js"
 import { type LinkOutcome, linkIdentity } from "../ingest/linkIdentity.js"
 import { ReadModelNotReady, repIdentities } from "../readModel/scorecardQueries.js"
@@ -12,9 +13,9 @@ import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
-import { Problem, problem } from "./problem.js"
+import { problem, problemResponse } from "./problem.js"
 import { type LedgerRuntime, respond } from "./runtime.js"
-import { validationHook } from "./validation.js"
+import { documentedBody, validationHook } from "./validation.js"
 
 export type IdentityRoutesDeps = {
   readonly runtime: LedgerRuntime
@@ -22,11 +23,6 @@ export type IdentityRoutesDeps = {
   readonly runner: ProjectionRunner
   readonly bodyLimitBytes: number
 }
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
 
 const IdentityLinkRequest = z
   .strictObject({
@@ -69,16 +65,18 @@ const repIdParam = z.object({ repId: z.string().min(1).openapi({ example: "ana" 
 export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: IdentityRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
 
-  app.openAPIRegistry.registerPath({
+  const link = createRoute({
     method: "post",
+    operationId: "linkRepIdentity",
     path: "/v1/reps/{repId}/identities",
     summary: "Link a vendor identity to a rep: its events, past and future, count for the rep",
     description:
       "Appends one RepIdentityLinked. Events a connector recorded under the identity's alias (`<source>:<externalId>`, e.g. `aircall:123`) are unattributed until then; once linked, the scorecards credit the rep with them, those before the link included — nothing is re-sent. Linking the same identity to the same rep again appends nothing and answers 200. An identity is linked to one rep: linking it to another is refused (409) with the link in force.",
     security: [{ bearer: [] }],
+    middleware: [requireScope(sql, "ingest")] as const,
     request: {
       params: repIdParam,
-      body: { required: true, content: { "application/json": { schema: IdentityLinkRequest } } },
+      body: documentedBody({ "application/json": IdentityLinkRequest }),
     },
     responses: {
       201: { description: "Linked now", content: { "application/json": { schema: IdentityLinkAnswer } } },
@@ -96,8 +94,7 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
     },
   })
 
-  app.post("/v1/reps/:repId/identities", requireScope(sql, "ingest"), async (c) => {
-    const repId = c.req.param("repId")
+  const linkRepIdentity = async (c: Context, repId: string): Promise<Response> => {
     const body = await readJsonBody(c, bodyLimitBytes)
     if (!body.ok) return body.response
     const request = IdentityLinkRequest.safeParse(body.value)
@@ -162,11 +159,14 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
       }),
     )
     return respond(c, runtime, program, (response) => response)
-  })
+  }
+  // `as never`: the body reader answers its refusals as plain Responses, which the route types cannot name.
+  app.openapi(link, (c) => linkRepIdentity(c, c.req.valid("param").repId) as never)
 
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listRepIdentities",
       path: "/v1/reps/{repId}/identities",
       summary: "The vendor identities linked to a rep, as the scorecards credit them",
       security: [{ bearer: [] }],

@@ -30,7 +30,7 @@ import {
   wantsRejectsCsv,
 } from "./importAnswers.js"
 import { isUtf8Charset, mediaTypeOf } from "./mediaType.js"
-import { Problem, problem } from "./problem.js"
+import { problem, problemResponse } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 import { openUpload, removeAbandonedUploads, spool } from "./uploadSpool.js"
 import { validationHook } from "./validation.js"
@@ -125,11 +125,6 @@ const ImportAnswer = z
   })
   .openapi("ImportAnswer")
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
-
 export const importRoutes = ({
   runtime,
   sql,
@@ -142,6 +137,7 @@ export const importRoutes = ({
 
   app.openAPIRegistry.registerPath({
     method: "post",
+    operationId: "importCsv",
     path: "/v1/imports/{kind}",
     summary: "Import a CRM's CSV export: deals, activities or a roster of reps",
     description:

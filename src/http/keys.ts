@@ -14,8 +14,8 @@ import { type ApiKey, createApiKey, listApiKeys, revokeApiKey, scopes } from "..
 import type { SqlDatabase } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
-import { Problem, problem } from "./problem.js"
-import { validationHook } from "./validation.js"
+import { problem, problemResponse } from "./problem.js"
+import { documentedBody, validationHook } from "./validation.js"
 
 export type KeyRoutesDeps = { readonly sql: SqlDatabase }
 
@@ -53,10 +53,6 @@ const CreatedKey = z
   })
   .openapi("CreatedKey")
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
 const refusals = { 401: problemResponse("No valid API key"), 403: problemResponse("The key lacks the admin scope") }
 
 const keyIdParam = z.object({
@@ -81,6 +77,7 @@ export const keyRoutes = ({ sql }: KeyRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listKeys",
       path: "/v1/keys",
       summary: "The API keys, revoked ones included (never their secrets)",
       security: [{ bearer: [] }],
@@ -96,14 +93,16 @@ export const keyRoutes = ({ sql }: KeyRoutesDeps) => {
     async (c) => c.json({ keys: (await listApiKeys(sql)).map(viewOf) }, 200),
   )
 
-  app.openAPIRegistry.registerPath({
+  const create = createRoute({
     method: "post",
+    operationId: "createKey",
     path: "/v1/keys",
     summary: "Create an API key: its token is in this answer only",
     description:
       "Only a SHA-256 of the secret is stored: the `token` of the answer cannot be shown again. Keep it, or revoke the key and create another.",
     security: [{ bearer: [] }],
-    request: { body: { required: true, content: { "application/json": { schema: KeyRequest } } } },
+    middleware: [admin] as const,
+    request: { body: documentedBody({ "application/json": KeyRequest }) },
     responses: {
       201: { description: "The key, and its token", content: { "application/json": { schema: CreatedKey } } },
       400: problemResponse("Malformed JSON, or a missing or invalid name or scope; `errors[].path` names it"),
@@ -113,7 +112,7 @@ export const keyRoutes = ({ sql }: KeyRoutesDeps) => {
     },
   })
 
-  app.post("/v1/keys", admin, async (c) => {
+  const createKey = async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
     const body = await readJsonBody(c, 4 * 1024)
     if (!body.ok) return body.response
     const request = KeyRequest.safeParse(body.value)
@@ -136,11 +135,14 @@ export const keyRoutes = ({ sql }: KeyRoutesDeps) => {
     )
     c.header("cache-control", "no-store")
     return c.json(created, 201)
-  })
+  }
+  // `as never`: the body reader answers its refusals as plain Responses, which the route types cannot name.
+  app.openapi(create, (c) => createKey(c) as never)
 
   app.openapi(
     createRoute({
       method: "delete",
+      operationId: "revokeKey",
       path: "/v1/keys/{keyId}",
       summary: "Revoke an API key: its token stops working at once",
       description:

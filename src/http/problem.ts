@@ -22,6 +22,17 @@ export const Problem = z
   .passthrough()
   .openapi("Problem")
 
+/**
+ * A refusal as a route declares it: its description, and the problem document it answers.
+ *
+ * @example
+ * responses: { 200: …, 404: problemResponse("No such rep") }
+ */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+})
+
 export type ProblemBody = {
   readonly type?: string
   readonly title: string

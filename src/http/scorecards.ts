@@ -28,8 +28,9 @@ import {
 } from "../readModel/scorecardQueries.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
+import { RepList, RepScorecard } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
-import { Problem, problem } from "./problem.js"
+import { problem, problemResponse } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type ScorecardRoutesDeps = { readonly sql: SqlQueryable; readonly runner: ProjectionRunner }
@@ -59,10 +60,6 @@ const windowChecked = <S extends z.ZodObject<typeof windowQuery & z.ZodRawShape>
     if (issue !== undefined) ctx.addIssue({ code: "custom", message: issue.message, path: [issue.parameter] })
   })
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
 const common = {
   400: problemResponse(
     `A bad window (unparseable date, a year outside 0001–9999, from after to, over ${maxWindowDays} days, over ${maxWindowBuckets} buckets) or an unknown metric; the problem names the parameter`,
@@ -159,12 +156,13 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listReps",
       path: "/v1/reps",
       summary: "Every rep, with team, role and the quota in force today",
       security: [{ bearer: [] }],
       middleware: [read] as const,
       request: { query: z.object({ consistency: windowQuery.consistency }) },
-      responses: { 200: json("The reps", z.object({ reps: z.array(AnyObject) })), ...common },
+      responses: { 200: json("The reps", RepList), ...common },
     }),
     async (c) =>
       answer(c, { consistency: c.req.valid("query").consistency }, async () =>
@@ -175,6 +173,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "getRepScorecard",
       path: "/v1/reps/{repId}/scorecard",
       summary: "One rep's activity against outcomes for a window, with a series per bucket",
       description:
@@ -187,7 +186,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
           z.object({ ...windowQuery, bucket: z.enum(["day", "week", "month", "quarter"]).default("week") }),
         ),
       },
-      responses: { 200: json("The scorecard", AnyObject), 404: problemResponse("No such rep"), ...common },
+      responses: { 200: json("The scorecard", RepScorecard), 404: problemResponse("No such rep"), ...common },
     }),
     async (c) => {
       const { repId } = c.req.valid("param")
@@ -208,6 +207,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "compareTeam",
       path: "/v1/team/comparison",
       summary: "Every rep's effort against yield: metrics, team medians, quadrants, ranking, top 20% versus the rest",
       description:
@@ -244,6 +244,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listTargetAccounts",
       path: "/v1/accounts/targets",
       summary: "The target list: accounts that buy what we sell, with their meetings, deals and pipeline",
       security: [{ bearer: [] }],

@@ -69,6 +69,7 @@ export const sourceRoutes = ({
   app.openapi(
     createRoute({
       method: "get",
+      operationId: "listSources",
       path: "/v1/sources",
       summary: "Ingestion status: each connector's deliveries, last event and last rejection",
       description:

@@ -10,12 +10,13 @@
  * @example
  * app.route("/", webhookRoutes({ runtime, sql, bodyLimitBytes, webhooks: { aircallToken: "…", calendlyToleranceSeconds: 180 } }))
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi"
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { Effect } from "effect"
 import type { Context } from "hono"
 import { type WebhooksConfig, webhookDefaults } from "../config.js"
 import { appendEvents } from "../ingest/appendEvents.js"
 import { type InvalidCallSignal, recordCallSignal } from "../ingest/callSignals.js"
+import type { ConnectorSource } from "../ingest/webhooks/connector.js"
 import { type Connector, connectors, type Delivery, type LedgerLookup } from "../ingest/webhooks/index.js"
 import type { EventStore } from "../store/EventStore.js"
 import type { AppendError } from "../store/errors.js"
@@ -24,7 +25,7 @@ import { readStream } from "../store/readStream.js"
 import type { DeliveryOutcome, DeliveryTally } from "../store/sources.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { readTextBody } from "./body.js"
-import { Problem, type ProblemBody, problem, problemOfError } from "./problem.js"
+import { type ProblemBody, problem, problemOfError, problemResponse } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 
 export type WebhookRoutesDeps = {
@@ -49,11 +50,6 @@ const WebhookAnswer = z
   })
   .openapi("WebhookAnswer")
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
-
 /**
  * The URL the vendor posted to: the request's own, or, behind a proxy, the same path and query on
  * the public origin (LEDGER_PUBLIC_URL, which may carry a path prefix).
@@ -64,16 +60,60 @@ export const publicUrlOf = (requestUrl: string, publicUrl: string | undefined): 
   return `${publicUrl.replace(/\/+$/, "")}${url.pathname}${url.search}`
 }
 
+/**
+ * How each vendor proves a delivery, as the OpenAPI document declares it: a header (an `apiKey`
+ * security scheme, the only kind OpenAPI has for a vendor's own header), or the body itself, which
+ * no security scheme can name (Aircall's `token` field, Dialpad's JWT): those say so and declare none.
+ */
+const vendorProofs: Record<ConnectorSource, { readonly header: string; readonly description: string } | undefined> = {
+  aircall: undefined,
+  twilio: {
+    header: "X-Twilio-Signature",
+    description: "Twilio's signature of the URL and parameters, keyed by LEDGER_TWILIO_AUTH_TOKEN",
+  },
+  ringcentral: {
+    header: "Verification-Token",
+    description: "The subscription's verification token, LEDGER_RINGCENTRAL_VERIFICATION_TOKEN",
+  },
+  dialpad: undefined,
+  calendly: {
+    header: "Calendly-Webhook-Signature",
+    description: "`t=<seconds>,v1=<HMAC-SHA256>` over the body, keyed by LEDGER_CALENDLY_SIGNING_KEY",
+  },
+}
+const proofInBody: Partial<Record<ConnectorSource, string>> = {
+  aircall: "Aircall signs nothing: the webhook's `token` travels in the body, checked against LEDGER_AIRCALL_TOKEN.",
+  dialpad: "The body is a JWT signed HS256 with LEDGER_DIALPAD_SECRET: the signature is the proof.",
+}
+
 /** One route per connector. */
 export const webhookRoutes = (deps: WebhookRoutesDeps) => {
   const app = new OpenAPIHono()
   for (const connector of connectors) {
     const path = `/v1/webhooks/${connector.source}`
-    app.openAPIRegistry.registerPath({
+    const proof = vendorProofs[connector.source]
+    const scheme = `${connector.source}Webhook`
+    if (proof !== undefined)
+      app.openAPIRegistry.registerComponent("securitySchemes", scheme, {
+        type: "apiKey",
+        in: "header",
+        name: proof.header,
+        description: proof.description,
+      })
+    const route = createRoute({
       method: "post",
+      operationId: `receive${connector.source[0]?.toUpperCase()}${connector.source.slice(1)}Webhook`,
       path,
+      // No API key: the vendor's header, or (`[]`) a proof carried in the body.
+      security: proof === undefined ? [] : [{ [scheme]: [] }],
       summary: `Receive ${connector.source} webhooks`,
-      description: `The vendor posts here as its documentation says (src/ingest/webhooks/README.md); its signature or token is checked against the configured secret. A retried delivery appends nothing.`,
+      description: [
+        "The vendor posts here as its documentation says (src/ingest/webhooks/README.md); its signature or token is checked against the configured secret.",
+        proofInBody[connector.source],
+        "A retried delivery appends nothing.",
+      ]
+        .filter((sentence) => sentence !== undefined)
+        .join(" "),
       tags: ["Connectors"],
       responses: {
         200: {
@@ -86,12 +126,14 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
         401: problemResponse("Missing or wrong signature/token; nothing stored"),
         413: problemResponse("Body over the size limit"),
         415: problemResponse("A charset other than UTF-8"),
+        429: problemResponse("Over the rate limit of this vendor and client network; `Retry-After` says when to retry"),
         503: problemResponse(
           "The connector's secret is not configured (the detail names the variable), or the store is unavailable",
         ),
       },
     })
-    app.post(path, (c) => receive(c, connector, deps))
+    // No request schema: the body is the vendor's (JSON, a form or a JWT), read byte-exact by the connector.
+    app.openapi(route, (c) => receive(c, connector, deps) as never)
   }
   return app
 }

@@ -5,7 +5,8 @@
  * as-of request, a compact copy of it), so a later what-if reads only the events appended since the
  * last one. A replay yields between pages (other requests go on) and stops when its client disconnects.
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi"
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi"
+import type { Context } from "hono"
 import type { SqlDatabase } from "../store/sql.js"
 import { coverageWhatIfFormulas } from "../whatif/formulas.js"
 import {
@@ -15,10 +16,11 @@ import {
   type ReplayerOptions,
   WhatIfCoverageRequest,
 } from "../whatif/index.js"
+import { WhatIfCoverageAnswer } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
-import { Problem, problem } from "./problem.js"
-import { validationHook } from "./validation.js"
+import { problem, problemResponse } from "./problem.js"
+import { documentedBody, validationHook } from "./validation.js"
 
 export type WhatIfRoutesDeps = {
   readonly sql: SqlDatabase
@@ -27,27 +29,28 @@ export type WhatIfRoutesDeps = {
   readonly whatIf?: ReplayerOptions
 }
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-})
-
 export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
   const replayer = new LogReplayer(sql, whatIf)
 
-  app.openAPIRegistry.registerPath({
+  const route = createRoute({
     method: "post",
+    operationId: "whatIfCoverage",
     path: "/v1/what-if/coverage",
     summary:
       "Replay history under a flat coverage mandate: what it asks, costs and plans to lose, and whether it predicted quota",
     description: coverageWhatIfFormulas,
     security: [{ bearer: [] }],
-    request: { body: { required: true, content: { "application/json": { schema: WhatIfCoverageRequest } } } },
+    middleware: [requireScope(sql, "read")] as const,
+    request: {
+      body: documentedBody({
+        "application/json": WhatIfCoverageRequest,
+      }),
+    },
     responses: {
       200: {
         description: "Per period: each rep's figures and the team totals; the window's totals and back-test",
-        content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+        content: { "application/json": { schema: WhatIfCoverageAnswer } },
       },
       400: problemResponse(
         "An invalid field, an asOf before the first event, a window without events or an unknown team; `errors[].path` names the field",
@@ -59,7 +62,8 @@ export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) 
     },
   })
 
-  app.post("/v1/what-if/coverage", requireScope(sql, "read"), async (c) => {
+  // `as never`: the body reader answers its refusals as plain Responses, which the route types cannot name.
+  const answer = async (c: Context): Promise<Response> => {
     const body = await readJsonBody(c, bodyLimitBytes)
     if (!body.ok) return body.response
     try {
@@ -79,7 +83,8 @@ export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) 
         return problem(c, { title: "Cancelled", status: 503, detail: error.message })
       throw error
     }
-  })
+  }
+  app.openapi(route, (c) => answer(c) as never)
 
   return app
 }

@@ -2,6 +2,7 @@
  * @module Reading the scorecard read model: a window's sums from SQL, every metric from the pure
  * formulas of `projections/` (never computed here). Windows are whole days in the team's zone.
  */
+import { Data } from "effect"
 import { defaultTeamSettings, identityAlias, type TeamSettings } from "../../events/index.js"
 import {
   accountOutcomes,
@@ -55,9 +56,10 @@ export const windowInstants = (window: DayWindow, settings: TeamSettings) => {
   }
 }
 
-export class ReadModelNotReady extends Error {
-  constructor() {
-    super("the scorecards are being built for the first time; retry in a few seconds")
+/** No generation of the scorecards is active yet: the first is being built. */
+export class ReadModelNotReady extends Data.TaggedError("ReadModelNotReady") {
+  override get message() {
+    return "the scorecards are being built for the first time; retry in a few seconds"
   }
 }
 

@@ -7,6 +7,7 @@
  * the old one keeps answering.
  */
 
+import { Data } from "effect"
 import {
   activeGeneration,
   addGeneration,
@@ -28,9 +29,11 @@ const leaseKey = 7_340_101 // one per read model; any constant shared by every i
 const generationsLock = 7_340_102 // taken while registering a generation and creating its tables
 
 /** `POST /v1/admin/rebuild` while a generation is building: one rebuild at a time. */
-export class RebuildAlreadyRunning extends Error {
-  constructor(readonly generation: Generation) {
-    super(`generation ${generation.generation} is being built (${generation.eventsApplied} events applied so far)`)
+export class RebuildAlreadyRunning extends Data.TaggedError("RebuildAlreadyRunning")<{
+  readonly generation: Generation
+}> {
+  override get message() {
+    return `generation ${this.generation.generation} is being built (${this.generation.eventsApplied} events applied so far)`
   }
 }
 
@@ -316,7 +319,8 @@ export const startProjectionRunner = async (
       const { live, added } = await addGenerationWithTables(db, (live) =>
         live.some((g) => g.status === "building") ? "keep" : "add",
       )
-      if (added === undefined) throw new RebuildAlreadyRunning(live.find((g) => g.status === "building") as Generation)
+      if (added === undefined)
+        throw new RebuildAlreadyRunning({ generation: live.find((g) => g.status === "building") as Generation })
       registryReadAt = Number.NEGATIVE_INFINITY
       alarm.wakeWithin(0)
       return added

@@ -25,6 +25,7 @@
  * const replayer = new LogReplayer(db)
  * const coverage = await replayer.read({ recorded: "2026-07-01T00:00:00Z" }, signal, ({ state }) => measure(state))
  */
+import { Data } from "effect"
 import { emptyLedgerState, foldEvent, type LedgerState } from "../../projections/index.js"
 import { toLedgerEvent } from "../runtime/batchFold.js"
 import { foldedSnapshot } from "../runtime/snapshot.js"
@@ -46,10 +47,9 @@ export type Replayed = {
 }
 
 /** The replay stopped because its signal was aborted. */
-export class ReplayCancelled extends Error {
-  constructor() {
-    super("the what-if was cancelled: its client went away")
-    this.name = "ReplayCancelled"
+export class ReplayCancelled extends Data.TaggedError("ReplayCancelled") {
+  override get message() {
+    return "the what-if was cancelled: its client went away"
   }
 }
 
