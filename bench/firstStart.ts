@@ -7,52 +7,16 @@
  *
  * Options (environment): BENCH_RUNS (default 1: a first start loads a year of demo, ~300,000 events).
  */
-import { type ChildProcess, spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
 import { freePort } from "../test/support/ledgerProcess.js"
+import { startServer, stopServer, waitForOutput } from "./support/benchServer.js"
 import { describeMachine, median, printTable } from "./support/report.js"
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1))
 const settleMs = 5_000
-
-type Server = { readonly child: ChildProcess; output: string; readonly url: string }
-
-const start = async (dataDir: string, port: number): Promise<Server> => {
-  const { DATABASE_URL: _url, ...env } = process.env
-  const child = spawn(process.execPath, ["src/cli/bin.mjs", "serve"], {
-    cwd: repoRoot,
-    env: {
-      ...env,
-      LEDGER_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LEDGER_METRICS_PUBLIC: "true",
-      LEDGER_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  })
-  const server: Server = { child, output: "", url: `http://127.0.0.1:${port}` }
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (server.output += chunk))
-  return server
-}
-
-const waitFor = async (server: Server, pattern: RegExp): Promise<void> => {
-  while (!pattern.test(server.output)) {
-    if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
-const stop = (server: Server): Promise<void> =>
-  new Promise((resolve) => {
-    server.child.once("exit", () => resolve())
-    server.child.kill("SIGTERM")
-  })
 
 /** The process's resident memory now and at its peak, in MB. */
 const memoryOf = (pid: number) => {
@@ -72,20 +36,20 @@ const measure = async (): Promise<Run> => {
   const dataDir = await mkdtemp(path.join(tmpdir(), "ledger-bench-first-start-"))
   try {
     const port = await freePort()
-    const first = await start(dataDir, port)
-    await waitFor(first, /listening on /)
+    const first = startServer(dataDir, port)
+    await waitForOutput(first, /listening on /)
     const loadStarted = performance.now()
-    await waitFor(first, /^Ready: /m)
+    await waitForOutput(first, /^Ready: /m)
     const loadSeconds = (performance.now() - loadStarted) / 1000
     await new Promise((resolve) => setTimeout(resolve, settleMs))
     const firstMemory = memoryOf(first.child.pid as number)
-    await stop(first)
+    await stopServer(first)
 
-    const again = await start(dataDir, port)
-    await waitFor(again, /^Ready: /m)
+    const again = startServer(dataDir, port)
+    await waitForOutput(again, /^Ready: /m)
     await new Promise((resolve) => setTimeout(resolve, settleMs))
     const restartMemory = memoryOf(again.child.pid as number)
-    await stop(again)
+    await stopServer(again)
     return {
       firstRss: firstMemory.rss,
       firstPeak: firstMemory.peak,

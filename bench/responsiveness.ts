@@ -16,58 +16,20 @@
  *
  * Options (environment): BENCH_IMPORT_ROWS (default 1,000,000).
  */
-import { type ChildProcess, spawn } from "node:child_process"
 import { createWriteStream, readFileSync, statSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
 import { freePort } from "../test/support/ledgerProcess.js"
+import { type BenchServer, startServer, stopServer, waitForOutput } from "./support/benchServer.js"
 import { describeMachine, ms, percentile, printTable, type Row } from "./support/report.js"
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const importRows = Math.max(1, Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000))
 const delayTargetMs = 200
 const healthzBoundMs = 1_000
 const probeEveryMs = 100
 
-type Server = { readonly child: ChildProcess; output: string; readonly url: string }
-
-const start = async (dataDir: string): Promise<Server> => {
-  const port = await freePort()
-  const { DATABASE_URL: _url, ...env } = process.env
-  const child = spawn(process.execPath, ["src/cli/bin.mjs", "serve"], {
-    cwd: repoRoot,
-    env: {
-      ...env,
-      LEDGER_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LEDGER_METRICS_PUBLIC: "true",
-      LEDGER_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  })
-  const server: Server = { child, output: "", url: `http://127.0.0.1:${port}` }
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (server.output += chunk))
-  return server
-}
-
 const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait))
-
-const waitFor = async (server: Server, pattern: RegExp): Promise<void> => {
-  while (!pattern.test(server.output)) {
-    if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output}`)
-    await sleep(50)
-  }
-}
-
-const stop = (server: Server): Promise<void> =>
-  new Promise((resolve) => {
-    if (server.child.exitCode !== null) return resolve()
-    server.child.once("exit", () => resolve())
-    server.child.kill("SIGTERM")
-  })
 
 /** The server's event-loop delay since the last scrape (prom-client resets its histogram at each), in ms. */
 const eventLoopDelay = async (url: string) => {
@@ -101,7 +63,7 @@ type Watched = {
 }
 
 /** Runs `task` while probing `/healthz` and reading the server's event-loop delay around it. */
-const watch = async (server: Server, task: string, work: () => Promise<void>): Promise<Watched> => {
+const watch = async (server: BenchServer, task: string, work: () => Promise<void>): Promise<Watched> => {
   await eventLoopDelay(server.url) // resets the histogram: from here on, the task
   const answers: number[] = []
   const failures: string[] = []
@@ -148,7 +110,7 @@ const watch = async (server: Server, task: string, work: () => Promise<void>): P
 }
 
 /** Resolves once the scorecards have applied every committed event (GET /readyz, every 2 s: its lag is a count). */
-const caughtUp = async (server: Server): Promise<void> => {
+const caughtUp = async (server: BenchServer): Promise<void> => {
   for (;;) {
     const answer = (await (await get(`${server.url}/readyz`)).json()) as { lag?: { events: number } }
     if (answer.lag?.events === 0) return
@@ -170,7 +132,7 @@ const writeCallsCsv = async (file: string, rows: number): Promise<void> => {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
 }
 
-const post = async (server: Server, key: string, route: string, body: string | Blob, contentType: string) => {
+const post = async (server: BenchServer, key: string, route: string, body: string | Blob, contentType: string) => {
   const answer = await fetch(`${server.url}${route}`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": contentType },
@@ -187,14 +149,14 @@ const workDir = await mkdtemp(path.join(tmpdir(), "ledger-bench-responsiveness-"
 const dataDir = path.join(workDir, "data")
 const csvFile = path.join(workDir, "calls.csv")
 const results: Watched[] = []
-let server: Server | undefined
+let server: BenchServer | undefined
 try {
   await writeCallsCsv(csvFile, importRows)
   const csvBytes = statSync(csvFile).size
-  server = await start(dataDir)
+  server = startServer(dataDir, await freePort())
   const running = server
-  await waitFor(running, /listening on /)
-  results.push(await watch(running, "first start: demo load and fold", () => waitFor(running, /^Ready: /m)))
+  await waitForOutput(running, /listening on /)
+  results.push(await watch(running, "first start: demo load and fold", () => waitForOutput(running, /^Ready: /m)))
   const key = readFileSync(path.join(dataDir, "admin-key.txt"), "utf8").trim()
 
   const csv = new Blob([readFileSync(csvFile)])
@@ -250,7 +212,7 @@ try {
     ),
   )
 } finally {
-  if (server !== undefined) await stop(server)
+  if (server !== undefined) await stopServer(server)
   await rm(workDir, { recursive: true, force: true })
 }
 
