@@ -12,9 +12,9 @@
  * - the read model equals the log: the API's team comparison matches a tally of the log, and (on
  *   PostgreSQL every round, on PGlite at the end) the stored rows equal the pure fold of the log.
  *
- * LEDGER_CRASH_ROUNDS (default 8) rounds per backend; LEDGER_CRASH_SEED replays a run's kill
- * moments and traffic choices (the interleaving itself is the machine's). Eight rounds kill each
- * backend three times mid-rebuild and five times at any moment, under both durabilities of PGlite,
+ * LEDGER_CRASH_ROUNDS (default 6) rounds per backend; LEDGER_CRASH_SEED replays a run's kill
+ * moments and traffic choices (the interleaving itself is the machine's). Six rounds kill each
+ * backend twice mid-rebuild and four times at any moment, under both durabilities of PGlite,
  * on every run; a round is a server start (seconds of CPU), so a longer hunt for a rare interleaving
  * is a run with more rounds (LEDGER_CRASH_ROUNDS=200), not the default.
  */
@@ -48,7 +48,7 @@ import { freshDatabase, postgresAvailable } from "./support/postgres.js"
 import type { StoredEvent } from "./support/server.js"
 import { history, post, retryLost, type Sent, startTraffic, type Target } from "./support/traffic.js"
 
-const rounds = Number(process.env.LEDGER_CRASH_ROUNDS ?? 8)
+const rounds = Number(process.env.LEDGER_CRASH_ROUNDS ?? 6)
 const seed = process.env.LEDGER_CRASH_SEED ?? String(Date.now() % 1_000_000_000)
 const reps = ["r1", "r2", "r3", "r4", "r5"]
 // Enough for a rebuild to take several of the runner's transactions (2,000 events each).

@@ -1,7 +1,7 @@
 /**
  * `ledger import deals|activities|reps`, run as a user runs it (`node src/cli/bin.mjs` in a child process) on a
- * real store — PGlite always, PostgreSQL whenever TEST_DATABASE_URL is set — and a 100,000-row import in
- * constant memory.
+ * real store — PGlite always, PostgreSQL whenever TEST_DATABASE_URL is set — and a file of several
+ * appends' worth of rows imported once.
  */
 import { execFile } from "node:child_process"
 import { once } from "node:events"
@@ -9,13 +9,10 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import v8 from "node:v8"
-import vm from "node:vm"
 import { ManagedRuntime } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { appendBatchEffect, importCsv } from "../src/ingest/csv/csvImport.js"
 import { importSettings } from "../src/ingest/csv/importKinds.js"
-import { silentProgress } from "../src/observability/progress.js"
 import { EventStore } from "../src/store/EventStore.js"
 import type { RecordedEvent } from "../src/store/eventLog.js"
 import { migrate } from "../src/store/migrations.js"
@@ -318,14 +315,10 @@ describe("ledger import reps and activities", () => {
   })
 })
 
-/** A full garbage collection, without starting node with --expose-gc. */
-const collectGarbage: () => void = (() => {
-  v8.setFlagsFromString("--expose-gc")
-  return vm.runInNewContext("gc") as () => void
-})()
-
-describe("a 100,000-row file", () => {
-  const rows = 100_000
+describe("a file of many rows", () => {
+  // Enough rows for several of the import's 1,000-event appends; its memory at any size is measured by
+  // bench/csvImport.ts (peak RSS against its target), not here.
+  const rows = 2_500
 
   /** Writes an activity export of `rows` calls, a stream of chunks (the file is never whole in memory). */
   const writeCalls = async (target: string) => {
@@ -340,26 +333,17 @@ describe("a 100,000-row file", () => {
     await once(out, "finish")
   }
 
-  it("imports in constant memory: the heap stays within 100 MB of where it started, and again appends nothing", {
-    timeout: 900_000,
-  }, async () => {
-    const csv = file("calls-100k.csv")
+  it("imports every row once, reporting every 1,000 rows of both passes, and again appends nothing", async () => {
+    const csv = file("calls-many.csv")
     await writeCalls(csv)
-    const dir = file("pglite-100k")
+    const dir = file("pglite-many")
     const db = await openPglite(dir)
     await migrate(db)
     const runtime = ManagedRuntime.make(EventStore.layerOn(db))
     try {
       const settings = importSettings("activities", { preset: "salesforce" })
       if (!settings.ok) throw new Error(settings.reason)
-      // What the import holds on to, not what the collector has yet to reclaim: the heap is measured after a full collection.
-      const samples: number[] = []
       let updates = 0
-      const sample = () => {
-        if (++updates % 10 !== 0) return
-        collectGarbage()
-        samples.push(process.memoryUsage().heapUsed)
-      }
       const importOnce = () =>
         importCsv({
           file: csv,
@@ -367,10 +351,8 @@ describe("a 100,000-row file", () => {
           mode: "import",
           skipInvalid: false,
           append: (events) => runtime.runPromise(appendBatchEffect(events, { source: "csv" })),
-          progress: { update: sample, done: () => {} },
+          progress: { update: () => void updates++, done: () => {} },
         })
-      collectGarbage()
-      const baseline = process.memoryUsage().heapUsed
       const first = await importOnce()
       expect(first).toMatchObject({
         rows,
@@ -379,26 +361,10 @@ describe("a 100,000-row file", () => {
         alreadyStored: 0,
         eventsByType: { CallLogged: rows },
       })
-      // Both passes report every 1,000 rows (200 reports), sampled one in ten.
-      expect(samples.length).toBe((2 * rows) / 1_000 / 10)
-      const mb = (bytes: number) => bytes / 1024 / 1024
-      const peakGrowthMb = mb(Math.max(...samples) - baseline)
-      // Holding the rows would grow the heap with them: the last sample of pass 2 against its first shows no such drift.
-      const pass2DriftMb = mb((samples.at(-1) as number) - (samples[samples.length / 2] as number))
-      console.log(
-        `100,000 rows: heap ${mb(baseline).toFixed(0)} MB at the start, growth at most ${peakGrowthMb.toFixed(1)} MB, drift over pass 2 ${pass2DriftMb.toFixed(1)} MB`,
-      )
-      expect(peakGrowthMb).toBeLessThan(100)
-      expect(pass2DriftMb).toBeLessThan(10)
+      // The check pass and the import pass each report every 1,000 rows, 2 each.
+      expect(updates).toBe(2 * Math.floor(rows / 1_000))
 
-      const again = await importCsv({
-        file: csv,
-        settings: settings.settings,
-        mode: "import",
-        skipInvalid: false,
-        append: (events) => runtime.runPromise(appendBatchEffect(events, { source: "csv" })),
-        progress: silentProgress,
-      })
+      const again = await importOnce()
       expect(again).toMatchObject({ appended: 0, alreadyStored: rows })
       const [{ count }] = (await db.query<{ count: string }>("select count(*)::text as count from ledger_events")) as [
         { count: string },
