@@ -11,12 +11,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import { type Generation, liveGenerations } from "../readModel/registry.js"
 import { scorecardModel } from "../readModel/scorecardTables.js"
-import { type ProjectionRunner, RebuildAlreadyRunning } from "../runtime/projectionRunner.js"
+import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import { formatCheckpoint } from "../store/eventLog.js"
 import type { SqlDatabase } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { keyRoutes } from "./keys.js"
-import { problem, problemResponse } from "./problem.js"
+import { problemResponse } from "./problem.js"
 import { validationHook } from "./validation.js"
 
 export type AdminRoutesDeps = { readonly sql: SqlDatabase; readonly runner: ProjectionRunner }
@@ -104,18 +104,9 @@ export const adminRoutes = ({ sql, runner }: AdminRoutesDeps) => {
       },
     }),
     async (c) => {
-      try {
-        return c.json(toView(await runner.rebuild()), 202)
-      } catch (error) {
-        // Decided under the runner's lock: of rebuilds requested at once, one starts and the others are told.
-        if (!(error instanceof RebuildAlreadyRunning)) throw error
-        return problem(c, {
-          title: "Rebuild already running",
-          status: 409,
-          detail: `${error.message}; it takes over when caught up, see GET /v1/admin/read-models`,
-          generation: error.generation.generation,
-        }) as never
-      }
+      // Decided under the runner's lock: of rebuilds requested at once, one starts and the others
+      // are told (RebuildAlreadyRunning, a 409 by the one mapper).
+      return c.json(toView(await runner.rebuild()), 202)
     },
   )
 

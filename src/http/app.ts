@@ -17,7 +17,7 @@ import { eventRoutes } from "./events.js"
 import { identityRoutes } from "./identities.js"
 import { importRoutes } from "./imports.js"
 import { type AppOperations, operationsRoutes, quietOperations } from "./operations.js"
-import { problem } from "./problem.js"
+import { answerProblem, isDomainError, problem } from "./problem.js"
 import { rateLimitIngest } from "./rateLimit.js"
 import { observeRequests } from "./requestLog.js"
 import type { LedgerRuntime } from "./runtime.js"
@@ -67,6 +67,8 @@ export const buildApp = (deps: AppDeps) => {
     }),
   )
   app.onError((error, c) => {
+    // A refusal the ledger names (a tagged error) is answered as such, wherever a route let it go.
+    if (isDomainError(error)) return answerProblem(c, error)
     const log: Logger = c.get("log" as never) ?? operations.logger
     log.error({ err: error, path: c.req.path }, "request failed with an unexpected error")
     return problem(c, {

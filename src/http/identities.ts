@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import type { Context } from "hono"
 import { identityAlias } from "../../events/index.js"
 import { type LinkOutcome, linkIdentity } from "../ingest/linkIdentity.js"
-import { ReadModelNotReady, repIdentities } from "../readModel/scorecardQueries.js"
+import { repIdentities } from "../readModel/scorecardQueries.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
@@ -127,36 +127,6 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
     ).pipe(
       Effect.tap((outcome) => Effect.sync(() => (outcome.status === "linked" ? runner.wake() : undefined))),
       Effect.map(answer),
-      Effect.catchTags({
-        InvalidIdentityLink: (error) =>
-          Effect.succeed(
-            invalid(
-              c,
-              error.issues.map((issue) => ({
-                ...issue,
-                path: issue.path === "repId" ? "params.repId" : `body.${issue.path}`,
-              })),
-            ),
-          ),
-        RepNotJoined: (error) =>
-          Effect.succeed(
-            problem(c, {
-              title: "Rep not found",
-              status: 404,
-              detail: `no rep "${error.repId}" has joined (no RepJoined in stream rep-${error.repId}); append its RepJoined first, or link to a rep GET /v1/reps lists`,
-            }),
-          ),
-        IdentityLinkedElsewhere: (error) =>
-          Effect.succeed(
-            problem(c, {
-              title: "Identity linked to another rep",
-              status: 409,
-              detail: `${error.alias} is already linked to rep "${error.linkedTo}" (since ${error.storedAs.occurredAt}); an identity counts for one rep, and its first link stays in force`,
-              linkedTo: error.linkedTo,
-              storedEvent: error.storedAs,
-            }),
-          ),
-      }),
     )
     return respond(c, runtime, program, (response) => response)
   }
@@ -202,21 +172,15 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
           { "retry-after": "1" },
         ) as never
       }
-      try {
-        const found = await repIdentities(sql, repId)
-        if (found === undefined) {
-          return problem(c, {
-            title: "Rep not found",
-            status: 404,
-            detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them`,
-          }) as never
-        }
-        return c.json(found, 200)
-      } catch (error) {
-        if (error instanceof ReadModelNotReady)
-          return problem(c, { title: "Not ready", status: 503, detail: error.message }, { "retry-after": "2" }) as never
-        throw error
+      const found = await repIdentities(sql, repId)
+      if (found === undefined) {
+        return problem(c, {
+          title: "Rep not found",
+          status: 404,
+          detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them`,
+        }) as never
       }
+      return c.json(found, 200)
     },
   )
 

@@ -5,8 +5,8 @@
 import { Effect, type ManagedRuntime } from "effect"
 import type { Context } from "hono"
 import type { EventStore } from "../store/EventStore.js"
-import type { AppendError, StoreFailure } from "../store/errors.js"
-import { problem, problemOfError } from "./problem.js"
+import type { StoreFailure } from "../store/errors.js"
+import { answerProblem, type DomainError } from "./problem.js"
 
 export type LedgerRuntime = ManagedRuntime.ManagedRuntime<EventStore, StoreFailure>
 
@@ -20,12 +20,12 @@ export type LedgerRuntime = ManagedRuntime.ManagedRuntime<EventStore, StoreFailu
 export const respond = async <A, R extends Response>(
   c: Context,
   runtime: LedgerRuntime,
-  program: Effect.Effect<A, AppendError, EventStore>,
+  program: Effect.Effect<A, DomainError, EventStore>,
   answer: (value: A) => R,
 ): Promise<R> =>
   runtime.runPromise(
     program.pipe(
       Effect.map(answer),
-      Effect.catch((error: AppendError) => Effect.succeed(problem(c, problemOfError(error)) as R)),
+      Effect.catch((error: DomainError) => Effect.succeed(answerProblem(c, error) as R)),
     ),
   )

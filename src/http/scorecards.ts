@@ -20,7 +20,6 @@ import {
 import {
   type DayWindow,
   listReps,
-  ReadModelNotReady,
   readContext,
   repScorecard,
   targetAccountsView,
@@ -109,48 +108,41 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
     query: WindowParameters & { consistency: "eventual" | "strong" },
     work: (window: DayWindow) => Promise<Response>,
   ): Promise<Response> => {
-    try {
-      if (query.consistency === "strong" && !(await runner.waitUntilCaughtUp({ timeoutMs: 5_000 }))) {
-        return problem(
-          c,
-          {
-            title: "Not caught up",
-            status: 503,
-            detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual",
-          },
-          { "retry-after": "1" },
-        )
-      }
-      const { settings } = await readContext(sql)
-      const today = dayKeyOf(Date.now(), settings.timeZone)
-      const to = query.to ?? today
-      const from =
-        query.from ??
-        daysOfPeriod(quarterOf(to, settings.fiscalYearStartMonth), settings.fiscalYearStartMonth)?.firstDay ??
-        to
-      const issue = windowIssue({ from, to }, query.bucket, settings.fiscalYearStartMonth)
-      if (issue !== undefined) {
-        const defaulted =
-          query.from === undefined
-            ? `the default \`from\` is ${from}; `
-            : query.to === undefined
-              ? `the default \`to\` is ${to}; `
-              : ""
-        const error = { path: `query.${issue.parameter}`, message: `${defaulted}${issue.message}` }
-        return problem(c, {
-          title: "Invalid request",
-          status: 400,
-          detail: `${error.path}: ${error.message}`,
-          errors: [error],
-        })
-      }
-      return await work({ from, to })
-    } catch (error) {
-      if (error instanceof ReadModelNotReady) {
-        return problem(c, { title: "Not ready", status: 503, detail: error.message }, { "retry-after": "2" })
-      }
-      throw error
+    if (query.consistency === "strong" && !(await runner.waitUntilCaughtUp({ timeoutMs: 5_000 }))) {
+      return problem(
+        c,
+        {
+          title: "Not caught up",
+          status: 503,
+          detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual",
+        },
+        { "retry-after": "1" },
+      )
     }
+    const { settings } = await readContext(sql)
+    const today = dayKeyOf(Date.now(), settings.timeZone)
+    const to = query.to ?? today
+    const from =
+      query.from ??
+      daysOfPeriod(quarterOf(to, settings.fiscalYearStartMonth), settings.fiscalYearStartMonth)?.firstDay ??
+      to
+    const issue = windowIssue({ from, to }, query.bucket, settings.fiscalYearStartMonth)
+    if (issue !== undefined) {
+      const defaulted =
+        query.from === undefined
+          ? `the default \`from\` is ${from}; `
+          : query.to === undefined
+            ? `the default \`to\` is ${to}; `
+            : ""
+      const error = { path: `query.${issue.parameter}`, message: `${defaulted}${issue.message}` }
+      return problem(c, {
+        title: "Invalid request",
+        status: 400,
+        detail: `${error.path}: ${error.message}`,
+        errors: [error],
+      })
+    }
+    return await work({ from, to })
   }
 
   app.openapi(

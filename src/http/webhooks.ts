@@ -25,7 +25,7 @@ import { readStream } from "../store/readStream.js"
 import type { DeliveryOutcome, DeliveryTally } from "../store/sources.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { readTextBody } from "./body.js"
-import { type ProblemBody, problem, problemOfError, problemResponse } from "./problem.js"
+import { type ProblemBody, problem, problemOf, problemResponse } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 
 export type WebhookRoutesDeps = {
@@ -218,10 +218,7 @@ const run = <A>(
       Effect.catch((error: AppendError | InvalidCallSignal) =>
         Effect.succeed<Ran<A>>({
           ok: false,
-          problem:
-            error._tag === "InvalidCallSignal"
-              ? { title: "Malformed webhook", status: 400, detail: `${error.reason}; nothing was stored` }
-              : problemOfError(error),
+          problem: problemOf(error),
         }),
       ),
     ),

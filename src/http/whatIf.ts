@@ -9,13 +9,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi"
 import type { Context } from "hono"
 import type { SqlDatabase } from "../store/sql.js"
 import { coverageWhatIfFormulas } from "../whatif/formulas.js"
-import {
-  coverageWhatIf,
-  LogReplayer,
-  ReplayCancelled,
-  type ReplayerOptions,
-  WhatIfCoverageRequest,
-} from "../whatif/index.js"
+import { coverageWhatIf, LogReplayer, type ReplayerOptions, WhatIfCoverageRequest } from "../whatif/index.js"
 import { WhatIfCoverageAnswer } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
@@ -66,23 +60,17 @@ export const whatIfRoutes = ({ sql, bodyLimitBytes, whatIf }: WhatIfRoutesDeps) 
   const answer = async (c: Context): Promise<Response> => {
     const body = await readJsonBody(c, bodyLimitBytes)
     if (!body.ok) return body.response
-    try {
-      const outcome = await coverageWhatIf(replayer, body.value, c.req.raw.signal)
-      if (!outcome.ok) {
-        return problem(c, {
-          title: "Invalid request",
-          status: 400,
-          detail: outcome.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "),
-          errors: outcome.issues,
-        })
-      }
-      return c.json(outcome.answer, 200)
-    } catch (error) {
-      // The client is gone: nobody reads this answer, but the handler must end.
-      if (error instanceof ReplayCancelled)
-        return problem(c, { title: "Cancelled", status: 503, detail: error.message })
-      throw error
+    // A client gone away cancels the replay (ReplayCancelled): the handler ends, with an answer nobody reads.
+    const outcome = await coverageWhatIf(replayer, body.value, c.req.raw.signal)
+    if (!outcome.ok) {
+      return problem(c, {
+        title: "Invalid request",
+        status: 400,
+        detail: outcome.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "),
+        errors: outcome.issues,
+      })
     }
+    return c.json(outcome.answer, 200)
   }
   app.openapi(route, (c) => answer(c) as never)
 
