@@ -12,12 +12,14 @@ import { CallEventReceived, CallLogged, EmailSent, TouchLogged } from "./activit
 import { DealAmountChanged, DealCloseDateChanged, DealLost, DealOpened, DealWon } from "./deals.js"
 import { Instant } from "./fields.js"
 import { MeetingBooked, MeetingCanceled, MeetingHeld, MeetingNoShow } from "./meetings.js"
+import { PersonErased } from "./people.js"
 import { QuotaSet, RepIdentityLinked, RepJoined, RepLeft } from "./reps.js"
 import { unstorableText } from "./storableText.js"
 import { TeamSettingsChanged } from "./team.js"
 
 export * from "./deals.js"
 export * from "./identity.js"
+export * from "./personal.js"
 export { type UnstorableText, unstorableText } from "./storableText.js"
 export { defaultTeamSettings, type TeamSettings } from "./team.js"
 
@@ -44,6 +46,7 @@ export const eventSchemas = {
   DealLost,
   TeamSettingsChanged,
   CallEventReceived,
+  PersonErased,
 } as const
 
 export type EventType = keyof typeof eventSchemas
@@ -164,6 +167,8 @@ export const streamOf = (event: LedgerEvent): string => {
       return `deal-${event.data.dealId}`
     case "TeamSettingsChanged":
       return "team"
+    case "PersonErased":
+      return "people"
     default:
       return assertNever(event)
   }
