@@ -34,6 +34,8 @@ export type KeptValue = {
   readonly value: string
   readonly subjects: ReadonlyArray<string>
   readonly raw: boolean
+  /** When it was received, if not now: a restored payload keeps its event's recording instant (retention counts from it). */
+  readonly keptAt?: string
 }
 
 const keys = new WeakMap<SqlQueryable, Promise<PersonalKey>>()
@@ -111,14 +113,20 @@ export const keepPersonalValuesApart = (
     const events = append.events.map((sent) => {
       const { event, kept: values } = keepEventApart(key, sent)
       if (values.length > 0) kept.set(event.idempotencyKey, values)
-      for (const value of values)
-        if (!value.raw && streamId.endsWith(`-${value.value}`))
-          streamId = `${streamId.slice(0, -value.value.length)}${value.token}`
+      streamId = streamIdApart(streamId, values)
       return event
     })
     return { ...append, streamId, events }
   })
   return { appends: apart, kept }
+}
+
+/** A stream id that ends with a personal value (`contact-<contactId>`), with its token instead. */
+export const streamIdApart = (streamId: string, values: ReadonlyArray<KeptValue>): string => {
+  let apart = streamId
+  for (const value of values)
+    if (!value.raw && apart.endsWith(`-${value.value}`)) apart = `${apart.slice(0, -value.value.length)}${value.token}`
+  return apart
 }
 
 /**
@@ -137,9 +145,9 @@ export const insertKeptValues = async (tx: SqlQueryable, values: ReadonlyArray<K
     )
   }
   await tx.query(
-    `insert into ledger_personal_values (token, value, subjects, raw)
-     select token, value, subjects, raw from jsonb_to_recordset($1::text::jsonb)
-       as r(token text, value text, subjects jsonb, raw boolean)
+    `insert into ledger_personal_values (token, value, subjects, raw, kept_at)
+     select token, value, subjects, raw, coalesce("keptAt", now()) from jsonb_to_recordset($1::text::jsonb)
+       as r(token text, value text, subjects jsonb, raw boolean, "keptAt" timestamptz)
      on conflict (token) do update set subjects = (
        select jsonb_agg(distinct s) from jsonb_array_elements_text(ledger_personal_values.subjects || excluded.subjects) as s)`,
     [JSON.stringify([...byToken.values()])],

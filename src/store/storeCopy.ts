@@ -41,6 +41,7 @@ import type { EventRow } from "./logTable.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
+import { resolvePersonal } from "./resolvePersonal.js"
 import type { SqlDatabase, SqlQueryable } from "./sql.js"
 
 /** Told where the copy is; `done` counts events out of the source's `total`. */
@@ -241,7 +242,8 @@ async function* exactPages(db: SqlQueryable, pageSize: number): AsyncGenerator<R
       [after.transactionId, after.position, pageSize],
     )
     if (rows.length === 0) return
-    yield rows.map(toArchived)
+    // Compared and copied as values (resolvePersonal.ts): the target keeps them apart under its own key.
+    yield await resolvePersonal(db, rows.map(toArchived))
     const last = rows[rows.length - 1] as ExactRow
     after = { transactionId: last.transaction_id, position: Number(last.global_position) }
   }
