@@ -10,8 +10,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context } from "hono"
 import { erasePerson } from "../ingest/erasePerson.js"
-import type { PersonalDataItem } from "../store/erasure.js"
-import { personalDataOf } from "../store/erasure.js"
+import { type PersonalDataItem, personalDataCsv, personalDataOf } from "../store/erasure.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
@@ -63,20 +62,6 @@ const PersonalDataItemView = z
 const PersonalData = z.object({ identifier: z.string(), items: z.array(PersonalDataItemView) }).openapi("PersonalData")
 
 const refusals = { 401: problemResponse("No valid API key"), 403: problemResponse("The key lacks the admin scope") }
-
-const csvCell = (value: unknown): string => {
-  const text = typeof value === "string" ? value : JSON.stringify(value)
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
-/** The access answer as CSV: one row per field, the header first. */
-export const personalDataCsv = (items: ReadonlyArray<PersonalDataItem>): string =>
-  [
-    "position,streamId,type,occurredAt,field,value",
-    ...items.map((i) => [i.position, i.streamId, i.type, i.occurredAt, i.field, i.value].map(csvCell).join(",")),
-  ]
-    .map((line) => `${line}\r\n`)
-    .join("")
 
 export const peopleRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: PeopleRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })

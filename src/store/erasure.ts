@@ -93,3 +93,17 @@ export const personalDataOf = async (
   }
   return { subject, items }
 }
+
+const csvCell = (value: unknown): string => {
+  const text = typeof value === "string" ? value : JSON.stringify(value)
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/** The access answer as CSV: one row per field, the header first. */
+export const personalDataCsv = (items: ReadonlyArray<PersonalDataItem>): string =>
+  [
+    "position,streamId,type,occurredAt,field,value",
+    ...items.map((i) => [i.position, i.streamId, i.type, i.occurredAt, i.field, i.value].map(csvCell).join(",")),
+  ]
+    .map((line) => `${line}\r\n`)
+    .join("")
