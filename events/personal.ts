@@ -15,21 +15,23 @@ import type { EventType } from "./index.js"
  * - `person`: the whole value identifies a person (a contact id, often an email address);
  * - `repAlias`: a rep id, personal only when it is a vendor identity whose id is an email address or a
  *   phone number (`twilio:+33612345678`, `calendly:ana@example.com`): that id is, the vendor's name is not;
- * - `vendorId`: a vendor's id for a rep, personal when it is an email address or a phone number;
+ * - `ifPersonal`: an id that is personal when it is an email address or a phone number (a vendor's id
+ *   for a rep; an account id, which Calendly makes of a personal mailbox's whole address);
  * - `ofRep`: the rep's own data (name, email), which an erasure of the rep's id removes.
  */
-export type PersonalFieldKind = "person" | "repAlias" | "vendorId" | "ofRep"
+export type PersonalFieldKind = "person" | "repAlias" | "ifPersonal" | "ofRep"
 
-const targetFields = { contactId: "person", repId: "repAlias" } as const
+const targetFields = { contactId: "person", repId: "repAlias", accountId: "ifPersonal" } as const
+const account = { accountId: "ifPersonal" } as const
 
 /** Every event type's personal fields. A new event type does not compile until it is listed here. */
 export const personalFields: { readonly [T in EventType]: Readonly<Record<string, PersonalFieldKind>> } = {
   RepJoined: { name: "ofRep", email: "ofRep" },
   RepLeft: {},
   QuotaSet: {},
-  RepIdentityLinked: { externalId: "vendorId" },
-  AccountTargeted: {},
-  AccountUntargeted: {},
+  RepIdentityLinked: { externalId: "ifPersonal" },
+  AccountTargeted: account,
+  AccountUntargeted: account,
   CallLogged: targetFields,
   CallEventReceived: targetFields,
   EmailSent: targetFields,
@@ -39,7 +41,7 @@ export const personalFields: { readonly [T in EventType]: Readonly<Record<string
   MeetingHeld: { repId: "repAlias" },
   MeetingCanceled: {},
   MeetingNoShow: {},
-  DealOpened: {},
+  DealOpened: { ...account, repId: "repAlias", originatorRepId: "repAlias" },
   DealAmountChanged: {},
   DealCloseDateChanged: {},
   DealWon: {},
@@ -97,7 +99,7 @@ const personalPartOf = (kind: PersonalFieldKind, value: string): string | undefi
     case "person":
     case "ofRep":
       return value
-    case "vendorId":
+    case "ifPersonal":
       return looksPersonal(value) ? value : undefined
     case "repAlias": {
       const alias = parseIdentityAlias(value)

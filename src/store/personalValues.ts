@@ -65,7 +65,8 @@ const isKeptApart = (text: string): boolean => wholeToken.test(text) || /^erased
 /** Email addresses and phone numbers anywhere in a vendor's payload: the people it is about. */
 const identifiersIn = (payload: unknown, found: Set<string>): void => {
   if (typeof payload === "string") {
-    if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(payload) || /^\+\d{6,15}$/.test(payload)) found.add(payload)
+    // A phone number here starts with its country code (`+33 6 12…`): a vendor's numeric ids do not.
+    if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(payload) || /^\+[\d\s().-]{6,}$/.test(payload)) found.add(payload)
   } else if (Array.isArray(payload)) for (const item of payload) identifiersIn(item, found)
   else if (payload !== null && typeof payload === "object")
     for (const item of Object.values(payload)) identifiersIn(item, found)
