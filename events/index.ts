@@ -13,6 +13,7 @@ import { DealAmountChanged, DealCloseDateChanged, DealLost, DealOpened, DealWon 
 import { Instant } from "./fields.js"
 import { MeetingBooked, MeetingCanceled, MeetingHeld, MeetingNoShow } from "./meetings.js"
 import { PersonErased } from "./people.js"
+import { personalFields } from "./personal.js"
 import { QuotaSet, RepIdentityLinked, RepJoined, RepLeft } from "./reps.js"
 import { unstorableText } from "./storableText.js"
 import { TeamSettingsChanged } from "./team.js"
@@ -50,6 +51,10 @@ export const eventSchemas = {
 } as const
 
 export type EventType = keyof typeof eventSchemas
+
+/** Where each event type holds personal data (personal.ts): a new type does not compile until it says. */
+export const personalFieldsByType: { readonly [T in EventType]: (typeof personalFields)[keyof typeof personalFields] } =
+  personalFields
 export const eventTypes = Object.keys(eventSchemas) as ReadonlyArray<EventType>
 export type EventData<T extends EventType> = z.infer<(typeof eventSchemas)[T]>
 

@@ -8,7 +8,6 @@
  * // [{ field: "name", value: "Ana", subjects: ["ana"] }]
  */
 import { parseIdentityAlias } from "./identity.js"
-import type { EventType } from "./index.js"
 
 /**
  * How a field holds personal data:
@@ -24,8 +23,8 @@ export type PersonalFieldKind = "person" | "repAlias" | "ifPersonal" | "ofRep"
 const targetFields = { contactId: "person", repId: "repAlias", accountId: "ifPersonal" } as const
 const account = { accountId: "ifPersonal" } as const
 
-/** Every event type's personal fields. A new event type does not compile until it is listed here. */
-export const personalFields: { readonly [T in EventType]: Readonly<Record<string, PersonalFieldKind>> } = {
+/** Every event type's personal fields. A new event type does not compile until it is listed here (index.ts). */
+export const personalFields = {
   RepJoined: { name: "ofRep", email: "ofRep" },
   RepLeft: {},
   QuotaSet: {},
@@ -48,7 +47,7 @@ export const personalFields: { readonly [T in EventType]: Readonly<Record<string
   DealLost: {},
   TeamSettingsChanged: {},
   PersonErased: {},
-}
+} as const satisfies Readonly<Record<string, Readonly<Record<string, PersonalFieldKind>>>>
 
 /** One personal value of an event: the field, the text kept apart (the whole value or an alias's id), whose it is. */
 export type PersonalValue = {

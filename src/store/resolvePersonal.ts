@@ -29,15 +29,15 @@ export const tokensIn = (text: string): ReadonlySet<string> => new Set(text.matc
 export type Escape = (value: string) => string
 
 /**
- * `text` with every token replaced by its value, written with `escape`; the same text (and no query)
+ * `text` with every token replaced by its value, written with `write`; the same text (and no query)
  * when it holds no token.
  */
-export const resolveText = async (db: SqlQueryable, text: string, escape: Escape = (v) => v): Promise<string> => {
+export const resolveText = async (db: SqlQueryable, text: string, write: Escape = (v) => v): Promise<string> => {
   if (!text.includes("pd:")) return text
   const tokens = tokensIn(text)
   if (tokens.size === 0) return text
   const kept = await keptValues(db, tokens)
-  return text.replace(tokenPattern, (token) => escape(kept.get(token)?.value ?? erasedReading(token)))
+  return text.replace(tokenPattern, (token) => write(kept.get(token)?.value ?? erasedReading(token)))
 }
 
 /**

@@ -7,8 +7,9 @@
  *   idempotency key and metadata: pages of the source's log written with `restoreBatch`
  *   (eventArchive.ts, the writer `ledger events import` restores with), which also moves the
  *   target's position sequence past the copy;
- * - the API keys (their hashes: the same tokens work on the target) and the ingestion status
- *   (`ledger_sources`), row for row;
+ * - the API keys (their hashes: the same tokens work on the target), the ingestion status
+ *   (`ledger_sources`), and the personal values kept apart with the key of their tokens
+ *   (personalValues.ts; those erased are gone from the source already), row for row;
  * - NOT the read models: a server started on the target finds none and its projection runner
  *   rebuilds them from the log.
  *
@@ -41,7 +42,6 @@ import type { EventRow } from "./logTable.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
-import { resolvePersonal } from "./resolvePersonal.js"
 import type { SqlDatabase, SqlQueryable } from "./sql.js"
 
 /** Told where the copy is; `done` counts events out of the source's `total`. */
@@ -180,6 +180,12 @@ const copyInto = async (source: SqlDatabase, target: SqlDatabase, options: CopyO
     )
   }
 
+  // The same key and kept values: the copy's tokens are the source's, and read the same. An erased
+  // person's values are not in the source's table, so not in the copy either.
+  if (await hasTable(source, personalKeyTable.name)) {
+    await copyRows(source, target, personalKeyTable)
+    await copyRows(source, target, personalValuesTable)
+  }
   const apiKeys = await copyRows(source, target, apiKeysTable)
   const sources = (await hasTable(source, sourcesTable.name)) ? await copyRows(source, target, sourcesTable) : undefined
   const sha256 = digest.digest("hex")
@@ -242,8 +248,7 @@ async function* exactPages(db: SqlQueryable, pageSize: number): AsyncGenerator<R
       [after.transactionId, after.position, pageSize],
     )
     if (rows.length === 0) return
-    // Compared and copied as values (resolvePersonal.ts): the target keeps them apart under its own key.
-    yield await resolvePersonal(db, rows.map(toArchived))
+    yield rows.map(toArchived)
     const last = rows[rows.length - 1] as ExactRow
     after = { transactionId: last.transaction_id, position: Number(last.global_position) }
   }
@@ -317,6 +322,8 @@ const streamHeads = async (db: SqlQueryable) => {
 type CopiedTable = { readonly name: string; readonly key: string; readonly what: string }
 const apiKeysTable: CopiedTable = { name: "ledger_api_keys", key: "key_id", what: "API keys" }
 const sourcesTable: CopiedTable = { name: "ledger_sources", key: "source", what: "ingestion sources" }
+const personalKeyTable: CopiedTable = { name: "ledger_personal_key", key: "id", what: "personal-data keys" }
+const personalValuesTable: CopiedTable = { name: "ledger_personal_values", key: "token", what: "kept personal values" }
 
 const hasTable = async (db: SqlQueryable, table: string): Promise<boolean> =>
   (await db.query<{ present: boolean }>("select to_regclass($1) is not null as present", [table]))[0]?.present === true
