@@ -155,6 +155,16 @@ export const insertKeptValues = async (tx: SqlQueryable, values: ReadonlyArray<K
   )
 }
 
+/**
+ * A rep id as the log holds it: a vendor alias whose id is personal (`twilio:+14155550100`) names
+ * its token (`twilio:pd:…`), so that a read asked by the alias finds the alias's events.
+ */
+export const repIdAsKept = async (db: SqlQueryable, repId: string): Promise<string> => {
+  const key = await personalKeyOf(db)
+  const kept = withPersonalValuesReplaced("CallLogged", { repId }, (value) => `pd:${key.hash(value)}`)
+  return (kept as { repId: string }).repId
+}
+
 /** Deletes the vendor payloads kept longer than `days` days; answers how many. */
 export const pruneRawPayloads = async (db: SqlDatabase, days: number): Promise<number> => {
   const rows = await db.query<{ n: number | string }>(
