@@ -42,6 +42,7 @@ import type { EventRow } from "./logTable.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
+import { resolvePersonal } from "./resolvePersonal.js"
 import type { SqlDatabase, SqlQueryable } from "./sql.js"
 
 /** Told where the copy is; `done` counts events out of the source's `total`. */
@@ -148,9 +149,10 @@ const copyInto = async (source: SqlDatabase, target: SqlDatabase, options: CopyO
   let expectation: RestoreExpectation = { highestPosition: 0, eventCount: alreadyThere }
   for await (const page of exactPages(source, pageSize)) {
     const rest: ArchivedEvent[] = []
+    // The checksum is that of the export (values, not tokens: resolvePersonal.ts); the copy compares tokens.
+    for (const event of await resolvePersonal(source, page)) digest.update(`${archiveLine(event)}\n`)
     for (const event of page) {
       const line = archiveLine(event)
-      digest.update(`${line}\n`)
       if (compared === alreadyThere) {
         rest.push(event)
         continue
@@ -207,7 +209,7 @@ const verify = async (
   const digest = createHash("sha256")
   let count = 0
   for await (const page of exactPages(target, expected.pageSize)) {
-    for (const event of page) digest.update(`${archiveLine(event)}\n`)
+    for (const event of await resolvePersonal(target, page)) digest.update(`${archiveLine(event)}\n`)
     count += page.length
     expected.report("verifying", count, expected.total)
   }
