@@ -12,12 +12,15 @@ import { CallEventReceived, CallLogged, EmailSent, TouchLogged } from "./activit
 import { DealAmountChanged, DealCloseDateChanged, DealLost, DealOpened, DealWon } from "./deals.js"
 import { Instant } from "./fields.js"
 import { MeetingBooked, MeetingCanceled, MeetingHeld, MeetingNoShow } from "./meetings.js"
+import { PersonErased } from "./people.js"
+import { personalFields } from "./personal.js"
 import { QuotaSet, RepIdentityLinked, RepJoined, RepLeft } from "./reps.js"
 import { unstorableText } from "./storableText.js"
 import { TeamSettingsChanged } from "./team.js"
 
 export * from "./deals.js"
 export * from "./identity.js"
+export * from "./personal.js"
 export { type UnstorableText, unstorableText } from "./storableText.js"
 export { defaultTeamSettings, type TeamSettings } from "./team.js"
 
@@ -44,9 +47,14 @@ export const eventSchemas = {
   DealLost,
   TeamSettingsChanged,
   CallEventReceived,
+  PersonErased,
 } as const
 
 export type EventType = keyof typeof eventSchemas
+
+/** Where each event type holds personal data (personal.ts): a new type does not compile until it says. */
+export const personalFieldsByType: { readonly [T in EventType]: (typeof personalFields)[keyof typeof personalFields] } =
+  personalFields
 export const eventTypes = Object.keys(eventSchemas) as ReadonlyArray<EventType>
 export type EventData<T extends EventType> = z.infer<(typeof eventSchemas)[T]>
 
@@ -164,6 +172,8 @@ export const streamOf = (event: LedgerEvent): string => {
       return `deal-${event.data.dealId}`
     case "TeamSettingsChanged":
       return "team"
+    case "PersonErased":
+      return "people"
     default:
       return assertNever(event)
   }

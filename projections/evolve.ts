@@ -83,6 +83,7 @@ export const evolve = (
     case "TeamSettingsChanged":
       return foldTeamSettingsChanged(state, event)
     case "CallEventReceived": // a dialer's raw signal; its call counts once, as the CallLogged it leads to
+    case "PersonErased": // personal data is kept apart from the log; no figure depends on it
       return noChanges
     default:
       return assertNever(event)

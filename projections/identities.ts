@@ -59,6 +59,7 @@ export const repValuedFields = {
   DealWon: [],
   DealLost: [],
   TeamSettingsChanged: [],
+  PersonErased: [],
 } as const satisfies { readonly [T in EventType]: ReadonlyArray<keyof EventData<T>> }
 
 /**

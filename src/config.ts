@@ -4,6 +4,7 @@
 import { z } from "zod"
 import type { ConnectorSecrets } from "./ingest/webhooks/connector.js"
 import { type LogFormat, logFormats } from "./observability/log.js"
+import { defaultRawPayloadRetentionDays } from "./runtime/rawPayloadRetention.js"
 import { defaultDurability, durabilities } from "./store/durability.js"
 import type { StoreLocation } from "./store/EventStore.js"
 
@@ -83,6 +84,11 @@ const Env = z.object({
     .int()
     .positive()
     .default(webhookDefaults.calendlyToleranceSeconds),
+  LEDGER_RAW_PAYLOAD_RETENTION_DAYS: z.coerce
+    .number()
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1 day")
+    .default(defaultRawPayloadRetentionDays),
 })
 
 export type Config = {
@@ -94,6 +100,8 @@ export type Config = {
   readonly operations?: Partial<OperationsConfig>
   /** Webhook secrets; absent, every connector answers 503. */
   readonly webhooks?: WebhooksConfig
+  /** Days a vendor payload is kept (README "Personal data"); absent, `defaultRawPayloadRetentionDays`. */
+  readonly rawPayloadRetentionDays?: number
 }
 
 /** The operations settings a server runs with: those given, else the defaults, with a silent log. */
@@ -121,6 +129,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
         ? { databaseUrl: e.DATABASE_URL }
         : { dataDir: e.LEDGER_DATA_DIR, durability: e.LEDGER_DURABILITY },
     bodyLimitBytes: e.LEDGER_BODY_LIMIT_BYTES,
+    rawPayloadRetentionDays: e.LEDGER_RAW_PAYLOAD_RETENTION_DAYS,
     webhooks: {
       ...(e.LEDGER_PUBLIC_URL === undefined ? {} : { publicUrl: e.LEDGER_PUBLIC_URL }),
       ...(e.LEDGER_AIRCALL_TOKEN === undefined ? {} : { aircallToken: e.LEDGER_AIRCALL_TOKEN }),

@@ -16,6 +16,7 @@ import type { AppOperations } from "./http/operations.js"
 import { createLogger } from "./observability/log.js"
 import { createMetrics } from "./observability/metrics.js"
 import { type ProjectionLag, type ProjectionRunner, startProjectionRunner } from "./runtime/projectionRunner.js"
+import { defaultRawPayloadRetentionDays, startRawPayloadRetention } from "./runtime/rawPayloadRetention.js"
 import { adminKeyFileName, removeRunningServer, writeAdminKeyFile, writeRunningServer } from "./serverNotes.js"
 import { countActiveApiKeys, createApiKey } from "./store/apiKeys.js"
 import { EventStore } from "./store/EventStore.js"
@@ -69,6 +70,7 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
   })
   let server: ServerType | undefined
   let runner: ProjectionRunner | undefined
+  let retention: { readonly stop: () => void } | undefined
   const metrics = createMetrics({
     projectionLag: () =>
       runner === undefined ? Promise.reject(new Error("the projection runner has not started")) : runner.lag(),
@@ -82,6 +84,10 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
       }),
     )
     const firstAdminKey = await ensureAdminKey(store.sql, config)
+    retention = await startRawPayloadRetention(store.sql, {
+      days: config.rawPayloadRetentionDays ?? defaultRawPayloadRetentionDays,
+      onError: (error) => logger.warn({ err: error }, "could not delete the vendor payloads past their retention"),
+    })
     runner = await startProjectionRunner(store.sql, {
       onError: (error) =>
         logger.error(
@@ -123,7 +129,11 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
         pid: process.pid,
         startedAt: new Date().toISOString(),
       })
-    const stop = gracefulStop({ server: server as ServerType, runner, deliveries, runtime, operations, dataDir })
+    const graceful = gracefulStop({ server: server as ServerType, runner, deliveries, runtime, operations, dataDir })
+    const stop: typeof graceful = (options) => {
+      retention?.stop()
+      return graceful(options)
+    }
     return {
       url,
       sql: store.sql,
@@ -137,6 +147,7 @@ export const startServer = async (config: Config, options: StartOptions = {}): P
       },
     }
   } catch (error) {
+    retention?.stop()
     server?.close()
     await runner?.stop()
     await runtime.dispose()

@@ -17,6 +17,7 @@ import { appendToLog } from "../src/store/appendToLog.js"
 import type { RecordedEvent } from "../src/store/eventLog.js"
 import { countEvents } from "../src/store/logHead.js"
 import { readLog } from "../src/store/readLog.js"
+import { resolvePersonal } from "../src/store/resolvePersonal.js"
 import { backends, type OpenedStore } from "./support/stores.js"
 
 // Four reps over two months ending on 2026-11-20 (New York); carried on to the end of 2026-12-04.
@@ -24,6 +25,7 @@ const plan = { seed: 9, reps: 4, months: 2, endDate: "2026-11-20" } satisfies De
 const endOf = (day: string) => Date.parse(`${day}T05:00:00Z`) + 86_400_000 // New York midnight after `day` (standard time)
 const later = endOf("2026-12-04")
 
+/** The log as a client reads it: personal values resolved (the store keeps them apart, under tokens). */
 const wholeLog = async (store: OpenedStore): Promise<ReadonlyArray<RecordedEvent>> => {
   const all: RecordedEvent[] = []
   for (;;) {
@@ -33,7 +35,7 @@ const wholeLog = async (store: OpenedStore): Promise<ReadonlyArray<RecordedEvent
       ...(last === undefined ? {} : { after: { transactionId: last.transactionId, position: last.position } }),
     })
     if (page.length === 0) return all
-    all.push(...page)
+    all.push(...(await resolvePersonal(store.db, page)))
   }
 }
 

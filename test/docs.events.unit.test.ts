@@ -48,6 +48,7 @@ const valueKinds: Readonly<
   "event type": { accepts: ["CallLogged"], refuses: ["", 42] },
   key: { accepts: ["k", "x".repeat(512)], refuses: ["", "x".repeat(513)] },
   object: { accepts: [{ callId: "c-1" }], refuses: [] },
+  "subject key": { accepts: [`s:${"0a".repeat(32)}`], refuses: ["ana@example.com", "s:0a", `s:${"0A".repeat(32)}`] },
 }
 
 const enumerationOf = (value: string): ReadonlyArray<string> | undefined => {

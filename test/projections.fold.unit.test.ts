@@ -85,6 +85,12 @@ const history: Array<LedgerEvent> = [
   event("DealWon", "2026-10-20T08:00:00Z", { dealId: "d1" }),
   event("DealLost", "2026-10-21T08:00:00Z", { dealId: "d2", competitor: "Rival" }),
   event("AccountUntargeted", "2026-10-22T08:00:00Z", { accountId: "acme" }),
+  // An erasure holds no personal data and changes no figure: the folds ignore it.
+  event("PersonErased", "2026-10-23T08:00:00Z", {
+    subject: `s:${"0".repeat(64)}`,
+    identifierKind: "email",
+    valuesErased: 2,
+  }),
   event("RepLeft", "2026-12-31T17:00:00Z", { repId: "ana" }),
 ]
 

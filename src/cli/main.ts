@@ -15,6 +15,7 @@ import { importCommand } from "./import.js"
 import { keys } from "./keys.js"
 import { migrate } from "./migrate.js"
 import { nodeServices, runMain } from "./nodePlatform.js"
+import { peopleCommand } from "./people.js"
 import { repsCommand } from "./reps.js"
 import { serve } from "./serve.js"
 import { storeCommand } from "./store.js"
@@ -32,6 +33,7 @@ const ledger = Command.make("ledger").pipe(
     whatIfCommand,
     storeCommand,
     repsCommand,
+    peopleCommand,
   ]),
   Command.withExamples([
     {

@@ -9,6 +9,7 @@ import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { BackTest } from "../../projections/index.js"
 import { EventStore } from "../store/EventStore.js"
+import { resolvePersonal } from "../store/resolvePersonal.js"
 import {
   type CoverageWhatIfAnswer,
   coverageWhatIf,
@@ -86,7 +87,11 @@ const coverageCommand = Command.make(
     }
     const outcome = yield* withConfiguredStore(
       EventStore.use((store) =>
-        attempt(() => coverageWhatIf(new LogReplayer(store.sql, { maxCopiedEvents: 0 }), request)),
+        // The replay folds tokens; the answer reads personal values as kept (resolvePersonal.ts).
+        attempt(async () => {
+          const outcome = await coverageWhatIf(new LogReplayer(store.sql, { maxCopiedEvents: 0 }), request)
+          return outcome.ok ? { ...outcome, answer: await resolvePersonal(store.sql, outcome.answer) } : outcome
+        }),
       ),
     )
     if (!outcome.ok)

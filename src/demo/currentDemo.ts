@@ -19,6 +19,7 @@
 import { isDeepStrictEqual } from "node:util"
 import type { RecordedEvent } from "../store/eventLog.js"
 import { readByIdempotencyKey } from "../store/readByIdempotencyKey.js"
+import { resolvePersonal } from "../store/resolvePersonal.js"
 import type { SqlDatabase, SqlQueryable } from "../store/sql.js"
 import { dateOf, localDayOf, localInstant, monthsBefore } from "./calendar.js"
 import type { DemoEvent } from "./generateDemoTeam.js"
@@ -49,7 +50,8 @@ export const demoStanding = async (db: SqlQueryable, seed: number): Promise<Demo
   const events = await loadedCount(db, seed)
   const plan = planOf(first.metadata.demoPlan)
   if (plan === undefined) return { _tag: "Unplanned", seed, events }
-  const last = (await readByIdempotencyKey(db, demoEventKey(seed, events))) as RecordedEvent
+  // As sent: the store keeps the demo's personal values (names, contacts) apart, under tokens.
+  const last = await resolvePersonal(db, (await readByIdempotencyKey(db, demoEventKey(seed, events))) as RecordedEvent)
   return { _tag: "Loaded", seed, plan, events, last, throughDay: localDayOf(Date.parse(last.occurredAt)) }
 }
 

@@ -17,6 +17,8 @@ import { eventRoutes } from "./events.js"
 import { identityRoutes } from "./identities.js"
 import { importRoutes } from "./imports.js"
 import { type AppOperations, operationsRoutes, quietOperations } from "./operations.js"
+import { peopleRoutes } from "./people.js"
+import { resolvePersonalAnswers } from "./personalAnswers.js"
 import { answerProblem, isDomainError, problem } from "./problem.js"
 import { rateLimitIngest } from "./rateLimit.js"
 import { observeRequests } from "./requestLog.js"
@@ -47,6 +49,7 @@ export const buildApp = (deps: AppDeps) => {
   app.use(observeRequests(operations))
   app.use(operations.draining.middleware)
   app.use(rateLimitIngest(operations.settings.rateLimit, deps.sql))
+  app.use(resolvePersonalAnswers(deps.sql))
   app.route("/", operationsRoutes({ ...deps, operations }))
   app.get("/v1/event-types", (c) => c.json(eventJsonSchemas()))
   app.route("/", eventRoutes({ ...deps, onAppended: deps.runner.wake }))
@@ -55,6 +58,7 @@ export const buildApp = (deps: AppDeps) => {
   app.route("/", identityRoutes(deps))
   app.route("/", whatIfRoutes(deps))
   app.route("/", adminRoutes(deps))
+  app.route("/", peopleRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", webhookRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", sourceRoutes(deps))
   mountDocs(app, deps.version)

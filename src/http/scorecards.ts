@@ -26,6 +26,7 @@ import {
   teamComparison,
 } from "../readModel/scorecardQueries.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
+import { repIdAsKept } from "../store/personalValues.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { RepList, RepScorecard } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
@@ -184,7 +185,7 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
       const { repId } = c.req.valid("param")
       const query = c.req.valid("query")
       return answer(c, query, async (window) => {
-        const scorecard = await repScorecard(sql, repId, window, query.bucket)
+        const scorecard = await repScorecard(sql, await repIdAsKept(sql, repId), window, query.bucket)
         return scorecard === undefined
           ? problem(c, {
               title: "Rep not found",

@@ -22,6 +22,7 @@ import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
 import { readLog } from "./readLog.js"
 import { readStream } from "./readStream.js"
+import { resolvePersonal } from "./resolvePersonal.js"
 import type { SqlDatabase } from "./sql.js"
 
 /** A PostgreSQL server, or a PGlite data directory with its durability (durability.ts; default `os`). */
@@ -112,11 +113,14 @@ const storeOn = (sql: SqlDatabase, commits: GroupCommit): EventStore["Service"] 
         return yield* new IdempotencyKeyReused(rejection)
     }
   }),
-  readStream: (streamId, options) => attempt("read a stream", () => readStream(sql, streamId, options)),
+  // Both hand events out of the store: personal values read as kept (resolvePersonal.ts). The folds
+  // read their pages elsewhere (readFoldPage.ts), on tokens.
+  readStream: (streamId, options) =>
+    attempt("read a stream", async () => resolvePersonal(sql, await readStream(sql, streamId, options))),
   readLog: (options) =>
     attempt("read the log", async () => {
       await awaitHiddenCommits(sql, 1_000)
-      return readLog(sql, options)
+      return resolvePersonal(sql, await readLog(sql, options))
     }),
   visibleHead: attempt("read the log's head", () => visibleHead(sql)),
 })

@@ -7,6 +7,7 @@
 import { answer, type GroupState, judge } from "./appendJudgement.js"
 import type { AppendResult, RecordedEvent, StreamAppend } from "./eventLog.js"
 import { type EventRow, epochMs, lastEventOfEach, selectEvents, toRecorded } from "./logTable.js"
+import { insertKeptValues, type KeptValue, keepPersonalValuesApart, personalKeyOf } from "./personalValues.js"
 import { jsonbBytes, type SqlDatabase, type SqlQueryable, sqlErrorCode } from "./sql.js"
 
 /**
@@ -28,9 +29,18 @@ export const appendGroupToLog = async (
   db: SqlDatabase,
   group: ReadonlyArray<ReadonlyArray<StreamAppend>>,
 ): Promise<ReadonlyArray<AppendResult>> => {
+  // Personal values are replaced by their tokens before the judgement: a retry of a delivery is
+  // compared, token for token, with what was stored (and stays a duplicate after an erasure).
+  const key = await personalKeyOf(db)
+  const kept = new Map<string, ReadonlyArray<KeptValue>>()
+  const apart = group.map((appends) => {
+    const one = keepPersonalValuesApart(key, appends)
+    for (const [idempotencyKey, values] of one.kept) kept.set(idempotencyKey, values)
+    return one.appends
+  })
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((tx) => appendGroupInTransaction(tx, group))
+      return await db.transaction((tx) => appendGroupInTransaction(tx, apart, kept))
     } catch (error) {
       if (error instanceof NothingWritten) return error.results
       // 23505: another process stored one of our idempotency keys since we looked; 40P01: a deadlock.
@@ -50,6 +60,7 @@ class NothingWritten extends Error {
 const appendGroupInTransaction = async (
   tx: SqlQueryable,
   group: ReadonlyArray<ReadonlyArray<StreamAppend>>,
+  kept: ReadonlyMap<string, ReadonlyArray<KeptValue>>,
 ): Promise<ReadonlyArray<AppendResult>> => {
   const appends = group.flat()
   const streamIds = [...new Set(appends.map((a) => a.streamId))].sort()
@@ -139,6 +150,11 @@ const appendGroupInTransaction = async (
       ),
     ],
   )
+  if (kept.size > 0)
+    await insertKeptValues(
+      tx,
+      state.rows.flatMap(({ sent }) => kept.get(sent.idempotencyKey) ?? []),
+    )
   const places = JSON.parse(placed[0]?.placed ?? "[]") as ReadonlyArray<[number, string, number, number]>
   const insertedEvents = state.rows.map(({ accepted }, i): RecordedEvent => {
     const [position, transactionId, occurredMs, recordedMs] = places[i] as [number, string, number, number]

@@ -17,7 +17,9 @@ import { isDeepStrictEqual } from "node:util"
 import { type Checkpoint, logStart, type RecordedEvent } from "./eventLog.js"
 import { committedHead } from "./logHead.js"
 import { fenceOf } from "./logTable.js"
+import { insertKeptValues, type KeptValue, keepEventApart, personalKeyOf, streamIdApart } from "./personalValues.js"
 import { readLog } from "./readLog.js"
+import { resolvePersonal } from "./resolvePersonal.js"
 import { jsonbBytes, type SqlDatabase } from "./sql.js"
 
 /** One line of an archive. */
@@ -56,7 +58,9 @@ export async function* archivePages(
   const until = await untilCommittedVisible(db, options.fenceTimeoutMs ?? 60_000)
   let after: Checkpoint = logStart
   for (;;) {
-    const page = await readLog(db, { after, limit: pageSize, asOf: { until } })
+    // An archive holds the values, not the tokens (a token means nothing under another store's key):
+    // those erased read as `erased:…` in it, and a restore keeps them apart again under its own key.
+    const page = await resolvePersonal(db, await readLog(db, { after, limit: pageSize, asOf: { until } }))
     if (page.length === 0) return
     yield page
     const last = page[page.length - 1] as RecordedEvent
@@ -134,8 +138,15 @@ export const restoreBatch = async (
   db: SqlDatabase,
   batch: ReadonlyArray<ArchivedEvent>,
   expected: RestoreExpectation,
-): Promise<number> =>
-  db.transaction(async (tx) => {
+): Promise<number> => {
+  const key = await personalKeyOf(db)
+  const kept: KeptValue[] = []
+  const apart = batch.map((archived) => {
+    const { event, kept: values } = keepEventApart(key, archived)
+    for (const value of values) kept.push(value.raw ? { ...value, keptAt: archived.recordedAt } : value)
+    return { ...archived, ...event, streamId: streamIdApart(archived.streamId, values) }
+  })
+  return db.transaction(async (tx) => {
     await tx.query("lock table ledger_events in exclusive mode")
     const [now] = await tx.query<{ highest: number | string | null; events: number | string | null }>(
       expected.eventCount === undefined
@@ -165,7 +176,7 @@ export const restoreBatch = async (
             idempotency_key text)`,
       [
         jsonbBytes(
-          batch.map((event) => ({
+          apart.map((event) => ({
             position: event.position,
             stream_id: event.streamId,
             stream_version: event.streamVersion,
@@ -180,9 +191,11 @@ export const restoreBatch = async (
         ),
       ],
     )
+    await insertKeptValues(tx, kept)
     const [after] = await tx.query<{ highest: number | string }>(
       `select setval(pg_get_serial_sequence('ledger_events', 'global_position'), max(global_position)) as highest
        from ledger_events`,
     )
     return Number(after?.highest)
   })
+}

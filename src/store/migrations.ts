@@ -109,6 +109,32 @@ export const migrations: ReadonlyArray<Migration> = [
         and metadata->'raw'->'token' <> '"[secret removed]"'
     `,
   },
+  {
+    version: 7,
+    name: "personal data kept apart",
+    // Personal values and vendor payloads live here, not in the log (personalValues.ts): an erasure
+    // or the payloads' retention deletes rows, the log is never rewritten. The key of the tokens is
+    // the store's own, random: gen_random_uuid draws from the server's strong random source. Written
+    // to be run again (a store whose migration record was rolled back keeps its key and values).
+    sql: `
+      create table if not exists ledger_personal_key (
+        id int primary key check (id = 1),
+        secret text not null
+      );
+      insert into ledger_personal_key (id, secret)
+        values (1, replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
+        on conflict (id) do nothing;
+      create table if not exists ledger_personal_values (
+        token text primary key,
+        value text not null,
+        subjects jsonb not null,
+        raw boolean not null,
+        kept_at timestamptz not null default now()
+      );
+      create index if not exists ledger_personal_values_subjects on ledger_personal_values using gin (subjects);
+      create index if not exists ledger_personal_values_raw_age on ledger_personal_values (kept_at) where raw
+    `,
+  },
 ]
 
 const migrationLock = 7_340_001 // any constant shared by every instance of the ledger

@@ -7,8 +7,9 @@
  *   idempotency key and metadata: pages of the source's log written with `restoreBatch`
  *   (eventArchive.ts, the writer `ledger events import` restores with), which also moves the
  *   target's position sequence past the copy;
- * - the API keys (their hashes: the same tokens work on the target) and the ingestion status
- *   (`ledger_sources`), row for row;
+ * - the API keys (their hashes: the same tokens work on the target), the ingestion status
+ *   (`ledger_sources`), and the personal values kept apart with the key of their tokens
+ *   (personalValues.ts; those erased are gone from the source already), row for row;
  * - NOT the read models: a server started on the target finds none and its projection runner
  *   rebuilds them from the log.
  *
@@ -41,6 +42,7 @@ import type { EventRow } from "./logTable.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
+import { resolvePersonal } from "./resolvePersonal.js"
 import type { SqlDatabase, SqlQueryable } from "./sql.js"
 
 /** Told where the copy is; `done` counts events out of the source's `total`. */
@@ -147,9 +149,10 @@ const copyInto = async (source: SqlDatabase, target: SqlDatabase, options: CopyO
   let expectation: RestoreExpectation = { highestPosition: 0, eventCount: alreadyThere }
   for await (const page of exactPages(source, pageSize)) {
     const rest: ArchivedEvent[] = []
+    // The checksum is that of the export (values, not tokens: resolvePersonal.ts); the copy compares tokens.
+    for (const event of await resolvePersonal(source, page)) digest.update(`${archiveLine(event)}\n`)
     for (const event of page) {
       const line = archiveLine(event)
-      digest.update(`${line}\n`)
       if (compared === alreadyThere) {
         rest.push(event)
         continue
@@ -179,6 +182,12 @@ const copyInto = async (source: SqlDatabase, target: SqlDatabase, options: CopyO
     )
   }
 
+  // The same key and kept values: the copy's tokens are the source's, and read the same. An erased
+  // person's values are not in the source's table, so not in the copy either.
+  if (await hasTable(source, personalKeyTable.name)) {
+    await copyRows(source, target, personalKeyTable)
+    await copyRows(source, target, personalValuesTable)
+  }
   const apiKeys = await copyRows(source, target, apiKeysTable)
   const sources = (await hasTable(source, sourcesTable.name)) ? await copyRows(source, target, sourcesTable) : undefined
   const sha256 = digest.digest("hex")
@@ -200,7 +209,7 @@ const verify = async (
   const digest = createHash("sha256")
   let count = 0
   for await (const page of exactPages(target, expected.pageSize)) {
-    for (const event of page) digest.update(`${archiveLine(event)}\n`)
+    for (const event of await resolvePersonal(target, page)) digest.update(`${archiveLine(event)}\n`)
     count += page.length
     expected.report("verifying", count, expected.total)
   }
@@ -315,6 +324,8 @@ const streamHeads = async (db: SqlQueryable) => {
 type CopiedTable = { readonly name: string; readonly key: string; readonly what: string }
 const apiKeysTable: CopiedTable = { name: "ledger_api_keys", key: "key_id", what: "API keys" }
 const sourcesTable: CopiedTable = { name: "ledger_sources", key: "source", what: "ingestion sources" }
+const personalKeyTable: CopiedTable = { name: "ledger_personal_key", key: "id", what: "personal-data keys" }
+const personalValuesTable: CopiedTable = { name: "ledger_personal_values", key: "token", what: "kept personal values" }
 
 const hasTable = async (db: SqlQueryable, table: string): Promise<boolean> =>
   (await db.query<{ present: boolean }>("select to_regclass($1) is not null as present", [table]))[0]?.present === true

@@ -15,6 +15,7 @@ import { seededRandom } from "../../src/demo/random.js"
 import { activeGeneration } from "../../src/readModel/registry.js"
 import { loadState } from "../../src/readModel/scorecardState.js"
 import { scorecardModel } from "../../src/readModel/scorecardTables.js"
+import { keepEventApart, personalKeyOf } from "../../src/store/personalValues.js"
 import type { SqlQueryable } from "../../src/store/sql.js"
 import type { StoredEvent } from "./server.js"
 import { post, type Sent, type SentEvent, storedAsSent, type Target, trafficWindow } from "./traffic.js"
@@ -327,6 +328,18 @@ export const foldOfLog = (log: ReadonlyArray<StoredEvent>): LedgerState =>
         : [],
     ),
   )
+
+/**
+ * A log served over HTTP (values) as the store keeps it: personal values as their tokens under the
+ * store's key (src/store/personalValues.ts), which is what the read model's folds saw.
+ */
+export const keptApart = async (db: SqlQueryable, log: ReadonlyArray<StoredEvent>): Promise<StoredEvent[]> => {
+  const key = await personalKeyOf(db)
+  return log.map((event) => ({
+    ...event,
+    data: keepEventApart(key, { ...event, metadata: {} }).event.data as Record<string, unknown>,
+  }))
+}
 
 /** The rows of the active generation, read from the database (the server must be caught up). */
 export const activeReadModel = async (db: SqlQueryable): Promise<LedgerState> => {
