@@ -71,6 +71,10 @@ const importFlags = {
     Flag.withDescription("The role of reps whose row has none (default AE)"),
     Flag.optional,
   ),
+  openedAtDefault: optionalString(
+    "opened-at-default",
+    "When deals without a creation date were opened (the export's date, say); without it such rows are rejected",
+  ),
   dryRun: Flag.Boolean("dry-run").pipe(
     Flag.withDescription("Check the file and report what would be imported; store nothing"),
     Flag.withDefault(false),
@@ -197,6 +201,7 @@ const optionsOf = (flags: ImportFlags): Effect.Effect<ImportOptions, CommandFail
       dealSource: given(flags.dealSource),
       joinedOn: given(flags.joinedOn),
       role: given(flags.role),
+      openedAtDefault: given(flags.openedAtDefault),
     }
     return { ...fromFile, ...Object.fromEntries(Object.entries(flagged).filter(([, value]) => value !== undefined)) }
   })

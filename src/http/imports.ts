@@ -91,6 +91,12 @@ const ImportQuery = z.object({
     .enum(["AE", "BDR", "manager", "other"])
     .optional()
     .describe("The role of reps whose row has none (default AE)"),
+  openedAtDefault: z
+    .string()
+    .optional()
+    .describe(
+      "When deals without a creation date were opened (the export's date, say); without it such rows are rejected",
+    ),
   dryRun: flag.describe("Check the file and answer what would be imported; store nothing"),
   skipInvalid: flag.describe("Import the valid rows and list the rejected ones, instead of refusing the file"),
 })

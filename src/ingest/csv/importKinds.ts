@@ -53,6 +53,7 @@ export type ImportOptions = {
   readonly dealSource?: string
   readonly joinedOn?: string
   readonly role?: string
+  readonly openedAtDefault?: string
 }
 
 /** Everything an import needs to turn a row into events, checked. */
@@ -74,6 +75,8 @@ export type ImportSettings = {
   /** When a rep joined, for a roster without a start-date column (an ISO instant). */
   readonly joinedOn: string
   readonly defaultRole: RepRole
+  /** When a deal without a creation date was opened (an ISO instant); without it such a row is rejected. */
+  readonly openedAtDefault?: string
 }
 
 export type Settings =
@@ -161,6 +164,12 @@ export const importSettings = (kind: ImportKind, options: ImportOptions): Settin
     if (!instant.ok) return fail(`--joined-on: ${instant.reason}`)
     joinedOn = instant.value
   }
+  let openedAtDefault: string | undefined
+  if (options.openedAtDefault !== undefined) {
+    const instant = instantOf(options.openedAtDefault, dates)
+    if (!instant.ok) return fail(`--opened-at-default: ${instant.reason}`)
+    openedAtDefault = instant.value
+  }
   const identitySource = options.identitySource?.trim()
   if (identitySource !== undefined && !/^[a-z0-9][a-z0-9_.-]*$/i.test(identitySource)) {
     return fail(
@@ -187,6 +196,7 @@ export const importSettings = (kind: ImportKind, options: ImportOptions): Settin
       dealSource,
       joinedOn,
       defaultRole,
+      ...(openedAtDefault === undefined ? {} : { openedAtDefault }),
     },
   }
 }
@@ -206,6 +216,7 @@ const MappingFile = z.strictObject({
   dealSource: z.string().optional(),
   joinedOn: z.string().optional(),
   role: z.string().optional(),
+  openedAtDefault: z.string().optional(),
 })
 
 /** The options a JSON mapping file holds, or why it cannot be read (naming the member). */

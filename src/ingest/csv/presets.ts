@@ -148,6 +148,7 @@ export const presets: Readonly<Record<CrmPreset, Partial<Record<ImportKind, Pres
         owner: "Deal - Owner",
         account: "Deal - Organization",
         stage: "Deal - Status",
+        openStage: "Deal - Stage",
         openedAt: "Deal - Deal created",
         closeDate: "Deal - Deal closed on",
         expectedCloseDate: "Deal - Expected close date",

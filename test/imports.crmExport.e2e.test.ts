@@ -1,0 +1,53 @@
+/**
+ * A CRM export taken as it comes, over a listening server (PGlite, and PostgreSQL when TEST_DATABASE_URL is
+ * set): open deals without an amount, an account or a date; a roster naming managers only in its manager
+ * column; an accounts file onto the target list; and `GET /v1/sources` listing the imports.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { expectProblem, serverBackends, startTestServer, type TestServer } from "./support/server.js"
+
+const slow = { timeout: 60_000 }
+
+// A Salesforce Opportunities report as exported: open deals leave the amount and often the account empty, and
+// early ones (Prospecting) carry no date at all.
+const deals =
+  "Opportunity ID,Opportunity Owner,Account Name,Stage,Created Date,Close Date,Amount\r\n" +
+  "006A,ana,Acme,Closed Won,11/2/2026,11/10/2026,12000\r\n" +
+  "006B,ana,Globex,Negotiation/Review,11/5/2026,12/15/2026,5000\r\n" +
+  "006C,ana,,Qualification,11/6/2026,12/20/2026,\r\n" +
+  "006D,ana,,Prospecting,,,\r\n" +
+  "006E,ana,Acme,Prospecting,,,\r\n"
+
+describe.each(serverBackends)("a CRM export taken as it comes, on $name", (backend) => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startTestServer(backend)
+  }, 180_000)
+  afterAll(() => server.close())
+
+  const post = (pathAndQuery: string, body: string) =>
+    server.request(pathAndQuery, { method: "POST", body, headers: { "content-type": "text/csv" } })
+
+  it("open deals without an amount, an account or a date go in whole, dated by openedAtDefault", slow, async () => {
+    // Without the fallback, the two rows without a date are refused by name, and nothing is stored.
+    const refused = await post("/v1/imports/deals?preset=salesforce", deals)
+    expectProblem(refused, 422, [/line 5, column "Created Date"/, /openedAtDefault/])
+    expect(refused.body.detail).not.toMatch(/--opened-at-default/)
+
+    const imported = await post("/v1/imports/deals?preset=salesforce&openedAtDefault=2026-11-30", deals)
+    expect(imported.status).toBe(201)
+    expect(imported.body).toMatchObject({ rows: 5, rejected: 0, eventsByType: { DealOpened: 5, DealWon: 1 } })
+
+    const scorecard = await server.request("/v1/reps/ana/scorecard?from=2026-11-01&to=2026-11-30&consistency=strong")
+    expect(scorecard.status).toBe(200)
+    // Five deals opened in November, 12k won; open at the window's end: B (5k) and C, D, E without an amount.
+    expect(scorecard.body.metrics).toMatchObject({ dealsOpened: 5, dealsWon: 1, wonValue: 12_000 })
+    expect(scorecard.body.coverage).toMatchObject({ openPipeline: 5_000, openDealsWithoutAmount: 3 })
+
+    const log = await server.log()
+    expect(log.find((e) => e.idempotencyKey === "csv:deals:006D:opened")).toMatchObject({
+      occurredAt: "2026-11-30T12:00:00.000Z",
+      data: { dealId: "006D", repId: "ana", source: "outbound", stage: "Prospecting" },
+    })
+  })
+})
