@@ -50,4 +50,29 @@ describe.each(serverBackends)("a CRM export taken as it comes, on $name", (backe
       data: { dealId: "006D", repId: "ana", source: "outbound", stage: "Prospecting" },
     })
   })
+
+  it("a manager named only in the manager column becomes a rep of role manager, once", slow, async () => {
+    const roster = "repId,name,role,team,manager\r\nana,Ana Lopez,AE,East,raj\r\nbo,Bo Chen,AE,East,raj\r\n"
+    const imported = await post("/v1/imports/reps", roster)
+    expect(imported.status).toBe(201)
+    expect(imported.body).toMatchObject({ appended: 3, eventsByType: { RepJoined: 3 } })
+    const again = await post("/v1/imports/reps", roster)
+    expect(again.body).toMatchObject({ appended: 0, alreadyStored: 3 })
+
+    const managers = (await server.log()).filter((e) => e.idempotencyKey === "csv:reps:raj:manager")
+    expect(managers).toHaveLength(1)
+    expect(managers[0]).toMatchObject({ type: "RepJoined", data: { repId: "raj", name: "raj", role: "manager" } })
+    await expect
+      .poll(
+        async () =>
+          (await server.request("/v1/reps?consistency=strong")).body.reps.map((r: { repId: string }) => r.repId),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toContain("raj")
+    const reps = (await server.request("/v1/reps?consistency=strong")).body.reps
+    expect(reps.find((r: { repId: string }) => r.repId === "raj")).toMatchObject({ role: "manager" })
+    expect(reps.find((r: { repId: string }) => r.repId === "ana")).toMatchObject({ managerRepId: "raj" })
+  })
 })
