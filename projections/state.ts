@@ -226,6 +226,9 @@ export type AccountRow = {
   readonly targeted: boolean
   readonly targetReason: EventData<"AccountTargeted">["reason"] | null
   readonly incumbent: string | null
+  /** The industry and size the latest `AccountTargeted` gave (an accounts import's), kept when a later one has none. */
+  readonly industry: string | null
+  readonly size: string | null
   readonly targetedAt: string | null
   readonly untargetedAt: string | null
   /** Held meetings since the account's last closed deal (the current sales cycle). */

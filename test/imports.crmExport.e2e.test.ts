@@ -75,4 +75,39 @@ describe.each(serverBackends)("a CRM export taken as it comes, on $name", (backe
     expect(reps.find((r: { repId: string }) => r.repId === "raj")).toMatchObject({ role: "manager" })
     expect(reps.find((r: { repId: string }) => r.repId === "ana")).toMatchObject({ managerRepId: "raj" })
   })
+
+  it(
+    "an accounts export puts its customers on the target list; a dry run with a bad row is refused",
+    slow,
+    async () => {
+      const accounts =
+        "Account Name,Industry,Employees,Type\r\n" +
+        "Acme,Manufacturing,1200,Customer - Direct\r\n" +
+        "Globex,Retail,40,Prospect\r\n" +
+        ",Software,10,Customer - Channel\r\n"
+      const refused = await post("/v1/imports/accounts?preset=salesforce&dryRun=true", accounts)
+      expectProblem(refused, 422, [/line 4, column "Account Name": is empty/])
+      expect(refused.body).toMatchObject({ dryRun: true, rows: 3, rejected: 1, eventsByType: { AccountTargeted: 1 } })
+
+      const imported = await post("/v1/imports/accounts?preset=salesforce&skipInvalid=true", accounts)
+      expect(imported.status).toBe(201)
+      expect(imported.body).toMatchObject({ appended: 1, rowsWithoutEvents: 1, rejected: 1 })
+      const targets = await server.request("/v1/accounts/targets?consistency=strong")
+      // Acme, a customer; deals 006A (won 12k) and 006E (open, no amount) are Acme's from the deals import.
+      expect(targets.body.accounts).toEqual([
+        expect.objectContaining({
+          accountId: "Acme",
+          name: "Acme",
+          targetReason: "buys_what_we_sell",
+          industry: "Manufacturing",
+          size: "1200",
+          dealsOpened: 2,
+          dealsWon: 1,
+          wonValue: 12_000,
+          dealsOpen: 1,
+          openPipeline: 0,
+        }),
+      ])
+    },
+  )
 })

@@ -1,5 +1,5 @@
 /**
- * @module `POST /v1/imports/{kind}`: a CRM's CSV export (deals, activities, reps) sent as `text/csv`, imported
+ * @module `POST /v1/imports/{kind}`: a CRM's CSV export (deals, activities, reps, accounts) sent as `text/csv`, imported
  * exactly as `ledger import` does (src/ingest/csv/csvImport.ts), with the same options as query parameters.
  *
  * The body is spooled to a temporary file first (streamed, up to `importLimitBytes`), because the import reads
@@ -145,7 +145,7 @@ export const importRoutes = ({
     method: "post",
     operationId: "importCsv",
     path: "/v1/imports/{kind}",
-    summary: "Import a CRM's CSV export: deals, activities or a roster of reps",
+    summary: "Import a CRM's CSV export: deals, activities, a roster of reps or accounts",
     description:
       "The body is the file as the CRM exported it (`text/csv`; a BOM, CRLF line ends and quoted fields are fine). Every row is checked first: " +
       "one invalid row refuses the whole file with a 422 listing the rows (line, column, reason) and nothing is stored, unless `skipInvalid`. " +

@@ -1,5 +1,5 @@
 /**
- * @module The three kinds of CSV import (deals, activities, reps) and the settings one import runs with:
+ * @module The four kinds of CSV import (deals, activities, reps, accounts) and the settings one import runs with:
  * a preset's columns and words, overridden by the options, checked once before the file is read.
  *
  * @example
@@ -8,6 +8,7 @@
  */
 import { z } from "zod"
 import type { IncomingEvent } from "../../../events/index.js"
+import { accountFields, accountRowEvents } from "./accountRows.js"
 import {
   type ActivityKind,
   activityFields,
@@ -29,8 +30,8 @@ import {
 import { type CrmPreset, crmPresets, presets } from "./presets.js"
 import { defaultRoles, type RepRole, repRoles, rosterFields, rosterRowEvents } from "./rosterRows.js"
 
-export type ImportKind = "deals" | "activities" | "reps"
-export const importKinds: ReadonlyArray<ImportKind> = ["deals", "activities", "reps"]
+export type ImportKind = "deals" | "activities" | "reps" | "accounts"
+export const importKinds: ReadonlyArray<ImportKind> = ["deals", "activities", "reps", "accounts"]
 
 export type DealSource = "outbound" | "inbound" | "referral"
 const dealSources: ReadonlyArray<DealSource> = ["outbound", "inbound", "referral"]
@@ -91,7 +92,13 @@ export type RowEvents =
 export type RowProblem = { readonly field: string; readonly reason: string }
 
 export const fieldsOf = (kind: ImportKind): ReadonlyArray<FieldSpec> =>
-  kind === "deals" ? dealFields : kind === "activities" ? activityFields : rosterFields
+  kind === "deals"
+    ? dealFields
+    : kind === "activities"
+      ? activityFields
+      : kind === "reps"
+        ? rosterFields
+        : accountFields
 
 /** The events of one row of a file of `settings.kind`. */
 export const rowEvents = (settings: ImportSettings, cells: RowCells): RowEvents => {
@@ -102,6 +109,8 @@ export const rowEvents = (settings: ImportSettings, cells: RowCells): RowEvents 
       return activityRowEvents(cells, settings)
     case "reps":
       return rosterRowEvents(cells, settings)
+    case "accounts":
+      return accountRowEvents(cells, settings)
   }
 }
 
