@@ -41,3 +41,15 @@ describe("managers named in a roster", () => {
     expect(outcome.eventsByType).toEqual({ RepJoined: 2 })
   })
 })
+
+describe("a short row", () => {
+  it('is reported as "short row: N cells, header has M", not as empty cells', async () => {
+    // Line 3 was cut after its second cell: its role and manager are missing, not empty.
+    const outcome = await dryRun("repId,name,role,manager\nmia,Mia Ross,manager,\nana,Ana Lopez\n").catch(
+      (error: Error & { rejections?: unknown }) => error.rejections,
+    )
+    expect(outcome).toEqual([
+      { line: 3, column: "(row)", reason: "short row: 2 cells, header has 4: a line broken or cut short?" },
+    ])
+  })
+})

@@ -35,6 +35,17 @@ export const checkRow = (
       },
     }
   }
+  if (cells.length < layout.width) {
+    // Read as it is, a short row's missing cells would be reported as empty ones, or taken as empty when optional.
+    return {
+      ok: false,
+      rejection: {
+        line,
+        column: "(row)",
+        reason: `short row: ${cells.length} cell${cells.length === 1 ? "" : "s"}, header has ${layout.width}: a line broken or cut short?`,
+      },
+    }
+  }
   const events = rowEvents(settings, rowCells(layout.columns, cells))
   if (events.ok) return events
   const problems: ReadonlyArray<RowProblem> = events.problems
