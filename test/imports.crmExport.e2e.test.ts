@@ -110,4 +110,26 @@ describe.each(serverBackends)("a CRM export taken as it comes, on $name", (backe
       ])
     },
   )
+
+  it("GET /v1/sources lists each kind of CSV import with its last import's rows", slow, async () => {
+    const answer = await server.request("/v1/sources")
+    expect(answer.status).toBe(200)
+    const byKind = Object.fromEntries(
+      answer.body.csvImports.map((i: { kind: string; imports: number; lastImport: unknown }) => [
+        i.kind,
+        [i.imports, i.lastImport],
+      ]),
+    )
+    expect(byKind).toEqual({
+      // Refused for two dateless rows, then imported whole: 5 rows, 6 events (5 opened, 1 won).
+      deals: [2, { rows: 5, rowsStored: 5, rowsRejected: 0, eventsAppended: 6 }],
+      activities: [0, null],
+      // The roster twice: the second appended nothing, its two rows already stored.
+      reps: [2, { rows: 2, rowsStored: 2, rowsRejected: 0, eventsAppended: 0 }],
+      // The dry run is not counted; Acme stored, Globex no one's customer, the row without an id rejected.
+      accounts: [1, { rows: 3, rowsStored: 1, rowsRejected: 1, eventsAppended: 1 }],
+    })
+    const deals = answer.body.csvImports.find((i: { kind: string }) => i.kind === "deals")
+    expect(deals).toMatchObject({ route: "POST /v1/imports/deals", lastImportAt: expect.stringMatching(/Z$/) })
+  })
 })

@@ -19,6 +19,7 @@ import {
 import { type ImportKind, importKinds, importSettings } from "../ingest/csv/importKinds.js"
 import { crmPresets } from "../ingest/csv/presets.js"
 import { silentProgress } from "../observability/progress.js"
+import { recordCsvImport } from "../store/csvImports.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import {
@@ -263,6 +264,7 @@ export const importRoutes = ({
         extra: { import: kind },
       }
       let outcome: CsvImportOutcome
+      const startedAt = new Date()
       try {
         outcome = await importCsv({
           file: upload.file,
@@ -281,10 +283,28 @@ export const importRoutes = ({
         if (error instanceof CsvImportAbandoned) return abandonedAnswer(c)
         if (!(error instanceof CsvImportRefused)) throw error
         if (error.appended > 0) onAppended?.()
+        if (!dryRun)
+          await recordCsvImport(sql, {
+            kind,
+            at: startedAt,
+            rows: error.counts?.rows ?? 0,
+            rowsStored: error.counts?.linesKept?.rows ?? 0,
+            rowsRejected: error.counts?.rejected ?? 0,
+            eventsAppended: error.appended,
+          })
         if (wantsCsv && error.counts !== undefined) return rejectsAnswer(error.refusedBy === "ledger" ? 409 : 422)
         return refusedAnswer(c, error)
       }
       if (outcome.appended > 0) onAppended?.()
+      if (!dryRun)
+        await recordCsvImport(sql, {
+          kind,
+          at: startedAt,
+          rows: outcome.rows,
+          rowsStored: outcome.linesKept?.rows ?? 0,
+          rowsRejected: outcome.rejected,
+          eventsAppended: outcome.appended,
+        })
       const status = outcome.appended > 0 ? 201 : 200
       if (wantsCsv) return rejectsAnswer(status)
       const { rejectsFile: _file, ...answer } = outcome
