@@ -9,6 +9,12 @@ export const AccountTargeted = z.strictObject({
   name: z.string().min(1).optional(),
   reason: z.enum(["buys_what_we_sell", "dream_client", "displacement", "other"]),
   incumbent: z.string().min(1).optional().describe("The competitor the account buys from today"),
+  industry: z.string().min(1).optional().describe("The account's industry, as the CRM names it"),
+  size: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The account's size as the CRM gives it: employees (1200) or a band (51-200)"),
 })
 
 export const AccountUntargeted = z.strictObject({

@@ -10,12 +10,17 @@ import { Amount, CalendarDate, Currency, DealSource, Id } from "./fields.js"
 export const DealOpened = z.strictObject({
   dealId: Id,
   repId: Id.describe("The deal's owner"),
-  accountId: Id,
-  amount: Amount,
+  accountId: Id.optional().describe("The account; a deal without one is on no account, never grouped with another"),
+  amount: Amount.optional().describe("Unknown yet on many open deals: counted as a deal, not in pipeline value"),
   currency: Currency.optional(),
   source: DealSource,
   originatorRepId: Id.optional().describe("The rep (often a BDR) who sourced the deal"),
   expectedCloseDate: CalendarDate.optional(),
+  stage: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The CRM's own stage of the open deal (Prospecting, Engaging), kept as it is"),
 })
 
 export const DealAmountChanged = z.strictObject({ dealId: Id, amount: Amount })
@@ -72,19 +77,25 @@ export const decideDeal = (state: DealState, event: DealEvent): string | undefin
       return state.status === "none"
         ? undefined
         : `deal ${event.data.dealId} was already opened (it is ${state.status})`
+    case "DealWon":
+      if (state.status === "open" && event.data.amount === undefined && state.amount === undefined)
+        return `deal ${event.data.dealId} has no amount: send the won amount with DealWon (or DealAmountChanged first)`
+      return decideChange(state, event.data.dealId)
     case "DealAmountChanged":
     case "DealCloseDateChanged":
-    case "DealWon":
     case "DealLost":
-      return state.status === "open"
-        ? undefined
-        : state.status === "none"
-          ? `deal ${event.data.dealId} has not been opened: send DealOpened first`
-          : `deal ${event.data.dealId} is already ${state.status}: a closed deal cannot change`
+      return decideChange(state, event.data.dealId)
     default:
       return assertNever(event)
   }
 }
+
+const decideChange = (state: DealState, dealId: string): string | undefined =>
+  state.status === "open"
+    ? undefined
+    : state.status === "none"
+      ? `deal ${dealId} has not been opened: send DealOpened first`
+      : `deal ${dealId} is already ${state.status}: a closed deal cannot change`
 
 function assertNever(event: never): never {
   throw new Error(`unhandled deal event ${JSON.stringify(event)}`)

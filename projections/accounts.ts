@@ -45,10 +45,10 @@ export const accountOutcomes = (deals: Iterable<DealRow>, meetings: Iterable<Mee
     dealsOpened += 1
     if (deal.status === "open") {
       dealsOpen += 1
-      openPipeline += deal.amount
+      openPipeline += deal.amount ?? 0
     } else if (deal.status === "won") {
       dealsWon += 1
-      wonValue += deal.amount
+      wonValue += deal.amount ?? 0
     } else dealsLost += 1
   }
   return { meetingsBooked, meetingsHeld, dealsOpened, dealsOpen, dealsWon, dealsLost, wonValue, openPipeline }

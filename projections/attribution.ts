@@ -74,16 +74,16 @@ const count = (tally: Tally, deal: DealRow, atMs: number): void => {
   const closed = deal.closedAt !== null && Date.parse(deal.closedAt) <= atMs ? deal.status : "open"
   for (const line of [tally.total, tally.bySource[deal.source]]) {
     line.deals += 1
-    line.value += deal.amount
+    line.value += deal.amount ?? 0
     if (closed === "won") {
       line.won += 1
-      line.wonValue += deal.amount
+      line.wonValue += deal.amount ?? 0
     } else if (closed === "lost") {
       line.lost += 1
-      line.lostValue += deal.amount
+      line.lostValue += deal.amount ?? 0
     } else {
       line.open += 1
-      line.openValue += deal.amount
+      line.openValue += deal.amount ?? 0
     }
   }
 }

@@ -155,6 +155,8 @@ export const newAccount = (accountId: string): AccountRow => ({
   targeted: false,
   targetReason: null,
   incumbent: null,
+  industry: null,
+  size: null,
   targetedAt: null,
   untargetedAt: null,
   heldMeetingsInCycle: 0,

@@ -36,6 +36,8 @@ export type CoverageReport = {
   /** wonValue from the quota period's start to `at`; 0 without a quota. */
   readonly wonValue: number
   readonly openPipeline: number
+  /** Deals open at `at` without an amount: in no pipeline figure. */
+  readonly openDealsWithoutAmount: number
   readonly qualifiedPipeline: number
   readonly coverage: number | null
   readonly qualifiedCoverage: number | null
@@ -49,8 +51,19 @@ const isOpenAt = (deal: DealRow, atMs: number): boolean =>
 export const openPipeline = (deals: Iterable<DealRow>, repId: string, at: string): number => {
   const atMs = Date.parse(at)
   let pipeline = 0
-  for (const deal of deals) if (deal.ownerRepId === repId && isOpenAt(deal, atMs)) pipeline += deal.amount
+  for (const deal of deals) if (deal.ownerRepId === repId && isOpenAt(deal, atMs)) pipeline += deal.amount ?? 0
   return pipeline
+}
+
+/**
+ * openDealsWithoutAmount: how many of the rep's deals open at `at` have no amount yet. They are in no
+ * pipeline figure (their value is unknown, not 0), so the scorecard says how many there are.
+ */
+export const openDealsWithoutAmount = (deals: Iterable<DealRow>, repId: string, at: string): number => {
+  const atMs = Date.parse(at)
+  let count = 0
+  for (const deal of deals) if (deal.ownerRepId === repId && deal.amount === null && isOpenAt(deal, atMs)) count += 1
+  return count
 }
 
 /** qualifiedPipeline: the same, counting only deals qualified (by a second meeting) by `at`. */
@@ -64,7 +77,7 @@ export const qualifiedPipeline = (deals: Iterable<DealRow>, repId: string, at: s
       Date.parse(deal.qualifiedAt) <= atMs &&
       isOpenAt(deal, atMs)
     ) {
-      pipeline += deal.amount
+      pipeline += deal.amount ?? 0
     }
   }
   return pipeline
@@ -98,7 +111,7 @@ export const wonValueBetween = (deals: Iterable<DealRow>, repId: string, from: s
   for (const deal of deals) {
     if (deal.ownerRepId !== repId || deal.status !== "won" || deal.closedAt === null) continue
     const closedMs = Date.parse(deal.closedAt)
-    if (closedMs >= fromMs && closedMs <= toMs) won += deal.amount
+    if (closedMs >= fromMs && closedMs <= toMs) won += deal.amount ?? 0
   }
   return won
 }
@@ -149,8 +162,8 @@ export const groupRequiredCoverage = (
     if (!ownerRepIds.has(deal.ownerRepId) || deal.closedAt === null) continue
     const closedMs = Date.parse(deal.closedAt)
     if (closedMs <= fromMs || closedMs > atMs) continue
-    if (deal.status === "won") wonValue += deal.amount
-    else if (deal.status === "lost") lostValue += deal.amount
+    if (deal.status === "won") wonValue += deal.amount ?? 0
+    else if (deal.status === "lost") lostValue += deal.amount ?? 0
   }
   const rate = valueWinRateOf(wonValue, lostValue)
   return rate === null || rate === 0 ? null : 1 / rate
@@ -186,6 +199,7 @@ export const coverageAt = (options: {
     quota,
     wonValue,
     openPipeline: open,
+    openDealsWithoutAmount: openDealsWithoutAmount(deals, repId, at),
     qualifiedPipeline: qualified,
     coverage: coverage(open, quota?.amount ?? null, wonValue),
     qualifiedCoverage: qualifiedCoverage(qualified, quota?.amount ?? null, wonValue),

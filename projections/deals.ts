@@ -13,6 +13,12 @@
  *   no one to credit, and a closed deal's credit is final.
  * - A close resets the account's cycle unless a later close was already folded (out of order): then
  *   the cycle stays as it is.
+ * - A deal opened without an amount counts under dealsOpened (and dealsOriginated) and adds nothing
+ *   to openedValue or originatedPipeline: the value is unknown, not 0. Its later `DealAmountChanged`
+ *   puts it in the pipeline; a loss without an amount adds nothing to lostValue (the decider refuses
+ *   a win without one).
+ * - A deal opened without an account is on no account: no account's cycle, open deals or target
+ *   list, and so never qualified by meetings nor grouped with another account-less deal.
  */
 import type { EventOf } from "../events/index.js"
 import { type Change, credit, newAccount, noChanges } from "./changes.js"
@@ -24,14 +30,16 @@ import { dayKeyOf } from "./teamDays.js"
  * and originatedPipeline (its amount at opening) for the originator.
  */
 export const foldDealOpened = (state: LedgerState, event: EventOf<"DealOpened">): ReadonlyArray<Change> => {
-  const { dealId, repId, accountId, amount, currency, source, originatorRepId, expectedCloseDate } = event.data
+  const { dealId, repId, accountId, currency, source, originatorRepId, expectedCloseDate, stage } = event.data
   if (state.deals.has(dealId)) return noChanges
-  const account = state.accounts.get(accountId) ?? newAccount(accountId)
+  const account = accountId === undefined ? undefined : (state.accounts.get(accountId) ?? newAccount(accountId))
+  const amount = event.data.amount ?? 0
   const deal: DealRow = {
     dealId,
     ownerRepId: repId,
-    accountId,
-    amount,
+    accountId: accountId ?? null,
+    amount: event.data.amount ?? null,
+    stage: stage ?? null,
     currency: currency ?? null,
     source,
     originatorRepId: originatorRepId ?? null,
@@ -39,13 +47,12 @@ export const foldDealOpened = (state: LedgerState, event: EventOf<"DealOpened">)
     status: "open",
     openedAt: event.occurredAt,
     closedAt: null,
-    onTargetAccount: account.targeted,
-    qualifiedAt: account.heldMeetingsInCycle >= 2 ? event.occurredAt : null,
+    onTargetAccount: account?.targeted ?? false,
+    qualifiedAt: account !== undefined && account.heldMeetingsInCycle >= 2 ? event.occurredAt : null,
   }
-  const changes: Array<Change> = [
-    { kind: "deal", row: deal },
-    { kind: "account", row: { ...account, openDealIds: [...account.openDealIds, dealId] } },
-  ]
+  const changes: Array<Change> = [{ kind: "deal", row: deal }]
+  if (account !== undefined)
+    changes.push({ kind: "account", row: { ...account, openDealIds: [...account.openDealIds, dealId] } })
   const day = dayKeyOf(Date.parse(event.occurredAt), state.settings.timeZone)
   const ownerAdd: Partial<DayCounters> = { dealsOpened: 1, openedValue: amount }
   if (source === "outbound") ownerAdd.outboundOpenedValue = amount
@@ -90,20 +97,26 @@ export const foldDealClosed = (
   const deal = state.deals.get(event.data.dealId)
   if (deal === undefined || deal.status !== "open") return noChanges
   const won = event.type === "DealWon"
-  const amount = event.type === "DealWon" ? (event.data.amount ?? deal.amount) : deal.amount
+  const finalAmount = event.type === "DealWon" ? (event.data.amount ?? deal.amount) : deal.amount
   const changes: Array<Change> = [
-    { kind: "deal", row: { ...deal, amount, status: won ? "won" : "lost", closedAt: event.occurredAt } },
+    {
+      kind: "deal",
+      row: { ...deal, amount: finalAmount, status: won ? "won" : "lost", closedAt: event.occurredAt },
+    },
   ]
+  const amount = finalAmount ?? 0
   const at = Date.parse(event.occurredAt)
-  const account = state.accounts.get(deal.accountId) ?? newAccount(deal.accountId)
-  const openDealIds = account.openDealIds.filter((id) => id !== deal.dealId)
-  const closesCycle = account.lastClosedAt === null || at >= Date.parse(account.lastClosedAt)
-  changes.push({
-    kind: "account",
-    row: closesCycle
-      ? { ...account, openDealIds, lastClosedAt: event.occurredAt, heldMeetingsInCycle: 0 }
-      : { ...account, openDealIds },
-  })
+  if (deal.accountId !== null) {
+    const account = state.accounts.get(deal.accountId) ?? newAccount(deal.accountId)
+    const openDealIds = account.openDealIds.filter((id) => id !== deal.dealId)
+    const closesCycle = account.lastClosedAt === null || at >= Date.parse(account.lastClosedAt)
+    changes.push({
+      kind: "account",
+      row: closesCycle
+        ? { ...account, openDealIds, lastClosedAt: event.occurredAt, heldMeetingsInCycle: 0 }
+        : { ...account, openDealIds },
+    })
+  }
   const add: Partial<DayCounters> = won
     ? { dealsWon: 1, wonValue: amount, [deal.onTargetAccount ? "targetDealsWon" : "nonTargetDealsWon"]: 1 }
     : { dealsLost: 1, lostValue: amount, [deal.onTargetAccount ? "targetDealsLost" : "nonTargetDealsLost"]: 1 }

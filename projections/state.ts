@@ -174,9 +174,15 @@ export type DealStatus = "open" | "won" | "lost"
 export type DealRow = {
   readonly dealId: string
   readonly ownerRepId: string
-  readonly accountId: string
-  /** The latest amount: `DealAmountChanged` updates it while open; `DealWon`'s amount, when given, wins. */
-  readonly amount: number
+  /** Null for a deal opened on no account: it is on no account's cycle and no one else's bucket. */
+  readonly accountId: string | null
+  /**
+   * The latest amount: `DealAmountChanged` updates it while open; `DealWon`'s amount, when given, wins.
+   * Null while unknown (an open deal exported without one): counted as a deal, in no value.
+   */
+  readonly amount: number | null
+  /** The CRM's stage of the deal when opened (`"Prospecting"`), as the export had it; null when not given. */
+  readonly stage: string | null
   readonly currency: string | null
   readonly source: EventData<"DealOpened">["source"]
   readonly originatorRepId: string | null
@@ -220,6 +226,9 @@ export type AccountRow = {
   readonly targeted: boolean
   readonly targetReason: EventData<"AccountTargeted">["reason"] | null
   readonly incumbent: string | null
+  /** The industry and size the latest `AccountTargeted` gave (an accounts import's), kept when a later one has none. */
+  readonly industry: string | null
+  readonly size: string | null
   readonly targetedAt: string | null
   readonly untargetedAt: string | null
   /** Held meetings since the account's last closed deal (the current sales cycle). */

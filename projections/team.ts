@@ -54,7 +54,7 @@ export const foldQuotaSet = (state: LedgerState, event: EventOf<"QuotaSet">): Re
 
 /** An account put on the target list. */
 export const foldAccountTargeted = (state: LedgerState, event: EventOf<"AccountTargeted">): ReadonlyArray<Change> => {
-  const { accountId, name, reason, incumbent } = event.data
+  const { accountId, name, reason, incumbent, industry, size } = event.data
   const account = state.accounts.get(accountId) ?? newAccount(accountId)
   return [
     {
@@ -65,6 +65,8 @@ export const foldAccountTargeted = (state: LedgerState, event: EventOf<"AccountT
         targeted: true,
         targetReason: reason,
         incumbent: incumbent ?? null,
+        industry: industry ?? account.industry,
+        size: size ?? account.size,
         targetedAt: event.occurredAt,
       },
     },

@@ -187,6 +187,7 @@ describe("projections/README.md: cohorts, evidence and rollups", () => {
           closedAt,
           onTargetAccount: false,
           qualifiedAt: null,
+          stage: null,
         }
       })
     const attainment = quotaAttainment({ reps, deals, settings: defaultTeamSettings, from: from!, to: to! })
@@ -243,6 +244,7 @@ describe("projections/README.md: cohorts, evidence and rollups", () => {
         closedAt: outcome === "open" ? null : "2026-11-20T09:00:00Z",
         onTargetAccount: false,
         qualifiedAt: null,
+        stage: null,
       }
     })
     const attribution = originatedBySource(deals, { start: "2026-11-01T00:00:00Z", end: "2026-12-01T00:00:00Z" })

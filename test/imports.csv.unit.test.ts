@@ -383,6 +383,7 @@ describe("the presets read each CRM's own export header", () => {
           amount: 5000,
           source: "outbound",
           expectedCloseDate: "2026-12-31",
+          stage: "Id. Decision Makers",
         },
       ],
     ])
@@ -526,6 +527,7 @@ describe("the presets read each CRM's own export header", () => {
         currency: "EUR",
         source: "outbound",
         expectedCloseDate: "2026-12-20",
+        stage: "Proposal Made",
       },
     ])
   })

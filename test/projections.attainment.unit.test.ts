@@ -20,6 +20,7 @@ const deal = (dealId: string, ownerRepId: string, amount: number, fields: Partia
   closedAt: null,
   onTargetAccount: false,
   qualifiedAt: null,
+  stage: null,
   ...fields,
 })
 const won = (closedAt: string) => ({ status: "won" as const, closedAt })

@@ -19,6 +19,7 @@ const deal = (dealId: string, fields: Partial<DealRow>): DealRow => ({
   closedAt: null,
   onTargetAccount: false,
   qualifiedAt: null,
+  stage: null,
   ...fields,
 })
 

@@ -17,6 +17,7 @@ const wonDeal = (dealId: string, openedAt: string, closedAt: string): DealRow =>
   closedAt,
   onTargetAccount: false,
   qualifiedAt: null,
+  stage: null,
 })
 
 describe("metricsOf", () => {

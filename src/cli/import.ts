@@ -71,6 +71,10 @@ const importFlags = {
     Flag.withDescription("The role of reps whose row has none (default AE)"),
     Flag.optional,
   ),
+  openedAtDefault: optionalString(
+    "opened-at-default",
+    "When deals without a creation date were opened (the export's date, say); without it such rows are rejected",
+  ),
   dryRun: Flag.Boolean("dry-run").pipe(
     Flag.withDescription("Check the file and report what would be imported; store nothing"),
     Flag.withDefault(false),
@@ -122,6 +126,17 @@ const examples: Record<ImportKind, ReadonlyArray<{ command: string; description:
       description: "A roster that also says how Salesforce names each rep",
     },
   ],
+  accounts: [
+    {
+      command: "ledger import accounts accounts.csv --preset salesforce",
+      description: "A Salesforce Accounts report: its customers on the target list",
+    },
+    {
+      command:
+        'ledger import accounts companies.csv --columns "accountId=Id,name=Company,customer=Is Customer,competitorCustomer=Competitor"',
+      description: "Any other CRM: a competitor's name marks an account to win over",
+    },
+  ],
 }
 
 const importKindCommand = (kind: ImportKind) =>
@@ -169,11 +184,13 @@ const descriptions: Record<ImportKind, string> = {
     "Import a CRM's deal (opportunity) export: open deals become DealOpened, closed ones DealOpened and DealWon or DealLost",
   activities: "Import a CRM's activity export: calls, emails, meetings and other touches",
   reps: "Import a team roster (team, manager): every rep appears in every comparison, even with no activity",
+  accounts:
+    "Import a CRM's accounts export: customers (and a competitor's) go on the target list, with industry and size",
 }
 
 export const importCommand = Command.make("import").pipe(
   Command.withDescription(
-    "Import a CRM's CSV export (deals, activities or reps). Every row is checked first: one invalid row and nothing is " +
+    "Import a CRM's CSV export (deals, activities, reps or accounts). Every row is checked first: one invalid row and nothing is " +
       "imported, unless --skip-invalid. Importing the same file again appends nothing",
   ),
   Command.withShortDescription("Import a CRM's CSV export: deals, activities or reps"),
@@ -197,6 +214,7 @@ const optionsOf = (flags: ImportFlags): Effect.Effect<ImportOptions, CommandFail
       dealSource: given(flags.dealSource),
       joinedOn: given(flags.joinedOn),
       role: given(flags.role),
+      openedAtDefault: given(flags.openedAtDefault),
     }
     return { ...fromFile, ...Object.fromEntries(Object.entries(flagged).filter(([, value]) => value !== undefined)) }
   })

@@ -88,6 +88,9 @@ const Coverage = z
     quota: QuotaInForce.nullable(),
     wonValue: amount.describe("Won from the quota period's start to `at`; 0 without a quota"),
     openPipeline: amount,
+    openDealsWithoutAmount: count.describe(
+      "Deals open at `at` without an amount yet: counted as deals, in no pipeline",
+    ),
     qualifiedPipeline: amount,
     coverage: ratio,
     qualifiedCoverage: ratio,

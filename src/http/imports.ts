@@ -1,5 +1,5 @@
 /**
- * @module `POST /v1/imports/{kind}`: a CRM's CSV export (deals, activities, reps) sent as `text/csv`, imported
+ * @module `POST /v1/imports/{kind}`: a CRM's CSV export (deals, activities, reps, accounts) sent as `text/csv`, imported
  * exactly as `ledger import` does (src/ingest/csv/csvImport.ts), with the same options as query parameters.
  *
  * The body is spooled to a temporary file first (streamed, up to `importLimitBytes`), because the import reads
@@ -19,6 +19,7 @@ import {
 import { type ImportKind, importKinds, importSettings } from "../ingest/csv/importKinds.js"
 import { crmPresets } from "../ingest/csv/presets.js"
 import { silentProgress } from "../observability/progress.js"
+import { recordCsvImport } from "../store/csvImports.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import {
@@ -91,6 +92,12 @@ const ImportQuery = z.object({
     .enum(["AE", "BDR", "manager", "other"])
     .optional()
     .describe("The role of reps whose row has none (default AE)"),
+  openedAtDefault: z
+    .string()
+    .optional()
+    .describe(
+      "When deals without a creation date were opened (the export's date, say); without it such rows are rejected",
+    ),
   dryRun: flag.describe("Check the file and answer what would be imported; store nothing"),
   skipInvalid: flag.describe("Import the valid rows and list the rejected ones, instead of refusing the file"),
 })
@@ -139,7 +146,7 @@ export const importRoutes = ({
     method: "post",
     operationId: "importCsv",
     path: "/v1/imports/{kind}",
-    summary: "Import a CRM's CSV export: deals, activities or a roster of reps",
+    summary: "Import a CRM's CSV export: deals, activities, a roster of reps or accounts",
     description:
       "The body is the file as the CRM exported it (`text/csv`; a BOM, CRLF line ends and quoted fields are fine). Every row is checked first: " +
       "one invalid row refuses the whole file with a 422 listing the rows (line, column, reason) and nothing is stored, unless `skipInvalid`. " +
@@ -257,6 +264,7 @@ export const importRoutes = ({
         extra: { import: kind },
       }
       let outcome: CsvImportOutcome
+      const startedAt = new Date()
       try {
         outcome = await importCsv({
           file: upload.file,
@@ -275,10 +283,28 @@ export const importRoutes = ({
         if (error instanceof CsvImportAbandoned) return abandonedAnswer(c)
         if (!(error instanceof CsvImportRefused)) throw error
         if (error.appended > 0) onAppended?.()
+        if (!dryRun)
+          await recordCsvImport(sql, {
+            kind,
+            at: startedAt,
+            rows: error.counts?.rows ?? 0,
+            rowsStored: error.counts?.linesKept?.rows ?? 0,
+            rowsRejected: error.counts?.rejected ?? 0,
+            eventsAppended: error.appended,
+          })
         if (wantsCsv && error.counts !== undefined) return rejectsAnswer(error.refusedBy === "ledger" ? 409 : 422)
         return refusedAnswer(c, error)
       }
       if (outcome.appended > 0) onAppended?.()
+      if (!dryRun)
+        await recordCsvImport(sql, {
+          kind,
+          at: startedAt,
+          rows: outcome.rows,
+          rowsStored: outcome.linesKept?.rows ?? 0,
+          rowsRejected: outcome.rejected,
+          eventsAppended: outcome.appended,
+        })
       const status = outcome.appended > 0 ? 201 : 200
       if (wantsCsv) return rejectsAnswer(status)
       const { rejectsFile: _file, ...answer } = outcome

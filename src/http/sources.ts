@@ -9,7 +9,9 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context, MiddlewareHandler } from "hono"
+import { type ImportKind, importKinds } from "../ingest/csv/importKinds.js"
 import { connectors } from "../ingest/webhooks/index.js"
+import { type CsvImportStatus, listCsvImports } from "../store/csvImports.js"
 import {
   type DeliveryOutcome,
   type DeliveryTally,
@@ -47,6 +49,36 @@ const SourceView = z
   })
   .openapi("Source")
 
+const CsvImportView = z
+  .object({
+    kind: z.enum(importKinds as [ImportKind, ...ImportKind[]]),
+    route: z.string().describe("Where the files are sent (or `ledger import <kind>`, which is not counted here)"),
+    imports: z.number().int().describe("Imports of this kind over HTTP, dry runs aside, refused ones included"),
+    lastImportAt: z.string().nullable().describe("When the last one started"),
+    lastImport: z
+      .object({
+        rows: z.number().int().describe("Data rows in its file"),
+        rowsStored: z.number().int().describe("Rows in the ledger after it (stored then, or by an earlier import)"),
+        rowsRejected: z.number().int().describe("Rows it rejected, or that refused it"),
+        eventsAppended: z.number().int(),
+      })
+      .nullable(),
+  })
+  .openapi("CsvImportSource")
+
+/** Every kind of CSV import, those never used included. */
+export const csvImportsView = (recorded: ReadonlyArray<CsvImportStatus>) =>
+  importKinds.map((kind) => {
+    const known = recorded.find((r) => r.kind === kind)
+    return {
+      kind,
+      route: `POST /v1/imports/${kind}`,
+      imports: known?.imports ?? 0,
+      lastImportAt: known?.lastImportAt ?? null,
+      lastImport: known?.lastImport ?? null,
+    }
+  })
+
 const apiSources = ["api", "cloudevents"]
 const routeOf = (source: string) => (apiSources.includes(source) ? "POST /v1/events" : `POST /v1/webhooks/${source}`)
 
@@ -71,7 +103,8 @@ export const sourceRoutes = ({
       method: "get",
       operationId: "listSources",
       path: "/v1/sources",
-      summary: "Ingestion status: each connector's deliveries, last event and last rejection",
+      summary:
+        "Ingestion status: each connector's deliveries, last event and last rejection; each CSV import kind's last import",
       description:
         "One entry for the event API and one per connector, whether or not it has sent anything: so that a webhook failing its signature check (e.g. a rotated Twilio auth token) shows as rejections with their reason.",
       security: [{ bearer: [] }],
@@ -79,14 +112,21 @@ export const sourceRoutes = ({
       responses: {
         200: {
           description: "Every source",
-          content: { "application/json": { schema: z.object({ sources: z.array(SourceView) }).openapi("Sources") } },
+          content: {
+            "application/json": {
+              schema: z.object({ sources: z.array(SourceView), csvImports: z.array(CsvImportView) }).openapi("Sources"),
+            },
+          },
         },
         401: { description: "No valid API key", content: { "application/problem+json": { schema: Problem } } },
       },
     }),
     async (c) => {
       await deliveries.flush()
-      return c.json({ sources: sourcesView(await listSources(sql)) }, 200)
+      return c.json(
+        { sources: sourcesView(await listSources(sql)), csvImports: csvImportsView(await listCsvImports(sql)) },
+        200,
+      )
     },
   )
   return app

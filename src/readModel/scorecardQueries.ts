@@ -227,7 +227,7 @@ export const targetAccountsView = async (q: SqlQueryable) => {
       )
     ).map((row) => [row.accountId, row]),
   )
-  const deals = groupBy(await dealsOf(q, generation.generation), (d) => d.accountId)
+  const deals = groupBy(await dealsOf(q, generation.generation), (d) => d.accountId ?? "")
   const meetings = groupBy(await meetingsOf(q, generation.generation), (m) => m.accountId ?? "")
   return accounts.map((account) => ({
     ...account,

@@ -17,7 +17,7 @@ export const scorecardModel = "scorecards"
  * The version of the folds' meaning. Bump it when a change to `projections/` would give other rows
  * for the same log: on its next start the runner rebuilds a new generation, blue-green.
  */
-export const scorecardFoldVersion = 4 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant. 3: account activity in a table of its own. 4: badgering by when declines happened; counters of what a booker and an originator produced
+export const scorecardFoldVersion = 5 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant. 3: account activity in a table of its own. 4: badgering by when declines happened; counters of what a booker and an originator produced. 5: deals without an amount or an account, and their CRM stage; accounts' industry and size
 
 /** A column name as SQL reads it (the counters are camelCase). */
 export const quoted = (name: string) => `"${name}"`

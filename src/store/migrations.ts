@@ -135,6 +135,23 @@ export const migrations: ReadonlyArray<Migration> = [
       create index if not exists ledger_personal_values_raw_age on ledger_personal_values (kept_at) where raw
     `,
   },
+  {
+    version: 8,
+    name: "csv imports",
+    // What GET /v1/sources shows of the CSV imports: the rejected rows are in no event, so the log alone
+    // cannot say them, and a count kept in memory (as /metrics's) is gone with a restart.
+    sql: `
+      create table if not exists ledger_csv_imports (
+        kind text primary key,
+        imports bigint not null default 0,
+        last_import_at timestamptz not null,
+        last_rows bigint not null,
+        last_rows_stored bigint not null,
+        last_rows_rejected bigint not null,
+        last_events_appended bigint not null
+      );
+    `,
+  },
 ]
 
 const migrationLock = 7_340_001 // any constant shared by every instance of the ledger

@@ -23,10 +23,19 @@ import type { IncomingEvent } from "../../../events/index.js"
 import type { Progress } from "../../observability/progress.js"
 import { timeSlices } from "../../runtime/timeSlices.js"
 import { CsvUnreadable, csvRecords } from "./csvRecords.js"
-import { type ImportSettings, type RowProblem, rowEvents } from "./importKinds.js"
-import { type AppendBatch, type BatchRow, culpritOf, isEarlierOpening, ledgerRefusal } from "./ledgerAppend.js"
-import { type ColumnIndex, locateColumns, rowCells } from "./mapping.js"
+import { checkRow, type FileLayout, isNote } from "./fileRows.js"
+import type { ImportSettings } from "./importKinds.js"
+import {
+  type AppendBatch,
+  type BatchRow,
+  culpritOf,
+  isEarlierOpening,
+  keptSoFar,
+  ledgerRefusal,
+} from "./ledgerAppend.js"
+import { locateColumns } from "./mapping.js"
 import { type RowRejection, rejectsWriter, where } from "./rejectsFile.js"
+import { rosterManagers, withManagersNamed } from "./rosterManagers.js"
 
 export { type AppendBatch, appendBatchEffect, type BatchAppended } from "./ledgerAppend.js"
 export type { RowRejection } from "./rejectsFile.js"
@@ -166,6 +175,7 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
     let rowsWithoutEvents = 0
     let notes = 0
     let layout: FileLayout | undefined
+    const managers = settings.kind === "reps" ? rosterManagers() : undefined
     for await (const record of fileRecords(request.file, label)) {
       goOn()
       if (layout === undefined) {
@@ -182,10 +192,13 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
       if (!row.ok) await reject(record.cells, row.rejection)
       else if (row.events.length === 0) rowsWithoutEvents++
       else for (const event of row.events) eventsByType[event.type] = (eventsByType[event.type] ?? 0) + 1
+      if (row.ok) managers?.see(row.events)
       if (rows % 1_000 === 0)
         progress.update(`checking ${label}: ${rows} rows`, { value: bytesRead(record), total: size })
     }
     progress.done()
+    const pendingManagers = managers?.namedOnly(settings) ?? new Map<string, IncomingEvent>()
+    if (pendingManagers.size > 0) eventsByType["RepJoined"] = (eventsByType["RepJoined"] ?? 0) + pendingManagers.size
     if (layout === undefined) throw new CsvImportRefused(`${label} is empty: it has no header line, and no rows`)
     const summary = { kind: settings.kind, rows, rowsWithoutEvents, notes }
     const rejectsFile = rejects === undefined || rejected === 0 ? {} : { rejectsFile: request.rejectsFile }
@@ -284,8 +297,9 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
       if (record.line === 1 || isNote(record.cells, layout)) continue
       const row = checkRow(settings, layout, record.cells, record.line)
       if (!row.ok || row.events.length === 0) continue
-      batch.push({ line: record.line, cells: record.cells, events: row.events })
-      batchEvents += row.events.length
+      const events = withManagersNamed(row.events, pendingManagers)
+      batch.push({ line: record.line, cells: record.cells, events })
+      batchEvents += events.length
       if (batchEvents >= eventsPerBatch) await flush()
       if (++done % 1_000 === 0)
         progress.update(`importing ${label}: ${done} rows`, { value: bytesRead(record), total: size })
@@ -309,57 +323,11 @@ export const importCsv = async (request: CsvImportRequest): Promise<CsvImportOut
   }
 }
 
-type CheckedRow =
-  | { readonly ok: true; readonly events: ReadonlyArray<IncomingEvent> }
-  | { readonly ok: false; readonly rejection: RowRejection }
-
-const checkRow = (
-  settings: ImportSettings,
-  layout: FileLayout,
-  cells: ReadonlyArray<string>,
-  line: number,
-): CheckedRow => {
-  if (cells.slice(layout.width).some((cell) => cell !== "")) {
-    return {
-      ok: false,
-      rejection: {
-        line,
-        column: "(row)",
-        reason: `has ${cells.length} cells where the header has ${layout.width} columns: a cell holding a comma that is not quoted?`,
-      },
-    }
-  }
-  const events = rowEvents(settings, rowCells(layout.columns, cells))
-  if (events.ok) return events
-  const problems: ReadonlyArray<RowProblem> = events.problems
-  const first = problems[0] as RowProblem
-  const columnOf = (problem: RowProblem) => layout.columns.get(problem.field)?.header ?? problem.field
-  return {
-    ok: false,
-    rejection: {
-      line,
-      column: columnOf(first),
-      reason: problems.map((p, i) => (i === 0 ? p.reason : `column "${columnOf(p)}" ${p.reason}`)).join("; "),
-    },
-  }
-}
-
-/** Where each field is in the file's rows, and how many columns the header has. */
-type FileLayout = { readonly columns: ColumnIndex; readonly width: number }
-
 const fileLayout = (header: ReadonlyArray<string>, settings: ImportSettings, label: string): FileLayout => {
   const located = locateColumns(header, settings.fields, settings.columns, settings.namedColumns)
   if (!located.ok) throw new CsvImportRefused(`${label}, ${located.reason}; nothing was imported`)
   return { columns: located.columns, width: header.length }
 }
-
-/** A line of one cell in a file of several columns: a report's title, footer or copyright line, not a record. */
-const isNote = (cells: ReadonlyArray<string>, layout: FileLayout): boolean => cells.length === 1 && layout.width > 1
-
-const keptSoFar = (kept: LinesKept | undefined, appended: number): string =>
-  kept === undefined
-    ? "nothing was imported"
-    : `the rows before it were imported (lines ${kept.first} to ${kept.last}: ${kept.rows} row${kept.rows === 1 ? "" : "s"}, ${appended} new event${appended === 1 ? "" : "s"}), the rows from it on were not; correct the row (or import with --skip-invalid), and importing the file again goes on after the rows imported`
 
 /**
  * The records of a file; an unreadable one refuses the import, naming the line. The records of a chunk

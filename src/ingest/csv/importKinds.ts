@@ -1,5 +1,5 @@
 /**
- * @module The three kinds of CSV import (deals, activities, reps) and the settings one import runs with:
+ * @module The four kinds of CSV import (deals, activities, reps, accounts) and the settings one import runs with:
  * a preset's columns and words, overridden by the options, checked once before the file is read.
  *
  * @example
@@ -8,6 +8,7 @@
  */
 import { z } from "zod"
 import type { IncomingEvent } from "../../../events/index.js"
+import { accountFields, accountRowEvents } from "./accountRows.js"
 import {
   type ActivityKind,
   activityFields,
@@ -29,8 +30,8 @@ import {
 import { type CrmPreset, crmPresets, presets } from "./presets.js"
 import { defaultRoles, type RepRole, repRoles, rosterFields, rosterRowEvents } from "./rosterRows.js"
 
-export type ImportKind = "deals" | "activities" | "reps"
-export const importKinds: ReadonlyArray<ImportKind> = ["deals", "activities", "reps"]
+export type ImportKind = "deals" | "activities" | "reps" | "accounts"
+export const importKinds: ReadonlyArray<ImportKind> = ["deals", "activities", "reps", "accounts"]
 
 export type DealSource = "outbound" | "inbound" | "referral"
 const dealSources: ReadonlyArray<DealSource> = ["outbound", "inbound", "referral"]
@@ -53,6 +54,7 @@ export type ImportOptions = {
   readonly dealSource?: string
   readonly joinedOn?: string
   readonly role?: string
+  readonly openedAtDefault?: string
 }
 
 /** Everything an import needs to turn a row into events, checked. */
@@ -74,6 +76,8 @@ export type ImportSettings = {
   /** When a rep joined, for a roster without a start-date column (an ISO instant). */
   readonly joinedOn: string
   readonly defaultRole: RepRole
+  /** When a deal without a creation date was opened (an ISO instant); without it such a row is rejected. */
+  readonly openedAtDefault?: string
 }
 
 export type Settings =
@@ -88,7 +92,13 @@ export type RowEvents =
 export type RowProblem = { readonly field: string; readonly reason: string }
 
 export const fieldsOf = (kind: ImportKind): ReadonlyArray<FieldSpec> =>
-  kind === "deals" ? dealFields : kind === "activities" ? activityFields : rosterFields
+  kind === "deals"
+    ? dealFields
+    : kind === "activities"
+      ? activityFields
+      : kind === "reps"
+        ? rosterFields
+        : accountFields
 
 /** The events of one row of a file of `settings.kind`. */
 export const rowEvents = (settings: ImportSettings, cells: RowCells): RowEvents => {
@@ -99,6 +109,8 @@ export const rowEvents = (settings: ImportSettings, cells: RowCells): RowEvents 
       return activityRowEvents(cells, settings)
     case "reps":
       return rosterRowEvents(cells, settings)
+    case "accounts":
+      return accountRowEvents(cells, settings)
   }
 }
 
@@ -161,6 +173,12 @@ export const importSettings = (kind: ImportKind, options: ImportOptions): Settin
     if (!instant.ok) return fail(`--joined-on: ${instant.reason}`)
     joinedOn = instant.value
   }
+  let openedAtDefault: string | undefined
+  if (options.openedAtDefault !== undefined) {
+    const instant = instantOf(options.openedAtDefault, dates)
+    if (!instant.ok) return fail(`--opened-at-default: ${instant.reason}`)
+    openedAtDefault = instant.value
+  }
   const identitySource = options.identitySource?.trim()
   if (identitySource !== undefined && !/^[a-z0-9][a-z0-9_.-]*$/i.test(identitySource)) {
     return fail(
@@ -187,6 +205,7 @@ export const importSettings = (kind: ImportKind, options: ImportOptions): Settin
       dealSource,
       joinedOn,
       defaultRole,
+      ...(openedAtDefault === undefined ? {} : { openedAtDefault }),
     },
   }
 }
@@ -206,6 +225,7 @@ const MappingFile = z.strictObject({
   dealSource: z.string().optional(),
   joinedOn: z.string().optional(),
   role: z.string().optional(),
+  openedAtDefault: z.string().optional(),
 })
 
 /** The options a JSON mapping file holds, or why it cannot be read (naming the member). */

@@ -93,3 +93,12 @@ export const ledgerRefusal = (refusal: LedgerRefusal, row: BatchRow): string => 
     `(it was imported before as ${JSON.stringify(stored.data)} at ${stored.occurredAt}); a record imported once is not changed by importing it again`
   )
 }
+
+/** What a strict import kept when the ledger refused a row: the lines before it, or nothing. */
+export const keptSoFar = (
+  kept: { readonly first: number; readonly last: number; readonly rows: number } | undefined,
+  appended: number,
+): string =>
+  kept === undefined
+    ? "nothing was imported"
+    : `the rows before it were imported (lines ${kept.first} to ${kept.last}: ${kept.rows} row${kept.rows === 1 ? "" : "s"}, ${appended} new event${appended === 1 ? "" : "s"}), the rows from it on were not; correct the row (or import with --skip-invalid), and importing the file again goes on after the rows imported`

@@ -90,6 +90,16 @@ export const presets: Readonly<Record<CrmPreset, Partial<Record<ImportKind, Pres
       ],
       dates: "mdy",
     },
+    // An Accounts report. The id is the Account Name, as the Opportunities and Tasks reports name the account.
+    accounts: {
+      columns: {
+        accountId: "Account Name",
+        name: "Account Name",
+        industry: "Industry",
+        size: "Employees",
+        customer: "Type",
+      },
+    },
   },
   hubspot: {
     // Deals exported from the deals index ("Export view"), with the company association.
@@ -139,6 +149,16 @@ export const presets: Readonly<Record<CrmPreset, Partial<Record<ImportKind, Pres
         ["Wrong number", "failed"],
       ],
     },
+    // Companies exported from the companies index. The id is the Company name, as deals' Associated Company.
+    accounts: {
+      columns: {
+        accountId: "Company name",
+        name: "Company name",
+        industry: "Industry",
+        size: "Number of Employees",
+        customer: "Lifecycle Stage",
+      },
+    },
   },
   pipedrive: {
     // Deals exported to a spreadsheet: every column is `Deal - <field>`; Status is open, won or lost.
@@ -148,6 +168,7 @@ export const presets: Readonly<Record<CrmPreset, Partial<Record<ImportKind, Pres
         owner: "Deal - Owner",
         account: "Deal - Organization",
         stage: "Deal - Status",
+        openStage: "Deal - Stage",
         openedAt: "Deal - Deal created",
         closeDate: "Deal - Deal closed on",
         expectedCloseDate: "Deal - Expected close date",
