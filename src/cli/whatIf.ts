@@ -26,7 +26,7 @@ const flagOf: Record<string, string> = {
   to: "--to",
   period: "--period",
   team: "--team",
-  asOf: "--as-of-occurred / --as-of-recorded",
+  asOf: "--as-of / --as-of-occurred / --as-of-recorded",
   "asOf.occurred": "--as-of-occurred",
   "asOf.recorded": "--as-of-recorded",
 }
@@ -55,6 +55,12 @@ const coverageCommand = Command.make(
       Flag.withDescription("Leave badgering out of the activity rates a gap is priced at"),
       Flag.withDefault(false),
     ),
+    asOf: Flag.Literals("as-of", ["occurred", "recorded"]).pipe(
+      Flag.withDescription(
+        "The clock each period's start is known by: what had occurred by it (default), or what had been recorded by it",
+      ),
+      Flag.optional,
+    ),
     asOfOccurred: Flag.String("as-of-occurred").pipe(
       Flag.withDescription("Replay only what had happened by this instant (ISO 8601)"),
       Flag.optional,
@@ -79,7 +85,9 @@ const coverageCommand = Command.make(
       ...(Option.isSome(flags.team) ? { team: flags.team.value } : {}),
       rules: { qualifiedOnly: flags.qualifiedOnly, excludeBadgering: flags.excludeBadgering },
       ...(occurred === undefined && recorded === undefined
-        ? {}
+        ? Option.isSome(flags.asOf)
+          ? { asOf: flags.asOf.value }
+          : {}
         : {
             asOf: { ...(occurred === undefined ? {} : { occurred }), ...(recorded === undefined ? {} : { recorded }) },
           }),

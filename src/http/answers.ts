@@ -218,6 +218,9 @@ export const WhatIfCoverageAnswer = z
         team: z.string().nullable(),
         rules: z.object({ qualifiedOnly: z.boolean(), excludeBadgering: z.boolean() }),
         asOf: z.union([z.object({ occurred: instant }), z.object({ recorded: instant })]).nullable(),
+        periodStartsKnownBy: z
+          .enum(["occurred", "recorded"])
+          .describe("The clock a period's start is known by: the events occurred, or recorded, by it"),
       })
       .describe("The request with its defaults filled in"),
     replay: z.object({

@@ -33,7 +33,7 @@ import {
   wonValueBetween,
 } from "../../projections/index.js"
 import type { CoverageWhatIfResult, RepPeriod } from "./answer.js"
-import type { Replayed } from "./replayer.js"
+import { type AsOfBound, boundKey, type Replayed } from "./replayer.js"
 import type { WhatIfCoverage } from "./request.js"
 import { addPolicyTotals, noPolicyTotals, teamTotals } from "./teamTotals.js"
 
@@ -44,10 +44,41 @@ const iso = (ms: number) => new Date(ms).toISOString()
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
+ * The bounds of the log as it stood at each period's start: the events occurred (or recorded, by
+ * `periodStartsKnownBy`) by the start, and within the request's own bound when it is sooner.
+ */
+export const periodStartBounds = (state: LedgerState, request: WhatIfCoverage): Array<AsOfBound> => {
+  if (state.occurrences.events === 0) return []
+  const { timeZone, fiscalYearStartMonth } = state.settings
+  const limitMs =
+    request.asOf === null
+      ? Number.POSITIVE_INFINITY
+      : Date.parse("occurred" in request.asOf ? request.asOf.occurred : request.asOf.recorded)
+  return bucketsOfWindow(request.from, request.to, request.period, fiscalYearStartMonth).map((bucket) => {
+    const startMs = periodStart(bucket.key, timeZone, fiscalYearStartMonth) as number
+    return startBound(request, startMs, limitMs)
+  })
+}
+
+const startBound = (request: WhatIfCoverage, startMs: number, limitMs: number): AsOfBound => {
+  const at = iso(Math.min(startMs, limitMs))
+  return request.periodStartsKnownBy === "occurred" ? { occurred: at } : { recorded: at }
+}
+
+/** The log as it stood at each bound of {@link periodStartBounds}, keyed by `boundKey`. */
+export type PeriodStartStates = ReadonlyMap<string, LedgerState>
+
+/**
  * Measures the what-if on a replayed log, or names the request's field that asks the impossible:
  * an `asOf` before the first event, a window in which no event occurred, a team no rep is on.
+ * Each period's start is measured on `starts` (the log as it stood then); the outcome (wonByEnd,
+ * hitQuota), the quota and the reps on the team on the replayed log as a whole.
  */
-export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverage): CoverageWhatIfResult => {
+export const measureCoverageWhatIf = (
+  replayed: Replayed,
+  request: WhatIfCoverage,
+  starts: PeriodStartStates,
+): CoverageWhatIfResult => {
   const { state } = replayed
   const { occurrences } = state
   const refused = (path: string, message: string): CoverageWhatIfResult => ({ ok: false, issue: { path, message } })
@@ -91,20 +122,17 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
     )
   }
 
-  // Sums in a fixed order (deals by id, days by rep and day), whatever order the state's maps hold
-  // them in: a state loaded from the read model holds them in another order than one folded here,
-  // and the answer must be the same to the last bit of its floating-point sums.
-  const deals = [...state.deals.values()].sort((a, b) => byId(a.dealId, b.dealId))
-  const repDays = [...state.repDays.values()].sort((a, b) => byId(a.repId, b.repId) || byId(a.day, b.day))
-  const dealsByOwner = groupBy(deals, (deal) => deal.ownerRepId)
-  const historyByRep = new Map(
-    [...groupBy(repDays, (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]),
-  )
+  const { dealsByOwner } = knownAtStart(state)
+  const limitMs =
+    request.asOf === null
+      ? Number.POSITIVE_INFINITY
+      : Date.parse("occurred" in request.asOf ? request.asOf.occurred : request.asOf.recorded)
   const periods = bucketsOfWindow(request.from, request.to, request.period, fiscalYearStartMonth).map((bucket) => {
     const days = daysOfPeriod(bucket.key, fiscalYearStartMonth) as { firstDay: string; lastDay: string }
     const startMs = periodStart(bucket.key, timeZone, fiscalYearStartMonth) as number
     const endMs = periodEnd(bucket.key, timeZone, fiscalYearStartMonth) as number
     const over = endMs - 1 <= horizonMs
+    const known = knownAtStart(starts.get(boundKey(startBound(request, startMs, limitMs))) ?? state)
     const measured = reps
       .filter((rep) => onTeamDuring(rep, startMs, endMs))
       .map((rep) =>
@@ -112,7 +140,8 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
           rep,
           state,
           deals: dealsByOwner.get(rep.repId) ?? [],
-          history: historyByRep.get(rep.repId) ?? new RepHistory([]),
+          dealsAtStart: known.dealsByOwner.get(rep.repId) ?? [],
+          history: known.historyByRep.get(rep.repId) ?? new RepHistory([]),
           firstDay: days.firstDay,
           startMs,
           endMs,
@@ -154,6 +183,23 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
         },
       },
     },
+  }
+}
+
+/**
+ * A state's deals by owner and day rows by rep. Sums in a fixed order (deals by id, days by rep and
+ * day), whatever order the state's maps hold them in: a state loaded from the read model holds them
+ * in another order than one folded here, and the answer must be the same to the last bit of its
+ * floating-point sums.
+ */
+const knownAtStart = (state: LedgerState) => {
+  const deals = [...state.deals.values()].sort((a, b) => byId(a.dealId, b.dealId))
+  const repDays = [...state.repDays.values()].sort((a, b) => byId(a.repId, b.repId) || byId(a.day, b.day))
+  return {
+    dealsByOwner: groupBy(deals, (deal) => deal.ownerRepId),
+    historyByRep: new Map(
+      [...groupBy(repDays, (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]),
+    ),
   }
 }
 
@@ -206,7 +252,10 @@ const onTeamDuring = (rep: RepRow, startMs: number, endMs: number): boolean =>
 const measureRep = (input: {
   readonly rep: RepRow
   readonly state: LedgerState
+  /** The rep's deals in the replayed log as a whole (what happened by the period's end)… */
   readonly deals: ReadonlyArray<DealRow>
+  /** …and as the log stood at the period's start (what was known then). */
+  readonly dealsAtStart: ReadonlyArray<DealRow>
   readonly history: RepHistory
   readonly firstDay: string
   readonly startMs: number
@@ -214,9 +263,18 @@ const measureRep = (input: {
   readonly over: boolean
   readonly request: WhatIfCoverage
 }): RepPeriod => {
-  const { rep, state, deals, history, firstDay, startMs, endMs, over, request } = input
+  const { rep, state, deals, dealsAtStart, history, firstDay, startMs, endMs, over, request } = input
   const at = iso(startMs)
-  const measured = coverageAt({ deals, rep, repId: rep.repId, settings: state.settings, at, lookbackDays })
+  // The quota is the period's target as the replay knows it (the demo sets a quarter's on its first
+  // morning, after its start); every figure measured is from the log as it stood at the start.
+  const measured = coverageAt({
+    deals: dealsAtStart,
+    rep,
+    repId: rep.repId,
+    settings: state.settings,
+    at,
+    lookbackDays,
+  })
   const quota = measured.quota
   const remainingQuota = quota === null ? null : Math.max(0, quota.amount - measured.wonValue)
   const { qualifiedOnly, excludeBadgering } = request.rules

@@ -15,10 +15,14 @@ Read-only: it never changes the log or the read models. Same log and same reques
 **Replay.** The log is read in its order (transaction, position), behind the store's fence, and folded
 by the live read model's own fold (\`projections/\`: \`evolve\`, \`applyChanges\`). \`asOf.occurred\` keeps
 only the events with occurredAt ≤ the instant; \`asOf.recorded\` only those with recordedAt ≤ it. The
-whole (bounded) log is folded, then every figure is measured on that state at the instants below, as the
-live scorecards measure a window's end: a deal by its row (latest amount, openedAt, closedAt,
-qualifiedAt), a quota by the last \`QuotaSet\` for its period. Time zone and fiscal calendar: the team
-settings of the replayed state.
+outcomes (\`wonByEnd\`, \`hitQuota\`), the quota (the last \`QuotaSet\` for its period: a period's target, which
+a team may set on its first morning) and the reps on the team are measured on that whole (bounded) fold.
+**No hindsight.** Everything measured at a period's start (pipelines, coverage, \`wonSoFar\`,
+\`requiredCoverage\`, \`history\`) is measured on the log as it stood at that instant, folded afresh: the
+events that had occurred by it (\`asOf: "occurred"\`, the default, or \`asOf.occurred\`) or that had been
+recorded by it (\`asOf: "recorded"\`, or \`asOf.recorded\`), and within the bound, when sooner. A deal is
+priced at the amount known then, not at a later one. Time zone and fiscal calendar: the team settings of
+the replayed state.
 
 **Periods.** Every month, or (fiscal) quarter, with a day in [from, to], each whole: \`start\` is local
 midnight of its first day, \`end\` local midnight after its last day (exclusive).

@@ -47,21 +47,31 @@ export const WhatIfCoverageRequest = z
       .strict()
       .optional(),
     asOf: z
-      .object({
-        occurred: Instant.optional().describe(
-          "Replay only the events that had happened by this instant (occurredAt ≤ it)",
-        ),
-        recorded: Instant.optional().describe(
-          "Replay only the events the ledger had recorded by this instant (recordedAt ≤ it)",
-        ),
-      })
-      .strict()
-      .refine((bound) => (bound.occurred === undefined) !== (bound.recorded === undefined), {
-        message: "give exactly one of `occurred` or `recorded`",
-      })
+      .union(
+        [
+          z.enum(["occurred", "recorded"]),
+          z
+            .object({
+              occurred: Instant.optional().describe(
+                "Replay only the events that had happened by this instant (occurredAt ≤ it)",
+              ),
+              recorded: Instant.optional().describe(
+                "Replay only the events the ledger had recorded by this instant (recordedAt ≤ it)",
+              ),
+            })
+            .strict()
+            .refine((bound) => (bound.occurred === undefined) !== (bound.recorded === undefined), {
+              message: "give exactly one of `occurred` or `recorded`",
+            }),
+        ],
+        {
+          message:
+            'must be "occurred" or "recorded" (the clock a period\'s start is known by), or an object with exactly one of `occurred` or `recorded` (an instant)',
+        },
+      )
       .optional()
       .describe(
-        "Replay the log as it stood at an instant: what had happened by then, or what had been recorded by then",
+        'The clock by which the log is read "as it stood": each period\'s start is measured on the events that had happened by it ("occurred", the default) or that the ledger had recorded by it ("recorded"). As an object, the same clock also bounds the whole replay at an instant: what had happened, or had been recorded, by then',
       ),
   })
   .strict()
@@ -86,7 +96,10 @@ export type WhatIfCoverage = {
   readonly period: "month" | "quarter"
   readonly team: string | null
   readonly rules: { readonly qualifiedOnly: boolean; readonly excludeBadgering: boolean }
+  /** The bound of the whole replay, if any. */
   readonly asOf: { readonly occurred: string } | { readonly recorded: string } | null
+  /** The clock a period's start is known by: the events occurred, or recorded, by that instant. */
+  readonly periodStartsKnownBy: "occurred" | "recorded"
 }
 
 /** One invalid field: where (`asOf.occurred`) and what to change. */
@@ -126,11 +139,19 @@ export const parseWhatIfCoverage = (input: unknown): ParsedWhatIf => {
       team: team ?? null,
       rules: { qualifiedOnly: rules?.qualifiedOnly ?? false, excludeBadgering: rules?.excludeBadgering ?? false },
       asOf:
-        asOf === undefined
+        asOf === undefined || typeof asOf === "string"
           ? null
           : asOf.occurred !== undefined
             ? { occurred: canonical(asOf.occurred) }
             : { recorded: canonical(asOf.recorded as string) },
+      periodStartsKnownBy:
+        asOf === undefined
+          ? "occurred"
+          : typeof asOf === "string"
+            ? asOf
+            : "recorded" in asOf && asOf.recorded !== undefined
+              ? "recorded"
+              : "occurred",
     },
   }
 }
