@@ -74,7 +74,9 @@ export {
   type YieldMetric,
 } from "./comparison.js"
 export {
+  type ClosedInLookback,
   type CoverageReport,
+  closedInLookback,
   coverage,
   coverageAt,
   groupRequiredCoverage,
@@ -152,6 +154,7 @@ export {
   rollupOf,
   teamGroups,
 } from "./rollups.js"
+export * from "./scenarios.js"
 export {
   type AccountActivityRow,
   type AccountRow,

@@ -167,6 +167,40 @@ const QuotaHits = z.object({ reps: count, hitQuota: count, hitRate: ratio })
 const BackTest = z.object({ met: QuotaHits, notMet: QuotaHits }).openapi("BackTest")
 const BackTests = z.object({ mandate: BackTest, repTarget: BackTest })
 
+const ScenarioOutcome = PolicyOutcome.extend({
+  name: z.string(),
+  winRate: ratio.describe("The win rate the scenario expects: the rep's value win rate (raised, for effectiveness)"),
+  expectedWonValue: nullableNumber.describe("pipelineAtTarget × winRate"),
+  quotaAttainmentExpected: nullableNumber.describe("(wonSoFar + expectedWonValue) / quota"),
+}).openapi("ScenarioOutcome")
+
+const ScenarioTotals = PolicyTotals.extend({
+  name: z.string(),
+  quotaOfExpected: amount.describe("Σ quota of the reps whose expected attainment is known"),
+  expectedAttainedValue: amount.describe("Σ (wonSoFar + expectedWonValue) over the same reps"),
+  quotaAttainmentExpected: ratio.describe("expectedAttainedValue / quotaOfExpected"),
+  backTest: BackTest,
+}).openapi("ScenarioTotals")
+
+const ScenarioDifference = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    pipelineAsked: z.number().describe("Σ pipelineAtTarget of `to` − that of `from`"),
+    meetingsAsked: z.number().describe("Σ extraMeetings of `to` − that of `from`"),
+    activitiesAsked: z.number().describe("Σ extraActivities of `to` − that of `from`"),
+    expectedLostValue: z.number(),
+    quotaAttainmentExpected: nullableNumber,
+  })
+  .openapi("ScenarioDifference")
+
+const Scenario = z.object({
+  name: z.string(),
+  policy: z.enum(["coverage-target", "own-required-coverage", "effectiveness"]),
+  coverageTarget: nullableNumber,
+  winRateDelta: nullableNumber,
+})
+
 const WhatIfRepPeriod = z.object({
   repId: z.string(),
   name: z.string().nullable(),
@@ -182,11 +216,14 @@ const WhatIfRepPeriod = z.object({
   qualifiedCoverage: ratio,
   coverageCounted: ratio,
   requiredCoverage: ratio,
+  valueWinRate: ratio,
+  closedDeals: count,
   history: HistoryRates.extend({ from: day, to: day }),
   mandate: PolicyOutcome,
   repTarget: PolicyOutcome,
   wonByEnd: nullableNumber,
   hitQuota: z.boolean().nullable(),
+  scenarios: z.array(ScenarioOutcome),
 })
 
 const WhatIfTeamTotals = z.object({
@@ -205,13 +242,15 @@ const WhatIfTeamTotals = z.object({
   mandate: PolicyTotals,
   repTarget: PolicyTotals,
   backTest: BackTests,
+  scenarios: z.array(ScenarioTotals),
 })
 
 export const WhatIfCoverageAnswer = z
   .object({
     request: z
       .object({
-        coverageTarget: z.number(),
+        coverageTarget: nullableNumber,
+        scenarios: z.array(Scenario),
         from: day,
         to: day,
         period: z.enum(["month", "quarter"]),
@@ -231,7 +270,7 @@ export const WhatIfCoverageAnswer = z
       fiscalYearStartMonth: count,
       lookbackDays: count,
     }),
-    mandate: z.object({ coverageTarget: z.number(), impliedLossRate: nullableNumber }),
+    mandate: z.object({ coverageTarget: nullableNumber, impliedLossRate: nullableNumber }),
     periods: z.array(
       z.object({
         period: z.string(),
@@ -246,7 +285,13 @@ export const WhatIfCoverageAnswer = z
         totals: WhatIfTeamTotals,
       }),
     ),
-    totals: z.object({ mandate: PolicyTotals, repTarget: PolicyTotals, backTest: BackTests }),
+    totals: z.object({
+      mandate: PolicyTotals,
+      repTarget: PolicyTotals,
+      backTest: BackTests,
+      scenarios: z.array(ScenarioTotals),
+    }),
+    differences: z.array(ScenarioDifference),
   })
   .openapi("WhatIfCoverageAnswer")
 

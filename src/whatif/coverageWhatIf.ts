@@ -13,6 +13,7 @@ import {
   addDays,
   backTest,
   bucketsOfWindow,
+  closedInLookback,
   coverageAt,
   type DayCounters,
   type DealRow,
@@ -28,13 +29,15 @@ import {
   policyOutcome,
   type RepDayRow,
   type RepRow,
+  scenarioOutcome,
   startOfDay,
   sumCounters,
   wonValueBetween,
 } from "../../projections/index.js"
-import type { CoverageWhatIfResult, RepPeriod } from "./answer.js"
+import type { CoverageWhatIfResult, RepPeriod, ScenarioTotals } from "./answer.js"
 import { type AsOfBound, boundKey, type Replayed } from "./replayer.js"
 import type { WhatIfCoverage } from "./request.js"
+import { addScenarioTotals, scenarioDifferences } from "./scenarioTotals.js"
 import { addPolicyTotals, noPolicyTotals, teamTotals } from "./teamTotals.js"
 
 /** The trailing window of requiredCoverage and of the rates a gap is priced at. */
@@ -157,9 +160,12 @@ export const measureCoverageWhatIf = (
       end: iso(endMs),
       over,
       reps: measured,
-      totals: teamTotals(measured),
+      totals: teamTotals(measured, request.scenarios),
     }
   })
+  const windowScenarios = request.scenarios.map((_, index) =>
+    periods.map((p) => p.totals.scenarios[index] as ScenarioTotals).reduce(addScenarioTotals),
+  )
   return {
     ok: true,
     answer: {
@@ -172,7 +178,10 @@ export const measureCoverageWhatIf = (
         fiscalYearStartMonth,
         lookbackDays,
       },
-      mandate: { coverageTarget: request.coverageTarget, impliedLossRate: impliedLossRate(request.coverageTarget) },
+      mandate: {
+        coverageTarget: request.coverageTarget,
+        impliedLossRate: request.coverageTarget === null ? null : impliedLossRate(request.coverageTarget),
+      },
       periods,
       totals: {
         mandate: periods.map((p) => p.totals.mandate).reduce(addPolicyTotals, noPolicyTotals),
@@ -181,7 +190,9 @@ export const measureCoverageWhatIf = (
           mandate: periods.map((p) => p.totals.backTest.mandate).reduce(addBackTests, backTest([])),
           repTarget: periods.map((p) => p.totals.backTest.repTarget).reduce(addBackTests, backTest([])),
         },
+        scenarios: windowScenarios,
       },
+      differences: scenarioDifferences(windowScenarios),
     },
   }
 }
@@ -280,6 +291,7 @@ const measureRep = (input: {
   const { qualifiedOnly, excludeBadgering } = request.rules
   const pipelineCounted = qualifiedOnly ? measured.qualifiedPipeline : measured.openPipeline
   const rates = historyRates(history.totalsBefore(firstDay, lookbackDays), { excludeBadgering })
+  const closed = closedInLookback(dealsAtStart, new Set([rep.repId]), at, lookbackDays)
   // As shown: the lookback's first and last day (for a period starting on the calendar's first day,
   // which has no day before it, both are that day, and the history is empty).
   const historyFrom = addDays(firstDay, -lookbackDays)
@@ -305,9 +317,21 @@ const measureRep = (input: {
     coverageCounted: qualifiedOnly ? measured.qualifiedCoverage : measured.coverage,
     requiredCoverage: measured.requiredCoverage,
     history: { from: historyFrom, to: historyTo, ...rates },
+    valueWinRate: closed.valueWinRate,
+    closedDeals: closed.closedDeals,
     mandate: policyOutcome({ target: request.coverageTarget, remainingQuota, pipeline: pipelineCounted, rates }),
     repTarget: policyOutcome({ target: measured.requiredCoverage, remainingQuota, pipeline: pipelineCounted, rates }),
     wonByEnd,
     hitQuota: wonByEnd === null || quota === null ? null : wonByEnd >= quota.amount,
+    scenarios: request.scenarios.map((scenario) =>
+      scenarioOutcome(scenario, {
+        quota: quota?.amount ?? null,
+        wonSoFar: measured.wonValue,
+        remainingQuota,
+        pipeline: pipelineCounted,
+        rates,
+        valueWinRate: closed.valueWinRate,
+      }),
+    ),
   }
 }
