@@ -60,6 +60,21 @@ never joined, first seen) before \`end\` and not left before \`start\` — sorte
   wonValue won from the quota period's start to the period's end (or the quota period's end, if sooner);
   \`hitQuota\` = wonByEnd ≥ quota. Otherwise both are null.
 
+**Scenarios** (\`scenarios\`, each a column; \`coverageTarget\` alone is one, and comes first beside them). Each
+asks a rep for a coverage target and is priced by the formulas above (\`met\`, \`gap\`, \`extra…\`, \`pipelineAtTarget\`,
+\`expectedLostValue\`): a flat mandate asks \`coverageTarget\`; \`own-required-coverage\` asks the rep's
+\`requiredCoverage\`; \`effectiveness\` raises the rep's \`valueWinRate\` (of the deals closed in (at − 365 days,
+at]) by \`winRateDelta\`, capped at 1, and asks 1 / that rate: the pipeline, meetings and activities the rep
+would need for quota if they won more of what they work. Per rep and scenario: \`winRate\` = the rate it
+expects the pipeline to close at (the rep's \`valueWinRate\`, raised for effectiveness); \`expectedWonValue\` =
+pipelineAtTarget × winRate; \`quotaAttainmentExpected\` = (wonSoFar + expectedWonValue) / quota. Null where the
+rate or the quota is unknown. A mandate below a rep's required coverage expects less than the quota; above
+it, more, at the price of the pipeline it plans to lose. Team totals per scenario (\`totals.scenarios[]\`):
+the policy sums below, \`quotaAttainmentExpected\` = Σ (wonSoFar + expectedWonValue) / Σ quota over the reps
+where both are known, and the back-test. \`differences\`: for each pair of scenarios in the order asked, the
+second's window totals minus the first's: \`pipelineAsked\` (Σ pipelineAtTarget), \`meetingsAsked\` (Σ
+extraMeetings), \`activitiesAsked\` (Σ extraActivities), \`expectedLostValue\`, \`quotaAttainmentExpected\`.
+
 **Team totals** (\`periods[].totals\`): \`quota\`, \`wonSoFar\`, \`remainingQuota\` summed over reps with a
 quota; pipelines over every rep; \`coverage\`, \`qualifiedCoverage\`, \`coverageCounted\`: the same formulas
 on the sums over reps with quota left (Σ pipeline / Σ (quota − wonSoFar)). Per policy: \`met\`, \`notMet\`
@@ -71,7 +86,9 @@ both known, \`met.reps\` met the policy at the period's start and \`met.hitQuota
 \`met.hitRate\` = met.hitQuota / met.reps; \`notMet\` the same for the others. The window's \`totals\` add the
 periods up (a rep counts once per period); rates come from the sums.
 
-**Refused (400)**: coverageTarget below 1 (a target under 1x plans no loss) or above 100, \`from\` after
+**Refused (400)**: neither \`coverageTarget\` nor \`scenarios\`; a scenario with both or neither of
+\`coverageTarget\` and \`policy\`, an effectiveness one without \`winRateDelta\` (above 0, at most 1), two of one name;
+coverageTarget below 1 (a target under 1x plans no loss) or above 100, \`from\` after
 \`to\`, a window over 10 years, \`asOf\` with both or neither of occurred/recorded, an \`asOf\` before the
 first event, a window in which no replayed event occurred (except, with \`asOf\`, a window that starts after
 the bound: the periods ahead as they looked then), a team no rep is on.
