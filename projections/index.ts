@@ -16,6 +16,7 @@ export {
   type Source,
   type SourceSplit,
 } from "./attribution.js"
+export * from "./backTestVerdict.js"
 export {
   addDays,
   dayKeyOfDayNumber,

@@ -139,6 +139,17 @@ describe("scenarios side by side", () => {
     expect(three?.backTest.met).toMatchObject({ reps: 0, hitQuota: 0 })
   })
 
+  it("splits the back-test by Bea's quadrant at the start, and says why it cannot compare", () => {
+    // The only AE: at the medians of her own 6 activities and 20,000 / 6 revenue per activity: focused.
+    expect(answer.periods[0]?.reps[0]?.quadrantAtStart).toBe("focused")
+    const [three] = answer.totals.scenarios
+    expect(three?.backTestByQuadrant.focused.notMet).toMatchObject({ reps: 1, hitQuota: 1 })
+    expect(three?.backTestByQuadrant.idle.notMet.reps).toBe(0)
+    expect(three?.verdict).toBe(
+      "No rep-period met “3× mandate” at its start (of 1 judged in 1 finished period): nothing to compare.",
+    )
+  })
+
   it("coverageTarget alone is one scenario, and comes first beside `scenarios`", () => {
     expect(answerOf({ coverageTarget: 3 }).periods[0]?.reps[0]?.scenarios.map((c) => c.name)).toEqual(["3× mandate"])
     const both = answerOf({ coverageTarget: 8, scenarios: [{ name: "three", coverageTarget: 3 }] })

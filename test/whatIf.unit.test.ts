@@ -98,6 +98,9 @@ const ana: ReadonlyArray<LedgerEvent> = [
 ]
 const q2 = { from: "2026-04-01", to: "2026-06-30", period: "quarter" }
 
+/** The 95% Wilson interval of 1 of 2: (0.5 + 0.9604 ∓ 1.96 √(0.125 + 0.2401)) / 2.9207. */
+const oneOfTwo = { low: expect.closeTo(0.0945, 4), high: expect.closeTo(0.9055, 4) }
+
 describe("the what-if formulas", () => {
   it("an 8x mandate plans to lose 87.5% of the pipeline; 3x two thirds; 1x nothing", () => {
     expect(impliedLossRate(8)).toBe(0.875)
@@ -178,8 +181,8 @@ describe("the what-if formulas", () => {
       { met: true, hitQuota: null }, // period not over: not judged
     ])
     expect(tally).toEqual({
-      met: { reps: 2, hitQuota: 1, hitRate: 0.5 },
-      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5 },
+      met: { reps: 2, hitQuota: 1, hitRate: 0.5, interval: oneOfTwo },
+      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5, interval: oneOfTwo },
     })
     expect(backTest([]).met.hitRate).toBeNull()
   })
@@ -331,12 +334,18 @@ describe("the back-test", () => {
       ["ed", 1, 2, false, false, 0, false],
     ])
     expect(period?.totals.backTest.mandate).toEqual({
-      met: { reps: 2, hitQuota: 1, hitRate: 0.5 },
-      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5 },
+      met: { reps: 2, hitQuota: 1, hitRate: 0.5, interval: oneOfTwo },
+      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5, interval: oneOfTwo },
     })
     expect(period?.totals.backTest.repTarget).toEqual({
-      met: { reps: 1, hitQuota: 1, hitRate: 1 },
-      notMet: { reps: 3, hitQuota: 1, hitRate: 1 / 3 },
+      // 1 of 1: (1 + 1.9208 − 1.96 √0.9604) / 4.8415 to 1; 1 of 3: (0.3333 + 0.6402 ∓ 0.8333) / 2.2805
+      met: { reps: 1, hitQuota: 1, hitRate: 1, interval: { low: expect.closeTo(0.2065, 4), high: 1 } },
+      notMet: {
+        reps: 3,
+        hitQuota: 1,
+        hitRate: 1 / 3,
+        interval: { low: expect.closeTo(0.0615, 3), high: expect.closeTo(0.7923, 3) },
+      },
     })
     expect(answer.totals.backTest).toEqual(period?.totals.backTest)
   })

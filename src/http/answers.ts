@@ -163,7 +163,15 @@ const PolicyTotals = z
   })
   .openapi("PolicyTotals")
 
-const QuotaHits = z.object({ reps: count, hitQuota: count, hitRate: ratio })
+const QuotaHits = z.object({
+  reps: count,
+  hitQuota: count,
+  hitRate: ratio,
+  interval: z
+    .object({ low: z.number(), high: z.number() })
+    .nullable()
+    .describe("The 95% Wilson interval of hitRate; null for an empty group"),
+})
 const BackTest = z.object({ met: QuotaHits, notMet: QuotaHits }).openapi("BackTest")
 const BackTests = z.object({ mandate: BackTest, repTarget: BackTest })
 
@@ -180,6 +188,16 @@ const ScenarioTotals = PolicyTotals.extend({
   expectedAttainedValue: amount.describe("Σ (wonSoFar + expectedWonValue) over the same reps"),
   quotaAttainmentExpected: ratio.describe("expectedAttainedValue / quotaOfExpected"),
   backTest: BackTest,
+  backTestByQuadrant: z
+    .object({
+      focused: BackTest,
+      grinding: BackTest,
+      spraying: BackTest,
+      idle: BackTest,
+      unplaced: BackTest,
+    })
+    .describe("The back-test within each effort/yield quadrant of the reps at the period's start"),
+  verdict: z.string().describe("What the back-test can honestly say, in one sentence"),
 }).openapi("ScenarioTotals")
 
 const ScenarioDifference = z
@@ -218,6 +236,7 @@ const WhatIfRepPeriod = z.object({
   requiredCoverage: ratio,
   valueWinRate: ratio,
   closedDeals: count,
+  quadrantAtStart: z.enum(["focused", "grinding", "spraying", "idle"]).nullable(),
   history: HistoryRates.extend({ from: day, to: day }),
   mandate: PolicyOutcome,
   repTarget: PolicyOutcome,

@@ -5,8 +5,10 @@
  */
 import type {
   BackTest,
+  BackTestByQuadrant,
   HistoryRates,
   PolicyOutcome,
+  Quadrant,
   QuotaInForce,
   RepRow,
   ScenarioOutcome,
@@ -37,6 +39,8 @@ export type RepPeriod = {
   readonly valueWinRate: number | null
   /** How many deals the rep closed (won or lost) in the trailing window. */
   readonly closedDeals: number
+  /** Effort against yield over the trailing window, among the period's reps of the same role; null unplaced. */
+  readonly quadrantAtStart: Quadrant | null
   /** The rep's own rates over the `lookbackDays` days before the period's first day. */
   readonly history: { readonly from: string; readonly to: string } & HistoryRates
   readonly mandate: PolicyOutcome
@@ -135,6 +139,10 @@ export type ScenarioTotals = PolicyTotals & {
   /** expectedAttainedValue / quotaOfExpected. */
   readonly quotaAttainmentExpected: number | null
   readonly backTest: BackTest
+  /** The back-test within each quadrant at the period's start: where effectiveness confounds the policy. */
+  readonly backTestByQuadrant: BackTestByQuadrant
+  /** What the back-test can honestly say, in one sentence (projections/backTestVerdict.ts). */
+  readonly verdict: string
 }
 
 /** What scenario `to` asks and expects beyond scenario `from` (negative: less). */

@@ -23,21 +23,25 @@ import {
   historyRates,
   impliedLossRate,
   type LedgerState,
+  metricsOf,
   occurrencesBetween,
   periodEnd,
   periodStart,
+  placeReps,
   policyOutcome,
+  type Quadrant,
   type RepDayRow,
   type RepRow,
   scenarioOutcome,
   startOfDay,
   sumCounters,
   wonValueBetween,
+  type YieldMetric,
 } from "../../projections/index.js"
 import type { CoverageWhatIfResult, RepPeriod, ScenarioTotals } from "./answer.js"
 import { type AsOfBound, boundKey, type Replayed } from "./replayer.js"
 import type { WhatIfCoverage } from "./request.js"
-import { addScenarioTotals, scenarioDifferences } from "./scenarioTotals.js"
+import { addScenarioTotals, scenarioDifferences, withVerdict } from "./scenarioTotals.js"
 import { addPolicyTotals, noPolicyTotals, teamTotals } from "./teamTotals.js"
 
 /** The trailing window of requiredCoverage and of the rates a gap is priced at. */
@@ -136,22 +140,29 @@ export const measureCoverageWhatIf = (
     const endMs = periodEnd(bucket.key, timeZone, fiscalYearStartMonth) as number
     const over = endMs - 1 <= horizonMs
     const known = knownAtStart(starts.get(boundKey(startBound(request, startMs, limitMs))) ?? state)
-    const measured = reps
-      .filter((rep) => onTeamDuring(rep, startMs, endMs))
-      .map((rep) =>
-        measureRep({
-          rep,
-          state,
-          deals: dealsByOwner.get(rep.repId) ?? [],
-          dealsAtStart: known.dealsByOwner.get(rep.repId) ?? [],
-          history: known.historyByRep.get(rep.repId) ?? new RepHistory([]),
-          firstDay: days.firstDay,
-          startMs,
-          endMs,
-          over,
-          request,
-        }),
-      )
+    const onTeam = reps.filter((rep) => onTeamDuring(rep, startMs, endMs))
+    const historyTotals = new Map(
+      onTeam.map((rep) => [
+        rep.repId,
+        (known.historyByRep.get(rep.repId) ?? new RepHistory([])).totalsBefore(days.firstDay, lookbackDays),
+      ]),
+    )
+    const quadrants = quadrantsOfReps(onTeam, historyTotals)
+    const measured = onTeam.map((rep) =>
+      measureRep({
+        rep,
+        historyTotals: historyTotals.get(rep.repId) as DayCounters,
+        quadrant: quadrants.get(rep.repId) ?? null,
+        state,
+        deals: dealsByOwner.get(rep.repId) ?? [],
+        dealsAtStart: known.dealsByOwner.get(rep.repId) ?? [],
+        firstDay: days.firstDay,
+        startMs,
+        endMs,
+        over,
+        request,
+      }),
+    )
     return {
       period: bucket.key,
       firstDay: days.firstDay,
@@ -160,11 +171,15 @@ export const measureCoverageWhatIf = (
       end: iso(endMs),
       over,
       reps: measured,
-      totals: teamTotals(measured, request.scenarios),
+      totals: teamTotals(measured, request.scenarios, over),
     }
   })
+  const finishedPeriods = periods.filter((p) => p.over).length
   const windowScenarios = request.scenarios.map((_, index) =>
-    periods.map((p) => p.totals.scenarios[index] as ScenarioTotals).reduce(addScenarioTotals),
+    withVerdict(
+      periods.map((p) => p.totals.scenarios[index] as ScenarioTotals).reduce(addScenarioTotals),
+      finishedPeriods,
+    ),
   )
   return {
     ok: true,
@@ -253,6 +268,31 @@ class RepHistory {
   }
 }
 
+/** Yield by role, as the team view places reps: revenue per activity for AEs, held meetings for BDRs. */
+const yieldOfRole = (role: RepRow["role"]): YieldMetric =>
+  role === "AE" ? "revenuePerActivity" : role === "BDR" ? "heldMeetingYield" : "meetingYield"
+
+/**
+ * Each rep's quadrant at a period's start (projections/comparison.ts): effort (activities) against
+ * yield over the trailing window, against the medians of the reps of the same role in the period.
+ */
+const quadrantsOfReps = (
+  reps: ReadonlyArray<RepRow>,
+  totals: ReadonlyMap<string, DayCounters>,
+): Map<string, Quadrant | null> => {
+  const quadrants = new Map<string, Quadrant | null>()
+  for (const group of groupBy(reps, (rep) => rep.role ?? "unknown").values()) {
+    const scorecards = group.map((rep) => ({
+      repId: rep.repId,
+      metrics: metricsOf(totals.get(rep.repId) as DayCounters),
+    }))
+    const yieldBy = yieldOfRole(group[0]?.role ?? null)
+    for (const placement of placeReps(scorecards, yieldBy).placements)
+      quadrants.set(placement.repId, placement.quadrant)
+  }
+  return quadrants
+}
+
 /**
  * Whether a rep was on the team at some time in [startMs, endMs): joined (or first seen, for a rep
  * who never joined) before the end, and not left before the start.
@@ -267,14 +307,16 @@ const measureRep = (input: {
   readonly deals: ReadonlyArray<DealRow>
   /** …and as the log stood at the period's start (what was known then). */
   readonly dealsAtStart: ReadonlyArray<DealRow>
-  readonly history: RepHistory
+  /** The rep's day counters over the trailing window, as the log stood at the period's start. */
+  readonly historyTotals: DayCounters
+  readonly quadrant: Quadrant | null
   readonly firstDay: string
   readonly startMs: number
   readonly endMs: number
   readonly over: boolean
   readonly request: WhatIfCoverage
 }): RepPeriod => {
-  const { rep, state, deals, dealsAtStart, history, firstDay, startMs, endMs, over, request } = input
+  const { rep, state, deals, dealsAtStart, historyTotals, quadrant, firstDay, startMs, endMs, over, request } = input
   const at = iso(startMs)
   // The quota is the period's target as the replay knows it (the demo sets a quarter's on its first
   // morning, after its start); every figure measured is from the log as it stood at the start.
@@ -290,7 +332,7 @@ const measureRep = (input: {
   const remainingQuota = quota === null ? null : Math.max(0, quota.amount - measured.wonValue)
   const { qualifiedOnly, excludeBadgering } = request.rules
   const pipelineCounted = qualifiedOnly ? measured.qualifiedPipeline : measured.openPipeline
-  const rates = historyRates(history.totalsBefore(firstDay, lookbackDays), { excludeBadgering })
+  const rates = historyRates(historyTotals, { excludeBadgering })
   const closed = closedInLookback(dealsAtStart, new Set([rep.repId]), at, lookbackDays)
   // As shown: the lookback's first and last day (for a period starting on the calendar's first day,
   // which has no day before it, both are that day, and the history is empty).
@@ -319,6 +361,7 @@ const measureRep = (input: {
     history: { from: historyFrom, to: historyTo, ...rates },
     valueWinRate: closed.valueWinRate,
     closedDeals: closed.closedDeals,
+    quadrantAtStart: quadrant,
     mandate: policyOutcome({ target: request.coverageTarget, remainingQuota, pipeline: pipelineCounted, rates }),
     repTarget: policyOutcome({ target: measured.requiredCoverage, remainingQuota, pipeline: pipelineCounted, rates }),
     wonByEnd,

@@ -83,8 +83,15 @@ on the sums over reps with quota left (Σ pipeline / Σ (quota − wonSoFar)). P
 with quota left and no deal opened in their history window, whose gap has no price.
 **Back-test** (\`totals.backTest.mandate\` and \`.repTarget\`): of the reps whose \`met\` and \`hitQuota\` are
 both known, \`met.reps\` met the policy at the period's start and \`met.hitQuota\` of them hit quota;
-\`met.hitRate\` = met.hitQuota / met.reps; \`notMet\` the same for the others. The window's \`totals\` add the
-periods up (a rep counts once per period); rates come from the sums.
+\`met.hitRate\` = met.hitQuota / met.reps, with \`interval\` its 95% Wilson interval (null for an empty group);
+\`notMet\` the same for the others. The window's \`totals\` add the periods up (a rep counts once per period);
+rates and intervals come from the sums. Each scenario's back-test is also split by \`quadrantAtStart\`
+(\`backTestByQuadrant\`): each rep's effort (activities) against yield (revenuePerActivity for an AE,
+heldMeetingYield for a BDR, else meetingYield) over the 365 days before the period, against the medians of
+the period's reps of the same role (projections/comparison.ts; \`unplaced\` without activity): a policy met
+only by effective reps says nothing about the policy. \`verdict\` says in one sentence what the back-test can
+say: no finished period; no rep-period judged; none (or every one) met the scenario; or both rates with their
+intervals, "too thin to conclude" when the intervals overlap, and whether any quadrant holds both groups.
 
 **Refused (400)**: neither \`coverageTarget\` nor \`scenarios\`; a scenario with both or neither of
 \`coverageTarget\` and \`policy\`, an effectiveness one without \`winRateDelta\` (above 0, at most 1), two of one name;

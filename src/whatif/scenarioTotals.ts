@@ -3,12 +3,26 @@
  * scenarios: what one asks and expects more or less than another, in pipeline, meetings, activities,
  * planned losses and expected quota attainment.
  */
-import { addBackTests, backTest, type ScenarioOutcome } from "../../projections/index.js"
+import {
+  addBackTests,
+  addBackTestsByQuadrant,
+  type BackTestByQuadrant,
+  backTest,
+  backTestVerdict,
+  noBackTestByQuadrant,
+  quadrantsAtStart,
+  type ScenarioOutcome,
+} from "../../projections/index.js"
 import type { PolicyTotals, RepPeriod, ScenarioDifference, ScenarioTotals } from "./answer.js"
 import { policyTotals } from "./teamTotals.js"
 
 /** Scenario `index` summed over reps (null figures add nothing), with its back-test. */
-export const scenarioTotals = (reps: ReadonlyArray<RepPeriod>, index: number, name: string): ScenarioTotals => {
+export const scenarioTotals = (
+  reps: ReadonlyArray<RepPeriod>,
+  index: number,
+  name: string,
+  over: boolean,
+): ScenarioTotals => {
   const outcomeOf = (rep: RepPeriod) => rep.scenarios[index] as ScenarioOutcome
   let quota = 0
   let attainedValue = 0
@@ -18,18 +32,41 @@ export const scenarioTotals = (reps: ReadonlyArray<RepPeriod>, index: number, na
     quota += rep.quota.amount
     attainedValue += rep.wonSoFar + outcome.expectedWonValue
   }
-  return withAttainment({
-    name,
-    ...policyTotals(reps, outcomeOf),
-    quotaOfExpected: quota,
-    expectedAttainedValue: attainedValue,
-    backTest: backTest(reps.map((rep) => ({ met: outcomeOf(rep).met, hitQuota: rep.hitQuota }))),
-  })
+  const observation = (rep: RepPeriod) => ({ met: outcomeOf(rep).met, hitQuota: rep.hitQuota })
+  const byQuadrant = Object.fromEntries(
+    quadrantsAtStart.map((quadrant) => [
+      quadrant,
+      backTest(reps.filter((rep) => (rep.quadrantAtStart ?? "unplaced") === quadrant).map(observation)),
+    ]),
+  ) as BackTestByQuadrant
+  return withVerdict(
+    withAttainment({
+      name,
+      ...policyTotals(reps, outcomeOf),
+      quotaOfExpected: quota,
+      expectedAttainedValue: attainedValue,
+      backTest: backTest(reps.map(observation)),
+      backTestByQuadrant: reps.length === 0 ? noBackTestByQuadrant : byQuadrant,
+      verdict: "",
+    }),
+    over ? 1 : 0,
+  )
 }
 
 const withAttainment = (totals: Omit<ScenarioTotals, "quotaAttainmentExpected">): ScenarioTotals => ({
   ...totals,
   quotaAttainmentExpected: totals.quotaOfExpected > 0 ? totals.expectedAttainedValue / totals.quotaOfExpected : null,
+})
+
+/** The totals with the sentence of what their back-test can say, over `finishedPeriods`. */
+export const withVerdict = (totals: ScenarioTotals, finishedPeriods: number): ScenarioTotals => ({
+  ...totals,
+  verdict: backTestVerdict({
+    name: totals.name,
+    finishedPeriods,
+    overall: totals.backTest,
+    byQuadrant: totals.backTestByQuadrant,
+  }),
 })
 
 const policyKeys = [
@@ -53,6 +90,8 @@ export const addScenarioTotals = (a: ScenarioTotals, b: ScenarioTotals): Scenari
     quotaOfExpected: a.quotaOfExpected + b.quotaOfExpected,
     expectedAttainedValue: a.expectedAttainedValue + b.expectedAttainedValue,
     backTest: addBackTests(a.backTest, b.backTest),
+    backTestByQuadrant: addBackTestsByQuadrant(a.backTestByQuadrant, b.backTestByQuadrant),
+    verdict: "",
   })
 
 /** For each pair of scenarios (in the order asked), the second's figures minus the first's. */

@@ -60,7 +60,11 @@ export const policyTotals = (
   return totals
 }
 
-export const teamTotals = (reps: ReadonlyArray<RepPeriod>, scenarios: ReadonlyArray<Scenario>): TeamTotals => {
+export const teamTotals = (
+  reps: ReadonlyArray<RepPeriod>,
+  scenarios: ReadonlyArray<Scenario>,
+  over: boolean,
+): TeamTotals => {
   let quota = 0
   let wonSoFar = 0
   let remainingQuota = 0
@@ -108,6 +112,6 @@ export const teamTotals = (reps: ReadonlyArray<RepPeriod>, scenarios: ReadonlyAr
       mandate: backTest(reps.map((rep) => ({ met: rep.mandate.met, hitQuota: rep.hitQuota }))),
       repTarget: backTest(reps.map((rep) => ({ met: rep.repTarget.met, hitQuota: rep.hitQuota }))),
     },
-    scenarios: scenarios.map((scenario, index) => scenarioTotals(reps, index, scenario.name)),
+    scenarios: scenarios.map((scenario, index) => scenarioTotals(reps, index, scenario.name, over)),
   }
 }
