@@ -46,6 +46,10 @@ export type ScenarioOutcome = PolicyOutcome & {
   readonly name: string
   /** The win rate the scenario expects (see {@link scenarioWinRate}). */
   readonly winRate: number | null
+  /** pipelineAtTarget × impliedLossRate: what the target plans to lose, whoever the rep. */
+  readonly plannedLostValue: number | null
+  /** pipelineAtTarget × (1 − winRate): what this rep would lose of it, at their own rate. */
+  readonly expectedLostValue: number | null
   /** pipelineAtTarget × winRate: what the pipeline asked for would win. */
   readonly expectedWonValue: number | null
   /** (wonSoFar + expectedWonValue) / quota; null without a quota or a known win rate. */
@@ -73,6 +77,9 @@ export const scenarioOutcome = (
   return {
     name: scenario.name,
     ...outcome,
+    plannedLostValue: outcome.expectedLostValue,
+    expectedLostValue:
+      outcome.pipelineAtTarget === null || winRate === null ? null : outcome.pipelineAtTarget * (1 - winRate),
     winRate,
     expectedWonValue,
     quotaAttainmentExpected:

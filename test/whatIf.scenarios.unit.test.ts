@@ -91,7 +91,8 @@ describe("scenarios side by side", () => {
     expect(three?.extraDeals).toBeCloseTo(200_000 / 60_000, 9)
     expect(three?.extraMeetings).toBeCloseTo(200_000 / 60_000, 9) // 1 meeting per deal
     expect(three?.extraActivities).toBeCloseTo((2 * 200_000) / 60_000, 9) // 2 activities per deal
-    expect(three?.expectedLostValue).toBeCloseTo(200_000, 6) // 300k × (1 − 1/3)
+    expect(three?.plannedLostValue).toBeCloseTo(200_000, 6) // what 3× plans: 300k × (1 − 1/3)
+    expect(three?.expectedLostValue).toBe(225_000) // what Bea would lose at her own rate: 300k × (1 − 0.25)
     expect(three?.winRate).toBe(0.25)
     expect(three?.expectedWonValue).toBe(75_000) // 300k × 0.25
     expect(three?.quotaAttainmentExpected).toBe(0.75) // (0 + 75k) / 100k
@@ -124,7 +125,7 @@ describe("scenarios side by side", () => {
     expect(threeToEight?.pipelineAsked).toBe(500_000) // 800k − 300k
     expect(threeToEight?.meetingsAsked).toBeCloseTo(500_000 / 60_000, 9) // 11.67 − 3.33
     expect(threeToEight?.activitiesAsked).toBeCloseTo((2 * 500_000) / 60_000, 9)
-    expect(threeToEight?.expectedLostValue).toBeCloseTo(500_000, 6) // 700k − 200k
+    expect(threeToEight?.expectedLostValue).toBe(375_000) // 800k × 0.75 − 300k × 0.75
     expect(threeToEight?.quotaAttainmentExpected).toBeCloseTo(1.25, 12) // 2.00 − 0.75
     const threeToBetter = answer.differences.find((d) => d.from === "3× mandate" && d.to === "win rate +5 points")
     expect(threeToBetter?.pipelineAsked).toBeCloseTo(100_000 / 0.3 - 300_000, 6) // +33,333
@@ -160,6 +161,31 @@ describe("scenarios side by side", () => {
 
   it("caps a raised win rate at 1", () => {
     expect(scenarioTarget({ name: "x", policy: "effectiveness", coverageTarget: null, winRateDelta: 0.5 }, 0.9)).toBe(1)
+  })
+})
+
+describe("thin history", () => {
+  it("gives no requiredCoverage from fewer closed deals than minClosedDeals, and says why; the team's is always given", () => {
+    const answer = answerOf({ coverageTarget: 3, minClosedDeals: 3 })
+    const period = answer.periods[0]
+    expect(period?.reps[0]).toMatchObject({
+      closedDeals: 2,
+      valueWinRate: 0.25, // shown, but too thin to ask a coverage of
+      requiredCoverage: null,
+      requiredCoverageReason:
+        "2 deals closed in the 365 days before the period's start, fewer than the 3 a win rate needs (minClosedDeals)",
+    })
+    expect(period?.reps[0]?.repTarget.target).toBeNull()
+    expect(period?.reps[0]?.scenarios[0]?.winRate).toBeNull() // nothing expected of a rate not known
+    // The team: every deal its reps closed, 20k won of 80k: 0.25, so 4×.
+    expect(period?.totals.requiredCoverage).toEqual({
+      closedDeals: 2,
+      valueWinRate: 0.25,
+      requiredCoverage: 4,
+      reason: null,
+    })
+    // At the default (2 closed deals), Bea's is given.
+    expect(answerOf({ coverageTarget: 3 }).periods[0]?.reps[0]?.requiredCoverage).toBe(4)
   })
 })
 

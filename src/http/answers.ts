@@ -178,6 +178,7 @@ const BackTests = z.object({ mandate: BackTest, repTarget: BackTest })
 const ScenarioOutcome = PolicyOutcome.extend({
   name: z.string(),
   winRate: ratio.describe("The win rate the scenario expects: the rep's value win rate (raised, for effectiveness)"),
+  plannedLostValue: nullableNumber.describe("pipelineAtTarget × impliedLossRate: what the target plans to lose"),
   expectedWonValue: nullableNumber.describe("pipelineAtTarget × winRate"),
   quotaAttainmentExpected: nullableNumber.describe("(wonSoFar + expectedWonValue) / quota"),
 }).openapi("ScenarioOutcome")
@@ -234,6 +235,10 @@ const WhatIfRepPeriod = z.object({
   qualifiedCoverage: ratio,
   coverageCounted: ratio,
   requiredCoverage: ratio,
+  requiredCoverageReason: z
+    .string()
+    .nullable()
+    .describe("Why requiredCoverage is null: too few deals closed, nothing won"),
   valueWinRate: ratio,
   closedDeals: count,
   quadrantAtStart: z.enum(["focused", "grinding", "spraying", "idle"]).nullable(),
@@ -262,6 +267,14 @@ const WhatIfTeamTotals = z.object({
   repTarget: PolicyTotals,
   backTest: BackTests,
   scenarios: z.array(ScenarioTotals),
+  requiredCoverage: z
+    .object({
+      closedDeals: count,
+      valueWinRate: ratio,
+      requiredCoverage: ratio,
+      reason: z.string().nullable(),
+    })
+    .describe("The team's own required coverage, from every deal its reps closed in the trailing window"),
 })
 
 export const WhatIfCoverageAnswer = z
@@ -270,6 +283,7 @@ export const WhatIfCoverageAnswer = z
       .object({
         coverageTarget: nullableNumber,
         scenarios: z.array(Scenario),
+        minClosedDeals: count,
         from: day,
         to: day,
         period: z.enum(["month", "quarter"]),

@@ -34,7 +34,10 @@ export type RepPeriod = {
   readonly qualifiedCoverage: number | null
   /** qualifiedCoverage with `qualifiedOnly`, else coverage. */
   readonly coverageCounted: number | null
+  /** 1 / valueWinRate, given from `minClosedDeals` closed deals in the trailing window; else null with… */
   readonly requiredCoverage: number | null
+  /** …why: too few deals closed, nothing of value won. Null when requiredCoverage is given. */
+  readonly requiredCoverageReason: string | null
   /** The value win rate of the rep's deals closed in the trailing window (what requiredCoverage inverts). */
   readonly valueWinRate: number | null
   /** How many deals the rep closed (won or lost) in the trailing window. */
@@ -127,6 +130,13 @@ export type TeamTotals = {
   readonly repTarget: PolicyTotals
   readonly backTest: { readonly mandate: BackTest; readonly repTarget: BackTest }
   readonly scenarios: ReadonlyArray<ScenarioTotals>
+  /** The team's own: from the value win rate of every deal its reps closed in the trailing window (no minimum). */
+  readonly requiredCoverage: {
+    readonly closedDeals: number
+    readonly valueWinRate: number | null
+    readonly requiredCoverage: number | null
+    readonly reason: string | null
+  }
 }
 
 /** A scenario's column: its policy totals, what it expects the team to attain, and its back-test. */

@@ -13,6 +13,7 @@ import {
   addDays,
   backTest,
   bucketsOfWindow,
+  type ClosedInLookback,
   closedInLookback,
   coverageAt,
   type DayCounters,
@@ -163,6 +164,13 @@ export const measureCoverageWhatIf = (
         request,
       }),
     )
+    const teamClosed = closedInLookback(
+      [...known.dealsByOwner.values()].flat(),
+      new Set(onTeam.map((rep) => rep.repId)),
+      iso(startMs),
+      lookbackDays,
+    )
+    const teamReason = thinHistoryReason(teamClosed, 1)
     return {
       period: bucket.key,
       firstDay: days.firstDay,
@@ -171,7 +179,16 @@ export const measureCoverageWhatIf = (
       end: iso(endMs),
       over,
       reps: measured,
-      totals: teamTotals(measured, request.scenarios, over),
+      totals: {
+        ...teamTotals(measured, request.scenarios, over),
+        requiredCoverage: {
+          closedDeals: teamClosed.closedDeals,
+          valueWinRate: teamClosed.valueWinRate,
+          requiredCoverage:
+            teamReason === null && teamClosed.valueWinRate !== null ? 1 / teamClosed.valueWinRate : null,
+          reason: teamReason,
+        },
+      },
     }
   })
   const finishedPeriods = periods.filter((p) => p.over).length
@@ -268,6 +285,19 @@ class RepHistory {
   }
 }
 
+/**
+ * Why a requiredCoverage (and the win rate the scenarios use) is not given: too few deals closed in
+ * the trailing window, nothing of value won, or nothing of value closed; null when it is given.
+ */
+export const thinHistoryReason = (closed: ClosedInLookback, minClosedDeals: number): string | null => {
+  const window = `in the ${lookbackDays} days before the period's start`
+  if (closed.closedDeals < minClosedDeals)
+    return `${closed.closedDeals} deal${closed.closedDeals === 1 ? "" : "s"} closed ${window}, fewer than the ${minClosedDeals} a win rate needs (minClosedDeals)`
+  if (closed.valueWinRate === null) return `the deals closed ${window} carried no value`
+  if (closed.valueWinRate === 0) return `nothing of value won ${window}: no pipeline is enough`
+  return null
+}
+
 /** Yield by role, as the team view places reps: revenue per activity for AEs, held meetings for BDRs. */
 const yieldOfRole = (role: RepRow["role"]): YieldMetric =>
   role === "AE" ? "revenuePerActivity" : role === "BDR" ? "heldMeetingYield" : "meetingYield"
@@ -334,6 +364,9 @@ const measureRep = (input: {
   const pipelineCounted = qualifiedOnly ? measured.qualifiedPipeline : measured.openPipeline
   const rates = historyRates(historyTotals, { excludeBadgering })
   const closed = closedInLookback(dealsAtStart, new Set([rep.repId]), at, lookbackDays)
+  const reason = thinHistoryReason(closed, request.minClosedDeals)
+  const requiredCoverage = reason === null ? measured.requiredCoverage : null
+  const winRate = reason === null ? closed.valueWinRate : null
   // As shown: the lookback's first and last day (for a period starting on the calendar's first day,
   // which has no day before it, both are that day, and the history is empty).
   const historyFrom = addDays(firstDay, -lookbackDays)
@@ -357,13 +390,14 @@ const measureRep = (input: {
     coverage: measured.coverage,
     qualifiedCoverage: measured.qualifiedCoverage,
     coverageCounted: qualifiedOnly ? measured.qualifiedCoverage : measured.coverage,
-    requiredCoverage: measured.requiredCoverage,
+    requiredCoverage,
+    requiredCoverageReason: reason,
     history: { from: historyFrom, to: historyTo, ...rates },
     valueWinRate: closed.valueWinRate,
     closedDeals: closed.closedDeals,
     quadrantAtStart: quadrant,
     mandate: policyOutcome({ target: request.coverageTarget, remainingQuota, pipeline: pipelineCounted, rates }),
-    repTarget: policyOutcome({ target: measured.requiredCoverage, remainingQuota, pipeline: pipelineCounted, rates }),
+    repTarget: policyOutcome({ target: requiredCoverage, remainingQuota, pipeline: pipelineCounted, rates }),
     wonByEnd,
     hitQuota: wonByEnd === null || quota === null ? null : wonByEnd >= quota.amount,
     scenarios: request.scenarios.map((scenario) =>
@@ -373,7 +407,7 @@ const measureRep = (input: {
         remainingQuota,
         pipeline: pipelineCounted,
         rates,
-        valueWinRate: closed.valueWinRate,
+        valueWinRate: winRate,
       }),
     ),
   }

@@ -36,8 +36,11 @@ never joined, first seen) before \`end\` and not left before \`start\` — sorte
   meeting by \`at\`, for the latter).
 - \`coverage\` = openPipeline / (quota − wonSoFar); \`qualifiedCoverage\` = qualifiedPipeline / (quota − wonSoFar);
   null when the quota is unset or met.
-- \`requiredCoverage\` = 1 / valueWinRate of the rep's deals closed in (at − 365 days, at]; null with no
-  closed deal or nothing won.
+- \`closedDeals\`, \`valueWinRate\`: the rep's deals closed (won or lost) in (at − 365 days, at], and won value /
+  closed value. \`requiredCoverage\` = 1 / valueWinRate, given only from \`minClosedDeals\` closed deals (default
+  2: one closed deal is a rate of 0% or 100%, never a rate; 5 is the rankings' minimum); otherwise null, with
+  \`requiredCoverageReason\` saying why (too few deals closed, nothing of value won). The scenarios use the same
+  rate, under the same minimum.
 - \`pipelineCounted\` / \`coverageCounted\`: the qualified figures with \`rules.qualifiedOnly\`, else the open ones.
 - \`history\`: the rep's day counters summed over the 365 days before the period's first day
   (\`history.from\`..\`history.to\`): \`activities\` (minus \`badgering\` with \`rules.excludeBadgering\`),
@@ -67,7 +70,9 @@ asks a rep for a coverage target and is priced by the formulas above (\`met\`, \
 at]) by \`winRateDelta\`, capped at 1, and asks 1 / that rate: the pipeline, meetings and activities the rep
 would need for quota if they won more of what they work. Per rep and scenario: \`winRate\` = the rate it
 expects the pipeline to close at (the rep's \`valueWinRate\`, raised for effectiveness); \`expectedWonValue\` =
-pipelineAtTarget × winRate; \`quotaAttainmentExpected\` = (wonSoFar + expectedWonValue) / quota. Null where the
+pipelineAtTarget × winRate; \`quotaAttainmentExpected\` = (wonSoFar + expectedWonValue) / quota;
+\`plannedLostValue\` = pipelineAtTarget × impliedLossRate (what the target plans to lose, whoever the rep) and
+\`expectedLostValue\` = pipelineAtTarget × (1 − winRate) (what this rep would lose of it, at their own rate). Null where the
 rate or the quota is unknown. A mandate below a rep's required coverage expects less than the quota; above
 it, more, at the price of the pipeline it plans to lose. Team totals per scenario (\`totals.scenarios[]\`):
 the policy sums below, \`quotaAttainmentExpected\` = Σ (wonSoFar + expectedWonValue) / Σ quota over the reps
@@ -80,7 +85,9 @@ quota; pipelines over every rep; \`coverage\`, \`qualifiedCoverage\`, \`coverage
 on the sums over reps with quota left (Σ pipeline / Σ (quota − wonSoFar)). Per policy: \`met\`, \`notMet\`
 (reps), and the sums of \`gap\`, \`pipelineAtTarget\`, \`expectedLostValue\`, \`expectedLostDeals\`,
 \`extraDeals\`, \`extraMeetings\`, \`extraActivities\` (null figures add nothing); \`unpriced\` counts the reps
-with quota left and no deal opened in their history window, whose gap has no price.
+with quota left and no deal opened in their history window, whose gap has no price. The team's own
+\`requiredCoverage\` (always given, no minimum): 1 / the value win rate of every deal the period's reps closed in
+the 365 days before its start; null, with its \`reason\`, only when none of value was closed or won.
 **Back-test** (\`totals.backTest.mandate\` and \`.repTarget\`): of the reps whose \`met\` and \`hitQuota\` are
 both known, \`met.reps\` met the policy at the period's start and \`met.hitQuota\` of them hit quota;
 \`met.hitRate\` = met.hitQuota / met.reps, with \`interval\` its 95% Wilson interval (null for an empty group);

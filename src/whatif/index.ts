@@ -13,7 +13,15 @@ import { measureCoverageWhatIf, periodStartBounds } from "./coverageWhatIf.js"
 import { boundKey, type LogReplayer } from "./replayer.js"
 import { type FieldIssue, parseWhatIfCoverage } from "./request.js"
 
-export type { CoverageWhatIfAnswer, PeriodAnswer, PolicyTotals, RepPeriod, TeamTotals } from "./answer.js"
+export type {
+  CoverageWhatIfAnswer,
+  PeriodAnswer,
+  PolicyTotals,
+  RepPeriod,
+  ScenarioDifference,
+  ScenarioTotals,
+  TeamTotals,
+} from "./answer.js"
 export { lookbackDays } from "./coverageWhatIf.js"
 export { type AsOfBound, LogReplayer, ReplayCancelled, type ReplayerOptions } from "./replayer.js"
 export { type FieldIssue, parseWhatIfCoverage, type WhatIfCoverage, WhatIfCoverageRequest } from "./request.js"

@@ -8,6 +8,12 @@ import { daysBetween, isCalendarDay, maxWindowDays, type Scenario } from "../../
 
 const day = CalendarDate
 
+/**
+ * The default of `minClosedDeals`: one closed deal is a win rate of 0% or 100%, never a rate; two are
+ * the fewest that can be one. A stricter reading sends more (5 is the rankings' minimum).
+ */
+export const defaultMinClosedDeals = 2
+
 const coverageTarget = z
   .number({ message: "must be a number, e.g. 3 for a 3× mandate" })
   .min(
@@ -78,6 +84,15 @@ export const WhatIfCoverageRequest = z
     period: z
       .enum(["month", "quarter"], { message: 'must be "month" or "quarter"' })
       .describe("The periods measured: calendar months, or (fiscal) quarters"),
+    minClosedDeals: z
+      .number({ message: "must be a whole number of closed deals, e.g. 5" })
+      .int("must be a whole number of closed deals, e.g. 5")
+      .min(1, "must be at least 1")
+      .max(1_000, "must be at most 1000")
+      .optional()
+      .describe(
+        `The fewest deals a rep must have closed (won or lost) in the trailing window for their requiredCoverage (and the win rate the scenarios use) to be given; default ${defaultMinClosedDeals}`,
+      ),
     team: z
       .string()
       .min(1, "must be a non-empty team name")
@@ -153,6 +168,7 @@ export type WhatIfCoverage = {
   readonly from: string
   readonly to: string
   readonly period: "month" | "quarter"
+  readonly minClosedDeals: number
   readonly team: string | null
   readonly rules: { readonly qualifiedOnly: boolean; readonly excludeBadgering: boolean }
   /** The bound of the whole replay, if any. */
@@ -186,7 +202,7 @@ export const parseWhatIfCoverage = (input: unknown): ParsedWhatIf => {
       }),
     }
   }
-  const { coverageTarget, scenarios: asked, from, to, period, team, rules, asOf } = parsed.data
+  const { coverageTarget, scenarios: asked, from, to, period, team, rules, asOf, minClosedDeals } = parsed.data
   const canonical = (instant: string) => new Date(instant).toISOString()
   const scenarios = [...(coverageTarget === undefined ? [] : [{ coverageTarget }]), ...(asked ?? [])].map(scenarioOf)
   const offset = coverageTarget === undefined ? 0 : 1
@@ -211,6 +227,7 @@ export const parseWhatIfCoverage = (input: unknown): ParsedWhatIf => {
       from,
       to,
       period,
+      minClosedDeals: minClosedDeals ?? defaultMinClosedDeals,
       team: team ?? null,
       rules: { qualifiedOnly: rules?.qualifiedOnly ?? false, excludeBadgering: rules?.excludeBadgering ?? false },
       asOf:

@@ -64,7 +64,7 @@ export const teamTotals = (
   reps: ReadonlyArray<RepPeriod>,
   scenarios: ReadonlyArray<Scenario>,
   over: boolean,
-): TeamTotals => {
+): Omit<TeamTotals, "requiredCoverage"> => {
   let quota = 0
   let wonSoFar = 0
   let remainingQuota = 0
