@@ -154,8 +154,29 @@ export const groupRequiredCoverage = (
   at: string,
   lookbackDays = 365,
 ): number | null => {
+  const rate = closedInLookback(deals, ownerRepIds, at, lookbackDays).valueWinRate
+  return rate === null || rate === 0 ? null : 1 / rate
+}
+
+/** The deals a group of sellers closed in a trailing window: how many, their values, the value win rate. */
+export type ClosedInLookback = {
+  readonly closedDeals: number
+  readonly wonValue: number
+  readonly lostValue: number
+  /** wonValue / (wonValue + lostValue); null with nothing of value closed. */
+  readonly valueWinRate: number | null
+}
+
+/** The deals any of `ownerRepIds` owned and closed in (at − lookbackDays × 24 h, at]. */
+export const closedInLookback = (
+  deals: Iterable<DealRow>,
+  ownerRepIds: ReadonlySet<string>,
+  at: string,
+  lookbackDays = 365,
+): ClosedInLookback => {
   const atMs = Date.parse(at)
   const fromMs = atMs - lookbackDays * dayMs
+  let closedDeals = 0
   let wonValue = 0
   let lostValue = 0
   for (const deal of deals) {
@@ -164,9 +185,10 @@ export const groupRequiredCoverage = (
     if (closedMs <= fromMs || closedMs > atMs) continue
     if (deal.status === "won") wonValue += deal.amount ?? 0
     else if (deal.status === "lost") lostValue += deal.amount ?? 0
+    else continue
+    closedDeals++
   }
-  const rate = valueWinRateOf(wonValue, lostValue)
-  return rate === null || rate === 0 ? null : 1 / rate
+  return { closedDeals, wonValue, lostValue, valueWinRate: valueWinRateOf(wonValue, lostValue) }
 }
 
 /**

@@ -16,6 +16,7 @@ export {
   type Source,
   type SourceSplit,
 } from "./attribution.js"
+export * from "./backTestVerdict.js"
 export {
   addDays,
   dayKeyOfDayNumber,
@@ -74,7 +75,9 @@ export {
   type YieldMetric,
 } from "./comparison.js"
 export {
+  type ClosedInLookback,
   type CoverageReport,
+  closedInLookback,
   coverage,
   coverageAt,
   groupRequiredCoverage,
@@ -152,6 +155,7 @@ export {
   rollupOf,
   teamGroups,
 } from "./rollups.js"
+export * from "./scenarios.js"
 export {
   type AccountActivityRow,
   type AccountRow,

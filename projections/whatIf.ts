@@ -11,6 +11,7 @@
  * pipelineGap({ target: 3, remainingQuota: 60_000, pipeline: 150_000 }) // 30_000
  */
 import { impliedLossRate } from "./coverage.js"
+import { type RateInterval, wilsonInterval } from "./evidence.js"
 import { metricsOf, ratio } from "./metrics.js"
 import type { DayCounters } from "./state.js"
 
@@ -166,8 +167,20 @@ export const policyOutcome = (input: {
   }
 }
 
-/** How many reps of a group hit quota, and the rate. */
-export type QuotaHits = { readonly reps: number; readonly hitQuota: number; readonly hitRate: number | null }
+/** How many reps of a group hit quota, the rate, and its 95% Wilson interval (null for an empty group). */
+export type QuotaHits = {
+  readonly reps: number
+  readonly hitQuota: number
+  readonly hitRate: number | null
+  readonly interval: RateInterval | null
+}
+
+const quotaHits = (reps: number, hitQuota: number): QuotaHits => ({
+  reps,
+  hitQuota,
+  hitRate: ratio(hitQuota, reps),
+  interval: wilsonInterval(hitQuota, reps),
+})
 
 /** The back-test of one policy: reps who met it at a period's start against those who did not. */
 export type BackTest = { readonly met: QuotaHits; readonly notMet: QuotaHits }
@@ -178,7 +191,7 @@ export type BackTestObservation = { readonly met: boolean | null; readonly hitQu
 /**
  * The back-test tally: of the observations where both `met` and `hitQuota` are known, how many met
  * the policy and how many of those hit quota, and the same for those that did not; rates are
- * hitQuota / reps (null for an empty group).
+ * hitQuota / reps (null for an empty group), each with its 95% Wilson interval.
  *
  * @example // 4 reps: 2 met the mandate, 1 of them hit quota; 1 of the other 2 hit: 0.5 and 0.5
  */
@@ -197,18 +210,11 @@ export const backTest = (observations: Iterable<BackTestObservation>): BackTest 
       if (hitQuota) notMetHit++
     }
   }
-  return {
-    met: { reps: met, hitQuota: metHit, hitRate: ratio(metHit, met) },
-    notMet: { reps: notMet, hitQuota: notMetHit, hitRate: ratio(notMetHit, notMet) },
-  }
+  return { met: quotaHits(met, metHit), notMet: quotaHits(notMet, notMetHit) }
 }
 
 /** Two back-tests added up (e.g. periods into the whole window). */
 export const addBackTests = (a: BackTest, b: BackTest): BackTest => {
-  const add = (x: QuotaHits, y: QuotaHits): QuotaHits => ({
-    reps: x.reps + y.reps,
-    hitQuota: x.hitQuota + y.hitQuota,
-    hitRate: ratio(x.hitQuota + y.hitQuota, x.reps + y.reps),
-  })
+  const add = (x: QuotaHits, y: QuotaHits): QuotaHits => quotaHits(x.reps + y.reps, x.hitQuota + y.hitQuota)
   return { met: add(a.met, b.met), notMet: add(a.notMet, b.notMet) }
 }

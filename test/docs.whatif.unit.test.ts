@@ -6,12 +6,11 @@
  */
 import { describe, expect, it } from "vitest"
 import { type LedgerEvent, parseEvent } from "../events/index.js"
-import { foldAll } from "../projections/index.js"
-import { measureCoverageWhatIf } from "../src/whatif/coverageWhatIf.js"
 import { coverageWhatIfFormulas } from "../src/whatif/formulas.js"
 import { parseWhatIfCoverage } from "../src/whatif/request.js"
 import { expectFigure, figureAt } from "./support/documentedFigures.js"
 import { fencedBlocks, readDoc, records, section, tableWith } from "./support/markdown.js"
+import { measureOnLog } from "./support/whatIfOracle.js"
 
 const doc = readDoc("src/whatif/README.md")
 
@@ -32,7 +31,7 @@ describe("src/whatif/README.md", () => {
     })
     const request = parseWhatIfCoverage(JSON.parse(requestBlock!.text))
     if (!request.ok) throw new Error(`the example's request is invalid: ${JSON.stringify(request.issues)}`)
-    const measured = measureCoverageWhatIf({ state: foldAll(events), logHasEvents: true }, request.request)
+    const measured = measureOnLog({ events }, request.request)
     if (!measured.ok) throw new Error(`the example is refused: ${JSON.stringify(measured.issue)}`)
     const periodName = /\*\*Figures\*\* of each rep in the period `([^`]+)`/.exec(body)?.[1]
     const period = measured.answer.periods.find((p) => p.period === periodName)

@@ -85,8 +85,9 @@ describe.each(serverBackends)("POST /v1/what-if/coverage on $name", (backend) =>
       mandate: { met: 0, notMet: 1, gap: 450_000 },
     })
     expect(answer.body.totals.backTest.mandate).toEqual({
-      met: { reps: 0, hitQuota: 0, hitRate: null },
-      notMet: { reps: 1, hitQuota: 0, hitRate: 0 },
+      met: { reps: 0, hitQuota: 0, hitRate: null, interval: null },
+      // 0 of 1: from 0 to (1.9208 + 1.96 √0.9604) / 4.8415 = 0.7935
+      notMet: { reps: 1, hitQuota: 0, hitRate: 0, interval: { low: 0, high: expect.closeTo(0.7935, 4) } },
     })
   })
 

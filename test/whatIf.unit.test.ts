@@ -16,15 +16,14 @@ import {
   foldAll,
   historyRates,
   impliedLossRate,
-  type LedgerState,
   pipelineGap,
   policyOutcome,
 } from "../projections/index.js"
 import type { CoverageWhatIfAnswer, RepPeriod } from "../src/whatif/answer.js"
-import { measureCoverageWhatIf } from "../src/whatif/coverageWhatIf.js"
 import { LogCopy } from "../src/whatif/logCopy.js"
 import { parseWhatIfCoverage, type WhatIfCoverage } from "../src/whatif/request.js"
 import { anyHistory } from "./support/histories.js"
+import { measureOnLog } from "./support/whatIfOracle.js"
 
 const event = <T extends EventType>(type: T, occurredAt: string, data: EventData<T>): EventOf<T> =>
   ({ type, occurredAt: new Date(occurredAt).toISOString(), data }) as EventOf<T>
@@ -35,10 +34,12 @@ const request = (input: Record<string, unknown>): WhatIfCoverage => {
   return parsed.request
 }
 
-const folded = (events: ReadonlyArray<LedgerEvent>): LedgerState => foldAll(events)
-
-const answerOf = (events: ReadonlyArray<LedgerEvent>, input: Record<string, unknown>): CoverageWhatIfAnswer => {
-  const result = measureCoverageWhatIf({ state: folded(events), logHasEvents: true }, request(input))
+const answerOf = (
+  events: ReadonlyArray<LedgerEvent>,
+  input: Record<string, unknown>,
+  recordedAt?: ReadonlyArray<string>,
+): CoverageWhatIfAnswer => {
+  const result = measureOnLog(recordedAt === undefined ? { events } : { events, recordedAt }, request(input))
   if (!result.ok) throw new Error(JSON.stringify(result.issue))
   return result.answer
 }
@@ -96,6 +97,9 @@ const ana: ReadonlyArray<LedgerEvent> = [
   call("late", "2026-07-02T09:00:00Z", "ana"), // the history reaches past Q2's end: Q2 is over
 ]
 const q2 = { from: "2026-04-01", to: "2026-06-30", period: "quarter" }
+
+/** The 95% Wilson interval of 1 of 2: (0.5 + 0.9604 ∓ 1.96 √(0.125 + 0.2401)) / 2.9207. */
+const oneOfTwo = { low: expect.closeTo(0.0945, 4), high: expect.closeTo(0.9055, 4) }
 
 describe("the what-if formulas", () => {
   it("an 8x mandate plans to lose 87.5% of the pipeline; 3x two thirds; 1x nothing", () => {
@@ -177,8 +181,8 @@ describe("the what-if formulas", () => {
       { met: true, hitQuota: null }, // period not over: not judged
     ])
     expect(tally).toEqual({
-      met: { reps: 2, hitQuota: 1, hitRate: 0.5 },
-      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5 },
+      met: { reps: 2, hitQuota: 1, hitRate: 0.5, interval: oneOfTwo },
+      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5, interval: oneOfTwo },
     })
     expect(backTest([]).met.hitRate).toBeNull()
   })
@@ -330,12 +334,18 @@ describe("the back-test", () => {
       ["ed", 1, 2, false, false, 0, false],
     ])
     expect(period?.totals.backTest.mandate).toEqual({
-      met: { reps: 2, hitQuota: 1, hitRate: 0.5 },
-      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5 },
+      met: { reps: 2, hitQuota: 1, hitRate: 0.5, interval: oneOfTwo },
+      notMet: { reps: 2, hitQuota: 1, hitRate: 0.5, interval: oneOfTwo },
     })
     expect(period?.totals.backTest.repTarget).toEqual({
-      met: { reps: 1, hitQuota: 1, hitRate: 1 },
-      notMet: { reps: 3, hitQuota: 1, hitRate: 1 / 3 },
+      // 1 of 1: (1 + 1.9208 − 1.96 √0.9604) / 4.8415 to 1; 1 of 3: (0.3333 + 0.6402 ∓ 0.8333) / 2.2805
+      met: { reps: 1, hitQuota: 1, hitRate: 1, interval: { low: expect.closeTo(0.2065, 4), high: 1 } },
+      notMet: {
+        reps: 3,
+        hitQuota: 1,
+        hitRate: 1 / 3,
+        interval: { low: expect.closeTo(0.0615, 3), high: expect.closeTo(0.7923, 3) },
+      },
     })
     expect(answer.totals.backTest).toEqual(period?.totals.backTest)
   })
@@ -366,7 +376,7 @@ describe("the back-test", () => {
 
 describe("what a what-if refuses", () => {
   const refusal = (events: ReadonlyArray<LedgerEvent>, input: Record<string, unknown>, logHasEvents = true) => {
-    const result = measureCoverageWhatIf({ state: folded(events), logHasEvents }, request(input))
+    const result = measureOnLog({ events, logHasEvents }, request(input))
     return result.ok ? undefined : result.issue
   }
 
@@ -414,43 +424,56 @@ describe("what a what-if refuses", () => {
 describe("the replay's fold and copy", () => {
   const quarterly = { coverageTarget: 3, from: "2026-01-01", to: "2027-12-31", period: "quarter" }
 
-  it("with the live read model's rules, gives the live fold's coverageAt at every period's start", () => {
+  it("measures each period's start on the log truncated there: what a replay as of that instant saw", () => {
     let measured = 0
     fc.assert(
-      fc.property(anyHistory(60), (events) => {
-        const live = foldAll(events)
-        const answer = answerOf(events, quarterly)
-        for (const period of answer.periods) {
-          for (const rep of period.reps) {
-            const deals = [...live.deals.values()].filter((d) => d.ownerRepId === rep.repId)
-            const expected = coverageAt({
-              deals,
-              rep: live.reps.get(rep.repId),
-              repId: rep.repId,
-              settings: live.settings,
-              at: period.start,
-            })
-            expect({
-              quota: rep.quota,
-              wonValue: rep.wonSoFar,
-              openPipeline: rep.openPipeline,
-              qualifiedPipeline: rep.qualifiedPipeline,
-              coverage: rep.coverage,
-              qualifiedCoverage: rep.qualifiedCoverage,
-              requiredCoverage: rep.requiredCoverage,
-            }).toEqual({
-              quota: expected.quota,
-              wonValue: expected.wonValue,
-              openPipeline: expected.openPipeline,
-              qualifiedPipeline: expected.qualifiedPipeline,
-              coverage: expected.coverage,
-              qualifiedCoverage: expected.qualifiedCoverage,
-              requiredCoverage: expected.requiredCoverage,
-            })
-            measured++
+      fc.property(
+        anyHistory(60),
+        fc.array(fc.integer({ min: 0, max: 400 * 24 * 60 }), { minLength: 60, maxLength: 60 }),
+        fc.constantFrom("occurred" as const, "recorded" as const),
+        (events, recordedMinutes, clock) => {
+          // Recorded at random instants of the same span: late arrivals and early ones alike.
+          const recordedAt = recordedMinutes.map((m) => new Date(Date.parse("2026-01-01") + m * 60_000).toISOString())
+          const live = foldAll(events)
+          const answer = answerOf(events, { ...quarterly, asOf: clock }, recordedAt)
+          for (const period of answer.periods) {
+            const startMs = Date.parse(period.start)
+            const truncated = foldAll(
+              events.filter(
+                (e, i) => Date.parse(clock === "occurred" ? e.occurredAt : (recordedAt[i] as string)) <= startMs,
+              ),
+            )
+            for (const rep of period.reps) {
+              const deals = [...truncated.deals.values()].filter((d) => d.ownerRepId === rep.repId)
+              const expected = coverageAt({
+                deals,
+                rep: live.reps.get(rep.repId), // the quota: the period's target, as the whole replay knows it
+                repId: rep.repId,
+                settings: live.settings,
+                at: period.start,
+              })
+              expect({
+                quota: rep.quota,
+                wonValue: rep.wonSoFar,
+                openPipeline: rep.openPipeline,
+                qualifiedPipeline: rep.qualifiedPipeline,
+                coverage: rep.coverage,
+                qualifiedCoverage: rep.qualifiedCoverage,
+                requiredCoverage: rep.requiredCoverage,
+              }).toEqual({
+                quota: expected.quota,
+                wonValue: expected.wonValue,
+                openPipeline: expected.openPipeline,
+                qualifiedPipeline: expected.qualifiedPipeline,
+                coverage: expected.coverage,
+                qualifiedCoverage: expected.qualifiedCoverage,
+                requiredCoverage: expected.requiredCoverage,
+              })
+              measured++
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     )
     expect(measured).toBeGreaterThan(100) // reps were measured, not skipped

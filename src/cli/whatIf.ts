@@ -16,6 +16,7 @@ import {
   type FieldIssue,
   LogReplayer,
   type PeriodAnswer,
+  type ScenarioTotals,
 } from "../whatif/index.js"
 import { withConfiguredStore } from "./configuredStore.js"
 import { attempt, CommandFailed } from "./failure.js"
@@ -27,7 +28,7 @@ const flagOf: Record<string, string> = {
   to: "--to",
   period: "--period",
   team: "--team",
-  asOf: "--as-of-occurred / --as-of-recorded",
+  asOf: "--as-of / --as-of-occurred / --as-of-recorded",
   "asOf.occurred": "--as-of-occurred",
   "asOf.recorded": "--as-of-recorded",
 }
@@ -56,6 +57,12 @@ const coverageCommand = Command.make(
       Flag.withDescription("Leave badgering out of the activity rates a gap is priced at"),
       Flag.withDefault(false),
     ),
+    asOf: Flag.Literals("as-of", ["occurred", "recorded"]).pipe(
+      Flag.withDescription(
+        "The clock each period's start is known by: what had occurred by it (default), or what had been recorded by it",
+      ),
+      Flag.optional,
+    ),
     asOfOccurred: Flag.String("as-of-occurred").pipe(
       Flag.withDescription("Replay only what had happened by this instant (ISO 8601)"),
       Flag.optional,
@@ -80,7 +87,9 @@ const coverageCommand = Command.make(
       ...(Option.isSome(flags.team) ? { team: flags.team.value } : {}),
       rules: { qualifiedOnly: flags.qualifiedOnly, excludeBadgering: flags.excludeBadgering },
       ...(occurred === undefined && recorded === undefined
-        ? {}
+        ? Option.isSome(flags.asOf)
+          ? { asOf: flags.asOf.value }
+          : {}
         : {
             asOf: { ...(occurred === undefined ? {} : { occurred }), ...(recorded === undefined ? {} : { recorded }) },
           }),
@@ -135,7 +144,16 @@ const count = (n: number | null) => {
   const [whole, tenths] = n.toFixed(1).split(".")
   return `${(whole ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${tenths}`
 }
-const percent = (n: number | null) => (n === null ? dash : `${(100 * n).toFixed(0)}%`)
+/** A share to one decimal, as the dashboard shows it: "87.5%". */
+export const percent = (n: number | null) => (n === null ? dash : `${(100 * n).toFixed(1)}%`)
+/** "a 3× mandate", "an 8× mandate", "an 11× mandate": the article a number is read with. */
+export const mandateWords = (target: number) => {
+  const spoken = `${Number(target.toFixed(2))}`
+  const vowel = /^8/.test(spoken) || /^1[18](\.|$)/.test(spoken)
+  return `${vowel ? "an" : "a"} ${spoken}× mandate`
+}
+const interval = (hits: BackTest["met"]) =>
+  hits.interval === null ? "" : ` (${percent(hits.interval.low)}–${percent(hits.interval.high)})`
 const yesNo = (b: boolean | null) => (b === null ? dash : b ? "yes" : "no")
 
 const table = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
@@ -206,30 +224,84 @@ const periodTable = (period: PeriodAnswer): string => {
 }
 
 const backTestRows = (label: string, test: BackTest) => [
-  [`${label}: met at start`, `${test.met.reps}`, `${test.met.hitQuota}`, percent(test.met.hitRate)],
-  [`${label}: not met`, `${test.notMet.reps}`, `${test.notMet.hitQuota}`, percent(test.notMet.hitRate)],
+  [
+    `${label}: met at start`,
+    `${test.met.reps}`,
+    `${test.met.hitQuota}`,
+    `${percent(test.met.hitRate)}${interval(test.met)}`,
+  ],
+  [
+    `${label}: not met`,
+    `${test.notMet.reps}`,
+    `${test.notMet.hitQuota}`,
+    `${percent(test.notMet.hitRate)}${interval(test.notMet)}`,
+  ],
 ]
+
+/** The scenarios over the window, one column each, then the difference of each pair and each verdict. */
+const scenarioSection = (answer: CoverageWhatIfAnswer): Array<string> => {
+  const columns = answer.totals.scenarios
+  const row = (label: string, cell: (c: ScenarioTotals) => string) => [label, ...columns.map(cell)]
+  const rows = [
+    ["SCENARIO", ...columns.map((c) => c.name)],
+    row("pipeline asked", (c) => money(c.pipelineAtTarget)),
+    row("gap", (c) => money(c.gap)),
+    row("+meetings", (c) => count(c.extraMeetings)),
+    row("+activities", (c) => count(c.extraActivities)),
+    row("expected loss", (c) => money(c.expectedLostValue)),
+    row("quota expected", (c) => percent(c.quotaAttainmentExpected)),
+    row("met / not met", (c) => `${c.met}/${c.notMet}`),
+    row("hit quota if met", (c) => `${percent(c.backTest.met.hitRate)}${interval(c.backTest.met)}`),
+    row("hit quota if not", (c) => `${percent(c.backTest.notMet.hitRate)}${interval(c.backTest.notMet)}`),
+  ]
+  const differences = answer.differences.map(
+    (d) =>
+      `${d.to} against ${d.from}: ${signed(d.pipelineAsked, money)} pipeline, ${signed(d.meetingsAsked, count)} meetings, ` +
+      `${signed(d.activitiesAsked, count)} activities, ${signed(d.expectedLostValue, money)} expected loss, ` +
+      `${d.quotaAttainmentExpected === null ? dash : `${d.quotaAttainmentExpected >= 0 ? "+" : "−"}${(100 * Math.abs(d.quotaAttainmentExpected)).toFixed(1)} points`} of quota expected.`,
+  )
+  return [
+    "Scenarios over the window:",
+    table(rows),
+    ...differences,
+    ...columns.map((c) => `${c.name}: ${c.verdict}`),
+    "",
+  ]
+}
+
+const signed = (n: number, as: (n: number) => string) => `${n >= 0 ? "+" : "−"}${as(Math.abs(n))}`
 
 /** The answer as text: the mandate, a table per period, then the back-test of both policies. */
 export const whatIfReport = (answer: CoverageWhatIfAnswer): string => {
   const { mandate, replay, periods, totals } = answer
+  const rules =
+    `${answer.request.rules.qualifiedOnly ? " (qualified pipeline only)" : ""}` +
+    `${answer.request.rules.excludeBadgering ? ", priced without badgering" : ""}`
   const lines = [
-    `What-if: a ${mandate.coverageTarget}x coverage mandate plans to lose ${percent(mandate.impliedLossRate)} of the pipeline` +
-      `${answer.request.rules.qualifiedOnly ? " (qualified pipeline only)" : ""}${answer.request.rules.excludeBadgering ? ", priced without badgering" : ""}.`,
+    mandate.coverageTarget === null
+      ? `What-if: ${answer.request.scenarios.map((s) => s.name).join(", ")}, side by side${rules}.`
+      : `What-if: ${mandateWords(mandate.coverageTarget)} plans to lose ${percent(mandate.impliedLossRate)} of the pipeline${rules}.`,
     `Replayed ${grouped(replay.eventsReplayed)} events (${replay.firstOccurredAt.slice(0, 10)} to ${replay.lastOccurredAt.slice(0, 10)}, ${replay.timeZone}).` +
       " Coverage at each period's start; +DEALS/+MEETINGS/+ACTIVITIES close the gap at the rep's own trailing-year rates.",
     "",
-    ...periods.flatMap((period) => [periodTable(period), ""]),
-    "Back-test: did reps hit quota by the period's end?",
+    ...(mandate.coverageTarget === null ? [] : periods.flatMap((period) => [periodTable(period), ""])),
+    ...scenarioSection(answer),
+    "Back-test: did reps hit quota by the period's end? (95% intervals)",
     table([
       ["POLICY", "REPS", "HIT QUOTA", "HIT RATE"],
-      ...backTestRows(`${mandate.coverageTarget}x mandate`, totals.backTest.mandate),
+      ...(mandate.coverageTarget === null
+        ? []
+        : backTestRows(`${Number(mandate.coverageTarget.toFixed(2))}× mandate`, totals.backTest.mandate)),
       ...backTestRows("own requiredCoverage", totals.backTest.repTarget),
     ]),
-    "",
-    `Over the window the mandate asks for ${money(totals.mandate.gap)} more pipeline: ${count(totals.mandate.extraDeals)} more deals, ` +
-      `${count(totals.mandate.extraMeetings)} more meetings, ${count(totals.mandate.extraActivities)} more activities` +
-      ` (each rep's own requiredCoverage: ${money(totals.repTarget.gap)}, ${count(totals.repTarget.extraActivities)} more activities).`,
+    ...(mandate.coverageTarget === null
+      ? []
+      : [
+          "",
+          `Over the window the mandate asks for ${money(totals.mandate.gap)} more pipeline: ${count(totals.mandate.extraDeals)} more deals, ` +
+            `${count(totals.mandate.extraMeetings)} more meetings, ${count(totals.mandate.extraActivities)} more activities` +
+            ` (each rep's own requiredCoverage: ${money(totals.repTarget.gap)}, ${count(totals.repTarget.extraActivities)} more activities).`,
+        ]),
   ]
   return lines.join("\n")
 }

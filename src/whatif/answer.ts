@@ -3,7 +3,16 @@
  * totals, and the totals over every period. Computed by coverageWhatIf.ts (the reps) and
  * teamTotals.ts (the sums); served as it is by `POST /v1/what-if/coverage` and printed by the CLI.
  */
-import type { BackTest, HistoryRates, PolicyOutcome, QuotaInForce, RepRow } from "../../projections/index.js"
+import type {
+  BackTest,
+  BackTestByQuadrant,
+  HistoryRates,
+  PolicyOutcome,
+  Quadrant,
+  QuotaInForce,
+  RepRow,
+  ScenarioOutcome,
+} from "../../projections/index.js"
 import type { FieldIssue, WhatIfCoverage } from "./request.js"
 
 export type RepPeriod = {
@@ -25,7 +34,16 @@ export type RepPeriod = {
   readonly qualifiedCoverage: number | null
   /** qualifiedCoverage with `qualifiedOnly`, else coverage. */
   readonly coverageCounted: number | null
+  /** 1 / valueWinRate, given from `minClosedDeals` closed deals in the trailing window; else null with… */
   readonly requiredCoverage: number | null
+  /** …why: too few deals closed, nothing of value won. Null when requiredCoverage is given. */
+  readonly requiredCoverageReason: string | null
+  /** The value win rate of the rep's deals closed in the trailing window (what requiredCoverage inverts). */
+  readonly valueWinRate: number | null
+  /** How many deals the rep closed (won or lost) in the trailing window. */
+  readonly closedDeals: number
+  /** Effort against yield over the trailing window, among the period's reps of the same role; null unplaced. */
+  readonly quadrantAtStart: Quadrant | null
   /** The rep's own rates over the `lookbackDays` days before the period's first day. */
   readonly history: { readonly from: string; readonly to: string } & HistoryRates
   readonly mandate: PolicyOutcome
@@ -34,6 +52,8 @@ export type RepPeriod = {
   readonly wonByEnd: number | null
   /** wonByEnd ≥ quota; null without a quota or before the period is over. */
   readonly hitQuota: boolean | null
+  /** Each scenario asked, in order (the answer's columns). */
+  readonly scenarios: ReadonlyArray<ScenarioOutcome>
 }
 
 export type PeriodAnswer = {
@@ -59,13 +79,17 @@ export type CoverageWhatIfAnswer = {
     readonly fiscalYearStartMonth: number
     readonly lookbackDays: number
   }
-  readonly mandate: { readonly coverageTarget: number; readonly impliedLossRate: number | null }
+  /** The single `coverageTarget` asked (null when only `scenarios` were), measured as each rep's `mandate`. */
+  readonly mandate: { readonly coverageTarget: number | null; readonly impliedLossRate: number | null }
   readonly periods: ReadonlyArray<PeriodAnswer>
   readonly totals: {
     readonly mandate: PolicyTotals
     readonly repTarget: PolicyTotals
     readonly backTest: { readonly mandate: BackTest; readonly repTarget: BackTest }
+    readonly scenarios: ReadonlyArray<ScenarioTotals>
   }
+  /** For each pair of scenarios (in the order asked), the second's figures minus the first's, over the window. */
+  readonly differences: ReadonlyArray<ScenarioDifference>
 }
 
 export type CoverageWhatIfResult =
@@ -105,4 +129,42 @@ export type TeamTotals = {
   readonly mandate: PolicyTotals
   readonly repTarget: PolicyTotals
   readonly backTest: { readonly mandate: BackTest; readonly repTarget: BackTest }
+  readonly scenarios: ReadonlyArray<ScenarioTotals>
+  /** The team's own: from the value win rate of every deal its reps closed in the trailing window (no minimum). */
+  readonly requiredCoverage: {
+    readonly closedDeals: number
+    readonly valueWinRate: number | null
+    readonly requiredCoverage: number | null
+    readonly reason: string | null
+  }
+}
+
+/** A scenario's column: its policy totals, what it expects the team to attain, and its back-test. */
+export type ScenarioTotals = PolicyTotals & {
+  readonly name: string
+  /** Σ quota of the reps whose expected attainment is known. */
+  readonly quotaOfExpected: number
+  /** Σ (wonSoFar + expectedWonValue) over the same reps. */
+  readonly expectedAttainedValue: number
+  /** expectedAttainedValue / quotaOfExpected. */
+  readonly quotaAttainmentExpected: number | null
+  readonly backTest: BackTest
+  /** The back-test within each quadrant at the period's start: where effectiveness confounds the policy. */
+  readonly backTestByQuadrant: BackTestByQuadrant
+  /** What the back-test can honestly say, in one sentence (projections/backTestVerdict.ts). */
+  readonly verdict: string
+}
+
+/** What scenario `to` asks and expects beyond scenario `from` (negative: less). */
+export type ScenarioDifference = {
+  readonly from: string
+  readonly to: string
+  /** Σ pipelineAtTarget. */
+  readonly pipelineAsked: number
+  /** Σ extraMeetings. */
+  readonly meetingsAsked: number
+  /** Σ extraActivities. */
+  readonly activitiesAsked: number
+  readonly expectedLostValue: number
+  readonly quotaAttainmentExpected: number | null
 }

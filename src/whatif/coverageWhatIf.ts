@@ -13,6 +13,8 @@ import {
   addDays,
   backTest,
   bucketsOfWindow,
+  type ClosedInLookback,
+  closedInLookback,
   coverageAt,
   type DayCounters,
   type DealRow,
@@ -22,19 +24,25 @@ import {
   historyRates,
   impliedLossRate,
   type LedgerState,
+  metricsOf,
   occurrencesBetween,
   periodEnd,
   periodStart,
+  placeReps,
   policyOutcome,
+  type Quadrant,
   type RepDayRow,
   type RepRow,
+  scenarioOutcome,
   startOfDay,
   sumCounters,
   wonValueBetween,
+  type YieldMetric,
 } from "../../projections/index.js"
-import type { CoverageWhatIfResult, RepPeriod } from "./answer.js"
-import type { Replayed } from "./replayer.js"
+import type { CoverageWhatIfResult, RepPeriod, ScenarioTotals } from "./answer.js"
+import { type AsOfBound, boundKey, type Replayed } from "./replayer.js"
 import type { WhatIfCoverage } from "./request.js"
+import { addScenarioTotals, scenarioDifferences, withVerdict } from "./scenarioTotals.js"
 import { addPolicyTotals, noPolicyTotals, teamTotals } from "./teamTotals.js"
 
 /** The trailing window of requiredCoverage and of the rates a gap is priced at. */
@@ -44,10 +52,41 @@ const iso = (ms: number) => new Date(ms).toISOString()
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
+ * The bounds of the log as it stood at each period's start: the events occurred (or recorded, by
+ * `periodStartsKnownBy`) by the start, and within the request's own bound when it is sooner.
+ */
+export const periodStartBounds = (state: LedgerState, request: WhatIfCoverage): Array<AsOfBound> => {
+  if (state.occurrences.events === 0) return []
+  const { timeZone, fiscalYearStartMonth } = state.settings
+  const limitMs =
+    request.asOf === null
+      ? Number.POSITIVE_INFINITY
+      : Date.parse("occurred" in request.asOf ? request.asOf.occurred : request.asOf.recorded)
+  return bucketsOfWindow(request.from, request.to, request.period, fiscalYearStartMonth).map((bucket) => {
+    const startMs = periodStart(bucket.key, timeZone, fiscalYearStartMonth) as number
+    return startBound(request, startMs, limitMs)
+  })
+}
+
+const startBound = (request: WhatIfCoverage, startMs: number, limitMs: number): AsOfBound => {
+  const at = iso(Math.min(startMs, limitMs))
+  return request.periodStartsKnownBy === "occurred" ? { occurred: at } : { recorded: at }
+}
+
+/** The log as it stood at each bound of {@link periodStartBounds}, keyed by `boundKey`. */
+export type PeriodStartStates = ReadonlyMap<string, LedgerState>
+
+/**
  * Measures the what-if on a replayed log, or names the request's field that asks the impossible:
  * an `asOf` before the first event, a window in which no event occurred, a team no rep is on.
+ * Each period's start is measured on `starts` (the log as it stood then); the outcome (wonByEnd,
+ * hitQuota), the quota and the reps on the team on the replayed log as a whole.
  */
-export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverage): CoverageWhatIfResult => {
+export const measureCoverageWhatIf = (
+  replayed: Replayed,
+  request: WhatIfCoverage,
+  starts: PeriodStartStates,
+): CoverageWhatIfResult => {
   const { state } = replayed
   const { occurrences } = state
   const refused = (path: string, message: string): CoverageWhatIfResult => ({ ok: false, issue: { path, message } })
@@ -91,35 +130,47 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
     )
   }
 
-  // Sums in a fixed order (deals by id, days by rep and day), whatever order the state's maps hold
-  // them in: a state loaded from the read model holds them in another order than one folded here,
-  // and the answer must be the same to the last bit of its floating-point sums.
-  const deals = [...state.deals.values()].sort((a, b) => byId(a.dealId, b.dealId))
-  const repDays = [...state.repDays.values()].sort((a, b) => byId(a.repId, b.repId) || byId(a.day, b.day))
-  const dealsByOwner = groupBy(deals, (deal) => deal.ownerRepId)
-  const historyByRep = new Map(
-    [...groupBy(repDays, (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]),
-  )
+  const { dealsByOwner } = knownAtStart(state)
+  const limitMs =
+    request.asOf === null
+      ? Number.POSITIVE_INFINITY
+      : Date.parse("occurred" in request.asOf ? request.asOf.occurred : request.asOf.recorded)
   const periods = bucketsOfWindow(request.from, request.to, request.period, fiscalYearStartMonth).map((bucket) => {
     const days = daysOfPeriod(bucket.key, fiscalYearStartMonth) as { firstDay: string; lastDay: string }
     const startMs = periodStart(bucket.key, timeZone, fiscalYearStartMonth) as number
     const endMs = periodEnd(bucket.key, timeZone, fiscalYearStartMonth) as number
     const over = endMs - 1 <= horizonMs
-    const measured = reps
-      .filter((rep) => onTeamDuring(rep, startMs, endMs))
-      .map((rep) =>
-        measureRep({
-          rep,
-          state,
-          deals: dealsByOwner.get(rep.repId) ?? [],
-          history: historyByRep.get(rep.repId) ?? new RepHistory([]),
-          firstDay: days.firstDay,
-          startMs,
-          endMs,
-          over,
-          request,
-        }),
-      )
+    const known = knownAtStart(starts.get(boundKey(startBound(request, startMs, limitMs))) ?? state)
+    const onTeam = reps.filter((rep) => onTeamDuring(rep, startMs, endMs))
+    const historyTotals = new Map(
+      onTeam.map((rep) => [
+        rep.repId,
+        (known.historyByRep.get(rep.repId) ?? new RepHistory([])).totalsBefore(days.firstDay, lookbackDays),
+      ]),
+    )
+    const quadrants = quadrantsOfReps(onTeam, historyTotals)
+    const measured = onTeam.map((rep) =>
+      measureRep({
+        rep,
+        historyTotals: historyTotals.get(rep.repId) as DayCounters,
+        quadrant: quadrants.get(rep.repId) ?? null,
+        state,
+        deals: dealsByOwner.get(rep.repId) ?? [],
+        dealsAtStart: known.dealsByOwner.get(rep.repId) ?? [],
+        firstDay: days.firstDay,
+        startMs,
+        endMs,
+        over,
+        request,
+      }),
+    )
+    const teamClosed = closedInLookback(
+      [...known.dealsByOwner.values()].flat(),
+      new Set(onTeam.map((rep) => rep.repId)),
+      iso(startMs),
+      lookbackDays,
+    )
+    const teamReason = thinHistoryReason(teamClosed, 1)
     return {
       period: bucket.key,
       firstDay: days.firstDay,
@@ -128,9 +179,25 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
       end: iso(endMs),
       over,
       reps: measured,
-      totals: teamTotals(measured),
+      totals: {
+        ...teamTotals(measured, request.scenarios, over),
+        requiredCoverage: {
+          closedDeals: teamClosed.closedDeals,
+          valueWinRate: teamClosed.valueWinRate,
+          requiredCoverage:
+            teamReason === null && teamClosed.valueWinRate !== null ? 1 / teamClosed.valueWinRate : null,
+          reason: teamReason,
+        },
+      },
     }
   })
+  const finishedPeriods = periods.filter((p) => p.over).length
+  const windowScenarios = request.scenarios.map((_, index) =>
+    withVerdict(
+      periods.map((p) => p.totals.scenarios[index] as ScenarioTotals).reduce(addScenarioTotals),
+      finishedPeriods,
+    ),
+  )
   return {
     ok: true,
     answer: {
@@ -143,7 +210,10 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
         fiscalYearStartMonth,
         lookbackDays,
       },
-      mandate: { coverageTarget: request.coverageTarget, impliedLossRate: impliedLossRate(request.coverageTarget) },
+      mandate: {
+        coverageTarget: request.coverageTarget,
+        impliedLossRate: request.coverageTarget === null ? null : impliedLossRate(request.coverageTarget),
+      },
       periods,
       totals: {
         mandate: periods.map((p) => p.totals.mandate).reduce(addPolicyTotals, noPolicyTotals),
@@ -152,8 +222,27 @@ export const measureCoverageWhatIf = (replayed: Replayed, request: WhatIfCoverag
           mandate: periods.map((p) => p.totals.backTest.mandate).reduce(addBackTests, backTest([])),
           repTarget: periods.map((p) => p.totals.backTest.repTarget).reduce(addBackTests, backTest([])),
         },
+        scenarios: windowScenarios,
       },
+      differences: scenarioDifferences(windowScenarios),
     },
+  }
+}
+
+/**
+ * A state's deals by owner and day rows by rep. Sums in a fixed order (deals by id, days by rep and
+ * day), whatever order the state's maps hold them in: a state loaded from the read model holds them
+ * in another order than one folded here, and the answer must be the same to the last bit of its
+ * floating-point sums.
+ */
+const knownAtStart = (state: LedgerState) => {
+  const deals = [...state.deals.values()].sort((a, b) => byId(a.dealId, b.dealId))
+  const repDays = [...state.repDays.values()].sort((a, b) => byId(a.repId, b.repId) || byId(a.day, b.day))
+  return {
+    dealsByOwner: groupBy(deals, (deal) => deal.ownerRepId),
+    historyByRep: new Map(
+      [...groupBy(repDays, (row) => row.repId)].map(([repId, rows]) => [repId, new RepHistory(rows)]),
+    ),
   }
 }
 
@@ -197,6 +286,44 @@ class RepHistory {
 }
 
 /**
+ * Why a requiredCoverage (and the win rate the scenarios use) is not given: too few deals closed in
+ * the trailing window, nothing of value won, or nothing of value closed; null when it is given.
+ */
+export const thinHistoryReason = (closed: ClosedInLookback, minClosedDeals: number): string | null => {
+  const window = `in the ${lookbackDays} days before the period's start`
+  if (closed.closedDeals < minClosedDeals)
+    return `${closed.closedDeals} deal${closed.closedDeals === 1 ? "" : "s"} closed ${window}, fewer than the ${minClosedDeals} a win rate needs (minClosedDeals)`
+  if (closed.valueWinRate === null) return `the deals closed ${window} carried no value`
+  if (closed.valueWinRate === 0) return `nothing of value won ${window}: no pipeline is enough`
+  return null
+}
+
+/** Yield by role, as the team view places reps: revenue per activity for AEs, held meetings for BDRs. */
+const yieldOfRole = (role: RepRow["role"]): YieldMetric =>
+  role === "AE" ? "revenuePerActivity" : role === "BDR" ? "heldMeetingYield" : "meetingYield"
+
+/**
+ * Each rep's quadrant at a period's start (projections/comparison.ts): effort (activities) against
+ * yield over the trailing window, against the medians of the reps of the same role in the period.
+ */
+const quadrantsOfReps = (
+  reps: ReadonlyArray<RepRow>,
+  totals: ReadonlyMap<string, DayCounters>,
+): Map<string, Quadrant | null> => {
+  const quadrants = new Map<string, Quadrant | null>()
+  for (const group of groupBy(reps, (rep) => rep.role ?? "unknown").values()) {
+    const scorecards = group.map((rep) => ({
+      repId: rep.repId,
+      metrics: metricsOf(totals.get(rep.repId) as DayCounters),
+    }))
+    const yieldBy = yieldOfRole(group[0]?.role ?? null)
+    for (const placement of placeReps(scorecards, yieldBy).placements)
+      quadrants.set(placement.repId, placement.quadrant)
+  }
+  return quadrants
+}
+
+/**
  * Whether a rep was on the team at some time in [startMs, endMs): joined (or first seen, for a rep
  * who never joined) before the end, and not left before the start.
  */
@@ -206,22 +333,40 @@ const onTeamDuring = (rep: RepRow, startMs: number, endMs: number): boolean =>
 const measureRep = (input: {
   readonly rep: RepRow
   readonly state: LedgerState
+  /** The rep's deals in the replayed log as a whole (what happened by the period's end)… */
   readonly deals: ReadonlyArray<DealRow>
-  readonly history: RepHistory
+  /** …and as the log stood at the period's start (what was known then). */
+  readonly dealsAtStart: ReadonlyArray<DealRow>
+  /** The rep's day counters over the trailing window, as the log stood at the period's start. */
+  readonly historyTotals: DayCounters
+  readonly quadrant: Quadrant | null
   readonly firstDay: string
   readonly startMs: number
   readonly endMs: number
   readonly over: boolean
   readonly request: WhatIfCoverage
 }): RepPeriod => {
-  const { rep, state, deals, history, firstDay, startMs, endMs, over, request } = input
+  const { rep, state, deals, dealsAtStart, historyTotals, quadrant, firstDay, startMs, endMs, over, request } = input
   const at = iso(startMs)
-  const measured = coverageAt({ deals, rep, repId: rep.repId, settings: state.settings, at, lookbackDays })
+  // The quota is the period's target as the replay knows it (the demo sets a quarter's on its first
+  // morning, after its start); every figure measured is from the log as it stood at the start.
+  const measured = coverageAt({
+    deals: dealsAtStart,
+    rep,
+    repId: rep.repId,
+    settings: state.settings,
+    at,
+    lookbackDays,
+  })
   const quota = measured.quota
   const remainingQuota = quota === null ? null : Math.max(0, quota.amount - measured.wonValue)
   const { qualifiedOnly, excludeBadgering } = request.rules
   const pipelineCounted = qualifiedOnly ? measured.qualifiedPipeline : measured.openPipeline
-  const rates = historyRates(history.totalsBefore(firstDay, lookbackDays), { excludeBadgering })
+  const rates = historyRates(historyTotals, { excludeBadgering })
+  const closed = closedInLookback(dealsAtStart, new Set([rep.repId]), at, lookbackDays)
+  const reason = thinHistoryReason(closed, request.minClosedDeals)
+  const requiredCoverage = reason === null ? measured.requiredCoverage : null
+  const winRate = reason === null ? closed.valueWinRate : null
   // As shown: the lookback's first and last day (for a period starting on the calendar's first day,
   // which has no day before it, both are that day, and the history is empty).
   const historyFrom = addDays(firstDay, -lookbackDays)
@@ -245,11 +390,25 @@ const measureRep = (input: {
     coverage: measured.coverage,
     qualifiedCoverage: measured.qualifiedCoverage,
     coverageCounted: qualifiedOnly ? measured.qualifiedCoverage : measured.coverage,
-    requiredCoverage: measured.requiredCoverage,
+    requiredCoverage,
+    requiredCoverageReason: reason,
     history: { from: historyFrom, to: historyTo, ...rates },
+    valueWinRate: closed.valueWinRate,
+    closedDeals: closed.closedDeals,
+    quadrantAtStart: quadrant,
     mandate: policyOutcome({ target: request.coverageTarget, remainingQuota, pipeline: pipelineCounted, rates }),
-    repTarget: policyOutcome({ target: measured.requiredCoverage, remainingQuota, pipeline: pipelineCounted, rates }),
+    repTarget: policyOutcome({ target: requiredCoverage, remainingQuota, pipeline: pipelineCounted, rates }),
     wonByEnd,
     hitQuota: wonByEnd === null || quota === null ? null : wonByEnd >= quota.amount,
+    scenarios: request.scenarios.map((scenario) =>
+      scenarioOutcome(scenario, {
+        quota: quota?.amount ?? null,
+        wonSoFar: measured.wonValue,
+        remainingQuota,
+        pipeline: pipelineCounted,
+        rates,
+        valueWinRate: winRate,
+      }),
+    ),
   }
 }

@@ -9,11 +9,19 @@
  * if (result.ok) console.log(result.answer.totals.backTest.mandate)
  */
 import type { CoverageWhatIfAnswer } from "./answer.js"
-import { measureCoverageWhatIf } from "./coverageWhatIf.js"
-import type { LogReplayer } from "./replayer.js"
+import { measureCoverageWhatIf, periodStartBounds } from "./coverageWhatIf.js"
+import { boundKey, type LogReplayer } from "./replayer.js"
 import { type FieldIssue, parseWhatIfCoverage } from "./request.js"
 
-export type { CoverageWhatIfAnswer, PeriodAnswer, PolicyTotals, RepPeriod, TeamTotals } from "./answer.js"
+export type {
+  CoverageWhatIfAnswer,
+  PeriodAnswer,
+  PolicyTotals,
+  RepPeriod,
+  ScenarioDifference,
+  ScenarioTotals,
+  TeamTotals,
+} from "./answer.js"
 export { lookbackDays } from "./coverageWhatIf.js"
 export { type AsOfBound, LogReplayer, ReplayCancelled, type ReplayerOptions } from "./replayer.js"
 export { type FieldIssue, parseWhatIfCoverage, type WhatIfCoverage, WhatIfCoverageRequest } from "./request.js"
@@ -34,8 +42,16 @@ export const coverageWhatIf = async (
   const parsed = parseWhatIfCoverage(input)
   if (!parsed.ok) return parsed
   const { request } = parsed
-  const measured = await replayer.read(request.asOf ?? undefined, signal, (replayed) =>
-    measureCoverageWhatIf(replayed, request),
-  )
-  return measured.ok ? measured : { ok: false, issues: [measured.issue] }
+  const asOf = request.asOf ?? undefined
+  // The period starts depend on the team's calendar, which the log may change between two reads: the
+  // starts are folded again in the (unlikely) case the second read asks for other ones.
+  for (let attempt = 0; ; attempt++) {
+    const bounds = await replayer.read(asOf, signal, ({ state }) => periodStartBounds(state, request))
+    const starts = await replayer.foldAt(bounds, signal)
+    const measured = await replayer.read(asOf, signal, (replayed) => {
+      const known = periodStartBounds(replayed.state, request).every((bound) => starts.has(boundKey(bound)))
+      return known || attempt >= 2 ? measureCoverageWhatIf(replayed, request, starts) : undefined
+    })
+    if (measured !== undefined) return measured.ok ? measured : { ok: false, issues: [measured.issue] }
+  }
 }

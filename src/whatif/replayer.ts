@@ -38,6 +38,10 @@ import { LogCopy } from "./logCopy.js"
 /** Only what had happened (`occurred`) or had been recorded (`recorded`) by an instant (inclusive). */
 export type AsOfBound = { readonly occurred: string } | { readonly recorded: string }
 
+/** The key of a bound in {@link LogReplayer.foldAt}'s answer: `occurred@2026-07-01T00:00:00.000Z`. */
+export const boundKey = (bound: AsOfBound): string =>
+  "occurred" in bound ? `occurred@${bound.occurred}` : `recorded@${bound.recorded}`
+
 /** The log as a what-if sees it. */
 export type Replayed = {
   /** The fold of the replayed events (`state.occurrences` says how many, and when they happened). */
@@ -94,6 +98,8 @@ export class LogReplayer {
   private copyDropped = false
   private logEvents = 0
   private lastAsOf: { readonly key: string; readonly state: LedgerState } | undefined
+  /** The folds of the last request's period starts, by bound, for a repeated request (another target). */
+  private lastStarts: { readonly key: string; readonly states: Map<string, LedgerState> } | undefined
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(
@@ -141,6 +147,48 @@ export class LogReplayer {
     return use({ state: this.lastAsOf.state, logHasEvents: this.logEvents > 0 })
   }
 
+  /**
+   * The log as it stood at each bound, folded afresh (for a what-if's period starts: what was known
+   * then). Keyed by {@link boundKey}. Folds the copy of the log when there is one (making it if need
+   * be, as an `asOf` request does), else reads the store once per bound; the last request's folds are
+   * kept while the log has not grown, so that asking again with another target folds nothing.
+   */
+  async foldAt(
+    bounds: ReadonlyArray<AsOfBound>,
+    signal: AbortSignal | undefined,
+  ): Promise<ReadonlyMap<string, LedgerState>> {
+    const keys = [...new Set(bounds.map(boundKey))].sort()
+    if (this.copyDropped) return this.foldEachFromStore(bounds, signal)
+    const { size, checkpoint } = await this.exclusive(async () => {
+      if (this.copy === undefined && !this.copyDropped) await this.makeCopy(signal)
+      await this.catchUp(signal)
+      return { size: this.copy?.size ?? 0, checkpoint: `${this.checkpoint.transactionId}-${this.checkpoint.position}` }
+    })
+    const copy = this.copy
+    if (copy === undefined) return this.foldEachFromStore(bounds, signal)
+    const key = `${keys.join(",")}@${checkpoint}`
+    if (this.lastStarts?.key === key) return this.lastStarts.states
+    const states = new Map<string, LedgerState>()
+    for (const bound of bounds) {
+      const at = boundKey(bound)
+      if (!states.has(at)) states.set(at, await this.foldCopy(copy, size, bound, signal))
+    }
+    this.lastStarts = { key, states }
+    return states
+  }
+
+  private async foldEachFromStore(
+    bounds: ReadonlyArray<AsOfBound>,
+    signal: AbortSignal | undefined,
+  ): Promise<ReadonlyMap<string, LedgerState>> {
+    const states = new Map<string, LedgerState>()
+    for (const bound of bounds) {
+      const at = boundKey(bound)
+      if (!states.has(at)) states.set(at, (await this.readBounded(bound, signal)).state)
+    }
+    return states
+  }
+
   /** Runs `work` after every earlier one: catch-ups never interleave. */
   private exclusive<A>(work: () => Promise<A>): Promise<A> {
     const run = this.queue.then(work, work)
@@ -174,6 +222,7 @@ export class LogReplayer {
         this.copy = undefined
         this.copyDropped = true
         this.lastAsOf = undefined
+        this.lastStarts = undefined
       }
       this.onPage?.(page.length)
       if (page.length < this.pageSize) return head

@@ -2,8 +2,9 @@
  * @module The team totals of a what-if period: sums of the reps' figures (null figures add nothing),
  * the team's coverage through the same formula on the sums, and the back-test tally of both policies.
  */
-import { backTest, coverage, type PolicyOutcome } from "../../projections/index.js"
+import { backTest, coverage, type PolicyOutcome, type Scenario } from "../../projections/index.js"
 import type { PolicyTotals, RepPeriod, TeamTotals } from "./answer.js"
+import { scenarioTotals } from "./scenarioTotals.js"
 
 export const noPolicyTotals: PolicyTotals = {
   met: 0,
@@ -32,7 +33,10 @@ export const addPolicyTotals = (a: PolicyTotals, b: PolicyTotals): PolicyTotals 
 })
 
 /** A policy's figures summed over reps: null figures add nothing (and `unpriced` counts the reps whose gap had no price). */
-const policyTotals = (reps: ReadonlyArray<RepPeriod>, policyOf: (rep: RepPeriod) => PolicyOutcome): PolicyTotals => {
+export const policyTotals = (
+  reps: ReadonlyArray<RepPeriod>,
+  policyOf: (rep: RepPeriod) => PolicyOutcome,
+): PolicyTotals => {
   const totals = { ...noPolicyTotals }
   for (const rep of reps) {
     const policy = policyOf(rep)
@@ -56,7 +60,11 @@ const policyTotals = (reps: ReadonlyArray<RepPeriod>, policyOf: (rep: RepPeriod)
   return totals
 }
 
-export const teamTotals = (reps: ReadonlyArray<RepPeriod>): TeamTotals => {
+export const teamTotals = (
+  reps: ReadonlyArray<RepPeriod>,
+  scenarios: ReadonlyArray<Scenario>,
+  over: boolean,
+): Omit<TeamTotals, "requiredCoverage"> => {
   let quota = 0
   let wonSoFar = 0
   let remainingQuota = 0
@@ -104,5 +112,6 @@ export const teamTotals = (reps: ReadonlyArray<RepPeriod>): TeamTotals => {
       mandate: backTest(reps.map((rep) => ({ met: rep.mandate.met, hitQuota: rep.hitQuota }))),
       repTarget: backTest(reps.map((rep) => ({ met: rep.repTarget.met, hitQuota: rep.hitQuota }))),
     },
+    scenarios: scenarios.map((scenario, index) => scenarioTotals(reps, index, scenario.name, over)),
   }
 }

@@ -18,7 +18,11 @@ export const holdsDemoEvents = (db: SqlQueryable): Promise<boolean> => holdsEven
 
 export type DayWindow = { readonly from: string; readonly to: string }
 
-/** The windows the picker offers, in the team's calendar: this and last (fiscal) quarter, the last 12 months. */
+/**
+ * The windows the picker offers, in the team's calendar: this and last (fiscal) quarter, the last 12
+ * months, and the last four finished quarters (the what-if's default: its back-test needs periods
+ * that are over).
+ */
 export const windowPresets = (today: string, fiscalYearStartMonth: number) => {
   const thisQuarter = daysOfPeriod(quarterOf(today, fiscalYearStartMonth), fiscalYearStartMonth) as {
     firstDay: string
@@ -29,6 +33,13 @@ export const windowPresets = (today: string, fiscalYearStartMonth: number) => {
     firstDay: string
     lastDay: string
   }
+  let fourQuartersBack = lastQuarter.firstDay
+  for (let back = 0; back < 3; back++)
+    fourQuartersBack = (
+      daysOfPeriod(quarterOf(addDays(fourQuartersBack, -1), fiscalYearStartMonth), fiscalYearStartMonth) as {
+        firstDay: string
+      }
+    ).firstDay
   const [year, month] = today.split("-").map(Number) as [number, number]
   // Twelve whole months, this one included: the first day of the month 11 months back.
   const monthsBack = year * 12 + (month - 1) - 11
@@ -37,6 +48,7 @@ export const windowPresets = (today: string, fiscalYearStartMonth: number) => {
     thisQuarter: { from: thisQuarter.firstDay, to: today },
     lastQuarter: { from: lastQuarter.firstDay, to: lastQuarter.lastDay },
     last12Months: { from: twelveMonthsFrom, to: today },
+    lastFourQuarters: { from: fourQuartersBack, to: lastQuarter.lastDay },
   } satisfies Record<string, DayWindow>
 }
 

@@ -60,9 +60,9 @@ const render = () => {
   const route = parseRoute()
   const view = (route.view === "keys" && !isAdmin(shared.session) ? undefined : views[route.view]) ?? renderTeam
   // The window (and team) default to this quarter, and follow the visitor from view to view. The
-  // what-if's own default is the last twelve months: its back-test needs periods that are over.
+  // what-if's own default is the last four finished quarters: its back-test needs periods that are over.
   const { presets } = shared.context
-  const defaults = route.view === "what-if" ? presets.last12Months : presets.thisQuarter
+  const defaults = route.view === "what-if" ? presets.lastFourQuarters : presets.thisQuarter
   const params = { from: defaults.from, to: defaults.to, ...route.params }
   for (const link of top.querySelectorAll("[data-view]")) {
     const current = link.dataset.view === route.view || (route.view === "rep" && link.dataset.view === "team")

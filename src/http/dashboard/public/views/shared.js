@@ -204,6 +204,7 @@ export const windowPicker = ({ params, context, teams, onChange, extra = [] }) =
     ["thisQuarter", "This quarter"],
     ["lastQuarter", "Last quarter"],
     ["last12Months", "Last 12 months"],
+    ["lastFourQuarters", "Last 4 finished quarters"],
   ]
   const error = h("p", { class: "field-error", role: "alert" })
   const form = h(

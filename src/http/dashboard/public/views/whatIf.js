@@ -162,7 +162,7 @@ export const renderWhatIf = (main, { context, f, teams, params, go }) => {
         body.append(empty(`Nothing to replay: ${answer.refused.message}`, "Choose another window or team above."))
         return
       }
-      renderAnswer(body, answer, { f, multiple, target, lastYear: () => navigate(context.presets.last12Months) })
+      renderAnswer(body, answer, { f, multiple, target, lastYear: () => navigate(context.presets.lastFourQuarters) })
     },
   )
 }
@@ -198,7 +198,13 @@ const renderAnswer = (body, answer, { f, multiple, target, lastYear }) => {
         `${f.count(mandate.expectedLostDeals)} deals planned to be lost`,
       ),
     ),
-    backTestSection(backTest, f, label, periods.some((p) => p.over) ? undefined : lastYear),
+    backTestSection(
+      backTest,
+      f,
+      label,
+      answer.totals.scenarios[0]?.verdict ?? "",
+      periods.some((p) => p.over) ? undefined : lastYear,
+    ),
   )
   if (periods.length === 0) {
     body.append(empty("No period in this window.", "Widen the window above."))
@@ -317,7 +323,7 @@ const renderAnswer = (body, answer, { f, multiple, target, lastYear }) => {
  * Did meeting the policy at a period's start predict hitting quota by its end? When no period of
  * the window is over, `lastYear` offers the window that has some.
  */
-const backTestSection = (backTest, f, label, lastYear) => {
+const backTestSection = (backTest, f, label, verdict, lastYear) => {
   const row = (name, group) => ({ name, ...group })
   const table = (title, test) =>
     dataTable({
@@ -328,14 +334,17 @@ const backTestSection = (backTest, f, label, lastYear) => {
         { label: "Rep-periods", value: (r) => f.count(r.reps), numeric: true, key: "reps" },
         { label: "Hit quota", value: (r) => f.count(r.hitQuota), numeric: true, key: "hitQuota" },
         { label: "Hit rate", value: (r) => f.percent(r.hitRate), numeric: true, key: "hitRate" },
+        {
+          label: "95% interval",
+          value: (r) => (r.interval === null ? "—" : `${f.percent(r.interval.low)}–${f.percent(r.interval.high)}`),
+          numeric: true,
+          key: "interval",
+        },
       ],
       rows: [row("Met it", test.met), row("Did not", test.notMet)],
     })
-  const m = backTest.mandate
-  const sentence =
-    m.met.hitRate === null || m.notMet.hitRate === null
-      ? "Not enough finished periods on both sides to compare yet."
-      : `Reps who met the ${label} mandate at a period's start hit quota ${f.percent(m.met.hitRate)} of the time; those who did not, ${f.percent(m.notMet.hitRate)}.`
+  // The answer's own sentence: why there is nothing to compare, or both rates with their intervals.
+  const sentence = verdict
   return h(
     "section",
     { class: "card", "aria-labelledby": "back-test-title", id: "back-test" },
@@ -350,7 +359,7 @@ const backTestSection = (backTest, f, label, lastYear) => {
           h(
             "button",
             { type: "button", class: "button button-quiet", onclick: lastYear },
-            "Back-test the last 12 months",
+            "Back-test the last four finished quarters",
           ),
         ),
     h(
