@@ -9,6 +9,15 @@ export const AccountTargeted = z.strictObject({
   name: z.string().min(1).optional(),
   reason: z.enum(["buys_what_we_sell", "dream_client", "displacement", "other"]),
   incumbent: z.string().min(1).optional().describe("The competitor the account buys from today"),
+  ownerRepId: Id.optional().describe("The seller whose list the account is on, from this event's date"),
+})
+
+/** A target account moved to another seller's list, from the event's date on. */
+export const TargetAccountReassigned = z.strictObject({
+  accountId: Id,
+  fromRepId: Id.optional().describe("The seller whose list it leaves (informative: the ledger knows it)"),
+  toRepId: Id,
+  reason: z.string().optional(),
 })
 
 export const AccountUntargeted = z.strictObject({

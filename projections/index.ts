@@ -154,6 +154,7 @@ export {
 } from "./rollups.js"
 export {
   type AccountActivityRow,
+  type AccountOwnership,
   type AccountRow,
   type ContactRow,
   type CounterName,
@@ -166,13 +167,17 @@ export {
   type LedgerState,
   type MeetingRow,
   type MeetingStatus,
+  type RepAccountRow,
   type RepDayRow,
   type RepRole,
   type RepRow,
+  repAccountKey,
   repDayKey,
   type UnflaggedActivity,
   unflaggedActivities,
 } from "./state.js"
+export * from "./targetCadence.js"
+export { type CapWarning, capWarnings, currentOwner, listOf, ownerAt } from "./targetLists.js"
 export { dayKeyOf, endOfDay, startOfDay } from "./teamDays.js"
 export * from "./whatIf.js"
 export { maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"
