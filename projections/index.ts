@@ -119,6 +119,7 @@ export {
   periodStart,
   quarterOf,
 } from "./periods.js"
+export * from "./proactive.js"
 export {
   type AttainmentCount,
   type PeriodAttainment,
