@@ -87,6 +87,7 @@ export {
   requiredCoverage,
   wonValueBetween,
 } from "./coverage.js"
+export * from "./displacement.js"
 export { type RateInterval, wilsonInterval, wilsonLowerBound, z95 } from "./evidence.js"
 export { evolve, foldAll, foldEvent } from "./evolve.js"
 export { groupBy } from "./groupBy.js"

@@ -8,8 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { expectProblem, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
 const at = (occurredAt: string, type: string, data: Record<string, unknown>) => ({ type, occurredAt, data })
-const targeted = (accountId: string) =>
-  at("2026-02-10T09:00:00Z", "AccountTargeted", { accountId, reason: "dream_client", ownerRepId: "ana" })
+const targeted = (accountId: string, incumbent?: string) =>
+  at("2026-02-10T09:00:00Z", "AccountTargeted", {
+    accountId,
+    reason: incumbent === undefined ? "dream_client" : "displacement",
+    ownerRepId: "ana",
+    ...(incumbent === undefined ? {} : { incumbent }),
+  })
 const call = (callId: string, accountId: string, occurredAt: string) =>
   at(occurredAt, "CallLogged", {
     callId,
@@ -23,14 +28,15 @@ const call = (callId: string, accountId: string, occurredAt: string) =>
 // ana (cap 3) owns acme, globex, initech and umbrella. March: calls on acme (2), globex and
 // initech → 3 of 4, 0.75. April: a call on umbrella → 1 of 4, 0.25. An outbound deal on acme
 // opened March 20th after her March calls (created, 30k) and an inbound one on globex (found, 10k):
-// proactiveShare 30 / 40 = 0.75 in March.
+// proactiveShare 30 / 40 = 0.75 in March. umbrella buys from Initrode: a displacement campaign,
+// first touched April 6th (1 touch), not won yet.
 const history = [
   at("2026-01-05T09:00:00Z", "RepJoined", { repId: "ana", name: "Ana", role: "AE" }),
   at("2026-01-05T09:00:00Z", "TeamSettingsChanged", { targetListCap: 3 }),
   targeted("acme"),
   targeted("globex"),
   targeted("initech"),
-  targeted("umbrella"),
+  targeted("umbrella", "Initrode"),
   call("c1", "acme", "2026-03-02T10:00:00Z"),
   call("c2", "acme", "2026-03-03T10:00:00Z"),
   call("c3", "globex", "2026-03-04T10:00:00Z"),
@@ -84,6 +90,19 @@ describe.each(serverBackends)("the sellers' target lists on $name", (backend) =>
       ["umbrella", false, "2026-04-06"],
     ])
     expect(answer.body.accounts[0]).toMatchObject({ openDeals: 1, openPipeline: 30_000, activitiesThisMonth: 0 })
+    expect(answer.body.displacement).toEqual({
+      campaigns: [
+        {
+          accountId: "umbrella",
+          incumbent: "Initrode",
+          won: false,
+          firstTouchDay: "2026-04-06",
+          daysToWin: null,
+          touchesToWin: 1,
+        },
+      ],
+      wonFromIncumbent: 0,
+    })
   })
 
   it("gives the cadence grid, and the scorecard's cadence by month and proactive share", async () => {

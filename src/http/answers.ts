@@ -198,6 +198,21 @@ export const SellerTargetList = z
         }),
       )
       .describe("Untouched this month first, the longest untouched first"),
+    displacement: z
+      .object({
+        campaigns: z.array(
+          z.object({
+            accountId: z.string(),
+            incumbent: z.string(),
+            won: z.boolean().describe("A deal on it won since it was targeted"),
+            firstTouchDay: day.nullable().describe("The first day any rep worked it"),
+            daysToWin: count.nullable().describe("From the first touch to the first win"),
+            touchesToWin: count.describe("Activities on it up to the win's day (up to now if not won)"),
+          }),
+        ),
+        wonFromIncumbent: count,
+      })
+      .describe("The accounts of the list that buy from a competitor today, and what winning them took"),
     readModel: ReadModelPosition,
   })
   .openapi("SellerTargetList")

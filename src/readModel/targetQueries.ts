@@ -3,10 +3,16 @@
  * (`GET /v1/reps/{repId}/targets`) and the cadence of every seller by month (the manager's grid,
  * `GET /v1/targets/cadence`).
  */
-import { capWarnings, type TargetCadence, targetCadenceByMonth, targetListOf } from "../../projections/index.js"
+import {
+  capWarnings,
+  displacementOf,
+  type TargetCadence,
+  targetCadenceByMonth,
+  targetListOf,
+} from "../../projections/index.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { readContext } from "./scorecardQueries.js"
-import { allReps, dealsOf } from "./scorecardReads.js"
+import { allReps, dealsOf, repAccountsOf } from "./scorecardReads.js"
 import { cadencesOf, sellerRows } from "./targetFigures.js"
 
 /**
@@ -23,6 +29,18 @@ export const sellerTargetList = async (q: SqlQueryable, repId: string, month: st
   const accounts = targetListOf({ ...input, month, deals })
   const cadence = targetCadenceByMonth(input, [month])[0] as TargetCadence
   const over = capWarnings(rows.accounts, settings.targetListCap).find((w) => w.repId === repId)
+  const listed = new Set(accounts.map((a) => a.accountId))
+  const contested = rows.accounts.filter((a) => listed.has(a.accountId) && a.incumbent !== null)
+  const campaigns = displacementOf(
+    contested,
+    deals,
+    await repAccountsOf(
+      q,
+      generation.generation,
+      contested.map((a) => a.accountId),
+    ),
+    settings.timeZone,
+  )
   return {
     repId,
     name: rep.name,
@@ -40,6 +58,7 @@ export const sellerTargetList = async (q: SqlQueryable, repId: string, month: st
           : `${repId}'s list holds ${over.accounts} accounts, over the team's cap of ${over.cap}: reassign some (TargetAccountReassigned) or raise targetListCap (TeamSettingsChanged)`,
     },
     accounts,
+    displacement: { campaigns, wonFromIncumbent: campaigns.filter((c) => c.won).length },
     readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
   }
 }

@@ -121,6 +121,11 @@ const renderSellerList = (main, { f, params, id }) => {
             `${f.count(list.touchedAccounts)} of ${f.count(list.targetAccounts)} accounts worked`,
           ),
           figure("Untouched this month", f.count(list.untouchedAccounts), `cap ${f.count(list.cap.targetListCap)}`),
+          figure(
+            "Won from the incumbent",
+            f.count(list.displacement.wonFromIncumbent),
+            `of ${f.count(list.displacement.campaigns.length)} accounts buying from a competitor`,
+          ),
         ),
       )
       if (list.cap.warning !== null) body.append(h("p", { class: "notice", role: "note" }, list.cap.warning))
