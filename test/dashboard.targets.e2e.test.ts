@@ -1,7 +1,7 @@
 /**
  * @module The target-list views in a real browser (Debian's chromium through playwright-core): the
  * manager's cadence grid, one row a seller and one cell a month, and a seller's list, untouched
- * longest first — each showing the API's figures as people read them, with no console error.
+ * longest first, and the rep view's cadence and proactive pipeline — each showing the API's figures as people read them, with no console error.
  */
 import { mkdir } from "node:fs/promises"
 import path from "node:path"
@@ -34,6 +34,24 @@ const history = [
   touch("t4", "ana", "umbrella", "2026-04-06T10:00:00Z"),
   touch("t5", "ben", "hooli", "2026-03-02T10:00:00Z"),
   touch("t6", "ben", "wonka", "2026-03-03T10:00:00Z"),
+  // ana's deals: outbound on acme after her March 2nd touch (created, 30k, won); inbound on
+  // globex (found, 10k, lost). Proactive share 30 / 40 = 75.0%; created win 100.0%, found 0.0%.
+  at("2026-03-10T10:00:00Z", "DealOpened", {
+    dealId: "d1",
+    repId: "ana",
+    accountId: "acme",
+    amount: 30_000,
+    source: "outbound",
+  }),
+  at("2026-03-11T10:00:00Z", "DealOpened", {
+    dealId: "d2",
+    repId: "ana",
+    accountId: "globex",
+    amount: 10_000,
+    source: "inbound",
+  }),
+  at("2026-04-10T10:00:00Z", "DealWon", { dealId: "d1" }),
+  at("2026-04-11T10:00:00Z", "DealLost", { dealId: "d2" }),
 ]
 
 describe("the target-list views in a real browser", () => {
@@ -58,7 +76,7 @@ describe("the target-list views in a real browser", () => {
     await server?.close()
   })
 
-  it("shows the cadence grid, sellers × months, and a seller's list untouched longest first", async () => {
+  it("shows the cadence grid, a seller's list untouched longest first, and the rep's cadence and proactive share", async () => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       locale: "en-US",
@@ -94,6 +112,15 @@ describe("the target-list views in a real browser", () => {
     expect(accounts.map((t) => t.trim())).toEqual(["ACME", "GLOBEX", "INITECH", "UMBRELLA"])
     expect(await page.locator(".kpis").textContent()).toContain("25.0%")
     await page.screenshot({ path: path.join(artifacts, "dashboard-target-list.png"), fullPage: true })
+
+    // The rep view: the target cadence (March 75%, April 25%: 50.0% on average) and the proactive
+    // pipeline beside the win rate.
+    await page.goto(`${server.url}/#/rep/ana?from=2026-03-01&to=2026-04-30&bucket=month`)
+    const kpi = (label: string) => page.locator(".kpi", { hasText: label })
+    await kpi("Proactive pipeline").waitFor()
+    expect(await kpi("Target cadence").locator(".kpi-value").textContent()).toBe("50.0%")
+    expect(await kpi("Proactive pipeline").locator(".kpi-value").textContent()).toBe("75.0%")
+    expect(await kpi("Proactive pipeline").textContent()).toContain("created deals win 100.0% · found 0.0%")
     expect(errors).toEqual([])
     await context.close()
   })
