@@ -1,7 +1,8 @@
 /**
  * @module The target-list views in a real browser (Debian's chromium through playwright-core): the
- * manager's cadence grid, one row a seller and one cell a month, and a seller's list, untouched
- * longest first, and the rep view's cadence and proactive pipeline — each showing the API's figures as people read them, with no console error.
+ * manager's cadence grid, one row a seller and one cell a month; a seller's list, untouched longest
+ * first; and the rep view's cadence and proactive pipeline — each showing the API's figures as
+ * people read them, with no console error.
  */
 import { mkdir } from "node:fs/promises"
 import path from "node:path"
