@@ -15,6 +15,15 @@ export const AccountTargeted = z.strictObject({
     .min(1)
     .optional()
     .describe("The account's size as the CRM gives it: employees (1200) or a band (51-200)"),
+  ownerRepId: Id.optional().describe("The seller whose list the account is on, from this event's date"),
+})
+
+/** A target account moved to another seller's list, from the event's date on. */
+export const TargetAccountReassigned = z.strictObject({
+  accountId: Id,
+  fromRepId: Id.optional().describe("The seller whose list it leaves (informative: the ledger knows it)"),
+  toRepId: Id,
+  reason: z.string().optional(),
 })
 
 export const AccountUntargeted = z.strictObject({

@@ -7,7 +7,7 @@
  * if (parsed.ok) console.log(streamOf(parsed.event))
  */
 import { z } from "zod"
-import { AccountTargeted, AccountUntargeted, ProspectDeclined } from "./accounts.js"
+import { AccountTargeted, AccountUntargeted, ProspectDeclined, TargetAccountReassigned } from "./accounts.js"
 import { CallEventReceived, CallLogged, EmailSent, TouchLogged } from "./activities.js"
 import { DealAmountChanged, DealCloseDateChanged, DealLost, DealOpened, DealWon } from "./deals.js"
 import { Instant } from "./fields.js"
@@ -32,6 +32,7 @@ export const eventSchemas = {
   RepIdentityLinked,
   AccountTargeted,
   AccountUntargeted,
+  TargetAccountReassigned,
   CallLogged,
   EmailSent,
   TouchLogged,
@@ -149,6 +150,7 @@ export const streamOf = (event: LedgerEvent): string => {
       return `rep-${event.data.repId}`
     case "AccountTargeted":
     case "AccountUntargeted":
+    case "TargetAccountReassigned":
       return `account-${event.data.accountId}`
     case "ProspectDeclined":
       return `contact-${event.data.contactId}`

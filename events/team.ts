@@ -11,6 +11,8 @@ export const TeamSettingsChanged = z
     declineQuietDays: z.number().int().nonnegative().optional(),
     fiscalYearStartMonth: z.number().int().min(1).max(12).optional(),
     currency: Currency.optional(),
+    targetListCap: z.number().int().positive().optional(),
+    proactiveLookbackDays: z.number().int().positive().optional(),
   })
   .refine((s) => Object.values(s).some((v) => v !== undefined), "must change at least one setting")
 
@@ -20,6 +22,10 @@ export type TeamSettings = {
   readonly declineQuietDays: number
   readonly fiscalYearStartMonth: number
   readonly currency: string
+  /** How many target accounts one seller's list should hold at most: warned about, never enforced. */
+  readonly targetListCap: number
+  /** How far back before a deal opened its owner's outbound activity makes it proactive (projections/proactive.ts). */
+  readonly proactiveLookbackDays: number
 }
 
 export const defaultTeamSettings: TeamSettings = {
@@ -28,6 +34,8 @@ export const defaultTeamSettings: TeamSettings = {
   declineQuietDays: 90,
   fiscalYearStartMonth: 1,
   currency: "USD",
+  targetListCap: 60,
+  proactiveLookbackDays: 90,
 }
 
 function isTimeZone(zone: string): boolean {

@@ -99,6 +99,13 @@ const foldActivity = (
   if (accountId !== undefined) {
     if (state.accounts.get(accountId)?.targeted === true) add.targetedActivities = 1
     changes.push({ kind: "accountActivity", accountId, occurredAt: event.occurredAt })
+    changes.push({
+      kind: "repAccountActivity",
+      repId,
+      accountId,
+      days: [dayNumberOf(day), 1],
+      lastActivityAt: event.occurredAt,
+    })
   }
   credit(state, changes, repId, day, event.occurredAt, add)
   return changes

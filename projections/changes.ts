@@ -12,6 +12,7 @@ import {
   type LedgerState,
   type MeetingRow,
   type RepRow,
+  repAccountKey,
   repDayKey,
 } from "./state.js"
 
@@ -37,6 +38,15 @@ export type Change =
   | { readonly kind: "meeting"; readonly row: MeetingRow }
   | { readonly kind: "account"; readonly row: AccountRow }
   | { readonly kind: "accountActivity"; readonly accountId: string; readonly occurredAt: string }
+  | {
+      readonly kind: "repAccountActivity"
+      readonly repId: string
+      readonly accountId: string
+      /** Flat `[dayNumber, activities, …]` pairs to add (see RepAccountRow). */
+      readonly days: ReadonlyArray<number>
+      readonly lastActivityAt: string
+    }
+  | { readonly kind: "repAccountRemoved"; readonly repId: string; readonly accountId: string }
   | { readonly kind: "contact"; readonly row: ContactRow }
   | {
       readonly kind: "contactActivity"
@@ -112,6 +122,19 @@ export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>)
         }
         break
       }
+      case "repAccountActivity": {
+        const key = repAccountKey(change.repId, change.accountId)
+        let row = state.repAccounts.get(key)
+        if (row === undefined) {
+          row = { repId: change.repId, accountId: change.accountId, days: [], lastActivityAt: change.lastActivityAt }
+          state.repAccounts.set(key, row)
+        } else if (isEarlier(row.lastActivityAt, change.lastActivityAt)) row.lastActivityAt = change.lastActivityAt
+        addDays(row.days, change.days)
+        break
+      }
+      case "repAccountRemoved":
+        state.repAccounts.delete(repAccountKey(change.repId, change.accountId))
+        break
       case "contact":
         state.contacts.set(change.row.contactId, change.row)
         break
@@ -130,6 +153,17 @@ export const applyChanges = (state: LedgerState, changes: ReadonlyArray<Change>)
       default:
         assertNever(change)
     }
+  }
+}
+
+/** Adds flat `[dayNumber, activities, …]` pairs into `days`, in place: a day already there is summed into. */
+const addDays = (days: Array<number>, add: ReadonlyArray<number>): void => {
+  for (let a = 0; a + 1 < add.length; a += 2) {
+    const day = add[a] as number
+    let index = days.length - 2
+    while (index >= 0 && days[index] !== day) index -= 2
+    if (index >= 0) days[index + 1] = (days[index + 1] as number) + (add[a + 1] as number)
+    else days.push(day, add[a + 1] as number)
   }
 }
 
@@ -153,6 +187,8 @@ export const newAccount = (accountId: string): AccountRow => ({
   accountId,
   name: null,
   targeted: false,
+  ownerRepId: null,
+  owners: [],
   targetReason: null,
   incumbent: null,
   industry: null,

@@ -21,6 +21,7 @@ import { foldRepIdentityLinked, resolveIdentities } from "./identities.js"
 import { foldMeetingBooked, foldMeetingHeld, foldMeetingMissed } from "./meetings.js"
 import { countOccurrence } from "./occurrences.js"
 import { emptyLedgerState, type LedgerState } from "./state.js"
+import { foldTargetAccountReassigned } from "./targetLists.js"
 import {
   foldAccountTargeted,
   foldAccountUntargeted,
@@ -56,6 +57,8 @@ export const evolve = (
       return foldAccountTargeted(state, event)
     case "AccountUntargeted":
       return foldAccountUntargeted(state, event)
+    case "TargetAccountReassigned":
+      return foldTargetAccountReassigned(state, event)
     case "CallLogged":
       return foldCall(state, event, occurredMs)
     case "EmailSent":

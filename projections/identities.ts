@@ -42,8 +42,9 @@ export const repValuedFields = {
   RepLeft: ["repId"],
   QuotaSet: ["repId"],
   RepIdentityLinked: ["repId"],
-  AccountTargeted: [],
+  AccountTargeted: ["ownerRepId"],
   AccountUntargeted: [],
+  TargetAccountReassigned: ["fromRepId", "toRepId"],
   CallLogged: ["repId"],
   CallEventReceived: ["repId"],
   EmailSent: ["repId"],
@@ -150,6 +151,24 @@ export const foldRepIdentityLinked = (
       ? contact.unflagged.map((value, index) => (index % 3 === 0 && value === alias ? repId : value))
       : contact.unflagged
     changes.push({ kind: "contact", row: { ...contact, declinedToRepId: renamed(contact.declinedToRepId), unflagged } })
+  }
+  for (const row of state.repAccounts.values()) {
+    if (row.repId !== alias) continue
+    changes.push(
+      {
+        kind: "repAccountActivity",
+        repId,
+        accountId: row.accountId,
+        days: row.days,
+        lastActivityAt: row.lastActivityAt,
+      },
+      { kind: "repAccountRemoved", repId: alias, accountId: row.accountId },
+    )
+  }
+  for (const account of state.accounts.values()) {
+    if (!account.owners.some((owner) => owner.repId === alias)) continue
+    const owners = account.owners.map((owner) => (owner.repId === alias ? { ...owner, repId } : owner))
+    changes.push({ kind: "account", row: { ...account, owners, ownerRepId: renamed(account.ownerRepId) } })
   }
   for (const other of state.reps.values()) {
     if (other.managerRepId === alias && other.repId !== alias && other.repId !== repId) {

@@ -90,6 +90,7 @@ export {
   requiredCoverage,
   wonValueBetween,
 } from "./coverage.js"
+export * from "./displacement.js"
 export { type RateInterval, wilsonInterval, wilsonLowerBound, z95 } from "./evidence.js"
 export { evolve, foldAll, foldEvent } from "./evolve.js"
 export { groupBy } from "./groupBy.js"
@@ -122,6 +123,7 @@ export {
   periodStart,
   quarterOf,
 } from "./periods.js"
+export * from "./proactive.js"
 export {
   type AttainmentCount,
   type PeriodAttainment,
@@ -158,6 +160,7 @@ export {
 export * from "./scenarios.js"
 export {
   type AccountActivityRow,
+  type AccountOwnership,
   type AccountRow,
   type ContactRow,
   type CounterName,
@@ -170,13 +173,17 @@ export {
   type LedgerState,
   type MeetingRow,
   type MeetingStatus,
+  type RepAccountRow,
   type RepDayRow,
   type RepRole,
   type RepRow,
+  repAccountKey,
   repDayKey,
   type UnflaggedActivity,
   unflaggedActivities,
 } from "./state.js"
+export * from "./targetCadence.js"
+export { type CapWarning, capWarnings, currentOwner, listOf, ownerAt } from "./targetLists.js"
 export { dayKeyOf, endOfDay, startOfDay } from "./teamDays.js"
 export * from "./whatIf.js"
 export { maxWindowDays, type WindowIssue, windowIssue } from "./windowBounds.js"

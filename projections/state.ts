@@ -220,10 +220,20 @@ export type MeetingRow = {
   readonly countedInCycle: boolean
 }
 
+/**
+ * From `from` on, the account is on `repId`'s target list; `repId` null: on no seller's list (never
+ * given an owner, or taken off the target list). See projections/targetLists.ts.
+ */
+export type AccountOwnership = { readonly repId: string | null; readonly from: string }
+
 export type AccountRow = {
   readonly accountId: string
   readonly name: string | null
   readonly targeted: boolean
+  /** The seller whose list the account is on now (the last of `owners`), null if on no seller's list. */
+  readonly ownerRepId: string | null
+  /** Who owned it from when, earliest first (a tie: the one folded last after). */
+  readonly owners: ReadonlyArray<AccountOwnership>
   readonly targetReason: EventData<"AccountTargeted">["reason"] | null
   readonly incumbent: string | null
   /** The industry and size the latest `AccountTargeted` gave (an accounts import's), kept when a later one has none. */
@@ -245,6 +255,22 @@ export type AccountRow = {
  * a catch-up of the demo's million events, 750,000 jsonb rows written, a third of its time).
  */
 export type AccountActivityRow = { readonly accountId: string; activities: number; lastActivityAt: string }
+
+/**
+ * One rep's activities (dials, emails, touches) on one account, by day: what a seller's target list
+ * (`targetCadence`, the list's last activity) and the proactive test of a deal (proactive.ts) read.
+ * `days` is flat, `[dayNumber, activities, dayNumber, activities, …]` (days since 1970-01-01 in the
+ * team's zone at the time), one pair per day, in the order first met; appended to in place.
+ */
+export type RepAccountRow = {
+  readonly repId: string
+  readonly accountId: string
+  readonly days: Array<number>
+  lastActivityAt: string
+}
+
+/** The key of a rep's row on an account: `${repId}|${accountId}`. */
+export const repAccountKey = (repId: string, accountId: string): string => `${repId}|${accountId}`
 
 /**
  * A contact who declined or was aimed at: every decline, and the activities that are not badgering
@@ -280,6 +306,8 @@ export type LedgerState = {
   readonly meetings: Map<string, MeetingRow>
   readonly accounts: Map<string, AccountRow>
   readonly accountActivity: Map<string, AccountActivityRow>
+  /** Keyed by {@link repAccountKey}. */
+  readonly repAccounts: Map<string, RepAccountRow>
   readonly contacts: Map<string, ContactRow>
   /**
    * Vendor identities linked to a rep: `identityAlias(source, externalId)` → repId, kept flat (an
@@ -313,6 +341,7 @@ export const emptyLedgerState = (): LedgerState => ({
   meetings: new Map(),
   accounts: new Map(),
   accountActivity: new Map(),
+  repAccounts: new Map(),
   contacts: new Map(),
   identities: new Map(),
   occurrences: noOccurrences(),

@@ -16,7 +16,8 @@
 import type { EventOf, TeamSettings } from "../events/index.js"
 import { dayKeyOfDayNumber } from "./calendar.js"
 import { type Change, newAccount, noChanges, seenRep } from "./changes.js"
-import { type ContactRow, type LedgerState, unflaggedActivities } from "./state.js"
+import { type AccountRow, type ContactRow, type LedgerState, unflaggedActivities } from "./state.js"
+import { ownedBy } from "./targetLists.js"
 
 const dayMs = 86_400_000
 
@@ -54,21 +55,22 @@ export const foldQuotaSet = (state: LedgerState, event: EventOf<"QuotaSet">): Re
 
 /** An account put on the target list. */
 export const foldAccountTargeted = (state: LedgerState, event: EventOf<"AccountTargeted">): ReadonlyArray<Change> => {
-  const { accountId, name, reason, incumbent, industry, size } = event.data
+  const { accountId, name, reason, incumbent, industry, size, ownerRepId } = event.data
   const account = state.accounts.get(accountId) ?? newAccount(accountId)
+  const row: AccountRow = {
+    ...account,
+    name: name ?? account.name,
+    targeted: true,
+    targetReason: reason,
+    incumbent: incumbent ?? null,
+    industry: industry ?? account.industry,
+    size: size ?? account.size,
+    targetedAt: event.occurredAt,
+  }
   return [
     {
       kind: "account",
-      row: {
-        ...account,
-        name: name ?? account.name,
-        targeted: true,
-        targetReason: reason,
-        incumbent: incumbent ?? null,
-        industry: industry ?? account.industry,
-        size: size ?? account.size,
-        targetedAt: event.occurredAt,
-      },
+      row: ownerRepId === undefined ? row : ownedBy(row, { repId: ownerRepId, from: event.occurredAt }),
     },
   ]
 }
@@ -80,7 +82,8 @@ export const foldAccountUntargeted = (
 ): ReadonlyArray<Change> => {
   const account = state.accounts.get(event.data.accountId)
   if (account === undefined) return noChanges
-  return [{ kind: "account", row: { ...account, targeted: false, untargetedAt: event.occurredAt } }]
+  const row: AccountRow = { ...account, targeted: false, untargetedAt: event.occurredAt }
+  return [{ kind: "account", row: ownedBy(row, { repId: null, from: event.occurredAt }) }]
 }
 
 /**
@@ -152,6 +155,8 @@ export const foldTeamSettingsChanged = (
     declineQuietDays: changed.declineQuietDays ?? state.settings.declineQuietDays,
     fiscalYearStartMonth: changed.fiscalYearStartMonth ?? state.settings.fiscalYearStartMonth,
     currency: changed.currency ?? state.settings.currency,
+    targetListCap: changed.targetListCap ?? state.settings.targetListCap,
+    proactiveLookbackDays: changed.proactiveLookbackDays ?? state.settings.proactiveLookbackDays,
   }
   return [{ kind: "settings", settings }]
 }

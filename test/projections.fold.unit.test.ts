@@ -84,6 +84,7 @@ const history: Array<LedgerEvent> = [
   }),
   event("DealWon", "2026-10-20T08:00:00Z", { dealId: "d1" }),
   event("DealLost", "2026-10-21T08:00:00Z", { dealId: "d2", competitor: "Rival" }),
+  event("TargetAccountReassigned", "2026-10-21T08:00:00Z", { accountId: "acme", toRepId: "ana" }),
   event("AccountUntargeted", "2026-10-22T08:00:00Z", { accountId: "acme" }),
   // An erasure holds no personal data and changes no figure: the folds ignore it.
   event("PersonErased", "2026-10-23T08:00:00Z", {

@@ -135,6 +135,8 @@ const target = (world: World, listed: ListedAccount, at: number): void => {
     name: listed.name,
     reason: listed.reason,
     ...(listed.incumbent === undefined ? {} : { incumbent: listed.incumbent }),
+    // The AE whose list it is: the one the outreach works it from (outreach.ts, targetAccount).
+    ...(listed.owner === undefined ? {} : { ownerRepId: listed.owner.rep.repId }),
   })
 }
 

@@ -8,6 +8,7 @@
 import { z } from "@hono/zod-openapi"
 import { RepRole } from "../../events/reps.js"
 import type { listReps, repScorecard } from "../readModel/scorecardQueries.js"
+import type { cadenceGrid, sellerTargetList } from "../readModel/targetQueries.js"
 import type { CoverageWhatIfAnswer } from "../whatif/index.js"
 
 const count = z.number().int()
@@ -100,6 +101,38 @@ const Coverage = z
 
 const ReadModelPosition = z.object({ generation: count, eventsApplied: count })
 
+const month = z.string().describe("A month of the calendar, YYYY-MM")
+
+/** A seller's `targetCadence` in one month (projections/README.md). */
+const TargetCadence = z
+  .object({
+    month,
+    targetAccounts: count.describe("Accounts on the seller's list at the month's end"),
+    touchedAccounts: count.describe("Of those, the ones the seller worked (activity or held meeting) in the month"),
+    targetCadence: ratio.describe("touchedAccounts / targetAccounts; null for an empty list"),
+  })
+  .openapi("TargetCadence")
+
+const OriginFigures = z.object({
+  dealsOpened: count,
+  openedValue: amount,
+  dealsWon: count,
+  dealsLost: count,
+  wonValue: amount,
+  winRate: ratio,
+})
+
+/** Proactive versus reactive pipeline (projections/README.md, `proactiveShare`). */
+const ProactiveFigures = z
+  .object({
+    created: OriginFigures.describe(
+      "Outbound deals whose owner worked the account within proactiveLookbackDays before",
+    ),
+    found: OriginFigures.describe("Every other deal: inbound, referral, or nobody worked the account first"),
+    proactiveShare: ratio.describe("created.openedValue over the pipeline opened in the window"),
+  })
+  .openapi("ProactiveFigures")
+
 export const RepScorecard = z
   .object({
     rep: RepSummary,
@@ -114,10 +147,98 @@ export const RepScorecard = z
     metrics: RepMetrics,
     coverage: Coverage,
     bucket: z.enum(["day", "week", "month", "quarter"]),
-    series: z.array(z.object({ bucket: z.string(), from: day, to: day, metrics: RepMetrics })),
+    series: z.array(
+      z.object({
+        bucket: z.string(),
+        from: day,
+        to: day,
+        metrics: RepMetrics,
+        targetCadence: ratio.describe(
+          "A month's cadence; a quarter's the average of its months with a list; null for a day or a week",
+        ),
+      }),
+    ),
+    targets: z.object({
+      months: z.array(TargetCadence).describe("Each month the window touches"),
+      averageCadence: ratio.describe("The average of those months with a list"),
+    }),
+    proactive: ProactiveFigures,
     readModel: ReadModelPosition,
   })
   .openapi("RepScorecard")
+
+/** A seller's target list for a month (`GET /v1/reps/{repId}/targets`). */
+export const SellerTargetList = z
+  .object({
+    repId: z.string(),
+    name: z.string().nullable(),
+    month,
+    targetCadence: ratio,
+    targetAccounts: count,
+    touchedAccounts: count,
+    untouchedAccounts: count,
+    cap: z.object({
+      targetListCap: count.describe("The team's cap (TeamSettingsChanged), warned about, never enforced"),
+      accountsNow: count.describe("Accounts on the seller's list now"),
+      warning: z.string().nullable().describe("Set when the list is over the cap: what to do"),
+    }),
+    accounts: z
+      .array(
+        z.object({
+          accountId: z.string(),
+          name: z.string().nullable(),
+          reason: z.enum(["buys_what_we_sell", "dream_client", "displacement", "other"]).nullable(),
+          incumbent: z.string().nullable(),
+          ownedSince: instant,
+          lastActivityDay: day.nullable().describe("The seller's latest day of activity on it up to the month's end"),
+          activitiesThisMonth: count,
+          meetingsThisMonth: count,
+          openDeals: count,
+          openPipeline: amount,
+          wonDeals: count,
+          wonValue: amount,
+          untouchedThisMonth: z.boolean(),
+        }),
+      )
+      .describe("Untouched this month first, the longest untouched first"),
+    displacement: z
+      .object({
+        campaigns: z.array(
+          z.object({
+            accountId: z.string(),
+            incumbent: z.string(),
+            won: z.boolean().describe("A deal on it won since it was targeted"),
+            firstTouchDay: day.nullable().describe("The first day any rep worked it"),
+            daysToWin: count.nullable().describe("From the first touch to the first win"),
+            touchesToWin: count.describe("Activities on it up to the win's day (up to now if not won)"),
+          }),
+        ),
+        wonFromIncumbent: count,
+      })
+      .describe("The accounts of the list that buy from a competitor today, and what winning them took"),
+    readModel: ReadModelPosition,
+  })
+  .openapi("SellerTargetList")
+
+/** Every seller's cadence by month (`GET /v1/targets/cadence`). */
+export const CadenceGrid = z
+  .object({
+    months: z.array(month),
+    team: z.string().nullable(),
+    targetListCap: count,
+    capWarnings: z.array(z.object({ repId: z.string(), accounts: count, cap: count })),
+    sellers: z.array(
+      z.object({
+        repId: z.string(),
+        name: z.string().nullable(),
+        team: z.string().nullable(),
+        months: z.array(TargetCadence),
+        averageCadence: ratio,
+      }),
+    ),
+    readModel: ReadModelPosition,
+  })
+  .openapi("CadenceGrid")
 
 export const RepList = z
   .object({ reps: z.array(RepSummary.extend({ quota: QuotaInForce.nullable() })) })
@@ -344,3 +465,5 @@ const sameShape = <_ extends true>() => undefined
 sameShape<SameShape<z.infer<typeof RepScorecard>, NonNullable<Awaited<ReturnType<typeof repScorecard>>>>>()
 sameShape<SameShape<z.infer<typeof RepList>["reps"][number], Awaited<ReturnType<typeof listReps>>[number]>>()
 sameShape<SameShape<z.infer<typeof WhatIfCoverageAnswer>, CoverageWhatIfAnswer>>()
+sameShape<SameShape<z.infer<typeof SellerTargetList>, NonNullable<Awaited<ReturnType<typeof sellerTargetList>>>>>()
+sameShape<SameShape<z.infer<typeof CadenceGrid>, Awaited<ReturnType<typeof cadenceGrid>>>>()

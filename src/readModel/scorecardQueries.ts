@@ -16,6 +16,7 @@ import {
   type Granularity,
   groupBy,
   metricsOf,
+  monthOf,
   type RankingMetric,
   type RepRow,
   type RepWindow,
@@ -37,6 +38,7 @@ import {
   teamSettings,
 } from "./scorecardReads.js"
 import { scorecardModel } from "./scorecardTables.js"
+import { repProactive, windowTargetCadence } from "./targetFigures.js"
 
 /** A window of whole days, both inclusive, in the team's time zone. */
 export type DayWindow = { readonly from: string; readonly to: string }
@@ -109,6 +111,8 @@ export const repScorecard = async (q: SqlQueryable, repId: string, window: DayWi
   const deals = await dealsOf(q, generation.generation, [repId])
   const wonDeals = wonIn(deals, start, end)
   const byBucket = groupBy(days, (day) => bucketOf(day.day, bucket, settings.fiscalYearStartMonth))
+  const cadence = (await windowTargetCadence(q, generation.generation, settings, window, [repId])).get(repId)
+  const cadenceOfMonth = new Map(cadence?.months.map((m) => [m.month, m.targetCadence]))
   return {
     rep: repSummary(rep),
     window: { ...window, start, end, measuredAt, timeZone: settings.timeZone },
@@ -122,10 +126,32 @@ export const repScorecard = async (q: SqlQueryable, repId: string, window: DayWi
         from: b.firstDay,
         to: b.lastDay,
         metrics: metricsOf(sumCounters(byBucket.get(b.key) ?? []), wonIn(deals, instants.start, instants.end)),
+        targetCadence: bucketCadence(b, bucket, cadenceOfMonth),
       }
     }),
+    targets: { months: cadence?.months ?? [], averageCadence: cadence?.averageCadence ?? null },
+    proactive: await repProactive(q, generation.generation, settings, deals, { start, end }),
     readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
   }
+}
+
+/**
+ * The target cadence of a scorecard bucket: a month's is its month's; a quarter's the average of its
+ * months with a list; a day or a week has none (null): the cadence is a monthly promise, and a part
+ * of a month would read as a month missed.
+ */
+const bucketCadence = (
+  days: { readonly key: string; readonly firstDay: string; readonly lastDay: string },
+  bucket: Granularity,
+  cadenceOfMonth: ReadonlyMap<string, number | null>,
+): number | null => {
+  if (bucket === "month") return cadenceOfMonth.get(days.key) ?? null
+  if (bucket !== "quarter") return null
+  const [first, last] = [monthOf(days.firstDay), monthOf(days.lastDay)]
+  const rated = [...cadenceOfMonth]
+    .filter(([month, cadence]) => cadence !== null && month >= first && month <= last)
+    .map(([, cadence]) => cadence as number)
+  return rated.length === 0 ? null : rated.reduce((sum, c) => sum + c, 0) / rated.length
 }
 
 /**

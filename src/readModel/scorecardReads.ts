@@ -3,7 +3,7 @@
  * rep, a rep's days, and the reps, deals, meetings, accounts and settings as stored. The metrics
  * themselves are computed from these by scorecardQueries.ts, with the formulas of `projections/`.
  */
-import type { TeamSettings } from "../../events/index.js"
+import { defaultTeamSettings, type TeamSettings } from "../../events/index.js"
 import {
   type AccountActivityRow,
   type AccountRow,
@@ -12,6 +12,7 @@ import {
   type DealRow,
   type MeetingRow,
   monthsWithin,
+  type RepAccountRow,
   type RepDayRow,
   type RepRow,
   sumCounters,
@@ -23,8 +24,11 @@ import {
   counterColumns,
   numbers,
   quoted,
+  type RepAccountColumns,
+  repAccountColumns,
   tablesOf,
   toAccountActivity,
+  toRepAccount,
 } from "./scorecardTables.js"
 
 /**
@@ -160,6 +164,33 @@ export const accountActivityOf = async (
 export const meetingsOf = async (q: SqlQueryable, generation: number): Promise<ReadonlyArray<MeetingRow>> =>
   (await q.query<{ row: MeetingRow }>(`select row from ${tablesOf(generation).meetings}`)).map((r) => r.row)
 
-export const teamSettings = async (q: SqlQueryable, generation: number): Promise<TeamSettings | undefined> =>
-  (await q.query<{ settings: TeamSettings }>(`select settings from ${tablesOf(generation).settings} where id = 1`))[0]
-    ?.settings
+/** The team settings folded, each setting a generation stored before it existed at its default. */
+export const teamSettings = async (q: SqlQueryable, generation: number): Promise<TeamSettings | undefined> => {
+  const stored = (
+    await q.query<{ settings: TeamSettings }>(`select settings from ${tablesOf(generation).settings} where id = 1`)
+  )[0]?.settings
+  return stored === undefined ? undefined : { ...defaultTeamSettings, ...stored }
+}
+
+/** The accounts that were ever on a seller's list (a month's list is read from their owners). */
+export const ownedAccounts = async (q: SqlQueryable, generation: number): Promise<ReadonlyArray<AccountRow>> =>
+  (
+    await q.query<{ row: AccountRow }>(
+      `select row from ${tablesOf(generation).accounts} where jsonb_array_length(coalesce(row->'owners', '[]'::jsonb)) > 0 order by account_id`,
+    )
+  ).map((r) => r.row)
+
+/** The reps' activity by day on these accounts (every rep's, or these reps' only). */
+export const repAccountsOf = async (
+  q: SqlQueryable,
+  generation: number,
+  accountIds: ReadonlyArray<string>,
+  repIds?: ReadonlyArray<string>,
+): Promise<ReadonlyArray<RepAccountRow>> =>
+  (
+    await q.query<RepAccountColumns>(
+      `select ${repAccountColumns} from ${tablesOf(generation).repAccounts}
+       where account_id = any($1::text[])${repIds === undefined ? "" : " and rep_id = any($2::text[])"}`,
+      repIds === undefined ? [accountIds] : [accountIds, repIds],
+    )
+  ).map(toRepAccount)

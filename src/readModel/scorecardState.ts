@@ -3,7 +3,7 @@
  * into a `LedgerState` the way the folds left it, to resume folding where its checkpoint left off
  * (the projection runner, on its fold thread) or to replay from (the what-if's snapshot).
  */
-import type { TeamSettings } from "../../events/index.js"
+import { defaultTeamSettings, type TeamSettings } from "../../events/index.js"
 import {
   type AccountRow,
   type ContactRow,
@@ -14,6 +14,7 @@ import {
   type LedgerState,
   type MeetingRow,
   type RepRow,
+  repAccountKey,
   repDayKey,
 } from "../../projections/index.js"
 import { type SqlQueryable, selectMany } from "../store/sql.js"
@@ -22,8 +23,11 @@ import {
   accountActivityColumns,
   counterColumns,
   numbers,
+  type RepAccountColumns,
+  repAccountColumns,
   tablesOf,
   toAccountActivity,
+  toRepAccount,
 } from "./scorecardTables.js"
 
 /**
@@ -68,6 +72,7 @@ export type StoredRows =
   | { readonly part: "meetings"; readonly rows: ReadonlyArray<{ meeting_id: string; row: MeetingRow }> }
   | { readonly part: "accounts"; readonly rows: ReadonlyArray<{ account_id: string; row: AccountRow }> }
   | { readonly part: "accountActivity"; readonly rows: ReadonlyArray<AccountActivityColumns> }
+  | { readonly part: "repAccounts"; readonly rows: ReadonlyArray<RepAccountColumns> }
   | { readonly part: "contacts"; readonly rows: ReadonlyArray<{ contact_id: string; row: ContactRow }> }
   | { readonly part: "settings"; readonly rows: ReadonlyArray<{ settings: TeamSettings }> }
   | {
@@ -110,6 +115,9 @@ export const readStoredRows = async (
   )
   await scan<AccountActivityColumns>(q, t.accountActivity, ["account_id"], accountActivityColumns, (rows) =>
     take({ part: "accountActivity", rows }),
+  )
+  await scan<RepAccountColumns>(q, t.repAccounts, ["rep_id", "account_id"], repAccountColumns, (rows) =>
+    take({ part: "repAccounts", rows }),
   )
   await scan<{ contact_id: string; row: ContactRow }>(q, t.contacts, ["contact_id"], "contact_id, row", (rows) =>
     take({ part: "contacts", rows }),
@@ -156,11 +164,15 @@ export const addStoredRows = (state: LedgerState, page: StoredRows): void => {
     case "accountActivity":
       for (const row of page.rows) state.accountActivity.set(row.account_id, toAccountActivity(row))
       return
+    case "repAccounts":
+      for (const row of page.rows) state.repAccounts.set(repAccountKey(row.rep_id, row.account_id), toRepAccount(row))
+      return
     case "contacts":
       for (const { contact_id, row } of page.rows) state.contacts.set(contact_id, row)
       return
     case "settings":
-      for (const { settings } of page.rows) state.settings = settings
+      // A generation stored before a setting existed has its default.
+      for (const { settings } of page.rows) state.settings = { ...defaultTeamSettings, ...settings }
       return
     case "occurrences":
       for (const { quarter_hour, events } of page.rows)

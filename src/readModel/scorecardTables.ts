@@ -7,7 +7,7 @@
  * Rep days have a numeric column per counter, so a window is one `sum(...) group by rep_id`:
  * O(reps × days) in the database, O(reps) across the wire. Entities are stored as jsonb rows.
  */
-import { type AccountActivityRow, counterNames } from "../../projections/index.js"
+import { type AccountActivityRow, counterNames, type RepAccountRow } from "../../projections/index.js"
 import type { SqlQueryable } from "../store/sql.js"
 
 /** The read model's name in the generations registry (registry.ts). */
@@ -17,7 +17,7 @@ export const scorecardModel = "scorecards"
  * The version of the folds' meaning. Bump it when a change to `projections/` would give other rows
  * for the same log: on its next start the runner rebuilds a new generation, blue-green.
  */
-export const scorecardFoldVersion = 5 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant. 3: account activity in a table of its own. 4: badgering by when declines happened; counters of what a booker and an originator produced. 5: deals without an amount or an account, and their CRM stage; accounts' industry and size
+export const scorecardFoldVersion = 6 // 2: vendor identities resolved to reps, retroactively; firstSeenAt the earliest instant. 3: account activity in a table of its own. 4: badgering by when declines happened; counters of what a booker and an originator produced. 5: deals without an amount or an account, and their CRM stage; accounts' industry and size. 6: target accounts' owners; each rep's activity on each account by day
 
 /** A column name as SQL reads it (the counters are camelCase). */
 export const quoted = (name: string) => `"${name}"`
@@ -35,6 +35,7 @@ export const tablesOf = (generation: number) => {
     meetings: `${prefix}_meetings`,
     accounts: `${prefix}_accounts`,
     accountActivity: `${prefix}_account_activity`,
+    repAccounts: `${prefix}_rep_accounts`,
     occurrences: `${prefix}_occurrences`,
     occurrenceSpan: `${prefix}_occurrence_span`,
     contacts: `${prefix}_contacts`,
@@ -60,6 +61,7 @@ export const createTables = async (q: SqlQueryable, generation: number): Promise
     `create table if not exists ${t.meetings} (meeting_id text primary key, row jsonb not null)`,
     `create table if not exists ${t.accounts} (account_id text primary key, targeted boolean not null, row jsonb not null)`,
     `create table if not exists ${t.accountActivity} (account_id text primary key, activities double precision not null, last_activity_at text not null) with (fillfactor = 50)`,
+    `create table if not exists ${t.repAccounts} (rep_id text not null, account_id text not null, days jsonb not null, last_activity_at text not null, primary key (rep_id, account_id))`,
     `create table if not exists ${t.contacts} (contact_id text primary key, row jsonb not null)`,
     `create table if not exists ${t.settings} (id int primary key, settings jsonb not null)`,
     `create table if not exists ${t.occurrences} (quarter_hour bigint primary key, events bigint not null)`,
@@ -81,5 +83,14 @@ export const accountActivityColumns = "account_id, activities, last_activity_at"
 export const toAccountActivity = (row: AccountActivityColumns): AccountActivityRow => ({
   accountId: row.account_id,
   activities: Number(row.activities),
+  lastActivityAt: row.last_activity_at,
+})
+
+export type RepAccountColumns = { rep_id: string; account_id: string; days: Array<number>; last_activity_at: string }
+export const repAccountColumns = "rep_id, account_id, days, last_activity_at"
+export const toRepAccount = (row: RepAccountColumns): RepAccountRow => ({
+  repId: row.rep_id,
+  accountId: row.account_id,
+  days: row.days,
   lastActivityAt: row.last_activity_at,
 })

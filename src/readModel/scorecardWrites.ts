@@ -24,6 +24,8 @@ export type Touched = {
   readonly meetings: Set<string>
   readonly accounts: Set<string>
   readonly accountActivity: Set<string>
+  /** Keys of {@link LedgerState.repAccounts} (`repAccountKey`). */
+  readonly repAccounts: Set<string>
   readonly contacts: Set<string>
   /** Quarter-hours in which folded events occurred (their counts, and the span, are written). */
   readonly quarterHours: Set<number>
@@ -37,6 +39,7 @@ export const nothingTouched = (): Touched => ({
   meetings: new Set(),
   accounts: new Set(),
   accountActivity: new Set(),
+  repAccounts: new Set(),
   contacts: new Set(),
   quarterHours: new Set(),
   settings: false,
@@ -219,6 +222,31 @@ export const touchedStatements = (
       params: [chunk.map((r) => r.accountId), chunk.map((r) => r.activities), chunk.map((r) => r.lastActivityAt)],
     })),
   )
+  const repAccounts = rows(touched.repAccounts, state.repAccounts)
+  statements.push(
+    ...inChunks(repAccounts, (chunk) => ({
+      text: `insert into ${t.repAccounts} (rep_id, account_id, days, last_activity_at)
+       select rep_id, account_id, days, last_activity_at from jsonb_to_recordset($1::jsonb)
+         as r(rep_id text, account_id text, days jsonb, last_activity_at text)
+       on conflict (rep_id, account_id) do update set days = excluded.days, last_activity_at = excluded.last_activity_at`,
+      params: [
+        JSON.stringify(
+          chunk.map((r) => ({
+            rep_id: r.repId,
+            account_id: r.accountId,
+            days: r.days,
+            last_activity_at: r.lastActivityAt,
+          })),
+        ),
+      ],
+    })),
+  )
+  const goneRepAccounts = gone(touched.repAccounts, state.repAccounts)
+  if (goneRepAccounts.length > 0)
+    statements.push({
+      text: `delete from ${t.repAccounts} where rep_id || '|' || account_id in (select value from jsonb_array_elements_text($1::jsonb))`,
+      params: [JSON.stringify(goneRepAccounts)],
+    })
   if (touched.quarterHours.size > 0) {
     const { byQuarterHour, events, firstMs, lastMs } = state.occurrences
     const quarterHours = [...touched.quarterHours]

@@ -4,7 +4,7 @@
  * tests and the what-if replayer read the stored events as the folds see them with `toLedgerEvent`.
  */
 import { isEventType, type LedgerEvent, upcast } from "../../events/index.js"
-import { type Change, foldEvent, type LedgerState, quarterHourOf } from "../../projections/index.js"
+import { type Change, foldEvent, type LedgerState, quarterHourOf, repAccountKey } from "../../projections/index.js"
 import type { Touched } from "../readModel/scorecardWrites.js"
 import type { LoggedEvent, RecordedEvent } from "../store/eventLog.js"
 
@@ -59,6 +59,10 @@ const touch = (touched: Touched, change: Change): void => {
       return
     case "accountActivity":
       touched.accountActivity.add(change.accountId)
+      return
+    case "repAccountActivity":
+    case "repAccountRemoved":
+      touched.repAccounts.add(repAccountKey(change.repId, change.accountId))
       return
     case "contact":
       touched.contacts.add(change.row.contactId)

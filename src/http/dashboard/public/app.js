@@ -3,7 +3,7 @@
  * currency, window presets, teams), and the router. Views live in the URL's hash, so that a view
  * and its window can be bookmarked and the back button works:
  * `#/team?from=2026-10-01&to=2026-11-20&team=East&yield=meetingYield`, `#/rep/ana?…`,
- * `#/what-if?…&target=4`, `#/accounts`, `#/ingestion`, and for an admin `#/keys`.
+ * `#/what-if?…&target=4`, `#/accounts`, `#/targets`, `#/targets/ana?month=2026-03`, `#/ingestion`, and for an admin `#/keys`.
  */
 import { deleteJson, getJson, onSignedOut, postJson, setCsrf } from "./api.js"
 import { destroyCharts } from "./charts.js"
@@ -14,6 +14,7 @@ import { renderIngestion } from "./views/ingestion.js"
 import { renderKeys } from "./views/keys.js"
 import { renderRep } from "./views/rep.js"
 import { renderSignIn } from "./views/signIn.js"
+import { renderTargets } from "./views/targets.js"
 import { renderTeam } from "./views/team.js"
 import { renderWhatIf } from "./views/whatIf.js"
 
@@ -48,6 +49,7 @@ const views = {
   rep: renderRep,
   "what-if": renderWhatIf,
   accounts: renderAccounts,
+  targets: renderTargets,
   ingestion: renderIngestion,
   keys: renderKeys,
 }

@@ -1,6 +1,7 @@
 /**
  * @module The rep view: a rep's activity and outcomes over time, the funnel from dials to deals won
- * with the conversion at each step, and coverage against the coverage this rep needs.
+ * with the conversion at each step, coverage against the coverage this rep needs, and the rep's
+ * target cadence and proactive pipeline beside the win rate.
  */
 import { getJson, query } from "../api.js"
 import { activityOutcomeSeries, coverageBars } from "../charts.js"
@@ -17,6 +18,14 @@ const funnelSteps = [
   ["dealsOpened", "Deals opened"],
   ["dealsWon", "Deals won"],
 ]
+
+/** Proactive versus reactive beside the win rates: the pipeline the rep created, and how each kind wins. */
+const proactiveFigure = ({ proactiveShare, created, found }, f) =>
+  figure(
+    "Proactive pipeline",
+    f.percent(proactiveShare),
+    `created deals win ${f.percent(created.winRate)} · found ${f.percent(found.winRate)}`,
+  )
 
 const daysBetween = (from, to) => (Date.parse(to) - Date.parse(from)) / 86_400_000
 
@@ -81,6 +90,12 @@ export const renderRep = (main, { context, f, teams, params, id, go }) => {
             `${f.decimal(m.activitiesPerWin)} activities per win`,
           ),
           figure("Target focus", f.percent(m.targetFocus), `badgering ${f.percent(m.badgeringShare)}`),
+          figure(
+            "Target cadence",
+            f.percent(scorecard.targets.averageCadence),
+            "of the rep's target list worked, a month on average",
+          ),
+          proactiveFigure(scorecard.proactive, f),
         ),
       )
       if (m.activities === 0 && m.meetingsHeld === 0 && m.dealsWon + m.dealsLost === 0) {
