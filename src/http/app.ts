@@ -23,6 +23,7 @@ import { observeRequests } from "./requestLog.js"
 import type { LedgerRuntime } from "./runtime.js"
 import { scorecardRoutes } from "./scorecards.js"
 import { sourceRoutes } from "./sources.js"
+import { teamRoutes } from "./team.js"
 import { webhookRoutes } from "./webhooks.js"
 import { whatIfRoutes } from "./whatIf.js"
 
@@ -52,6 +53,7 @@ export const buildApp = (deps: AppDeps) => {
   app.route("/", eventRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", importRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", scorecardRoutes(deps))
+  app.route("/", teamRoutes(deps))
   app.route("/", identityRoutes(deps))
   app.route("/", whatIfRoutes(deps))
   app.route("/", adminRoutes(deps))
