@@ -804,6 +804,59 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
     })
   })
 
+  describe("GET /v1/team/rollup", () => {
+    it("sums team east's counters into ratios of sums, with its coverage and quota attainment", async () => {
+      const answer = await server.request(`/v1/team/rollup?${q4}&groupBy=team&compareTo=previous&consistency=strong`)
+
+      expect(answer.status).toBe(200)
+      expect(answer.body.groups.map((g: { group: string; members: string[] }) => [g.group, g.members])).toEqual([
+        ["east", ["ana", "bo", "cy"]],
+        ["west", ["dee"]],
+      ])
+      const east = answer.body.groups[0]
+      // Closed: ana won d2 and d4, lost d3; cy won d6, lost d7 ⇒ winRate 3 / 5 = 0.6 (the mean of
+      // their rates would be (2/3 + 1/2) / 2 ≈ 0.583). Activities 13 + 8 + 4 = 25; booked 1 + 3 + 1 = 5
+      // ⇒ meetingYield 5 × 100 / 25 = 20; wonValue 25k + 30k + 50k = 105k.
+      expect(east.metrics).toMatchObject({
+        activities: 25,
+        meetingsBooked: 5,
+        meetingYield: 20,
+        dealsWon: 3,
+        dealsLost: 2,
+        winRate: 0.6,
+        wonValue: 105_000,
+      })
+      expect(east.activitiesPerRep).toBeCloseTo(25 / 3, 9)
+      // Sellers: ana (Q4 quota 120k) and cy (80k); bo has none. Won in Q4: 55k + 50k; open at the
+      // end: ana's d1 (60k) and d5 (40k) ⇒ 100k; coverage 100k / (200k − 105k) ≈ 1.053.
+      expect(east.coverage).toMatchObject({
+        sellers: ["ana", "cy"],
+        quota: 200_000,
+        wonValue: 105_000,
+        openPipeline: 100_000,
+        coverage: about(100_000 / 95_000),
+      })
+      // Finished in the window: 2026-Q4 (ana 55k of 120k, cy 50k of 80k) and ana's 2026-11 (25k of
+      // 40k): 3 seller-periods, none reached.
+      expect(east.attainment).toMatchObject({ sellers: 3, reached: 0, share: 0 })
+      expect(east.attainment.periods.map((p: { period: string; sellers: number }) => [p.period, p.sellers])).toEqual([
+        ["2026-Q4", 2],
+        ["2026-11", 1],
+      ])
+      // Q3, the window before, holds nothing of east's: every change is the figure itself.
+      expect(answer.body.previousWindow).toMatchObject({ from: "2026-07-01", to: "2026-09-30" })
+      expect(east.changes.dealsWon).toEqual({ value: 3, previous: 0, change: 3 })
+      expect(east.changes.winRate).toEqual({ value: 0.6, previous: null, change: null })
+      // The whole team: dee adds nothing but her quota's period (50k, nothing won).
+      expect(answer.body.total).toMatchObject({
+        group: "all",
+        members: ["ana", "bo", "cy", "dee"],
+        metrics: { winRate: 0.6, activities: 25 },
+        attainment: { sellers: 4, reached: 0 },
+      })
+    })
+  })
+
   describe("GET /v1/reps and GET /v1/accounts/targets", () => {
     it("lists every rep with team, role and the quota in force today (a quarter's, over a month's)", async () => {
       const answer = await server.request("/v1/reps?consistency=strong")
