@@ -319,8 +319,10 @@ describe("the dashboard in a real browser", () => {
 
       expect(await page.locator("#demo-badge").isVisible()).toBe(true)
       expect(await page.locator("#demo-badge").textContent()).toBe("Demo data")
-      const withYield = reps.filter((rep) => rep.metrics.meetingYield !== null)
-      expect(withYield.length).toBeGreaterThanOrEqual(6)
+      // The AE cohort by default: only its compared (eligible) reps are plotted; the others are named under the chart.
+      expect(comparison.cohort).toBe("AE")
+      const withYield = reps.filter((rep) => rep.eligible && rep.metrics.meetingYield !== null)
+      expect(withYield.length).toBeGreaterThanOrEqual(4)
       // The points the chart drew, read from the chart itself: one per rep with a yield, labelled with the rep's name.
       const drawn = await page.evaluate(() => {
         const chart = (window as any).Chart.getChart(document.getElementById("team-scatter"))
@@ -333,9 +335,16 @@ describe("the dashboard in a real browser", () => {
       })
       expect([...drawn].sort()).toEqual(withYield.map((rep) => rep.name).sort())
       expect(await page.locator("figure.chart-scatter").getAttribute("data-points")).toBe(String(withYield.length))
-      // Reps without a yield (no activity) are named under the chart rather than dropped silently.
-      for (const rep of reps.filter((r) => r.metrics.meetingYield === null))
+      // Reps not compared, or without a yield, are named under the chart with the reason rather than dropped silently.
+      for (const rep of reps.filter((r) => !r.eligible || r.metrics.meetingYield === null))
         expect(await page.locator("#unplotted").textContent()).toContain(rep.name)
+      // A tab per cohort, each with the number of reps it lists.
+      for (const role of ["AE", "BDR", "manager", "other"]) {
+        const listed = (await server.request(`/v1/team/comparison?${windowQuery}&role=${role}`)).body.reps.length
+        expect(await page.locator(`.cohort-tabs [data-cohort="${role}"]`).getAttribute("data-count")).toBe(
+          String(listed),
+        )
+      }
 
       const rows = page.locator("table.ranking tbody tr")
       expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row))).toEqual(
@@ -389,7 +398,9 @@ describe("the dashboard in a real browser", () => {
         const chart = (window as any).Chart.getChart(document.getElementById("team-scatter"))
         return chart.data.datasets.reduce((n: number, d: any) => n + d.data.length, 0)
       })
-      expect(scatterPoints).toBe(byRevenue.reps.filter((rep: any) => rep.metrics.revenuePerActivity !== null).length)
+      expect(scatterPoints).toBe(
+        byRevenue.reps.filter((rep: any) => rep.eligible && rep.metrics.revenuePerActivity !== null).length,
+      )
       expect(errors).toEqual([])
       await context.close()
     }, 60_000)
