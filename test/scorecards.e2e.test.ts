@@ -16,6 +16,7 @@
  * to=2026-12-31) runs from 2026-09-30T22:00Z to 2026-12-31T23:00Z (exclusive), measured at its last
  * instant 2026-12-31T22:59:59.999Z.
  */
+import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type OutgoingEvent, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
@@ -854,6 +855,62 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
         metrics: { winRate: 0.6, activities: 25 },
         attainment: { sellers: 4, reached: 0 },
       })
+    })
+  })
+
+  describe("CSV", () => {
+    /** The CSV's rows as objects by header, every cell text. */
+    const rowsOf = (text: string) => parse(text, { columns: true }) as Array<Record<string, string>>
+    const cell = (value: unknown) => (value === null ? "" : String(value))
+
+    it("answers the comparison as CSV on Accept: text/csv: a row per rep, the same figures as the JSON", async () => {
+      const q = `${q4}&minActivities=1&minClosedDeals=1&consistency=strong`
+      const json = await server.request(`/v1/team/comparison?${q}`)
+      const csv = await server.request(`/v1/team/comparison?${q}`, { headers: { accept: "text/csv" } })
+      expect(csv.status).toBe(200)
+      expect(csv.headers.get("content-type")).toMatch(/^text\/csv/)
+      const rows = rowsOf(csv.body)
+      expect(rows.map((row) => row.repId)).toEqual(json.body.reps.map((rep: { repId: string }) => rep.repId))
+      for (const [index, rep] of json.body.reps.entries()) {
+        const row = rows[index] as Record<string, string>
+        expect(row).toMatchObject({
+          eligible: String(rep.eligible),
+          rank: cell(rep.rank),
+          "metrics.activities": cell(rep.metrics.activities),
+          "metrics.winRate": cell(rep.metrics.winRate),
+          "metrics.meetingYield": cell(rep.metrics.meetingYield),
+          "intervals.winRate.low": cell(rep.intervals.winRate?.low ?? null),
+          "coverage.openPipeline": cell(rep.coverage.openPipeline),
+          "reason.kind": cell(rep.reason?.kind ?? null),
+        })
+      }
+      // ana's winRate to the last digit JSON writes: 2 / 3.
+      expect(Number(rows.find((row) => row.repId === "ana")?.["metrics.winRate"])).toBe(2 / 3)
+    })
+
+    it("answers the rollup, the reps and a scorecard's series as CSV with format=csv", async () => {
+      const rollup = await server.request(`/v1/team/rollup?${q4}&consistency=strong`)
+      const rollupCsv = rowsOf((await server.request(`/v1/team/rollup?${q4}&format=csv`)).body)
+      expect(rollupCsv.map((row) => [row.group, row["metrics.winRate"], row["coverage.coverage"]])).toEqual(
+        [...rollup.body.groups, rollup.body.total].map((g: any) => [
+          g.group,
+          cell(g.metrics.winRate),
+          cell(g.coverage.coverage),
+        ]),
+      )
+      const reps = rowsOf((await server.request("/v1/reps?format=csv")).body)
+      expect(reps.map((row) => [row.repId, row.role, row["quota.amount"] ?? ""]).sort()).toEqual([
+        ["ana", "AE", "120000"],
+        ["bo", "BDR", ""],
+        ["cy", "AE", expect.any(String)],
+        ["dee", "AE", expect.any(String)],
+      ])
+      const scorecard = await server.request(`/v1/reps/ana/scorecard?${q4}&bucket=month`)
+      const series = rowsOf((await server.request(`/v1/reps/ana/scorecard?${q4}&bucket=month&format=csv`)).body)
+      expect(series.map((row) => [row.bucket, row["metrics.activities"], row["metrics.wonValue"]])).toEqual(
+        scorecard.body.series.map((b: any) => [b.bucket, cell(b.metrics.activities), cell(b.metrics.wonValue)]),
+      )
+      expect(series.map((row) => row.bucket)).toEqual(["2026-10", "2026-11", "2026-12"])
     })
   })
 

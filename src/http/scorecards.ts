@@ -8,6 +8,7 @@ import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { RepList, RepScorecard } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
+import { csvAnswer, formatQuery, tableAnswer, wantsCsv } from "./csv.js"
 import { problem, problemResponse } from "./problem.js"
 import { knownQuery } from "./query.js"
 import {
@@ -38,13 +39,16 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
       summary: "Every rep, with team, role and the quota in force today",
       security: [{ bearer: [] }],
       middleware: [read] as const,
-      request: { query: knownQuery({ consistency: windowQuery.consistency }) },
-      responses: { 200: json("The reps", RepList), ...common },
+      request: { query: knownQuery({ consistency: windowQuery.consistency, format: formatQuery }) },
+      responses: { 200: tableAnswer("The reps (as CSV: one row per rep)", RepList), ...common },
     }),
-    async (c) =>
-      answer(c, { consistency: c.req.valid("query").consistency }, async () =>
-        c.json({ reps: await listReps(sql, new Date().toISOString()) }, 200),
-      ) as never,
+    async (c) => {
+      const query = c.req.valid("query")
+      return answer(c, { consistency: query.consistency }, async () => {
+        const reps = await listReps(sql, new Date().toISOString())
+        return wantsCsv(c, query.format) ? csvAnswer(c, "reps", reps) : c.json({ reps }, 200)
+      }) as never
+    },
   )
 
   app.openapi(
@@ -60,10 +64,18 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
       request: {
         params: z.object({ repId: z.string().min(1) }),
         query: windowChecked(
-          knownQuery({ ...windowQuery, bucket: z.enum(["day", "week", "month", "quarter"]).default("week") }),
+          knownQuery({
+            ...windowQuery,
+            bucket: z.enum(["day", "week", "month", "quarter"]).default("week"),
+            format: formatQuery,
+          }),
         ),
       },
-      responses: { 200: json("The scorecard", RepScorecard), 404: problemResponse("No such rep"), ...common },
+      responses: {
+        200: tableAnswer("The scorecard (as CSV: its series, one row per bucket)", RepScorecard),
+        404: problemResponse("No such rep"),
+        ...common,
+      },
     }),
     async (c) => {
       const { repId } = c.req.valid("param")
@@ -76,7 +88,13 @@ export const scorecardRoutes = ({ sql, runner }: ScorecardRoutesDeps) => {
               status: 404,
               detail: `no rep "${repId}" in the ledger; GET /v1/reps lists them`,
             })
-          : c.json(scorecard, 200)
+          : wantsCsv(c, query.format)
+            ? csvAnswer(
+                c,
+                `scorecard-${repId}-${window.from}-${window.to}`,
+                scorecard.series.map((bucket) => ({ repId, ...bucket })),
+              )
+            : c.json(scorecard, 200)
       }) as never
     },
   )

@@ -17,9 +17,10 @@ import { cohortComparisonView, teamRollupView } from "../readModel/teamViews.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
+import { csvAnswer, formatQuery, tableAnswer, wantsCsv } from "./csv.js"
 import { problem } from "./problem.js"
 import { knownQuery, queryInteger } from "./query.js"
-import { jsonAnswer, windowAnswerer, windowChecked, windowQuery, windowRefusals } from "./scorecardWindow.js"
+import { windowAnswerer, windowChecked, windowQuery, windowRefusals } from "./scorecardWindow.js"
 import { rankingMetrics, TeamComparison, TeamRollup } from "./teamAnswers.js"
 import { validationHook } from "./validation.js"
 
@@ -72,10 +73,14 @@ export const teamRoutes = ({ sql, runner }: TeamRoutesDeps) => {
               .describe("The yield of the quadrants (default: the cohort's)"),
             ...evidenceQuery,
             compareTo,
+            format: formatQuery,
           }),
         ),
       },
-      responses: { 200: jsonAnswer("The comparison", TeamComparison), ...windowRefusals },
+      responses: {
+        200: tableAnswer("The comparison (as CSV: one row per rep of the cohort)", TeamComparison),
+        ...windowRefusals,
+      },
     }),
     async (c) => {
       const query = c.req.valid("query")
@@ -91,19 +96,19 @@ export const teamRoutes = ({ sql, runner }: TeamRoutesDeps) => {
         }) as never
       }
       const evidence = Object.fromEntries(evidenceMinimums.map((name) => [name, query[name]])) as EvidenceSettings
-      return answer(c, query, async (window) =>
-        c.json(
-          await cohortComparisonView(sql, window, {
-            cohort: query.role,
-            evidence,
-            ...(query.team === undefined ? {} : { team: query.team }),
-            ...(query.sort === undefined ? {} : { rankBy: query.sort }),
-            ...(query.yield === undefined ? {} : { yieldBy: query.yield }),
-            ...(query.compareTo === undefined ? {} : { compareTo: query.compareTo }),
-          }),
-          200,
-        ),
-      ) as never
+      return answer(c, query, async (window) => {
+        const comparison = await cohortComparisonView(sql, window, {
+          cohort: query.role,
+          evidence,
+          ...(query.team === undefined ? {} : { team: query.team }),
+          ...(query.sort === undefined ? {} : { rankBy: query.sort }),
+          ...(query.yield === undefined ? {} : { yieldBy: query.yield }),
+          ...(query.compareTo === undefined ? {} : { compareTo: query.compareTo }),
+        })
+        return wantsCsv(c, query.format)
+          ? csvAnswer(c, `team-comparison-${query.role}-${window.from}-${window.to}`, comparison.reps)
+          : c.json(comparison, 200)
+      }) as never
     },
   )
 
@@ -123,22 +128,26 @@ export const teamRoutes = ({ sql, runner }: TeamRoutesDeps) => {
             ...windowQuery,
             groupBy: z.enum(["team", "manager"]).default("team").describe("Group reps by team or by manager"),
             compareTo,
+            format: formatQuery,
           }),
         ),
       },
-      responses: { 200: jsonAnswer("The rollups", TeamRollup), ...windowRefusals },
+      responses: {
+        200: tableAnswer("The rollups (as CSV: one row per group, then `all`)", TeamRollup),
+        ...windowRefusals,
+      },
     }),
     async (c) => {
       const query = c.req.valid("query")
-      return answer(c, query, async (window) =>
-        c.json(
-          await teamRollupView(sql, window, {
-            groupBy: query.groupBy,
-            ...(query.compareTo === undefined ? {} : { compareTo: query.compareTo }),
-          }),
-          200,
-        ),
-      ) as never
+      return answer(c, query, async (window) => {
+        const rollup = await teamRollupView(sql, window, {
+          groupBy: query.groupBy,
+          ...(query.compareTo === undefined ? {} : { compareTo: query.compareTo }),
+        })
+        return wantsCsv(c, query.format)
+          ? csvAnswer(c, `team-rollup-${query.groupBy}-${window.from}-${window.to}`, [...rollup.groups, rollup.total])
+          : c.json(rollup, 200)
+      }) as never
     },
   )
 
