@@ -384,6 +384,25 @@ describe("the dashboard in a real browser", () => {
       expect(await contrast.locator('[data-col="rest"]').textContent()).toBe(
         count(comparison.contrast.rest.activitiesPerRep),
       )
+      // Each rep's 95% interval of the ranking metric (meetings per 100 activities, one decimal).
+      expect(comparison.rankBy).toBe("meetingYield")
+      for (const rep of reps) {
+        const interval = rep.intervals.meetingYield
+        expect(
+          await page.locator(`table.ranking tr[data-row="${rep.repId}"] [data-col="interval"]`).textContent(),
+        ).toBe(interval ? `${oneDecimal(interval.low)}–${oneDecimal(interval.high)}` : none)
+      }
+      // The export button downloads the same table as CSV: a header and a row per rep listed.
+      const href = (await page.locator("#export-csv").getAttribute("href")) ?? ""
+      expect(href).toContain("format=csv")
+      const csv = await page.evaluate(async (url) => {
+        const answer = await fetch(url)
+        return { type: answer.headers.get("content-type"), text: await answer.text() }
+      }, href)
+      expect(csv.type).toMatch(/^text\/csv/)
+      const lines = csv.text.trim().split("\r\n")
+      expect(lines[0]?.split(",").slice(0, 2)).toEqual(["repId", "name"])
+      expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(reps.map((rep) => rep.repId))
       await shoot(page, "team")
 
       // The other yield: revenue per activity, its own quadrants.
@@ -401,6 +420,19 @@ describe("the dashboard in a real browser", () => {
       expect(scatterPoints).toBe(
         byRevenue.reps.filter((rep: any) => rep.eligible && rep.metrics.revenuePerActivity !== null).length,
       )
+      // The BDR tab: the BDRs' own comparison, ranked by held meetings per 100 activities.
+      await page.locator('.cohort-tabs [data-cohort="BDR"]').click()
+      await page.waitForFunction(
+        () => document.querySelector('.cohort-tabs [data-cohort="BDR"]')?.getAttribute("aria-selected") === "true",
+      )
+      await page.locator("table.ranking tbody tr").first().waitFor()
+      const bdrs = (await server.request(`/v1/team/comparison?${windowQuery}&role=BDR`)).body
+      expect(bdrs.rankBy).toBe("heldMeetingYield")
+      expect(
+        await page
+          .locator("table.ranking tbody tr")
+          .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row)),
+      ).toEqual(bdrs.reps.map((rep: any) => rep.repId))
       expect(errors).toEqual([])
       await context.close()
     }, 60_000)

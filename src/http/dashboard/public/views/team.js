@@ -334,6 +334,16 @@ const teamGrid = (comparison, { f, role, yieldBy, sort, formatYield, navigate, g
         { class: "card-head" },
         h("h2", { id: "ranking-title" }, "Ranking"),
         h("label", { class: "field field-inline" }, h("span", {}, "Rank by"), sortSelect),
+        h(
+          "a",
+          {
+            class: "button",
+            id: "export-csv",
+            download: "",
+            href: `/v1/team/comparison${query({ ...windowParams, role, yield: yieldBy, sort, format: "csv" })}`,
+          },
+          "Export CSV",
+        ),
       ),
       table,
     ),
