@@ -17,9 +17,10 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { demoScaleFor, loadDemoTeam } from "../src/demo/index.js"
 import { activeGeneration, addGeneration, liveGenerations } from "../src/readModel/registry.js"
-import { repScorecard, teamComparison } from "../src/readModel/scorecardQueries.js"
+import { repScorecard } from "../src/readModel/scorecardQueries.js"
 import { allReps } from "../src/readModel/scorecardReads.js"
 import { createTables, dropTables, scorecardFoldVersion, scorecardModel } from "../src/readModel/scorecardTables.js"
+import { cohortComparisonView, teamRollupView } from "../src/readModel/teamViews.js"
 import {
   closeProjector,
   defaultStep,
@@ -171,13 +172,15 @@ try {
     return taken
   }
   const scorecardMs = await timed(200, (i) => repScorecard(db, repIds[i % repIds.length] as string, quarter, "week"))
-  const comparisonMs = await timed(200, () => teamComparison(db, quarter, {}))
+  const comparisonMs = await timed(200, () => cohortComparisonView(db, quarter, { cohort: "AE" }))
+  const rollupMs = await timed(200, () => teamRollupView(db, quarter, { groupBy: "manager" }))
 
   const raw = median(rawRates)
   const catchUpRate = median(catchUpRates)
   const ratio = median(ratios)
   const p99Scorecard = percentile(scorecardMs, 99)
   const p99Comparison = percentile(comparisonMs, 99)
+  const p99Rollup = percentile(rollupMs, 99)
   const backend = "pglite"
   printTable(
     `Scorecard read model — ${total.toLocaleString("en-US")} events, ${repIds.length} reps, file-backed PGlite, median of ${runs} runs`,
@@ -218,13 +221,21 @@ try {
         target: "< 50 ms",
         met: p99Scorecard < 50,
       },
-      { backend, measure: "team comparison, all reps, a quarter: p50", figure: ms(percentile(comparisonMs, 50)) },
+      { backend, measure: "team comparison, the AE cohort, a quarter: p50", figure: ms(percentile(comparisonMs, 50)) },
       {
         backend,
-        measure: "team comparison, all reps, a quarter: p99",
+        measure: "team comparison, the AE cohort, a quarter: p99",
         figure: ms(p99Comparison),
         target: "< 50 ms",
         met: p99Comparison < 50,
+      },
+      { backend, measure: "rollup by manager, a quarter: p50", figure: ms(percentile(rollupMs, 50)) },
+      {
+        backend,
+        measure: "rollup by manager, a quarter: p99",
+        figure: ms(p99Rollup),
+        target: "< 50 ms",
+        met: p99Rollup < 50,
       },
       ...(loadRate === undefined
         ? []

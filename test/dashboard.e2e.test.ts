@@ -319,8 +319,10 @@ describe("the dashboard in a real browser", () => {
 
       expect(await page.locator("#demo-badge").isVisible()).toBe(true)
       expect(await page.locator("#demo-badge").textContent()).toBe("Demo data")
-      const withYield = reps.filter((rep) => rep.metrics.meetingYield !== null)
-      expect(withYield.length).toBeGreaterThanOrEqual(6)
+      // The AE cohort by default: only its compared (eligible) reps are plotted; the others are named under the chart.
+      expect(comparison.cohort).toBe("AE")
+      const withYield = reps.filter((rep) => rep.eligible && rep.metrics.meetingYield !== null)
+      expect(withYield.length).toBeGreaterThanOrEqual(4)
       // The points the chart drew, read from the chart itself: one per rep with a yield, labelled with the rep's name.
       const drawn = await page.evaluate(() => {
         const chart = (window as any).Chart.getChart(document.getElementById("team-scatter"))
@@ -333,9 +335,16 @@ describe("the dashboard in a real browser", () => {
       })
       expect([...drawn].sort()).toEqual(withYield.map((rep) => rep.name).sort())
       expect(await page.locator("figure.chart-scatter").getAttribute("data-points")).toBe(String(withYield.length))
-      // Reps without a yield (no activity) are named under the chart rather than dropped silently.
-      for (const rep of reps.filter((r) => r.metrics.meetingYield === null))
+      // Reps not compared, or without a yield, are named under the chart with the reason rather than dropped silently.
+      for (const rep of reps.filter((r) => !r.eligible || r.metrics.meetingYield === null))
         expect(await page.locator("#unplotted").textContent()).toContain(rep.name)
+      // A tab per cohort, each with the number of reps it lists.
+      for (const role of ["AE", "BDR", "manager", "other"]) {
+        const listed = (await server.request(`/v1/team/comparison?${windowQuery}&role=${role}`)).body.reps.length
+        expect(await page.locator(`.cohort-tabs [data-cohort="${role}"]`).getAttribute("data-count")).toBe(
+          String(listed),
+        )
+      }
 
       const rows = page.locator("table.ranking tbody tr")
       expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row))).toEqual(
@@ -375,6 +384,25 @@ describe("the dashboard in a real browser", () => {
       expect(await contrast.locator('[data-col="rest"]').textContent()).toBe(
         count(comparison.contrast.rest.activitiesPerRep),
       )
+      // Each rep's 95% interval of the ranking metric (meetings per 100 activities, one decimal).
+      expect(comparison.rankBy).toBe("meetingYield")
+      for (const rep of reps) {
+        const interval = rep.intervals.meetingYield
+        expect(
+          await page.locator(`table.ranking tr[data-row="${rep.repId}"] [data-col="interval"]`).textContent(),
+        ).toBe(interval ? `${oneDecimal(interval.low)}–${oneDecimal(interval.high)}` : none)
+      }
+      // The export button downloads the same table as CSV: a header and a row per rep listed.
+      const href = (await page.locator("#export-csv").getAttribute("href")) ?? ""
+      expect(href).toContain("format=csv")
+      const csv = await page.evaluate(async (url) => {
+        const answer = await fetch(url)
+        return { type: answer.headers.get("content-type"), text: await answer.text() }
+      }, href)
+      expect(csv.type).toMatch(/^text\/csv/)
+      const lines = csv.text.trim().split("\r\n")
+      expect(lines[0]?.split(",").slice(0, 2)).toEqual(["repId", "name"])
+      expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(reps.map((rep) => rep.repId))
       await shoot(page, "team")
 
       // The other yield: revenue per activity, its own quadrants.
@@ -389,7 +417,22 @@ describe("the dashboard in a real browser", () => {
         const chart = (window as any).Chart.getChart(document.getElementById("team-scatter"))
         return chart.data.datasets.reduce((n: number, d: any) => n + d.data.length, 0)
       })
-      expect(scatterPoints).toBe(byRevenue.reps.filter((rep: any) => rep.metrics.revenuePerActivity !== null).length)
+      expect(scatterPoints).toBe(
+        byRevenue.reps.filter((rep: any) => rep.eligible && rep.metrics.revenuePerActivity !== null).length,
+      )
+      // The BDR tab: the BDRs' own comparison, ranked by held meetings per 100 activities.
+      await page.locator('.cohort-tabs [data-cohort="BDR"]').click()
+      await page.waitForFunction(
+        () => document.querySelector('.cohort-tabs [data-cohort="BDR"]')?.getAttribute("aria-selected") === "true",
+      )
+      await page.locator("table.ranking tbody tr").first().waitFor()
+      const bdrs = (await server.request(`/v1/team/comparison?${windowQuery}&role=BDR`)).body
+      expect(bdrs.rankBy).toBe("heldMeetingYield")
+      expect(
+        await page
+          .locator("table.ranking tbody tr")
+          .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row)),
+      ).toEqual(bdrs.reps.map((rep: any) => rep.repId))
       expect(errors).toEqual([])
       await context.close()
     }, 60_000)

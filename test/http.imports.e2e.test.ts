@@ -189,24 +189,29 @@ describe.each(serverBackends)("POST /v1/imports/{kind} on $name", (backend) => {
       "Activity ID,Assigned,Type,Date,Account,Call Type,Call Duration,Call Result\r\nc1,ana,Call,11/3/2026,Acme,Outbound,95,\r\nc2,ana,Call,11/4/2026,Acme,Outbound,0,\r\n"
     expect((await post("/v1/imports/activities?preset=salesforce", calls)).status).toBe(201)
 
-    const comparison = await server.request(
-      "/v1/team/comparison?from=2026-11-01&to=2026-11-30&team=East&consistency=strong",
-    )
-    expect(comparison.status).toBe(200)
-    const activities = Object.fromEntries(
-      comparison.body.reps.map((rep: { repId: string; metrics: { activities: number } }) => [
-        rep.repId,
-        rep.metrics.activities,
-      ]),
-    )
-    // Ana made the two calls; Dee and Mia did nothing, and are compared all the same.
-    expect(activities).toEqual({ ana: 2, dee: 0, mia: 0 })
-    expect(comparison.body.reps.find((rep: { repId: string }) => rep.repId === "dee")).toMatchObject({
+    // Each role is its own cohort; every rep of it is listed, eligible or not.
+    const cohort = async (role: string) => {
+      const comparison = await server.request(
+        `/v1/team/comparison?from=2026-11-01&to=2026-11-30&team=East&role=${role}&consistency=strong`,
+      )
+      expect(comparison.status).toBe(200)
+      return comparison.body.reps as Array<Record<string, any>>
+    }
+    const [aes, bdrs, managers] = [await cohort("AE"), await cohort("BDR"), await cohort("manager")]
+    // Ana made the two calls; Dee and Mia did nothing, and are listed all the same: Mia as her
+    // group's rollup (herself, Ana and Dee), whose activities are Ana's two.
+    expect(aes.map((rep) => [rep.repId, rep.metrics.activities])).toEqual([["ana", 2]])
+    expect(bdrs.map((rep) => [rep.repId, rep.metrics.activities])).toEqual([["dee", 0]])
+    expect(managers.map((rep) => [rep.repId, rep.members, rep.metrics.activities])).toEqual([
+      ["mia", ["mia", "ana", "dee"], 2],
+    ])
+    expect(bdrs[0]).toMatchObject({
       name: "Dee Park",
       role: "BDR",
       team: "East",
       managerRepId: "mia",
       known: true,
+      eligible: false,
     })
   })
 

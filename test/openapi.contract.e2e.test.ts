@@ -12,6 +12,7 @@ import openapiTS, { astToString } from "openapi-typescript"
 import ts from "typescript"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { RepList, RepScorecard, WhatIfCoverageAnswer } from "../src/http/answers.js"
+import { TeamComparison, TeamRollup } from "../src/http/teamAnswers.js"
 import { type OutgoingEvent, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
 const history: ReadonlyArray<OutgoingEvent> = [
@@ -88,6 +89,17 @@ describe(`the OpenAPI document as a contract on ${backend?.name}`, () => {
     expect(whatIf.status).toBe(200)
     expect(WhatIfCoverageAnswer.parse(whatIf.body)).toEqual(whatIf.body)
     expect(whatIf.body.periods[0].reps[0]).toMatchObject({ repId: "zoe", remainingQuota: 200_000 })
+
+    const comparison = await server.request(
+      "/v1/team/comparison?from=2026-07-01&to=2026-09-30&minActivities=1&minClosedDeals=1&compareTo=previous",
+    )
+    expect(comparison.status).toBe(200)
+    expect(TeamComparison.parse(comparison.body)).toEqual(comparison.body)
+    expect(comparison.body.reps[0]).toMatchObject({ repId: "zoe", eligible: true, rank: 1 })
+    const rollup = await server.request("/v1/team/rollup?from=2026-07-01&to=2026-09-30&compareTo=previous")
+    expect(rollup.status).toBe(200)
+    expect(TeamRollup.parse(rollup.body)).toEqual(rollup.body)
+    expect(rollup.body.groups[0]).toMatchObject({ group: "south", attainment: { sellers: 1, reached: 0 } })
 
     const scorecardSchema = document.components.schemas.RepScorecard
     expect(

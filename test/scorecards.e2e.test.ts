@@ -16,6 +16,7 @@
  * to=2026-12-31) runs from 2026-09-30T22:00Z to 2026-12-31T23:00Z (exclusive), measured at its last
  * instant 2026-12-31T22:59:59.999Z.
  */
+import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type OutgoingEvent, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
@@ -595,41 +596,66 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
   })
 
   describe("GET /v1/team/comparison", () => {
-    // meetingYield: ana 100/13 ≈ 7.7 (13 activities), bo 37.5 (8), cy 25 (4), dee null (0).
-    // Median of activities over 13, 8, 4, 0: (4 + 8) / 2 = 6. Median of yield over the non-null
-    // 7.7, 25, 37.5: 25. Effort is high when strictly above 6; yield is high at or above 25:
-    // ana 13 > 6, 7.7 < 25: spraying; bo 8 > 6, 37.5 ≥ 25: grinding; cy 4 ≤ 6, 25 ≥ 25 (the tie
-    // goes to high yield): focused; dee has no yield: no quadrant.
-    it("places every rep against the team medians, and ranks by winRate with the unranked last", async () => {
-      const answer = await server.request(`/v1/team/comparison?${q4}&sort=winRate&consistency=strong`)
+    // The AE cohort (role=AE, the default): ana, cy, dee; bo is a BDR. With minActivities=1 and
+    // minClosedDeals=1, ana (13 activities) and cy (4) are compared; dee (0) is not: 0 < 1.
+    // meetingYield: ana 100/13 ≈ 7.7, cy 25. Medians over ana and cy: activities (13 + 4) / 2 = 8.5,
+    // yield (100/13 + 25) / 2 ≈ 16.3. ana 13 > 8.5, 7.7 < 16.3: spraying; cy 4 ≤ 8.5, 25 ≥ 16.3: focused.
+    const smallEvidence = "minActivities=1&minClosedDeals=1"
+    it("places the eligible AEs against their medians, ranks by winRate's interval, lists dee as ineligible", async () => {
+      const answer = await server.request(`/v1/team/comparison?${q4}&${smallEvidence}&sort=winRate&consistency=strong`)
 
       expect(answer.status).toBe(200)
       expect(answer.body).toMatchObject({
         team: null,
+        cohort: "AE",
         rankBy: "winRate",
         yieldBy: "meetingYield",
-        medians: { activities: 6, yield: 25 },
+        medians: { activities: 8.5, yield: about((100 / 13 + 25) / 2) },
+        previousWindow: null,
       })
-      // winRate: ana 2/3, cy 1/2; bo and dee closed nothing (null): unranked, listed last by repId
+      // winRate: ana 2 of 3 closed, Wilson 95% lower bound ≈ 0.208; cy 1 of 2, ≈ 0.095: ana first.
+      // The ranked by rank, then the ineligible: dee.
       expect(
-        answer.body.reps.map((r: { repId: string; rank: number | null; quadrant: string | null }) => [
-          r.repId,
-          r.rank,
-          r.quadrant,
-        ]),
+        answer.body.reps.map(
+          (r: { repId: string; rank: number | null; quadrant: string | null; eligible: boolean }) => [
+            r.repId,
+            r.rank,
+            r.quadrant,
+            r.eligible,
+          ],
+        ),
       ).toEqual([
-        ["ana", 1, "spraying"],
-        ["cy", 2, "focused"],
-        ["bo", null, "grinding"],
-        ["dee", null, null],
+        ["ana", 1, "spraying", true],
+        ["cy", 2, "focused", true],
+        ["dee", null, null, false],
+      ])
+      const wilson = (low: number, high: number) => ({ low: expect.closeTo(low, 3), high: expect.closeTo(high, 3) })
+      expect(answer.body.ranking).toEqual([
+        {
+          repId: "ana",
+          value: about(2 / 3),
+          interval: wilson(0.2077, 0.9385),
+          score: expect.closeTo(0.2077, 3),
+          rank: 1,
+        },
+        { repId: "cy", value: 0.5, interval: wilson(0.0945, 0.9055), score: expect.closeTo(0.0945, 3), rank: 2 },
       ])
       const byId = new Map(answer.body.reps.map((r: { repId: string }) => [r.repId, r]))
       expect(byId.get("ana")).toMatchObject({
         team: "east",
         metrics: { activities: 13, winRate: about(2 / 3) },
         coverage: { openPipeline: 100_000 },
+        reason: null,
       })
-      expect(byId.get("cy")).toMatchObject({ metrics: { activities: 4, winRate: 0.5, meetingYield: 25 } })
+      expect(byId.get("dee")).toMatchObject({
+        eligible: false,
+        reason: {
+          kind: "tooFewActivities",
+          activities: 0,
+          minimum: 1,
+          detail: expect.stringContaining("minActivities"),
+        },
+      })
     })
 
     it("lists dee, who did nothing, with zeros and null ratios", async () => {
@@ -641,6 +667,8 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
         repId: "dee",
         team: "west",
         role: "AE",
+        cohort: "AE",
+        eligible: false,
         quadrant: null,
         rank: null,
         metrics: {
@@ -667,79 +695,222 @@ describe.each(serverBackends)("scorecards over HTTP on $name", (backend) => {
       })
     })
 
-    it("contrasts the top 20% by wonValue (ceil(20% × 4) = 1 rep: ana) with the other three", async () => {
-      const answer = await server.request(`/v1/team/comparison?${q4}&consistency=strong`)
+    it("contrasts the top 20% of the eligible AEs by wonValue (ceil(20% × 2) = 1: ana) with cy", async () => {
+      const answer = await server.request(`/v1/team/comparison?${q4}&${smallEvidence}&consistency=strong`)
 
       expect(answer.status).toBe(200)
-      // wonValue: ana 55k, cy 50k, bo 0, dee 0 (ties by repId)
-      // rest: activities 8 + 4 + 0 = 12 over 3 reps = 4 each; booked 3 + 1 = 4 ⇒ meetingYield
-      // 400 / 12; won d6 (50k), lost d7 ⇒ winRate 1/2; revenuePerActivity 50k / 12; cycle 31 days
+      // wonValue: ana 55k, cy 50k; dee is not eligible, so neither top nor rest.
+      // rest = cy: 4 activities, 1 booked ⇒ meetingYield 25; won d6 (50k), lost d7 ⇒ winRate 1/2;
+      // revenuePerActivity 50k / 4 = 12,500; cycle 31 days
       expect(answer.body.contrast).toMatchObject({
         top: {
           repIds: ["ana"],
           activitiesPerRep: 13,
-          metrics: {
-            activities: 13,
-            wonValue: 55_000,
-            winRate: about(2 / 3),
-            meetingYield: about(100 / 13),
-            salesCycleDays: 35,
-          },
+          metrics: { activities: 13, wonValue: 55_000, winRate: about(2 / 3), salesCycleDays: 35 },
         },
         rest: {
-          repIds: ["cy", "bo", "dee"],
+          repIds: ["cy"],
           activitiesPerRep: 4,
           metrics: {
-            activities: 12,
-            meetingsBooked: 4,
+            activities: 4,
+            meetingsBooked: 1,
             dealsWon: 1,
             dealsLost: 1,
             wonValue: 50_000,
             winRate: 0.5,
-            meetingYield: about(400 / 12),
-            revenuePerActivity: about(50_000 / 12),
+            meetingYield: 25,
+            revenuePerActivity: 12_500,
             salesCycleDays: 31,
           },
         },
       })
     })
 
-    it("compares only team east with team=east: new medians, and bo at the median is no longer high-effort", async () => {
+    it("compares no one of team east on the default evidence (100 activities), and says why for each", async () => {
       const answer = await server.request(`/v1/team/comparison?${q4}&team=east&consistency=strong`)
 
       expect(answer.status).toBe(200)
-      // activities 13, 8, 4: median 8; yields 7.7, 37.5, 25: median 25.
-      // ana 13 > 8, low yield: spraying; bo 8 is not above 8, 37.5 ≥ 25: focused; cy 4, 25: focused.
-      // Ranked by meetingYield (the default): bo 37.5, cy 25, ana 7.7.
-      expect(answer.body).toMatchObject({ team: "east", rankBy: "meetingYield", medians: { activities: 8, yield: 25 } })
-      expect(
-        answer.body.reps.map((r: { repId: string; rank: number | null; quadrant: string | null }) => [
-          r.repId,
-          r.rank,
-          r.quadrant,
-        ]),
-      ).toEqual([
-        ["bo", 1, "focused"],
-        ["cy", 2, "focused"],
-        ["ana", 3, "spraying"],
+      // east's AEs: ana (13 activities) and cy (4); both under 100: listed, not compared.
+      expect(answer.body).toMatchObject({
+        team: "east",
+        cohort: "AE",
+        evidence: { minActivities: 100, minClosedDeals: 5 },
+        medians: { activities: null, yield: null },
+        ranking: [],
+      })
+      expect(answer.body.reps.map((r: { repId: string; reason: unknown }) => [r.repId, r.reason])).toEqual([
+        ["ana", expect.objectContaining({ kind: "tooFewActivities", activities: 13, minimum: 100 })],
+        ["cy", expect.objectContaining({ kind: "tooFewActivities", activities: 4, minimum: 100 })],
       ])
-      // ceil(20% × 3) = 1: ana (55k) on top
-      expect(answer.body.contrast.top.repIds).toEqual(["ana"])
-      expect(answer.body.contrast.rest.repIds).toEqual(["cy", "bo"])
+      expect(answer.body.contrast.top.repIds).toEqual([])
     })
 
-    it("places reps by revenuePerActivity with yield=revenuePerActivity", async () => {
-      const answer = await server.request(`/v1/team/comparison?${q4}&yield=revenuePerActivity&consistency=strong`)
+    it("places the eligible AEs by revenuePerActivity with yield=revenuePerActivity", async () => {
+      const answer = await server.request(
+        `/v1/team/comparison?${q4}&${smallEvidence}&yield=revenuePerActivity&consistency=strong`,
+      )
 
       expect(answer.status).toBe(200)
-      // revenuePerActivity: ana 55k / 13 ≈ 4,231, bo 0, cy 50k / 4 = 12,500, dee null ⇒ median 55k / 13.
-      // ana 13 > 6, at the median: grinding; bo 8 > 6, 0: spraying; cy 4 ≤ 6, 12,500: focused.
-      expect(answer.body.medians).toEqual({ activities: 6, yield: about(55_000 / 13) })
+      // revenuePerActivity: ana 55k / 13 ≈ 4,231, cy 50k / 4 = 12,500 ⇒ median ≈ 8,365.
+      // ana 13 > 8.5, below: spraying; cy 4 ≤ 8.5, above: focused; dee not compared.
+      expect(answer.body.medians).toEqual({ activities: 8.5, yield: about((55_000 / 13 + 12_500) / 2) })
       expect(
         Object.fromEntries(
           answer.body.reps.map((r: { repId: string; quadrant: string | null }) => [r.repId, r.quadrant]),
         ),
-      ).toEqual({ ana: "grinding", bo: "spraying", cy: "focused", dee: null })
+      ).toEqual({ ana: "spraying", cy: "focused", dee: null })
+    })
+
+    it("compares the BDR cohort on what bo produces, and refuses to rank BDRs by winRate", async () => {
+      const bdrs = await server.request(`/v1/team/comparison?${q4}&role=BDR&minActivities=1&consistency=strong`)
+      expect(bdrs.status).toBe(200)
+      expect(bdrs.body).toMatchObject({ cohort: "BDR", rankBy: "heldMeetingYield", yieldBy: "heldMeetingYield" })
+      expect(bdrs.body.reps.map((r: { repId: string; eligible: boolean }) => [r.repId, r.eligible])).toEqual([
+        ["bo", true],
+      ])
+
+      const byWinRate = await server.request(`/v1/team/comparison?${q4}&role=BDR&sort=winRate`)
+      expect(byWinRate.status).toBe(400)
+      expect(byWinRate.body.errors).toEqual([{ path: "query.sort", message: expect.stringContaining("BDRs") }])
+    })
+
+    it("answers each AE's figures in the previous window of the same length with compareTo=previous", async () => {
+      const answer = await server.request(
+        `/v1/team/comparison?${q4}&${smallEvidence}&compareTo=previous&consistency=strong`,
+      )
+
+      expect(answer.status).toBe(200)
+      // Q4 has 92 days; the 92 before it are Jul 1 – Sep 30. The reps joined on Sep 1: not there for
+      // the whole of it, so not compared then; they did nothing in it.
+      expect(answer.body.previousWindow).toMatchObject({ from: "2026-07-01", to: "2026-09-30" })
+      const ana = answer.body.reps.find((r: { repId: string }) => r.repId === "ana")
+      expect(ana.previous).toEqual({ eligible: false, rank: null, quadrant: null })
+      expect(ana.changes.activities).toEqual({ value: 13, previous: 0, change: 13 })
+      expect(ana.changes.winRate).toEqual({ value: about(2 / 3), previous: null, change: null })
+      expect(answer.body.medianChanges).toEqual({
+        activities: { value: 8.5, previous: null, change: null },
+        yield: { value: about((100 / 13 + 25) / 2), previous: null, change: null },
+      })
+    })
+
+    it("refuses an unknown parameter and asOf, naming them, rather than ignoring them", async () => {
+      const misspelt = await server.request(`/v1/team/comparison?${q4}&minActivites=5`)
+      expect(misspelt.status).toBe(400)
+      expect(misspelt.body.errors).toEqual([
+        { path: "query.minActivites", message: expect.stringContaining("unknown query parameter") },
+      ])
+      const asOf = await server.request(`/v1/reps/ana/scorecard?${q4}&asOf=2026-11-01T00:00:00Z`)
+      expect(asOf.status).toBe(400)
+      expect(asOf.body.errors).toEqual([{ path: "query.asOf", message: expect.stringContaining("not supported yet") }])
+    })
+  })
+
+  describe("GET /v1/team/rollup", () => {
+    it("sums team east's counters into ratios of sums, with its coverage and quota attainment", async () => {
+      const answer = await server.request(`/v1/team/rollup?${q4}&groupBy=team&compareTo=previous&consistency=strong`)
+
+      expect(answer.status).toBe(200)
+      expect(answer.body.groups.map((g: { group: string; members: string[] }) => [g.group, g.members])).toEqual([
+        ["east", ["ana", "bo", "cy"]],
+        ["west", ["dee"]],
+      ])
+      const east = answer.body.groups[0]
+      // Closed: ana won d2 and d4, lost d3; cy won d6, lost d7 ⇒ winRate 3 / 5 = 0.6 (the mean of
+      // their rates would be (2/3 + 1/2) / 2 ≈ 0.583). Activities 13 + 8 + 4 = 25; booked 1 + 3 + 1 = 5
+      // ⇒ meetingYield 5 × 100 / 25 = 20; wonValue 25k + 30k + 50k = 105k.
+      expect(east.metrics).toMatchObject({
+        activities: 25,
+        meetingsBooked: 5,
+        meetingYield: 20,
+        dealsWon: 3,
+        dealsLost: 2,
+        winRate: 0.6,
+        wonValue: 105_000,
+      })
+      expect(east.activitiesPerRep).toBeCloseTo(25 / 3, 9)
+      // Sellers: ana (Q4 quota 120k) and cy (80k); bo has none. Won in Q4: 55k + 50k; open at the
+      // end: ana's d1 (60k) and d5 (40k) ⇒ 100k; coverage 100k / (200k − 105k) ≈ 1.053.
+      expect(east.coverage).toMatchObject({
+        sellers: ["ana", "cy"],
+        quota: 200_000,
+        wonValue: 105_000,
+        openPipeline: 100_000,
+        coverage: about(100_000 / 95_000),
+      })
+      // Finished in the window: 2026-Q4 (ana 55k of 120k, cy 50k of 80k) and ana's 2026-11 (25k of
+      // 40k): 3 seller-periods, none reached.
+      expect(east.attainment).toMatchObject({ sellers: 3, reached: 0, share: 0 })
+      expect(east.attainment.periods.map((p: { period: string; sellers: number }) => [p.period, p.sellers])).toEqual([
+        ["2026-Q4", 2],
+        ["2026-11", 1],
+      ])
+      // Q3, the window before, holds nothing of east's: every change is the figure itself.
+      expect(answer.body.previousWindow).toMatchObject({ from: "2026-07-01", to: "2026-09-30" })
+      expect(east.changes.dealsWon).toEqual({ value: 3, previous: 0, change: 3 })
+      expect(east.changes.winRate).toEqual({ value: 0.6, previous: null, change: null })
+      // The whole team: dee adds nothing but her quota's period (50k, nothing won).
+      expect(answer.body.total).toMatchObject({
+        group: "all",
+        members: ["ana", "bo", "cy", "dee"],
+        metrics: { winRate: 0.6, activities: 25 },
+        attainment: { sellers: 4, reached: 0 },
+      })
+    })
+  })
+
+  describe("CSV", () => {
+    /** The CSV's rows as objects by header, every cell text. */
+    const rowsOf = (text: string) => parse(text, { columns: true }) as Array<Record<string, string>>
+    const cell = (value: unknown) => (value === null ? "" : String(value))
+
+    it("answers the comparison as CSV on Accept: text/csv: a row per rep, the same figures as the JSON", async () => {
+      const q = `${q4}&minActivities=1&minClosedDeals=1&consistency=strong`
+      const json = await server.request(`/v1/team/comparison?${q}`)
+      const csv = await server.request(`/v1/team/comparison?${q}`, { headers: { accept: "text/csv" } })
+      expect(csv.status).toBe(200)
+      expect(csv.headers.get("content-type")).toMatch(/^text\/csv/)
+      const rows = rowsOf(csv.body)
+      expect(rows.map((row) => row.repId)).toEqual(json.body.reps.map((rep: { repId: string }) => rep.repId))
+      for (const [index, rep] of json.body.reps.entries()) {
+        const row = rows[index] as Record<string, string>
+        expect(row).toMatchObject({
+          eligible: String(rep.eligible),
+          rank: cell(rep.rank),
+          "metrics.activities": cell(rep.metrics.activities),
+          "metrics.winRate": cell(rep.metrics.winRate),
+          "metrics.meetingYield": cell(rep.metrics.meetingYield),
+          "intervals.winRate.low": cell(rep.intervals.winRate?.low ?? null),
+          "coverage.openPipeline": cell(rep.coverage.openPipeline),
+          "reason.kind": cell(rep.reason?.kind ?? null),
+        })
+      }
+      // ana's winRate to the last digit JSON writes: 2 / 3.
+      expect(Number(rows.find((row) => row.repId === "ana")?.["metrics.winRate"])).toBe(2 / 3)
+    })
+
+    it("answers the rollup, the reps and a scorecard's series as CSV with format=csv", async () => {
+      const rollup = await server.request(`/v1/team/rollup?${q4}&consistency=strong`)
+      const rollupCsv = rowsOf((await server.request(`/v1/team/rollup?${q4}&format=csv`)).body)
+      expect(rollupCsv.map((row) => [row.group, row["metrics.winRate"], row["coverage.coverage"]])).toEqual(
+        [...rollup.body.groups, rollup.body.total].map((g: any) => [
+          g.group,
+          cell(g.metrics.winRate),
+          cell(g.coverage.coverage),
+        ]),
+      )
+      const reps = rowsOf((await server.request("/v1/reps?format=csv")).body)
+      expect(reps.map((row) => [row.repId, row.role, row["quota.amount"] ?? ""]).sort()).toEqual([
+        ["ana", "AE", "120000"],
+        ["bo", "BDR", ""],
+        ["cy", "AE", expect.any(String)],
+        ["dee", "AE", expect.any(String)],
+      ])
+      const scorecard = await server.request(`/v1/reps/ana/scorecard?${q4}&bucket=month`)
+      const series = rowsOf((await server.request(`/v1/reps/ana/scorecard?${q4}&bucket=month&format=csv`)).body)
+      expect(series.map((row) => [row.bucket, row["metrics.activities"], row["metrics.wonValue"]])).toEqual(
+        scorecard.body.series.map((b: any) => [b.bucket, cell(b.metrics.activities), cell(b.metrics.wonValue)]),
+      )
+      expect(series.map((row) => row.bucket)).toEqual(["2026-10", "2026-11", "2026-12"])
     })
   })
 

@@ -11,14 +11,14 @@ import type { listReps, repScorecard } from "../readModel/scorecardQueries.js"
 import type { cadenceGrid, sellerTargetList } from "../readModel/targetQueries.js"
 import type { CoverageWhatIfAnswer } from "../whatif/index.js"
 
-const count = z.number().int()
-const amount = z.number()
-const ratio = z.number().nullable()
-const day = z.string().describe("A day of the calendar, YYYY-MM-DD")
-const instant = z.string().describe("An instant, ISO 8601 in UTC")
+export const count = z.number().int()
+export const amount = z.number()
+export const ratio = z.number().nullable()
+export const day = z.string().describe("A day of the calendar, YYYY-MM-DD")
+export const instant = z.string().describe("An instant, ISO 8601 in UTC")
 
 /** A rep as every read names them. */
-const RepSummary = z.object({
+export const RepSummary = z.object({
   repId: z.string(),
   name: z.string().nullable(),
   role: RepRole.nullable(),
@@ -82,7 +82,7 @@ export const RepMetrics = z
   })
   .openapi("RepMetrics")
 
-const Coverage = z
+export const Coverage = z
   .object({
     repId: z.string(),
     at: instant,
@@ -99,7 +99,7 @@ const Coverage = z
   })
   .openapi("Coverage")
 
-const ReadModelPosition = z.object({ generation: count, eventsApplied: count })
+export const ReadModelPosition = z.object({ generation: count, eventsApplied: count })
 
 const month = z.string().describe("A month of the calendar, YYYY-MM")
 
@@ -453,15 +453,15 @@ export const WhatIfCoverageAnswer = z
   .openapi("WhatIfCoverageAnswer")
 
 /** The type with every array writable: the code's answers hold readonly arrays, zod infers writable ones. */
-type Writable<T> =
+export type Writable<T> =
   T extends ReadonlyArray<infer E> ? Array<Writable<E>> : T extends object ? { [K in keyof T]: Writable<T[K]> } : T
 /** True when each type is assignable to the other: the schema and the code describe one shape. */
-type SameShape<Schema, Code> = [Schema] extends [Writable<Code>]
+export type SameShape<Schema, Code> = [Schema] extends [Writable<Code>]
   ? [Writable<Code>] extends [Schema]
     ? true
     : false
   : false
-const sameShape = <_ extends true>() => undefined
+export const sameShape = <_ extends true>() => undefined
 sameShape<SameShape<z.infer<typeof RepScorecard>, NonNullable<Awaited<ReturnType<typeof repScorecard>>>>>()
 sameShape<SameShape<z.infer<typeof RepList>["reps"][number], Awaited<ReturnType<typeof listReps>>[number]>>()
 sameShape<SameShape<z.infer<typeof WhatIfCoverageAnswer>, CoverageWhatIfAnswer>>()

@@ -26,6 +26,7 @@ import type { LedgerRuntime } from "./runtime.js"
 import { scorecardRoutes } from "./scorecards.js"
 import { sourceRoutes } from "./sources.js"
 import { targetRoutes } from "./targets.js"
+import { teamRoutes } from "./team.js"
 import { webhookRoutes } from "./webhooks.js"
 import { whatIfRoutes } from "./whatIf.js"
 
@@ -57,6 +58,7 @@ export const buildApp = (deps: AppDeps) => {
   app.route("/", importRoutes({ ...deps, onAppended: deps.runner.wake }))
   app.route("/", scorecardRoutes(deps))
   app.route("/", targetRoutes(deps))
+  app.route("/", teamRoutes(deps))
   app.route("/", identityRoutes(deps))
   app.route("/", whatIfRoutes(deps))
   app.route("/", adminRoutes(deps))

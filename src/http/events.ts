@@ -21,8 +21,10 @@ import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { cloudEventsMediaTypes, cloudEventsMode, readCloudEvents } from "./cloudEvents.js"
+import { csvAnswer, formatQuery, wantsCsv } from "./csv.js"
+import { eventFilterQuery, logFilterOf } from "./eventFilter.js"
 import { problem, problemResponse } from "./problem.js"
-import { queryInteger } from "./query.js"
+import { knownQuery, queryInteger } from "./query.js"
 import { type LedgerRuntime, respond } from "./runtime.js"
 import { countApiDeliveries, noteAppended } from "./sources.js"
 import { documentedBody, validationHook } from "./validation.js"
@@ -194,7 +196,7 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
       security: [{ bearer: [] }],
       middleware: [requireScope(sql, "read")] as const,
       request: {
-        query: z.object({
+        query: knownQuery({
           after: z
             .string()
             .refine((s) => parseCheckpoint(s) !== undefined, "must be a cursor returned as `next` by an earlier read")
@@ -202,6 +204,8 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
           limit: queryInteger({ min: 1, max: 5_000, default: 100 }),
           occurredBy: Instant.optional(),
           recordedBy: Instant.optional(),
+          ...eventFilterQuery,
+          format: formatQuery,
         }),
       },
       responses: {
@@ -212,6 +216,13 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
             "application/json": {
               schema: z.object({ events: z.array(StoredEvent), next: z.string() }).openapi("LogPage"),
             },
+            "text/csv": {
+              schema: z
+                .string()
+                .describe(
+                  "The page as CSV (`format=csv` or `Accept: text/csv`): data fields as dotted columns; the cursor in the `x-next` header",
+                ),
+            },
           },
         },
         400: problemResponse("A bad cursor, limit or instant"),
@@ -221,8 +232,10 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
     async (c) => {
       const q = c.req.valid("query")
       const after: Checkpoint | undefined = q.after === undefined ? undefined : parseCheckpoint(q.after)
+      const filter = await logFilterOf(sql, q)
       const read = EventStore.use((store) =>
         store.readLog({
+          filter,
           limit: q.limit,
           ...(after === undefined ? {} : { after }),
           asOf: {
@@ -234,6 +247,10 @@ export const eventRoutes = ({ runtime, sql, bodyLimitBytes, deliveries, onAppend
       return respond(c, runtime, read, (events) => {
         const last = events.at(-1)
         const next = last === undefined ? (q.after ?? "0-0") : formatCheckpoint(last)
+        if (wantsCsv(c, q.format)) {
+          c.header("x-next", next)
+          return csvAnswer(c, "events", events as ReadonlyArray<RecordedEvent & { data: Record<string, unknown> }>)
+        }
         return c.json({ events: events as Array<RecordedEvent & { data: Record<string, unknown> }>, next }, 200)
       })
     },

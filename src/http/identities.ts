@@ -15,6 +15,7 @@ import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { problem, problemResponse } from "./problem.js"
 import { type LedgerRuntime, respond } from "./runtime.js"
+import { notCaughtUp } from "./scorecardWindow.js"
 import { documentedBody, validationHook } from "./validation.js"
 
 export type IdentityRoutesDeps = {
@@ -161,17 +162,8 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
     async (c) => {
       const { repId } = c.req.valid("param")
       const { consistency } = c.req.valid("query")
-      if (consistency === "strong" && !(await runner.waitUntilCaughtUp({ timeoutMs: 5_000 }))) {
-        return problem(
-          c,
-          {
-            title: "Not caught up",
-            status: 503,
-            detail: "the scorecards did not catch up with the log within 5 s; retry, or read with consistency=eventual",
-          },
-          { "retry-after": "1" },
-        ) as never
-      }
+      const behind = await notCaughtUp(c, runner, consistency)
+      if (behind !== undefined) return behind as never
       const found = await repIdentities(sql, repId)
       if (found === undefined) {
         return problem(c, {

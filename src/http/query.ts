@@ -26,3 +26,25 @@ export const queryInteger = (bounds: { readonly min: number; readonly max: numbe
     .optional()
     .transform((value) => value ?? bounds.default)
     .openapi({ type: "integer", minimum: bounds.min, maximum: bounds.max, default: bounds.default })
+
+/**
+ * Parameters a read may one day take but does not yet: refused (never silently ignored, which
+ * would answer today's figures to a question about another day), with what to do instead.
+ */
+const notYetSupported: Readonly<Record<string, string>> = {
+  asOf: "asOf is not supported yet on this route: the answer is always as of now (every event in the ledger); leave it out, or use POST /v1/what-if/coverage, which replays the log as of an instant",
+  asOfBy: "asOfBy is not supported yet (nor is asOf): leave it out",
+}
+
+/** Why a query parameter a route does not declare is refused. */
+export const unknownQueryMessage = (name: string): string =>
+  notYetSupported[name] ?? "unknown query parameter: this route does not take it; see /docs for the ones it does"
+
+/**
+ * A route's query schema that refuses parameters it does not declare (a 400 naming each one), so
+ * that a misspelt `minActivites` is an error, not a default silently applied.
+ *
+ * @example
+ * request: { query: knownQuery({ from: CalendarDate.optional() }) }
+ */
+export const knownQuery = <Shape extends z.ZodRawShape>(shape: Shape) => z.strictObject(shape)

@@ -7,13 +7,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi"
 import type { Context } from "hono"
 import { bucketsOfWindow, dayKeyOf } from "../../projections/index.js"
-import { ReadModelNotReady, readContext } from "../readModel/scorecardQueries.js"
+import { readContext } from "../readModel/scorecardQueries.js"
 import { cadenceGrid, sellerTargetList } from "../readModel/targetQueries.js"
 import type { ProjectionRunner } from "../runtime/projectionRunner.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { CadenceGrid, SellerTargetList } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { problem, problemResponse } from "./problem.js"
+import { notCaughtUp } from "./scorecardWindow.js"
 import { validationHook } from "./validation.js"
 
 export type TargetRoutesDeps = { readonly sql: SqlQueryable; readonly runner: ProjectionRunner }
@@ -43,30 +44,16 @@ export const targetRoutes = ({ sql, runner }: TargetRoutesDeps) => {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook })
   const read = requireScope(sql, "read")
 
-  /** Waits for consistency=strong, hands the current month (team zone) over, and answers 503 while the read model is not built. */
+  /** Waits for consistency=strong and hands the current month (team zone) over. */
   const answer = async (
     c: Context,
     wanted: "eventual" | "strong",
     work: (currentMonth: string) => Promise<Response>,
   ): Promise<Response> => {
-    try {
-      if (wanted === "strong" && !(await runner.waitUntilCaughtUp({ timeoutMs: 5_000 })))
-        return problem(
-          c,
-          {
-            title: "Not caught up",
-            status: 503,
-            detail: "the read model did not catch up with the log within 5 s; retry, or read with consistency=eventual",
-          },
-          { "retry-after": "1" },
-        )
-      const { settings } = await readContext(sql)
-      return await work(dayKeyOf(Date.now(), settings.timeZone).slice(0, 7))
-    } catch (error) {
-      if (error instanceof ReadModelNotReady)
-        return problem(c, { title: "Not ready", status: 503, detail: error.message }, { "retry-after": "2" })
-      throw error
-    }
+    const behind = await notCaughtUp(c, runner, wanted)
+    if (behind !== undefined) return behind
+    const { settings } = await readContext(sql)
+    return await work(dayKeyOf(Date.now(), settings.timeZone).slice(0, 7))
   }
 
   app.openapi(

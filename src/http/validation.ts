@@ -4,14 +4,20 @@
  */
 import { type Hook, z } from "@hono/zod-openapi"
 import { problem } from "./problem.js"
+import { unknownQueryMessage } from "./query.js"
 
 // biome-ignore lint: the hook is shared by routes of every shape
 export const validationHook: Hook<any, any, any, any> = (result, c) => {
   if (result.success) return
-  const errors = result.error.issues.map((issue) => ({
-    path: [result.target, ...issue.path.map(String)].join("."),
-    message: issue.message,
-  }))
+  // A strict schema's unknown keys (z.strictObject): one error per key, named in its path.
+  const errors = result.error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({
+          path: [result.target, ...issue.path.map(String), key].join("."),
+          message: result.target === "query" ? unknownQueryMessage(key) : "unknown field: leave it out",
+        }))
+      : [{ path: [result.target, ...issue.path.map(String)].join("."), message: issue.message }],
+  )
   return problem(c, {
     title: "Invalid request",
     status: 400,

@@ -8,22 +8,17 @@ import {
   accountOutcomes,
   bucketOf,
   bucketsOfWindow,
-  compareReps,
   coverageAt,
   type DealRow,
-  emptyCounters,
   endOfDay,
   type Granularity,
   groupBy,
   metricsOf,
   monthOf,
-  type RankingMetric,
   type RepRow,
-  type RepWindow,
   startOfDay,
   sumCounters,
   unlinkedIdentityOf,
-  type YieldMetric,
 } from "../../projections/index.js"
 import type { SqlQueryable } from "../store/sql.js"
 import { activeGeneration } from "./registry.js"
@@ -33,7 +28,6 @@ import {
   dealsOf,
   meetingsOf,
   repDaysOf,
-  sumRepDays,
   targetAccounts,
   teamSettings,
 } from "./scorecardReads.js"
@@ -73,10 +67,12 @@ export const readContext = async (q: SqlQueryable) => {
   return { generation, settings }
 }
 
-const wonIn = (deals: ReadonlyArray<DealRow>, start: string, end: string) =>
+/** The deals won in [start, end). */
+export const wonIn = (deals: ReadonlyArray<DealRow>, start: string, end: string) =>
   deals.filter((d) => d.status === "won" && d.closedAt !== null && d.closedAt >= start && d.closedAt < end)
 
-const repSummary = (rep: RepRow) => ({
+/** A rep as every read names them. */
+export const repSummary = (rep: RepRow) => ({
   repId: rep.repId,
   name: rep.name,
   role: rep.role,
@@ -152,72 +148,6 @@ const bucketCadence = (
     .filter(([month, cadence]) => cadence !== null && month >= first && month <= last)
     .map(([, cadence]) => cadence as number)
   return rated.length === 0 ? null : rated.reduce((sum, c) => sum + c, 0) / rated.length
-}
-
-/**
- * The team view of a window: every rep's metrics and coverage, the team medians, each rep's
- * quadrant and rank, and the top 20% by wonValue against the rest. Reps with no activity appear
- * with zeros; reps credited without ever joining are marked `known: false`. Vendor identities nobody
- * has linked are `unattributed`, not reps; they belong to no team yet, so a team filter keeps them.
- */
-export const teamComparison = async (
-  q: SqlQueryable,
-  window: DayWindow,
-  options: { readonly team?: string; readonly rankBy?: RankingMetric; readonly yieldBy?: YieldMetric },
-) => {
-  const { generation, settings } = await readContext(q)
-  const reps = (await allReps(q, generation.generation)).filter(
-    (r) => options.team === undefined || r.team === options.team || unlinkedIdentityOf(r) !== undefined,
-  )
-  const { start, end, measuredAt } = windowInstants(window, settings)
-  const sums = await sumRepDays(q, generation.generation, { fromDay: window.from, toDay: window.to })
-  const deals = await dealsOf(q, generation.generation)
-  const dealsByOwner = groupBy(deals, (d) => d.ownerRepId)
-  const windows = reps.map((rep): RepWindow => {
-    const identity = unlinkedIdentityOf(rep)
-    return {
-      repId: rep.repId,
-      totals: sums.get(rep.repId) ?? emptyCounters(),
-      wonDeals: wonIn(dealsByOwner.get(rep.repId) ?? [], start, end),
-      ...(identity === undefined ? {} : { identity }),
-    }
-  })
-  const comparison = compareReps(windows, {
-    ...(options.rankBy === undefined ? {} : { rankBy: options.rankBy }),
-    ...(options.yieldBy === undefined ? {} : { yieldBy: options.yieldBy }),
-  })
-  const repById = new Map(reps.map((r) => [r.repId, r]))
-  return {
-    window: { ...window, start, end, measuredAt, timeZone: settings.timeZone },
-    team: options.team ?? null,
-    yieldBy: comparison.yieldBy,
-    rankBy: comparison.rankBy,
-    medians: comparison.medians,
-    reps: comparison.reps
-      .map((entry) => {
-        const rep = repById.get(entry.repId) as RepRow
-        return {
-          ...repSummary(rep),
-          metrics: entry.metrics,
-          quadrant: entry.quadrant,
-          rank: entry.rank,
-          coverage: coverageAt({
-            deals: dealsByOwner.get(rep.repId) ?? [],
-            rep,
-            repId: rep.repId,
-            settings,
-            at: measuredAt,
-          }),
-        }
-      })
-      .sort(
-        (a, b) =>
-          (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) || a.repId.localeCompare(b.repId),
-      ),
-    contrast: comparison.contrast,
-    unattributed: comparison.unattributed,
-    readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
-  }
 }
 
 /**

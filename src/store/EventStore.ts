@@ -20,7 +20,7 @@ import { awaitHiddenCommits, visibleHead } from "./logHead.js"
 import { migrate } from "./migrations.js"
 import { openPglite } from "./pglite.js"
 import { openPostgres } from "./postgres.js"
-import { readLog } from "./readLog.js"
+import { type LogFilter, readLog } from "./readLog.js"
 import { readStream } from "./readStream.js"
 import { resolvePersonal } from "./resolvePersonal.js"
 import type { SqlDatabase } from "./sql.js"
@@ -51,6 +51,7 @@ export class EventStore extends Context.Service<
       readonly after?: Checkpoint
       readonly limit: number
       readonly asOf?: AsOf
+      readonly filter?: LogFilter
     }): Effect.Effect<ReadonlyArray<RecordedEvent>, StoreFailure>
     readonly visibleHead: Effect.Effect<Checkpoint, StoreFailure>
   }

@@ -22,16 +22,65 @@ export const readLog = async (q: SqlQueryable, options: LogRead): Promise<Readon
   return eventsFrom(q, { from: `(${page}) as e`, orderBy: "e.transaction_id, e.global_position" }, params)
 }
 
-/** One read of the log: the page after `after`, at most `limit` events, within `asOf`. */
-export type LogRead = { readonly after?: Checkpoint; readonly limit: number; readonly asOf?: AsOf }
+/** One read of the log: the page after `after`, at most `limit` events, within `asOf`, matching `filter`. */
+export type LogRead = {
+  readonly after?: Checkpoint
+  readonly limit: number
+  readonly asOf?: AsOf
+  readonly filter?: LogFilter
+}
+
+/**
+ * Which events a read keeps (every one when absent):
+ * - `repIds`: the events that name one of the ids (a rep and the aliases of the identities linked to
+ *   them) as `repId`, `ownerRepId` or `originatorRepId`, and every event of a deal or meeting stream
+ *   in which one does (a deal's win names only the deal: it is its owner's);
+ * - `types`: the events of these types;
+ * - `occurredFrom` (included) and `occurredTo` (excluded): when they happened.
+ */
+export type LogFilter = {
+  readonly repIds?: ReadonlyArray<string>
+  readonly types?: ReadonlyArray<string>
+  readonly occurredFrom?: string
+  readonly occurredTo?: string
+}
+
+const namesRep = (ids: string) =>
+  `(data->>'repId' = any(${ids}) or data->>'ownerRepId' = any(${ids}) or data->>'originatorRepId' = any(${ids}))`
+
+/** The SQL conditions of a filter, each starting with `and`, numbered after `params`. */
+const filterClause = (filter: LogFilter | undefined, params: ReadonlyArray<unknown>) => {
+  const all = [...params]
+  const conditions: string[] = []
+  if (filter?.repIds !== undefined) {
+    all.push([...filter.repIds])
+    const ids = `$${all.length}::text[]`
+    conditions.push(`(${namesRep(ids)} or stream_id in (select stream_id from ledger_events
+       where (stream_id like 'deal-%' or stream_id like 'meeting-%') and ${namesRep(ids)}))`)
+  }
+  if (filter?.types !== undefined) {
+    all.push([...filter.types])
+    conditions.push(`type = any($${all.length}::text[])`)
+  }
+  if (filter?.occurredFrom !== undefined) {
+    all.push(filter.occurredFrom)
+    conditions.push(`occurred_at >= $${all.length}::timestamptz`)
+  }
+  if (filter?.occurredTo !== undefined) {
+    all.push(filter.occurredTo)
+    conditions.push(`occurred_at < $${all.length}::timestamptz`)
+  }
+  return { where: conditions.map((c) => `and ${c}`).join(" "), params: all }
+}
 
 /** The select of one page of the fenced log (see `readLog`), and its parameters. */
 export const logPage = (q: SqlQueryable, options: LogRead) => {
   const after = options.after ?? logStart
-  const { where, params } = asOfClause(options.asOf, [after.transactionId, after.position, Math.trunc(options.limit)])
+  const asOf = asOfClause(options.asOf, [after.transactionId, after.position, Math.trunc(options.limit)])
+  const { where, params } = filterClause(options.filter, asOf.params)
   const page = `select * from ledger_events
      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-       and transaction_id < ${fenceOf(q)} ${where}
+       and transaction_id < ${fenceOf(q)} ${asOf.where} ${where}
      order by ledger_events.transaction_id, ledger_events.global_position limit $3`
   return { page, params }
 }

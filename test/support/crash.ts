@@ -247,38 +247,45 @@ export const tallyOfLog = (log: ReadonlyArray<StoredEvent>, reps: ReadonlyArray<
   return tally
 }
 
-/** The same figures as the API's team comparison shows them (read with consistency=strong). */
+/**
+ * The same figures as the API's team comparison shows them (read with consistency=strong): every
+ * cohort's, since the comparison answers one role at a time and lists each of its reps, eligible or
+ * not (a rep credited without ever joining is in the cohort `other`).
+ */
 export const tallyOfComparison = async (
   target: Target,
   reps: ReadonlyArray<string>,
 ): Promise<Record<string, RepTally>> => {
-  for (let attempt = 1; ; attempt++) {
-    const answer = await get(
-      target,
-      `/v1/team/comparison?from=${trafficWindow.from}&to=${trafficWindow.to}&consistency=strong`,
-    )
-    if (answer.status === 503 && attempt < 6) continue // not caught up within the route's 5 s: a big catch-up after a crash
-    if (answer.status !== 200)
-      throw new Error(`the comparison answered ${answer.status}: ${JSON.stringify(answer.body)}`)
-    const byRep = new Map<string, any>(answer.body.reps.map((r: any) => [r.repId, r.metrics]))
-    return Object.fromEntries(
-      reps.map((rep) => {
-        const m = byRep.get(rep) ?? {}
-        return [
-          rep,
-          {
-            dials: m.dials,
-            connects: m.connects,
-            emails: m.emails,
-            dealsOpened: m.dealsOpened,
-            dealsWon: m.dealsWon,
-            dealsLost: m.dealsLost,
-            wonValue: m.wonValue,
-          },
-        ]
-      }),
-    )
-  }
+  const byRep = new Map<string, any>()
+  for (const role of ["AE", "BDR", "manager", "other"])
+    for (let attempt = 1; ; attempt++) {
+      const answer = await get(
+        target,
+        `/v1/team/comparison?from=${trafficWindow.from}&to=${trafficWindow.to}&role=${role}&consistency=strong`,
+      )
+      if (answer.status === 503 && attempt < 6) continue // not caught up within the route's 5 s: a big catch-up after a crash
+      if (answer.status !== 200)
+        throw new Error(`the comparison answered ${answer.status}: ${JSON.stringify(answer.body)}`)
+      for (const r of answer.body.reps) byRep.set(r.repId, r.metrics)
+      break
+    }
+  return Object.fromEntries(
+    reps.map((rep) => {
+      const m = byRep.get(rep) ?? {}
+      return [
+        rep,
+        {
+          dials: m.dials,
+          connects: m.connects,
+          emails: m.emails,
+          dealsOpened: m.dealsOpened,
+          dealsWon: m.dealsWon,
+          dealsLost: m.dealsLost,
+          wonValue: m.wonValue,
+        },
+      ]
+    }),
+  )
 }
 
 /** The read-model generations and this instance's runner, as `GET /v1/admin/read-models` shows them. */

@@ -79,6 +79,7 @@ export const metricLabel = {
   dealsWon: "Deals won",
   dealsLost: "Deals lost",
   meetingYield: "Meetings per 100 activities",
+  heldMeetingYield: "Held meetings per 100 activities",
   activitiesPerMeeting: "Activities per meeting",
   activitiesPerWin: "Activities per win",
   winRate: "Win rate",

@@ -1,8 +1,9 @@
 /**
- * @module The team view: every rep's effort (activities) against yield (meetings per 100
- * activities, or revenue per activity), sorted into the four quadrants at the team medians; the
- * ranking by outcome per activity; and the top 20% by won value against the rest. Work recorded
- * under vendor identities nobody has linked to a rep is listed apart, unranked (`unattributed`).
+ * @module The team view, one cohort (role) at a time: the eligible reps' effort (activities) against
+ * yield, sorted into the four quadrants at the cohort's medians; the ranking by outcome per activity
+ * with each rate's 95% interval; and the top 20% against the rest. Reps not compared (joined late,
+ * too little evidence) are listed with the reason and never plotted, so none stretches an axis.
+ * Work recorded under vendor identities nobody has linked to a rep is listed apart (`unattributed`).
  */
 import { getJson, query } from "../api.js"
 import { effortYieldScatter } from "../charts.js"
@@ -10,27 +11,30 @@ import { h } from "../dom.js"
 import { metricLabel } from "../format.js"
 import { chartFigure, dataTable, empty, loadInto, quadrants, quadrantTag, windowPicker } from "./shared.js"
 
-const yieldChoices = {
+const yields = {
   meetingYield: { label: "Meetings per 100 activities", short: "Meetings / 100 activities" },
+  heldMeetingYield: { label: "Held meetings per 100 activities", short: "Held meetings / 100 activities" },
   revenuePerActivity: { label: "Revenue per activity", short: "Revenue per activity" },
 }
 
-const rankChoices = [
-  "meetingYield",
-  "revenuePerActivity",
-  "winRate",
-  "activitiesPerMeeting",
-  "activitiesPerWin",
-  "avgWonDeal",
-  "secondMeetingRate",
-  "targetFocus",
-]
+/** The cohorts (projections/cohorts.ts), what each can be placed and ranked by: BDRs never by deals they do not close. */
+const cohorts = {
+  AE: { label: "AEs", yields: ["meetingYield", "revenuePerActivity"] },
+  BDR: { label: "BDRs", yields: ["heldMeetingYield", "meetingYield"] },
+  manager: { label: "Managers", yields: ["revenuePerActivity", "meetingYield"] },
+  other: { label: "Others", yields: ["meetingYield", "revenuePerActivity"] },
+}
+const closingRanks = ["winRate", "revenuePerActivity", "activitiesPerWin", "avgWonDeal", "secondMeetingRate"]
+const openingRanks = ["meetingYield", "heldMeetingYield", "activitiesPerMeeting", "targetFocus"]
+const rankChoicesOf = (role) => (role === "BDR" ? openingRanks : [...openingRanks, ...closingRanks])
 
 export const renderTeam = (main, { context, f, teams, params, go }) => {
-  const yieldBy = params.yield in yieldChoices ? params.yield : "meetingYield"
-  const sort = rankChoices.includes(params.sort) ? params.sort : "meetingYield"
+  const role = params.role in cohorts ? params.role : "AE"
+  // Unset, the API answers the cohort's own defaults.
+  const chosenYield = cohorts[role].yields.includes(params.yield) ? params.yield : undefined
+  const chosenSort = rankChoicesOf(role).includes(params.sort) ? params.sort : undefined
   const windowParams = { from: params.from, to: params.to, team: params.team }
-  const navigate = (changes) => go("team", { ...windowParams, yield: yieldBy, sort, ...changes })
+  const navigate = (changes) => go("team", { ...windowParams, role, yield: chosenYield, sort: chosenSort, ...changes })
 
   const heading = h("h1", { tabindex: "-1" }, "Team: effort against yield")
   const subtitle = h(
@@ -48,14 +52,27 @@ export const renderTeam = (main, { context, f, teams, params, go }) => {
   loadInto(
     body,
     "the team comparison",
-    () => getJson(`/v1/team/comparison${query({ ...windowParams, yield: yieldBy, sort })}`),
-    (comparison) => {
+    () =>
+      Promise.all(
+        Object.keys(cohorts).map((r) =>
+          getJson(
+            `/v1/team/comparison${query({ ...windowParams, role: r, ...(r === role ? { yield: chosenYield, sort: chosenSort } : {}) })}`,
+          ),
+        ),
+      ),
+    (answers) => {
+      const comparison = answers[Object.keys(cohorts).indexOf(role)]
+      body.append(cohortTabs(answers, role, navigate))
+      const yieldBy = comparison.yieldBy
+      const sort = comparison.rankBy
       const unattributed = unattributedSection(comparison.unattributed, f)
       if (unattributed !== null) body.append(unattributed)
       if (comparison.reps.length === 0) {
         body.append(
           empty(
-            params.team ? `No rep is on team "${params.team}".` : "No reps in the ledger yet.",
+            params.team
+              ? `No ${cohorts[role].label} on team "${params.team}".`
+              : `No ${cohorts[role].label} in the ledger.`,
             "Reps appear once a RepJoined event (or any activity) is appended.",
           ),
         )
@@ -65,10 +82,36 @@ export const renderTeam = (main, { context, f, teams, params, go }) => {
         body.append(empty("No activity in this window.", "Choose another window: the presets above, or other dates."))
       }
       const formatYield = (value) => (yieldBy === "revenuePerActivity" ? f.currency(value) : f.decimal(value))
-      body.append(teamGrid(comparison, { f, yieldBy, sort, formatYield, navigate, go, windowParams }))
+      body.append(teamGrid(comparison, { f, role, yieldBy, sort, formatYield, navigate, go, windowParams }))
     },
   )
 }
+
+/** One tab per cohort, each with how many reps it lists. */
+const cohortTabs = (answers, role, navigate) =>
+  h(
+    "div",
+    { class: "segmented cohort-tabs", role: "tablist", "aria-label": "Cohort" },
+    Object.entries(cohorts).map(([key, cohort], index) =>
+      h(
+        "button",
+        {
+          type: "button",
+          role: "tab",
+          class: "segment",
+          "aria-selected": String(key === role),
+          "data-cohort": key,
+          "data-count": String(answers[index].reps.length),
+          onclick: () => navigate({ role: key, yield: undefined, sort: undefined }),
+        },
+        `${cohort.label} (${answers[index].reps.length})`,
+      ),
+    ),
+  )
+
+/** "18.1–45.4": a rate's 95% interval in the metric's unit ("—" without one). */
+const intervalText = (interval, format) =>
+  interval ? `${format(interval.low)}–${interval.high === null ? "∞" : format(interval.high)}` : "—"
 
 /**
  * The work of vendor identities nobody has linked to a rep (a dialer's user id, a calendar's email):
@@ -165,17 +208,20 @@ const contrastSection = ({ contrast, reps }, f) => {
 }
 
 /** The scatter with the contrast beside it, and the ranking under both (ten columns need the page's width). */
-const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, windowParams }) => {
-  const choice = yieldChoices[yieldBy]
+const teamGrid = (comparison, { f, role, yieldBy, sort, formatYield, navigate, go, windowParams }) => {
+  const choice = yields[yieldBy]
   const points = comparison.reps.map((rep) => ({
+    eligible: rep.eligible,
+    reason: rep.reason?.detail,
     repId: rep.repId,
     name: rep.name ?? rep.repId,
     activities: rep.metrics.activities,
     yield: rep.metrics[yieldBy],
     quadrant: rep.quadrant,
   }))
-  const plotted = points.filter((p) => p.yield !== null)
-  const unplotted = points.filter((p) => p.yield === null)
+  // Only the compared reps are plotted: an ineligible rep's luck (1 call, 1 meeting) never sets an axis.
+  const plotted = points.filter((p) => p.eligible && p.yield !== null)
+  const unplotted = points.filter((p) => !p.eligible || p.yield === null)
   const counts = Object.keys(quadrants).map(
     (q) => `${plotted.filter((p) => p.quadrant === q).length} ${quadrants[q].label.toLowerCase()}`,
   )
@@ -190,23 +236,27 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
   const toggle = h(
     "div",
     { class: "segmented", role: "group", "aria-label": "Yield measure" },
-    Object.entries(yieldChoices).map(([key, c]) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: "segment",
-          "aria-pressed": String(key === yieldBy),
-          onclick: () => navigate({ yield: key }),
-        },
-        c.label,
+    cohorts[role].yields
+      .map((key) => [key, yields[key]])
+      .map(([key, c]) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "segment",
+            "aria-pressed": String(key === yieldBy),
+            onclick: () => navigate({ yield: key }),
+          },
+          c.label,
+        ),
       ),
-    ),
   )
   const sortSelect = h(
     "select",
     { "aria-label": "Rank reps by", onchange: (event) => navigate({ sort: event.target.value }) },
-    rankChoices.map((m) => h("option", { value: m, ...(m === sort ? { selected: true } : {}) }, metricLabel[m])),
+    rankChoicesOf(role).map((m) =>
+      h("option", { value: m, ...(m === sort ? { selected: true } : {}) }, metricLabel[m]),
+    ),
   )
   const repLink = (rep) =>
     h(
@@ -238,6 +288,14 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
         numeric: true,
         key: "meetingYield",
       },
+      {
+        label: "95% interval",
+        title: `The 95% interval of ${metricLabel[sort]?.toLowerCase() ?? sort}: the rank is decided by its unfavourable end`,
+        value: (rep) =>
+          intervalText(rep.intervals[sort], sort.endsWith("Rate") || sort === "targetFocus" ? f.percent : f.decimal),
+        numeric: true,
+        key: "interval",
+      },
       { label: "Win rate", value: (rep) => f.percent(rep.metrics.winRate), numeric: true, key: "winRate" },
       { label: "Won value", value: (rep) => f.currency(rep.metrics.wonValue), numeric: true, key: "wonValue" },
       {
@@ -247,6 +305,7 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
         key: "revenuePerActivity",
       },
       { label: "Quadrant", value: (rep) => quadrantTag(rep.quadrant), key: "quadrant" },
+      { label: "Compared", value: (rep) => (rep.eligible ? "Yes" : `No: ${rep.reason.detail}`), key: "eligible" },
     ],
     rows: comparison.reps,
   })
@@ -262,7 +321,7 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
         ? h(
             "p",
             { class: "hint", id: "unplotted" },
-            `Not plotted (no activity in the window, so no yield): ${unplotted.map((p) => p.name).join(", ")}.`,
+            `Not plotted: ${unplotted.map((p) => `${p.name} (${p.eligible ? "no yield" : p.reason})`).join("; ")}.`,
           )
         : null,
     ),
@@ -275,6 +334,16 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
         { class: "card-head" },
         h("h2", { id: "ranking-title" }, "Ranking"),
         h("label", { class: "field field-inline" }, h("span", {}, "Rank by"), sortSelect),
+        h(
+          "a",
+          {
+            class: "button",
+            id: "export-csv",
+            download: "",
+            href: `/v1/team/comparison${query({ ...windowParams, role, yield: yieldBy, sort, format: "csv" })}`,
+          },
+          "Export CSV",
+        ),
       ),
       table,
     ),
@@ -282,7 +351,7 @@ const teamGrid = (comparison, { f, yieldBy, sort, formatYield, navigate, go, win
   // The chart needs its canvas in the document to measure its box.
   queueMicrotask(() =>
     effortYieldScatter(canvas, {
-      reps: points,
+      reps: plotted,
       medians: comparison.medians,
       yieldLabel: choice.label,
       formatYield: yieldBy === "revenuePerActivity" ? f.currencyShort : f.decimal,
