@@ -41,7 +41,7 @@ export const displacementOf = (
     if (wanted.has(row.accountId)) days.set(row.accountId, [...(days.get(row.accountId) ?? []), ...row.days])
   const firstWin = new Map<string, string>()
   for (const deal of deals)
-    if (wanted.has(deal.accountId) && deal.status === "won" && deal.closedAt !== null) {
+    if (deal.accountId !== null && wanted.has(deal.accountId) && deal.status === "won" && deal.closedAt !== null) {
       const known = firstWin.get(deal.accountId)
       if (known === undefined || deal.closedAt < known) firstWin.set(deal.accountId, deal.closedAt)
     }

@@ -16,7 +16,7 @@
  * dealOrigin(deal, anaOnAcme, { timeZone: "UTC", proactiveLookbackDays: 90 }) // "created"
  */
 import { dayNumberOf } from "./calendar.js"
-import type { DealRow, RepAccountRow } from "./state.js"
+import { type DealRow, type RepAccountRow, repAccountKey } from "./state.js"
 import { dayKeyOf } from "./teamDays.js"
 
 export type DealOrigin = "created" | "found"
@@ -39,6 +39,21 @@ export const dealOrigin = (
   }
   return "found"
 }
+
+/**
+ * The origin of a deal given every rep's activity by account (keyed by `repAccountKey`): a deal without
+ * an account had no outbound work on it to find, so it was found.
+ */
+export const dealOriginAmong = (
+  deal: Pick<DealRow, "source" | "openedAt" | "ownerRepId" | "accountId">,
+  repAccounts: ReadonlyMap<string, Pick<RepAccountRow, "days">>,
+  settings: OriginSettings,
+): DealOrigin =>
+  dealOrigin(
+    deal,
+    deal.accountId === null ? undefined : repAccounts.get(repAccountKey(deal.ownerRepId, deal.accountId)),
+    settings,
+  )
 
 /** The figures of one kind of deal in a window. */
 export type OriginFigures = {
@@ -79,12 +94,12 @@ export const proactiveFigures = (
     const sum = sums[originOf(deal)]
     if (inWindow(deal.openedAt)) {
       sum.dealsOpened += 1
-      sum.openedValue += deal.amount
+      sum.openedValue += deal.amount ?? 0
     }
     if (deal.status !== "open" && inWindow(deal.closedAt)) {
       if (deal.status === "won") {
         sum.dealsWon += 1
-        sum.wonValue += deal.amount
+        sum.wonValue += deal.amount ?? 0
       } else sum.dealsLost += 1
     }
   }

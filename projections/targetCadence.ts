@@ -153,7 +153,8 @@ export const targetListOf = (
   const meetingDays = sellerDaysByAccount({ ...input, accounts, repAccounts: [] })
   const dealsByAccount = new Map<string, Array<DealRow>>()
   for (const deal of input.deals)
-    dealsByAccount.set(deal.accountId, [...(dealsByAccount.get(deal.accountId) ?? []), deal])
+    if (deal.accountId !== null)
+      dealsByAccount.set(deal.accountId, [...(dealsByAccount.get(deal.accountId) ?? []), deal])
   const inMonth = (days: ReadonlyMap<string, number> | undefined) =>
     [...(days ?? [])].filter(([day]) => monthOf(day) === input.month).reduce((sum, [, n]) => sum + n, 0)
   const latest = (...all: Array<ReadonlyMap<string, number> | undefined>): string | null => {
@@ -178,9 +179,9 @@ export const targetListOf = (
       activitiesThisMonth,
       meetingsThisMonth,
       openDeals: open.length,
-      openPipeline: open.reduce((sum, d) => sum + d.amount, 0),
+      openPipeline: open.reduce((sum, d) => sum + (d.amount ?? 0), 0),
       wonDeals: won.length,
-      wonValue: won.reduce((sum, d) => sum + d.amount, 0),
+      wonValue: won.reduce((sum, d) => sum + (d.amount ?? 0), 0),
       untouchedThisMonth: activitiesThisMonth + meetingsThisMonth === 0,
     }
   })

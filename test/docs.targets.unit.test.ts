@@ -6,14 +6,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { type LedgerEvent, parseEvent } from "../events/index.js"
-import {
-  type DealRow,
-  dealOrigin,
-  foldAll,
-  proactiveFigures,
-  repAccountKey,
-  targetCadenceByMonth,
-} from "../projections/index.js"
+import { type DealRow, dealOriginAmong, foldAll, proactiveFigures, targetCadenceByMonth } from "../projections/index.js"
 import { expectFigure, figureAt } from "./support/documentedFigures.js"
 import { fencedBlocks, plainText, readDoc, records, section, tableWith } from "./support/markdown.js"
 
@@ -55,8 +48,7 @@ describe("projections/README.md on target lists", () => {
       )
       const proactive = proactiveFigures(
         state.deals.values(),
-        (deal: DealRow) =>
-          dealOrigin(deal, state.repAccounts.get(repAccountKey(deal.ownerRepId, deal.accountId)), settings),
+        (deal: DealRow) => dealOriginAmong(deal, state.repAccounts, settings),
         { start: `${first}-01T00:00:00.000Z`, end: "2026-05-01T00:00:00.000Z" },
       )
       const answer = { ...Object.fromEntries(months.map((m) => [m.month, m])), ...proactive }

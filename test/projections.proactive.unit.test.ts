@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from "vitest"
 import type { EventData, EventOf, EventType, LedgerEvent } from "../events/index.js"
-import { type DealRow, dealOrigin, foldAll, proactiveFigures, repAccountKey } from "../projections/index.js"
+import {
+  type DealRow,
+  dealOrigin,
+  dealOriginAmong,
+  foldAll,
+  proactiveFigures,
+  repAccountKey,
+} from "../projections/index.js"
 
 const event = <T extends EventType>(type: T, occurredAt: string, data: EventData<T>): EventOf<T> =>
   ({ type, occurredAt, data }) as EventOf<T>
@@ -52,8 +59,7 @@ const history: Array<LedgerEvent> = [
 
 const settings = { timeZone: "UTC", proactiveLookbackDays: 90 }
 const state = foldAll(history)
-const originOf = (deal: DealRow) =>
-  dealOrigin(deal, state.repAccounts.get(repAccountKey(deal.ownerRepId, deal.accountId)), settings)
+const originOf = (deal: DealRow) => dealOriginAmong(deal, state.repAccounts, settings)
 
 describe("dealOrigin", () => {
   it("counts a deal opened after its owner's outbound touches as created, one from an inbound meeting as found", () => {

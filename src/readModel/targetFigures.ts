@@ -10,7 +10,7 @@ import {
   averageCadence,
   bucketsOfWindow,
   type DealRow,
-  dealOrigin,
+  dealOriginAmong,
   type MeetingRow,
   type ProactiveFigures,
   proactiveFigures,
@@ -89,14 +89,10 @@ export const repProactive = async (
       await repAccountsOf(
         q,
         generation,
-        deals.map((d) => d.accountId),
+        deals.flatMap((d) => (d.accountId === null ? [] : [d.accountId])),
         owners,
       )
     ).map((row) => [repAccountKey(row.repId, row.accountId), row]),
   )
-  return proactiveFigures(
-    deals,
-    (deal) => dealOrigin(deal, activity.get(repAccountKey(deal.ownerRepId, deal.accountId)), settings),
-    window,
-  )
+  return proactiveFigures(deals, (deal) => dealOriginAmong(deal, activity, settings), window)
 }
