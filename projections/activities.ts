@@ -83,6 +83,8 @@ const foldActivity = (
   const day = dayKeyOf(at, state.settings.timeZone)
   add.activities = 1
   const changes: Array<Change> = []
+  // Parsed once: a contact's unflagged activity and the rep's day on the account both keep it.
+  const dayNumber = contactId === undefined && accountId === undefined ? 0 : dayNumberOf(day)
   if (contactId !== undefined) {
     const declines = state.contacts.get(contactId)?.declines
     if (declines !== undefined && isBadgering(declines, at, state.settings.declineQuietDays)) add.badgering = 1
@@ -93,7 +95,7 @@ const foldActivity = (
         accountId: accountId ?? null,
         repId,
         atMs: at,
-        dayNumber: dayNumberOf(day),
+        dayNumber,
       })
   }
   if (accountId !== undefined) {
@@ -103,7 +105,7 @@ const foldActivity = (
       kind: "repAccountActivity",
       repId,
       accountId,
-      days: [dayNumberOf(day), 1],
+      days: [dayNumber, 1],
       lastActivityAt: event.occurredAt,
     })
   }
