@@ -206,14 +206,20 @@ const main = async () => {
       child?.once("message", (message) => resolve(message as Ready))
       child?.once("exit", (code) => reject(new Error(`the server exited with ${code}`)))
     })
-    const request = { coverageTarget: 3, from: demoStart, to: demoEnd, period: "quarter" }
+    // The README's question: 3x instead of 8x, or win rates 5 points higher? (three scenarios)
+    const request = {
+      scenarios: [{ coverageTarget: 3 }, { coverageTarget: 8 }, { policy: "effectiveness", winRateDelta: 0.05 }],
+      from: demoStart,
+      to: demoEnd,
+      period: "quarter",
+    }
 
     const startedRss = memoryOf(pid).rss
     const serving = await teamComparisons(ready, pid, { from: "2026-07-01", to: "2026-09-30" }, 50)
     const health = pollHealth(ready)
     const cold = await whatIf(ready, pid, request)
     const { slowest, answered } = await health()
-    const warm = await whatIf(ready, pid, { ...request, coverageTarget: 4 })
+    const warm = await whatIf(ready, pid, { ...request, scenarios: [...request.scenarios, { coverageTarget: 4 }] })
     const warmAgain = await whatIf(ready, pid, request)
     const firstAsOf = await whatIf(ready, pid, { ...request, asOf: { occurred: "2026-07-01T00:00:00Z" } })
     const asOf = await whatIf(ready, pid, { ...request, asOf: { occurred: "2026-04-01T00:00:00Z" } })
@@ -225,11 +231,11 @@ const main = async () => {
       ["measure", "value", "target"],
       row("events in the store", events.toLocaleString("en-US"), "1,000,000"),
       row("server RSS after start", mb(startedRss), ""),
-      row("cold what-if (first request)", seconds(cold.ms), "< 15 s"),
+      row("cold what-if (first request, three scenarios)", seconds(cold.ms), "< 5 s"),
       row("  peak RSS growth", mb(cold.growthMb), "< 300 MB"),
       row("  slowest /healthz meanwhile", `${slowest.toFixed(0)} ms (${answered} answered)`, ""),
-      row("warm what-if (4x)", seconds(warm.ms), "< 1 s"),
-      row("warm what-if (3x again)", seconds(warmAgain.ms), "< 1 s"),
+      row("warm what-if (a fourth scenario, 4x)", seconds(warm.ms), "< 1.5 s"),
+      row("warm what-if (the three again)", seconds(warmAgain.ms), "< 1.5 s"),
       row("  peak RSS growth", mb(Math.max(warm.growthMb, warmAgain.growthMb)), "< 300 MB"),
       row("first as-of what-if (copies the log)", seconds(firstAsOf.ms), ""),
       row("  peak RSS growth", mb(firstAsOf.growthMb), ""),

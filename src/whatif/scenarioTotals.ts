@@ -14,7 +14,7 @@ import {
   type ScenarioOutcome,
 } from "../../projections/index.js"
 import type { PolicyTotals, RepPeriod, ScenarioDifference, ScenarioTotals } from "./answer.js"
-import { policyTotals } from "./teamTotals.js"
+import { policyTotals } from "./policyTotals.js"
 
 /** Scenario `index` summed over reps (null figures add nothing), with its back-test. */
 export const scenarioTotals = (
