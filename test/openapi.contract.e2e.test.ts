@@ -11,8 +11,9 @@ import path from "node:path"
 import openapiTS, { astToString } from "openapi-typescript"
 import ts from "typescript"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { RepList, RepScorecard, WhatIfCoverageAnswer } from "../src/http/answers.js"
+import { RepList, RepScorecard } from "../src/http/answers.js"
 import { TeamComparison, TeamRollup } from "../src/http/teamAnswers.js"
+import { WhatIfCoverageAnswer } from "../src/http/whatIfAnswers.js"
 import { type OutgoingEvent, serverBackends, startTestServer, type TestServer } from "./support/server.js"
 
 const history: ReadonlyArray<OutgoingEvent> = [

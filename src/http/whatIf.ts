@@ -10,11 +10,11 @@ import type { Context } from "hono"
 import type { SqlDatabase } from "../store/sql.js"
 import { coverageWhatIfFormulas } from "../whatif/formulas.js"
 import { coverageWhatIf, LogReplayer, type ReplayerOptions, WhatIfCoverageRequest } from "../whatif/index.js"
-import { WhatIfCoverageAnswer } from "./answers.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { problem, problemResponse } from "./problem.js"
 import { documentedBody, validationHook } from "./validation.js"
+import { WhatIfCoverageAnswer } from "./whatIfAnswers.js"
 
 export type WhatIfRoutesDeps = {
   readonly sql: SqlDatabase
