@@ -149,7 +149,7 @@ describe.each(serverBackends)("erasing a person, on $name", (backend) => {
       `/v1/reps/ana/scorecard?${window}`,
       "/v1/reps/ana/identities",
       `/v1/team/comparison?${window}`,
-      `/v1/accounts/targets?${window}`,
+      "/v1/accounts/targets",
       "/v1/sources",
     ])
       reads.push(await call("GET", route))

@@ -8,6 +8,7 @@ import fc from "fast-check"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { type EventData, type EventOf, type EventType, type LedgerEvent, streamOf } from "../events/index.js"
 import { coverageAt } from "../projections/index.js"
+import { answerProblem, isDomainError } from "../src/http/problem.js"
 import { whatIfRoutes } from "../src/http/whatIf.js"
 import { activeGeneration, liveGenerations } from "../src/readModel/registry.js"
 import { loadState } from "../src/readModel/scorecardState.js"
@@ -350,6 +351,8 @@ describe.each(backends)("what-if coverage on $name", (backend) => {
       bodyLimitBytes: 1_000_000,
       whatIf: { pageSize: 2, onPage: () => ++pagesRead === 1 && controller.abort() },
     })
+    // The server answers the ledger's tagged errors in one place (app.ts); this app alone, the same way.
+    app.onError((error, c) => (isDomainError(error) ? answerProblem(c, error) : c.text(String(error), 500)))
     const before = await countEvents(store.db)
     const response = await app.fetch(
       new Request("http://ledger.test/v1/what-if/coverage", {
