@@ -2,6 +2,8 @@
  * An accounts (companies) export onto the target list: customers buy what we sell, a competitor's are to win over.
  */
 import { describe, expect, it } from "vitest"
+import type { IncomingEvent, LedgerEvent } from "../events/index.js"
+import { foldAll, ownerAt } from "../projections/index.js"
 import { type ImportOptions, importSettings, rowEvents } from "../src/ingest/csv/importKinds.js"
 import { locateColumns, rowCells } from "../src/ingest/csv/mapping.js"
 
@@ -61,6 +63,92 @@ describe("an accounts import", () => {
     expect(eventsOf(["accountId", "customer"], ["", "yes"])).toEqual({
       ok: false,
       problems: [{ field: "accountId", reason: "is empty" }],
+    })
+  })
+})
+
+describe("an accounts import with the account's owner", () => {
+  const salesforce = ["Account Name", "Industry", "Employees", "Type", "Account Owner"]
+  const acme = (owner: string) => ["Acme", "Manufacturing", "1200", "Customer - Direct", owner]
+  const eventOf = (header: string[], row: string[], options: ImportOptions): IncomingEvent => {
+    const events = eventsOf(header, row, options)
+    if (!events.ok || events.events.length !== 1) throw new Error(JSON.stringify(events))
+    return events.events[0] as IncomingEvent
+  }
+  // The key of Acme's row before the owner column existed: the first 16 hex digits of the SHA-256 of
+  // {"data":{"accountId":"Acme","industry":"Manufacturing","name":"Acme","reason":"buys_what_we_sell","size":"1200"},
+  //  "occurredAt":"2000-01-01T12:00:00.000Z","type":"AccountTargeted"} (keys sorted, as contentKey writes them).
+  const keyWithoutOwner = "csv:accounts:Acme:targeted:a70e891eb153c6a1"
+
+  it("Salesforce: the Account Owner is the account's ownerRepId, as the deals import reads its owner", () => {
+    expect(eventOf(salesforce, acme("ana"), { preset: "salesforce" }).data).toEqual({
+      accountId: "Acme",
+      name: "Acme",
+      reason: "buys_what_we_sell",
+      industry: "Manufacturing",
+      size: "1200",
+      ownerRepId: "ana",
+    })
+  })
+
+  it("with --identity-source, the owner is the CRM user's identity alias, and the rep linked to it owns the list", () => {
+    const targeted = eventOf(salesforce, acme("Ana Lopez"), { preset: "salesforce", identitySource: "salesforce" })
+    expect(targeted.data).toMatchObject({ ownerRepId: "salesforce:Ana Lopez" })
+    // The CRM user linked to ana after the account was imported: the alias is ana's, and so is Acme, from --joined-on.
+    const state = foldAll([
+      { type: "RepJoined", occurredAt: "2026-01-05T09:00:00Z", data: { repId: "ana", name: "Ana Lopez", role: "AE" } },
+      targeted as LedgerEvent,
+      {
+        type: "RepIdentityLinked",
+        occurredAt: "2026-02-01T09:00:00Z",
+        data: { repId: "ana", source: "salesforce", externalId: "Ana Lopez" },
+      },
+    ])
+    const account = state.accounts.get("Acme")
+    expect(account?.ownerRepId).toBe("ana")
+    expect(account && ownerAt(account, "2026-03-31T23:59:59Z")).toBe("ana")
+  })
+
+  it("HubSpot: the Company owner, with the deals export's identity alias", () => {
+    const header = ["Record ID", "Company name", "Industry", "Number of Employees", "Lifecycle Stage", "Company owner"]
+    const row = ["901", "Initech", "Software", "51-200", "Customer", "ana@example.com"]
+    expect(eventOf(header, row, { preset: "hubspot", identitySource: "hubspot" }).data).toMatchObject({
+      accountId: "Initech",
+      ownerRepId: "hubspot:ana@example.com",
+    })
+  })
+
+  it("an empty owner cell names no owner, and the row keeps the key it had before the owner column", () => {
+    const empty = eventOf(salesforce, acme(""), { preset: "salesforce" })
+    expect(empty.data).not.toHaveProperty("ownerRepId")
+    expect(empty.idempotencyKey).toBe(keyWithoutOwner)
+    const withoutColumn = eventOf(salesforce.slice(0, 4), acme("").slice(0, 4), { preset: "salesforce" })
+    expect(withoutColumn.idempotencyKey).toBe(keyWithoutOwner)
+  })
+
+  it("the owner is in the key: the same owner appends nothing again, a changed owner appends its AccountTargeted", () => {
+    const ana = eventOf(salesforce, acme("ana"), { preset: "salesforce" })
+    expect(ana.idempotencyKey).toMatch(/^csv:accounts:Acme:targeted:[0-9a-f]{16}$/)
+    expect(ana.idempotencyKey).not.toBe(keyWithoutOwner)
+    expect(eventOf(salesforce, acme("ana"), { preset: "salesforce" }).idempotencyKey).toBe(ana.idempotencyKey)
+    const bo = eventOf(salesforce, acme("bo"), { preset: "salesforce" })
+    expect(bo.idempotencyKey).not.toBe(ana.idempotencyKey)
+    // The later export's event, at the same --joined-on, goes after ana's: Acme is bo's list now (and from that date).
+    const state = foldAll([ana as LedgerEvent, bo as LedgerEvent])
+    expect(state.accounts.get("Acme")?.ownerRepId).toBe("bo")
+    // Dated by --joined-on (the later export's date), the change takes effect from that date on.
+    const boInMarch = eventOf(salesforce, acme("bo"), { preset: "salesforce", joinedOn: "2026-03-01" })
+    const dated = foldAll([ana as LedgerEvent, boInMarch as LedgerEvent]).accounts.get("Acme")
+    expect(dated && [ownerAt(dated, "2026-02-28T23:59:59Z"), ownerAt(dated, "2026-03-31T23:59:59Z")]).toEqual([
+      "ana",
+      "bo",
+    ])
+  })
+
+  it("an owner the vocabulary refuses is the owner column's problem", () => {
+    expect(eventsOf(salesforce, acme(" ana "), { preset: "salesforce" })).toEqual({
+      ok: false,
+      problems: [{ field: "owner", reason: expect.stringContaining("must not start or end with spaces") }],
     })
   })
 })

@@ -1,7 +1,7 @@
 /**
  * A CRM export taken as it comes, over a listening server (PGlite, and PostgreSQL when TEST_DATABASE_URL is
  * set): open deals without an amount, an account or a date; a roster naming managers only in its manager
- * column; an accounts file onto the target list; and `GET /v1/sources` listing the imports.
+ * column; an accounts file onto its owner's target list; and `GET /v1/sources` listing the imports.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { expectProblem, serverBackends, startTestServer, type TestServer } from "./support/server.js"
@@ -77,19 +77,27 @@ describe.each(serverBackends)("a CRM export taken as it comes, on $name", (backe
   })
 
   it(
-    "an accounts export puts its customers on the target list; a dry run with a bad row is refused",
+    "an accounts export puts its customers on their owner's target list; a dry run with a bad row is refused",
     slow,
     async () => {
+      // The Account Owner is the Salesforce user's name, linked to ana: her list holds Acme.
+      const linked = await server.append({
+        type: "RepIdentityLinked",
+        occurredAt: "2026-11-01T09:00:00Z",
+        data: { repId: "ana", source: "salesforce", externalId: "Ana Lopez" },
+      })
+      expect(linked.status).toBe(201)
       const accounts =
-        "Account Name,Industry,Employees,Type\r\n" +
-        "Acme,Manufacturing,1200,Customer - Direct\r\n" +
-        "Globex,Retail,40,Prospect\r\n" +
-        ",Software,10,Customer - Channel\r\n"
-      const refused = await post("/v1/imports/accounts?preset=salesforce&dryRun=true", accounts)
+        "Account Name,Industry,Employees,Type,Account Owner\r\n" +
+        "Acme,Manufacturing,1200,Customer - Direct,Ana Lopez\r\n" +
+        "Globex,Retail,40,Prospect,Ana Lopez\r\n" +
+        ",Software,10,Customer - Channel,Ana Lopez\r\n"
+      const options = "preset=salesforce&identitySource=salesforce"
+      const refused = await post(`/v1/imports/accounts?${options}&dryRun=true`, accounts)
       expectProblem(refused, 422, [/line 4, column "Account Name": is empty/])
       expect(refused.body).toMatchObject({ dryRun: true, rows: 3, rejected: 1, eventsByType: { AccountTargeted: 1 } })
 
-      const imported = await post("/v1/imports/accounts?preset=salesforce&skipInvalid=true", accounts)
+      const imported = await post(`/v1/imports/accounts?${options}&skipInvalid=true`, accounts)
       expect(imported.status).toBe(201)
       expect(imported.body).toMatchObject({ appended: 1, rowsWithoutEvents: 1, rejected: 1 })
       const targets = await server.request("/v1/accounts/targets?consistency=strong")
@@ -101,11 +109,30 @@ describe.each(serverBackends)("a CRM export taken as it comes, on $name", (backe
           targetReason: "buys_what_we_sell",
           industry: "Manufacturing",
           size: "1200",
+          ownerRepId: "ana",
           dealsOpened: 2,
           dealsWon: 1,
           wonValue: 12_000,
           dealsOpen: 1,
           openPipeline: 0,
+        }),
+      ])
+
+      // ana's list in November: Acme, on it since --joined-on's default; no activity imported, so untouched
+      // (cadence 0 / 1 = 0); its deals: 006E open without an amount, 006A won at 12k.
+      const list = await server.request("/v1/reps/ana/targets?month=2026-11&consistency=strong")
+      expect(list.status).toBe(200)
+      expect(list.body).toMatchObject({ targetAccounts: 1, touchedAccounts: 0, targetCadence: 0 })
+      expect(list.body.accounts).toEqual([
+        expect.objectContaining({
+          accountId: "Acme",
+          ownedSince: "2000-01-01T12:00:00.000Z",
+          lastActivityDay: null,
+          openDeals: 1,
+          openPipeline: 0,
+          wonDeals: 1,
+          wonValue: 12_000,
+          untouchedThisMonth: true,
         }),
       ])
     },

@@ -133,6 +133,11 @@ const examples: Record<ImportKind, ReadonlyArray<{ command: string; description:
     },
     {
       command:
+        "ledger import accounts accounts.csv --preset salesforce --identity-source salesforce --joined-on 2026-11-30",
+      description: "The same, each on its Account Owner's list (by Salesforce name) from the export's date",
+    },
+    {
+      command:
         'ledger import accounts companies.csv --columns "accountId=Id,name=Company,customer=Is Customer,competitorCustomer=Competitor"',
       description: "Any other CRM: a competitor's name marks an account to win over",
     },

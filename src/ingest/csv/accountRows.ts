@@ -1,7 +1,7 @@
 /**
  * @module A row of a CRM's accounts (companies) export as the target list's event: an account that buys what we
  * sell (the `customer` flag) or that a competitor serves (`competitorCustomer`) is an `AccountTargeted`, with its
- * name, industry and size; any other account makes no event.
+ * name, industry, size and owner (the seller whose list it is on); any other account makes no event.
  *
  * Decisions:
  * - The customer flag reads yes, y, true, 1 or x, and any text holding the word "customer" (Salesforce's Type
@@ -9,14 +9,20 @@
  *   ("Prospect") is not a customer.
  * - The competitor's-customer cell reads the same yes and no words; any other text is the competitor's name (the
  *   account's `incumbent`). A customer of ours and of a competitor both is targeted as buying what we sell.
- * - The key carries a digest of what the row says (`csv:accounts:<id>:targeted:<digest>`): importing the same file
- *   again appends nothing, and an account whose details changed appends the new ones (a later `AccountTargeted`
- *   updates the account). An account no longer flagged is not taken off the list: that is `AccountUntargeted`.
+ * - The owner cell is read as the deals import reads its owner: a rep id, or with `--identity-source` the CRM's
+ *   user name or id, recorded as its identity alias (`salesforce:Ana Lopez`) and credited to the rep once linked.
+ *   It becomes `ownerRepId`: the account is on that seller's list from the event's date (`--joined-on`). An empty
+ *   cell names no owner, and an account targeted again without one keeps the owner it has.
+ * - The key carries a digest of what the row says (`csv:accounts:<id>:targeted:<digest>`), the owner included:
+ *   importing the same file again appends nothing, and an account whose details or owner changed appends the new
+ *   ones (a later `AccountTargeted` updates the account; a new owner takes it onto their list from its date). A
+ *   row without an owner digests as it did before the owner column existed, so its key is unchanged. An account
+ *   no longer flagged is not taken off the list: that is `AccountUntargeted`.
  */
 import { contentKey } from "../idempotencyKey.js"
 import type { ImportSettings, RowEvents } from "./importKinds.js"
 import type { FieldSpec, RowCells } from "./mapping.js"
-import { checkedEvents, rowReader } from "./rowFields.js"
+import { checkedEvents, repIdOf, rowReader } from "./rowFields.js"
 
 export const accountFields: ReadonlyArray<FieldSpec> = [
   { field: "accountId", required: true, meaning: "The CRM's id of the account, as deals and activities name it" },
@@ -33,9 +39,22 @@ export const accountFields: ReadonlyArray<FieldSpec> = [
     required: false,
     meaning: "Whether a competitor serves it: yes/no, or the competitor's name",
   },
+  {
+    field: "owner",
+    required: false,
+    meaning:
+      "The seller whose list it is on: a rep id, or with --identity-source the CRM's user name or id; when empty, no owner",
+  },
 ]
 
-const fieldOfMember = { accountId: "accountId", name: "name", industry: "industry", size: "size" }
+const fieldOfMember = {
+  accountId: "accountId",
+  name: "name",
+  industry: "industry",
+  size: "size",
+  incumbent: "competitorCustomer",
+  ownerRepId: "owner",
+}
 
 const yes = /^(yes|y|true|1|x)$/i
 const no = /^(no|n|false|0)$/i
@@ -49,6 +68,7 @@ export const accountRowEvents = (cells: RowCells, settings: ImportSettings): Row
   const size = row.text("size")
   const customerCell = row.text("customer")
   const competitorCell = row.text("competitorCustomer")
+  const owner = row.text("owner")
   if (row.problems.length > 0) return { ok: false, problems: row.problems }
 
   const customer = customerCell !== undefined && (yes.test(customerCell) || /\bcustomer\b/i.test(customerCell))
@@ -65,6 +85,8 @@ export const accountRowEvents = (cells: RowCells, settings: ImportSettings): Row
       incumbent,
       industry,
       size,
+      // Undefined when the cell is empty: dropped from the digest, so such a row keeps the key it always had.
+      ownerRepId: owner === undefined ? undefined : repIdOf(owner, settings.identitySource),
     },
   }
   const digest = contentKey(targeted).slice("sha256:".length, 23)

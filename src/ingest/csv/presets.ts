@@ -90,7 +90,8 @@ export const presets: Readonly<Record<CrmPreset, Partial<Record<ImportKind, Pres
       ],
       dates: "mdy",
     },
-    // An Accounts report. The id is the Account Name, as the Opportunities and Tasks reports name the account.
+    // An Accounts report. The id is the Account Name, as the Opportunities and Tasks reports name the account;
+    // the Account Owner is a user's full name, as the Opportunity Owner of the deals report.
     accounts: {
       columns: {
         accountId: "Account Name",
@@ -98,6 +99,7 @@ export const presets: Readonly<Record<CrmPreset, Partial<Record<ImportKind, Pres
         industry: "Industry",
         size: "Employees",
         customer: "Type",
+        owner: "Account Owner",
       },
     },
   },
@@ -149,7 +151,8 @@ export const presets: Readonly<Record<CrmPreset, Partial<Record<ImportKind, Pres
         ["Wrong number", "failed"],
       ],
     },
-    // Companies exported from the companies index. The id is the Company name, as deals' Associated Company.
+    // Companies exported from the companies index. The id is the Company name, as deals' Associated Company;
+    // the Company owner is a user, as the deals export's Deal owner.
     accounts: {
       columns: {
         accountId: "Company name",
@@ -157,6 +160,7 @@ export const presets: Readonly<Record<CrmPreset, Partial<Record<ImportKind, Pres
         industry: "Industry",
         size: "Number of Employees",
         customer: "Lifecycle Stage",
+        owner: "Company owner",
       },
     },
   },
