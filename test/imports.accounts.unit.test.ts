@@ -2,7 +2,7 @@
  * An accounts (companies) export onto the target list: customers buy what we sell, a competitor's are to win over.
  */
 import { describe, expect, it } from "vitest"
-import type { IncomingEvent, LedgerEvent } from "../events/index.js"
+import type { IncomingEvent } from "../events/index.js"
 import { foldAll, ownerAt } from "../projections/index.js"
 import { type ImportOptions, importSettings, rowEvents } from "../src/ingest/csv/importKinds.js"
 import { locateColumns, rowCells } from "../src/ingest/csv/mapping.js"
@@ -97,7 +97,7 @@ describe("an accounts import with the account's owner", () => {
     // The CRM user linked to ana after the account was imported: the alias is ana's, and so is Acme, from --joined-on.
     const state = foldAll([
       { type: "RepJoined", occurredAt: "2026-01-05T09:00:00Z", data: { repId: "ana", name: "Ana Lopez", role: "AE" } },
-      targeted as LedgerEvent,
+      targeted,
       {
         type: "RepIdentityLinked",
         occurredAt: "2026-02-01T09:00:00Z",
@@ -134,11 +134,11 @@ describe("an accounts import with the account's owner", () => {
     const bo = eventOf(salesforce, acme("bo"), { preset: "salesforce" })
     expect(bo.idempotencyKey).not.toBe(ana.idempotencyKey)
     // The later export's event, at the same --joined-on, goes after ana's: Acme is bo's list now (and from that date).
-    const state = foldAll([ana as LedgerEvent, bo as LedgerEvent])
+    const state = foldAll([ana, bo])
     expect(state.accounts.get("Acme")?.ownerRepId).toBe("bo")
     // Dated by --joined-on (the later export's date), the change takes effect from that date on.
     const boInMarch = eventOf(salesforce, acme("bo"), { preset: "salesforce", joinedOn: "2026-03-01" })
-    const dated = foldAll([ana as LedgerEvent, boInMarch as LedgerEvent]).accounts.get("Acme")
+    const dated = foldAll([ana, boInMarch]).accounts.get("Acme")
     expect(dated && [ownerAt(dated, "2026-02-28T23:59:59Z"), ownerAt(dated, "2026-03-31T23:59:59Z")]).toEqual([
       "ana",
       "bo",

@@ -65,7 +65,7 @@ const importFlags = {
   ),
   joinedOn: optionalString(
     "joined-on",
-    "When the roster's reps joined, for a roster without a start-date column (default 2000-01-01)",
+    "When the roster's reps joined, for a roster without a start-date column; an accounts file's date, from which its owners hold their accounts (default 2000-01-01)",
   ),
   role: Flag.Literals("role", ["AE", "BDR", "manager", "other"]).pipe(
     Flag.withDescription("The role of reps whose row has none (default AE)"),

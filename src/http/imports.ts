@@ -87,7 +87,9 @@ const ImportQuery = z.object({
   joinedOn: z
     .string()
     .optional()
-    .describe("When the roster's reps joined, without a start-date column (default 2000-01-01)"),
+    .describe(
+      "When the roster's reps joined, without a start-date column; an accounts file's date, from which its owners hold their accounts (default 2000-01-01)",
+    ),
   role: z
     .enum(["AE", "BDR", "manager", "other"])
     .optional()
