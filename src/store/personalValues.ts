@@ -3,7 +3,9 @@
  * value of an event (events/personal.ts) is replaced in the stored event by a token,
  * `pd:<HMAC-SHA256 of the value under the store's key>`, and each vendor payload (`metadata.raw`) by
  * `pd:raw:<HMAC of its JSON>`; the values go to `ledger_personal_values`, filed under the keyed
- * hashes of the people they belong to (their subjects). An erasure deletes a subject's rows
+ * hashes of the people they belong to (their subjects): a payload's are the people its connector's
+ * declared fields name (`NewEvent.payloadSubjects`), the event's own, and every email address and
+ * `+` phone number in it (src/ingest/webhooks/README.md "Personal data in vendor payloads"). An erasure deletes a subject's rows
  * (erasure.ts), retention deletes old payloads: the log itself is never rewritten, so positions,
  * idempotency keys, hashes and every fold stay as they were. Reads resolve tokens at the edge
  * (resolvePersonal.ts).
