@@ -92,7 +92,13 @@ const aircallOutbound = {
 }
 
 /** Twilio's published signing examples (test/connectors.twilio.unit.test.ts) and a status callback. */
-const twilioPublished = { CallSid: "CA1234567890ABCDE", Caller: "+14158675309", Digits: "1234", From: "+14158675309", To: "+18005551212" }
+const twilioPublished = {
+  CallSid: "CA1234567890ABCDE",
+  Caller: "+14158675309",
+  Digits: "1234",
+  From: "+14158675309",
+  To: "+18005551212",
+}
 const twilioCompleted = {
   AccountSid: "AC1",
   ApiVersion: "2010-04-01",
@@ -113,7 +119,13 @@ const twilioCompleted = {
   ToZip: "94103",
 }
 /** A Voice SDK client's call: its identity is its address. */
-const twilioClient = { CallSid: "CA43", CallStatus: "initiated", Direction: "outbound-dial", From: "client:alice", To: "4155550199" }
+const twilioClient = {
+  CallSid: "CA43",
+  CallStatus: "initiated",
+  Direction: "outbound-dial",
+  From: "client:alice",
+  To: "4155550199",
+}
 
 /** A Dialpad hangup as test/connectors.dialpad.unit.test.ts sends it. */
 const dialpadHangup = {
@@ -155,75 +167,84 @@ const calendlyCanceled = {
 type Fixture = { readonly name: string; readonly payload: unknown; readonly subjects: ReadonlyArray<string> }
 
 /** Every connector's fixtures, each with the people it names, listed by hand. */
-const fixtures: Readonly<Record<ConnectorSource, { readonly kept: KeptPayload; readonly of: ReadonlyArray<Fixture> }>> = {
-  aircall: {
-    kept: aircallPayload,
-    of: [
-      {
-        name: "a documented inbound call",
-        payload: aircallEnded,
-        subjects: [
-          "+33 6 12 34 56 78",
-          "+33 1 00 00 00 00",
-          "ana@acme.test",
-          "cy@acme.test",
-          "bo.chen@globex.example",
-          "+33 1 99 99 99 99",
-        ],
-      },
-      { name: "the connector test's call", payload: aircallOutbound, subjects: ["+33 1 00 00 00 00", "ana@acme.test"] },
-    ],
-  },
-  twilio: {
-    kept: twilioPayload,
-    of: [
-      { name: "the published example", payload: twilioPublished, subjects: ["+14158675309", "+18005551212"] },
-      { name: "a completed call", payload: twilioCompleted, subjects: ["+14155550100", "+14155550199"] },
-      { name: "a Voice SDK client", payload: twilioClient, subjects: ["client:alice", "4155550199"] },
-    ],
-  },
-  ringcentral: {
-    kept: ringCentralPayload,
-    of: [
-      { name: "webhook shape", payload: json("ringcentral/webhook-shape-example.json"), subjects: ["+14083388064", "+19043014558"] },
-      // The push envelope's parties are two extensions, which RingCentral names by their short numbers.
-      { name: "wrapped shape", payload: json("ringcentral/wrapped-shape-example.json"), subjects: ["102", "103"] },
-      // Every delivery of a call names both ends: the rep's line and the outside number.
-      ...["ringcentral-to-pstn.json", "pstn-to-ringcentral.json"].flatMap((file) =>
-        deliveries(`ringcentral/${file}`).map((payload, at) => ({
-          name: `${file} #${at}`,
-          payload,
-          subjects: ["+14083388064", "+18003151571"],
-        })),
-      ),
-    ],
-  },
-  dialpad: {
-    kept: dialpadPayload,
-    of: [
-      {
-        name: "a hangup",
-        payload: dialpadHangup,
-        subjects: ["+14155550199", "+14155550100", "bo@globex.example", "ana@acme.example"],
-      },
-    ],
-  },
-  calendly: {
-    kept: calendlyPayload,
-    of: [
-      {
-        name: "the published invitee.created",
-        payload: json("calendly/invitee-created.json"),
-        subjects: ["Bo.Chen@Acme.example", "Ana@OurCo.example"],
-      },
-      {
-        name: "a cancel with answers",
-        payload: calendlyCanceled,
-        subjects: ["bo.chen@globex.example", "+33 6 12 34 56 78", "ana@ourco.example", "cy@globex.example"],
-      },
-    ],
-  },
-}
+const fixtures: Readonly<Record<ConnectorSource, { readonly kept: KeptPayload; readonly of: ReadonlyArray<Fixture> }>> =
+  {
+    aircall: {
+      kept: aircallPayload,
+      of: [
+        {
+          name: "a documented inbound call",
+          payload: aircallEnded,
+          subjects: [
+            "+33 6 12 34 56 78",
+            "+33 1 00 00 00 00",
+            "ana@acme.test",
+            "cy@acme.test",
+            "bo.chen@globex.example",
+            "+33 1 99 99 99 99",
+          ],
+        },
+        {
+          name: "the connector test's call",
+          payload: aircallOutbound,
+          subjects: ["+33 1 00 00 00 00", "ana@acme.test"],
+        },
+      ],
+    },
+    twilio: {
+      kept: twilioPayload,
+      of: [
+        { name: "the published example", payload: twilioPublished, subjects: ["+14158675309", "+18005551212"] },
+        { name: "a completed call", payload: twilioCompleted, subjects: ["+14155550100", "+14155550199"] },
+        { name: "a Voice SDK client", payload: twilioClient, subjects: ["client:alice", "4155550199"] },
+      ],
+    },
+    ringcentral: {
+      kept: ringCentralPayload,
+      of: [
+        {
+          name: "webhook shape",
+          payload: json("ringcentral/webhook-shape-example.json"),
+          subjects: ["+14083388064", "+19043014558"],
+        },
+        // The push envelope's parties are two extensions, which RingCentral names by their short numbers.
+        { name: "wrapped shape", payload: json("ringcentral/wrapped-shape-example.json"), subjects: ["102", "103"] },
+        // Every delivery of a call names both ends: the rep's line and the outside number.
+        ...["ringcentral-to-pstn.json", "pstn-to-ringcentral.json"].flatMap((file) =>
+          deliveries(`ringcentral/${file}`).map((payload, at) => ({
+            name: `${file} #${at}`,
+            payload,
+            subjects: ["+14083388064", "+18003151571"],
+          })),
+        ),
+      ],
+    },
+    dialpad: {
+      kept: dialpadPayload,
+      of: [
+        {
+          name: "a hangup",
+          payload: dialpadHangup,
+          subjects: ["+14155550199", "+14155550100", "bo@globex.example", "ana@acme.example"],
+        },
+      ],
+    },
+    calendly: {
+      kept: calendlyPayload,
+      of: [
+        {
+          name: "the published invitee.created",
+          payload: json("calendly/invitee-created.json"),
+          subjects: ["Bo.Chen@Acme.example", "Ana@OurCo.example"],
+        },
+        {
+          name: "a cancel with answers",
+          payload: calendlyCanceled,
+          subjects: ["bo.chen@globex.example", "+33 6 12 34 56 78", "ana@ourco.example", "cy@globex.example"],
+        },
+      ],
+    },
+  }
 
 /** Email addresses and phone numbers anywhere in a text: what a declaration must cover. */
 const identifierPattern = /[^@\s]+@[^@\s]+\.[^@\s]+|\+\d[\d\s().-]{5,}/

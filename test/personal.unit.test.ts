@@ -96,7 +96,14 @@ describe("keeping an event apart", () => {
       subjectKey(key, "bo@acme.example"),
     ])
     expect(kept).not.toHaveProperty("payloadSubjects")
-    expect(Object.keys(kept).sort()).toEqual(["data", "idempotencyKey", "metadata", "occurredAt", "schemaVersion", "type"])
+    expect(Object.keys(kept).sort()).toEqual([
+      "data",
+      "idempotencyKey",
+      "metadata",
+      "occurredAt",
+      "schemaVersion",
+      "type",
+    ])
   })
 
   it("keeps equal values equal and distinct ones distinct, and names a contact's stream by its token", () => {

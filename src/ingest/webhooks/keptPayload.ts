@@ -58,10 +58,9 @@ const shortestSecretMaskedInside = 8
 /** The payload as the ledger keeps it: any of `secrets` in a name or a value masked, then the proof fields. */
 export const keptPayloadOf = (
   payload: unknown,
-  kept: Pick<KeptPayload, "proofFields">,
+  kept: Pick<KeptPayload, "proofFields" | "proofHeaders">,
   secrets: ReadonlyArray<string>,
-): unknown =>
-  maskedFields(withoutSecrets(payload, secrets), kept.proofFields)
+): unknown => maskedFields(withoutSecrets(payload, secrets), kept.proofFields)
 
 /** A text with every secret in it masked. */
 const maskedText = (text: string, secrets: ReadonlyArray<string>): string =>

@@ -84,13 +84,15 @@ export const ringCentralPayload: KeptPayload = {
   // Each party's two ends, in the webhook shape and in the push envelope's (`pn_apns`); a mobile
   // pickup's `to` is the SIP address of the rep's device.
   personalFields: Object.fromEntries(
-    ["body", "pn_apns.body"].flatMap((body): Array<[FieldPath, PayloadPersonalKind]> => [
-      [`${body}.parties.*.from.phoneNumber`, "identifies"],
-      [`${body}.parties.*.to.phoneNumber`, "identifies"],
-      [`${body}.parties.*.from.name`, "describes"],
-      [`${body}.parties.*.to.name`, "describes"],
-      [`${body}.parties.*.status.mobilePickupData.to`, "describes"],
-    ]),
+    ["body", "pn_apns.body"].flatMap(
+      (body): Array<[FieldPath, PayloadPersonalKind]> => [
+        [`${body}.parties.*.from.phoneNumber`, "identifies"],
+        [`${body}.parties.*.to.phoneNumber`, "identifies"],
+        [`${body}.parties.*.from.name`, "describes"],
+        [`${body}.parties.*.to.name`, "describes"],
+        [`${body}.parties.*.status.mobilePickupData.to`, "describes"],
+      ],
+    ),
   ),
 }
 
