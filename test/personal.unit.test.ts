@@ -79,6 +79,33 @@ describe("keeping an event apart", () => {
     expect(keepEventApart(key, kept).kept).toEqual([])
   })
 
+  it("files a payload under the people its connector declares, the net's finds too, and stores no declaration", () => {
+    const { event: kept, kept: values } = keepEventApart(key, {
+      ...event(
+        "CallEventReceived",
+        { callId: "twilio-CA43", vendor: "twilio", vendorEvent: "initiated" },
+        { source: "twilio", raw: { From: "client:alice", To: "4155550199", Note: "bo@acme.example" } },
+      ),
+      // As twilio.ts declares them (test/connectors.personal.unit.test.ts): no `+`, so the net alone
+      // would miss both; `Note` is no declared field, and the net still finds the address in it.
+      payloadSubjects: ["client:alice", "4155550199"],
+    })
+    expect(values.find((v) => v.raw)?.subjects).toEqual([
+      subjectKey(key, "client:alice"),
+      subjectKey(key, "4155550199"),
+      subjectKey(key, "bo@acme.example"),
+    ])
+    expect(kept).not.toHaveProperty("payloadSubjects")
+    expect(Object.keys(kept).sort()).toEqual([
+      "data",
+      "idempotencyKey",
+      "metadata",
+      "occurredAt",
+      "schemaVersion",
+      "type",
+    ])
+  })
+
   it("keeps equal values equal and distinct ones distinct, and names a contact's stream by its token", () => {
     const { appends } = keepPersonalValuesApart(key, [
       {

@@ -22,7 +22,7 @@ import {
   streamOf,
   upcast,
 } from "../../events/index.js"
-import { metadataWithoutProof } from "../ingest/webhooks/index.js"
+import { metadataWithoutProof, payloadSubjectsOfMetadata } from "../ingest/webhooks/index.js"
 import { type ArchivedEvent, archiveFields } from "../store/eventArchive.js"
 
 /** The non-blank lines of `file`, with their line numbers (counting blank lines too, as an editor does). */
@@ -124,5 +124,13 @@ export const parseArchiveLine = (text: string): ParsedLine => {
       message: `a ${event.type} with this data belongs to stream "${belongsTo}", not "${event.streamId}"`,
     }
   }
-  return { ok: true, event: { ...event, metadata: metadataWithoutProof(event.metadata) } }
+  const payloadSubjects = payloadSubjectsOfMetadata(event.metadata)
+  return {
+    ok: true,
+    event: {
+      ...event,
+      metadata: metadataWithoutProof(event.metadata),
+      ...(payloadSubjects === undefined ? {} : { payloadSubjects }),
+    },
+  }
 }

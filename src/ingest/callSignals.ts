@@ -14,6 +14,7 @@ import { currentSchemaVersion, eventSchemas, unstorableText } from "../../events
 import { EventStore } from "../store/EventStore.js"
 import type { NewEvent, RecordedEvent } from "../store/eventLog.js"
 import { type CallFacts, type CallSignal, type Connector, callIdOf, callOutcomeOf } from "./webhooks/connector.js"
+import { payloadSubjectsOf } from "./webhooks/keptPayload.js"
 
 /** What one call signal did to the log. */
 export type RecordedCallSignal = {
@@ -72,6 +73,7 @@ export const recordCallSignal = Effect.fnUntraced(function* (connector: Connecto
     metadata: { source: connector.source, raw: signal.raw },
     occurredAt: signal.occurredAt,
     idempotencyKey: signalKey(connector.source, signal.deliveryKey),
+    payloadSubjects: payloadSubjectsOf(signal.raw, connector.payload),
   }
   const signalsAppended = yield* store.append([{ streamId, expected: "any", events: [received] }]).pipe(
     Effect.map((result) => result.appended),

@@ -14,7 +14,7 @@
  * for await (const page of archivePages(db)) for (const event of page) out.write(`${archiveLine(event)}\n`)
  */
 import { isDeepStrictEqual } from "node:util"
-import { type Checkpoint, logStart, type RecordedEvent } from "./eventLog.js"
+import { type Checkpoint, logStart, type NewEvent, type RecordedEvent } from "./eventLog.js"
 import { committedHead } from "./logHead.js"
 import { fenceOf } from "./logTable.js"
 import { insertKeptValues, type KeptValue, keepEventApart, personalKeyOf, streamIdApart } from "./personalValues.js"
@@ -23,7 +23,7 @@ import { resolvePersonal } from "./resolvePersonal.js"
 import { jsonbBytes, type SqlDatabase } from "./sql.js"
 
 /** One line of an archive. */
-export type ArchivedEvent = Omit<RecordedEvent, "transactionId">
+export type ArchivedEvent = Omit<RecordedEvent, "transactionId"> & Pick<NewEvent, "payloadSubjects">
 
 /** The members of an archive line, in the order they are written: a stable order, so equal logs give equal files. */
 export const archiveFields = [

@@ -22,6 +22,12 @@ export type NewEvent = {
   readonly metadata: Record<string, unknown>
   readonly occurredAt: string
   readonly idempotencyKey: string
+  /**
+   * The people a vendor's payload in `metadata.raw` names, as its connector declares them
+   * (src/ingest/webhooks/keptPayload.ts `payloadSubjectsOf`): the payload is filed under them
+   * (personalValues.ts). Never stored.
+   */
+  readonly payloadSubjects?: ReadonlyArray<string>
 }
 
 export type RecordedEvent = {

@@ -3,7 +3,9 @@
  * value of an event (events/personal.ts) is replaced in the stored event by a token,
  * `pd:<HMAC-SHA256 of the value under the store's key>`, and each vendor payload (`metadata.raw`) by
  * `pd:raw:<HMAC of its JSON>`; the values go to `ledger_personal_values`, filed under the keyed
- * hashes of the people they belong to (their subjects). An erasure deletes a subject's rows
+ * hashes of the people they belong to (their subjects): a payload's are the people its connector's
+ * declared fields name (`NewEvent.payloadSubjects`), the event's own, and every email address and
+ * `+` phone number in it (src/ingest/webhooks/README.md "Personal data in vendor payloads"). An erasure deletes a subject's rows
  * (erasure.ts), retention deletes old payloads: the log itself is never rewritten, so positions,
  * idempotency keys, hashes and every fold stay as they were. Reads resolve tokens at the edge
  * (resolvePersonal.ts).
@@ -62,7 +64,11 @@ export const subjectKey = (key: PersonalKey, identifier: string): string =>
 /** Text that is already a token or an erased reading: kept as it is (a store copy, an archive restored). */
 const isKeptApart = (text: string): boolean => wholeToken.test(text) || /^erased:[0-9a-f]{12}$/.test(text)
 
-/** Email addresses and phone numbers anywhere in a vendor's payload: the people it is about. */
+/**
+ * Email addresses and phone numbers anywhere in a vendor's payload: the net under the connectors'
+ * declarations, for a field no connector declares yet (a vendor's new field) and for payloads that
+ * come with none (an archive restored, the event API).
+ */
 const identifiersIn = (payload: unknown, found: Set<string>): void => {
   if (typeof payload === "string") {
     // A phone number here starts with its country code (`+33 6 12…`): a vendor's numeric ids do not.
@@ -71,6 +77,8 @@ const identifiersIn = (payload: unknown, found: Set<string>): void => {
   else if (payload !== null && typeof payload === "object")
     for (const item of Object.values(payload)) identifiersIn(item, found)
 }
+
+const withoutPayloadSubjects = ({ payloadSubjects: _filedOnly, ...stored }: NewEvent): NewEvent => stored
 
 /** One event with its personal values and its vendor payload replaced by tokens, and what to keep. */
 export const keepEventApart = (key: PersonalKey, event: NewEvent): { event: NewEvent; kept: KeptValue[] } => {
@@ -89,14 +97,17 @@ export const keepEventApart = (key: PersonalKey, event: NewEvent): { event: NewE
   const raw = metadata.raw
   if (raw !== undefined && !(typeof raw === "string" && isKeptApart(raw))) {
     const json = JSON.stringify(raw)
-    const inPayload = new Set<string>()
+    // The declared fields name the payload's people (what the net below misses too: a number
+    // without its `+`, `client:alice`); the net catches what a declaration does not cover yet.
+    const inPayload = new Set<string>(event.payloadSubjects)
     identifiersIn(raw, inPayload)
     for (const identifier of inPayload) subjects.add(subjectKey(key, identifier))
     const token = `pd:raw:${key.hash(json)}`
     kept.push({ token, value: json, subjects: [...subjects], raw: true })
     metadata = { ...metadata, raw: token }
   }
-  return kept.length === 0 ? { event, kept } : { event: { ...event, data, metadata }, kept }
+  const stored = event.payloadSubjects === undefined ? event : withoutPayloadSubjects(event)
+  return kept.length === 0 ? { event: stored, kept } : { event: { ...stored, data, metadata }, kept }
 }
 
 /**

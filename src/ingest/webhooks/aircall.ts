@@ -36,8 +36,37 @@ import { instantOfEpoch } from "./instants.js"
 import { type KeptPayload, maskedFields } from "./keptPayload.js"
 import { isObject, type Json } from "./payload.js"
 
-/** The body's `token` is the webhook's secret itself: whoever reads it can post as Aircall. */
-export const aircallPayload: KeptPayload = { proofFields: ["token"], proofHeaders: [] }
+/**
+ * The body's `token` is the webhook's secret itself: whoever reads it can post as Aircall. The Call
+ * object names the other party (`raw_digits`, the contact), the rep (`user`) and whoever the call was
+ * assigned or transferred to; its recording and voicemail are a person's voice.
+ */
+export const aircallPayload: KeptPayload = {
+  proofFields: ["token"],
+  proofHeaders: [],
+  personalFields: {
+    "data.raw_digits": "identifies",
+    "data.number.digits": "identifies",
+    "data.user.email": "identifies",
+    "data.user.name": "describes",
+    "data.assigned_to.email": "identifies",
+    "data.assigned_to.name": "describes",
+    "data.transferred_to.email": "identifies",
+    "data.transferred_to.name": "describes",
+    "data.transferred_by.email": "identifies",
+    "data.transferred_by.name": "describes",
+    "data.contact.emails.*.value": "identifies",
+    "data.contact.phone_numbers.*.value": "identifies",
+    "data.contact.first_name": "describes",
+    "data.contact.last_name": "describes",
+    "data.contact.information": "describes",
+    "data.participants.*.phone_number": "identifies",
+    "data.participants.*.name": "describes",
+    "data.comments.*.content": "describes",
+    "data.recording": "describes",
+    "data.voicemail": "describes",
+  },
+}
 
 /** The call events the ledger maps; other Aircall events (call.tagged, contact.created…) are ignored. */
 export const aircallCallEvents = ["call.created", "call.answered", "call.hungup", "call.ended"] as const

@@ -57,8 +57,32 @@ import { instantOfEpoch, instantOfText } from "./instants.js"
 import type { KeptPayload } from "./keptPayload.js"
 import { isObject, type Json } from "./payload.js"
 
-/** The signature header is the proof; nothing of the payload is kept but the events mapped from it. */
-export const calendlyPayload: KeptPayload = { proofFields: [], proofHeaders: ["Calendly-Webhook-Signature"] }
+/**
+ * The signature header is the proof; nothing of the payload is kept but the events mapped from it
+ * (whose `contactId` and `repId` the vocabulary declares). Its personal fields are declared all the
+ * same, checked against the fixtures, for the day a payload is kept.
+ */
+export const calendlyPayload: KeptPayload = {
+  proofFields: [],
+  proofHeaders: ["Calendly-Webhook-Signature"],
+  personalFields: {
+    "payload.email": "identifies",
+    "payload.text_reminder_number": "identifies",
+    "payload.name": "describes",
+    "payload.first_name": "describes",
+    "payload.last_name": "describes",
+    "payload.timezone": "describes",
+    "payload.questions_and_answers.*.answer": "describes",
+    "payload.cancellation.canceled_by": "describes",
+    "payload.cancellation.reason": "describes",
+    "payload.scheduled_event.event_memberships.*.user_email": "identifies",
+    "payload.scheduled_event.event_memberships.*.user_name": "describes",
+    "payload.scheduled_event.event_guests.*.email": "identifies",
+    "payload.scheduled_event.location.location": "describes",
+    "payload.scheduled_event.meeting_notes_plain": "describes",
+    "payload.scheduled_event.meeting_notes_html": "describes",
+  },
+}
 
 /** A Calendly string field, trimmed; blank is absent (ids here are never numbers). */
 const trimmedText = (value: unknown): string | undefined =>

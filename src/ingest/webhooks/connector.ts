@@ -140,7 +140,7 @@ export type LedgerLookup = {
 
 export type Connector = {
   readonly source: ConnectorSource
-  /** What of a delivery carries proof, masked or never kept (keptPayload.ts). */
+  /** What of a delivery carries proof, masked or never kept, and which of its fields are personal data (keptPayload.ts). */
   readonly payload: KeptPayload
   /** Verifies authenticity FIRST, then parses. Pure (async only for JWT libraries and the ledger lookup). */
   read(delivery: Delivery, secrets: ConnectorSecrets, lookup?: LedgerLookup): Reading | Promise<Reading>
@@ -157,7 +157,7 @@ export type Connector = {
  * whatever the vendor module put there.
  *
  * @example
- * export const aircall = defineConnector({ source: "aircall", payload: { proofFields: ["token"], proofHeaders: [] }, read })
+ * export const aircall = defineConnector({ source: "aircall", payload: { proofFields: ["token"], proofHeaders: [], personalFields: { "data.raw_digits": "identifies" } }, read })
  */
 export const defineConnector = (connector: Connector): Connector => {
   const kept = (reading: Reading, secrets: ConnectorSecrets): Reading =>

@@ -57,11 +57,34 @@ import {
   unauthentic,
 } from "./connector.js"
 import { instantOfEpoch } from "./instants.js"
-import type { KeptPayload } from "./keptPayload.js"
+import type { FieldPath, KeptPayload, PayloadPersonalKind } from "./keptPayload.js"
 import { isObject, type Json, textOf } from "./payload.js"
 
-/** The JWT's signature is the proof, and the body (the token) is not kept: its claims are. */
-export const dialpadPayload: KeptPayload = { proofFields: [], proofHeaders: [] }
+/**
+ * The JWT's signature is the proof, and the body (the token) is not kept: its claims are. The Call
+ * object names both ends (`external_number`, `contact`; `internal_number`, `target`), the line the
+ * call came through and the proxy; its recording, voicemail and transcript are the people's words.
+ */
+export const dialpadPayload: KeptPayload = {
+  proofFields: [],
+  proofHeaders: [],
+  personalFields: {
+    external_number: "identifies",
+    internal_number: "identifies",
+    ...Object.fromEntries(
+      ["contact", "target", "entry_point_target", "proxy_target"].flatMap(
+        (party): Array<[FieldPath, PayloadPersonalKind]> => [
+          [`${party}.email`, "identifies"],
+          [`${party}.phone`, "identifies"],
+          [`${party}.name`, "describes"],
+        ],
+      ),
+    ),
+    recording_url: "describes",
+    voicemail_link: "describes",
+    transcription_text: "describes",
+  },
+}
 
 /** How far Dialpad's clock and ours may disagree when `exp`, `nbf` and `iat` are checked. */
 export const clockToleranceSeconds = 60

@@ -6,7 +6,7 @@ import { aircall } from "./aircall.js"
 import { calendly } from "./calendly.js"
 import type { Connector } from "./connector.js"
 import { dialpad } from "./dialpad.js"
-import { maskedFields } from "./keptPayload.js"
+import { maskedFields, payloadSubjectsOf } from "./keptPayload.js"
 import { ringcentral } from "./ringcentral.js"
 import { twilio } from "./twilio.js"
 
@@ -27,4 +27,17 @@ export const metadataWithoutProof = (
   if (connector === undefined || connector.payload.proofFields.length === 0 || metadata.raw === undefined)
     return metadata
   return { ...metadata, raw: maskedFields(metadata.raw, connector.payload.proofFields) }
+}
+
+/**
+ * The people a connector's payload kept in an event's metadata names, by the connector's declaration
+ * (`payloadSubjectsOf`); `undefined` when the metadata holds no connector's payload (an erased one
+ * reads as text).
+ */
+export const payloadSubjectsOfMetadata = (
+  metadata: Readonly<Record<string, unknown>>,
+): ReadonlyArray<string> | undefined => {
+  const connector = connectors.find((c) => c.source === metadata.source)
+  if (connector === undefined || metadata.raw === null || typeof metadata.raw !== "object") return undefined
+  return payloadSubjectsOf(metadata.raw, connector.payload)
 }

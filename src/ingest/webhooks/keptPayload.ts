@@ -7,8 +7,10 @@
  * payload is kept; every string equal to a configured secret, or holding one, is masked as well,
  * wherever the vendor put it. Headers are never kept.
  *
- * The same declaration is where other fields to mask or drop belong (personal data, for instance):
- * a `KeptPayload` names paths, `maskedFields` masks them in any payload, stored or arriving.
+ * The same declaration names the fields that hold personal data (`personalFields`): the store keeps
+ * the payload apart from the log and files it under the people its `identifies` fields name
+ * (`payloadSubjectsOf`), so that erasing any of them deletes it (README.md here, "Personal data in
+ * vendor payloads").
  *
  * @example
  * keptPayloadOf({ event: "call.ended", token: "s3cret-token" }, { proofFields: ["token"], proofHeaders: [] }, ["s3cret-token"])
@@ -23,12 +25,28 @@ export const maskedSecret = "[secret removed]"
  */
 export type FieldPath = string
 
-/** What of a connector's deliveries carries proof, and so is never kept as sent. */
+/**
+ * How a field of a vendor's payload holds personal data:
+ * - `identifies`: an email address or a phone number (or a vendor's address for a person, Twilio's
+ *   `client:alice`): it names a person, and the payload is filed under it, so that erasing that
+ *   person deletes the payload;
+ * - `describes`: a name, an answer typed into a form, a device's address: personal, kept apart and
+ *   deleted with the payload, but no identifier anyone erases by.
+ */
+export type PayloadPersonalKind = "identifies" | "describes"
+
+/** What of a connector's deliveries carries proof, and so is never kept as sent, and what is personal. */
 export type KeptPayload = {
   /** Fields of the payload that carry proof: masked (`maskedSecret`) in what is kept. */
   readonly proofFields: ReadonlyArray<FieldPath>
   /** Headers that carry proof; the ledger keeps no header, they are named for the reference. */
   readonly proofHeaders: ReadonlyArray<string>
+  /**
+   * Every field of the payload that holds personal data, and how (test/connectors.personal.unit.test.ts
+   * fails while a fixture holds an email address or a phone number elsewhere). Required: a connector
+   * does not compile without it; `{}` says its payload holds none.
+   */
+  readonly personalFields: Readonly<Record<FieldPath, PayloadPersonalKind>>
 }
 
 /**
@@ -38,8 +56,11 @@ export type KeptPayload = {
 const shortestSecretMaskedInside = 8
 
 /** The payload as the ledger keeps it: any of `secrets` in a name or a value masked, then the proof fields. */
-export const keptPayloadOf = (payload: unknown, kept: KeptPayload, secrets: ReadonlyArray<string>): unknown =>
-  maskedFields(withoutSecrets(payload, secrets), kept.proofFields)
+export const keptPayloadOf = (
+  payload: unknown,
+  kept: Pick<KeptPayload, "proofFields" | "proofHeaders">,
+  secrets: ReadonlyArray<string>,
+): unknown => maskedFields(withoutSecrets(payload, secrets), kept.proofFields)
 
 /** A text with every secret in it masked. */
 const maskedText = (text: string, secrets: ReadonlyArray<string>): string =>
@@ -127,6 +148,28 @@ export const maskedFields = (payload: unknown, fields: ReadonlyArray<FieldPath>)
     }
   }
   return copy
+}
+
+/** The values at a field of `payload` (`*` fans out), none when it lacks the field. */
+export const valuesAt = (payload: unknown, field: FieldPath): unknown[] => containersAt(payload, field.split("."))
+
+/**
+ * The people a kept payload names, by its connector's declaration: the text (or number) at each
+ * `identifies` field, trimmed, once each, in the declaration's order.
+ *
+ * @example
+ * payloadSubjectsOf({ From: "+14155550100", To: "+14155550199" }, twilioPayload) // ["+14155550100", "+14155550199"]
+ */
+export const payloadSubjectsOf = (payload: unknown, kept: KeptPayload): ReadonlyArray<string> => {
+  const subjects = new Set<string>()
+  for (const [field, kind] of Object.entries(kept.personalFields)) {
+    if (kind !== "identifies") continue
+    for (const value of valuesAt(payload, field)) {
+      const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : ""
+      if (text !== "" && text !== maskedSecret) subjects.add(text)
+    }
+  }
+  return [...subjects]
 }
 
 /** JSON with every object's members in name order: one text per value, however it was spelled. */

@@ -71,7 +71,7 @@ import {
   unauthentic,
 } from "./connector.js"
 import { instantOfText } from "./instants.js"
-import type { KeptPayload } from "./keptPayload.js"
+import type { FieldPath, KeptPayload, PayloadPersonalKind } from "./keptPayload.js"
 import { isObject, type Json, textOf } from "./payload.js"
 
 /**
@@ -81,6 +81,19 @@ import { isObject, type Json, textOf } from "./payload.js"
 export const ringCentralPayload: KeptPayload = {
   proofFields: [],
   proofHeaders: ["Verification-Token", "Validation-Token"],
+  // Each party's two ends, in the webhook shape and in the push envelope's (`pn_apns`); a mobile
+  // pickup's `to` is the SIP address of the rep's device.
+  personalFields: Object.fromEntries(
+    ["body", "pn_apns.body"].flatMap(
+      (body): Array<[FieldPath, PayloadPersonalKind]> => [
+        [`${body}.parties.*.from.phoneNumber`, "identifies"],
+        [`${body}.parties.*.to.phoneNumber`, "identifies"],
+        [`${body}.parties.*.from.name`, "describes"],
+        [`${body}.parties.*.to.name`, "describes"],
+        [`${body}.parties.*.status.mobilePickupData.to`, "describes"],
+      ],
+    ),
+  ),
 }
 
 /** Disconnect reasons that mean nobody answered. */

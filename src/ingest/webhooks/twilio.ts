@@ -36,7 +36,7 @@ import {
   unauthentic,
 } from "./connector.js"
 import { instantOfText } from "./instants.js"
-import type { KeptPayload } from "./keptPayload.js"
+import type { FieldPath, KeptPayload, PayloadPersonalKind } from "./keptPayload.js"
 
 /** The statuses that end a call, with the disposition each means. */
 export const terminalStatuses: Readonly<Record<string, CallDisposition>> = {
@@ -67,8 +67,29 @@ export const twilioSignature = (
     )
     .digest("base64")
 
-/** X-Twilio-Signature and LEDGER_TWILIO_AUTH_TOKEN are the proof; the parameters kept hold no secret. */
-export const twilioPayload: KeptPayload = { proofFields: [], proofHeaders: ["X-Twilio-Signature"] }
+/**
+ * X-Twilio-Signature and LEDGER_TWILIO_AUTH_TOKEN are the proof; the parameters kept hold no secret.
+ * Both ends of the call are numbers (or `client:<identity>`), with where Twilio places them.
+ */
+export const twilioPayload: KeptPayload = {
+  proofFields: [],
+  proofHeaders: ["X-Twilio-Signature"],
+  personalFields: {
+    From: "identifies",
+    To: "identifies",
+    Caller: "identifies",
+    Called: "identifies",
+    ForwardedFrom: "identifies",
+    CallerName: "describes",
+    ...Object.fromEntries(
+      ["From", "To", "Caller", "Called"].flatMap((end) =>
+        ["City", "State", "Zip"].map((place): [FieldPath, PayloadPersonalKind] => [`${end}${place}`, "describes"]),
+      ),
+    ),
+    Digits: "describes",
+    RecordingUrl: "describes",
+  },
+}
 
 /** Reads one status callback: the signature first, then the parameters. */
 export const readTwilio = (delivery: Delivery, authToken: string | undefined): Reading => {
