@@ -16,7 +16,7 @@ import { readJsonBody } from "./body.js"
 import { problem, problemResponse } from "./problem.js"
 import { type LedgerRuntime, respond } from "./runtime.js"
 import { notCaughtUp } from "./scorecardWindow.js"
-import { documentedBody, validationHook } from "./validation.js"
+import { documentedBody, fieldErrors, invalidRequest, validationHook } from "./validation.js"
 
 export type IdentityRoutesDeps = {
   readonly runtime: LedgerRuntime
@@ -99,15 +99,7 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
     const body = await readJsonBody(c, bodyLimitBytes)
     if (!body.ok) return body.response
     const request = IdentityLinkRequest.safeParse(body.value)
-    if (!request.success) {
-      return invalid(
-        c,
-        request.error.issues.map((issue) => ({
-          path: ["body", ...issue.path.map(String)].join("."),
-          message: issue.message,
-        })),
-      )
-    }
+    if (!request.success) return invalidRequest(c, fieldErrors("body", request.error.issues), "nothing was stored")
     const { source, externalId } = request.data
     const answer = (outcome: LinkOutcome) =>
       c.json(
@@ -178,14 +170,3 @@ export const identityRoutes = ({ runtime, sql, runner, bodyLimitBytes }: Identit
 
   return app
 }
-
-const invalid = (
-  c: Parameters<typeof problem>[0],
-  errors: ReadonlyArray<{ readonly path: string; readonly message: string }>,
-) =>
-  problem(c, {
-    title: "Invalid request",
-    status: 400,
-    detail: `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}; nothing was stored`,
-    errors,
-  })

@@ -34,7 +34,7 @@ import { isUtf8Charset, mediaTypeOf } from "./mediaType.js"
 import { problem, problemResponse } from "./problem.js"
 import type { LedgerRuntime } from "./runtime.js"
 import { openUpload, removeAbandonedUploads, spool } from "./uploadSpool.js"
-import { validationHook } from "./validation.js"
+import { fieldErrors, invalidRequest, validationHook } from "./validation.js"
 
 /** The largest CSV body accepted by default: 256 MiB (a few million CRM rows). */
 export const defaultImportLimitBytes = 256 * 1024 * 1024
@@ -211,18 +211,7 @@ export const importRoutes = ({
       })
     }
     const query = ImportQuery.safeParse(c.req.query())
-    if (!query.success) {
-      const errors = query.error.issues.map((issue) => ({
-        path: ["query", ...issue.path.map(String)].join("."),
-        message: issue.message,
-      }))
-      return problem(c, {
-        title: "Invalid request",
-        status: 400,
-        detail: errors.map((e) => `${e.path}: ${e.message}`).join("; "),
-        errors,
-      })
-    }
+    if (!query.success) return invalidRequest(c, fieldErrors("query", query.error.issues))
     const { dryRun, skipInvalid, ...options } = query.data
     const settings = importSettings(kind, options)
     if (!settings.ok)

@@ -15,7 +15,7 @@ import type { SqlDatabase } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
 import { problem, problemResponse } from "./problem.js"
-import { documentedBody, validationHook } from "./validation.js"
+import { documentedBody, fieldErrors, invalidRequest, validationHook } from "./validation.js"
 
 export type KeyRoutesDeps = { readonly sql: SqlDatabase }
 
@@ -116,18 +116,7 @@ export const keyRoutes = ({ sql }: KeyRoutesDeps) => {
     const body = await readJsonBody(c, 4 * 1024)
     if (!body.ok) return body.response
     const request = KeyRequest.safeParse(body.value)
-    if (!request.success) {
-      const errors = request.error.issues.map((issue) => ({
-        path: ["body", ...issue.path.map(String)].join("."),
-        message: issue.message,
-      }))
-      return problem(c, {
-        title: "Invalid request",
-        status: 400,
-        detail: `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}; no key was created`,
-        errors,
-      })
-    }
+    if (!request.success) return invalidRequest(c, fieldErrors("body", request.error.issues), "no key was created")
     const created = await createApiKey(sql, request.data)
     logOf(c)?.info(
       { keyId: created.key.keyId, scopes: created.key.scopes, ...actorOf(c.get("apiKey")) },

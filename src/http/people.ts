@@ -14,9 +14,9 @@ import { type PersonalDataItem, personalDataCsv, personalDataOf } from "../store
 import type { SqlQueryable } from "../store/sql.js"
 import { type AuthVariables, requireScope } from "./auth.js"
 import { readJsonBody } from "./body.js"
-import { problem, problemResponse } from "./problem.js"
+import { problemResponse } from "./problem.js"
 import { type LedgerRuntime, respond } from "./runtime.js"
-import { documentedBody, validationHook } from "./validation.js"
+import { documentedBody, fieldErrors, invalidRequest, validationHook } from "./validation.js"
 
 export type PeopleRoutesDeps = {
   readonly runtime: LedgerRuntime
@@ -93,18 +93,7 @@ export const peopleRoutes = ({ runtime, sql, bodyLimitBytes, onAppended }: Peopl
     const body = await readJsonBody(c, bodyLimitBytes)
     if (!body.ok) return body.response
     const request = ErasureRequest.safeParse(body.value)
-    if (!request.success) {
-      const errors = request.error.issues.map((issue) => ({
-        path: ["body", ...issue.path.map(String)].join("."),
-        message: issue.message,
-      }))
-      return problem(c, {
-        title: "Invalid request",
-        status: 400,
-        detail: errors.map((e) => `${e.path}: ${e.message}`).join("; "),
-        errors,
-      })
-    }
+    if (!request.success) return invalidRequest(c, fieldErrors("body", request.error.issues))
     const program = erasePerson(request.data.identifier, {
       occurredAt: new Date().toISOString(),
       provenance: { source: "api", correlationId: c.get("requestId" as never) },

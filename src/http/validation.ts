@@ -3,6 +3,7 @@
  * `createRoute` (a 400 problem naming the parameter), and a body by `documentedBody`.
  */
 import { type Hook, z } from "@hono/zod-openapi"
+import type { Context } from "hono"
 import { problem } from "./problem.js"
 import { unknownQueryMessage } from "./query.js"
 
@@ -18,13 +19,30 @@ export const validationHook: Hook<any, any, any, any> = (result, c) => {
         }))
       : [{ path: [result.target, ...issue.path.map(String)].join("."), message: issue.message }],
   )
-  return problem(c, {
+  return invalidRequest(c, errors)
+}
+
+/** A field of a request that was refused: where (`body.repId`, `query.from`) and why. */
+export type FieldError = { readonly path: string; readonly message: string }
+
+/**
+ * The 400 problem of a request refused field by field, each named where the client sent it;
+ * `consequence` says what was not done (`"nothing was stored"`).
+ */
+export const invalidRequest = (c: Context, errors: ReadonlyArray<FieldError>, consequence?: string): Response =>
+  problem(c, {
     title: "Invalid request",
     status: 400,
-    detail: errors.map((e) => `${e.path}: ${e.message}`).join("; "),
+    detail: `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}${consequence === undefined ? "" : `; ${consequence}`}`,
     errors,
   })
-}
+
+/** A zod schema's issues as the fields of `target` (`body`, `query`) they name. */
+export const fieldErrors = (
+  target: string,
+  issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>,
+): Array<FieldError> =>
+  issues.map((issue) => ({ path: [target, ...issue.path.map(String)].join("."), message: issue.message }))
 
 /**
  * A route's request body, declared by its one zod schema written out as JSON Schema: the OpenAPI
