@@ -89,7 +89,8 @@ export const cadenceGrid = async (q: SqlQueryable, months: ReadonlyArray<string>
         months: cadences.get(repId)?.months ?? [],
         averageCadence: cadences.get(repId)?.averageCadence ?? null,
       }))
-      .sort((a, b) => (a.name ?? a.repId).localeCompare(b.name ?? b.repId) || a.repId.localeCompare(b.repId)),
+      // By rep id: a name is personal data, held here as its token (events/personal.ts), whose order is no one's.
+      .sort((a, b) => a.repId.localeCompare(b.repId)),
     readModel: { generation: generation.generation, eventsApplied: generation.eventsApplied },
   }
 }
