@@ -132,17 +132,20 @@ const ProactiveFigures = z
   })
   .openapi("ProactiveFigures")
 
+/** The window a read measured, as every windowed answer states it. */
+export const AnswerWindow = z.object({
+  from: day,
+  to: day,
+  start: instant,
+  end: instant.describe("Exclusive: the start of the day after `to`"),
+  measuredAt: instant.describe("The window's last instant, where coverage is measured"),
+  timeZone: z.string(),
+})
+
 export const RepScorecard = z
   .object({
     rep: RepSummary,
-    window: z.object({
-      from: day,
-      to: day,
-      start: instant,
-      end: instant.describe("Exclusive: the start of the day after `to`"),
-      measuredAt: instant.describe("The window's last instant, where coverage is measured"),
-      timeZone: z.string(),
-    }),
+    window: AnswerWindow,
     metrics: RepMetrics,
     coverage: Coverage,
     bucket: z.enum(["day", "week", "month", "quarter"]),

@@ -16,10 +16,10 @@ import {
 } from "../../projections/index.js"
 import type { cohortComparisonView, teamRollupView } from "../readModel/teamViews.js"
 import {
+  AnswerWindow,
   amount,
   Coverage,
   count,
-  day,
   instant,
   ReadModelPosition,
   RepMetrics,
@@ -34,14 +34,7 @@ export const rankingMetrics = Object.keys(rankingDirection) as [RankingMetric, .
 const RankingMetricName = z.enum(rankingMetrics)
 const evidenceMinimums = Object.keys(defaultEvidenceSettings) as [EvidenceMinimum, ...EvidenceMinimum[]]
 
-const Window = z.object({
-  from: day,
-  to: day,
-  start: instant,
-  end: instant.describe("Exclusive: the start of the day after `to`"),
-  measuredAt: instant.describe("The window's last instant, where coverage is measured"),
-  timeZone: z.string(),
-})
+const Window = AnswerWindow
 
 const Interval = z
   .object({ low: z.number(), high: z.number().nullable().describe("null: no upper bound (n per 0 successes)") })
